@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies point downward only:
+// Core <- Contracts / Vault <- Storage <- Node <- API <- medledger (CLI).
+let package = Package(
+    name: "MedLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "medledger", targets: ["medledger"]),
+        .library(name: "MedLedgerCore", targets: ["MedLedgerCore"]),
+        .library(name: "MedLedgerNode", targets: ["MedLedgerNode"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        .target(
+            name: "MedLedgerCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "MedLedgerContracts", dependencies: ["MedLedgerCore"]),
+        .target(
+            name: "MedLedgerVault",
+            dependencies: ["MedLedgerCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(
+            name: "MedLedgerStorage",
+            dependencies: ["MedLedgerCore", "CSQLite"]
+        ),
+        .target(
+            name: "MedLedgerNode",
+            dependencies: [
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MedLedgerAPI",
+            dependencies: [
+                "MedLedgerNode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "MedLedgerTesting",
+            dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerNode"]
+        ),
+        .executableTarget(
+            name: "medledger",
+            dependencies: [
+                "MedLedgerAPI", "MedLedgerNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MedLedgerCoreTests", dependencies: ["MedLedgerCore"], resources: [.copy("Vectors")]),
+        .testTarget(name: "MedLedgerContractsTests", dependencies: ["MedLedgerContracts", "MedLedgerTesting"]),
+        .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault"]),
+        .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
+        .testTarget(name: "MedLedgerNodeTests", dependencies: ["MedLedgerNode", "MedLedgerTesting"]),
+        .testTarget(
+            name: "MedLedgerAPITests",
+            dependencies: [
+                "MedLedgerAPI", "MedLedgerTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

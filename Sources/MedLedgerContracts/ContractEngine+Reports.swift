@@ -1,0 +1,151 @@
+import MedLedgerCore
+
+extension ContractEngine {
+    func submitReport(_ body: SubmitReport, _ author: IdentityRecord, _ state: inout LedgerState,
+                      _ context: BlockContext) throws -> TransactionReceipt {
+        guard author.kind == .practitioner, let org = author.organization, author.has(.author) else {
+            throw Rejection(.missingRole, "submitting a report needs the author role")
+        }
+        guard state.report(body.report) == nil else { throw Rejection(.reportExists, "report \(body.report) already exists") }
+        guard let patient = state.identity(body.patient), patient.kind == .patient else {
+            throw Rejection(.unknownIdentity, "patient \(body.patient) is not a registered patient")
+        }
+        try checkContent(body.content, patient: patient.id, author: author.id)
+        guard Set(body.recipients).count == body.recipients.count else {
+            throw Rejection(.invalidField, "recipients: duplicates")
+        }
+        for recipient in body.recipients {
+            guard let record = state.identity(recipient), record.kind == .practitioner || record.kind == .organization else {
+                throw Rejection(.unknownIdentity, "recipients: \(recipient) is not a registered practitioner or organization")
+            }
+        }
+        let selfApproved = author.has(.approver)
+        let first = ReportVersionRecord(
+            version: 1, status: selfApproved ? .final : .preliminary, author: author.id, submittedAt: context.time,
+            content: body.content, revision: nil,
+            approvals: selfApproved ? [Approval(approver: author.id, time: context.time)] : [])
+        var report = ReportRecord(id: body.report, patient: patient.id, organization: org, category: body.category,
+                                  recipients: body.recipients, versions: [first], distributed: false)
+        var events: [LedgerEvent] = [.report(report: report.id, version: 1, patient: patient.id, action: .submitted,
+                                             status: first.status)]
+        if selfApproved { events += distribute(&report, &state, context) }
+        state.put(report)
+        return ok("report \(report.id) version 1 is \(first.status)", events)
+    }
+
+    func approveReport(_ body: ApproveReport, _ approver: IdentityRecord, _ state: inout LedgerState,
+                       _ context: BlockContext) throws -> TransactionReceipt {
+        var report = try existingReport(body.report, state)
+        guard approver.has(.approver), approver.organization == report.organization else {
+            throw Rejection(.missingRole, "approving needs the approver role in organization \(report.organization)")
+        }
+        guard body.version == report.latest.version else {
+            throw Rejection(.staleVersion, "version \(body.version) is not the latest (\(report.latest.version))")
+        }
+        guard report.latest.status == .preliminary else {
+            throw Rejection(.invalidStatusTransition, "version \(body.version) is \(report.latest.status), not preliminary")
+        }
+        var latest = report.latest
+        latest.status = latest.revision?.kind.resultingStatus ?? .final
+        latest.approvals.append(Approval(approver: approver.id, time: context.time))
+        report.versions[report.versions.count - 1] = latest
+        var events: [LedgerEvent] = [.report(report: report.id, version: latest.version, patient: report.patient,
+                                             action: .approved, status: latest.status)]
+        events += distribute(&report, &state, context)
+        state.put(report)
+        return ok("report \(report.id) version \(latest.version) is \(latest.status)", events)
+    }
+
+    func reviseReport(_ body: ReviseReport, _ author: IdentityRecord, _ state: inout LedgerState,
+                      _ context: BlockContext) throws -> TransactionReceipt {
+        var report = try existingReport(body.report, state)
+        guard author.has(.author), author.organization == report.organization else {
+            throw Rejection(.missingRole, "revising needs the author role in organization \(report.organization)")
+        }
+        guard body.previousVersion == report.latest.version else {
+            throw Rejection(.staleVersion, "previousVersion \(body.previousVersion) is not the latest (\(report.latest.version))")
+        }
+        guard report.latest.status.isReleased else {
+            throw Rejection(.invalidStatusTransition, "only a released report can be revised; latest is \(report.latest.status)")
+        }
+        guard report.versions.count < ReportRecord.versionsMaxCount else {
+            throw Rejection(.limitReached, "report has the maximum number of versions")
+        }
+        try checkContent(body.content, patient: report.patient, author: author.id)
+        let selfApproved = author.has(.approver)
+        let next = ReportVersionRecord(
+            version: report.latest.version + 1,
+            status: selfApproved ? body.kind.resultingStatus : .preliminary, author: author.id,
+            submittedAt: context.time, content: body.content, revision: Revision(kind: body.kind, reason: body.reason),
+            approvals: selfApproved ? [Approval(approver: author.id, time: context.time)] : [])
+        report.versions.append(next)
+        state.put(report)
+        return ok("report \(report.id) version \(next.version) is \(next.status)",
+                  [.report(report: report.id, version: next.version, patient: report.patient, action: .revised,
+                           status: next.status)])
+    }
+
+    func markEnteredInError(_ body: MarkEnteredInError, _ signer: IdentityRecord,
+                            _ state: inout LedgerState) throws -> TransactionReceipt {
+        var report = try existingReport(body.report, state)
+        guard signer.has(.author) || signer.has(.approver), signer.organization == report.organization else {
+            throw Rejection(.missingRole, "withdrawing needs the author or approver role in organization \(report.organization)")
+        }
+        guard report.latest.status != .enteredInError else {
+            throw Rejection(.invalidStatusTransition, "report is already entered-in-error")
+        }
+        var latest = report.latest
+        latest.status = .enteredInError
+        latest.withdrawal = body.reason
+        report.versions[report.versions.count - 1] = latest
+        state.put(report)
+        return ok("report \(report.id) version \(latest.version) is entered-in-error",
+                  [.report(report: report.id, version: latest.version, patient: report.patient,
+                           action: .enteredInError, status: .enteredInError)])
+    }
+
+    func existingReport(_ id: ReportID, _ state: LedgerState) throws -> ReportRecord {
+        guard let report = state.report(id) else { throw Rejection(.unknownReport, "report \(id) does not exist") }
+        return report
+    }
+
+    /// Every version must be readable by its patient, its author and each custodian node,
+    /// and must fit the blob limit.
+    func checkContent(_ content: ReportContent, patient: IdentityID, author: IdentityID) throws {
+        guard content.sizeBytes > 0, content.sizeBytes <= UInt64(Limits.blobMaxBytes) else {
+            throw Rejection(.invalidField, "content.sizeBytes: must be 1-\(Limits.blobMaxBytes)")
+        }
+        let recipients = content.envelopes.map(\.recipient)
+        guard Set(recipients).count == recipients.count else {
+            throw Rejection(.invalidField, "content.envelopes: two envelopes for one recipient")
+        }
+        for required in [patient, author] + custodians where !recipients.contains(required) {
+            throw Rejection(.invalidField, "content.envelopes: no key envelope for \(required)")
+        }
+    }
+
+    /// The distribution rule: on first release, every recipient named at submission gets a
+    /// treatment grant for this report (all versions), with no expiry; the patient may revoke it.
+    func distribute(_ report: inout ReportRecord, _ state: inout LedgerState, _ context: BlockContext) -> [LedgerEvent] {
+        guard !report.distributed, report.latest.status.isReleased else { return [] }
+        report.distributed = true
+        var events = [LedgerEvent]()
+        for recipient in report.recipients {
+            let id = ContractEngine.distributionGrantID(report: report.id, recipient: recipient)
+            guard state.grant(id) == nil else { continue }
+            state.put(GrantRecord(id: id, patient: report.patient, grantee: recipient, scope: .reports([report.id]),
+                                  purpose: .treatment, validFrom: nil, validUntil: nil, origin: .distribution,
+                                  grantedBy: report.organization, grantedAt: context.time))
+            events.append(.grantChanged(grant: id, patient: report.patient, grantee: recipient, active: true))
+        }
+        events.append(.report(report: report.id, version: report.latest.version, patient: report.patient,
+                              action: .distributed, status: report.latest.status))
+        return events
+    }
+
+    /// Distribution grants get ids derived from report and recipient, so every node agrees.
+    public static func distributionGrantID(report: ReportID, recipient: IdentityID) -> GrantID {
+        let digest = Hash256.of(parts: [Array("medledger/distribution-grant/v1".utf8), report.bytes, recipient.hash.bytes])
+        return GrantID(bytes: Array(digest.bytes.prefix(GrantID.byteCount)))!
+    }
+}

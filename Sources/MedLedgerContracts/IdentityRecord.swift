@@ -1,0 +1,62 @@
+import MedLedgerCore
+
+/// An identity as the ledger state holds it.
+public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
+    public let id: IdentityID
+    public let kind: IdentityKind
+    public var signingKey: PublicSigningKey
+    public var encryptionKey: PublicEncryptionKey
+    /// The organization a practitioner belongs to; nil for organizations, patients and nodes.
+    public let organization: IdentityID?
+    public var roles: [Role]
+    public var status: IdentityStatus
+    /// The highest nonce this identity has used; the next transaction must exceed it.
+    public var lastNonce: UInt64
+    /// Identities a patient named to act on the patient's behalf, sorted.
+    public var guardians: [IdentityID]
+    public let registeredAt: Height
+
+    public init(id: IdentityID, kind: IdentityKind, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey,
+                organization: IdentityID?, roles: [Role], status: IdentityStatus = .active, lastNonce: UInt64 = 0,
+                guardians: [IdentityID] = [], registeredAt: Height) {
+        self.id = id
+        self.kind = kind
+        self.signingKey = signingKey
+        self.encryptionKey = encryptionKey
+        self.organization = organization
+        self.roles = roles
+        self.status = status
+        self.lastNonce = lastNonce
+        self.guardians = guardians
+        self.registeredAt = registeredAt
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+    public var isActive: Bool { status == .active }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(id)
+        encoder.write(kind)
+        encoder.write(signingKey)
+        encoder.write(encryptionKey)
+        encoder.write(optional: organization)
+        encoder.write(array: roles)
+        encoder.write(status)
+        encoder.write(lastNonce)
+        encoder.write(array: guardians)
+        encoder.write(registeredAt)
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        id = try decoder.read(IdentityID.self)
+        kind = try decoder.read(IdentityKind.self)
+        signingKey = try decoder.read(PublicSigningKey.self)
+        encryptionKey = try decoder.read(PublicEncryptionKey.self)
+        organization = try decoder.readOptional(IdentityID.self, "organization")
+        roles = try decoder.readArray(Role.self, "roles", maxCount: Limits.rolesMaxCount)
+        status = try decoder.read(IdentityStatus.self)
+        lastNonce = try decoder.readUInt64("lastNonce")
+        guardians = try decoder.readArray(IdentityID.self, "guardians", maxCount: Limits.guardiansMaxCount)
+        registeredAt = try decoder.readUInt64("registeredAt")
+    }
+}

@@ -1,0 +1,138 @@
+import MedLedgerCore
+
+/// Who signed a version off, and when (consensus time).
+public struct Approval: Hashable, Sendable, CanonicalCodable {
+    public let approver: IdentityID
+    public let time: ConsensusTime
+    public init(approver: IdentityID, time: ConsensusTime) {
+        self.approver = approver
+        self.time = time
+    }
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(approver)
+        encoder.write(time)
+    }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        approver = try decoder.read(IdentityID.self)
+        time = try decoder.read(ConsensusTime.self)
+    }
+}
+
+/// Why a version exists when it is not the first.
+public struct Revision: Hashable, Sendable, CanonicalCodable {
+    public let kind: RevisionKind
+    public let reason: ChangeReason
+    public init(kind: RevisionKind, reason: ChangeReason) {
+        self.kind = kind
+        self.reason = reason
+    }
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(kind)
+        encoder.write(reason)
+    }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        kind = try decoder.read(RevisionKind.self)
+        reason = try decoder.read(ChangeReason.self)
+    }
+}
+
+/// One version of a report: its encrypted content's address, status and sign-offs.
+public struct ReportVersionRecord: Hashable, Sendable, CanonicalCodable {
+    public let version: ReportVersion
+    public var status: ReportStatus
+    public let author: IdentityID
+    public let submittedAt: ConsensusTime
+    public let content: ReportContent
+    /// nil for version 1; for later versions, why it replaced the previous one.
+    public let revision: Revision?
+    public var approvals: [Approval]
+    /// Set when the version was withdrawn as entered in error.
+    public var withdrawal: ChangeReason?
+
+    public init(version: ReportVersion, status: ReportStatus, author: IdentityID, submittedAt: ConsensusTime,
+                content: ReportContent, revision: Revision?, approvals: [Approval], withdrawal: ChangeReason? = nil) {
+        self.version = version
+        self.status = status
+        self.author = author
+        self.submittedAt = submittedAt
+        self.content = content
+        self.revision = revision
+        self.approvals = approvals
+        self.withdrawal = withdrawal
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(version)
+        encoder.write(status)
+        encoder.write(author)
+        encoder.write(submittedAt)
+        encoder.write(content)
+        encoder.write(optional: revision)
+        encoder.write(array: approvals)
+        encoder.write(optional: withdrawal)
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        version = try decoder.readUInt32("version")
+        status = try decoder.read(ReportStatus.self)
+        author = try decoder.read(IdentityID.self)
+        submittedAt = try decoder.read(ConsensusTime.self)
+        content = try decoder.read(ReportContent.self)
+        revision = try decoder.readOptional(Revision.self, "revision")
+        approvals = try decoder.readArray(Approval.self, "approvals", maxCount: 16)
+        withdrawal = try decoder.readOptional(ChangeReason.self, "withdrawal")
+    }
+}
+
+
+/// A report and all its versions (the latest last).
+public struct ReportRecord: Hashable, Sendable, CanonicalCodable {
+    public static let versionsMaxCount = 1_000
+    public let id: ReportID
+    public let patient: IdentityID
+    public let organization: IdentityID
+    public let category: Code
+    public let recipients: [IdentityID]
+    public var versions: [ReportVersionRecord]
+    /// True once recipients were granted access (on first release).
+    public var distributed: Bool
+
+    public init(id: ReportID, patient: IdentityID, organization: IdentityID, category: Code,
+                recipients: [IdentityID], versions: [ReportVersionRecord], distributed: Bool) {
+        precondition(!versions.isEmpty, "a report has at least one version")
+        self.id = id
+        self.patient = patient
+        self.organization = organization
+        self.category = category
+        self.recipients = recipients
+        self.versions = versions
+        self.distributed = distributed
+    }
+
+    public var latest: ReportVersionRecord { versions[versions.count - 1] }
+    public func version(_ number: ReportVersion) -> ReportVersionRecord? {
+        guard number >= 1, Int(number) <= versions.count else { return nil }
+        return versions[Int(number) - 1]
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(id)
+        encoder.write(patient)
+        encoder.write(organization)
+        encoder.write(category)
+        encoder.write(array: recipients)
+        encoder.write(array: versions)
+        encoder.write(distributed)
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        id = try decoder.read(ReportID.self)
+        patient = try decoder.read(IdentityID.self)
+        organization = try decoder.read(IdentityID.self)
+        category = try decoder.read(Code.self)
+        recipients = try decoder.readArray(IdentityID.self, "recipients", maxCount: Limits.recipientsMaxCount)
+        versions = try decoder.readArray(ReportVersionRecord.self, "versions", maxCount: Self.versionsMaxCount)
+        distributed = try decoder.readBool("distributed")
+        guard !versions.isEmpty else { throw CanonicalDecodingError(field: "versions", reason: "empty") }
+    }
+}

@@ -1,0 +1,50 @@
+import Crypto
+
+/// A SHA-256 digest: block hashes, transaction hashes, content addresses, state roots.
+public struct Hash256: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public static let byteCount = 32
+    /// The hash of no bytes, used as the root of an empty Merkle tree (RFC 6962 §2.1).
+    public static let empty = Hash256.of([UInt8]())
+    /// All zero bytes: the "previous block hash" of the first block.
+    public static let zero = Hash256(unchecked: [UInt8](repeating: 0, count: 32))
+
+    public let bytes: [UInt8]
+
+    /// Wraps 32 bytes; returns nil for any other length.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == Hash256.byteCount else { return nil }
+        self.bytes = bytes
+    }
+
+    init(unchecked bytes: [UInt8]) {
+        precondition(bytes.count == Hash256.byteCount, "a SHA-256 digest has 32 bytes")
+        self.bytes = bytes
+    }
+
+    /// Parses 64 hex characters.
+    public init?(hex: String) {
+        guard let bytes = Hex.decode(hex) else { return nil }
+        self.init(bytes: bytes)
+    }
+
+    /// SHA-256 of the given bytes.
+    public static func of<D: Sequence>(_ data: D) -> Hash256 where D.Element == UInt8 {
+        var hasher = SHA256()
+        hasher.update(data: Array(data))
+        return Hash256(unchecked: Array(hasher.finalize()))
+    }
+
+    /// SHA-256 over the concatenation of several parts, without building the concatenation.
+    public static func of(parts: [[UInt8]]) -> Hash256 {
+        var hasher = SHA256()
+        for part in parts { hasher.update(data: part) }
+        return Hash256(unchecked: Array(hasher.finalize()))
+    }
+
+    public var hex: String { Hex.encode(bytes) }
+    public var description: String { hex }
+
+    public static func < (lhs: Hash256, rhs: Hash256) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+}

@@ -1,0 +1,58 @@
+/// The id of an identity (organization, practitioner, patient, node): the SHA-256 of the
+/// identity's first Ed25519 public key. It stays the same when the keys rotate.
+public struct IdentityID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let hash: Hash256
+    public init(hash: Hash256) { self.hash = hash }
+    public init?(hex: String) {
+        guard let hash = Hash256(hex: hex) else { return nil }
+        self.hash = hash
+    }
+    /// The id an identity gets from its first signing key.
+    public init(signingKey: PublicSigningKey) { self.hash = Hash256.of(signingKey.rawBytes) }
+    public var hex: String { hash.hex }
+    public var description: String { hash.hex }
+    public static func < (lhs: IdentityID, rhs: IdentityID) -> Bool { lhs.hash < rhs.hash }
+}
+
+/// Sixteen client-chosen random bytes that name a report or a grant. The client picks the id
+/// before it encrypts, because the report id is part of the authenticated data.
+public struct OpaqueID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public static let byteCount = 16
+    public let bytes: [UInt8]
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == OpaqueID.byteCount else { return nil }
+        self.bytes = bytes
+    }
+    public init?(hex: String) {
+        guard let bytes = Hex.decode(hex) else { return nil }
+        self.init(bytes: bytes)
+    }
+    /// A fresh random id (client side only; never called inside the contracts).
+    public static func random() -> OpaqueID {
+        var generator = SystemRandomNumberGenerator()
+        return OpaqueID(bytes: (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })!
+    }
+    public var hex: String { Hex.encode(bytes) }
+    public var description: String { hex }
+    public static func < (lhs: OpaqueID, rhs: OpaqueID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+}
+
+public typealias ReportID = OpaqueID
+public typealias GrantID = OpaqueID
+
+/// A block height; the first block after genesis has height 1.
+public typealias Height = UInt64
+/// A report version; the first version is 1.
+public typealias ReportVersion = UInt32
+
+/// Consensus time in milliseconds since 1970-01-01T00:00:00Z. Inside the contracts this is
+/// always the block's timestamp, never a wall clock.
+public struct ConsensusTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let milliseconds: UInt64
+    public init(milliseconds: UInt64) { self.milliseconds = milliseconds }
+    public static func < (lhs: ConsensusTime, rhs: ConsensusTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
+    public func adding(milliseconds: UInt64) -> ConsensusTime {
+        ConsensusTime(milliseconds: self.milliseconds &+ milliseconds)
+    }
+    public var description: String { ISO8601.format(milliseconds: milliseconds) }
+}

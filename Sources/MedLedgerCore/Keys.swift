@@ -1,0 +1,93 @@
+import Crypto
+
+/// An Ed25519 public key (32 raw bytes).
+public struct PublicSigningKey: Hashable, Sendable, CanonicalCodable {
+    public let rawBytes: [UInt8]
+    public init?(rawBytes: [UInt8]) {
+        guard rawBytes.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: rawBytes)) != nil else {
+            return nil
+        }
+        self.rawBytes = rawBytes
+    }
+    /// True when `signature` is a valid Ed25519 signature of `message` by this key.
+    public func isValidSignature(_ signature: Signature, for message: [UInt8]) -> Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawBytes) else { return false }
+        return key.isValidSignature(signature.rawBytes, for: message)
+    }
+    public var hex: String { Hex.encode(rawBytes) }
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(fixed: rawBytes) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        guard let key = PublicSigningKey(rawBytes: try decoder.readFixed("signingKey", count: 32)) else {
+            throw CanonicalDecodingError(field: "signingKey", reason: "not an Ed25519 public key")
+        }
+        self = key
+    }
+}
+
+/// An X25519 public key (32 raw bytes) that report data keys are wrapped to.
+public struct PublicEncryptionKey: Hashable, Sendable, CanonicalCodable {
+    public let rawBytes: [UInt8]
+    public init?(rawBytes: [UInt8]) {
+        guard rawBytes.count == 32 else { return nil }
+        self.rawBytes = rawBytes
+    }
+    public var hex: String { Hex.encode(rawBytes) }
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(fixed: rawBytes) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        self.init(rawBytes: try decoder.readFixed("encryptionKey", count: 32))!
+    }
+}
+
+/// An Ed25519 signature (64 bytes). swift-crypto's signatures are randomized, so nothing
+/// that must be identical across nodes (a block hash) ever covers a signature.
+public struct Signature: Hashable, Sendable, CanonicalCodable {
+    public let rawBytes: [UInt8]
+    public init?(rawBytes: [UInt8]) {
+        guard rawBytes.count == 64 else { return nil }
+        self.rawBytes = rawBytes
+    }
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(fixed: rawBytes) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        self.init(rawBytes: try decoder.readFixed("signature", count: 64))!
+    }
+}
+
+/// The private half of an identity: an Ed25519 signing key and an X25519 encryption key.
+/// Lives in key files and in memory of clients and nodes; never on the ledger.
+public struct IdentityKeys: Sendable {
+    public let signing: Curve25519.Signing.PrivateKey
+    public let encryption: Curve25519.KeyAgreement.PrivateKey
+
+    public init(signing: Curve25519.Signing.PrivateKey, encryption: Curve25519.KeyAgreement.PrivateKey) {
+        self.signing = signing
+        self.encryption = encryption
+    }
+
+    /// Fresh random keys.
+    public static func generate() -> IdentityKeys {
+        IdentityKeys(signing: .init(), encryption: .init())
+    }
+
+    /// Keys derived from a 32-byte seed; for tests and reproducible fixtures only.
+    public static func deterministic(seed: String) -> IdentityKeys {
+        let signingSeed = Hash256.of(Array("medledger/test-signing/\(seed)".utf8)).bytes
+        let encryptionSeed = Hash256.of(Array("medledger/test-encryption/\(seed)".utf8)).bytes
+        return IdentityKeys(
+            signing: try! .init(rawRepresentation: signingSeed),
+            encryption: try! .init(rawRepresentation: encryptionSeed)
+        )
+    }
+
+    public var publicSigningKey: PublicSigningKey {
+        PublicSigningKey(rawBytes: Array(signing.publicKey.rawRepresentation))!
+    }
+    public var publicEncryptionKey: PublicEncryptionKey {
+        PublicEncryptionKey(rawBytes: Array(encryption.publicKey.rawRepresentation))!
+    }
+    /// The id this identity gets when registered with these (first) keys.
+    public var identityID: IdentityID { IdentityID(signingKey: publicSigningKey) }
+
+    public func sign(_ message: [UInt8]) -> Signature {
+        Signature(rawBytes: Array(try! signing.signature(for: message)))!
+    }
+}

@@ -1,0 +1,133 @@
+/// What a report action was, for history and audit.
+public enum ReportAction: UInt8, TaggedEnum {
+    case submitted = 1, approved = 2, revised = 3, enteredInError = 4, distributed = 5
+    public var tag: UInt8 { rawValue }
+    public var name: String { self == .enteredInError ? "entered-in-error" : String(describing: self) }
+    public static let fieldName = "action"
+}
+
+/// Whether a read was allowed, and on what basis.
+public enum AccessBasis: Hashable, Sendable, CanonicalCodable {
+    /// The reader is the patient, a guardian, or of the authoring organization.
+    case relationship
+    case grant(GrantID)
+    case denied(ResultCode)
+
+    public var isGranted: Bool { if case .denied = self { false } else { true } }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        switch self {
+        case .relationship: encoder.write(UInt8(1))
+        case .grant(let id):
+            encoder.write(UInt8(2))
+            encoder.write(id)
+        case .denied(let code):
+            encoder.write(UInt8(3))
+            encoder.write(code)
+        }
+    }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        switch try decoder.readUInt8("basis") {
+        case 1: self = .relationship
+        case 2: self = .grant(try decoder.read(GrantID.self))
+        case 3: self = .denied(try decoder.read(ResultCode.self))
+        case let tag: throw CanonicalDecodingError(field: "basis", reason: "unknown tag \(tag)")
+        }
+    }
+}
+
+/// A fact a transaction produced, kept in its receipt and indexed by the node. Events hold
+/// only pseudonymous ids and codes.
+public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
+    case identityRegistered(identity: IdentityID, kind: IdentityKind)
+    case identityUpdated(identity: IdentityID)
+    case report(report: ReportID, version: ReportVersion, patient: IdentityID, action: ReportAction, status: ReportStatus)
+    case grantChanged(grant: GrantID, patient: IdentityID, grantee: IdentityID, active: Bool)
+    case access(report: ReportID, version: ReportVersion, patient: IdentityID, reader: IdentityID, purpose: Purpose, basis: AccessBasis)
+
+    /// The ids this event is filed under in the indexes ("everything about X").
+    public var subjects: [[UInt8]] {
+        switch self {
+        case .identityRegistered(let id, _), .identityUpdated(let id): [id.hash.bytes]
+        case .report(let report, _, let patient, _, _): [report.bytes, patient.hash.bytes]
+        case .grantChanged(let grant, let patient, let grantee, _): [grant.bytes, patient.hash.bytes, grantee.hash.bytes]
+        case .access(let report, _, let patient, let reader, _, _): [report.bytes, patient.hash.bytes, reader.hash.bytes]
+        }
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        switch self {
+        case .identityRegistered(let id, let kind):
+            encoder.write(UInt8(1)); encoder.write(id); encoder.write(kind)
+        case .identityUpdated(let id):
+            encoder.write(UInt8(2)); encoder.write(id)
+        case .report(let report, let version, let patient, let action, let status):
+            encoder.write(UInt8(3)); encoder.write(report); encoder.write(version)
+            encoder.write(patient); encoder.write(action); encoder.write(status)
+        case .grantChanged(let grant, let patient, let grantee, let active):
+            encoder.write(UInt8(4)); encoder.write(grant); encoder.write(patient)
+            encoder.write(grantee); encoder.write(active)
+        case .access(let report, let version, let patient, let reader, let purpose, let basis):
+            encoder.write(UInt8(5)); encoder.write(report); encoder.write(version); encoder.write(patient)
+            encoder.write(reader); encoder.write(purpose); encoder.write(basis)
+        }
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        switch try decoder.readUInt8("event") {
+        case 1: self = .identityRegistered(identity: try decoder.read(IdentityID.self), kind: try decoder.read(IdentityKind.self))
+        case 2: self = .identityUpdated(identity: try decoder.read(IdentityID.self))
+        case 3:
+            self = .report(report: try decoder.read(ReportID.self), version: try decoder.readUInt32("version"),
+                           patient: try decoder.read(IdentityID.self), action: try decoder.read(ReportAction.self),
+                           status: try decoder.read(ReportStatus.self))
+        case 4:
+            self = .grantChanged(grant: try decoder.read(GrantID.self), patient: try decoder.read(IdentityID.self),
+                                 grantee: try decoder.read(IdentityID.self), active: try decoder.readBool("active"))
+        case 5:
+            self = .access(report: try decoder.read(ReportID.self), version: try decoder.readUInt32("version"),
+                           patient: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
+                           purpose: try decoder.read(Purpose.self), basis: try decoder.read(AccessBasis.self))
+        case let tag: throw CanonicalDecodingError(field: "event", reason: "unknown tag \(tag)")
+        }
+    }
+}
+
+/// The result of executing one transaction: a stable code, a message without PHI, events.
+public struct TransactionReceipt: Hashable, Sendable, CanonicalCodable {
+    public let code: ResultCode
+    public let message: String
+    public let events: [LedgerEvent]
+
+    public init(code: ResultCode, message: String, events: [LedgerEvent] = []) {
+        self.code = code
+        self.message = message
+        self.events = events
+    }
+
+    public static func rejected(_ code: ResultCode, _ message: String, events: [LedgerEvent] = []) -> TransactionReceipt {
+        precondition(code != .ok, "a rejection needs a non-zero code")
+        return TransactionReceipt(code: code, message: message, events: events)
+    }
+
+    /// The receipt's leaf in the block's results tree.
+    public var hash: Hash256 { Hash256.of(canonicalBytes) }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(code)
+        encoder.write(message)
+        encoder.write(array: events)
+    }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        code = try decoder.read(ResultCode.self)
+        message = try decoder.readString("message", maxBytes: 1_024)
+        events = try decoder.readArray(LedgerEvent.self, "events", maxCount: 256)
+    }
+}
+
+extension UInt32: CanonicalCodable {
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(self) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        self = try decoder.readUInt32("uint32")
+    }
+}
