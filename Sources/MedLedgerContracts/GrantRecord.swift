@@ -7,7 +7,7 @@ public enum GrantOrigin: UInt8, TaggedEnum {
     /// Created by the distribution rule when a report became final.
     case distribution = 2
     public var tag: UInt8 { rawValue }
-    public var name: String { String(describing: self) }
+    public var name: String { self == .consent ? "consent" : "distribution" }
     public static let fieldName = "origin"
 }
 

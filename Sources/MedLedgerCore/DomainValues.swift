@@ -2,7 +2,7 @@
 public enum IdentityKind: UInt8, TaggedEnum {
     case organization = 1, practitioner = 2, patient = 3, node = 4
     public var tag: UInt8 { rawValue }
-    public var name: String { String(describing: self) }
+    public var name: String { ["organization", "practitioner", "patient", "node"][Int(rawValue) - 1] }
     public static let fieldName = "kind"
 }
 
@@ -26,7 +26,7 @@ public enum Role: UInt8, TaggedEnum {
 public enum IdentityStatus: UInt8, TaggedEnum {
     case active = 1, suspended = 2
     public var tag: UInt8 { rawValue }
-    public var name: String { String(describing: self) }
+    public var name: String { self == .active ? "active" : "suspended" }
     public static let fieldName = "status"
 }
 
@@ -35,7 +35,9 @@ public enum ReportStatus: UInt8, TaggedEnum {
     case registered = 1, preliminary = 2, final = 3, amended = 4, corrected = 5, appended = 6
     case cancelled = 7, enteredInError = 8
     public var tag: UInt8 { rawValue }
-    public var name: String { self == .enteredInError ? "entered-in-error" : String(describing: self) }
+    public var name: String {
+        ["registered", "preliminary", "final", "amended", "corrected", "appended", "cancelled", "entered-in-error"][Int(rawValue) - 1]
+    }
     public static let fieldName = "reportStatus"
     /// Released for clinical use: distribution happens on entering one of these.
     public var isReleased: Bool { self == .final || self == .amended || self == .corrected || self == .appended }
@@ -45,7 +47,7 @@ public enum ReportStatus: UInt8, TaggedEnum {
 public enum Purpose: UInt8, TaggedEnum {
     case treatment = 1, research = 2, emergency = 3, payment = 4, legal = 5
     public var tag: UInt8 { rawValue }
-    public var name: String { String(describing: self) }
+    public var name: String { ["treatment", "research", "emergency", "payment", "legal"][Int(rawValue) - 1] }
     public static let fieldName = "purpose"
 }
 
@@ -56,7 +58,7 @@ public enum RevisionKind: UInt8, TaggedEnum {
     /// An error in a released report was fixed (FHIR `corrected`).
     case correct = 2
     public var tag: UInt8 { rawValue }
-    public var name: String { String(describing: self) }
+    public var name: String { self == .amend ? "amend" : "correct" }
     public static let fieldName = "revisionKind"
     public var resultingStatus: ReportStatus { self == .amend ? .amended : .corrected }
 }

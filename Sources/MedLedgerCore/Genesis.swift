@@ -76,7 +76,9 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         encoder.write(array: organizations)
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        _ = try decoder.readString("domainTag", maxBytes: 32)
+        guard try decoder.readString("domainTag", maxBytes: 32) == "medledger/genesis/v1" else {
+            throw CanonicalDecodingError(field: "domainTag", reason: "expected medledger/genesis/v1")
+        }
         chainID = try decoder.readString("chainID", maxBytes: Limits.chainIDMaxBytes)
         genesisTime = try decoder.read(ConsensusTime.self)
         validators = try decoder.readArray(Validator.self, "validators", maxCount: Limits.validatorsMaxCount)

@@ -27,14 +27,28 @@ public struct PublicSigningKey: Hashable, Sendable, CanonicalCodable {
 /// An X25519 public key (32 raw bytes) that report data keys are wrapped to.
 public struct PublicEncryptionKey: Hashable, Sendable, CanonicalCodable {
     public let rawBytes: [UInt8]
+    /// Returns nil for anything but 32 bytes, and for small-order points: with such a key
+    /// X25519 yields an all-zero secret (RFC 9180 §7.1.4), so anyone could unwrap.
     public init?(rawBytes: [UInt8]) {
-        guard rawBytes.count == 32 else { return nil }
+        guard rawBytes.count == 32, Self.hasFullOrder(rawBytes) else { return nil }
         self.rawBytes = rawBytes
     }
+
+    private static let probe = Curve25519.KeyAgreement.PrivateKey()
+
+    private static func hasFullOrder(_ raw: [UInt8]) -> Bool {
+        guard let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw),
+              let secret = try? probe.sharedSecretFromKeyAgreement(with: key) else { return false }
+        return secret.withUnsafeBytes { bytes in bytes.contains { $0 != 0 } }
+    }
+
     public var hex: String { Hex.encode(rawBytes) }
     public func encode(to encoder: inout CanonicalEncoder) { encoder.write(fixed: rawBytes) }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        self.init(rawBytes: try decoder.readFixed("encryptionKey", count: 32))!
+        guard let key = PublicEncryptionKey(rawBytes: try decoder.readFixed("encryptionKey", count: 32)) else {
+            throw CanonicalDecodingError(field: "encryptionKey", reason: "not a usable X25519 public key (small order)")
+        }
+        self = key
     }
 }
 

@@ -2,7 +2,7 @@
 public enum ReportAction: UInt8, TaggedEnum {
     case submitted = 1, approved = 2, revised = 3, enteredInError = 4, distributed = 5
     public var tag: UInt8 { rawValue }
-    public var name: String { self == .enteredInError ? "entered-in-error" : String(describing: self) }
+    public var name: String { ["submitted", "approved", "revised", "entered-in-error", "distributed"][Int(rawValue) - 1] }
     public static let fieldName = "action"
 }
 

@@ -1,0 +1,70 @@
+import MedLedgerCore
+import MedLedgerContracts
+import MedLedgerStorage
+
+/// A gateway to a node in the same process. It enforces the same read permissions as the
+/// HTTP API; the caller is trusted to be who it says, as within one process it must be.
+public struct LocalGateway: LedgerGateway {
+    public let node: LedgerNode
+    public init(node: LedgerNode) { self.node = node }
+
+    public func chainID() async throws -> String { node.genesis.chainID }
+    public func custodians() async throws -> [Validator] { node.validators.validators }
+    public func submit(_ tx: Transaction) async throws -> Hash256 { try await node.submit(tx) }
+
+    public func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction {
+        guard let stored = try await node.waitForCommit(hash) else {
+            throw NodeError(.unavailable, "transaction \(hash) was not committed in time")
+        }
+        return CommittedTransaction(hash: hash, height: stored.height, position: stored.position, receipt: stored.receipt)
+    }
+
+    public func identity(_ id: IdentityID) async throws -> IdentityRecord? { await node.identity(id) }
+    public func nextNonce(for id: IdentityID) async throws -> UInt64 { await node.nextNonce(for: id) }
+
+    public func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256 {
+        try await node.putBlob(bytes, uploader: caller.id)
+    }
+
+    public func blob(_ address: Hash256, report: ReportID, caller: ClientIdentity) async throws -> [UInt8] {
+        guard try await node.mayView(report: report, caller: caller.id),
+              let record = await node.report(report),
+              record.versions.contains(where: { $0.content.contentAddress == address }) else {
+            throw NodeError(.forbidden, field: "address", "no access to this blob")
+        }
+        guard let bytes = try node.blobs.get(address) else { throw NodeError(.notFound, field: "address", "no blob \(address)") }
+        return bytes
+    }
+
+    public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {
+        guard try await node.mayView(report: id, caller: caller.id), let record = await node.report(id) else {
+            throw NodeError(.forbidden, field: "report", "no access to report \(id)")
+        }
+        return record
+    }
+
+    public func reports(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [ReportRecord] {
+        try await requirePatientAccess(patient, caller)
+        return try await node.reports(ofPatient: patient)
+    }
+
+    public func grants(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [GrantRecord] {
+        try await requirePatientAccess(patient, caller)
+        return await node.grants(ofPatient: patient)
+    }
+
+    public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [IndexedEvent] {
+        try await requirePatientAccess(patient, caller)
+        return try await node.accessTrail(ofPatient: patient)
+    }
+
+    public func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope {
+        try await node.releaseKey(report: report, version: version, reader: caller.id)
+    }
+
+    private func requirePatientAccess(_ patient: IdentityID, _ caller: ClientIdentity) async throws {
+        guard await node.speaksFor(patient: patient, caller: caller.id) else {
+            throw NodeError(.forbidden, field: "patient", "only the patient or a guardian may see this")
+        }
+    }
+}

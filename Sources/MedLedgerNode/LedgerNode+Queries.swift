@@ -1,0 +1,72 @@
+import MedLedgerCore
+import MedLedgerContracts
+import MedLedgerStorage
+
+/// Where a submitted transaction stands.
+public enum TransactionStatus: Sendable {
+    case pending
+    case committed(StoredTransaction)
+    case unknown
+}
+
+extension LedgerNode {
+    public func identity(_ id: IdentityID) -> IdentityRecord? { state.identity(id) }
+    public func report(_ id: ReportID) -> ReportRecord? { state.report(id) }
+    public func grant(_ id: GrantID) -> GrantRecord? { state.grant(id) }
+    public func grants(ofPatient patient: IdentityID) -> [GrantRecord] { state.grants(ofPatient: patient) }
+
+    /// The nonce a signer should use next (above committed and pending ones).
+    public func nextNonce(for signer: IdentityID) -> UInt64 {
+        max(state.identity(signer)?.lastNonce ?? 0, mempool.pendingNonce(of: signer) ?? 0) + 1
+    }
+
+    public func block(at height: Height) throws -> StoredBlock? { try store.block(at: height) }
+
+    public func transactionStatus(_ hash: Hash256) throws -> TransactionStatus {
+        if let stored = try store.transaction(hash: hash) { return .committed(stored) }
+        return mempool.contains(hash) ? .pending : .unknown
+    }
+
+    /// Inclusion proof of a committed transaction against its block's transactions root.
+    public func inclusionProof(_ hash: Hash256) throws -> (StoredTransaction, BlockHeader, MerkleProof)? {
+        guard let stored = try store.transaction(hash: hash), let block = try store.block(at: stored.height) else {
+            return nil
+        }
+        return (stored, block.header, block.block.inclusionProof(index: stored.position))
+    }
+
+    /// Indexed events filed under an id (patient, report, grant, identity), oldest first.
+    public func events(subject: [UInt8], limit: Int = 1_000) throws -> [IndexedEvent] {
+        try store.events(subject: subject, limit: limit)
+    }
+
+    /// All reports of a patient, from the index of report events.
+    public func reports(ofPatient patient: IdentityID) throws -> [ReportRecord] {
+        var seen = Set<ReportID>()
+        var reports = [ReportRecord]()
+        for indexed in try store.events(subject: patient.hash.bytes, limit: 100_000) {
+            guard case .report(let id, _, let owner, .submitted, _) = indexed.event, owner == patient,
+                  seen.insert(id).inserted, let report = state.report(id) else { continue }
+            reports.append(report)
+        }
+        return reports
+    }
+
+    /// Every access attempt (granted or denied) to any of the patient's reports.
+    public func accessTrail(ofPatient patient: IdentityID) throws -> [IndexedEvent] {
+        try store.events(subject: patient.hash.bytes, limit: 100_000).filter {
+            if case .access(_, _, let owner, _, _, _) = $0.event { return owner == patient }
+            return false
+        }
+    }
+
+    /// Waits (polling) until the transaction is committed or the timeout passes.
+    public nonisolated func waitForCommit(_ hash: Hash256, timeoutMilliseconds: UInt64 = 10_000) async throws -> StoredTransaction? {
+        let deadline = SystemClock.now().milliseconds + timeoutMilliseconds
+        while SystemClock.now().milliseconds < deadline {
+            if case .committed(let stored) = try await transactionStatus(hash) { return stored }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return nil
+    }
+}

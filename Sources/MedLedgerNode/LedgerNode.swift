@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import MedLedgerCore
+import MedLedgerContracts
+import MedLedgerStorage
+
+/// One node: owns the ledger state, the mempool, the stores and the block producer.
+/// All mutation goes through this actor, so blocks are produced and applied one at a time.
+public actor LedgerNode {
+    public let genesis: Genesis
+    public let engine: ContractEngine
+    public let validators: ValidatorSet
+    let nodeKeys: IdentityKeys
+    public let nodeID: IdentityID
+    let store: LedgerStore
+    public let blobs: FileBlobStore
+    let logger: Logger
+    public let configuration: NodeConfiguration
+
+    var state: LedgerState
+    var mempool = Mempool()
+    var latestHeader: BlockHeader?
+    /// Set when a block could not be persisted: the in-memory state is then ahead of the
+    /// disk, so the node stops accepting work until restarted (it reloads from disk).
+    var haltReason: String?
+
+    /// Opens an initialized data directory; the state comes back from disk with the same root.
+    public init(dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),
+                logger: Logger = Logger(label: "medledger.node")) throws {
+        guard dataDirectory.isInitialized else {
+            throw NodeError(.notFound, field: "data-dir",
+                            "\(dataDirectory.url.path) has no genesis.json; run `medledger node init` or `medledger demo` first")
+        }
+        let genesis = try Genesis.load(from: dataDirectory.genesisFile)
+        let keyFile = try KeyFile.load(dataDirectory.nodeKeyFile)
+        let keys = try keyFile.keys()
+        guard genesis.validatorSet.member(keys.identityID) != nil else {
+            throw NodeError(.invalid, field: "node-key", "this node's key is not a validator of the genesis")
+        }
+        self.genesis = genesis
+        self.engine = ContractEngine(genesis: genesis)
+        self.validators = genesis.validatorSet
+        self.nodeKeys = keys
+        self.nodeID = keys.identityID
+        self.store = try LedgerStore(dataDirectory: dataDirectory.url)
+        self.blobs = try FileBlobStore(dataDirectory: dataDirectory.url)
+        self.logger = logger
+        self.configuration = configuration
+        if let stored = try store.loadGenesis() {
+            guard stored.hash == genesis.hash else {
+                throw NodeError(.invalid, field: "genesis", "genesis.json differs from the genesis this ledger was started with")
+            }
+        } else {
+            try store.saveGenesis(genesis)
+        }
+        let (state, header) = try Self.restore(store: store, engine: engine, genesis: genesis)
+        self.state = state
+        self.latestHeader = header
+    }
+
+    /// Loads state and latest header, and checks the state root against the header.
+    static func restore(store: LedgerStore, engine: ContractEngine, genesis: Genesis) throws -> (LedgerState, BlockHeader?) {
+        let height = try store.latestHeight
+        guard height > 0 else { return (engine.genesisState(genesis), nil) }
+        guard let latest = try store.block(at: height) else {
+            throw NodeError(.internalFailure, "block \(height) is marked committed but missing")
+        }
+        var state = try LedgerState.load(entries: store.allState())
+        let root = state.stateRoot()
+        guard root == latest.header.stateRoot else {
+            throw NodeError(.internalFailure,
+                            "stored state root \(root) differs from block \(height)'s \(latest.header.stateRoot); run `medledger verify`")
+        }
+        return (state, latest.header)
+    }
+
+    public var height: Height { latestHeader?.height ?? 0 }
+    public var latestBlockHash: Hash256 { latestHeader?.hash ?? genesis.hash }
+    /// The consensus time of the latest block (the genesis time before block 1).
+    public var consensusTime: ConsensusTime { latestHeader?.time ?? genesis.genesisTime }
+    public var appHash: Hash256 { latestHeader?.stateRoot ?? Hash256.zero }
+    public var pendingCount: Int { mempool.count }
+
+    /// Admits a signed transaction to the mempool; returns its hash.
+    @discardableResult
+    public func submit(_ tx: Transaction) throws(NodeError) -> Hash256 {
+        if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
+        if let stored = try? store.transaction(hash: tx.hash) {
+            throw NodeError(.conflict, field: "tx", "transaction already committed at height \(stored.height)",
+                            code: .staleNonce)
+        }
+        try mempool.admit(tx, engine: engine, state: state)
+        return tx.hash
+    }
+}
+
+/// Tunables of a node's block producer.
+public struct NodeConfiguration: Sendable {
+    /// How long the producer waits to collect a batch once a transaction is pending.
+    public var batchDelayMilliseconds: UInt64
+    /// How often an idle node seals an empty block, so time-based rules advance.
+    public var emptyBlockIntervalMilliseconds: UInt64
+    /// Most transactions in one block.
+    public var maxTransactionsPerBlock: Int
+    /// How long after its access receipt a reader may fetch the re-wrapped key.
+    public var keyReleaseWindowMilliseconds: UInt64
+
+    public init(batchDelayMilliseconds: UInt64 = 20, emptyBlockIntervalMilliseconds: UInt64 = 1_000,
+                maxTransactionsPerBlock: Int = Limits.blockMaxTransactions,
+                keyReleaseWindowMilliseconds: UInt64 = 10 * 60 * 1_000) {
+        precondition(maxTransactionsPerBlock > 0 && maxTransactionsPerBlock <= Limits.blockMaxTransactions)
+        self.batchDelayMilliseconds = batchDelayMilliseconds
+        self.emptyBlockIntervalMilliseconds = emptyBlockIntervalMilliseconds
+        self.maxTransactionsPerBlock = maxTransactionsPerBlock
+        self.keyReleaseWindowMilliseconds = keyReleaseWindowMilliseconds
+    }
+}

@@ -1,0 +1,74 @@
+import MedLedgerCore
+import MedLedgerContracts
+import MedLedgerStorage
+
+extension LedgerVerifier {
+    /// Re-executes the chain block by block and compares with what is stored.
+    struct Replay {
+        let genesis: Genesis
+        let engine: ContractEngine
+        let validators: ValidatorSet
+        var state: LedgerState
+        var previousHash: Hash256
+        var previousTime: ConsensusTime
+
+        init(genesis: Genesis, engine: ContractEngine, state: LedgerState) {
+            self.genesis = genesis
+            self.engine = engine
+            self.validators = genesis.validatorSet
+            self.state = state
+            self.previousHash = genesis.hash
+            self.previousTime = genesis.genesisTime
+        }
+
+        /// Checks block `height`; returns its transaction count.
+        mutating func check(height: Height, store: LedgerStore) throws(VerificationFailure) -> Int {
+            let location = "block \(height)"
+            func fail(_ reason: String) -> VerificationFailure { VerificationFailure(location: location, reason: reason) }
+            let raw: RawBlock
+            do {
+                guard let found = try store.rawBlock(at: height) else { throw fail("missing") }
+                raw = found
+            } catch let failure as VerificationFailure { throw failure } catch { throw fail("\(error)") }
+            let header: BlockHeader, transactions: [Transaction], certificate: CommitCertificate
+            do {
+                header = try BlockHeader.decode(canonical: raw.header)
+                transactions = try Block.decodeBody(raw.body)
+                certificate = try CommitCertificate.decode(canonical: raw.certificate)
+            } catch { throw fail("does not decode: \(error)") }
+            guard header.hash.bytes == raw.hash else { throw fail("header does not hash to the stored block hash") }
+            guard header.height == height, header.chainID == genesis.chainID else { throw fail("wrong height or chain id") }
+            guard header.previousBlockHash == previousHash else { throw fail("does not link to block \(height - 1)") }
+            guard header.time > previousTime else { throw fail("time does not advance") }
+            guard header.validatorsHash == validators.hash else { throw fail("names another validator set") }
+            if let problem = certificate.problem(chainID: genesis.chainID, header: header, validators: validators) {
+                throw fail("commit certificate: \(problem)")
+            }
+            guard Block.transactionsRoot(transactions) == header.transactionsRoot else { throw fail("transactions root mismatch") }
+            let receipts = try execute(transactions, header: header, store: store, fail: fail)
+            guard Merkle.root(leaves: receipts.map(\.hash.bytes)) == header.resultsRoot else { throw fail("results root mismatch") }
+            _ = state.takeChanges()
+            guard state.stateRoot() == header.stateRoot else { throw fail("state root mismatch after re-execution") }
+            previousHash = header.hash
+            previousTime = header.time
+            return transactions.count
+        }
+
+        private mutating func execute(_ transactions: [Transaction], header: BlockHeader, store: LedgerStore,
+                                      fail: (String) -> VerificationFailure) throws(VerificationFailure) -> [TransactionReceipt] {
+            let context = BlockContext(height: header.height, time: header.time)
+            var receipts = [TransactionReceipt]()
+            for (position, tx) in transactions.enumerated() {
+                let receipt = engine.apply(tx, to: &state, context: context)
+                let stored: StoredTransaction?
+                do { stored = try store.transaction(hash: tx.hash) } catch { throw fail("transaction \(tx.hash): \(error)") }
+                guard let stored, stored.height == header.height, stored.position == position else {
+                    throw fail("transaction \(tx.hash) is not indexed at its position")
+                }
+                guard stored.receipt == receipt else { throw fail("stored receipt of transaction \(tx.hash) differs from re-execution") }
+                receipts.append(receipt)
+            }
+            return receipts
+        }
+    }
+}

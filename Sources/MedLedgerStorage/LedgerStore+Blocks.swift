@@ -1,0 +1,56 @@
+import MedLedgerCore
+
+extension LedgerStore {
+    /// The block at `height` with its transactions and certificate, or nil when none is stored.
+    /// - Throws: `StorageError` (`.corruptData`) naming the height when the stored bytes do
+    ///   not decode, or decode to a block of another height or hash.
+    public func block(at height: Height) throws -> StoredBlock? {
+        guard let raw = try rawBlock(at: height) else { return nil }
+        let row = "height \(height)"
+        let header = try decodeColumn("blocks", row, "header") { () throws(CanonicalDecodingError) in
+            try BlockHeader.decode(canonical: raw.header)
+        }
+        let transactions = try decodeColumn("blocks", row, "body") { () throws(CanonicalDecodingError) in
+            try Block.decodeBody(raw.body)
+        }
+        let certificate = try decodeColumn("blocks", row, "certificate") { () throws(CanonicalDecodingError) in
+            try CommitCertificate.decode(canonical: raw.certificate)
+        }
+        guard header.height == height else {
+            throw StorageError.corrupt(table: "blocks", row: row, "header is for height \(header.height)")
+        }
+        guard header.hash.bytes == raw.hash else {
+            throw StorageError.corrupt(table: "blocks", row: row, "header does not hash to the stored hash")
+        }
+        return StoredBlock(header: header, transactions: transactions, certificate: certificate)
+    }
+
+    /// The stored bytes of the block at `height`, undecoded, or nil when none is stored.
+    /// - Throws: `StorageError` when a column is missing or is not a blob.
+    public func rawBlock(at height: Height) throws -> RawBlock? {
+        guard height <= UInt64(Int64.max) else { return nil }
+        let rows = try database.query("SELECT hash, header, body, certificate FROM blocks WHERE height = ?",
+                                      [.unsigned(height)])
+        guard let row = rows.first else { return nil }
+        let names = ["hash", "header", "body", "certificate"]
+        var columns = [[UInt8]]()
+        for (name, value) in zip(names, row) {
+            guard let bytes = value.blob else {
+                throw StorageError.corrupt(table: "blocks", row: "height \(height)", "\(name) is not a blob")
+            }
+            columns.append(bytes)
+        }
+        return RawBlock(height: height, hash: columns[0], header: columns[1], body: columns[2], certificate: columns[3])
+    }
+
+    /// Runs a Core decoder over stored bytes, turning its error into one that names the
+    /// table, row and column, so `verify` and logs say where the damage is.
+    func decodeColumn<T>(_ table: String, _ row: String, _ column: String,
+                         _ decode: () throws(CanonicalDecodingError) -> T) throws -> T {
+        do {
+            return try decode()
+        } catch {
+            throw StorageError.corrupt(table: table, row: row, "\(column) does not decode: \(error)")
+        }
+    }
+}

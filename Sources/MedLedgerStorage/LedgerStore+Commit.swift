@@ -1,0 +1,86 @@
+import MedLedgerCore
+
+extension LedgerStore {
+    /// Writes a finalized block and everything it changed, in one SQLite transaction: the
+    /// block with its certificate, each transaction with its receipt, one event row per
+    /// subject of each event, the state changes (in order) and the new height. On any error
+    /// nothing of the block is stored.
+    ///
+    /// - Parameters:
+    ///   - block: the block, whose height must be `latestHeight + 1`.
+    ///   - certificate: the commit certificate for exactly this block.
+    ///   - receipts: one receipt per transaction, in block order.
+    ///   - stateChanges: contract state writes (nil value = delete), applied in order.
+    /// - Throws: `StorageError`, for example `.constraint` when a transaction hash is
+    ///   already stored.
+    /// - Precondition: the counts, heights and certificate agree with the block: a node that
+    ///   breaks this has a bug, and storing the block would break the chain.
+    public func commit(_ block: Block, certificate: CommitCertificate, receipts: [TransactionReceipt],
+                       stateChanges: [StateChange]) throws {
+        let height = block.header.height
+        precondition(receipts.count == block.transactions.count,
+                     "\(receipts.count) receipts for \(block.transactions.count) transactions")
+        precondition(certificate.height == height && certificate.blockHash == block.hash,
+                     "certificate for \(certificate.height)/\(certificate.blockHash) "
+                         + "is not for block \(height)/\(block.hash)")
+        try database.transaction {
+            let latest = try latestHeight
+            precondition(height == latest + 1, "commit of height \(height) on top of height \(latest)")
+            try database.run("INSERT INTO blocks(height, hash, header, body, certificate) VALUES (?, ?, ?, ?, ?)", [
+                .unsigned(height), .blob(block.hash.bytes), .blob(block.header.canonicalBytes),
+                .blob(block.encodedBody), .blob(certificate.canonicalBytes),
+            ])
+            try insertTransactions(block, receipts: receipts)
+            try insertEvents(block.header, receipts: receipts)
+            try apply(stateChanges)
+            try setMeta("height", height.canonicalBytes)
+        }
+    }
+
+    private func insertTransactions(_ block: Block, receipts: [TransactionReceipt]) throws {
+        let sql = "INSERT INTO transactions(hash, height, position, signer, receipt) VALUES (?, ?, ?, ?, ?)"
+        try database.withStatement(sql) { statement in
+            for (position, (transaction, receipt)) in zip(block.transactions, receipts).enumerated() {
+                try statement.run([
+                    .blob(transaction.hash.bytes), .unsigned(block.header.height), .integer(Int64(position)),
+                    .blob(transaction.signer.hash.bytes), .blob(receipt.canonicalBytes),
+                ])
+            }
+        }
+    }
+
+    private func insertEvents(_ header: BlockHeader, receipts: [TransactionReceipt]) throws {
+        let sql = "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, ?, ?, ?)"
+        try database.withStatement(sql) { statement in
+            for (position, receipt) in receipts.enumerated() {
+                for (eventIndex, event) in receipt.events.enumerated() {
+                    let eventBytes = event.canonicalBytes
+                    // One id can fill two roles of an event (a patient granting to itself);
+                    // file the event once under it.
+                    var filed = Set<[UInt8]>()
+                    for subject in event.subjects where filed.insert(subject).inserted {
+                        try statement.run([
+                            .blob(subject), .unsigned(header.height), .integer(Int64(position)),
+                            .integer(Int64(eventIndex)), .unsigned(header.time.milliseconds), .blob(eventBytes),
+                        ])
+                    }
+                }
+            }
+        }
+    }
+
+    private func apply(_ changes: [StateChange]) throws {
+        let upsert = "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        try database.withStatement(upsert) { upsertStatement in
+            try database.withStatement("DELETE FROM state WHERE key = ?") { deleteStatement in
+                for change in changes {
+                    if let value = change.value {
+                        try upsertStatement.run([.blob(change.key), .blob(value)])
+                    } else {
+                        try deleteStatement.run([.blob(change.key)])
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import MedLedgerCore
+
+extension LedgerStore {
+    /// Every contract state entry, sorted by key (bytewise, shorter first on a tie), which
+    /// is how SQLite orders blobs.
+    /// - Throws: `StorageError` when a stored key or value is not a blob.
+    public func allState() throws -> [(key: [UInt8], value: [UInt8])] {
+        try database.query("SELECT key, value FROM state ORDER BY key").map { row in
+            guard let key = row[0].blob, let value = row[1].blob else {
+                let keyName = row[0].blob.map { "key \(Hex.encode($0))" } ?? "key \(row[0])"
+                throw StorageError.corrupt(table: "state", row: keyName, "key or value is not a blob")
+            }
+            return (key: key, value: value)
+        }
+    }
+
+    /// The value stored under `key`, or nil.
+    /// - Throws: `StorageError` when the stored value is not a blob.
+    public func stateValue(forKey key: [UInt8]) throws -> [UInt8]? {
+        guard let row = try database.query("SELECT value FROM state WHERE key = ?", [.blob(key)]).first else {
+            return nil
+        }
+        guard let value = row[0].blob else {
+            throw StorageError.corrupt(table: "state", row: "key \(Hex.encode(key))", "value is not a blob")
+        }
+        return value
+    }
+}

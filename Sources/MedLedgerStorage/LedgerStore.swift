@@ -1,0 +1,112 @@
+import Foundation
+import MedLedgerCore
+
+/// The node's ledger on disk: blocks, their certificates, transactions with receipts, the
+/// event index and the contract state, in one SQLite file at `<dataDir>/ledger.sqlite`.
+///
+/// A block and everything it changed are written in one SQLite transaction (`commit`), so
+/// after a crash the store holds either all of a block or none of it. Every read decodes
+/// with Core's canonical decoders and reports damaged bytes as a `StorageError` naming the
+/// table and the row. Thread-safe: all state lives in the database, whose connection is
+/// serialized by `SQLiteDatabase`.
+public final class LedgerStore: Sendable {
+    /// The schema this code reads and writes; stored in `meta` as `schema_version`.
+    public static let schemaVersion: UInt64 = 1
+
+    /// The SQLite file.
+    public let path: String
+    let database: SQLiteDatabase
+
+    /// Opens the ledger in `dataDirectory`, creating the directory and the schema if needed.
+    /// - Throws: `StorageError` when the file cannot be opened, its schema version is not
+    ///   `schemaVersion`, or its recorded height disagrees with its blocks.
+    public init(dataDirectory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw StorageError(.io, "create data directory \(dataDirectory.path): \(error.localizedDescription)")
+        }
+        path = dataDirectory.appendingPathComponent("ledger.sqlite").path
+        database = try SQLiteDatabase(path: path)
+        try database.transaction { try createOrCheckSchema() }
+        try checkHeightMatchesBlocks()
+    }
+
+    private func createOrCheckSchema() throws {
+        try database.execute(Self.schema)
+        guard let stored = try metaValue("schema_version") else {
+            try setMeta("schema_version", Self.schemaVersion.canonicalBytes)
+            return
+        }
+        let version = try decodeMeta("schema_version", stored, as: UInt64.self)
+        guard version == Self.schemaVersion else {
+            throw StorageError(.invalidState,
+                               "\(path): schema version \(version), this build reads \(Self.schemaVersion)")
+        }
+    }
+
+    /// `meta.height` is written with each block; a mismatch means the file was edited.
+    private func checkHeightMatchesBlocks() throws {
+        let recorded = try latestHeight
+        let highest = try database.query("SELECT MAX(height) FROM blocks").first?.first?.unsigned ?? 0
+        guard recorded == highest else {
+            throw StorageError.corrupt(table: "meta", row: "key 'height'",
+                                       "says \(recorded), highest block is \(highest)")
+        }
+    }
+
+    /// The height of the last committed block, 0 before the first.
+    /// - Throws: `StorageError` when the stored height is damaged.
+    public var latestHeight: Height {
+        get throws {
+            guard let bytes = try metaValue("height") else { return 0 }
+            return try decodeMeta("height", bytes, as: UInt64.self)
+        }
+    }
+
+    /// Stores the chain's genesis (once). Saving the same genesis again does nothing.
+    /// - Throws: `StorageError` (`.invalidState`) when a different genesis is already stored.
+    public func saveGenesis(_ genesis: Genesis) throws {
+        try database.transaction {
+            if let existing = try loadGenesis() {
+                guard existing == genesis else {
+                    throw StorageError(.invalidState,
+                                       "\(path) already holds the genesis of chain \(existing.chainID) (\(existing.hash))")
+                }
+                return
+            }
+            try setMeta("genesis", genesis.canonicalBytes)
+            try setMeta("chain_id", Array(genesis.chainID.utf8))
+        }
+    }
+
+    /// The stored genesis, or nil before `saveGenesis`.
+    /// - Throws: `StorageError` when the stored bytes do not decode.
+    public func loadGenesis() throws -> Genesis? {
+        guard let bytes = try metaValue("genesis") else { return nil }
+        return try decodeMeta("genesis", bytes, as: Genesis.self)
+    }
+
+    func metaValue(_ key: String) throws -> [UInt8]? {
+        guard let row = try database.query("SELECT value FROM meta WHERE key = ?", [.text(key)]).first else {
+            return nil
+        }
+        guard let bytes = row[0].blob else {
+            throw StorageError.corrupt(table: "meta", row: "key '\(key)'", "value is not a blob")
+        }
+        return bytes
+    }
+
+    func setMeta(_ key: String, _ value: [UInt8]) throws {
+        let upsert = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        try database.run(upsert, [.text(key), .blob(value)])
+    }
+
+    private func decodeMeta<T: CanonicalDecodable>(_ key: String, _ bytes: [UInt8], as type: T.Type) throws -> T {
+        do {
+            return try T.decode(canonical: bytes)
+        } catch {
+            throw StorageError.corrupt(table: "meta", row: "key '\(key)'", "\(error)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import MedLedgerCore
+import MedLedgerStorage
+import Testing
+
+@Suite struct LedgerStoreEventTests {
+    let directory: TemporaryDirectory
+    let store: LedgerStore
+    let patient = Fixtures.patientKeys(height: 1, index: 0).identityID
+    let grantee = IdentityKeys.deterministic(seed: "grantee").identityID
+    let grant = OpaqueID(bytes: Array(repeating: 7, count: 16))!
+    let chain: [BlockFixture]
+
+    /// Block 1 registers the patient (one event). Block 2 holds a registration and then a
+    /// transaction whose receipt grants, then revokes a self-grant: the patient is a subject
+    /// of both grant events, once even where it is patient and grantee.
+    init() throws {
+        directory = try TemporaryDirectory()
+        store = try LedgerStore(dataDirectory: directory.url)
+        let first = Fixtures.block(height: 1, previous: Fixtures.genesis.hash, count: 1)
+        let granting = Fixtures.registerPatient(IdentityKeys.deterministic(seed: "grant-carrier"))
+        let receipt = TransactionReceipt(code: .ok, message: "granted", events: [
+            .grantChanged(grant: grant, patient: patient, grantee: grantee, active: true),
+            .grantChanged(grant: grant, patient: patient, grantee: patient, active: false),
+        ])
+        let second = Fixtures.block(height: 2, previous: first.block.hash, count: 1, extra: [(granting, receipt)])
+        chain = [first, second]
+        for fixture in chain { try store.commit(fixture) }
+    }
+
+    @Test func eventsOfASubjectComeInChainOrder() throws {
+        let events = try store.events(subject: patient.hash.bytes, limit: 10)
+        #expect(events.map(\.height) == [1, 2, 2])
+        #expect(events.map(\.position) == [0, 1, 1])
+        #expect(events.map(\.eventIndex) == [0, 0, 1])
+        #expect(events[0].event == .identityRegistered(identity: patient, kind: .patient))
+        #expect(events[0].transactionHash == chain[0].block.transactions[0].hash)
+        #expect(events[1].transactionHash == chain[1].block.transactions[1].hash)
+        #expect(events[0].time == chain[0].block.header.time)
+        #expect(events[2].time == chain[1].block.header.time)
+        #expect(events[2].event == .grantChanged(grant: grant, patient: patient, grantee: patient, active: false))
+    }
+
+    @Test func eventsAreFiledUnderEverySubject() throws {
+        let byGrantee = try store.events(subject: grantee.hash.bytes, limit: 10)
+        #expect(byGrantee.map(\.eventIndex) == [0])
+        let byGrant = try store.events(subject: grant.bytes, limit: 10)
+        #expect(byGrant.map(\.eventIndex) == [0, 1])
+        #expect(try store.events(subject: [1, 2, 3], limit: 10).isEmpty)
+    }
+
+    @Test func limitKeepsTheOldest() throws {
+        let events = try store.events(subject: patient.hash.bytes, limit: 2)
+        #expect(events.map(\.height) == [1, 2])
+        #expect(try store.events(subject: patient.hash.bytes, limit: 0).isEmpty)
+    }
+}
