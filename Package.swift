@@ -48,7 +48,9 @@ let package = Package(
         ),
         .target(
             name: "MedLedgerTesting",
-            dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerNode"]
+            dependencies: [
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerStorage", "MedLedgerNode",
+            ]
         ),
         .executableTarget(
             name: "medledger",

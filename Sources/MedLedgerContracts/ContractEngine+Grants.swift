@@ -17,6 +17,9 @@ extension ContractEngine {
         guard let grantee = state.identity(body.grantee), grantee.kind == .practitioner || grantee.kind == .organization else {
             throw Rejection(.unknownIdentity, "grantee \(body.grantee) is not a registered practitioner or organization")
         }
+        guard !ContractEngine.isDistributionGrantID(body.grant) else {
+            throw Rejection(.invalidField, "grant: ids with the first bit set are reserved for distribution grants")
+        }
         guard state.grant(body.grant) == nil else { throw Rejection(.grantExists, "grant \(body.grant) already exists") }
         try checkScope(body.scope, patient: patient.id, state)
         if let from = body.validFrom, let until = body.validUntil, until <= from {
@@ -57,4 +60,7 @@ extension ContractEngine {
             }
         }
     }
+
+    /// True for ids in the half of the id space reserved for distribution grants.
+    public static func isDistributionGrantID(_ id: GrantID) -> Bool { id.bytes[0] & 0x80 != 0 }
 }

@@ -143,9 +143,13 @@ extension ContractEngine {
         return events
     }
 
-    /// Distribution grants get ids derived from report and recipient, so every node agrees.
+    /// Distribution grants get ids derived from report and recipient, so every node agrees,
+    /// with the high bit of the first byte set; consent grants must keep it clear, so a
+    /// consent grant can never squat on the id of a future distribution grant.
     public static func distributionGrantID(report: ReportID, recipient: IdentityID) -> GrantID {
-        let digest = Hash256.of(parts: [Array("medledger/distribution-grant/v1".utf8), report.bytes, recipient.hash.bytes])
-        return GrantID(bytes: Array(digest.bytes.prefix(GrantID.byteCount)))!
+        var bytes = Array(Hash256.of(parts: [Array("medledger/distribution-grant/v1".utf8), report.bytes,
+                                             recipient.hash.bytes]).bytes.prefix(GrantID.byteCount))
+        bytes[0] |= 0x80  // the reserved half of the id space: no consent grant can take it first
+        return GrantID(bytes: bytes)!
     }
 }

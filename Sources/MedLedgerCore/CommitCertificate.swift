@@ -79,6 +79,7 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
 
     /// Why a certificate does not finalize a block, or nil when it does.
     public func problem(chainID: String, header: BlockHeader, validators: ValidatorSet) -> String? {
+        guard header.chainID == chainID else { return "block is for chain \(header.chainID), not \(chainID)" }
         guard height == header.height else { return "certificate height \(height) is not block height \(header.height)" }
         guard blockHash == header.hash else { return "certificate names block \(blockHash), not \(header.hash)" }
         let precommit = Precommit(chainID: chainID, height: height, round: round, blockHash: blockHash).canonicalBytes

@@ -41,6 +41,8 @@ public enum ISO8601 {
             }
         }
         let days = daysFromCivil(year: year, month: month, day: day)
+        // Reject days that do not exist (2026-02-30) instead of rolling them over.
+        guard civil(fromDays: days) == (year, month, day) else { return nil }
         return UInt64(days * 86_400 + Int64(seconds)) * 1000 + UInt64(millis)
     }
 

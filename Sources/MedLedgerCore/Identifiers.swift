@@ -32,6 +32,13 @@ public struct OpaqueID: Hashable, Comparable, Sendable, CustomStringConvertible 
         var generator = SystemRandomNumberGenerator()
         return OpaqueID(bytes: (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })!
     }
+    /// A fresh random id for a consent grant: the first bit is clear, because ids with it set
+    /// are reserved for the distribution grants the contracts derive (client side only).
+    public static func randomConsentGrantID() -> OpaqueID {
+        var bytes = random().bytes
+        bytes[0] &= 0x7f
+        return OpaqueID(bytes: bytes)!
+    }
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
     public static func < (lhs: OpaqueID, rhs: OpaqueID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }

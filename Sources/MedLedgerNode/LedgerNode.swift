@@ -7,15 +7,15 @@ import MedLedgerStorage
 /// One node: owns the ledger state, the mempool, the stores and the block producer.
 /// All mutation goes through this actor, so blocks are produced and applied one at a time.
 public actor LedgerNode {
-    public let genesis: Genesis
-    public let engine: ContractEngine
-    public let validators: ValidatorSet
+    public nonisolated let genesis: Genesis
+    public nonisolated let engine: ContractEngine
+    public nonisolated let validators: ValidatorSet
     let nodeKeys: IdentityKeys
-    public let nodeID: IdentityID
+    public nonisolated let nodeID: IdentityID
     let store: LedgerStore
-    public let blobs: FileBlobStore
+    public nonisolated let blobs: FileBlobStore
     let logger: Logger
-    public let configuration: NodeConfiguration
+    public nonisolated let configuration: NodeConfiguration
 
     var state: LedgerState
     var mempool = Mempool()

@@ -28,6 +28,11 @@ struct Mempool: Sendable {
             throw NodeError(.invalid, field: "tx.chainID", "transaction is for chain \(tx.chainID), this is \(engine.chainID)",
                             code: .wrongChain)
         }
+        // Built in memory (not decoded), a transaction could break a decoder limit that other
+        // nodes enforce when they read it from bytes: admit only what decodes back to itself.
+        guard (try? Transaction.decode(tx.encoded)) == tx else {
+            throw NodeError(.invalid, field: "tx", "transaction breaks an encoding limit")
+        }
         guard tx.hasValidSignature else {
             throw NodeError(.invalid, field: "tx.signature", "signature does not verify", code: .badSignature)
         }

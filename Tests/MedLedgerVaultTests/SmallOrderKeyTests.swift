@@ -17,19 +17,14 @@ struct SmallOrderKeyTests {
         Hex.decode("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")!,
     ]
 
-    @Test("wrap and seal refuse a small-order recipient key", arguments: smallOrderPoints)
-    func wrapRefusesSmallOrderKeys(point: [UInt8]) throws {
-        let key = try #require(PublicEncryptionKey(rawBytes: point))
-        #expect(throws: VaultError.wrapFailed) {
-            try ReportCrypto.wrap(
-                dataKey: SymmetricKey(size: .bits256), for: Party.patient.identityID,
-                key: key, report: Sample.report, version: 1)
-        }
-        #expect(throws: VaultError.wrapFailed) {
-            try ReportCrypto.seal(
-                plaintext: [1], title: "t", effectiveDate: nil, note: nil, report: Sample.report, version: 1,
-                recipients: [Party.recipient(Party.patient), (Party.stranger.identityID, key)])
-        }
+    /// The first line of defence is in Core: such a key cannot even be constructed, so it
+    /// can never be registered on the ledger or handed to `wrap` or `seal`.
+    @Test("a small-order key is not a PublicEncryptionKey", arguments: smallOrderPoints)
+    func smallOrderKeysCannotBeConstructed(point: [UInt8]) throws {
+        #expect(PublicEncryptionKey(rawBytes: point) == nil)
+        var encoder = CanonicalEncoder()
+        encoder.write(fixed: point)
+        #expect(throws: CanonicalDecodingError.self) { try PublicEncryptionKey.decode(canonical: encoder.bytes) }
     }
 
     @Test("unwrap refuses an envelope forged from a small-order encapsulated key", arguments: smallOrderPoints)

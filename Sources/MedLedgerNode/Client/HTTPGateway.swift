@@ -24,12 +24,14 @@ public struct HTTPGateway: LedgerGateway {
     public let baseURL: URL
     /// Who this gateway fetches full receipts as (see the type's documentation).
     public let me: ClientIdentity?
-    /// How often `waitForCommit` polls, and for how long.
+    /// How often `waitForCommit` polls.
     public var pollIntervalMilliseconds: UInt64 = 20
+    /// How long `waitForCommit` waits before it gives up with `NodeError.unavailable`.
     public var commitTimeoutMilliseconds: UInt64 = 15_000
     let session: URLSession
     private let chainIDCache = ChainIDCache()
 
+    /// A gateway to the node at `baseURL`; `me` is who full receipts are fetched as.
     public init(baseURL: URL, me: ClientIdentity? = nil, session: URLSession = .shared) {
         self.baseURL = baseURL
         self.me = me

@@ -49,7 +49,7 @@ public struct LedgerClient: Sendable {
 
     public func grant(patient: IdentityID, to grantee: IdentityID, scope: GrantScope, purpose: Purpose,
                       validUntil: ConsensusTime? = nil) async throws -> GrantID {
-        let id = GrantID.random()
+        let id = GrantID.randomConsentGrantID()
         try await sendExpectingSuccess(.grantAccess(GrantAccess(
             grant: id, patient: patient, grantee: grantee, scope: scope, purpose: purpose,
             validFrom: nil, validUntil: validUntil)))

@@ -17,9 +17,13 @@ import MedLedgerContracts
 /// `maximumSkewMilliseconds`. Requests are not single-use within that window: they only read,
 /// or upload content-addressed blobs, or fetch a key released to the caller's own key.
 public enum RequestAuthentication {
+    /// The first field of the signed bytes, so a request signature is never valid as anything else.
     public static let domainTag = "medledger/http/v1"
+    /// The caller's identity id (64 hex).
     public static let identityHeader = "X-MedLedger-Identity"
+    /// Milliseconds since the epoch, decimal.
     public static let timestampHeader = "X-MedLedger-Timestamp"
+    /// Base64 Ed25519 signature over `signingBytes`.
     public static let signatureHeader = "X-MedLedger-Signature"
     /// How far a request's timestamp may be from the server's clock (either way).
     public static let maximumSkewMilliseconds: UInt64 = 300_000
@@ -52,8 +56,11 @@ public enum RequestAuthentication {
 
     /// The parsed authentication headers of a request, before any check against the ledger.
     public struct Credentials: Sendable {
+        /// Who the request claims to come from.
         public let identity: IdentityID
+        /// When the caller signed, in milliseconds since the epoch.
         public let timestamp: UInt64
+        /// The claimed signature over `signingBytes`.
         public let signature: Signature
     }
 

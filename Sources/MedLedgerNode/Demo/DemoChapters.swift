@@ -27,7 +27,7 @@ struct Chapters {
         try await revoke(grant)
         let denied = try await deniedRead(report)
         try await amend(report)
-        try await showAuditTrail(step: 11)
+        try await showAuditTrail(step: 12)
         return Result(report: report, patient: cast.patient.id, deniedReadCode: denied)
     }
 
@@ -128,14 +128,14 @@ struct Chapters {
 
     func amend(_ report: ReportID) async throws {
         say("")
-        say("       Meanwhile the lab adds a ferritin result: \(cast.labTechnician.label) amends the report (version 2),")
+        say("Step 11. Meanwhile the lab adds a ferritin result: \(cast.labTechnician.label) amends the report (version 2),")
         let draft = ReportDraft(title: DemoCast.reportTitle, effectiveDate: "2026-11-21", body: Array(DemoCast.amendedBody.utf8))
         try await client(cast.labTechnician).revise(report, kind: .amend, reason: .additionalInformation, draft: draft)
         try await client(cast.pathologist).approve(report, version: 2)
-        say("       and \(cast.pathologist.label) approves it: version 2 is amended, linked to version 1.")
+        say("   and \(cast.pathologist.label) approves it: version 2 is amended, linked to version 1.")
         let result = try await client(cast.orderingPhysician).read(report, purpose: .treatment)
         guard let opened = result.report else { throw ClientError.rejected(result.receipt.receipt) }
-        say("       \(cast.orderingPhysician.label) reads version 2 (\(opened.plaintext.count) bytes) under the same distribution grant.")
+        say("   \(cast.orderingPhysician.label) reads version 2 (\(opened.plaintext.count) bytes) under the same distribution grant.")
     }
 
     func short(_ id: IdentityID) -> String { String(id.hex.prefix(12)) }

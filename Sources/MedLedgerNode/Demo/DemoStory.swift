@@ -37,7 +37,7 @@ public struct DemoStory {
         producer.cancel()
         _ = await producer.value
         say("")
-        say("Step 12. Verifying the whole ledger from genesis: hash chain, certificates, signatures, state roots, blobs.")
+        say("Step 13. Verifying the whole ledger from genesis: hash chain, certificates, signatures, state roots, blobs.")
         let summary = try LedgerVerifier(directory: directory).verify()
         say("   Intact: \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.stateEntries) state entries, \(summary.blobs) encrypted blobs.")
         say("")

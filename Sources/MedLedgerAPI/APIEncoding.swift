@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import MedLedgerCore
+
+/// JSON and byte helpers shared by the handlers.
+enum APIEncoding {
+    static let jsonContentType = "application/json"
+
+    /// Encodes a view as a JSON response (sorted keys, so output is stable).
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok,
+                                   contentType: String = jsonContentType) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return bytes(Array(data), status: status, contentType: contentType)
+    }
+
+    /// A response with a raw body.
+    static func bytes(_ body: [UInt8], status: HTTPResponse.Status = .ok, contentType: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// Decodes a JSON body; a failure is a 400 problem naming the field.
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(body))
+        } catch let error as DecodingError {
+            throw APIProblem(error)
+        }
+    }
+
+    /// Reads the whole body, refusing more than `limit` bytes with a 413 problem (checked
+    /// against Content-Length first, then while reading).
+    static func readBody(_ request: Request, limit: Int) async throws -> [UInt8] {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw tooLarge(limit)
+        }
+        var bytes = [UInt8]()
+        for try await buffer in request.body {
+            guard bytes.count + buffer.readableBytes <= limit else { throw tooLarge(limit) }
+            bytes.append(contentsOf: buffer.readableBytesView)
+        }
+        return bytes
+    }
+
+    private static func tooLarge(_ limit: Int) -> APIProblem {
+        APIProblem(status: .contentTooLarge, detail: "request body exceeds the limit of \(limit) bytes", field: "body")
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Standard base64 (RFC 4648 §4), as used for every byte string in the API.
+    var base64: String { Data(self).base64EncodedString() }
+}
+
+/// Parsers for path parameters; a bad one is a 400 problem naming the parameter.
+enum PathParameter {
+    static func identity(_ context: some RequestContext, _ name: String = "id") throws -> IdentityID {
+        guard let text = context.parameters.get(name), let id = IdentityID(hex: text) else {
+            throw APIProblem(status: .badRequest, detail: "expected a 64-character hex identity id", field: name)
+        }
+        return id
+    }
+
+    static func opaque(_ context: some RequestContext, _ name: String = "id") throws -> OpaqueID {
+        guard let text = context.parameters.get(name), let id = OpaqueID(hex: text) else {
+            throw APIProblem(status: .badRequest, detail: "expected a 32-character hex id", field: name)
+        }
+        return id
+    }
+
+    static func hash(_ context: some RequestContext, _ name: String) throws -> Hash256 {
+        guard let text = context.parameters.get(name), let hash = Hash256(hex: text) else {
+            throw APIProblem(status: .badRequest, detail: "expected a 64-character hex SHA-256", field: name)
+        }
+        return hash
+    }
+
+    /// A decimal integer from 1 to `maximum`.
+    static func positive(_ context: some RequestContext, _ name: String, maximum: UInt64) throws -> UInt64 {
+        guard let text = context.parameters.get(name), text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              let value = UInt64(text), value >= 1, value <= maximum else {
+            throw APIProblem(status: .badRequest, detail: "expected a positive integer", field: name)
+        }
+        return value
+    }
+}

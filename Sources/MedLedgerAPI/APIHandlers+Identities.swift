@@ -1,0 +1,22 @@
+import Hummingbird
+import MedLedgerCore
+import MedLedgerNode
+
+extension APIHandlers {
+    /// `GET /v1/identities/{id}`
+    func identity(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try PathParameter.identity(context)
+        guard let record = await node.identity(id) else {
+            throw APIProblem(status: .notFound, detail: "no identity \(id)", field: "id")
+        }
+        return try APIEncoding.json(IdentityView(record))
+    }
+
+    /// `GET /v1/identities/{id}/nonce`: the nonce to sign the next transaction with
+    /// (1 for an identity not registered yet).
+    func nonce(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        struct NonceView: Encodable { let nextNonce: UInt64 }
+        let id = try PathParameter.identity(context)
+        return try APIEncoding.json(NonceView(nextNonce: await node.nextNonce(for: id)))
+    }
+}

@@ -1,0 +1,60 @@
+import Hummingbird
+import MedLedgerCore
+import MedLedgerNode
+
+extension APIHandlers {
+    /// `GET /openapi.json`
+    func openAPI(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        APIEncoding.bytes(Array(OpenAPIDocument.json.utf8), contentType: APIEncoding.jsonContentType)
+    }
+
+    /// `GET /metrics`: Prometheus text exposition format 0.0.4.
+    func metricsText(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        var lines = [
+            "# HELP medledger_block_height Height of the latest committed block.",
+            "# TYPE medledger_block_height gauge",
+            "medledger_block_height \(await node.height)",
+            "# HELP medledger_mempool_transactions Transactions waiting for a block.",
+            "# TYPE medledger_mempool_transactions gauge",
+            "medledger_mempool_transactions \(await node.pendingCount)",
+            "# HELP medledger_http_requests_total HTTP responses sent, by status code.",
+            "# TYPE medledger_http_requests_total counter",
+        ]
+        for (status, count) in await metrics.snapshot() {
+            lines.append("medledger_http_requests_total{status=\"\(status)\"} \(count)")
+        }
+        return APIEncoding.bytes(Array((lines.joined(separator: "\n") + "\n").utf8),
+                                 contentType: "text/plain; version=0.0.4; charset=utf-8")
+    }
+
+    /// `GET /fhir/metadata`: a FHIR R4 CapabilityStatement. No FHIR resources are served yet,
+    /// and the statement says so.
+    func fhirMetadata(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let date = String(await node.consensusTime.description.prefix(10))
+        return try APIEncoding.json(FHIRCapabilityStatement(date: date), contentType: "application/fhir+json")
+    }
+}
+
+/// A minimal, honest FHIR R4 CapabilityStatement: a server with no resources yet.
+struct FHIRCapabilityStatement: Encodable {
+    struct Software: Encodable { let name: String }
+    struct Implementation: Encodable { let description: String }
+    struct Rest: Encodable {
+        let mode: String
+        let documentation: String
+        let resource: [String]
+    }
+
+    let resourceType = "CapabilityStatement"
+    let status = "active"
+    let date: String
+    let publisher = "MedLedger"
+    let kind = "instance"
+    let software = Software(name: "MedLedger")
+    let implementation = Implementation(description: "MedLedger node: permissioned ledger of encrypted medical reports")
+    let fhirVersion = "4.0.1"
+    let format = ["json"]
+    let rest = [Rest(mode: "server",
+                     documentation: "No FHIR resources are exposed yet; use the MedLedger API under /v1 (see /openapi.json).",
+                     resource: [])]
+}

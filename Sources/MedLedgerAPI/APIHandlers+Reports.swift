@@ -1,0 +1,61 @@
+import Hummingbird
+import MedLedgerCore
+import MedLedgerNode
+
+extension APIHandlers {
+    static let octetStream = "application/octet-stream"
+
+    /// `PUT /v1/blobs` (signed): stores a report ciphertext; answers its address.
+    func putBlob(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        struct AddressView: Encodable { let address: String }
+        let body = try await APIEncoding.readBody(request, limit: Limits.blobMaxBytes)
+        let caller = try await caller(request, body: body)
+        let address = try await node.putBlob(body, uploader: caller.id)
+        return try APIEncoding.json(AddressView(address: address.hex), status: .created)
+    }
+
+    /// `GET /v1/reports/{id}` (signed; patient, guardian, authoring organization, or a
+    /// reader with a granted receipt).
+    func report(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try PathParameter.opaque(context)
+        let caller = try await caller(request, body: [])
+        return try APIEncoding.json(ReportView(try await requireMayView(report: id, caller: caller.id)))
+    }
+
+    /// `GET /v1/reports/{id}/blobs/{address}` (signed): the ciphertext of one of the
+    /// report's versions.
+    func reportBlob(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try PathParameter.opaque(context)
+        let address = try PathParameter.hash(context, "address")
+        let caller = try await caller(request, body: [])
+        let record = try await requireMayView(report: id, caller: caller.id)
+        guard record.versions.contains(where: { $0.content.contentAddress == address }) else {
+            throw APIProblem(status: .forbidden, detail: "blob \(address) is not a version of report \(id)", field: "address")
+        }
+        guard let bytes = try await node.blobs.get(address) else {
+            throw APIProblem(status: .notFound, detail: "blob \(address) is not stored on this node", field: "address")
+        }
+        return APIEncoding.bytes(bytes, contentType: Self.octetStream)
+    }
+
+    /// `GET /v1/reports/{id}/history` (signed): every event filed under the report.
+    func reportHistory(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        struct HistoryView: Encodable { let report: String; let entries: [IndexedEventView] }
+        let id = try PathParameter.opaque(context)
+        let caller = try await caller(request, body: [])
+        _ = try await requireMayView(report: id, caller: caller.id)
+        let events = try await node.events(subject: id.bytes, limit: 100_000)
+        return try APIEncoding.json(HistoryView(report: id.hex, entries: events.map(IndexedEventView.init)))
+    }
+
+    /// `POST /v1/reports/{id}/versions/{version}/key` (signed): the version's data key
+    /// re-wrapped to the caller, against the caller's committed granted access receipt.
+    func releaseKey(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let body = try await APIEncoding.readBody(request, limit: Limits.httpBodyMaxBytes)
+        let id = try PathParameter.opaque(context)
+        let version = try PathParameter.positive(context, "version", maximum: UInt64(UInt32.max))
+        let caller = try await caller(request, body: body)
+        let envelope = try await node.releaseKey(report: id, version: ReportVersion(version), reader: caller.id)
+        return try APIEncoding.json(KeyEnvelopeView(envelope))
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import MedLedgerCore
+import MedLedgerNode
+
+/// Options shared by every command that talks to a running node.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: "The node's HTTP address.")
+    var node: String = "http://127.0.0.1:8080"
+
+    @Option(name: .long, help: "Your key file (made by `medledger keys new`).")
+    var key: String
+
+    func validate() throws {
+        guard let url = URL(string: node), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ValidationError("--node must be an http(s) URL such as http://127.0.0.1:8080, got \(node)")
+        }
+        guard FileManager.default.fileExists(atPath: key) else {
+            throw ValidationError("--key \(key) does not exist; make one with `medledger keys new --out \(key)`")
+        }
+    }
+
+    func client() throws -> LedgerClient {
+        let file = try KeyFile.load(URL(fileURLWithPath: key))
+        let me = ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
+        return LedgerClient(gateway: HTTPGateway(baseURL: URL(string: node)!, me: me), me: me)
+    }
+}
+
+/// Parsers for ids and codes given on the command line, with errors that name the option.
+enum Parse {
+    static func identity(_ text: String, _ option: String) throws -> IdentityID {
+        guard let id = IdentityID(hex: text) else {
+            throw ValidationError("\(option) must be a 64-character hex identity id, got \(text)")
+        }
+        return id
+    }
+
+    static func opaque(_ text: String, _ option: String) throws -> OpaqueID {
+        guard let id = OpaqueID(hex: text) else { throw ValidationError("\(option) must be a 32-character hex id, got \(text)") }
+        return id
+    }
+
+    static func tagged<T: TaggedEnum>(_ text: String, _ option: String, as type: T.Type) throws -> T {
+        guard let value = T(name: text) else {
+            throw ValidationError("\(option) must be one of \(T.allNames.joined(separator: ", ")), got \(text)")
+        }
+        return value
+    }
+
+    static func code(_ text: String, _ option: String) throws -> Code {
+        guard let code = Code(text) else { throw ValidationError("\(option) must be 1-64 printable characters, got \(text)") }
+        return code
+    }
+}
+
+/// Runs a client call, turning failures into one clear line and exit code 1.
+func runClient(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ValidationError {
+        throw error
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        throw CLIError("\(error)")
+    }
+}

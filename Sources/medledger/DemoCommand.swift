@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import MedLedgerNode
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the whole MedLedger story on one embedded node (SQLite).",
+        discussion: """
+            Creates a hospital, a lab and a clinic with their practitioners and a patient, then: submits a
+            lab report, approves it, distributes it, shares it with another organization's physician, reads
+            it (leaving a receipt), shows the patient's audit trail, revokes, shows the denied read, and
+            verifies the ledger. Key files of every participant are left in DATA-DIR/demo-keys.
+            """
+    )
+
+    @Option(name: .long, help: "Where the demo node keeps its data. An earlier demo there is replaced.")
+    var dataDir: String = "./medledger-demo"
+
+    func run() async throws {
+        let directory = DataDirectory(path: dataDir)
+        print("MedLedger demo")
+        print("==============")
+        do {
+            _ = try await DemoStory(directory: directory, say: { print($0) }).run()
+        } catch {
+            throw CLIError("demo failed: \(error)")
+        }
+    }
+}
+
+/// A failure reported to the user in one line, with exit code 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

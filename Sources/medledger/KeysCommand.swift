@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import MedLedgerCore
+import MedLedgerNode
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Create and inspect identity key files.",
+        subcommands: [New.self, Show.self])
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a new identity key file (Ed25519 signing + X25519 encryption keys).",
+            discussion: "The file holds private keys: keep it to yourself (it is written with mode 0600).")
+
+        @Option(name: .long, help: "Where to write the key file.")
+        var out: String
+        @Option(name: .long, help: "A label for your own reference (never sent to the ledger).")
+        var label: String = "me"
+
+        func validate() throws {
+            guard !FileManager.default.fileExists(atPath: out) else {
+                throw ValidationError("--out \(out) already exists; refusing to overwrite a key")
+            }
+        }
+
+        func run() throws {
+            let keys = IdentityKeys.generate()
+            try KeyFile(label: label, keys: keys).write(to: URL(fileURLWithPath: out))
+            print("Wrote \(out)")
+            print("identity: \(keys.identityID.hex)")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the identity id and public keys of a key file.")
+        @Option(name: .long, help: "The key file.")
+        var key: String
+
+        func run() throws {
+            let file = try KeyFile.load(URL(fileURLWithPath: key))
+            let keys = try file.keys()
+            print("label:          \(file.label)")
+            print("identity:       \(try file.identityID().hex)")
+            print("signing key:    \(keys.publicSigningKey.hex)")
+            print("encryption key: \(keys.publicEncryptionKey.hex)")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MedLedgerAPI
+import MedLedgerCore
+import MedLedgerNode
+
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node", abstract: "Create and run a node.", subcommands: [Init.self, Start.self])
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a single-validator network in a data directory.",
+            discussion: """
+                Writes genesis.json and this node's validator key. Each --org is a founding organization:
+                `--org "St. Mary's Hospital"` creates its admin key in DATA-DIR/org-keys/, or
+                `--org "St. Mary's Hospital=hospital.json"` uses an existing key file.
+                """)
+
+        @Option(name: .long, help: "The new node's data directory (must not hold a node yet).")
+        var dataDir: String
+        @Option(name: .long, help: "The chain id, signed into every transaction.")
+        var chainId: String = "medledger-local"
+        @Option(name: .long, help: "A founding organization: NAME or NAME=KEYFILE. Repeat for each.")
+        var org: [String] = []
+
+        func validate() throws {
+            guard !org.isEmpty else { throw ValidationError("give at least one --org") }
+        }
+
+        func run() throws {
+            let directory = DataDirectory(path: dataDir)
+            var organizations: [(name: String, keys: IdentityKeys)] = []
+            var created: [String] = []
+            let keyFolder = directory.url.appendingPathComponent("org-keys")
+            for (index, entry) in org.enumerated() {
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2 {
+                    organizations.append((parts[0], try KeyFile.load(URL(fileURLWithPath: parts[1])).keys()))
+                } else {
+                    let keys = IdentityKeys.generate()
+                    try FileManager.default.createDirectory(at: keyFolder, withIntermediateDirectories: true)
+                    let file = keyFolder.appendingPathComponent("org\(index).json")
+                    try KeyFile(label: entry, keys: keys).write(to: file)
+                    created.append("\(entry): \(file.path)")
+                    organizations.append((entry, keys))
+                }
+            }
+            let nodeKeys = IdentityKeys.generate()
+            let genesis = SingleValidatorGenesis.make(chainID: chainId, time: SystemClock.now(), nodeKeys: nodeKeys,
+                                                      organizations: organizations)
+            if let problem = genesis.problem() { throw ValidationError(problem) }
+            try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))
+            print("Created chain \(chainId) in \(directory.url.path) with \(organizations.count) organization(s).")
+            for line in created { print("  admin key for \(line)") }
+            print("Start it with: medledger node start --data-dir \(dataDir)")
+        }
+    }
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a node: produce blocks and serve the HTTP API until stopped (Ctrl-C).")
+
+        @Option(name: .long, help: "The node's data directory (made by `node init`, `testnet init` or `demo`).")
+        var dataDir: String
+        @Option(name: .long, help: "HOST:PORT for the HTTP API.")
+        var http: String = "127.0.0.1:8080"
+        @Option(name: .long, help: "HOST:PORT for peer-to-peer (used by multi-validator networks).")
+        var p2p: String?
+
+        func validate() throws {
+            _ = try HostPort(http, option: "--http")
+            if let p2p { _ = try HostPort(p2p, option: "--p2p") }
+        }
+
+        func run() async throws {
+            let address = try HostPort(http, option: "--http")
+            var logger = Logger(label: "medledger.node")
+            logger.logLevel = .info
+            let node: LedgerNode
+            do { node = try LedgerNode(dataDirectory: DataDirectory(path: dataDir), logger: logger) } catch {
+                throw CLIError("cannot start node: \(error)")
+            }
+            let height = await node.height
+            logger.info("node \(node.nodeID.hex.prefix(12)) of chain \(node.genesis.chainID) at height \(height)")
+            if node.validators.validators.count > 1 {
+                throw CLIError("this build runs single-validator networks only; the genesis names \(node.validators.validators.count) validators")
+            }
+            if p2p != nil { logger.notice("--p2p ignored: a single-validator network has no peers") }
+            let producer = Task { await node.runProducer() }
+            defer { producer.cancel() }
+            try await APIServer.run(node: node, host: address.host, port: address.port, logger: logger)
+        }
+    }
+}
+
+/// A parsed HOST:PORT option.
+struct HostPort {
+    let host: String
+    let port: Int
+    init(_ text: String, option: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65_535).contains(port), colon != text.startIndex else {
+            throw ValidationError("\(option) must be HOST:PORT such as 127.0.0.1:8080, got \(text)")
+        }
+        self.host = String(text[..<colon])
+        self.port = port
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import Testing
+import MedLedgerAPI
+import MedLedgerContracts
+import MedLedgerCore
+import MedLedgerNode
+
+/// The whole story over real HTTP: `APIServer` on a loopback port, `LedgerClient`s over
+/// `HTTPGateway`, the node's producer running.
+@Suite struct EndToEndTests {
+    /// Starts the server on a free port; returns its base URL and the serving task.
+    static func startServer(_ node: LedgerNode) async throws -> (URL, Task<Void, any Error>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "medledger.api-e2e")
+        logger.logLevel = .critical  // cancelling the server task (not SIGTERM) logs channel errors
+        let server = Task {
+            try await APIServer.run(node: node, host: "127.0.0.1", port: 0, logger: logger) { port in
+                continuation.yield(port)
+                continuation.finish()
+            }
+        }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw FixtureError("server did not start") }
+        return (URL(string: "http://127.0.0.1:\(port)")!, server)
+    }
+
+    static func client(_ identity: ClientIdentity, _ url: URL) -> LedgerClient {
+        LedgerClient(gateway: HTTPGateway(baseURL: url, me: identity), me: identity)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func registerReportGrantReadRevokeAndDeniedReadOverHTTP() async throws {
+        let fixture = try APIFixture.make(configuration: NodeConfiguration(batchDelayMilliseconds: 5,
+                                                                           emptyBlockIntervalMilliseconds: 200))
+        defer { fixture.cleanUp() }
+        let producer = Task { await fixture.node.runProducer() }
+        let (url, server) = try await Self.startServer(fixture.node)
+        defer { server.cancel(); producer.cancel() }
+
+        let approver = ClientIdentity(label: "approver", keys: .generate())
+        let hospital = Self.client(fixture.hospital, url), clinic = Self.client(fixture.clinic, url)
+        _ = try await hospital.registerPractitioner(fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
+        _ = try await hospital.registerPractitioner(approver.keys, organization: fixture.hospital.id, roles: [.approver])
+        _ = try await clinic.registerPractitioner(fixture.clinicReader.keys, organization: fixture.clinic.id, roles: [.reader])
+        let patient = Self.client(fixture.patient, url)
+        try await patient.registerSelfAsPatient()
+
+        let author = Self.client(fixture.author, url)
+        let draft = ReportDraft(title: "Lipid panel", effectiveDate: "2027-02-01", body: Array("LDL 2.1 mmol/L".utf8))
+        let (report, submitted) = try await author.submitReport(patient: fixture.patient.id, category: Code("LAB")!,
+                                                               draft: draft)
+        #expect(submitted.receipt.code == .ok)
+        #expect(submitted.receipt.message.contains("preliminary"))  // the signer gets the full receipt
+        try await Self.client(approver, url).approve(report, version: 1)
+        #expect(try await patient.gateway.report(report, caller: fixture.patient).latest.status == .final)
+
+        let grant = try await patient.grant(patient: fixture.patient.id, to: fixture.clinicReader.id,
+                                            scope: .allReports, purpose: .treatment)
+        let reader = Self.client(fixture.clinicReader, url)
+        let read = try await reader.read(report, purpose: .treatment)
+        #expect(read.receipt.receipt.code == .ok)
+        #expect(read.report.map { String(decoding: $0.plaintext, as: UTF8.self) } == "LDL 2.1 mmol/L")
+        #expect(read.report?.metadata.title == "Lipid panel")
+
+        try await patient.revoke(grant)
+        let denied = try await reader.read(report, version: 1, purpose: .treatment)
+        #expect(denied.report == nil)
+        #expect(denied.receipt.receipt.code == .noActiveGrant)
+
+        let trail = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient)
+        #expect(trail.count == 2)
+        #expect(trail.map { if case .access(_, _, _, _, _, let basis) = $0.event { basis.isGranted } else { false } }
+                == [true, false])
+        let grants = try await patient.gateway.grants(ofPatient: fixture.patient.id, caller: fixture.patient)
+        #expect(grants.first { $0.id == grant }?.revokedAt != nil)
+        let reports = try await patient.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.patient)
+        #expect(reports.map(\.id) == [report])
+        await #expect(throws: NodeError.self) {
+            _ = try await reader.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.clinicReader)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func gatewayMapsProblemsToNodeErrors() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let (url, server) = try await Self.startServer(fixture.node)
+        defer { server.cancel() }
+        let gateway = HTTPGateway(baseURL: url)
+        #expect(try await gateway.chainID() == "medledger-api-test")
+        #expect(try await gateway.custodians().map(\.id) == [fixture.nodeKeys.identityID])
+        #expect(try await gateway.identity(fixture.patient.id) == nil)
+        #expect(try await gateway.identity(fixture.hospital.id)?.kind == .organization)
+        #expect(try await gateway.nextNonce(for: fixture.patient.id) == 1)
+        let stranger = await fixture.transaction(.setGuardian(SetGuardian(guardian: fixture.author.id, isGuardian: true)),
+                                                 by: fixture.stranger)
+        do {
+            _ = try await gateway.submit(stranger)
+            Issue.record("an unknown signer's transaction was accepted")
+        } catch let error as NodeError {
+            #expect(error.kind == .forbidden)
+            #expect(error.code == .unknownSigner)
+            #expect(error.field == "tx.signer")
+        }
+        do {
+            _ = try await gateway.putBlob([1, 2, 3], caller: fixture.stranger)
+            Issue.record("an unregistered caller uploaded a blob")
+        } catch let error as NodeError {
+            #expect(error.kind == .unauthenticated)
+        }
+    }
+}

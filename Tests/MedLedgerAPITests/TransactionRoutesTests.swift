@@ -1,0 +1,232 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import MedLedgerAPI
+import MedLedgerContracts
+import MedLedgerCore
+import MedLedgerNode
+
+@Suite struct TransactionRoutesTests {
+    func registration(_ fixture: APIFixture) async -> Transaction {
+        await fixture.transaction(.registerPatient(RegisterPatient(signingKey: fixture.patient.keys.publicSigningKey,
+                                                                   encryptionKey: fixture.patient.keys.publicEncryptionKey)),
+                                  by: fixture.patient)
+    }
+
+    @Test func validTransactionIsPendingThenCommittedWithAProof() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let tx = await registration(fixture)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .accepted)
+                #expect(response.json["hash"] as? String == tx.hash.hex)
+                #expect(response.json["status"] as? String == "pending")
+            }
+            try await client.execute(uri: "/v1/transactions/\(tx.hash.hex)", method: .get) { response in
+                #expect(response.json["status"] as? String == "pending")
+            }
+            try await fixture.produceBlock()
+            try await client.execute(uri: "/v1/transactions/\(tx.hash.hex)", method: .get) { response in
+                #expect(response.status == .ok)
+                let json = response.json
+                #expect(json["status"] as? String == "committed")
+                #expect(json["height"] as? Int == 1)
+                #expect(json["position"] as? Int == 0)
+                #expect(json["code"] as? Int == 0)
+                #expect(json["codeName"] as? String == "ok")
+                #expect(json["type"] as? String == "register-patient")
+                // The public view hides what would reveal who is whose patient.
+                #expect(json["message"] == nil && json["events"] == nil && json["transaction"] == nil)
+                let proof = json["proof"] as? [String: Any] ?? [:]
+                let root = try #require(Hash256(hex: json["transactionsRoot"] as? String ?? ""))
+                let merkle = MerkleProof(leafIndex: UInt64(proof["leafIndex"] as? Int ?? -1),
+                                         treeSize: UInt64(proof["treeSize"] as? Int ?? 0),
+                                         path: (proof["path"] as? [String] ?? []).compactMap(Hash256.init(hex:)))
+                #expect(merkle.verifies(leafHash: Merkle.leafHash(tx.hash.bytes), root: root))
+            }
+            let path = "/v1/transactions/\(tx.hash.hex)"
+            try await client.execute(uri: path, method: .get,
+                                     headers: fixture.signed("GET", path, as: fixture.patient)) { response in
+                let json = response.json
+                #expect(json["message"] as? String != nil)
+                #expect((json["events"] as? [[String: Any]])?.first?["type"] as? String == "identity-registered")
+                #expect(json["transaction"] as? String == Data(tx.encoded).base64EncodedString())
+                let receipt = try #require(Data(base64Encoded: json["receipt"] as? String ?? ""))
+                #expect(try TransactionReceipt.decode(canonical: Array(receipt)).code == .ok)
+            }
+        }
+    }
+
+    @Test func waitTrueAnswersOnceCommitted() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let tx = await registration(fixture)
+        try await fixture.app().test(.router) { client in
+            let producer = Task {
+                while await fixture.node.pendingCount == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
+                try await fixture.produceBlock()
+            }
+            try await client.execute(uri: "/v1/transactions?wait=true", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .ok)
+                let json = response.json
+                #expect(json["status"] as? String == "committed")
+                #expect(json["height"] as? Int == 1)
+                #expect(json["position"] as? Int == 0)
+                #expect(json["code"] as? Int == 0)
+                #expect(json["codeName"] as? String == "ok")
+                #expect(json["message"] is String)
+            }
+            try await producer.value
+        }
+    }
+
+    @Test(arguments: [
+        ("{\"transaction\": 5}", "transaction"),
+        ("{\"tx\": \"AAAA\"}", "transaction"),
+        ("{\"transaction\": null}", "transaction"),
+        ("[1, 2]", "body"),
+        ("not json", "body"),
+    ])
+    func malformedJSONIs400NamingTheField(body: String, field: String) async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.contentType == APIProblem.contentType)
+                #expect(response.json["field"] as? String == field)
+            }
+        }
+    }
+
+    @Test func bodyOverTheLimitIs413() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let huge = "{\"transaction\": \"" + String(repeating: "A", count: Limits.httpBodyMaxBytes) + "\"}"
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: ByteBuffer(string: huge)) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.contentType == APIProblem.contentType)
+                #expect(response.json["status"] as? Int == 413)
+            }
+        }
+    }
+
+    @Test(arguments: ["!!!not base64!!!", "AAAA", ""])
+    func badTransactionBytesAre400OnTransaction(text: String) async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post,
+                                     body: jsonBody(["transaction": text])) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["field"] as? String == "transaction")
+            }
+        }
+    }
+
+    @Test func tamperedSignatureIs400WithCode101() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        var bytes = await registration(fixture).encoded
+        bytes[bytes.count - 1] ^= 0x01
+        let tampered = bytes
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post,
+                                     body: jsonBody(["transaction": Data(tampered).base64EncodedString()])) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["code"] as? Int == 101)
+                #expect(response.json["codeName"] as? String == "bad-signature")
+                #expect(response.json["field"] as? String == "tx.signature")
+            }
+        }
+    }
+
+    @Test func replayedTransactionIs409() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let tx = await registration(fixture)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .accepted)
+            }
+            try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .conflict)  // already pending
+            }
+            try await fixture.produceBlock()
+            try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .conflict)
+                #expect(response.contentType == APIProblem.contentType)
+                #expect(response.json["code"] as? Int == 103)
+            }
+        }
+    }
+
+    @Test func unknownSignerIs403WithCode104() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let tx = await fixture.transaction(.setGuardian(SetGuardian(guardian: fixture.author.id, isGuardian: true)),
+                                           by: fixture.stranger)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.json["code"] as? Int == 104)
+                #expect(response.json["codeName"] as? String == "unknown-signer")
+            }
+        }
+    }
+
+    @Test func unknownTransactionIs404AndBadHashIs400() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions/\(Hash256.of([1]).hex)", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/transactions/xyz", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["field"] as? String == "hash")
+            }
+        }
+    }
+
+    @Test func identityAndNonceRoutes() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/identities/\(fixture.author.id.hex)", method: .get) { response in
+                let json = response.json
+                #expect(json["id"] as? String == fixture.author.id.hex)
+                #expect(json["kind"] as? String == "practitioner")
+                #expect(json["organization"] as? String == fixture.hospital.id.hex)
+                #expect(json["roles"] as? [String] == ["author", "approver"])
+                #expect(json["status"] as? String == "active")
+                #expect(json["signingKey"] as? String == fixture.author.keys.publicSigningKey.hex)
+                #expect(json["encryptionKey"] as? String == fixture.author.keys.publicEncryptionKey.hex)
+                #expect(json["lastNonce"] as? Int == 0)
+                #expect(json["registeredAt"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/identities/\(fixture.patient.id.hex)", method: .get) { response in
+                #expect(response.json["organization"] == nil)
+                #expect(response.json["lastNonce"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/identities/\(fixture.patient.id.hex)/nonce", method: .get) { response in
+                #expect(response.json["nextNonce"] as? Int == 2)
+            }
+            let unregistered = IdentityKeys.generate().identityID.hex
+            try await client.execute(uri: "/v1/identities/\(unregistered)/nonce", method: .get) { response in
+                #expect(response.json["nextNonce"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/identities/\(unregistered)", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/identities/zz", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["field"] as? String == "id")
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import MedLedgerCore
+
+/// Fixed values whose canonical bytes are pinned in `Vectors/`. Everything here is built from
+/// deterministic keys and constants, so the bytes never change unless the wire format does.
+/// Ed25519 signatures from swift-crypto are randomized: only signing bytes are pinned.
+enum GoldenFixtures {
+    static let chainID = "medledger-golden"
+    static let genesisTime = ConsensusTime(milliseconds: 1_767_225_600_000)  // 2026-01-01T00:00:00.000Z
+
+    static let validatorKeys = IdentityKeys.deterministic(seed: "golden-validator")
+    static let orgKeys = IdentityKeys.deterministic(seed: "golden-org")
+    static let authorKeys = IdentityKeys.deterministic(seed: "golden-author")
+    static let patientKeys = IdentityKeys.deterministic(seed: "golden-patient")
+
+    static let reportID = OpaqueID(bytes: Array(0x00...0x0f))!
+    static let grantID = OpaqueID(bytes: Array(0xf0...0xff))!
+
+    static func bytes(_ count: Int, from start: UInt8) -> [UInt8] {
+        (0..<count).map { start &+ UInt8(truncatingIfNeeded: $0) }
+    }
+
+    static var keyEnvelope: KeyEnvelope {
+        KeyEnvelope(recipient: patientKeys.identityID, encapsulatedKey: bytes(32, from: 0xa0),
+                    wrappedKey: bytes(48, from: 0x10))
+    }
+
+    static var reportContent: ReportContent {
+        ReportContent(
+            contentAddress: Hash256.of(Array("golden ciphertext".utf8)),
+            sizeBytes: 4_096,
+            commitment: Hash256.of(Array("golden commitment".utf8)),
+            encryptedMetadata: bytes(24, from: 0x40),
+            envelopes: [
+                keyEnvelope,
+                KeyEnvelope(recipient: authorKeys.identityID, encapsulatedKey: bytes(32, from: 0x01),
+                            wrappedKey: bytes(48, from: 0x80)),
+            ])
+    }
+
+    static var grantScopes: [(name: String, scope: GrantScope)] {
+        [
+            ("all-reports", .allReports),
+            ("reports", .reports([reportID, grantID])),
+            ("categories", .categories([Code("LAB")!, Code("11502-2")!])),
+        ]
+    }
+
+    static var submitPayload: TransactionPayload {
+        .submitReport(SubmitReport(report: reportID, patient: patientKeys.identityID, category: Code("LAB")!,
+                                   content: reportContent, recipients: [orgKeys.identityID]))
+    }
+
+    static var transactionSigningBytes: [UInt8] {
+        Transaction.signingBytes(chainID: chainID, signer: authorKeys.identityID,
+                                 signerKey: authorKeys.publicSigningKey, nonce: 7, payload: submitPayload)
+    }
+
+    static var blockHeader: BlockHeader {
+        BlockHeader(chainID: chainID, height: 42, time: ConsensusTime(milliseconds: 1_795_255_200_000),
+                    previousBlockHash: Hash256.of(Array("previous".utf8)),
+                    transactionsRoot: Merkle.root(leaves: [[0x01], [0x02], [0x03]]),
+                    resultsRoot: Merkle.root(leaves: []),
+                    stateRoot: Hash256.of(Array("state".utf8)),
+                    validatorsHash: genesis.validatorSet.hash,
+                    proposer: validatorKeys.identityID)
+    }
+
+    static var genesis: Genesis {
+        Genesis(chainID: chainID, genesisTime: genesisTime,
+                validators: [Validator(name: "validator-1", signingKey: validatorKeys.publicSigningKey,
+                                       encryptionKey: validatorKeys.publicEncryptionKey, power: 10)],
+                organizations: [GenesisOrganization(name: "General Hospital", signingKey: orgKeys.publicSigningKey,
+                                                    encryptionKey: orgKeys.publicEncryptionKey)])
+    }
+
+    /// Every pinned vector: file name (without extension), description, canonical bytes, and
+    /// the hash the protocol takes of them where it takes one.
+    static var all: [(file: String, description: String, bytes: [UInt8], hash: Hash256?)] {
+        var vectors: [(file: String, description: String, bytes: [UInt8], hash: Hash256?)] = [
+            ("transaction-signing-bytes",
+             "Transaction.signingBytes: submit-report by deterministic key 'golden-author', nonce 7, chain 'medledger-golden'",
+             transactionSigningBytes, nil),
+            ("block-header", "BlockHeader at height 42; hash = SHA-256 of the canonical bytes",
+             blockHeader.canonicalBytes, blockHeader.hash),
+            ("genesis", "Genesis with one validator (power 10) and one organization; hash = SHA-256 of the canonical bytes",
+             genesis.canonicalBytes, genesis.hash),
+            ("key-envelope", "KeyEnvelope to the golden patient", keyEnvelope.canonicalBytes, nil),
+            ("report-content", "ReportContent with two envelopes", reportContent.canonicalBytes, nil),
+        ]
+        for (name, scope) in grantScopes {
+            vectors.append(("grant-scope-\(name)", "GrantScope.\(name)", scope.canonicalBytes, nil))
+        }
+        return vectors
+    }
+}
+
+/// A pinned vector as stored in `Vectors/<name>.json`.
+struct GoldenVector: Codable, Equatable {
+    var description: String
+    var hex: String
+    var sha256: String?
+}
+
+enum Vectors {
+    static func load(_ name: String) throws -> GoldenVector {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Vectors"),
+                               "Vectors/\(name).json is not in the test bundle")
+        return try JSONDecoder().decode(GoldenVector.self, from: Data(contentsOf: url))
+    }
+
+    /// The folder in the source tree, for regeneration only.
+    static var sourceFolder: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Vectors")
+    }
+}
