@@ -62,4 +62,14 @@ public struct IndexedEvent: Hashable, Sendable {
     /// The transaction that produced the event; nil for an event not tied to a transaction.
     public let transactionHash: Hash256?
     public let event: LedgerEvent
+
+    public init(height: Height, position: Int, eventIndex: Int, time: ConsensusTime, transactionHash: Hash256?,
+                event: LedgerEvent) {
+        self.height = height
+        self.position = position
+        self.eventIndex = eventIndex
+        self.time = time
+        self.transactionHash = transactionHash
+        self.event = event
+    }
 }

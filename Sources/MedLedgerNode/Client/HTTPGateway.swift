@@ -137,7 +137,7 @@ public struct HTTPGateway: LedgerGateway {
 
     public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [IndexedEvent] {
         try await get(Wire.Audit.self, "/v1/patients/\(patient.hex)/audit", as: caller).entries.map { entry in
-            IndexedEvent.received(
+            IndexedEvent(
                 height: entry.height, position: entry.position, eventIndex: entry.eventIndex,
                 time: ConsensusTime(milliseconds: entry.timeMs), transactionHash: entry.transaction.flatMap(Hash256.init(hex:)),
                 event: try Self.canonical(LedgerEvent.self, entry.canonical, field: "entries.canonical"))
