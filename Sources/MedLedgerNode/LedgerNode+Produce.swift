@@ -10,14 +10,15 @@ extension LedgerNode {
     /// state changes and indexes in one SQLite transaction. A crash before that transaction
     /// commits loses only uncommitted work; after it, everything is on disk. If the write
     /// fails the node halts, since memory is then ahead of disk.
-    /// - Parameter wallClock: the proposer's clock; the block time is never earlier than
-    ///   the previous block's time + 1 ms, so consensus time only moves forward.
+    /// - Parameter wallClock: this validator's clock, signed into its precommit. The block's
+    ///   own time is fixed by the previous block's precommits (BFT time), and the precommit
+    ///   time is never below the block time + 1 ms, so consensus time only moves forward.
     @discardableResult
     public func produceBlock(wallClock: ConsensusTime) throws -> StoredBlock {
         if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
         let transactions = mempool.take(limit: configuration.maxTransactionsPerBlock)
-        let previousTime = consensusTime
-        let time = max(wallClock, previousTime.adding(milliseconds: 1))
+        let time = Block.expectedTime(height: height + 1, genesisTime: genesis.genesisTime,
+                                      lastCommit: latestCertificate, validators: validators)
         let context = BlockContext(height: height + 1, time: time)
         var receipts = [TransactionReceipt]()
         receipts.reserveCapacity(transactions.count)
@@ -27,11 +28,11 @@ extension LedgerNode {
         let changes = state.takeChanges()
         let header = BlockHeader(
             chainID: genesis.chainID, height: context.height, time: time, previousBlockHash: latestBlockHash,
-            transactionsRoot: Block.transactionsRoot(transactions),
+            lastCommitHash: Block.lastCommitHash(latestCertificate), transactionsRoot: Block.transactionsRoot(transactions),
             resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)),
             stateRoot: state.stateRoot(), validatorsHash: validators.hash, proposer: nodeID)
-        let block = Block(header: header, transactions: transactions)
-        let certificate = signCertificate(header)
+        let block = Block(header: header, lastCommit: latestCertificate, transactions: transactions)
+        let certificate = signCertificate(header, time: max(wallClock, time.adding(milliseconds: 1)))
         precondition(certificate.problem(chainID: genesis.chainID, header: header, validators: validators) == nil,
                      "a single validator's own certificate must verify")
         do {
@@ -43,19 +44,21 @@ extension LedgerNode {
             throw NodeError(.internalFailure, "could not persist block \(header.height): \(error)")
         }
         latestHeader = header
+        latestCertificate = certificate
         if !transactions.isEmpty {
             logger.debug("committed block \(header.height) with \(transactions.count) transactions")
         }
-        return StoredBlock(header: header, transactions: transactions, certificate: certificate)
+        return StoredBlock(block: block, certificate: certificate)
     }
 
     /// This node's precommit over the block: with one validator it alone is the quorum.
     /// The many-validator consensus gathers the same signatures from 2f + 1 nodes.
-    func signCertificate(_ header: BlockHeader) -> CommitCertificate {
-        let precommit = Precommit(chainID: genesis.chainID, height: header.height, round: 0, blockHash: header.hash)
+    func signCertificate(_ header: BlockHeader, time: ConsensusTime) -> CommitCertificate {
+        let precommit = Precommit.vote(chainID: genesis.chainID, height: header.height, round: 0,
+                                       blockHash: header.hash, time: time)
         let signature = nodeKeys.sign(precommit.canonicalBytes)
         return CommitCertificate(height: header.height, round: 0, blockHash: header.hash,
-                                 signatures: [CommitSignature(validator: nodeID, signature: signature)])
+                                 signatures: [CommitSignature(validator: nodeID, time: time, signature: signature)])
     }
 
     /// Runs the block producer until the task is cancelled: a block shortly after work

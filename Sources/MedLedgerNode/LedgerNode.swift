@@ -20,6 +20,8 @@ public actor LedgerNode {
     var state: LedgerState
     var mempool = Mempool()
     var latestHeader: BlockHeader?
+    /// The certificate of the latest block; the next block carries it.
+    var latestCertificate: CommitCertificate?
     /// Set when a block could not be persisted: the in-memory state is then ahead of the
     /// disk, so the node stops accepting work until restarted (it reloads from disk).
     var haltReason: String?
@@ -53,13 +55,14 @@ public actor LedgerNode {
         } else {
             try store.saveGenesis(genesis)
         }
-        let (state, header) = try Self.restore(store: store, engine: engine, genesis: genesis)
+        let (state, latest) = try Self.restore(store: store, engine: engine, genesis: genesis)
         self.state = state
-        self.latestHeader = header
+        self.latestHeader = latest?.header
+        self.latestCertificate = latest?.certificate
     }
 
     /// Loads state and latest header, and checks the state root against the header.
-    static func restore(store: LedgerStore, engine: ContractEngine, genesis: Genesis) throws -> (LedgerState, BlockHeader?) {
+    static func restore(store: LedgerStore, engine: ContractEngine, genesis: Genesis) throws -> (LedgerState, StoredBlock?) {
         let height = try store.latestHeight
         guard height > 0 else { return (engine.genesisState(genesis), nil) }
         guard let latest = try store.block(at: height) else {
@@ -71,7 +74,7 @@ public actor LedgerNode {
             throw NodeError(.internalFailure,
                             "stored state root \(root) differs from block \(height)'s \(latest.header.stateRoot); run `medledger verify`")
         }
-        return (state, latest.header)
+        return (state, latest)
     }
 
     public var height: Height { latestHeader?.height ?? 0 }

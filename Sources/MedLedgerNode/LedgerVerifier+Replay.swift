@@ -11,6 +11,7 @@ extension LedgerVerifier {
         var state: LedgerState
         var previousHash: Hash256
         var previousTime: ConsensusTime
+        var previousCertificate: CommitCertificate?
 
         init(genesis: Genesis, engine: ContractEngine, state: LedgerState) {
             self.genesis = genesis
@@ -31,15 +32,23 @@ extension LedgerVerifier {
                 raw = found
             } catch let failure as VerificationFailure { throw failure } catch { throw fail("\(error)") }
             let header: BlockHeader, transactions: [Transaction], certificate: CommitCertificate
+            let lastCommit: CommitCertificate?
             do {
                 header = try BlockHeader.decode(canonical: raw.header)
-                transactions = try Block.decodeBody(raw.body)
+                (lastCommit, transactions) = try Block.decodeBody(raw.body)
                 certificate = try CommitCertificate.decode(canonical: raw.certificate)
             } catch { throw fail("does not decode: \(error)") }
             guard header.hash.bytes == raw.hash else { throw fail("header does not hash to the stored block hash") }
             guard header.height == height, header.chainID == genesis.chainID else { throw fail("wrong height or chain id") }
             guard header.previousBlockHash == previousHash else { throw fail("does not link to block \(height - 1)") }
-            guard header.time > previousTime else { throw fail("time does not advance") }
+            guard lastCommit == previousCertificate, header.lastCommitHash == Block.lastCommitHash(lastCommit) else {
+                throw fail("does not carry block \(height - 1)'s commit certificate")
+            }
+            let expectedTime = Block.expectedTime(height: height, genesisTime: genesis.genesisTime,
+                                                  lastCommit: lastCommit, validators: validators)
+            guard header.time == expectedTime, height == 1 || header.time > previousTime else {
+                throw fail("time \(header.time) is not the median of the previous precommits (\(expectedTime))")
+            }
             guard header.validatorsHash == validators.hash else { throw fail("names another validator set") }
             if let problem = certificate.problem(chainID: genesis.chainID, header: header, validators: validators) {
                 throw fail("commit certificate: \(problem)")
@@ -51,6 +60,7 @@ extension LedgerVerifier {
             guard state.stateRoot() == header.stateRoot else { throw fail("state root mismatch after re-execution") }
             previousHash = header.hash
             previousTime = header.time
+            previousCertificate = certificate
             return transactions.count
         }
 

@@ -10,7 +10,7 @@ extension LedgerStore {
         let header = try decodeColumn("blocks", row, "header") { () throws(CanonicalDecodingError) in
             try BlockHeader.decode(canonical: raw.header)
         }
-        let transactions = try decodeColumn("blocks", row, "body") { () throws(CanonicalDecodingError) in
+        let (lastCommit, transactions) = try decodeColumn("blocks", row, "body") { () throws(CanonicalDecodingError) in
             try Block.decodeBody(raw.body)
         }
         let certificate = try decodeColumn("blocks", row, "certificate") { () throws(CanonicalDecodingError) in
@@ -22,7 +22,8 @@ extension LedgerStore {
         guard header.hash.bytes == raw.hash else {
             throw StorageError.corrupt(table: "blocks", row: row, "header does not hash to the stored hash")
         }
-        return StoredBlock(header: header, transactions: transactions, certificate: certificate)
+        return StoredBlock(block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
+                           certificate: certificate)
     }
 
     /// The stored bytes of the block at `height`, undecoded, or nil when none is stored.

@@ -31,6 +31,7 @@ extension LedgerStore {
     /// The encoded transaction at `position` of a block body, without decoding the others.
     static func transactionBytes(inBody body: [UInt8], at position: Int) throws(CanonicalDecodingError) -> [UInt8] {
         var decoder = CanonicalDecoder(body)
+        _ = try decoder.readOptional(CommitCertificate.self, "lastCommit")  // the body starts with it
         let count = Int(try decoder.readUInt32("transactions"))
         guard position < count, count <= Limits.blockMaxTransactions else {
             throw CanonicalDecodingError(field: "transactions", reason: "no transaction \(position) among \(count)")

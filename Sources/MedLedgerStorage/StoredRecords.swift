@@ -14,18 +14,17 @@ public struct StateChange: Hashable, Sendable {
 
 /// A committed block as read back from the store, decoded.
 public struct StoredBlock: Hashable, Sendable {
-    public let header: BlockHeader
-    public let transactions: [Transaction]
+    public let block: Block
     /// The certificate that finalized this block.
     public let certificate: CommitCertificate
 
-    public init(header: BlockHeader, transactions: [Transaction], certificate: CommitCertificate) {
-        self.header = header
-        self.transactions = transactions
+    public init(block: Block, certificate: CommitCertificate) {
+        self.block = block
         self.certificate = certificate
     }
 
-    public var block: Block { Block(header: header, transactions: transactions) }
+    public var header: BlockHeader { block.header }
+    public var transactions: [Transaction] { block.transactions }
 }
 
 /// A committed block exactly as stored, for `verify` to re-hash and re-decode itself.

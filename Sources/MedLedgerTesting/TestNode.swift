@@ -53,7 +53,9 @@ public struct TestNode: Sendable {
         return stored.receipt
     }
 
-    /// Seals one block (possibly empty) at `genesisTime + offset`.
+    /// Seals one block (possibly empty) with the validator's clock at `genesisTime + offset`.
+    /// That clock reading goes into the block's precommit, so it becomes the *next* block's
+    /// consensus time (BFT time: the median of the previous block's precommit times).
     @discardableResult
     public func seal(atOffsetMilliseconds offset: UInt64? = nil) async throws -> StoredBlock {
         let height = await node.height

@@ -198,11 +198,18 @@ import MedLedgerCore
             Transaction(chainID: "c", signer: keys.identityID, keys: keys, nonce: UInt64($0.offset + 1), payload: $0.element)
         }
         let header = GoldenFixtures.blockHeader
-        let block = Block(header: header, transactions: txs)
+        let validator = T.keys("validator")
+        let vote = Precommit.vote(chainID: "c", height: header.height - 1, round: 0, blockHash: T.hash("previous"),
+                                  time: ConsensusTime(milliseconds: 5))
+        let lastCommit = CommitCertificate(height: header.height - 1, round: 0, blockHash: T.hash("previous"), signatures: [
+            CommitSignature(validator: validator.identityID, time: vote.time, signature: validator.sign(vote.canonicalBytes)),
+        ])
+        let block = Block(header: header, lastCommit: lastCommit, transactions: txs)
         let decoded = try Block.decodeBody(block.encodedBody)
-        #expect(decoded == txs)
+        #expect(decoded.0 == lastCommit)
+        #expect(decoded.1 == txs)
         #expect(throws: CanonicalDecodingError.self) { try Block.decodeBody(block.encodedBody + [0]) }
-        #expect(try Block.decodeBody(Block(header: header, transactions: []).encodedBody).isEmpty)
+        #expect(try Block.decodeBody(Block(header: header, lastCommit: lastCommit, transactions: []).encodedBody).1.isEmpty)
     }
 
     @Test func receiptsAndEventsRoundTrip() throws {
@@ -232,8 +239,8 @@ import MedLedgerCore
         for (_, scope) in GoldenFixtures.grantScopes {
             #expect(try GrantScope.decode(canonical: scope.canonicalBytes) == scope)
         }
-        let precommit = Precommit(chainID: "c", height: 3, round: 1, blockHash: T.hash("b"))
-        #expect(try Precommit.decode(canonical: precommit.canonicalBytes) == precommit)
+        let precommit = Precommit.vote(chainID: "c", height: 3, round: 1, blockHash: T.hash("b"), time: ConsensusTime(milliseconds: 0))
+        #expect(try Vote.decode(canonical: precommit.canonicalBytes) == precommit)
     }
 
     @Test func finishReportsTrailingBytes() {

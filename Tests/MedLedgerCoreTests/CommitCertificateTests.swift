@@ -14,16 +14,16 @@ import MedLedgerCore
     }
 
     func header(validators: ValidatorSet) -> BlockHeader {
-        BlockHeader(chainID: chainID, height: 7, time: ConsensusTime(milliseconds: 1_000), previousBlockHash: T.hash("prev"),
+        BlockHeader(chainID: chainID, height: 7, time: ConsensusTime(milliseconds: 1_000), previousBlockHash: T.hash("prev"), lastCommitHash: .zero,
                     transactionsRoot: .empty, resultsRoot: .empty, stateRoot: T.hash("state"),
                     validatorsHash: validators.hash, proposer: keys[0].identityID)
     }
 
     func sign(_ signer: IdentityKeys, header: BlockHeader, round: UInt32 = 0, chain: String? = nil,
               blockHash: Hash256? = nil, height: Height? = nil) -> CommitSignature {
-        let precommit = Precommit(chainID: chain ?? chainID, height: height ?? header.height, round: round,
-                                  blockHash: blockHash ?? header.hash)
-        return CommitSignature(validator: signer.identityID, signature: signer.sign(precommit.canonicalBytes))
+        let precommit = Precommit.vote(chainID: chain ?? chainID, height: height ?? header.height, round: round,
+                                  blockHash: blockHash ?? header.hash, time: ConsensusTime(milliseconds: 0))
+        return CommitSignature(validator: signer.identityID, time: ConsensusTime(milliseconds: 0), signature: signer.sign(precommit.canonicalBytes))
     }
 
     func certificate(_ signatures: [CommitSignature], header: BlockHeader, round: UInt32 = 0) -> CommitCertificate {
@@ -109,7 +109,7 @@ import MedLedgerCore
         var signatures = keys.map { sign($0, header: header) }
         var raw = signatures[2].signature.rawBytes
         raw[10] ^= 0x01
-        signatures[2] = CommitSignature(validator: signatures[2].validator, signature: Signature(rawBytes: raw)!)
+        signatures[2] = CommitSignature(validator: signatures[2].validator, time: ConsensusTime(milliseconds: 0), signature: Signature(rawBytes: raw)!)
         let problem = try #require(certificate(signatures, header: header).problem(chainID: chainID, header: header, validators: set))
         #expect(problem.contains("bad signature"))
     }
@@ -122,7 +122,7 @@ import MedLedgerCore
         #expect(otherChain.problem(chainID: chainID, header: header, validators: set) != nil)
         // Signatures by validator A attributed to validator B.
         let swapped = certificate(keys.indices.map {
-            CommitSignature(validator: keys[$0].identityID, signature: sign(keys[($0 + 1) % 4], header: header).signature)
+            CommitSignature(validator: keys[$0].identityID, time: ConsensusTime(milliseconds: 0), signature: sign(keys[($0 + 1) % 4], header: header).signature)
         }, header: header)
         #expect(swapped.problem(chainID: chainID, header: header, validators: set) != nil)
     }

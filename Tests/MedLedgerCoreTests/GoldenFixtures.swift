@@ -59,7 +59,7 @@ enum GoldenFixtures {
 
     static var blockHeader: BlockHeader {
         BlockHeader(chainID: chainID, height: 42, time: ConsensusTime(milliseconds: 1_795_255_200_000),
-                    previousBlockHash: Hash256.of(Array("previous".utf8)),
+                    previousBlockHash: Hash256.of(Array("previous".utf8)), lastCommitHash: .zero,
                     transactionsRoot: Merkle.root(leaves: [[0x01], [0x02], [0x03]]),
                     resultsRoot: Merkle.root(leaves: []),
                     stateRoot: Hash256.of(Array("state".utf8)),

@@ -188,10 +188,10 @@ enum CTVectors {
         }
         let root = Block.transactionsRoot(txs)
         #expect(root == Merkle.root(leaves: txs.map(\.hash.bytes)))
-        let header = BlockHeader(chainID: "c", height: 1, time: ConsensusTime(milliseconds: 0), previousBlockHash: .zero,
+        let header = BlockHeader(chainID: "c", height: 1, time: ConsensusTime(milliseconds: 0), previousBlockHash: .zero, lastCommitHash: .zero,
                                  transactionsRoot: root, resultsRoot: .empty, stateRoot: .empty,
                                  validatorsHash: .empty, proposer: keys.identityID)
-        let block = Block(header: header, transactions: txs)
+        let block = Block(header: header, lastCommit: nil, transactions: txs)
         for (index, tx) in txs.enumerated() {
             let proof = block.inclusionProof(index: index)
             #expect(proof.verifies(leafHash: Merkle.leafHash(tx.hash.bytes), root: header.transactionsRoot))

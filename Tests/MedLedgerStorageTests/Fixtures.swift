@@ -52,7 +52,7 @@ enum Fixtures {
 
     /// A block at `height` on top of `previous`, with `count` patient registrations and
     /// one state entry per patient.
-    static func block(height: Height, previous: Hash256, count: Int = 2,
+    static func block(height: Height, previous: Hash256, lastCommit: CommitCertificate? = nil, count: Int = 2,
                       extra: [(Transaction, TransactionReceipt)] = []) -> BlockFixture {
         let keys = (0..<count).map { patientKeys(height: height, index: $0) }
         let pairs = keys.map { (registerPatient($0), receipt(registering: $0)) } + extra
@@ -60,20 +60,20 @@ enum Fixtures {
         let receipts = pairs.map(\.1)
         let header = BlockHeader(
             chainID: chainID, height: height, time: genesisTime.adding(milliseconds: height * 1_000),
-            previousBlockHash: previous, transactionsRoot: Block.transactionsRoot(transactions),
+            previousBlockHash: previous, lastCommitHash: Block.lastCommitHash(lastCommit), transactionsRoot: Block.transactionsRoot(transactions),
             resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)),
             stateRoot: Hash256.of(Array("state-\(height)".utf8)), validatorsHash: validators.hash,
             proposer: validator.id)
         let changes = keys.map {
             StateChange(key: Array("identity/".utf8) + $0.identityID.hash.bytes, value: [1, UInt8(height)])
         }
-        return BlockFixture(block: Block(header: header, transactions: transactions),
+        return BlockFixture(block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
                             certificate: certificate(for: header), receipts: receipts, stateChanges: changes)
     }
 
     static func certificate(for header: BlockHeader) -> CommitCertificate {
-        let precommit = Precommit(chainID: chainID, height: header.height, round: 0, blockHash: header.hash)
-        let signature = CommitSignature(validator: validator.id,
+        let precommit = Precommit.vote(chainID: chainID, height: header.height, round: 0, blockHash: header.hash, time: ConsensusTime(milliseconds: 0))
+        let signature = CommitSignature(validator: validator.id, time: precommit.time,
                                         signature: validatorKeys.sign(precommit.canonicalBytes))
         return CommitCertificate(height: header.height, round: 0, blockHash: header.hash, signatures: [signature])
     }
@@ -83,7 +83,7 @@ enum Fixtures {
         var fixtures = [BlockFixture]()
         var previous = genesis.hash
         for height in 1...UInt64(count) {
-            let fixture = block(height: height, previous: previous)
+            let fixture = block(height: height, previous: previous, lastCommit: fixtures.last?.certificate)
             fixtures.append(fixture)
             previous = fixture.block.hash
         }

@@ -22,7 +22,7 @@ import Testing
             .grantChanged(grant: grant, patient: patient, grantee: grantee, active: true),
             .grantChanged(grant: grant, patient: patient, grantee: patient, active: false),
         ])
-        let second = Fixtures.block(height: 2, previous: first.block.hash, count: 1, extra: [(granting, receipt)])
+        let second = Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate, count: 1, extra: [(granting, receipt)])
         chain = [first, second]
         for fixture in chain { try store.commit(fixture) }
     }

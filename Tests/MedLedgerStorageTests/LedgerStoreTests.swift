@@ -65,7 +65,7 @@ import Testing
         try store.commit(first.block, certificate: first.certificate, receipts: first.receipts, stateChanges: changes)
         #expect(try store.allState().map(\.key) == [[1], [1, 0], [2], [3]])
 
-        let next = Fixtures.block(height: 2, previous: first.block.hash)
+        let next = Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate)
         let updates = [StateChange(key: [2], value: nil), StateChange(key: [3], value: [31]),
                        StateChange(key: [4], value: [40]), StateChange(key: [4], value: nil)]
         try store.commit(next.block, certificate: next.certificate, receipts: next.receipts, stateChanges: updates)
@@ -117,7 +117,7 @@ import Testing
         // two transaction rows are written before the duplicate hash fails the
         // transactions table's primary key, and all of it must be rolled back.
         let replay = (first.block.transactions[0], first.receipts[0])
-        let bad = Fixtures.block(height: 2, previous: first.block.hash, extra: [replay])
+        let bad = Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate, extra: [replay])
         let error = #expect(throws: StorageError.self) { try store.commit(bad) }
         #expect(error?.kind == .constraint)
         #expect(error?.message.contains("INSERT INTO transactions") == true)
@@ -130,7 +130,7 @@ import Testing
         #expect(try store.events(subject: newPatient.hash.bytes, limit: 10).isEmpty)
 
         // Nothing left behind blocks a correct block 2.
-        try store.commit(Fixtures.block(height: 2, previous: first.block.hash))
+        try store.commit(Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate))
         #expect(try store.latestHeight == 2)
         #expect(try store.events(subject: newPatient.hash.bytes, limit: 10).count == 1)
     }
