@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -23,6 +25,7 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "MedLedgerContracts", dependencies: ["MedLedgerCore"]),
+        .target(name: "MedLedgerConsensus", dependencies: ["MedLedgerCore"]),
         .target(
             name: "MedLedgerVault",
             dependencies: ["MedLedgerCore", .product(name: "Crypto", package: "swift-crypto")]
@@ -35,8 +38,11 @@ let package = Package(
         .target(
             name: "MedLedgerNode",
             dependencies: [
-                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerStorage",
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerConsensus", "MedLedgerVault", "MedLedgerStorage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(
@@ -49,7 +55,8 @@ let package = Package(
         .target(
             name: "MedLedgerTesting",
             dependencies: [
-                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerStorage", "MedLedgerNode",
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerConsensus", "MedLedgerVault", "MedLedgerStorage",
+                "MedLedgerNode",
             ]
         ),
         .executableTarget(
@@ -61,6 +68,7 @@ let package = Package(
         ),
         .testTarget(name: "MedLedgerCoreTests", dependencies: ["MedLedgerCore"], resources: [.copy("Vectors")]),
         .testTarget(name: "MedLedgerContractsTests", dependencies: ["MedLedgerContracts", "MedLedgerTesting"]),
+        .testTarget(name: "MedLedgerConsensusTests", dependencies: ["MedLedgerConsensus", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
         .testTarget(name: "MedLedgerNodeTests", dependencies: ["MedLedgerNode", "MedLedgerTesting"]),

@@ -3,52 +3,81 @@ import MedLedgerCore
 import MedLedgerContracts
 import MedLedgerStorage
 
+/// A block executed against a copy of the state: what committing it would write.
+public struct ExecutedBlock: Sendable {
+    public let block: Block
+    let state: LedgerState
+    public let receipts: [TransactionReceipt]
+    let changes: [StateChange]
+}
+
 extension LedgerNode {
-    /// Seals the next block from the mempool (possibly empty) and commits it.
-    ///
-    /// Order, for crash safety: execute in memory, then write block, certificate, receipts,
-    /// state changes and indexes in one SQLite transaction. A crash before that transaction
-    /// commits loses only uncommitted work; after it, everything is on disk. If the write
-    /// fails the node halts, since memory is then ahead of disk.
+    /// The proposer of a single-validator chain: builds, self-certifies and commits the
+    /// next block from the mempool (possibly empty).
     /// - Parameter wallClock: this validator's clock, signed into its precommit. The block's
     ///   own time is fixed by the previous block's precommits (BFT time), and the precommit
     ///   time is never below the block time + 1 ms, so consensus time only moves forward.
     @discardableResult
     public func produceBlock(wallClock: ConsensusTime) throws -> StoredBlock {
         if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
-        let transactions = mempool.take(limit: configuration.maxTransactionsPerBlock)
+        let executed = buildNextBlock()
+        let header = executed.block.header
+        let certificate = signCertificate(header, time: precommitTime(wallClock: wallClock, blockTime: header.time))
+        precondition(certificate.problem(chainID: genesis.chainID, header: header, validators: validators) == nil,
+                     "a single validator's own certificate must verify")
+        try commit(executed, certificate: certificate)
+        return StoredBlock(block: executed.block, certificate: certificate)
+    }
+
+    /// Builds the next block from the oldest pending transactions and executes it on a copy
+    /// of the state (the live state changes only on commit).
+    public func buildNextBlock() -> ExecutedBlock {
+        let transactions = mempool.peek(limit: configuration.maxTransactionsPerBlock)
         let time = Block.expectedTime(height: height + 1, genesisTime: genesis.genesisTime,
                                       lastCommit: latestCertificate, validators: validators)
+        var scratch = state
         let context = BlockContext(height: height + 1, time: time)
-        var receipts = [TransactionReceipt]()
-        receipts.reserveCapacity(transactions.count)
-        for tx in transactions {
-            receipts.append(engine.apply(tx, to: &state, context: context, signatureVerified: true))
-        }
-        let changes = state.takeChanges()
+        let receipts = transactions.map { engine.apply($0, to: &scratch, context: context, signatureVerified: true) }
+        let changes = scratch.takeChanges().map { StateChange(key: $0.key, value: $0.value) }
         let header = BlockHeader(
             chainID: genesis.chainID, height: context.height, time: time, previousBlockHash: latestBlockHash,
             lastCommitHash: Block.lastCommitHash(latestCertificate), transactionsRoot: Block.transactionsRoot(transactions),
-            resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)),
-            stateRoot: state.stateRoot(), validatorsHash: validators.hash, proposer: nodeID)
+            resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)), stateRoot: scratch.stateRoot(),
+            validatorsHash: validators.hash, proposer: nodeID)
         let block = Block(header: header, lastCommit: latestCertificate, transactions: transactions)
-        let certificate = signCertificate(header, time: max(wallClock, time.adding(milliseconds: 1)))
-        precondition(certificate.problem(chainID: genesis.chainID, header: header, validators: validators) == nil,
-                     "a single validator's own certificate must verify")
+        return ExecutedBlock(block: block, state: scratch, receipts: receipts, changes: changes)
+    }
+
+    /// Writes the block, certificate, receipts, state changes and indexes in one SQLite
+    /// transaction, then makes the executed state live.
+    ///
+    /// Crash safety: a crash before the transaction commits loses only uncommitted work;
+    /// after it, everything is on disk. If the write fails the node halts, since it could
+    /// no longer tell what is on disk.
+    public func commit(_ executed: ExecutedBlock, certificate: CommitCertificate) throws {
+        let header = executed.block.header
+        precondition(header.height == height + 1, "blocks commit in order")
+        precondition(certificate.blockHash == header.hash, "the certificate names this block")
         do {
-            try store.commit(block, certificate: certificate, receipts: receipts,
-                             stateChanges: changes.map { StateChange(key: $0.key, value: $0.value) })
+            try store.commit(executed.block, certificate: certificate, receipts: executed.receipts,
+                             stateChanges: executed.changes)
         } catch {
             haltReason = "could not persist block \(header.height): \(error)"
             logger.critical("\(haltReason!)")
             throw NodeError(.internalFailure, "could not persist block \(header.height): \(error)")
         }
+        state = executed.state
         latestHeader = header
         latestCertificate = certificate
-        if !transactions.isEmpty {
-            logger.debug("committed block \(header.height) with \(transactions.count) transactions")
+        mempool.removeCommitted(executed.block.transactions, state: state)
+        if !executed.block.transactions.isEmpty {
+            logger.debug("committed block \(header.height) with \(executed.block.transactions.count) transactions")
         }
-        return StoredBlock(block: block, certificate: certificate)
+    }
+
+    /// A precommit time: this validator's clock, but never at or before the block's time.
+    nonisolated func precommitTime(wallClock: ConsensusTime, blockTime: ConsensusTime) -> ConsensusTime {
+        max(wallClock, blockTime.adding(milliseconds: 1))
     }
 
     /// This node's precommit over the block: with one validator it alone is the quorum.
@@ -83,7 +112,7 @@ extension LedgerNode {
                 return
             }
             lastBlockAt = now
-            firstPendingAt = nil
+            firstPendingAt = mempool.isEmpty ? nil : now
         }
     }
 }

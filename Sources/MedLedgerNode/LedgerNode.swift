@@ -83,6 +83,8 @@ public actor LedgerNode {
     public var consensusTime: ConsensusTime { latestHeader?.time ?? genesis.genesisTime }
     public var appHash: Hash256 { latestHeader?.stateRoot ?? Hash256.zero }
     public var pendingCount: Int { mempool.count }
+    /// The validator keys, for the consensus driver's signer (same process only).
+    var keysForConsensus: IdentityKeys { nodeKeys }
 
     /// Admits a signed transaction to the mempool; returns its hash.
     @discardableResult

@@ -4,14 +4,15 @@ import MedLedgerContracts
 /// Transactions waiting for a block, in arrival order. Every transaction here has a valid
 /// signature (checked once, on admission) and a nonce above both the signer's committed
 /// nonce and any nonce of theirs already waiting, so a block executes them in order.
+/// Transactions stay here until a block that contains them is committed: a proposal that
+/// loses its round must not lose them.
 struct Mempool: Sendable {
     private(set) var queue: [Transaction] = []
-    private var head = 0
     private var hashes: Set<Hash256> = []
     private var highestPendingNonce: [IdentityID: UInt64] = [:]
 
-    var count: Int { queue.count - head }
-    var isEmpty: Bool { count == 0 }
+    var count: Int { queue.count }
+    var isEmpty: Bool { queue.isEmpty }
 
     func contains(_ hash: Hash256) -> Bool { hashes.contains(hash) }
 
@@ -59,21 +60,25 @@ struct Mempool: Sendable {
         highestPendingNonce[tx.signer] = max(pending ?? 0, tx.nonce)
     }
 
-    /// Removes and returns up to `limit` transactions, oldest first.
-    mutating func take(limit: Int) -> [Transaction] {
+    /// The oldest `limit` transactions, left in place until their block commits.
+    func peek(limit: Int) -> [Transaction] {
         precondition(limit > 0)
-        let end = min(queue.count, head + limit)
-        let batch = Array(queue[head..<end])
-        head = end
-        for tx in batch {
-            hashes.remove(tx.hash)
-            if highestPendingNonce[tx.signer] == tx.nonce { highestPendingNonce[tx.signer] = nil }
+        return Array(queue.prefix(limit))
+    }
+
+    /// Drops what a committed block included, and anything its commit made stale (a nonce
+    /// at or below the signer's committed nonce, e.g. the same nonce used in another node's
+    /// transaction).
+    mutating func removeCommitted(_ committed: [Transaction], state: LedgerState) {
+        guard !queue.isEmpty else { return }
+        let included = Set(committed.map(\.hash))
+        queue.removeAll { tx in
+            included.contains(tx.hash) || (state.identity(tx.signer).map { tx.nonce <= $0.lastNonce } ?? false)
         }
-        if head > 4_096 && head * 2 > queue.count {
-            queue.removeFirst(head)
-            head = 0
-        }
-        return batch
+        hashes = Set(queue.map(\.hash))
+        highestPendingNonce.removeAll(keepingCapacity: true)
+        for tx in queue { highestPendingNonce[tx.signer] = max(highestPendingNonce[tx.signer] ?? 0, tx.nonce) }
+        precondition(hashes.count == queue.count, "mempool holds each transaction once")
     }
 
     /// The highest nonce the signer has waiting, if any (clients use it to pick the next).

@@ -1,0 +1,99 @@
+import Foundation
+import MedLedgerCore
+import MedLedgerConsensus
+
+/// The validator's signer and its memory on disk. It signs a vote only if it never signed a
+/// different one for the same (height, round, type), and it writes what it signs — with the
+/// consensus state — durably *before* the vote leaves the node. After a crash it reloads
+/// that record, so a restarted validator can never double-sign.
+struct PrivateValidator {
+    struct SignedStep: Hashable, CanonicalCodable {
+        let type: VoteType
+        let height: Height
+        let round: UInt32
+        let blockHash: Hash256?
+        func encode(to encoder: inout CanonicalEncoder) {
+            encoder.write(type)
+            encoder.write(height)
+            encoder.write(round)
+            encoder.write(optional: blockHash)
+        }
+        init(type: VoteType, height: Height, round: UInt32, blockHash: Hash256?) {
+            self.type = type
+            self.height = height
+            self.round = round
+            self.blockHash = blockHash
+        }
+        init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+            type = try decoder.read(VoteType.self)
+            height = try decoder.readUInt64("height")
+            round = try decoder.readUInt32("round")
+            blockHash = try decoder.readOptional(Hash256.self, "blockHash")
+        }
+    }
+
+    static let maxRemembered = 64
+    let keys: IdentityKeys
+    let file: URL
+    private(set) var consensusState: PersistentConsensusState?
+    /// What was signed at the current height (older heights are forgotten on commit).
+    private(set) var signed: [SignedStep] = []
+
+    init(keys: IdentityKeys, file: URL) throws {
+        self.keys = keys
+        self.file = file
+        guard let data = FileManager.default.contents(atPath: file.path) else { return }
+        do {
+            var decoder = CanonicalDecoder(Array(data))
+            consensusState = try decoder.readOptional(PersistentConsensusState.self, "state")
+            signed = try decoder.readArray(SignedStep.self, "signed", maxCount: Self.maxRemembered)
+            try decoder.finish()
+        } catch {
+            throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot read \(file.path): \(error)")
+        }
+    }
+
+    /// Records the state machine's state durably.
+    mutating func persist(_ state: PersistentConsensusState) throws {
+        consensusState = state
+        signed.removeAll { $0.height < state.height }
+        try write()
+    }
+
+    /// Signs the vote unless it conflicts with one already signed; persists before returning.
+    mutating func sign(_ vote: Vote) throws -> SignedVote? {
+        let step = SignedStep(type: vote.type, height: vote.height, round: vote.round, blockHash: vote.blockHash)
+        if let earlier = signed.first(where: { $0.type == step.type && $0.height == step.height && $0.round == step.round }) {
+            guard earlier.blockHash == step.blockHash else { return nil }
+        } else {
+            signed.append(step)
+            if signed.count > Self.maxRemembered { signed.removeFirst(signed.count - Self.maxRemembered) }
+            try write()
+        }
+        return SignedVote(vote: vote, keys: keys)
+    }
+
+    private func write() throws {
+        var encoder = CanonicalEncoder()
+        encoder.write(optional: consensusState)
+        encoder.write(array: signed)
+        let temporary = file.appendingPathExtension("tmp")
+        let handle = try FileHandleWriter(url: temporary)
+        try handle.writeAndSync(encoder.bytes)
+        _ = try FileManager.default.replaceItemAt(file, withItemAt: temporary)
+    }
+}
+
+/// Writes bytes and fsyncs them: a vote is only sent after its record is on the disk.
+struct FileHandleWriter {
+    let handle: FileHandle
+    init(url: URL) throws {
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        handle = try FileHandle(forWritingTo: url)
+    }
+    func writeAndSync(_ bytes: [UInt8]) throws {
+        try handle.write(contentsOf: Data(bytes))
+        try handle.synchronize()
+        try handle.close()
+    }
+}

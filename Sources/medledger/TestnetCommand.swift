@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import MedLedgerNode
+
+struct TestnetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "testnet", abstract: "Create a multi-validator network on this machine.",
+        subcommands: [Init.self])
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a genesis and one node folder per validator (DIR/node0 …), all on loopback.",
+            discussion: """
+                Node K serves HTTP on BASE-PORT + 10·K and peer-to-peer on BASE-PORT + 10·K + 1; start each with
+                `medledger node start --data-dir DIR/nodeK`. One organization per validator; their admin keys are
+                in DIR/org-keys/. With n = 3f + 1 validators the network tolerates f faulty ones.
+                """)
+        @Option(name: .long, help: "Number of validators (4 tolerates one fault).") var validators: Int
+        @Option(name: .long, help: "The directory to create.") var dir: String
+        @Option(name: .long, help: "First port.") var basePort: Int = 26_600
+        @Option(name: .long, help: "The chain id.") var chainId: String = "medledger-testnet"
+
+        func validate() throws {
+            guard (1...100).contains(validators) else { throw ValidationError("--validators must be 1-100") }
+            guard basePort >= 1_024, basePort + 10 * validators + 1 <= 65_535 else {
+                throw ValidationError("--base-port must leave room for \(validators) nodes below 65535")
+            }
+            let existing = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            guard existing.isEmpty else { throw ValidationError("--dir \(dir) exists and is not empty") }
+        }
+
+        func run() throws {
+            let url = URL(fileURLWithPath: dir, isDirectory: true)
+            _ = try Testnet.initialize(validators: validators, directory: url, basePort: basePort, chainID: chainId,
+                                       time: SystemClock.now())
+            print("Created a \(validators)-validator network in \(url.path):")
+            for index in 0..<validators {
+                print("  node\(index): http 127.0.0.1:\(Testnet.httpPort(base: basePort, index: index)), "
+                      + "p2p 127.0.0.1:\(Testnet.p2pPort(base: basePort, index: index))")
+            }
+            print("Start each with: medledger node start --data-dir \(dir)/nodeK")
+        }
+    }
+}
