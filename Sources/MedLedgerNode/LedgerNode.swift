@@ -22,6 +22,8 @@ public actor LedgerNode {
     var latestHeader: BlockHeader?
     /// The certificate of the latest block; the next block carries it.
     var latestCertificate: CommitCertificate?
+    /// Where locally submitted transactions are gossiped (multi-validator networks).
+    var gossip: PeerNetwork?
     /// Set when a block could not be persisted: the in-memory state is then ahead of the
     /// disk, so the node stops accepting work until restarted (it reloads from disk).
     var haltReason: String?
@@ -81,6 +83,12 @@ public actor LedgerNode {
     public var latestBlockHash: Hash256 { latestHeader?.hash ?? genesis.hash }
     /// The consensus time of the latest block (the genesis time before block 1).
     public var consensusTime: ConsensusTime { latestHeader?.time ?? genesis.genesisTime }
+    /// The consensus time the next block will carry (the median of our latest certificate's
+    /// precommit times): roughly when the latest block was committed.
+    public var nextBlockTime: ConsensusTime {
+        Block.expectedTime(height: height + 1, genesisTime: genesis.genesisTime, lastCommit: latestCertificate,
+                           validators: validators)
+    }
     public var appHash: Hash256 { latestHeader?.stateRoot ?? Hash256.zero }
     public var pendingCount: Int { mempool.count }
     /// The validator keys, for the consensus driver's signer (same process only).
@@ -95,8 +103,12 @@ public actor LedgerNode {
                             code: .staleNonce)
         }
         try mempool.admit(tx, engine: engine, state: state)
+        _ = gossip?.broadcast(.transaction(tx))
         return tx.hash
     }
+
+    /// Gossips every transaction submitted here to the other validators' mempools.
+    public func attachGossip(_ network: PeerNetwork) { gossip = network }
 }
 
 /// Tunables of a node's block producer.

@@ -11,7 +11,7 @@ extension LedgerVerifier {
         var state: LedgerState
         var previousHash: Hash256
         var previousTime: ConsensusTime
-        var previousCertificate: CommitCertificate?
+        var previousHeader: BlockHeader?
 
         init(genesis: Genesis, engine: ContractEngine, state: LedgerState) {
             self.genesis = genesis
@@ -41,8 +41,15 @@ extension LedgerVerifier {
             guard header.hash.bytes == raw.hash else { throw fail("header does not hash to the stored block hash") }
             guard header.height == height, header.chainID == genesis.chainID else { throw fail("wrong height or chain id") }
             guard header.previousBlockHash == previousHash else { throw fail("does not link to block \(height - 1)") }
-            guard lastCommit == previousCertificate, header.lastCommitHash == Block.lastCommitHash(lastCommit) else {
-                throw fail("does not carry block \(height - 1)'s commit certificate")
+            guard header.lastCommitHash == Block.lastCommitHash(lastCommit) else { throw fail("last commit hash mismatch") }
+            if let previousHeader {
+                // Any valid 2f + 1 certificate of the previous block, not necessarily the stored one.
+                guard let lastCommit else { throw fail("does not carry block \(height - 1)'s commit certificate") }
+                if let problem = lastCommit.problem(chainID: genesis.chainID, header: previousHeader, validators: validators) {
+                    throw fail("last commit: \(problem)")
+                }
+            } else if lastCommit != nil {
+                throw fail("block 1 must not carry a last commit")
             }
             let expectedTime = Block.expectedTime(height: height, genesisTime: genesis.genesisTime,
                                                   lastCommit: lastCommit, validators: validators)
@@ -60,7 +67,7 @@ extension LedgerVerifier {
             guard state.stateRoot() == header.stateRoot else { throw fail("state root mismatch after re-execution") }
             previousHash = header.hash
             previousTime = header.time
-            previousCertificate = certificate
+            previousHeader = header
             return transactions.count
         }
 

@@ -64,31 +64,35 @@ struct NodeCommand: AsyncParsableCommand {
 
         @Option(name: .long, help: "The node's data directory (made by `node init`, `testnet init` or `demo`).")
         var dataDir: String
-        @Option(name: .long, help: "HOST:PORT for the HTTP API.")
-        var http: String = "127.0.0.1:8080"
-        @Option(name: .long, help: "HOST:PORT for peer-to-peer (used by multi-validator networks).")
+        @Option(name: .long, help: "HOST:PORT for the HTTP API (default: network.json's, else 127.0.0.1:8080).")
+        var http: String?
+        @Option(name: .long, help: "HOST:PORT for peer-to-peer (default: network.json's; multi-validator networks).")
         var p2p: String?
 
         func validate() throws {
-            _ = try HostPort(http, option: "--http")
+            if let http { _ = try HostPort(http, option: "--http") }
             if let p2p { _ = try HostPort(p2p, option: "--p2p") }
         }
 
         func run() async throws {
-            let address = try HostPort(http, option: "--http")
+            let directory = DataDirectory(path: dataDir)
+            let configured = try? NetworkConfig.load(directory)
+            let address = try HostPort(http ?? configured?.http ?? "127.0.0.1:8080", option: "--http")
             var logger = Logger(label: "medledger.node")
             logger.logLevel = .info
             let node: LedgerNode
-            do { node = try LedgerNode(dataDirectory: DataDirectory(path: dataDir), logger: logger) } catch {
+            do { node = try LedgerNode(dataDirectory: directory, logger: logger) } catch {
                 throw CLIError("cannot start node: \(error)")
             }
             let height = await node.height
             logger.info("node \(node.nodeID.hex.prefix(12)) of chain \(node.genesis.chainID) at height \(height)")
-            if node.validators.validators.count > 1 {
-                throw CLIError("this build runs single-validator networks only; the genesis names \(node.validators.validators.count) validators")
+            if p2p != nil, node.validators.validators.count == 1 {
+                logger.notice("--p2p ignored: a single-validator network has no peers")
             }
-            if p2p != nil { logger.notice("--p2p ignored: a single-validator network has no peers") }
-            let producer = Task { await node.runProducer() }
+            let producer: Task<Void, Never>
+            do { producer = try await NodeRuntime.start(node: node, directory: directory, p2p: p2p, logger: logger) } catch {
+                throw CLIError("cannot start block production: \(error)")
+            }
             defer { producer.cancel() }
             try await APIServer.run(node: node, host: address.host, port: address.port, logger: logger)
         }

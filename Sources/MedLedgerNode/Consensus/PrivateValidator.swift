@@ -80,7 +80,10 @@ struct PrivateValidator {
         let temporary = file.appendingPathExtension("tmp")
         let handle = try FileHandleWriter(url: temporary)
         try handle.writeAndSync(encoder.bytes)
-        _ = try FileManager.default.replaceItemAt(file, withItemAt: temporary)
+        // rename(2) replaces atomically: a crash leaves the old record or the new, never half.
+        guard rename(temporary.path, file.path) == 0 else {
+            throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot replace \(file.path): errno \(errno)")
+        }
     }
 }
 

@@ -1,0 +1,132 @@
+import MedLedgerCore
+import MedLedgerConsensus
+import MedLedgerStorage
+
+extension ConsensusDriver {
+    /// Performs the state machine's actions in order; actions that produce our own
+    /// proposal or vote feed it back, so the machine counts it like any other.
+    func perform(_ actions: [ConsensusAction]) async {
+        var queue = actions[...]
+        while let action = queue.popFirst() {
+            queue.append(contentsOf: await execute(action))
+        }
+    }
+
+    private func execute(_ action: ConsensusAction) async -> [ConsensusAction] {
+        switch action {
+        case .persist(let state):
+            do { try signer.persist(state) } catch {
+                logger.critical("cannot persist consensus state: \(error); stopping consensus")
+                events?.finish()
+            }
+            return []
+        case .proposeNewBlock(let height, let round):
+            pendingProposal = (height, round)
+            return await proposeIfReady(force: false)
+        case .reproposeBlock(let height, let round, let validRound, let hash):
+            guard let executed = candidates[hash] else { return [] }
+            return propose(executed.block, height: height, round: round, validRound: validRound)
+        case .castVote(let type, let height, let round, let hash):
+            return await castVote(type, height: height, round: round, blockHash: hash)
+        case .scheduleTimeout(let timeout, let delay):
+            let continuation = events
+            Task {
+                try? await Task.sleep(nanoseconds: delay * 1_000_000)
+                continuation?.yield(.timeout(timeout))
+            }
+            return []
+        case .decide(let height, let round, let hash, let precommits):
+            await decide(height: height, round: round, blockHash: hash, precommits: precommits)
+            return []
+        case .reportEquivocation(let validator, let height, let round):
+            logger.error("validator \(validator.hex.prefix(12)) equivocated at height \(height) round \(round)")
+            return []
+        }
+    }
+
+    /// The proposer waits for transactions up to the empty-block interval, so an idle
+    /// network still makes a block per interval and a busy one proposes at once.
+    func proposeIfReady(force: Bool) async -> [ConsensusAction] {
+        guard let (height, round) = pendingProposal, height == currentHeight else { return [] }
+        let waited = clock().milliseconds >= (await node.nextBlockTime).milliseconds + node.configuration.emptyBlockIntervalMilliseconds
+        let pending = await node.pendingCount
+        guard force || waited || pending > 0 || round > 0 else { return [] }
+        pendingProposal = nil
+        let executed = await node.buildNextBlock()
+        candidates[executed.block.hash] = executed
+        return propose(executed.block, height: height, round: round, validRound: nil)
+    }
+
+    private func propose(_ block: Block, height: Height, round: UInt32, validRound: UInt32?) -> [ConsensusAction] {
+        let proposal = Proposal(chainID: node.genesis.chainID, height: height, round: round, validRound: validRound,
+                                blockHash: block.hash, keys: signer.keys)
+        _ = network.broadcast(.proposal(proposal, block))
+        remember(.proposal(proposal, block))
+        return machine.handle(.proposal(proposal, blockIsValid: true))
+    }
+
+    private func castVote(_ type: VoteType, height: Height, round: UInt32, blockHash: Hash256?) async -> [ConsensusAction] {
+        var time = clock()
+        if let blockHash, let block = candidates[blockHash]?.block {
+            time = node.precommitTime(wallClock: time, blockTime: block.header.time)
+        }
+        let vote = Vote(type: type, chainID: node.genesis.chainID, height: height, round: round, blockHash: blockHash, time: time)
+        let signed: SignedVote?
+        do { signed = try signer.sign(vote) } catch {
+            logger.critical("cannot persist a vote before sending it: \(error)")
+            return []
+        }
+        guard let signed else {
+            logger.error("refused to sign a vote that conflicts with one already signed (\(type) h\(height) r\(round))")
+            return []
+        }
+        _ = network.broadcast(.vote(signed))
+        remember(.vote(signed))
+        return machine.handle(.vote(signed))
+    }
+
+    private func decide(height: Height, round: UInt32, blockHash: Hash256, precommits: [SignedVote]) async {
+        guard let executed = candidates[blockHash] else {
+            logger.warning("decided block \(blockHash) at height \(height) is unknown here; syncing")
+            await catchUpIfBehind()
+            return
+        }
+        let certificate = CommitCertificate(height: height, round: round, blockHash: blockHash, signatures: precommits.map {
+            CommitSignature(validator: $0.validator, time: $0.vote.time, signature: $0.signature)
+        })
+        do {
+            try await node.commit(executed, certificate: certificate)
+        } catch {
+            logger.critical("cannot commit block \(height): \(error)")
+            events?.finish()
+            return
+        }
+        await startNextHeight()
+    }
+
+    /// A fresh state machine for the height after our latest block.
+    func startNextHeight() async {
+        let height = await node.height + 1
+        guard height > machine.height else { return }
+        candidates.removeAll()
+        pendingProposal = nil
+        ownMessages.removeAll()
+        machine = TendermintMachine(chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
+                                    height: height, timeouts: timeouts, restoring: nil)
+        await perform(machine.start())
+    }
+
+    func onTick() async {
+        await perform(await proposeIfReady(force: false))
+        let now = clock().milliseconds
+        guard now >= lastRebroadcastAt + 1_000 else { return }
+        lastRebroadcastAt = now
+        for message in ownMessages { _ = network.broadcast(message) }
+    }
+
+    /// Keeps the last few of our own messages at this height for re-sending.
+    func remember(_ message: PeerMessage) {
+        ownMessages.append(message)
+        if ownMessages.count > 8 { ownMessages.removeFirst(ownMessages.count - 8) }
+    }
+}

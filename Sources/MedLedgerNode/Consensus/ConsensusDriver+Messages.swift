@@ -1,0 +1,106 @@
+import MedLedgerCore
+import MedLedgerConsensus
+import MedLedgerStorage
+
+extension ConsensusDriver {
+    /// Checks a peer message and feeds it to the state machine, the mempool or sync.
+    func handle(_ message: PeerMessage, from peer: IdentityID) async {
+        switch message {
+        case .proposal(let proposal, let block): await onProposal(proposal, block)
+        case .vote(let vote): await onVote(vote)
+        case .transaction(let tx): await node.admitGossiped(tx)
+        case .statusRequest:
+            _ = network.send(.status(height: await node.height, latestBlockHash: await node.latestBlockHash), to: peer)
+        case .status(let height, _):
+            if height > (await node.height) { requestBlocks(from: peer) }
+        case .blockRequest(let from, let count): await serveBlocks(from: from, count: count, to: peer)
+        case .blockResponse(let blocks): await applySynced(blocks)
+        case .ping(let nonce): network.send(.pong(nonce), to: peer)
+        case .pong: break
+        }
+    }
+
+    func onProposal(_ proposal: Proposal, _ block: Block) async {
+        guard proposal.chainID == node.genesis.chainID, block.hash == proposal.blockHash,
+              let validator = node.validators.member(proposal.proposer),
+              validator.signingKey.isValidSignature(proposal.signature, for: proposal.signingBytes) else {
+            logger.warning("dropped an invalid proposal from \(proposal.proposer.hex.prefix(12))")
+            return
+        }
+        if proposal.height > currentHeight { await catchUpIfBehind(); return }
+        guard proposal.height == currentHeight else { return }
+        let valid: Bool
+        if candidates[block.hash] != nil {
+            valid = true
+        } else {
+            switch await node.executeProposed(block) {
+            case .success(let executed):
+                candidates[block.hash] = executed
+                valid = true
+            case .failure(let rejection):
+                logger.warning("proposal rejected: \(rejection)")
+                valid = false
+            }
+        }
+        await perform(machine.handle(.proposal(proposal, blockIsValid: valid)))
+    }
+
+    func onVote(_ signed: SignedVote) async {
+        guard signed.vote.chainID == node.genesis.chainID, let validator = node.validators.member(signed.validator),
+              signed.verifies(with: validator.signingKey) else {
+            logger.warning("dropped a vote with a bad signature from \(signed.validator.hex.prefix(12))")
+            return
+        }
+        if signed.vote.height > currentHeight { await catchUpIfBehind(); return }
+        guard signed.vote.height == currentHeight else { return }
+        await perform(machine.handle(.vote(signed)))
+    }
+
+    /// Asks peers for their status at most every 500 ms; a peer ahead of us gets a block request.
+    func catchUpIfBehind() async {
+        let now = clock().milliseconds
+        guard now >= lastSyncRequestAt + 500 else { return }
+        lastSyncRequestAt = now
+        _ = network.broadcast(.statusRequest)
+    }
+
+    func requestBlocks(from peer: IdentityID) {
+        Task { [network] in
+            let height = await node.height
+            _ = network.send(.blockRequest(from: height + 1, count: 32), to: peer)
+        }
+    }
+
+    func serveBlocks(from start: Height, count: UInt32, to peer: IdentityID) async {
+        let latest = await node.height
+        guard start >= 1, start <= latest else { return }
+        var blocks: [(Block, CommitCertificate)] = []
+        var height = start
+        while height <= latest, blocks.count < min(Int(count), 32) {
+            guard let stored = try? await node.block(at: height) else { break }
+            blocks.append((stored.block, stored.certificate))
+            height += 1
+        }
+        if !blocks.isEmpty { network.send(.blockResponse(blocks), to: peer) }
+    }
+
+    /// Block sync: each block is checked against its certificate, executed and committed;
+    /// then consensus restarts at the new height.
+    func applySynced(_ blocks: [(Block, CommitCertificate)]) async {
+        var advanced = false
+        for (block, certificate) in blocks where block.header.height == (await node.height) + 1 {
+            do {
+                try await node.applySynced(block, certificate: certificate)
+                advanced = true
+            } catch {
+                logger.warning("sync: \(error)")
+                break
+            }
+        }
+        guard advanced else { return }
+        let synced = await node.height
+        logger.info("synced to height \(synced)")
+        await startNextHeight()
+        await catchUpIfBehind()
+    }
+}

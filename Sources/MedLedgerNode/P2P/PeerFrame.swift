@@ -1,0 +1,57 @@
+import NIOCore
+
+/// The wire framing of the peer-to-peer protocol: a UInt32 big-endian payload length, then
+/// the payload (a handshake message or a canonical `PeerMessage`).
+public enum PeerFrame {
+    /// Largest payload a frame may carry (16 MiB). The one place this limit lives: the
+    /// decoder refuses a larger length prefix before reading any of the body, and senders
+    /// refuse to build a larger frame.
+    public static let maxPayloadBytes = 16 * 1024 * 1024
+
+    /// Bytes of the length prefix.
+    static let headerBytes = 4
+
+    /// A complete frame (prefix + payload) ready to write to a channel.
+    static func buffer(payload: [UInt8], allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        precondition(payload.count <= maxPayloadBytes, "callers check the frame limit first")
+        var buffer = allocator.buffer(capacity: headerBytes + payload.count)
+        buffer.writeInteger(UInt32(payload.count), endianness: .big)
+        buffer.writeBytes(payload)
+        return buffer
+    }
+}
+
+/// Why the byte stream from a peer could not be split into frames.
+struct PeerFrameError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Splits the inbound byte stream into frame payloads (one `ByteBuffer` each).
+///
+/// A length prefix above `PeerFrame.maxPayloadBytes` throws as soon as the four prefix bytes
+/// are in, so a hostile peer can never make us buffer a large body; the error reaches
+/// `PeerConnectionHandler`, which logs it and closes the connection.
+struct PeerFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
+            return .needMoreData
+        }
+        guard length <= UInt32(PeerFrame.maxPayloadBytes) else {
+            throw PeerFrameError(description: "frame length \(length) exceeds limit \(PeerFrame.maxPayloadBytes)")
+        }
+        guard buffer.readableBytes >= PeerFrame.headerBytes + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: PeerFrame.headerBytes)
+        let payload = buffer.readSlice(length: Int(length))!
+        context.fireChannelRead(Self.wrapInboundOut(payload))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer,
+                             seenEOF: Bool) throws -> DecodingState {
+        // Deliver whole frames still buffered; a trailing partial frame is simply dropped,
+        // the connection is closing anyway.
+        try decode(context: context, buffer: &buffer)
+    }
+}

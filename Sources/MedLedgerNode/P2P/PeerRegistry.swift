@@ -1,0 +1,92 @@
+import Logging
+import MedLedgerCore
+import NIOCore
+
+/// The connection table shared by event-loop handlers and `PeerNetwork`'s callers.
+///
+/// Holds every open channel (so `stop` can close them, authenticated or not) and, per
+/// authenticated peer, its one live channel. A newer authenticated connection from the same
+/// node replaces the older one (the older is closed): a restarted peer's new connection
+/// wins over a half-dead old socket.
+final class PeerRegistry: Sendable {
+    private struct State: Sendable {
+        var open: [ObjectIdentifier: any Channel] = [:]
+        var peers: [IdentityID: any Channel] = [:]
+        var stopped = false
+        var refusals = 0
+    }
+
+    private let state = P2PLockedBox(State())
+    private let continuation: AsyncStream<(IdentityID, PeerMessage)>.Continuation
+    let logger: Logger
+
+    init(continuation: AsyncStream<(IdentityID, PeerMessage)>.Continuation, logger: Logger) {
+        self.continuation = continuation
+        self.logger = logger
+    }
+
+    /// Records a new channel; false (and the caller fails the channel) once stopped.
+    func track(_ channel: any Channel) -> Bool {
+        let key = ObjectIdentifier(channel)
+        let accepted = state.withLock { state in
+            guard !state.stopped else { return false }
+            state.open[key] = channel
+            return true
+        }
+        if accepted {
+            channel.closeFuture.whenComplete { [self] _ in _ = state.withLock { $0.open.removeValue(forKey: key) } }
+        }
+        return accepted
+    }
+
+    /// Makes `channel` the live connection to `peer`; false when stopped.
+    func authenticated(_ peer: IdentityID, channel: any Channel) -> Bool {
+        let (accepted, replaced): (Bool, (any Channel)?) = state.withLock { state in
+            guard !state.stopped else { return (false, nil) }
+            let old = state.peers.updateValue(channel, forKey: peer)
+            return (true, old.flatMap { $0 === channel ? nil : $0 })
+        }
+        if let replaced {
+            logger.info("p2p: new connection from \(peer) replaces the previous one")
+            replaced.close(promise: nil)
+        }
+        return accepted
+    }
+
+    /// Forgets `channel` as `peer`'s connection, unless a newer one already replaced it.
+    func disconnected(_ peer: IdentityID, channel: any Channel) {
+        state.withLock { state in
+            if let current = state.peers[peer], current === channel { state.peers[peer] = nil }
+        }
+    }
+
+    /// Hands an authenticated peer's message to `PeerNetwork.inbound`.
+    func deliver(_ message: PeerMessage, from peer: IdentityID) {
+        if case .dropped(let (oldPeer, oldMessage)) = continuation.yield((peer, message)) {
+            logger.warning("p2p: inbound buffer full, dropped oldest message (\(oldMessage.kind) from \(oldPeer))")
+        }
+    }
+
+    func recordRefusal() { state.withLock { $0.refusals += 1 } }
+
+    /// How many handshakes or connections were refused (for diagnostics and tests).
+    var refusals: Int { state.withLock { $0.refusals } }
+
+    func channel(for peer: IdentityID) -> (any Channel)? { state.withLock { $0.peers[peer] } }
+
+    var connectedPeers: [IdentityID] { state.withLock { $0.peers.keys.sorted() } }
+
+    var liveChannels: [(IdentityID, any Channel)] { state.withLock { $0.peers.map { ($0.key, $0.value) } } }
+
+    /// Refuses new channels from now on and returns every open one, for the caller to close.
+    func stop() -> [any Channel] {
+        state.withLock { state in
+            state.stopped = true
+            state.peers = [:]
+            return Array(state.open.values)
+        }
+    }
+
+    /// Ends `PeerNetwork.inbound`.
+    func finish() { continuation.finish() }
+}

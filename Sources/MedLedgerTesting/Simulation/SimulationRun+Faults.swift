@@ -1,0 +1,43 @@
+import MedLedgerCore
+
+extension SimulationRun {
+    /// Draws the partitions and crashes of the fault window up front, from the one PRNG.
+    func scheduleFaults() {
+        let window = profile.faultWindowMilliseconds
+        guard window > 1_000 else { return }
+        for id in 0..<profile.partitions {
+            let start = random.uniform(0...(window * 3 / 4))
+            let end = random.uniform(min(start + 1_000, window)...window)
+            var side = nodes.map { _ in random.chance(permille: 500) }
+            if !side.contains(true) || !side.contains(false) { side[random.index(side.count)].toggle() }
+            precondition(end <= window, "partitions heal inside the window")
+            queue.push(.partitionStart(id: id, side: side), at: start)
+            queue.push(.partitionHeal(id: id), at: end)
+        }
+        let honest = honestNodes.map(\.index)
+        guard !honest.isEmpty else { return }
+        for _ in 0..<profile.crashes {
+            let node = honest[random.index(honest.count)]
+            let at = random.uniform(0...(window * 3 / 4))
+            let back = random.uniform(min(at + 500, window)...window)
+            precondition(back <= window, "crashed validators restart inside the window")
+            queue.push(.crash(node: node), at: at)
+            queue.push(.restart(node: node), at: back)
+        }
+    }
+
+    /// This validator's clock reading (virtual time plus its skew).
+    func localClock(_ node: SimulatedNode) -> ConsensusTime {
+        let base = Int64(Self.genesisTime.milliseconds) + Int64(now) + node.clockSkew
+        return ConsensusTime(milliseconds: UInt64(max(base, 0)))
+    }
+
+    /// Vote time as Tendermint's BFT time asks: the local clock, but always later than the
+    /// block voted on, so the next block's median time moves forward. A Byzantine validator
+    /// lies about the time (the weighted median must absorb it).
+    func voteTime(_ node: SimulatedNode, blockHash: Hash256?) -> ConsensusTime {
+        if node.byzantine { return ConsensusTime(milliseconds: Self.genesisTime.milliseconds + random.below(10_000_000)) }
+        let floor = blockHash.flatMap { node.blockStore[$0]?.header.time } ?? node.chain.last?.header.time ?? Self.genesisTime
+        return max(localClock(node), floor.adding(milliseconds: 1))
+    }
+}
