@@ -17,12 +17,26 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Where the demo node keeps its data. An earlier demo there is replaced.")
     var dataDir: String = "./medledger-demo"
 
+    @Option(name: .long, help: "Validators: 1 (embedded node) or more (Tendermint over loopback, one process).")
+    var validators: Int = 1
+
+    @Option(name: .long, help: "First port for a multi-validator demo (node K uses BASE + 10·K and + 1).")
+    var basePort: Int = 26_900
+
+    func validate() throws {
+        guard (1...16).contains(validators) else { throw ValidationError("--validators must be 1-16") }
+        guard basePort >= 1_024, basePort + 10 * validators + 1 <= 65_535 else {
+            throw ValidationError("--base-port must leave room for \(validators) nodes below 65535")
+        }
+    }
+
     func run() async throws {
         let directory = DataDirectory(path: dataDir)
         print("MedLedger demo")
         print("==============")
         do {
-            _ = try await DemoStory(directory: directory, say: { print($0) }).run()
+            _ = try await DemoStory(directory: directory, validators: validators, basePort: basePort,
+                                    say: { print($0) }).run()
         } catch {
             throw CLIError("demo failed: \(error)")
         }

@@ -64,6 +64,25 @@ struct SimulationTests {
         }
     }
 
+    /// `MEDLEDGER_SIM_SWEEP=N` runs seeds 1...N on every profile (a long soak; off by default).
+    @Test func sweep() {
+        let environment = ProcessInfo.processInfo.environment
+        guard let count = environment["MEDLEDGER_SIM_SWEEP"].flatMap({ UInt64($0) }) else { return }
+        let validators = environment["MEDLEDGER_SIM_VALIDATORS"].flatMap { Int($0) } ?? 4
+        var failures = 0
+        for seed in 1...max(count, 1) {
+            for profile in FaultProfile.all {
+                let result = Simulation.run(seed: seed, validators: validators, faults: profile, heights: Self.heights)
+                if !result.passed {
+                    failures += 1
+                    print(result)
+                }
+            }
+        }
+        print("sweep: \(failures) failures in \(count * UInt64(FaultProfile.all.count)) runs")
+        #expect(failures == 0)
+    }
+
     @Test func sameSeedSameRun() {
         let first = Simulation.run(seed: 42, validators: 4, faults: .chaos, heights: 3)
         let second = Simulation.run(seed: 42, validators: 4, faults: .chaos, heights: 3)

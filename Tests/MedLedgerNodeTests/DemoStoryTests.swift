@@ -61,3 +61,22 @@ func runDemo() async throws -> (DataDirectory, DemoStory.Outcome) {
         #expect(next.header.previousBlockHash == header.hash)
     }
 }
+
+@Suite struct FourValidatorDemoTests {
+    /// The same story over Tendermint: four validators in one process, real loopback sockets.
+    @Test func demoRunsOverFourValidators() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-demo4-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let basePort = 40_000 + Int.random(in: 0..<200) * 100
+        let outcome = try await DemoStory(directory: DataDirectory(url), validators: 4, basePort: basePort, say: { _ in }).run()
+        #expect(outcome.deniedReadCode == .noActiveGrant)
+        var roots = Set<Hash256>()
+        for index in 0..<4 {
+            let node = try LedgerNode(dataDirectory: DataDirectory(url.appendingPathComponent("node\(index)")))
+            let height = min(await node.height, outcome.blocks)
+            roots.insert(try #require(try await node.block(at: height)).header.stateRoot)
+            #expect(await node.report(outcome.report)?.versions.count == 2)
+        }
+        #expect(roots.count == 1, "validators disagree on the state")
+    }
+}

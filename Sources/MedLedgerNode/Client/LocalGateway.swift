@@ -6,7 +6,13 @@ import MedLedgerStorage
 /// HTTP API; the caller is trusted to be who it says, as within one process it must be.
 public struct LocalGateway: LedgerGateway {
     public let node: LedgerNode
-    public init(node: LedgerNode) { self.node = node }
+    /// Other nodes that receive a copy of every uploaded blob. Nodes do not replicate blobs
+    /// among themselves yet, so a client of a multi-node network uploads to each.
+    public let blobMirrors: [LedgerNode]
+    public init(node: LedgerNode, blobMirrors: [LedgerNode] = []) {
+        self.node = node
+        self.blobMirrors = blobMirrors
+    }
 
     public func chainID() async throws -> String { node.genesis.chainID }
     public func custodians() async throws -> [Validator] { node.validators.validators }
@@ -23,7 +29,9 @@ public struct LocalGateway: LedgerGateway {
     public func nextNonce(for id: IdentityID) async throws -> UInt64 { await node.nextNonce(for: id) }
 
     public func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256 {
-        try await node.putBlob(bytes, uploader: caller.id)
+        let address = try await node.putBlob(bytes, uploader: caller.id)
+        for mirror in blobMirrors { _ = try mirror.blobs.put(bytes) }
+        return address
     }
 
     public func blob(_ address: Hash256, report: ReportID, caller: ClientIdentity) async throws -> [UInt8] {

@@ -5,6 +5,7 @@ import MedLedgerStorage
 /// The steps of the demo story, each printed in plain words.
 struct Chapters {
     let node: LedgerNode
+    var blobMirrors: [LedgerNode] = []
     let cast: DemoConsortium
     let say: @Sendable (String) -> Void
 
@@ -15,7 +16,7 @@ struct Chapters {
     }
 
     func client(_ identity: ClientIdentity) -> LedgerClient {
-        LedgerClient(gateway: LocalGateway(node: node), me: identity)
+        LedgerClient(gateway: LocalGateway(node: node, blobMirrors: blobMirrors), me: identity)
     }
 
     func tell() async throws -> Result {
