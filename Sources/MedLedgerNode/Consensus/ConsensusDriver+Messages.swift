@@ -15,8 +15,7 @@ extension ConsensusDriver {
             if height > (await node.height) { requestBlocks(from: peer) }
         case .blockRequest(let from, let count): await serveBlocks(from: from, count: count, to: peer)
         case .blockResponse(let blocks): await applySynced(blocks)
-        case .ping(let nonce): network.send(.pong(nonce), to: peer)
-        case .pong: break
+        case .ping, .pong: break  // answered inside PeerNetwork
         }
     }
 
@@ -76,9 +75,14 @@ extension ConsensusDriver {
         guard start >= 1, start <= latest else { return }
         var blocks: [(Block, CommitCertificate)] = []
         var height = start
+        var bytes = 0
+        // Stay under the 16 MiB frame limit: one block alone can be 8 MiB.
         while height <= latest, blocks.count < min(Int(count), 32) {
             guard let stored = try? await node.block(at: height) else { break }
+            let size = stored.block.encodedBody.count + 1_024
+            guard blocks.isEmpty || bytes + size <= PeerFrame.maxPayloadBytes - 1_024 else { break }
             blocks.append((stored.block, stored.certificate))
+            bytes += size
             height += 1
         }
         if !blocks.isEmpty { network.send(.blockResponse(blocks), to: peer) }
