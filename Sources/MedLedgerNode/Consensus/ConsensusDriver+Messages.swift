@@ -85,7 +85,7 @@ extension ConsensusDriver {
             bytes += size
             height += 1
         }
-        if !blocks.isEmpty { network.send(.blockResponse(blocks), to: peer) }
+        if !blocks.isEmpty { _ = network.send(.blockResponse(blocks), to: peer) }
     }
 
     /// Block sync: each block is checked against its certificate, executed and committed;
