@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "medledger",
             dependencies: [
-                "MedLedgerAPI", "MedLedgerNode",
+                "MedLedgerAPI", "MedLedgerNode", "MedLedgerTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
