@@ -3,6 +3,26 @@ import Hummingbird
 import MedLedgerCore
 import MedLedgerNode
 
+/// The body of `POST /v1/transaction-batches`.
+struct SubmitBatchBody: Decodable {
+    /// Base64 of each transaction's canonical bytes.
+    let transactions: [String]
+}
+
+/// One transaction's outcome in a batch.
+struct BatchOutcomeView: Encodable {
+    let index: Int
+    let hash: String?
+    let status: String
+    let httpStatus: Int
+    let detail: String?
+    let code: Int?
+}
+
+struct BatchResultView: Encodable {
+    let results: [BatchOutcomeView]
+}
+
 /// The body of `POST /v1/transactions`.
 struct SubmitTransactionBody: Decodable {
     /// Base64 of the transaction's canonical bytes.
@@ -25,13 +45,50 @@ extension APIHandlers {
         } catch {
             throw APIProblem(status: .badRequest, detail: "not a canonical transaction: \(error)", field: "transaction")
         }
-        let hash = try await node.submit(tx)
+        let hash = try await node.submit(tx, decodedFromBytes: true)
         if request.uri.queryParameters.get("wait") == "true",
            let stored = try await node.waitForCommit(hash) {
             return try APIEncoding.json(CommittedSubmissionView(stored))
         }
         return try APIEncoding.json(TransactionView.pending(hash), status: .accepted)
     }
+
+    /// `POST /v1/transaction-batches`: admits up to `maxBatch` transactions in one request;
+    /// each gets its own outcome (hash and pending, or a problem naming its index), so one
+    /// bad transaction never refuses the others.
+    func submitBatch(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let body = try await APIEncoding.readBody(request, limit: Self.batchBodyMaxBytes)
+        let input = try APIEncoding.decode(SubmitBatchBody.self, from: body)
+        guard !input.transactions.isEmpty, input.transactions.count <= Self.maxBatch else {
+            throw APIProblem(status: .badRequest, detail: "must hold 1-\(Self.maxBatch) transactions", field: "transactions")
+        }
+        var outcomes = [BatchOutcomeView?](repeating: nil, count: input.transactions.count)
+        var decoded = [(Int, Transaction)]()
+        for (index, text) in input.transactions.enumerated() {
+            guard let raw = Data(base64Encoded: text), let tx = try? Transaction.decode(Array(raw)) else {
+                outcomes[index] = BatchOutcomeView(index: index, hash: nil, status: "refused", httpStatus: 400,
+                                                   detail: "not a base64 canonical transaction", code: nil)
+                continue
+            }
+            decoded.append((index, tx))
+        }
+        let results = await node.submitBatch(decoded.map(\.1))
+        for ((index, _), result) in zip(decoded, results) {
+            switch result {
+            case .success(let hash):
+                outcomes[index] = BatchOutcomeView(index: index, hash: hash.hex, status: "pending", httpStatus: 202,
+                                                   detail: nil, code: nil)
+            case .failure(let error):
+                outcomes[index] = BatchOutcomeView(index: index, hash: nil, status: "refused",
+                                                   httpStatus: APIProblem(error).status,
+                                                   detail: error.description, code: error.code.map { Int($0.rawValue) })
+            }
+        }
+        return try APIEncoding.json(BatchResultView(results: outcomes.compactMap { $0 }))
+    }
+
+    static let maxBatch = 500
+    static let batchBodyMaxBytes = 8 * 1024 * 1024
 
     /// `GET /v1/transactions/{hash}`: public view, or the full one for its signer.
     func transaction(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -44,6 +44,17 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/transaction-batches": {
+      "post": {
+        "operationId": "submitTransactionBatch", "summary": "Submit up to 500 signed transactions; each gets its own outcome",
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SubmitTransactionBatch" } } } },
+        "responses": {
+          "200": { "description": "One outcome per transaction, in order", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TransactionBatchResult" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "413": { "$ref": "#/components/responses/TooLarge" }
+        }
+      }
+    },
     "/v1/transactions/{hash}": {
       "get": {
         "operationId": "getTransaction", "summary": "Where a transaction stands, with an inclusion proof; its signer (signed request) also sees message, events, receipt and transaction",
@@ -256,6 +267,8 @@ enum OpenAPIDocument {
         }
       },
       "SubmitTransaction": { "type": "object", "required": ["transaction"], "properties": { "transaction": { "type": "string", "format": "byte", "description": "Canonical transaction bytes" } } },
+      "SubmitTransactionBatch": { "type": "object", "required": ["transactions"], "properties": { "transactions": { "type": "array", "minItems": 1, "maxItems": 500, "items": { "type": "string", "format": "byte" } } } },
+      "TransactionBatchResult": { "type": "object", "required": ["results"], "properties": { "results": { "type": "array", "items": { "type": "object", "required": ["index", "status", "httpStatus"], "properties": { "index": { "type": "integer" }, "hash": { "type": "string" }, "status": { "type": "string", "enum": ["pending", "refused"] }, "httpStatus": { "type": "integer" }, "detail": { "type": "string" }, "code": { "type": "integer" } } } } } },
       "TransactionPending": { "type": "object", "required": ["hash", "status"], "properties": { "hash": { "type": "string" }, "status": { "type": "string", "enum": ["pending"] } } },
       "CommittedSubmission": {
         "type": "object",

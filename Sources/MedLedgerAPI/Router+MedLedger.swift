@@ -22,6 +22,7 @@ private func registerRoutes(_ router: Router<APIRequestContext>, _ h: APIHandler
     router.get("/v1/status") { try await h.status($0, $1) }
     router.get("/v1/blocks/{height}") { try await h.block($0, $1) }
     router.post("/v1/transactions") { try await h.submit($0, $1) }
+    router.post("/v1/transaction-batches") { try await h.submitBatch($0, $1) }
     router.get("/v1/transactions/{hash}") { try await h.transaction($0, $1) }
     router.get("/v1/identities/{id}") { try await h.identity($0, $1) }
     router.get("/v1/identities/{id}/nonce") { try await h.nonce($0, $1) }

@@ -73,7 +73,7 @@ extension LedgerNode {
     /// refuse (the peer's mempool is not ours to judge loudly).
     public func admitGossiped(_ tx: Transaction) {
         guard haltReason == nil, !mempool.contains(tx.hash) else { return }
-        try? mempool.admit(tx, engine: engine, state: state)
+        try? mempool.admit(tx, engine: engine, state: state, decodedFromBytes: true)
     }
 
     /// The latest certificate this node holds (for the next block's last commit).

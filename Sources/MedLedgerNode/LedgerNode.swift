@@ -95,16 +95,24 @@ public actor LedgerNode {
     var keysForConsensus: IdentityKeys { nodeKeys }
 
     /// Admits a signed transaction to the mempool; returns its hash.
+    /// - Parameter decodedFromBytes: true when the caller decoded `tx` from wire bytes.
     @discardableResult
-    public func submit(_ tx: Transaction) throws(NodeError) -> Hash256 {
+    public func submit(_ tx: Transaction, decodedFromBytes: Bool = false) throws(NodeError) -> Hash256 {
         if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
         if let stored = try? store.transaction(hash: tx.hash) {
             throw NodeError(.conflict, field: "tx", "transaction already committed at height \(stored.height)",
                             code: .staleNonce)
         }
-        try mempool.admit(tx, engine: engine, state: state)
+        try mempool.admit(tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes)
         _ = gossip?.broadcast(.transaction(tx))
         return tx.hash
+    }
+
+    /// Admits several decoded transactions in one step; each gets its own outcome.
+    public func submitBatch(_ transactions: [Transaction]) -> [Result<Hash256, NodeError>] {
+        transactions.map { tx -> Result<Hash256, NodeError> in
+            do throws(NodeError) { return .success(try submit(tx, decodedFromBytes: true)) } catch { return .failure(error) }
+        }
     }
 
     /// Gossips every transaction submitted here to the other validators' mempools.

@@ -18,7 +18,10 @@ struct Mempool: Sendable {
 
     /// Admits a transaction or says why not. Stateful checks mirror the contract's `admit`,
     /// so a refused transaction never takes space in a block.
-    mutating func admit(_ tx: Transaction, engine: ContractEngine, state: LedgerState) throws(NodeError) {
+    /// - Parameter decodedFromBytes: true when `tx` came from `Transaction.decode` (HTTP,
+    ///   peers), which already enforced every decoder limit.
+    mutating func admit(_ tx: Transaction, engine: ContractEngine, state: LedgerState,
+                        decodedFromBytes: Bool = false) throws(NodeError) {
         guard count < Limits.mempoolMaxTransactions else {
             throw NodeError(.unavailable, "mempool is full (\(Limits.mempoolMaxTransactions) transactions); retry later")
         }
@@ -31,7 +34,7 @@ struct Mempool: Sendable {
         }
         // Built in memory (not decoded), a transaction could break a decoder limit that other
         // nodes enforce when they read it from bytes: admit only what decodes back to itself.
-        guard (try? Transaction.decode(tx.encoded)) == tx else {
+        guard decodedFromBytes || (try? Transaction.decode(tx.encoded)) == tx else {
             throw NodeError(.invalid, field: "tx", "transaction breaks an encoding limit")
         }
         guard tx.hasValidSignature else {

@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A node's HTTP URL; repeat for several.") var node: [String] = []
     @Option(name: .long, help: "Seconds of load.") var duration: Double = 10
     @Option(name: .long, help: "Transactions per second (default: as fast as accepted).") var rate: Double?
-    @Option(name: .long, help: "Requests in flight.") var concurrency: Int = 32
+    @Option(name: .long, help: "Batches in flight.") var concurrency: Int = 8
 
     func validate() throws {
         guard !node.isEmpty else { throw ValidationError("give at least one --node URL, e.g. --node http://127.0.0.1:26600") }

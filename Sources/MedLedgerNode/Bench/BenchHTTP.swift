@@ -32,47 +32,58 @@ struct BenchHTTP: Sendable {
         return try JSONDecoder().decode(BlockView.self, from: data).transactions
     }
 
-    /// Submits one transaction; true when the node accepted it (202/200).
-    func submit(_ tx: Transaction, node: Int) async throws -> Bool {
-        var request = URLRequest(url: nodes[node % nodes.count].appendingPathComponent("v1/transactions"))
+    /// Submits a batch (POST /v1/transaction-batches); returns the hashes the node refused.
+    func submit(batch: ArraySlice<Transaction>, node: Int) async throws -> [Hash256] {
+        struct Outcome: Decodable { let index: Int; let status: String }
+        struct Outcomes: Decodable { let results: [Outcome] }
+        var request = URLRequest(url: nodes[node % nodes.count].appendingPathComponent("v1/transaction-batches"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(["transaction": Data(tx.encoded).base64EncodedString()])
-        let (_, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        return status == 200 || status == 202
+        request.httpBody = try JSONEncoder().encode(["transactions": batch.map { Data($0.encoded).base64EncodedString() }])
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let outcomes = try JSONDecoder().decode(Outcomes.self, from: data).results
+        let items = Array(batch)
+        return outcomes.filter { $0.status != "pending" && $0.index < items.count }.map { items[$0.index].hash }
     }
 }
 
 /// Sends pre-signed transactions on a schedule with a bounded number in flight.
 struct Submitter: Sendable {
+    static let batchMaxCount = 200
     let client: BenchHTTP
     let tracker: CommitTracker
     let rate: Double?
     let durationSeconds: Double
     let concurrency: Int
 
+    /// Every few milliseconds, sends what is due by the schedule (all of it at the maximum
+    /// rate) in batches, round-robin over the nodes, with at most `concurrency` in flight.
     func submit(_ transactions: [Transaction]) async throws {
         let start = DispatchTime.now().uptimeNanoseconds
         let end = start + UInt64(durationSeconds * 1e9)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<concurrency {
-                group.addTask {
-                    var index = worker
-                    while index < transactions.count {
-                        if let rate {
-                            let due = start + UInt64(Double(index) / rate * 1e9)
-                            let now = DispatchTime.now().uptimeNanoseconds
-                            if due > now { try await Task.sleep(nanoseconds: due - now) }
-                        }
-                        let now = DispatchTime.now().uptimeNanoseconds
-                        guard now < end else { return }
-                        let tx = transactions[index]
-                        await tracker.submitted(tx.hash, at: now)
-                        if !(try await client.submit(tx, node: index)) { await tracker.rejected(tx.hash) }
-                        index += concurrency
-                    }
+            var next = 0, inFlight = 0, batchNumber = 0
+            while next < transactions.count {
+                let now = DispatchTime.now().uptimeNanoseconds
+                guard now < end else { break }
+                let due = rate.map { min(transactions.count, Int(Double(now - start) / 1e9 * $0) + 1) } ?? transactions.count
+                guard due > next else {
+                    try await Task.sleep(nanoseconds: 2_000_000)
+                    continue
                 }
+                if inFlight >= concurrency {
+                    try await group.next()
+                    inFlight -= 1
+                }
+                let batch = transactions[next..<min(due, next + Self.batchMaxCount)]
+                for tx in batch { await tracker.submitted(tx.hash, at: now) }
+                let node = batchNumber
+                group.addTask {
+                    for refused in try await client.submit(batch: batch, node: node) { await tracker.rejected(refused) }
+                }
+                inFlight += 1
+                batchNumber += 1
+                next += batch.count
             }
             try await group.waitForAll()
         }

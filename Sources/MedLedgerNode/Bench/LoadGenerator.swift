@@ -16,7 +16,7 @@ public struct LoadGenerator: Sendable {
         /// Transactions per second; nil submits as fast as the nodes accept.
         public var rate: Double?
         public var concurrency: Int
-        public init(nodes: [URL], durationSeconds: Double, rate: Double?, concurrency: Int = 32) {
+        public init(nodes: [URL], durationSeconds: Double, rate: Double?, concurrency: Int = 8) {
             self.nodes = nodes
             self.durationSeconds = durationSeconds
             self.rate = rate
