@@ -71,9 +71,11 @@ extension LedgerNode {
 
     /// Admits a transaction gossiped by a peer; silently ignores what we already have or
     /// refuse (the peer's mempool is not ours to judge loudly).
-    public func admitGossiped(_ tx: Transaction) {
-        guard haltReason == nil, !mempool.contains(tx.hash) else { return }
-        try? mempool.admit(tx, engine: engine, state: state, decodedFromBytes: true)
+    public func admitGossiped(_ transactions: [Transaction]) {
+        guard haltReason == nil else { return }
+        for tx in transactions where !mempool.contains(tx.hash) {
+            try? mempool.admit(tx, engine: engine, state: state, decodedFromBytes: true)
+        }
     }
 
     /// The latest certificate this node holds (for the next block's last commit).

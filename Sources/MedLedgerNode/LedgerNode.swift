@@ -110,9 +110,22 @@ public actor LedgerNode {
 
     /// Admits several decoded transactions in one step; each gets its own outcome.
     public func submitBatch(_ transactions: [Transaction]) -> [Result<Hash256, NodeError>] {
-        transactions.map { tx -> Result<Hash256, NodeError> in
+        let saved = gossip
+        gossip = nil  // gossip the admitted ones once, as one message, below
+        defer { gossip = saved }
+        let results = transactions.map { tx -> Result<Hash256, NodeError> in
             do throws(NodeError) { return .success(try submit(tx, decodedFromBytes: true)) } catch { return .failure(error) }
         }
+        let admitted = zip(transactions, results).compactMap { pair -> Transaction? in
+            if case .success = pair.1 { return pair.0 } else { return nil }
+        }
+        var start = 0
+        while start < admitted.count, let saved {
+            let end = min(admitted.count, start + PeerMessage.maxTransactionsPerMessage)
+            _ = saved.broadcast(.transactions(Array(admitted[start..<end])))
+            start = end
+        }
+        return results
     }
 
     /// Gossips every transaction submitted here to the other validators' mempools.

@@ -54,6 +54,18 @@ struct P2PMessageTests {
                                     validators: P2PCluster.genesis(validators: [keys]).validatorSet) == nil)
         _ = try roundTrip(.ping(.max))
         _ = try roundTrip(.pong(0))
+        let gossip = [P2PFixtures.transaction(keys), P2PFixtures.transaction(IdentityKeys.deterministic(seed: "other"))]
+        guard case .transactions(let decoded) = try roundTrip(.transactions(gossip)) else {
+            Issue.record("not a transaction batch"); return
+        }
+        #expect(decoded == gossip)
+    }
+
+    @Test func oversizedTransactionBatchesAreRefused() {
+        var encoder = CanonicalEncoder()
+        encoder.write(PeerMessage.Tag.transactions.rawValue)
+        encoder.write(UInt32(PeerMessage.maxTransactionsPerMessage + 1))
+        #expect(throws: CanonicalDecodingError.self) { try PeerMessage.decode(canonical: encoder.bytes) }
     }
 
     @Test func oversizedBlockCountsAreRefused() {

@@ -58,7 +58,10 @@ public struct LoadGenerator: Sendable {
         log("chain \(status.chainId) at height \(status.height), \(status.validators) validator(s)")
         let count = Int((options.rate ?? 2_000) * options.durationSeconds)
         log("signing \(count) transactions ahead of time ...")
-        let transactions = Self.presign(count: min(count, Limits.mempoolMaxTransactions), chainID: status.chainId)
+        // At the maximum rate everything is sent at once, so no more than a mempool holds;
+        // a fixed rate paces the sending, so the run may be longer.
+        let transactions = Self.presign(count: options.rate == nil ? min(count, Limits.mempoolMaxTransactions) : min(count, 200_000),
+                                        chainID: status.chainId)
         let tracker = CommitTracker()
         let watcher = Task { try await tracker.watch(client: client, fromHeight: status.height) }
         log("submitting for \(options.durationSeconds) s\(options.rate.map { " at \($0) tx/s" } ?? " as fast as accepted") ...")

@@ -8,7 +8,8 @@ extension ConsensusDriver {
         switch message {
         case .proposal(let proposal, let block): await onProposal(proposal, block)
         case .vote(let vote): await onVote(vote)
-        case .transaction(let tx): await node.admitGossiped(tx)
+        case .transaction(let tx): await node.admitGossiped([tx])
+        case .transactions(let list): await node.admitGossiped(list)
         case .statusRequest:
             _ = network.send(.status(height: await node.height, latestBlockHash: await node.latestBlockHash), to: peer)
         case .status(let height, _):

@@ -27,13 +27,17 @@ public enum PeerMessage: Sendable, CanonicalCodable {
     case ping(UInt64)
     /// Answer to `ping`, carrying the same value.
     case pong(UInt64)
+    /// Several gossiped transactions in one frame (at most `maxTransactionsPerMessage`):
+    /// a batch submitted over HTTP travels to the peers as one message.
+    case transactions([Transaction])
 
     /// Largest number of blocks one `blockRequest` may ask for or one `blockResponse` carry.
     public static let maxBlocksPerRequest: UInt32 = 64
+    public static let maxTransactionsPerMessage = 500
 
     enum Tag: UInt8 {
         case proposal = 1, vote = 2, transaction = 3, statusRequest = 4, status = 5
-        case blockRequest = 6, blockResponse = 7, ping = 8, pong = 9
+        case blockRequest = 6, blockResponse = 7, ping = 8, pong = 9, transactions = 10
     }
 
     /// A short name for logs (never the content: it may be large).
@@ -48,6 +52,7 @@ public enum PeerMessage: Sendable, CanonicalCodable {
         case .blockResponse: "block-response"
         case .ping: "ping"
         case .pong: "pong"
+        case .transactions: "transactions"
         }
     }
 
@@ -86,6 +91,11 @@ public enum PeerMessage: Sendable, CanonicalCodable {
         case .pong(let value):
             encoder.write(Tag.pong.rawValue)
             encoder.write(value)
+        case .transactions(let transactions):
+            precondition(transactions.count <= PeerMessage.maxTransactionsPerMessage, "split larger gossip batches")
+            encoder.write(Tag.transactions.rawValue)
+            encoder.write(UInt32(transactions.count))
+            for transaction in transactions { encoder.write(bytes: transaction.encoded) }
         }
     }
 
@@ -109,6 +119,17 @@ public enum PeerMessage: Sendable, CanonicalCodable {
         case .blockResponse: self = .blockResponse(try PeerMessage.readBlocks(&decoder))
         case .ping: self = .ping(try decoder.readUInt64("ping"))
         case .pong: self = .pong(try decoder.readUInt64("pong"))
+        case .transactions:
+            let count = Int(try decoder.readUInt32("transactions"))
+            guard count <= PeerMessage.maxTransactionsPerMessage else {
+                throw CanonicalDecodingError(field: "transactions", reason: "count \(count) exceeds \(PeerMessage.maxTransactionsPerMessage)")
+            }
+            var transactions = [Transaction]()
+            transactions.reserveCapacity(count)
+            for _ in 0..<count {
+                transactions.append(try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
+            }
+            self = .transactions(transactions)
         }
     }
 }
