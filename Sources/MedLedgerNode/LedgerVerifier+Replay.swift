@@ -63,6 +63,12 @@ extension LedgerVerifier {
             guard Block.transactionsRoot(transactions) == header.transactionsRoot else { throw fail("transactions root mismatch") }
             let receipts = try execute(transactions, header: header, store: store, fail: fail)
             guard Merkle.root(leaves: receipts.map(\.hash.bytes)) == header.resultsRoot else { throw fail("results root mismatch") }
+            // The audit index a patient reads must be exactly what the receipts say.
+            let storedRows: [EventRow]
+            do { storedRows = try store.eventRows(height: height) } catch { throw fail("event index: \(error)") }
+            guard storedRows == EventRow.expected(header: header, receipts: receipts) else {
+                throw fail("event index rows differ from the receipts")
+            }
             _ = state.takeChanges()
             guard state.stateRoot() == header.stateRoot else { throw fail("state root mismatch after re-execution") }
             previousHash = header.hash

@@ -87,3 +87,19 @@ import MedLedgerStorage
         }
     }
 }
+
+extension LedgerVerifierTests {
+    /// The audit trail a patient reads is checked too: a rewritten access event is caught.
+    @Test func changedAuditIndexRowIsNamedByHeight() async throws {
+        try await withDemoCopy { directory in
+            let db = try SQLiteDatabase(path: directory.ledgerFile.path)
+            let rows = try db.query("SELECT height, event FROM events ORDER BY height DESC LIMIT 1")
+            let height = try #require(rows.first?[0].integer)
+            var event = try #require(rows.first?[1].blob)
+            event[event.count - 1] ^= 0x01
+            try db.run("UPDATE events SET event = ? WHERE height = ? AND event = ?",
+                       [.blob(event), .integer(height), try #require(rows.first?[1])])
+            expectFailure(directory, locationPrefix: "block \(height)")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import MedLedgerCore
+
+/// One row of the event index, as stored.
+public struct EventRow: Hashable, Sendable, Comparable {
+    public let subject: [UInt8]
+    public let position: Int
+    public let eventIndex: Int
+    public let time: UInt64
+    public let event: [UInt8]
+
+    public init(subject: [UInt8], position: Int, eventIndex: Int, time: UInt64, event: [UInt8]) {
+        self.subject = subject
+        self.position = position
+        self.eventIndex = eventIndex
+        self.time = time
+        self.event = event
+    }
+
+    public static func < (lhs: EventRow, rhs: EventRow) -> Bool {
+        (lhs.position, lhs.eventIndex) != (rhs.position, rhs.eventIndex)
+            ? (lhs.position, lhs.eventIndex) < (rhs.position, rhs.eventIndex)
+            : lhs.subject.lexicographicallyPrecedes(rhs.subject)
+    }
+
+    /// The rows a block's receipts must have produced: each event once under each distinct subject.
+    public static func expected(header: BlockHeader, receipts: [TransactionReceipt]) -> [EventRow] {
+        var rows = [EventRow]()
+        for (position, receipt) in receipts.enumerated() {
+            for (eventIndex, event) in receipt.events.enumerated() {
+                let bytes = event.canonicalBytes
+                var filed = Set<[UInt8]>()
+                for subject in event.subjects where filed.insert(subject).inserted {
+                    rows.append(EventRow(subject: subject, position: position, eventIndex: eventIndex,
+                                         time: header.time.milliseconds, event: bytes))
+                }
+            }
+        }
+        return rows.sorted()
+    }
+}
+
+extension LedgerStore {
+    /// Every event-index row of one block, sorted (for `verify`, which re-derives them).
+    public func eventRows(height: Height) throws -> [EventRow] {
+        let rows = try database.query(
+            "SELECT subject, position, event_index, time, event FROM events WHERE height = ?", [.unsigned(height)])
+        return try rows.map { row in
+            guard let subject = row[0].blob, let position = row[1].integer.flatMap({ Int(exactly: $0) }),
+                  let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), let time = row[3].unsigned,
+                  let event = row[4].blob else {
+                throw StorageError.corrupt(table: "events", row: "height \(height)", "a column is missing or of the wrong type")
+            }
+            return EventRow(subject: subject, position: position, eventIndex: eventIndex, time: time, event: event)
+        }.sorted()
+    }
+}
