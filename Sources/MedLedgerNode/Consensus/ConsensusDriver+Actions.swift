@@ -26,6 +26,7 @@ extension ConsensusDriver {
         case .reproposeBlock(let height, let round, let validRound, let hash):
             guard let executed = candidates[hash] else { return [] }
             return propose(executed.block, height: height, round: round, validRound: validRound)
+        
         case .castVote(let type, let height, let round, let hash):
             return await castVote(type, height: height, round: round, blockHash: hash)
         case .scheduleTimeout(let timeout, let delay):
@@ -58,6 +59,15 @@ extension ConsensusDriver {
     }
 
     private func propose(_ block: Block, height: Height, round: UInt32, validRound: UInt32?) -> [ConsensusAction] {
+        do {
+            guard try signer.recordProposal(height: height, round: round, blockHash: block.hash) else {
+                logger.error("refused to propose a second block for height \(height) round \(round)")
+                return []
+            }
+        } catch {
+            logger.critical("cannot persist a proposal before sending it: \(error)")
+            return []
+        }
         let proposal = Proposal(chainID: node.genesis.chainID, height: height, round: round, validRound: validRound,
                                 blockHash: block.hash, keys: signer.keys)
         _ = network.broadcast(.proposal(proposal, block))

@@ -39,6 +39,9 @@ struct PrivateValidator {
     /// What was signed at the current height (older heights are forgotten on commit).
     private(set) var signed: [SignedStep] = []
 
+    /// Proposals this validator made at the current height (the `type` field is unused).
+    private(set) var proposed: [SignedStep] = []
+
     init(keys: IdentityKeys, file: URL) throws {
         self.keys = keys
         self.file = file
@@ -47,6 +50,7 @@ struct PrivateValidator {
             var decoder = CanonicalDecoder(Array(data))
             consensusState = try decoder.readOptional(PersistentConsensusState.self, "state")
             signed = try decoder.readArray(SignedStep.self, "signed", maxCount: Self.maxRemembered)
+            proposed = try decoder.readArray(SignedStep.self, "proposed", maxCount: Self.maxRemembered)
             try decoder.finish()
         } catch {
             throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot read \(file.path): \(error)")
@@ -57,6 +61,7 @@ struct PrivateValidator {
     mutating func persist(_ state: PersistentConsensusState) throws {
         consensusState = state
         signed.removeAll { $0.height < state.height }
+        proposed.removeAll { $0.height < state.height }
         try write()
     }
 
@@ -73,10 +78,23 @@ struct PrivateValidator {
         return SignedVote(vote: vote, keys: keys)
     }
 
+    /// Records a proposal for (height, round) durably before it is sent; refuses a second,
+    /// different block for a round already proposed in (after a crash, say).
+    mutating func recordProposal(height: Height, round: UInt32, blockHash: Hash256) throws -> Bool {
+        if let earlier = proposed.first(where: { $0.height == height && $0.round == round }) {
+            return earlier.blockHash == blockHash
+        }
+        proposed.append(SignedStep(type: .prevote, height: height, round: round, blockHash: blockHash))
+        if proposed.count > Self.maxRemembered { proposed.removeFirst(proposed.count - Self.maxRemembered) }
+        try write()
+        return true
+    }
+
     private func write() throws {
         var encoder = CanonicalEncoder()
         encoder.write(optional: consensusState)
         encoder.write(array: signed)
+        encoder.write(array: proposed)
         let temporary = file.appendingPathExtension("tmp")
         let handle = try FileHandleWriter(url: temporary)
         try handle.writeAndSync(encoder.bytes)
