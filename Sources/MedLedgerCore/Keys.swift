@@ -34,12 +34,25 @@ public struct PublicEncryptionKey: Hashable, Sendable, CanonicalCodable {
         self.rawBytes = rawBytes
     }
 
-    private static let probe = Curve25519.KeyAgreement.PrivateKey()
+    /// Every encoding of a point of small order, with bit 255 cleared (X25519 ignores it):
+    /// 0, 1, the two points of order 8, p - 1, p and p + 1 (the list libsodium checks). A
+    /// comparison instead of a trial key agreement, because keys are decoded on every
+    /// transaction and every block (a scalar multiplication each was a quarter of a node's CPU).
+    static let smallOrderPoints: [[UInt8]] = [
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+        "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    ].map { Hex.decode($0)! }
 
-    private static func hasFullOrder(_ raw: [UInt8]) -> Bool {
-        guard let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw),
-              let secret = try? probe.sharedSecretFromKeyAgreement(with: key) else { return false }
-        return secret.withUnsafeBytes { bytes in bytes.contains { $0 != 0 } }
+    static func hasFullOrder(_ raw: [UInt8]) -> Bool {
+        precondition(raw.count == 32)
+        var masked = raw
+        masked[31] &= 0x7f
+        return !smallOrderPoints.contains(masked)
     }
 
     public var hex: String { Hex.encode(rawBytes) }
