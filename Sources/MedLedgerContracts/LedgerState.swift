@@ -3,58 +3,73 @@ import MedLedgerCore
 /// The contract state: identities, reports and grants, plus the bookkeeping to compute the
 /// state root and to hand the changed entries to storage after each block.
 ///
+/// Two layers: `committed` (the state after the latest block) and `pending` (what the block
+/// being executed changed). Writes go to `pending` only, so a copy made to execute a
+/// proposal (`var scratch = state`) shares the committed dictionaries and costs nothing
+/// however large the state is; `adopt` later folds a decided block's pending layer into the
+/// live state in place.
+///
 /// Dictionaries here are only looked up, never iterated into anything hashed: the state
-/// root walks sorted keys (see `LedgerState+Root.swift`).
+/// root walks sorted keys (see `StateTree`).
 public struct LedgerState: Sendable {
-    public private(set) var identities: [IdentityID: IdentityRecord] = [:]
-    public private(set) var reports: [ReportID: ReportRecord] = [:]
-    public private(set) var grants: [GrantID: GrantRecord] = [:]
-    /// A patient's grants, for the access check. Derived, so not part of the root.
-    private(set) var grantsByPatient: [IdentityID: [GrantID]] = [:]
+    struct Layer: Sendable {
+        var identities: [IdentityID: IdentityRecord] = [:]
+        var reports: [ReportID: ReportRecord] = [:]
+        var grants: [GrantID: GrantRecord] = [:]
+        /// A patient's grants, for the access check. Derived, so not part of the root.
+        var grantsByPatient: [IdentityID: [GrantID]] = [:]
+        var isEmpty: Bool { identities.isEmpty && reports.isEmpty && grants.isEmpty }
+    }
 
+    private var committed = Layer()
+    private var pending = Layer()
     /// Keys changed since the last `takeChanges()`.
     private(set) var dirty: Set<StateKey> = []
     var tree = StateTree()
 
     public init() {}
 
-    public func identity(_ id: IdentityID) -> IdentityRecord? { identities[id] }
-    public func report(_ id: ReportID) -> ReportRecord? { reports[id] }
-    public func grant(_ id: GrantID) -> GrantRecord? { grants[id] }
+    public func identity(_ id: IdentityID) -> IdentityRecord? { pending.identities[id] ?? committed.identities[id] }
+    public func report(_ id: ReportID) -> ReportRecord? { pending.reports[id] ?? committed.reports[id] }
+    public func grant(_ id: GrantID) -> GrantRecord? { pending.grants[id] ?? committed.grants[id] }
 
     /// The patient's grants, sorted by id (deterministic choice of a basis).
     public func grants(ofPatient patient: IdentityID) -> [GrantRecord] {
-        (grantsByPatient[patient] ?? []).sorted().compactMap { grants[$0] }
+        ((committed.grantsByPatient[patient] ?? []) + (pending.grantsByPatient[patient] ?? [])).sorted().compactMap(grant)
     }
 
+    /// Committed identities (after `foldPending` or `adopt`; the pending layer is not included).
+    public var identities: [IdentityID: IdentityRecord] { committed.identities }
+    public var reports: [ReportID: ReportRecord] { committed.reports }
+    public var grants: [GrantID: GrantRecord] { committed.grants }
+
     mutating func put(_ record: IdentityRecord) {
-        identities[record.id] = record
+        pending.identities[record.id] = record
         dirty.insert(.identity(record.id))
     }
 
     mutating func put(_ record: ReportRecord) {
-        reports[record.id] = record
+        pending.reports[record.id] = record
         dirty.insert(.report(record.id))
     }
 
     mutating func put(_ record: GrantRecord) {
-        if grants.updateValue(record, forKey: record.id) == nil {
-            grantsByPatient[record.patient, default: []].append(record.id)
-        }
+        if grant(record.id) == nil { pending.grantsByPatient[record.patient, default: []].append(record.id) }
+        pending.grants[record.id] = record
         dirty.insert(.grant(record.id))
     }
 
     /// The canonical bytes of the entry under `key`, or nil when absent.
     public func encodedValue(_ key: StateKey) -> [UInt8]? {
         switch key {
-        case .identity(let id): identities[id]?.canonicalBytes
-        case .report(let id): reports[id]?.canonicalBytes
-        case .grant(let id): grants[id]?.canonicalBytes
+        case .identity(let id): identity(id)?.canonicalBytes
+        case .report(let id): report(id)?.canonicalBytes
+        case .grant(let id): grant(id)?.canonicalBytes
         }
     }
 
     /// The entries changed since the last call, sorted by key, and clears the change set.
-    /// Also folds the changes into the state tree, so `root` is current afterwards.
+    /// Also folds the changes into the state tree, so `stateRoot()` is current afterwards.
     public mutating func takeChanges() -> [(key: [UInt8], value: [UInt8]?)] {
         let changed = dirty.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         dirty.removeAll(keepingCapacity: true)
@@ -66,6 +81,45 @@ public struct LedgerState: Sendable {
             out.append((key.bytes, value))
         }
         return out
+    }
+
+    /// Moves the pending layer into the committed one, in place (cheap when this state is
+    /// the only owner of its committed dictionaries, as the live state and a replay are).
+    public mutating func foldPending() {
+        precondition(dirty.isEmpty, "take the changes before folding")
+        Self.merge(pending, into: &committed)
+        pending = Layer()
+    }
+
+    /// What a speculative execution changed: its pending layer and its tree.
+    public struct Outcome: Sendable {
+        fileprivate let pending: Layer
+        fileprivate let tree: StateTree
+    }
+
+    /// Detaches the pending layer and tree of an executed copy, so the copy itself (and its
+    /// share of the committed dictionaries) can be released before `adopt`.
+    public mutating func detachOutcome() -> Outcome {
+        precondition(dirty.isEmpty, "take the changes before detaching")
+        let outcome = Outcome(pending: pending, tree: tree)
+        pending = Layer()
+        return outcome
+    }
+
+    /// Makes a decided block's outcome live: its pending layer (which includes anything this
+    /// state still had pending, since it was copied from it) is merged in place.
+    public mutating func adopt(_ outcome: Outcome) {
+        Self.merge(outcome.pending, into: &committed)
+        pending = Layer()
+        dirty.removeAll()
+        tree = outcome.tree
+    }
+
+    private static func merge(_ layer: Layer, into target: inout Layer) {
+        target.identities.merge(layer.identities) { _, new in new }
+        target.reports.merge(layer.reports) { _, new in new }
+        target.grants.merge(layer.grants) { _, new in new }
+        for (patient, ids) in layer.grantsByPatient { target.grantsByPatient[patient, default: []].append(contentsOf: ids) }
     }
 
     /// Rebuilds a state from stored entries (node restart). Fails on any undecodable entry,
@@ -87,6 +141,7 @@ public struct LedgerState: Sendable {
             }
         }
         _ = state.takeChanges()
+        state.foldPending()
         return state
     }
 }

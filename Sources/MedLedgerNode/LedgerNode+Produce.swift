@@ -6,7 +6,8 @@ import MedLedgerStorage
 /// A block executed against a copy of the state: what committing it would write.
 public struct ExecutedBlock: Sendable {
     public let block: Block
-    let state: LedgerState
+    /// The changed records and the state tree after the block (not a copy of the whole state).
+    let outcome: LedgerState.Outcome
     public let receipts: [TransactionReceipt]
     let changes: [StateChange]
 }
@@ -45,7 +46,7 @@ extension LedgerNode {
             resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)), stateRoot: scratch.stateRoot(),
             validatorsHash: validators.hash, proposer: nodeID)
         let block = Block(header: header, lastCommit: latestCertificate, transactions: transactions)
-        return ExecutedBlock(block: block, state: scratch, receipts: receipts, changes: changes)
+        return ExecutedBlock(block: block, outcome: scratch.detachOutcome(), receipts: receipts, changes: changes)
     }
 
     /// Writes the block, certificate, receipts, state changes and indexes in one SQLite
@@ -66,7 +67,7 @@ extension LedgerNode {
             logger.critical("\(haltReason!)")
             throw NodeError(.internalFailure, "could not persist block \(header.height): \(error)")
         }
-        state = executed.state
+        state.adopt(executed.outcome)
         latestHeader = header
         latestCertificate = certificate
         mempool.removeCommitted(executed.block.transactions, state: state)

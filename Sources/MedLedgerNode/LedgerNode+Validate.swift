@@ -41,7 +41,7 @@ extension LedgerNode {
         }
         let changes = scratch.takeChanges().map { StateChange(key: $0.key, value: $0.value) }
         guard scratch.stateRoot() == header.stateRoot else { return reject("state root mismatch after execution") }
-        return .success(ExecutedBlock(block: block, state: scratch, receipts: receipts, changes: changes))
+        return .success(ExecutedBlock(block: block, outcome: scratch.detachOutcome(), receipts: receipts, changes: changes))
     }
 
     /// Block 1 carries no last commit; every later block carries a valid certificate of

@@ -71,6 +71,7 @@ extension LedgerVerifier {
             }
             _ = state.takeChanges()
             guard state.stateRoot() == header.stateRoot else { throw fail("state root mismatch after re-execution") }
+            state.foldPending()
             previousHash = header.hash
             previousTime = header.time
             previousHeader = header

@@ -117,7 +117,10 @@ import MedLedgerContracts
         #expect(loaded.stateRoot() == root)
         var reversed = try LedgerState.load(entries: entries.reversed())
         #expect(reversed.stateRoot() == root)
-        #expect(loaded.identities == ledger.state.identities)
+        var folded = ledger.state
+        folded.foldPending()  // the ledger executed in place: its writes are still in the pending layer
+        #expect(loaded.identities == folded.identities)
+        #expect(loaded.reports == folded.reports && loaded.grants == folded.grants)
         #expect(loaded.takeChanges().isEmpty)
         // Every entry reads back to the same bytes.
         for (key, value) in stored {
@@ -184,5 +187,33 @@ import MedLedgerContracts
                                   distributed: true)
         #expect(try ReportRecord.decode(canonical: report.canonicalBytes) == report)
         #expect(report.version(0) == nil && report.version(3) == nil && report.version(2) == version)
+    }
+}
+
+/// Executing a copy never touches the original, and adopting the copy's outcome gives the
+/// same state and root as executing in place.
+@Suite struct LedgerStateLayerTests {
+    @Test func speculativeCopyThenAdoptEqualsInPlaceExecution() throws {
+        var cast = Cast()
+        let before = cast.ledger.state
+        var inPlace = cast.ledger.state
+        var copy = cast.ledger.state
+        let patient = Party("layer-patient")
+        let tx = cast.ledger.tx(patient, .registerPatient(RegisterPatient(
+            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)))
+        let context = BlockContext(height: 99, time: ConsensusTime(milliseconds: 99_000))
+        #expect(cast.ledger.engine.apply(tx, to: &inPlace, context: context).code == .ok)
+        #expect(cast.ledger.engine.apply(tx, to: &copy, context: context).code == .ok)
+        #expect(before.identity(patient.id) == nil)
+        _ = inPlace.takeChanges()
+        _ = copy.takeChanges()
+        let root = copy.stateRoot()
+        let outcome = copy.detachOutcome()
+        var live = before
+        live.adopt(outcome)
+        #expect(live.identity(patient.id) != nil)
+        #expect(live.stateRoot() == root)
+        #expect(inPlace.stateRoot() == root)
+        #expect(before.identity(patient.id) == nil)
     }
 }
