@@ -81,12 +81,16 @@ extension LedgerVerifier {
         private mutating func execute(_ transactions: [Transaction], header: BlockHeader, store: LedgerStore,
                                       fail: (String) -> VerificationFailure) throws(VerificationFailure) -> [TransactionReceipt] {
             let context = BlockContext(height: header.height, time: header.time)
+            let indexed: [IndexedReceipt]
+            do { indexed = try store.receipts(height: header.height) } catch { throw fail("transaction index: \(error)") }
+            guard indexed.count == transactions.count else {
+                throw fail("transaction index holds \(indexed.count) transactions, the block \(transactions.count)")
+            }
             var receipts = [TransactionReceipt]()
             for (position, tx) in transactions.enumerated() {
                 let receipt = engine.apply(tx, to: &state, context: context)
-                let stored: StoredTransaction?
-                do { stored = try store.transaction(hash: tx.hash) } catch { throw fail("transaction \(tx.hash): \(error)") }
-                guard let stored, stored.height == header.height, stored.position == position else {
+                let stored = indexed[position]
+                guard stored.hash == tx.hash, stored.position == position else {
                     throw fail("transaction \(tx.hash) is not indexed at its position")
                 }
                 guard stored.receipt == receipt else { throw fail("stored receipt of transaction \(tx.hash) differs from re-execution") }
