@@ -49,6 +49,9 @@ extension ContractEngine {
             return .rejected(.signerKeyMismatch, "self-registration must be signed with the registered key")
         }
         guard tx.nonce >= 1 else { return .rejected(.staleNonce, "nonce must be at least 1") }
+        guard tx.nonce <= Limits.nonceMaxJump else {
+            return .rejected(.nonceGap, "a first nonce must be at most \(Limits.nonceMaxJump)")
+        }
         state.put(IdentityRecord(id: tx.signer, kind: .patient, signingKey: body.signingKey,
                                  encryptionKey: body.encryptionKey, organization: nil, roles: [],
                                  lastNonce: tx.nonce, registeredAt: context.height))

@@ -78,6 +78,10 @@ public struct ContractEngine: Sendable {
         guard tx.nonce > signer.lastNonce else {
             return .failure(Rejection(.staleNonce, "nonce \(tx.nonce) is not above last used nonce \(signer.lastNonce)"))
         }
+        // tx.nonce > lastNonce here, so the subtraction cannot wrap.
+        guard tx.nonce - signer.lastNonce <= Limits.nonceMaxJump else {
+            return .failure(Rejection(.nonceGap, "nonce \(tx.nonce) is more than \(Limits.nonceMaxJump) above last used nonce \(signer.lastNonce)"))
+        }
         return .success(signer)
     }
 

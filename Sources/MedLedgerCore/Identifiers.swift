@@ -59,7 +59,10 @@ public struct ConsensusTime: Hashable, Comparable, Sendable, CustomStringConvert
     public init(milliseconds: UInt64) { self.milliseconds = milliseconds }
     public static func < (lhs: ConsensusTime, rhs: ConsensusTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
     public func adding(milliseconds: UInt64) -> ConsensusTime {
-        ConsensusTime(milliseconds: self.milliseconds &+ milliseconds)
+        // Saturates: a time pushed past the end of the range stays at the end instead of
+        // wrapping to 1970 (which would turn "valid until" into "already expired").
+        let (sum, overflow) = self.milliseconds.addingReportingOverflow(milliseconds)
+        return ConsensusTime(milliseconds: overflow ? .max : sum)
     }
     public var description: String { ISO8601.format(milliseconds: milliseconds) }
 }

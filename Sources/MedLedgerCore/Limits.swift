@@ -8,6 +8,13 @@ public enum Limits {
     public static let blockMaxTransactions = 2_000
     /// Largest encoded block body.
     public static let blockMaxBytes = 8 * 1024 * 1024
+    /// Room kept in a block body for the last commit certificate (one signature per
+    /// validator, about 120 bytes each, at most `validatorsMaxCount` of them).
+    public static let blockLastCommitReserveBytes = 64 * 1024
+    /// Largest total of encoded transactions (each with its 4-byte length prefix) in one
+    /// block: the builder stops below it and validators refuse a block above it, so a
+    /// proposal always fits a peer frame.
+    public static let blockTransactionsMaxBytes = blockMaxBytes - blockLastCommitReserveBytes
     /// Largest JSON body the HTTP API reads (a base64 transaction plus a little framing).
     public static let httpBodyMaxBytes = transactionMaxBytes * 2
     /// Largest report ciphertext (one blob).
@@ -34,14 +41,30 @@ public enum Limits {
     public static let fieldMaxBytes = blobMaxBytes
     /// Largest number of validators (n = 3f + 1).
     public static let validatorsMaxCount = 100
+    /// Largest step from a signer's last nonce to the next one. Without it, one transaction
+    /// signed with nonce `UInt64.max` would leave its signer unable to sign again and push
+    /// every "next nonce" computation to the edge of the integer range.
+    public static let nonceMaxJump: UInt64 = 1 << 20
     /// Largest number of transactions waiting in the mempool.
     public static let mempoolMaxTransactions = 20_000
+    /// Largest total of encoded transactions waiting in the mempool.
+    public static let mempoolMaxBytes = 128 * 1024 * 1024
+    /// Largest number of transactions one signer may have waiting: one account cannot fill
+    /// the mempool or the proposers' blocks for everyone else.
+    public static let mempoolMaxPerSigner = 256
+    /// Largest total of encoded transactions one signer may have waiting.
+    public static let mempoolMaxBytesPerSigner = 2 * 1024 * 1024
 
-    static func checkConsistency() {
+    public static func checkConsistency() {
         precondition(transactionMaxBytes * blockMaxTransactions / 16 <= blockMaxBytes * 1,
                      "a block must hold a useful number of transactions")
         precondition(encryptedMetadataMaxBytes < transactionMaxBytes)
         precondition(httpBodyMaxBytes > transactionMaxBytes, "base64 grows a transaction by 4/3")
         precondition(blockMaxTransactions <= mempoolMaxTransactions)
+        precondition(transactionMaxBytes + 4 <= blockTransactionsMaxBytes, "any admitted transaction fits a block")
+        precondition(blockLastCommitReserveBytes >= validatorsMaxCount * 160, "the last commit fits its reserve")
+        precondition(transactionMaxBytes <= mempoolMaxBytesPerSigner && mempoolMaxBytesPerSigner <= mempoolMaxBytes)
+        precondition(mempoolMaxPerSigner <= mempoolMaxTransactions)
+        precondition(nonceMaxJump >= UInt64(mempoolMaxPerSigner), "a signer can fill its mempool quota")
     }
 }

@@ -13,6 +13,8 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let unknownSigner = ResultCode(rawValue: 104)
     public static let signerKeyMismatch = ResultCode(rawValue: 105)
     public static let signerSuspended = ResultCode(rawValue: 106)
+    /// The nonce is more than `Limits.nonceMaxJump` above the signer's last one.
+    public static let nonceGap = ResultCode(rawValue: 107)
 
     // 2xx: permission
     public static let missingRole = ResultCode(rawValue: 201)
@@ -47,6 +49,7 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
         case 104: "unknown-signer"
         case 105: "signer-key-mismatch"
         case 106: "signer-suspended"
+        case 107: "nonce-gap"
         case 201: "missing-role"
         case 202: "not-patient-or-guardian"
         case 203: "wrong-organization"

@@ -24,6 +24,7 @@ extension LedgerNode {
         guard header.previousBlockHash == latestBlockHash else { return reject("does not extend our latest block") }
         guard header.validatorsHash == validators.hash else { return reject("names another validator set") }
         guard validators.member(header.proposer) != nil else { return reject("proposer is not a validator") }
+        if let problem = block.sizeProblem { return reject(problem) }
         if let problem = lastCommitProblem(block) { return reject(problem) }
         let time = Block.expectedTime(height: header.height, genesisTime: genesis.genesisTime,
                                       lastCommit: block.lastCommit, validators: validators)

@@ -57,6 +57,9 @@ extension LedgerVerifier {
                 throw fail("time \(header.time) is not the median of the previous precommits (\(expectedTime))")
             }
             guard header.validatorsHash == validators.hash else { throw fail("names another validator set") }
+            guard Block.transactionsByteCount(transactions) <= Limits.blockTransactionsMaxBytes else {
+                throw fail("transactions exceed \(Limits.blockTransactionsMaxBytes) bytes")
+            }
             if let problem = certificate.problem(chainID: genesis.chainID, header: header, validators: validators) {
                 throw fail("commit certificate: \(problem)")
             }

@@ -10,6 +10,14 @@ struct Mempool: Sendable {
     private(set) var queue: [Transaction] = []
     private var hashes: Set<Hash256> = []
     private var highestPendingNonce: [IdentityID: UInt64] = [:]
+    /// What each signer has waiting, for the per-signer quotas.
+    private var usage: [IdentityID: SignerUsage] = [:]
+    private(set) var totalBytes = 0
+
+    struct SignerUsage: Sendable {
+        var count = 0
+        var bytes = 0
+    }
 
     var count: Int { queue.count }
     var isEmpty: Bool { queue.isEmpty }
@@ -24,6 +32,16 @@ struct Mempool: Sendable {
                         decodedFromBytes: Bool = false) throws(NodeError) {
         guard count < Limits.mempoolMaxTransactions else {
             throw NodeError(.unavailable, "mempool is full (\(Limits.mempoolMaxTransactions) transactions); retry later")
+        }
+        let size = tx.encoded.count
+        guard totalBytes + size <= Limits.mempoolMaxBytes else {
+            throw NodeError(.unavailable, "mempool is full (\(Limits.mempoolMaxBytes) bytes); retry later")
+        }
+        let used = usage[tx.signer] ?? SignerUsage()
+        guard used.count < Limits.mempoolMaxPerSigner, used.bytes + size <= Limits.mempoolMaxBytesPerSigner else {
+            throw NodeError(.unavailable, field: "tx.signer",
+                            "signer \(tx.signer) already has \(used.count) transactions (\(used.bytes) bytes) waiting; "
+                                + "limits are \(Limits.mempoolMaxPerSigner) and \(Limits.mempoolMaxBytesPerSigner) bytes")
         }
         guard !hashes.contains(tx.hash) else {
             throw NodeError(.conflict, field: "tx", "transaction \(tx.hash) is already pending", code: .staleNonce)
@@ -46,10 +64,17 @@ struct Mempool: Sendable {
             guard pending == nil else {
                 throw NodeError(.conflict, field: "tx.nonce", "a registration for this key is already pending", code: .staleNonce)
             }
+            guard (1...Limits.nonceMaxJump).contains(tx.nonce) else {
+                throw NodeError(.invalid, field: "tx.nonce", "a first nonce must be 1-\(Limits.nonceMaxJump)", code: .nonceGap)
+            }
         } else {
             switch engine.admit(tx, state) {
             case .failure(let rejection):
-                let kind: NodeError.Kind = rejection.code == .staleNonce ? .conflict : .forbidden
+                let kind: NodeError.Kind = switch rejection.code {
+                case .staleNonce: .conflict
+                case .nonceGap: .invalid
+                default: .forbidden
+                }
                 throw NodeError(kind, field: "tx.signer", rejection.message, code: rejection.code)
             case .success:
                 if let pending, tx.nonce <= pending {
@@ -61,12 +86,26 @@ struct Mempool: Sendable {
         queue.append(tx)
         hashes.insert(tx.hash)
         highestPendingNonce[tx.signer] = max(pending ?? 0, tx.nonce)
+        usage[tx.signer] = SignerUsage(count: used.count + 1, bytes: used.bytes + size)
+        totalBytes += size
     }
 
-    /// The oldest `limit` transactions, left in place until their block commits.
-    func peek(limit: Int) -> [Transaction] {
-        precondition(limit > 0)
-        return Array(queue.prefix(limit))
+    /// The oldest transactions, at most `limit` of them and at most `maxBytes` of encoded
+    /// transactions with their length prefixes, left in place until their block commits.
+    /// Stops at the first transaction that does not fit rather than skipping it, so a
+    /// signer's transactions stay in nonce order.
+    func peek(limit: Int, maxBytes: Int = Limits.blockTransactionsMaxBytes) -> [Transaction] {
+        precondition(limit > 0 && maxBytes >= Limits.transactionMaxBytes + 4)
+        var taken = [Transaction]()
+        var bytes = 0
+        for tx in queue.prefix(limit) {
+            let size = tx.encoded.count + 4
+            guard bytes + size <= maxBytes else { break }
+            bytes += size
+            taken.append(tx)
+        }
+        precondition(bytes <= maxBytes && taken.count <= limit)
+        return taken
     }
 
     /// Drops what a committed block included, and anything its commit made stale (a nonce
@@ -80,8 +119,16 @@ struct Mempool: Sendable {
         }
         hashes = Set(queue.map(\.hash))
         highestPendingNonce.removeAll(keepingCapacity: true)
-        for tx in queue { highestPendingNonce[tx.signer] = max(highestPendingNonce[tx.signer] ?? 0, tx.nonce) }
+        usage.removeAll(keepingCapacity: true)
+        totalBytes = 0
+        for tx in queue {
+            highestPendingNonce[tx.signer] = max(highestPendingNonce[tx.signer] ?? 0, tx.nonce)
+            usage[tx.signer, default: SignerUsage()].count += 1
+            usage[tx.signer, default: SignerUsage()].bytes += tx.encoded.count
+            totalBytes += tx.encoded.count
+        }
         precondition(hashes.count == queue.count, "mempool holds each transaction once")
+        precondition(totalBytes <= Limits.mempoolMaxBytes)
     }
 
     /// The highest nonce the signer has waiting, if any (clients use it to pick the next).

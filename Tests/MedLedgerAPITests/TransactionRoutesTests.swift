@@ -230,3 +230,28 @@ import MedLedgerNode
         }
     }
 }
+
+/// Issue 6.1: a self-registration signed with nonce `UInt64.max` used to be admitted, after
+/// which `GET /v1/identities/{id}/nonce` computed `UInt64.max + 1` and aborted every node.
+@Suite struct NonceOverflowRoutesTests {
+    @Test func hugeFirstNonceIsRefusedAndTheNonceRouteStillAnswers() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let mallory = IdentityKeys.generate()
+        let tx = Transaction(chainID: fixture.chainID, signer: mallory.identityID, keys: mallory, nonce: .max,
+                             payload: .registerPatient(RegisterPatient(signingKey: mallory.publicSigningKey,
+                                                                       encryptionKey: mallory.publicEncryptionKey)))
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["field"] as? String == "tx.nonce")
+                #expect(response.json["code"] as? Int == 107)
+            }
+            try await fixture.produceBlock()
+            try await client.execute(uri: "/v1/identities/\(mallory.identityID.hex)/nonce", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["nextNonce"] as? Int == 1)
+            }
+        }
+    }
+}

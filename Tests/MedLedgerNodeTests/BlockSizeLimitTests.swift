@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import MedLedgerCore
+import MedLedgerNode
+import MedLedgerTesting
+
+/// Issue 6.2: a few hundred large transactions, admitted together, used to make a block
+/// body over `Limits.blockMaxBytes` that every peer refused, halting the chain for good.
+@Suite struct BlockSizeLimitTests {
+    /// A submit-report of about 44 KB: the largest envelopes and metadata the decoder allows.
+    static func largeSubmission(by patient: ClientIdentity, index: Int) -> TransactionPayload {
+        let envelopes = (0..<Limits.envelopesMaxCount).map { _ in
+            KeyEnvelope(recipient: patient.id, encapsulatedKey: Array(repeating: 1, count: KeyEnvelope.maxPartBytes),
+                        wrappedKey: Array(repeating: 2, count: KeyEnvelope.maxPartBytes))
+        }
+        let content = ReportContent(contentAddress: Hash256.of([UInt8(index & 0xff)]), sizeBytes: 1,
+                                    commitment: Hash256.of([1]), encryptedMetadata: Array(repeating: 3, count: Limits.encryptedMetadataMaxBytes),
+                                    envelopes: envelopes)
+        var id = [UInt8](repeating: 0, count: OpaqueID.byteCount)
+        id[0] = UInt8(index >> 8); id[1] = UInt8(index & 0xff)
+        return .submitReport(SubmitReport(report: OpaqueID(bytes: id)!, patient: patient.id, category: Code("11502-2")!,
+                                          content: content, recipients: []))
+    }
+
+    @Test func builderStopsAtTheByteLimitAndTheRestFollowInTheNextBlock() async throws {
+        let net = try TestNode.make()
+        defer { net.remove() }
+        let patients = (0..<200).map { TestNode.person("flood-\($0)") }
+        for patient in patients {
+            try await net.node.submit(await net.transaction(patient, .registerPatient(RegisterPatient(
+                signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey))))
+        }
+        try await net.seal()
+        var hashes = [Hash256]()
+        for (index, patient) in patients.enumerated() {
+            hashes.append(try await net.node.submit(await net.transaction(patient, Self.largeSubmission(by: patient, index: index))))
+        }
+        let executed = await net.node.buildNextBlock()
+        #expect(executed.block.sizeProblem == nil)
+        #expect(executed.block.transactions.count < patients.count, "200 × 44 KB cannot fit one block")
+        #expect(executed.block.encodedBody.count <= Limits.blockMaxBytes)
+        try await net.seal()
+        try await net.seal()
+        for hash in hashes {
+            guard case .committed = try await net.node.transactionStatus(hash) else {
+                Issue.record("transaction \(hash) was not committed in the next two blocks")
+                return
+            }
+        }
+    }
+
+    @Test func oversizedBlockIsInvalid() {
+        let patient = TestNode.person("p")
+        let transactions = (0..<200).map { index in
+            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
+                        payload: Self.largeSubmission(by: patient, index: index))
+        }
+        #expect(Block.transactionsByteCount(transactions) > Limits.blockTransactionsMaxBytes)
+        let fitting = Array(transactions.prefix(150))
+        #expect(Block.transactionsByteCount(fitting) <= Limits.blockTransactionsMaxBytes)
+    }
+
+    @Test func oneSignerCannotFillTheMempool() async throws {
+        let net = try TestNode.make()
+        defer { net.remove() }
+        let patient = TestNode.person("mallory")
+        try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(
+            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey))))
+        var admittedBytes = 0
+        var refusal: NodeError?
+        var last = 0
+        for index in 0..<100 {
+            let tx = await net.transaction(patient, Self.largeSubmission(by: patient, index: index))
+            last = tx.encoded.count
+            do { try await net.node.submit(tx); admittedBytes += tx.encoded.count } catch { refusal = error; break }
+        }
+        #expect(admittedBytes <= Limits.mempoolMaxBytesPerSigner)
+        #expect(admittedBytes + last > Limits.mempoolMaxBytesPerSigner, "refused only when the next would not fit")
+        #expect(refusal?.field == "tx.signer")
+    }
+
+    @Test func limitsAreConsistent() {
+        Limits.checkConsistency()
+    }
+}
