@@ -87,3 +87,33 @@ enum PathParameter {
         return value
     }
 }
+
+/// `?limit=N&cursor=C` of a list route; a bad one is a 400 problem naming the parameter.
+struct PageQuery {
+    let limit: Int
+    let cursor: String?
+
+    init(_ request: Request) throws {
+        let query = request.uri.queryParameters
+        if let text = query.get("limit") {
+            guard text.utf8.count <= 6, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text),
+                  (1...PageLimits.maxItems).contains(value) else {
+                throw APIProblem(status: .badRequest, detail: "limit must be an integer from 1 to \(PageLimits.maxItems)",
+                                 field: "limit")
+            }
+            limit = value
+        } else {
+            limit = PageLimits.defaultItems
+        }
+        cursor = query.get("cursor")
+    }
+
+    /// The cursor of a newest-first event list, if one was sent.
+    func eventCursor() throws -> EventCursor? {
+        guard let cursor else { return nil }
+        guard let parsed = EventCursor(cursor) else {
+            throw APIProblem(status: .badRequest, detail: "cursor must be the nextCursor of a previous page", field: "cursor")
+        }
+        return parsed
+    }
+}

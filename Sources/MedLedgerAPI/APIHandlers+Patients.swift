@@ -5,29 +5,44 @@ import MedLedgerNode
 extension APIHandlers {
     /// `GET /v1/patients/{id}/reports` (signed; the patient or a guardian).
     func patientReports(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct ReportsView: Encodable { let patient: String; let reports: [ReportView] }
+        struct ReportsView: Encodable { let patient: String; let reports: [ReportView]; let nextCursor: String? }
+        let page = try PageQuery(request)
         let patient = try await authorizedPatient(request, context)
-        let reports = try await node.reports(ofPatient: patient)
-        return try APIEncoding.json(ReportsView(patient: patient.hex, reports: reports.map(ReportView.init)))
+        let (reports, next) = try await node.reports(ofPatient: patient, before: page.eventCursor(), limit: page.limit)
+        return try APIEncoding.json(ReportsView(patient: patient.hex, reports: reports.map(ReportView.init),
+                                                nextCursor: next?.description))
     }
 
     /// `GET /v1/patients/{id}/grants` (signed; the patient or a guardian), with each
     /// grant's status at the node's consensus time.
     func patientGrants(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct GrantsView: Encodable { let patient: String; let time: String; let grants: [GrantView] }
+        struct GrantsView: Encodable { let patient: String; let time: String; let grants: [GrantView]; let nextCursor: String? }
+        let page = try PageQuery(request)
+        let after = try page.cursor.map { text in
+            guard let id = GrantID(hex: text) else {
+                throw APIProblem(status: .badRequest, detail: "cursor must be the nextCursor of a previous page", field: "cursor")
+            }
+            return id
+        }
         let patient = try await authorizedPatient(request, context)
         let time = await node.consensusTime
-        let grants = await node.grants(ofPatient: patient).map { GrantView($0, at: time) }
-        return try APIEncoding.json(GrantsView(patient: patient.hex, time: time.description, grants: grants))
+        // Grants are listed in id order; the cursor is the last id of the previous page.
+        let all = await node.grants(ofPatient: patient).filter { grant in after.map { grant.id > $0 } ?? true }
+        let grants = Array(all.prefix(page.limit))
+        let next = all.count > page.limit ? grants.last?.id.hex : nil
+        return try APIEncoding.json(GrantsView(patient: patient.hex, time: time.description,
+                                               grants: grants.map { GrantView($0, at: time) }, nextCursor: next))
     }
 
     /// `GET /v1/patients/{id}/audit` (signed; the patient or a guardian): every read
-    /// attempt on the patient's reports, allowed or denied.
+    /// attempt on the patient's reports, allowed or denied; newest first, in pages.
     func patientAudit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct AuditView: Encodable { let patient: String; let entries: [AuditEntryView] }
+        struct AuditView: Encodable { let patient: String; let entries: [AuditEntryView]; let nextCursor: String? }
+        let page = try PageQuery(request)
         let patient = try await authorizedPatient(request, context)
-        let entries = try await node.accessTrail(ofPatient: patient).compactMap(AuditEntryView.init)
-        return try APIEncoding.json(AuditView(patient: patient.hex, entries: entries))
+        let trail = try await node.accessTrail(ofPatient: patient, before: page.eventCursor(), limit: page.limit)
+        return try APIEncoding.json(AuditView(patient: patient.hex, entries: trail.events.compactMap(AuditEntryView.init),
+                                              nextCursor: trail.next?.description))
     }
 
     private func authorizedPatient(_ request: Request, _ context: APIRequestContext) async throws -> IdentityID {

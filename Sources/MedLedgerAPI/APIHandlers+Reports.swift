@@ -38,14 +38,20 @@ extension APIHandlers {
         return APIEncoding.bytes(bytes, contentType: Self.octetStream)
     }
 
-    /// `GET /v1/reports/{id}/history` (signed): every event filed under the report.
+    /// `GET /v1/reports/{id}/history` (signed; the patient, a guardian, or the authoring
+    /// organization's approvers and privacy officers): every event filed under the report,
+    /// newest first, in pages.
     func reportHistory(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct HistoryView: Encodable { let report: String; let entries: [IndexedEventView] }
+        struct HistoryView: Encodable { let report: String; let entries: [IndexedEventView]; let nextCursor: String? }
         let id = try PathParameter.opaque(context)
+        let page = try PageQuery(request)
         let caller = try await caller(request, body: [])
-        _ = try await requireMayView(report: id, caller: caller.id)
-        let events = try await node.events(subject: id.bytes, limit: 100_000)
-        return try APIEncoding.json(HistoryView(report: id.hex, entries: events.map(IndexedEventView.init)))
+        guard await node.mayViewHistory(report: id, caller: caller.id) else {
+            throw APIProblem(status: .forbidden, detail: "no access to the history of report \(id)", field: "report")
+        }
+        let events = try await node.events(subject: id.bytes, before: page.eventCursor(), limit: page.limit)
+        return try APIEncoding.json(HistoryView(report: id.hex, entries: events.events.map(IndexedEventView.init),
+                                                nextCursor: events.next?.description))
     }
 
     /// `POST /v1/reports/{id}/versions/{version}/key` (signed): the version's data key

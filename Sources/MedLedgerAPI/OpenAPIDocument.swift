@@ -132,11 +132,11 @@ enum OpenAPIDocument {
     },
     "/v1/reports/{id}/history": {
       "get": {
-        "operationId": "getReportHistory", "summary": "Every event filed under the report",
+        "operationId": "getReportHistory", "summary": "Every event filed under the report, newest first (the patient, a guardian, the authoring organization's approvers and privacy officers)",
         "security": [{ "identity": [], "timestamp": [], "signature": [] }],
-        "parameters": [{ "$ref": "#/components/parameters/ReportId" }],
+        "parameters": [{ "$ref": "#/components/parameters/ReportId" }, { "$ref": "#/components/parameters/Limit" }, { "$ref": "#/components/parameters/Cursor" }],
         "responses": {
-          "200": { "description": "History", "content": { "application/json": { "schema": { "type": "object", "required": ["report", "entries"], "properties": { "report": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/components/schemas/IndexedEvent" } } } } } } },
+          "200": { "description": "History", "content": { "application/json": { "schema": { "type": "object", "required": ["report", "entries"], "properties": { "report": { "type": "string" }, "nextCursor": { "type": "string", "nullable": true }, "entries": { "type": "array", "items": { "$ref": "#/components/schemas/IndexedEvent" } } } } } } },
           "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" }
@@ -161,9 +161,9 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "getPatientReports", "summary": "The patient's reports (the patient or a guardian)",
         "security": [{ "identity": [], "timestamp": [], "signature": [] }],
-        "parameters": [{ "$ref": "#/components/parameters/IdentityId" }],
+        "parameters": [{ "$ref": "#/components/parameters/IdentityId" }, { "$ref": "#/components/parameters/Limit" }, { "$ref": "#/components/parameters/Cursor" }],
         "responses": {
-          "200": { "description": "Reports", "content": { "application/json": { "schema": { "type": "object", "required": ["patient", "reports"], "properties": { "patient": { "type": "string" }, "reports": { "type": "array", "items": { "$ref": "#/components/schemas/Report" } } } } } } },
+          "200": { "description": "Reports", "content": { "application/json": { "schema": { "type": "object", "required": ["patient", "reports"], "properties": { "patient": { "type": "string" }, "nextCursor": { "type": "string", "nullable": true }, "reports": { "type": "array", "items": { "$ref": "#/components/schemas/Report" } } } } } } },
           "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" }
@@ -174,9 +174,9 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "getPatientGrants", "summary": "The patient's grants with their status at the node's consensus time",
         "security": [{ "identity": [], "timestamp": [], "signature": [] }],
-        "parameters": [{ "$ref": "#/components/parameters/IdentityId" }],
+        "parameters": [{ "$ref": "#/components/parameters/IdentityId" }, { "$ref": "#/components/parameters/Limit" }, { "$ref": "#/components/parameters/Cursor" }],
         "responses": {
-          "200": { "description": "Grants", "content": { "application/json": { "schema": { "type": "object", "required": ["patient", "time", "grants"], "properties": { "patient": { "type": "string" }, "time": { "type": "string", "format": "date-time" }, "grants": { "type": "array", "items": { "$ref": "#/components/schemas/Grant" } } } } } } },
+          "200": { "description": "Grants", "content": { "application/json": { "schema": { "type": "object", "required": ["patient", "time", "grants"], "properties": { "patient": { "type": "string" }, "nextCursor": { "type": "string", "nullable": true }, "time": { "type": "string", "format": "date-time" }, "grants": { "type": "array", "items": { "$ref": "#/components/schemas/Grant" } } } } } } },
           "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" }
@@ -185,11 +185,11 @@ enum OpenAPIDocument {
     },
     "/v1/patients/{id}/audit": {
       "get": {
-        "operationId": "getPatientAudit", "summary": "Every read attempt on the patient's reports, allowed or denied",
+        "operationId": "getPatientAudit", "summary": "Every read attempt on the patient's reports, allowed or denied, newest first",
         "security": [{ "identity": [], "timestamp": [], "signature": [] }],
-        "parameters": [{ "$ref": "#/components/parameters/IdentityId" }],
+        "parameters": [{ "$ref": "#/components/parameters/IdentityId" }, { "$ref": "#/components/parameters/Limit" }, { "$ref": "#/components/parameters/Cursor" }],
         "responses": {
-          "200": { "description": "Audit trail", "content": { "application/json": { "schema": { "type": "object", "required": ["patient", "entries"], "properties": { "patient": { "type": "string" }, "entries": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } } } } } } },
+          "200": { "description": "Audit trail", "content": { "application/json": { "schema": { "type": "object", "required": ["patient", "entries"], "properties": { "patient": { "type": "string" }, "nextCursor": { "type": "string", "nullable": true }, "entries": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } } } } } } },
           "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" }
@@ -224,7 +224,9 @@ enum OpenAPIDocument {
     "parameters": {
       "IdentityId": { "name": "id", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/Hash" } },
       "ReportId": { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9a-f]{32}$" } },
-      "Hash": { "name": "hash", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/Hash" } }
+      "Hash": { "name": "hash", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/Hash" } },
+      "Limit": { "name": "limit", "in": "query", "required": false, "description": "Page size (default 100)", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } },
+      "Cursor": { "name": "cursor", "in": "query", "required": false, "description": "The nextCursor of the previous page", "schema": { "type": "string", "maxLength": 64 } }
     },
     "responses": {
       "BadRequest": { "description": "Malformed request; `field` names the part at fault", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },

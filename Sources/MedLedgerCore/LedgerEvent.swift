@@ -45,8 +45,8 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
     case grantChanged(grant: GrantID, patient: IdentityID, grantee: IdentityID, active: Bool)
     case access(report: ReportID, version: ReportVersion, patient: IdentityID, reader: IdentityID, purpose: Purpose, basis: AccessBasis)
 
-    /// The ids this event is filed under in the indexes ("everything about X").
-    public var subjects: [[UInt8]] {
+    /// The ids this event names ("everything about X").
+    public var ids: [[UInt8]] {
         switch self {
         case .identityRegistered(let id, _), .identityUpdated(let id): [id.hash.bytes]
         case .report(let report, _, let patient, _, _): [report.bytes, patient.hash.bytes]
@@ -54,6 +54,10 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
         case .access(let report, _, let patient, let reader, _, _): [report.bytes, patient.hash.bytes, reader.hash.bytes]
         }
     }
+
+    /// The keys this event is filed under in the node's index: its ids, then the narrow
+    /// lists of `EventIndexKey`.
+    public var subjects: [[UInt8]] { ids + EventIndexKey.keys(of: self) }
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {

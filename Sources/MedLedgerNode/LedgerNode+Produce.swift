@@ -68,6 +68,7 @@ extension LedgerNode {
             throw NodeError(.internalFailure, "could not persist block \(header.height): \(error)")
         }
         state.adopt(executed.outcome)
+        lastCommitInstant = .now
         latestHeader = header
         latestCertificate = certificate
         mempool.removeCommitted(executed.block.transactions, state: state)

@@ -38,29 +38,29 @@ extension LedgerNode {
         return (stored, block.header, block.block.inclusionProof(index: stored.position))
     }
 
-    /// Indexed events filed under an id (patient, report, grant, identity), oldest first.
-    public func events(subject: [UInt8], limit: Int = 1_000) throws -> [IndexedEvent] {
-        try store.events(subject: subject, limit: limit)
+    /// One page, newest first, of the events filed under an id or index key.
+    public func events(subject: [UInt8], before: EventCursor? = nil,
+                       limit: Int = PageLimits.defaultItems) throws -> EventPage {
+        let events = try store.events(subject: subject, before: before, limit: limit)
+        return EventPage(events: events, limit: limit)
     }
 
-    /// All reports of a patient, from the index of report events.
-    public func reports(ofPatient patient: IdentityID) throws -> [ReportRecord] {
-        var seen = Set<ReportID>()
-        var reports = [ReportRecord]()
-        for indexed in try store.events(subject: patient.hash.bytes, limit: 100_000) {
-            guard case .report(let id, _, let owner, .submitted, _) = indexed.event, owner == patient,
-                  seen.insert(id).inserted, let report = state.report(id) else { continue }
-            reports.append(report)
+    /// One page, newest first, of a patient's reports (by first submission).
+    public func reports(ofPatient patient: IdentityID, before: EventCursor? = nil,
+                        limit: Int = PageLimits.defaultItems) throws -> (reports: [ReportRecord], next: EventCursor?) {
+        let page = try events(subject: EventIndexKey.patientReports(patient: patient), before: before, limit: limit)
+        let reports = page.events.compactMap { indexed -> ReportRecord? in
+            guard case .report(let id, _, let owner, .submitted, _) = indexed.event, owner == patient else { return nil }
+            return state.report(id)
         }
-        return reports
+        return (reports, page.next)
     }
 
-    /// Every access attempt (granted or denied) to any of the patient's reports.
-    public func accessTrail(ofPatient patient: IdentityID) throws -> [IndexedEvent] {
-        try store.events(subject: patient.hash.bytes, limit: 100_000).filter {
-            if case .access(_, _, let owner, _, _, _) = $0.event { return owner == patient }
-            return false
-        }
+    /// One page, newest first, of every access attempt (granted or denied) to any of the
+    /// patient's reports.
+    public func accessTrail(ofPatient patient: IdentityID, before: EventCursor? = nil,
+                            limit: Int = PageLimits.defaultItems) throws -> EventPage {
+        try events(subject: EventIndexKey.auditTrail(patient: patient), before: before, limit: limit)
     }
 
     /// Waits (polling) until the transaction is committed or the timeout passes.

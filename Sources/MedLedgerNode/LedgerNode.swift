@@ -27,6 +27,9 @@ public actor LedgerNode {
     /// Set when a block could not be persisted: the in-memory state is then ahead of the
     /// disk, so the node stops accepting work until restarted (it reloads from disk).
     var haltReason: String?
+    /// When this node last committed a block (or started), on the monotonic clock: how long
+    /// a stalled node has been stalled, for the key-release window.
+    var lastCommitInstant = ContinuousClock.now
 
     /// Opens an initialized data directory; the state comes back from disk with the same root.
     public init(dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),

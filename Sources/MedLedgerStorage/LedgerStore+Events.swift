@@ -1,20 +1,33 @@
 import MedLedgerCore
 
 extension LedgerStore {
-    /// The events filed under `subject` (an identity, report or grant id), oldest first:
-    /// ordered by height, transaction position and event index.
+    /// One page of the events filed under `subject` (an id or an `EventIndexKey`), newest
+    /// first: ordered by height, transaction position and event index, descending.
     /// - Parameters:
-    ///   - subject: the id bytes, as in `LedgerEvent.subjects`.
-    ///   - limit: the most rows to return.
+    ///   - subject: the key bytes, as in `LedgerEvent.subjects`.
+    ///   - before: where the previous page ended; nil for the newest page.
+    ///   - limit: the most rows to return (at most `PageLimits.maxItems`).
     /// - Throws: `StorageError` (`.corruptData`) naming the height when a row is damaged.
-    public func events(subject: [UInt8], limit: Int) throws -> [IndexedEvent] {
-        precondition(limit >= 0, "limit must not be negative")
-        let sql = """
+    public func events(subject: [UInt8], before: EventCursor? = nil, limit: Int) throws -> [IndexedEvent] {
+        precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
+        let select = """
             SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
             FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
-            WHERE e.subject = ? ORDER BY e.height, e.position, e.event_index LIMIT ?
             """
-        return try database.query(sql, [.blob(subject), .integer(Int64(limit))]).map(indexedEvent)
+        let order = "ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?"
+        guard let before else {
+            return try database.query("\(select) WHERE e.subject = ? \(order)",
+                                      [.blob(subject), .integer(Int64(limit))]).map(indexedEvent)
+        }
+        // Row-value comparison walks the primary key (subject, height, position, event_index).
+        let sql = "\(select) WHERE e.subject = ? AND (e.height, e.position, e.event_index) < (?, ?, ?) \(order)"
+        return try database.query(sql, [.blob(subject), .unsigned(before.height), .integer(Int64(before.position)),
+                                         .integer(Int64(before.eventIndex)), .integer(Int64(limit))]).map(indexedEvent)
+    }
+
+    /// The newest event filed under `subject`, if any.
+    public func latestEvent(subject: [UInt8]) throws -> IndexedEvent? {
+        try events(subject: subject, limit: 1).first
     }
 
     private func indexedEvent(_ row: SQLiteRow) throws -> IndexedEvent {

@@ -72,3 +72,22 @@ public struct IndexedEvent: Hashable, Sendable {
         self.event = event
     }
 }
+
+/// One page of a newest-first event list, and where the next page starts (nil when this
+/// page is the last).
+public struct EventPage: Sendable {
+    public let events: [IndexedEvent]
+    public let next: EventCursor?
+
+    /// - Parameter limit: the page size asked for: a full page may have more after it.
+    public init(events: [IndexedEvent], limit: Int) {
+        precondition(events.count <= limit, "a page holds at most its limit")
+        self.events = events
+        self.next = events.count == limit ? events.last.map(\.cursor) : nil
+    }
+}
+
+extension IndexedEvent {
+    /// The cursor that continues a newest-first list just after (older than) this event.
+    public var cursor: EventCursor { EventCursor(height: height, position: position, eventIndex: eventIndex) }
+}

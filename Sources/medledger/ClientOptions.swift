@@ -66,3 +66,25 @@ func runClient(_ body: () async throws -> Void) async throws {
         throw CLIError("\(error)")
     }
 }
+
+/// `--limit` and `--cursor` of a command that lists: one page at a time, never a silent cut.
+struct PageOptions: ParsableArguments {
+    @Option(name: .long, help: "Most entries to print (1-\(PageLimits.maxItems)).")
+    var limit: Int = PageLimits.defaultItems
+
+    @Option(name: .long, help: "Continue after a previous page (the cursor it printed).")
+    var cursor: String?
+
+    func validate() throws {
+        guard (1...PageLimits.maxItems).contains(limit) else {
+            throw ValidationError("--limit must be from 1 to \(PageLimits.maxItems)")
+        }
+    }
+
+    var request: PageRequest { PageRequest(cursor: cursor, limit: limit) }
+
+    /// Tells the user how to get the next page, when there is one.
+    static func printMore(_ nextCursor: String?) {
+        if let nextCursor { print("More: repeat with --cursor \(nextCursor)") }
+    }
+}

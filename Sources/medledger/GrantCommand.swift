@@ -62,17 +62,19 @@ struct GrantCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a patient's grants with their status now.")
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The patient (default: you).") var patient: String?
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
             try await runClient {
                 let client = try options.client()
                 let id = try patient.map { try Parse.identity($0, "--patient") } ?? client.me.id
-                let grants = try await client.gateway.grants(ofPatient: id, caller: client.me)
+                let grants = try await client.gateway.grants(ofPatient: id, caller: client.me, page: page.request)
                 let now = SystemClock.now()
-                print("\(grants.count) grant(s) of patient \(id.hex):")
-                for grant in grants {
+                print("\(grants.items.count) grant(s) of patient \(id.hex):")
+                for grant in grants.items {
                     print("  \(grant.id.hex)  to \(grant.grantee.hex.prefix(12))  \(grant.purpose)  \(grant.origin)  \(grant.status(at: now).rawValue)")
                 }
+                PageOptions.printMore(grants.nextCursor)
             }
         }
     }
@@ -83,14 +85,16 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit", abstract: "Print every access (allowed or denied) to a patient's reports.")
     @OptionGroup var options: ClientOptions
     @Option(name: .long, help: "The patient (default: you).") var patient: String?
+    @OptionGroup var page: PageOptions
 
     func run() async throws {
         try await runClient {
             let client = try options.client()
             let id = try patient.map { try Parse.identity($0, "--patient") } ?? client.me.id
-            let trail = try await client.gateway.accessTrail(ofPatient: id, caller: client.me)
-            print("\(trail.count) access(es) to reports of patient \(id.hex):")
-            for entry in trail {
+            let trail = try await client.gateway.accessTrail(ofPatient: id, caller: client.me, page: page.request)
+            print("\(trail.items.count) access(es) to reports of patient \(id.hex), newest first:")
+            defer { PageOptions.printMore(trail.nextCursor) }
+            for entry in trail.items {
                 guard case .access(let report, let version, _, let reader, let purpose, let basis) = entry.event else { continue }
                 let outcome = switch basis {
                 case .relationship: "allowed (care relationship)"

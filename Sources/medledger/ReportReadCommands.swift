@@ -37,14 +37,16 @@ extension ReportCommand {
         static let configuration = CommandConfiguration(abstract: "List a patient's reports (patient or guardian only).")
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The patient's identity id (default: you).") var patient: String?
+        @OptionGroup var page: PageOptions
 
         func run() async throws {
             try await runClient {
                 let client = try options.client()
                 let id = try patient.map { try Parse.identity($0, "--patient") } ?? client.me.id
-                let reports = try await client.gateway.reports(ofPatient: id, caller: client.me)
-                print("\(reports.count) report(s) of patient \(id.hex):")
-                for report in reports {
+                let reports = try await client.gateway.reports(ofPatient: id, caller: client.me, page: page.request)
+                print("\(reports.items.count) report(s) of patient \(id.hex), newest first:")
+                defer { PageOptions.printMore(reports.nextCursor) }
+                for report in reports.items {
                     print("  \(report.id.hex)  \(report.category)  v\(report.latest.version) \(report.latest.status)  submitted \(report.versions[0].submittedAt)")
                 }
             }

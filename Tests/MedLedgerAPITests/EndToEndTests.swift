@@ -68,16 +68,23 @@ import MedLedgerNode
         #expect(denied.report == nil)
         #expect(denied.receipt.receipt.code == .noActiveGrant)
 
-        let trail = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient)
-        #expect(trail.count == 2)
-        #expect(trail.map { if case .access(_, _, _, _, _, let basis) = $0.event { basis.isGranted } else { false } }
-                == [true, false])
-        let grants = try await patient.gateway.grants(ofPatient: fixture.patient.id, caller: fixture.patient)
-        #expect(grants.first { $0.id == grant }?.revokedAt != nil)
-        let reports = try await patient.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.patient)
-        #expect(reports.map(\.id) == [report])
+        let trail = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient,
+                                                          page: PageRequest())
+        #expect(trail.items.count == 2 && trail.nextCursor == nil)
+        #expect(trail.items.map { if case .access(_, _, _, _, _, let basis) = $0.event { basis.isGranted } else { false } }
+                == [false, true], "newest first")
+        let oneByOne = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient,
+                                                             page: PageRequest(limit: 1))
+        #expect(oneByOne.items == [trail.items[0]])
+        let rest = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient,
+                                                         page: PageRequest(cursor: oneByOne.nextCursor, limit: 1))
+        #expect(rest.items == [trail.items[1]])
+        let grants = try await patient.gateway.grants(ofPatient: fixture.patient.id, caller: fixture.patient, page: PageRequest())
+        #expect(grants.items.first { $0.id == grant }?.revokedAt != nil)
+        let reports = try await patient.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.patient, page: PageRequest())
+        #expect(reports.items.map(\.id) == [report])
         await #expect(throws: NodeError.self) {
-            _ = try await reader.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.clinicReader)
+            _ = try await reader.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.clinicReader, page: PageRequest())
         }
     }
 

@@ -58,7 +58,7 @@ import MedLedgerVault
                 #expect(response.status == .ok)
                 let entries = response.json["entries"] as? [[String: Any]] ?? []
                 #expect(entries.compactMap { ($0["event"] as? [String: Any])?["action"] as? String }
-                        == ["submitted", "distributed"])
+                        == ["distributed", "submitted"], "newest first")
             }
         }
     }

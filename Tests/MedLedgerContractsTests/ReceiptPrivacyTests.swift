@@ -36,7 +36,7 @@ struct ReceiptPrivacyTests {
         for receipt in receipts {
             #expect(receipt.code == .ok || receipt.code == .noActiveGrant, "\(receipt.message)")
             for event in receipt.events {
-                for subject in event.subjects { #expect(known.contains(subject)) }
+                for id in event.ids { #expect(known.contains(id)) }
             }
             // Every hex-looking token in a message is a known id.
             let tokens = receipt.message.split { !$0.isLetter && !$0.isNumber && $0 != "-" }

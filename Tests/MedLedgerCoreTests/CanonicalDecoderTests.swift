@@ -227,8 +227,13 @@ import MedLedgerCore
         let decoded = try TransactionReceipt.decode(canonical: receipt.canonicalBytes)
         #expect(decoded == receipt)
         #expect(receipt.hash == Hash256.of(receipt.canonicalBytes))
-        #expect(events[2].subjects == [T.id(1).bytes, p.hash.bytes])
-        #expect(events[4].subjects == [T.id(1).bytes, p.hash.bytes, r.hash.bytes])
+        #expect(events[2].ids == [T.id(1).bytes, p.hash.bytes])
+        #expect(events[4].ids == [T.id(1).bytes, p.hash.bytes, r.hash.bytes])
+        #expect(events[4].subjects == events[4].ids + [EventIndexKey.auditTrail(patient: p),
+                                                        EventIndexKey.grantedReads(reader: r, report: T.id(1), version: 1),
+                                                        EventIndexKey.grantedReads(reader: r, report: T.id(1))])
+        #expect(events[5].subjects == events[5].ids + [EventIndexKey.auditTrail(patient: p)],
+                "a denied read is filed under the audit trail, not under the reader's granted reads")
     }
 
     @Test func otherValuesRoundTrip() throws {

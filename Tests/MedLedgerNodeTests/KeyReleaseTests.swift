@@ -16,8 +16,8 @@ import MedLedgerVault
         let report: ReportID
     }
 
-    func fixture() async throws -> Fixture {
-        let net = try TestNode.make()
+    func fixture(configuration: NodeConfiguration = .init()) async throws -> Fixture {
+        let net = try TestNode.make(configuration: configuration)
         let patient = TestNode.person("patient")
         let author = TestNode.person("author")
         let reader = TestNode.person("reader")
@@ -60,7 +60,7 @@ import MedLedgerVault
         defer { f.net.remove() }
         #expect(try await read(f).code == .noActiveGrant)
         let trail = try await f.net.node.accessTrail(ofPatient: f.patient.id)
-        #expect(trail.count == 1)
+        #expect(trail.events.count == 1)
         await #expect { try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id) } throws: {
             ($0 as? NodeError)?.kind == .forbidden
         }
@@ -104,5 +104,118 @@ import MedLedgerVault
         #expect(try await read(f).code == .ok)
         try await f.net.seal(atOffsetMilliseconds: base + 60_000)
         #expect(try await read(f).code == .noActiveGrant)
+    }
+
+    func grantAll(_ f: Fixture) async throws -> GrantID {
+        let id = GrantID.randomConsentGrantID()
+        #expect(try await f.net.commit(await f.net.transaction(f.patient, .grantAccess(GrantAccess(
+            grant: id, patient: f.patient.id, grantee: f.reader.id, scope: .allReports, purpose: .treatment,
+            validFrom: nil, validUntil: nil)))).code == .ok)
+        return id
+    }
+
+    /// Issue 6, low: on a custodian that stops committing blocks, block time stands still;
+    /// the receipt must still age by the node's own clock.
+    @Test func receiptAgesOnAStalledCustodian() async throws {
+        let f = try await fixture(configuration: NodeConfiguration(keyReleaseWindowMilliseconds: 300))
+        defer { f.net.remove() }
+        _ = try await grantAll(f)
+        #expect(try await read(f).code == .ok)
+        _ = try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id)
+        try await Task.sleep(nanoseconds: 600_000_000)  // no block is produced meanwhile
+        await #expect { try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id) } throws: {
+            ($0 as? NodeError)?.field == "receipt"
+        }
+    }
+
+    /// Issue 6, low: an unknown report or version gets the same answer as a missing receipt.
+    @Test func unknownReportOrVersionLooksLikeAMissingReceipt() async throws {
+        let f = try await fixture()
+        defer { f.net.remove() }
+        for (report, version) in [(ReportID.random(), ReportVersion(1)), (f.report, ReportVersion(9))] {
+            await #expect { try await f.net.node.releaseKey(report: report, version: version, reader: f.reader.id) } throws: {
+                ($0 as? NodeError)?.kind == .forbidden && ($0 as? NodeError)?.field == "receipt"
+            }
+        }
+    }
+
+    /// Issue 6.4: key release finds the reader's receipt through an index, so a flood of
+    /// other events filed under the reader (here: grants to him) cannot hide it.
+    @Test func keyReleaseIsNotBlindedByEventsFiledUnderTheReader() async throws {
+        let f = try await fixture()
+        defer { f.net.remove() }
+        _ = try await grantAll(f)
+        #expect(try await read(f).code == .ok)
+        // Many later events under the reader's id: grants to him, each one filed under him.
+        for _ in 0..<3 {
+            for _ in 0..<40 {
+                try await f.net.node.submit(await f.net.transaction(f.patient, .grantAccess(GrantAccess(
+                    grant: GrantID.randomConsentGrantID(), patient: f.patient.id, grantee: f.reader.id,
+                    scope: .allReports, purpose: .research, validFrom: nil, validUntil: nil))))
+            }
+            try await f.net.seal()
+        }
+        let underReader = try await f.net.node.events(subject: f.reader.id.hash.bytes, limit: 200)
+        #expect(underReader.events.count > 100)
+        _ = try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id)
+    }
+
+    /// Issue 6.5: viewing by receipt ends with the grant; history is for the patient's side
+    /// and the authoring organization's approvers and privacy officers only.
+    @Test func revokingTheGrantEndsTheViewAndHistoryIsNarrow() async throws {
+        let f = try await fixture()
+        defer { f.net.remove() }
+        let grant = try await grantAll(f)
+        #expect(try await read(f).code == .ok)
+        #expect(try await f.net.node.mayView(report: f.report, caller: f.reader.id))
+        #expect(await f.net.node.mayViewHistory(report: f.report, caller: f.reader.id) == false)
+        #expect(try await f.net.commit(await f.net.transaction(f.patient, .revokeGrant(RevokeGrant(grant: grant)))).code == .ok)
+        #expect(try await f.net.node.mayView(report: f.report, caller: f.reader.id) == false)
+        #expect(await f.net.node.mayViewHistory(report: f.report, caller: f.patient.id))
+        #expect(await f.net.node.mayViewHistory(report: f.report, caller: f.author.id), "the author is an approver")
+        // A plain reader of the authoring organization sees the report but not its history.
+        let labReader = TestNode.person("lab-reader")
+        #expect(try await f.net.commit(await f.net.transaction(f.net.lab, .registerPractitioner(RegisterPractitioner(
+            organization: f.net.lab.id, signingKey: labReader.keys.publicSigningKey,
+            encryptionKey: labReader.keys.publicEncryptionKey, roles: [.reader])))).code == .ok)
+        #expect(try await f.net.node.mayView(report: f.report, caller: labReader.id))
+        #expect(await f.net.node.mayViewHistory(report: f.report, caller: labReader.id) == false)
+    }
+
+    /// Issue 6.4: a free account's flood of denied reads used to push the patient's newer
+    /// entries out of her audit trail (oldest first, cut at a fixed count). Now the trail is
+    /// newest first and pages through everything.
+    @Test func deniedReadFloodCannotHideANewerRead() async throws {
+        let f = try await fixture()
+        defer { f.net.remove() }
+        _ = try await grantAll(f)
+        let mallory = TestNode.person("mallory")
+        #expect(try await f.net.commit(await f.net.transaction(mallory, .registerPatient(RegisterPatient(
+            signingKey: mallory.keys.publicSigningKey, encryptionKey: mallory.keys.publicEncryptionKey)))).code == .ok)
+        for _ in 0..<2 {
+            for _ in 0..<130 {
+                try await f.net.node.submit(await f.net.transaction(mallory, .accessReport(AccessReport(
+                    report: f.report, version: 1, purpose: .treatment))))
+            }
+            try await f.net.seal()
+        }
+        #expect(try await read(f).code == .ok)
+        let first = try await f.net.node.accessTrail(ofPatient: f.patient.id, limit: 100)
+        guard case .access(_, _, _, let reader, _, let basis) = try #require(first.events.first).event else {
+            Issue.record("the newest entry is not an access")
+            return
+        }
+        #expect(reader == f.reader.id && basis.isGranted)
+        var seen = first.events.map(\.cursor)
+        var next = first.next
+        var pages = 1
+        while let cursor = next, pages < 10 {
+            let page = try await f.net.node.accessTrail(ofPatient: f.patient.id, before: cursor, limit: 100)
+            seen += page.events.map(\.cursor)
+            next = page.next
+            pages += 1
+        }
+        #expect(seen.count == 261 && Set(seen).count == 261, "every entry once, in 3 pages")
+        #expect(pages == 3)
     }
 }

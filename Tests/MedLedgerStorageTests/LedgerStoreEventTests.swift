@@ -27,8 +27,8 @@ import Testing
         for fixture in chain { try store.commit(fixture) }
     }
 
-    @Test func eventsOfASubjectComeInChainOrder() throws {
-        let events = try store.events(subject: patient.hash.bytes, limit: 10)
+    @Test func eventsOfASubjectComeNewestFirst() throws {
+        let events = Array(try store.events(subject: patient.hash.bytes, limit: 10).reversed())
         #expect(events.map(\.height) == [1, 2, 2])
         #expect(events.map(\.position) == [0, 1, 1])
         #expect(events.map(\.eventIndex) == [0, 0, 1])
@@ -44,13 +44,26 @@ import Testing
         let byGrantee = try store.events(subject: grantee.hash.bytes, limit: 10)
         #expect(byGrantee.map(\.eventIndex) == [0])
         let byGrant = try store.events(subject: grant.bytes, limit: 10)
-        #expect(byGrant.map(\.eventIndex) == [0, 1])
+        #expect(byGrant.map(\.eventIndex) == [1, 0])
         #expect(try store.events(subject: [1, 2, 3], limit: 10).isEmpty)
     }
 
-    @Test func limitKeepsTheOldest() throws {
-        let events = try store.events(subject: patient.hash.bytes, limit: 2)
-        #expect(events.map(\.height) == [1, 2])
+    @Test func pagesFollowTheCursorWithoutGapsOrRepeats() throws {
+        let first = try store.events(subject: patient.hash.bytes, limit: 2)
+        #expect(first.map(\.height) == [2, 2])
+        #expect(first.map(\.eventIndex) == [1, 0])
+        let cursor = try #require(first.last).cursor
+        let second = try store.events(subject: patient.hash.bytes, before: cursor, limit: 2)
+        #expect(second.map(\.height) == [1])
+        #expect(try store.events(subject: patient.hash.bytes, before: try #require(second.last).cursor, limit: 2).isEmpty)
         #expect(try store.events(subject: patient.hash.bytes, limit: 0).isEmpty)
+    }
+
+    @Test func cursorTextRoundTripsAndRejectsJunk() {
+        let cursor = EventCursor(height: 12, position: 3, eventIndex: 0)
+        #expect(EventCursor(cursor.description) == cursor)
+        for junk in ["", "1.2", "1.2.3.4", "a.b.c", "-1.0.0", "1..0", "99999999999999999999.0.0", "1.2.+3"] {
+            #expect(EventCursor(junk) == nil, "\(junk)")
+        }
     }
 }

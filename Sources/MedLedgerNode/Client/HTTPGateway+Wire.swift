@@ -45,8 +45,8 @@ enum Wire {
     struct Nonce: Decodable { let nextNonce: UInt64 }
     struct Address: Decodable { let address: String }
     struct Canonical: Decodable { let canonical: String }
-    struct Reports: Decodable { let reports: [Canonical] }
-    struct Grants: Decodable { let grants: [Canonical] }
+    struct Reports: Decodable { let reports: [Canonical]; let nextCursor: String? }
+    struct Grants: Decodable { let grants: [Canonical]; let nextCursor: String? }
     struct AuditEntry: Decodable {
         let height: UInt64
         let position: Int
@@ -55,5 +55,5 @@ enum Wire {
         let transaction: String?
         let canonical: String
     }
-    struct Audit: Decodable { let entries: [AuditEntry] }
+    struct Audit: Decodable { let entries: [AuditEntry]; let nextCursor: String? }
 }

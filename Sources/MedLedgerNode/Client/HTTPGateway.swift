@@ -123,25 +123,31 @@ public struct HTTPGateway: LedgerGateway {
         return try Self.canonical(ReportRecord.self, answer.canonical, field: "canonical")
     }
 
-    public func reports(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [ReportRecord] {
-        try await get(Wire.Reports.self, "/v1/patients/\(patient.hex)/reports", as: caller).reports.map {
+    public func reports(ofPatient patient: IdentityID, caller: ClientIdentity,
+                        page: PageRequest) async throws -> Page<ReportRecord> {
+        let answer = try await get(Wire.Reports.self, "/v1/patients/\(patient.hex)/reports\(page.query)", as: caller)
+        return Page(items: try answer.reports.map {
             try Self.canonical(ReportRecord.self, $0.canonical, field: "reports.canonical")
-        }
+        }, nextCursor: answer.nextCursor)
     }
 
-    public func grants(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [GrantRecord] {
-        try await get(Wire.Grants.self, "/v1/patients/\(patient.hex)/grants", as: caller).grants.map {
+    public func grants(ofPatient patient: IdentityID, caller: ClientIdentity,
+                       page: PageRequest) async throws -> Page<GrantRecord> {
+        let answer = try await get(Wire.Grants.self, "/v1/patients/\(patient.hex)/grants\(page.query)", as: caller)
+        return Page(items: try answer.grants.map {
             try Self.canonical(GrantRecord.self, $0.canonical, field: "grants.canonical")
-        }
+        }, nextCursor: answer.nextCursor)
     }
 
-    public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [IndexedEvent] {
-        try await get(Wire.Audit.self, "/v1/patients/\(patient.hex)/audit", as: caller).entries.map { entry in
+    public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity,
+                            page: PageRequest) async throws -> Page<IndexedEvent> {
+        let answer = try await get(Wire.Audit.self, "/v1/patients/\(patient.hex)/audit\(page.query)", as: caller)
+        return Page(items: try answer.entries.map { entry in
             IndexedEvent(
                 height: entry.height, position: entry.position, eventIndex: entry.eventIndex,
                 time: ConsensusTime(milliseconds: entry.timeMs), transactionHash: entry.transaction.flatMap(Hash256.init(hex:)),
                 event: try Self.canonical(LedgerEvent.self, entry.canonical, field: "entries.canonical"))
-        }
+        }, nextCursor: answer.nextCursor)
     }
 
     public func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope {

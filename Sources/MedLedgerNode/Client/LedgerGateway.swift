@@ -30,9 +30,12 @@ public protocol LedgerGateway: Sendable {
     func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256
     func blob(_ address: Hash256, report: ReportID, caller: ClientIdentity) async throws -> [UInt8]
     func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord
-    func reports(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [ReportRecord]
-    func grants(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [GrantRecord]
-    func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [IndexedEvent]
+    /// The patient's reports, newest first.
+    func reports(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<ReportRecord>
+    /// The patient's grants, in id order.
+    func grants(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<GrantRecord>
+    /// Every access attempt on the patient's reports, newest first.
+    func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<IndexedEvent>
     func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope
 }
 

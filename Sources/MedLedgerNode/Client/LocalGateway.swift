@@ -51,19 +51,37 @@ public struct LocalGateway: LedgerGateway {
         return record
     }
 
-    public func reports(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [ReportRecord] {
+    public func reports(ofPatient patient: IdentityID, caller: ClientIdentity,
+                        page: PageRequest) async throws -> Page<ReportRecord> {
         try await requirePatientAccess(patient, caller)
-        return try await node.reports(ofPatient: patient)
+        let (reports, next) = try await node.reports(ofPatient: patient, before: try Self.eventCursor(page), limit: page.limit)
+        return Page(items: reports, nextCursor: next?.description)
     }
 
-    public func grants(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [GrantRecord] {
+    public func grants(ofPatient patient: IdentityID, caller: ClientIdentity,
+                       page: PageRequest) async throws -> Page<GrantRecord> {
         try await requirePatientAccess(patient, caller)
-        return await node.grants(ofPatient: patient)
+        let after = try page.cursor.map { text in
+            guard let id = GrantID(hex: text) else { throw NodeError(.invalid, field: "cursor", "not a grant cursor") }
+            return id
+        }
+        let all = await node.grants(ofPatient: patient).filter { grant in after.map { grant.id > $0 } ?? true }
+        let items = Array(all.prefix(page.limit))
+        return Page(items: items, nextCursor: all.count > page.limit ? items.last?.id.hex : nil)
     }
 
-    public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [IndexedEvent] {
+    public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity,
+                            page: PageRequest) async throws -> Page<IndexedEvent> {
         try await requirePatientAccess(patient, caller)
-        return try await node.accessTrail(ofPatient: patient)
+        let trail = try await node.accessTrail(ofPatient: patient, before: try Self.eventCursor(page), limit: page.limit)
+        return Page(items: trail.events, nextCursor: trail.next?.description)
+    }
+
+    private static func eventCursor(_ page: PageRequest) throws -> EventCursor? {
+        try page.cursor.map { text in
+            guard let cursor = EventCursor(text) else { throw NodeError(.invalid, field: "cursor", "not an event cursor") }
+            return cursor
+        }
     }
 
     public func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope {

@@ -98,8 +98,10 @@ struct Chapters {
     func showAuditTrail(step: Int = 8) async throws {
         say("")
         say("Step \(step). The patient looks at who accessed her reports:")
-        let trail = try await client(cast.patient).gateway.accessTrail(ofPatient: cast.patient.id, caller: cast.patient)
-        for entry in trail {
+        let trail = try await client(cast.patient).gateway.accessTrail(ofPatient: cast.patient.id, caller: cast.patient,
+                                                                        page: PageRequest())
+        // The API lists newest first; the story reads better in the order things happened.
+        for entry in trail.items.reversed() {
             guard case .access(_, let version, _, let reader, let purpose, let basis) = entry.event else { continue }
             let outcome = switch basis {
             case .relationship: "allowed (care relationship)"

@@ -1,0 +1,79 @@
+/// Keys of the node's event index beyond the plain ids in `LedgerEvent.subjects`: narrow
+/// lists that must stay cheap to read however many other events pile up under the same id.
+///
+/// Each key starts with a tag byte and is longer than any plain id (16 or 32 bytes), so it
+/// cannot collide with one. The index is not hashed into consensus; `verify` re-derives it.
+public enum EventIndexKey {
+    static let auditTrailTag: UInt8 = 0xA1
+    static let patientReportsTag: UInt8 = 0xA2
+    static let grantedVersionTag: UInt8 = 0xA3
+    static let grantedReportTag: UInt8 = 0xA4
+
+    /// Every access attempt (granted or denied) on the patient's reports.
+    public static func auditTrail(patient: IdentityID) -> [UInt8] { [auditTrailTag] + patient.hash.bytes }
+
+    /// The first submission of each of the patient's reports.
+    public static func patientReports(patient: IdentityID) -> [UInt8] { [patientReportsTag] + patient.hash.bytes }
+
+    /// The reader's granted reads of one report version: what key release looks up.
+    public static func grantedReads(reader: IdentityID, report: ReportID, version: ReportVersion) -> [UInt8] {
+        [grantedVersionTag] + reader.hash.bytes + report.bytes + bigEndian(version)
+    }
+
+    /// The reader's granted reads of any version of one report.
+    public static func grantedReads(reader: IdentityID, report: ReportID) -> [UInt8] {
+        [grantedReportTag] + reader.hash.bytes + report.bytes
+    }
+
+    /// The extra keys an event is filed under.
+    static func keys(of event: LedgerEvent) -> [[UInt8]] {
+        switch event {
+        case .report(_, _, let patient, .submitted, _):
+            return [patientReports(patient: patient)]
+        case .access(let report, let version, let patient, let reader, _, let basis):
+            var keys = [auditTrail(patient: patient)]
+            if basis.isGranted {
+                keys.append(grantedReads(reader: reader, report: report, version: version))
+                keys.append(grantedReads(reader: reader, report: report))
+            }
+            return keys
+        default:
+            return []
+        }
+    }
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8((value >> 16) & 0xff), UInt8((value >> 8) & 0xff), UInt8(value & 0xff)]
+    }
+}
+
+/// Where a page of a newest-first event list ends: the next page starts just before it.
+public struct EventCursor: Hashable, Sendable, CustomStringConvertible {
+    public let height: Height
+    public let position: Int
+    public let eventIndex: Int
+
+    public init(height: Height, position: Int, eventIndex: Int) {
+        precondition(position >= 0 && eventIndex >= 0)
+        self.height = height
+        self.position = position
+        self.eventIndex = eventIndex
+    }
+
+    /// Parses `HEIGHT.POSITION.INDEX`, as `description` writes it; nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 19 && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+              let height = UInt64(parts[0]), let position = Int(parts[1]), let eventIndex = Int(parts[2]),
+              position >= 0, eventIndex >= 0, height <= UInt64(Int64.max) else { return nil }
+        self.init(height: height, position: position, eventIndex: eventIndex)
+    }
+
+    public var description: String { "\(height).\(position).\(eventIndex)" }
+}
+
+/// The largest page any list returns, and the default when the caller names none.
+public enum PageLimits {
+    public static let maxItems = 500
+    public static let defaultItems = 100
+}
