@@ -1,6 +1,7 @@
 import Foundation
 import MedLedgerCore
 import MedLedgerConsensus
+import MedLedgerStorage
 
 /// The validator's signer and its memory on disk. It signs a vote only if it never signed a
 /// different one for the same (height, round, type), and it writes what it signs — with the
@@ -95,26 +96,12 @@ struct PrivateValidator {
         encoder.write(optional: consensusState)
         encoder.write(array: signed)
         encoder.write(array: proposed)
-        let temporary = file.appendingPathExtension("tmp")
-        let handle = try FileHandleWriter(url: temporary)
-        try handle.writeAndSync(encoder.bytes)
-        // rename(2) replaces atomically: a crash leaves the old record or the new, never half.
-        guard rename(temporary.path, file.path) == 0 else {
-            throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot replace \(file.path): errno \(errno)")
+        // Atomic and durable: a crash leaves the old record or the new, never half, and a
+        // power loss cannot undo the rename (the directory is synced too).
+        do {
+            try DurableFile.replace(file, with: encoder.bytes)
+        } catch {
+            throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot replace \(file.path): \(error)")
         }
-    }
-}
-
-/// Writes bytes and fsyncs them: a vote is only sent after its record is on the disk.
-struct FileHandleWriter {
-    let handle: FileHandle
-    init(url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
-        handle = try FileHandle(forWritingTo: url)
-    }
-    func writeAndSync(_ bytes: [UInt8]) throws {
-        try handle.write(contentsOf: Data(bytes))
-        try handle.synchronize()
-        try handle.close()
     }
 }
