@@ -27,8 +27,12 @@ public struct LedgerVerifier {
 
     public init(directory: DataDirectory) { self.directory = directory }
 
-    /// - Parameter progress: called every `progressEvery` blocks with (height, latest).
-    public func verify(progressEvery: Height = 1_000,
+    /// - Parameters:
+    ///   - expectedGenesisHash: the genesis the operator trusts (from the consortium, not from
+    ///     this directory). Without it the directory's own genesis is the anchor, so a chain
+    ///     rewritten from a forged genesis with new validator keys would still pass.
+    ///   - progress: called every `progressEvery` blocks with (height, latest).
+    public func verify(expectedGenesisHash: Hash256? = nil, progressEvery: Height = 1_000,
                        progress: (Height, Height) -> Void = { _, _ in }) throws(VerificationFailure) -> Summary {
         let genesis: Genesis
         let store: LedgerStore
@@ -38,6 +42,7 @@ public struct LedgerVerifier {
         } catch {
             throw VerificationFailure(location: "data directory", reason: "\(error)")
         }
+        try checkGenesis(genesis, store: store, expected: expectedGenesisHash)
         let engine = ContractEngine(genesis: genesis)
         var replay = Replay(genesis: genesis, engine: engine, state: engine.genesisState(genesis))
         var summary = Summary()
@@ -52,9 +57,39 @@ public struct LedgerVerifier {
             height += 1
         }
         summary.blocks = latest
+        try checkNothingBeyond(latest, store: store)
         summary.stateEntries = try checkStoredState(replay.state, store: store, latest: latest)
         summary.blobs = try checkBlobs(replay.state)
         return summary
+    }
+
+    /// genesis.json, the genesis the ledger stored when it started, and the one the operator
+    /// expects must all be the same.
+    private func checkGenesis(_ genesis: Genesis, store: LedgerStore, expected: Hash256?) throws(VerificationFailure) {
+        if let expected, genesis.hash != expected {
+            throw VerificationFailure(location: "genesis",
+                                      reason: "genesis.json hashes to \(genesis.hash), expected \(expected)")
+        }
+        let stored: Genesis?
+        do { stored = try store.loadGenesis() } catch {
+            throw VerificationFailure(location: "genesis", reason: "stored genesis: \(error)")
+        }
+        if let stored, stored.hash != genesis.hash {
+            throw VerificationFailure(location: "genesis",
+                                      reason: "genesis.json (\(genesis.hash)) differs from the genesis stored in the ledger (\(stored.hash))")
+        }
+    }
+
+    /// No block, transaction or index row may sit at a height that was never committed.
+    private func checkNothingBeyond(_ latest: Height, store: LedgerStore) throws(VerificationFailure) {
+        let stray: [(table: String, count: Int)]
+        do { stray = try store.rowsOutsideCommittedHeights(latest: latest) } catch {
+            throw VerificationFailure(location: "ledger", reason: "\(error)")
+        }
+        if let first = stray.first {
+            throw VerificationFailure(location: "\(first.table) table",
+                                      reason: "\(first.count) row(s) at heights outside 1…\(latest), which were never committed")
+        }
     }
 
     /// The stored state must equal, entry for entry, the state rebuilt by replay.

@@ -22,6 +22,12 @@ extension LedgerStore {
         guard header.hash.bytes == raw.hash else {
             throw StorageError.corrupt(table: "blocks", row: row, "header does not hash to the stored hash")
         }
+        // Checked here rather than left to `Block`'s precondition: damaged rows are reported,
+        // never a reason to trap (a node opening this store, or `verify`, names the row).
+        guard (lastCommit == nil) == (height == 1) else {
+            throw StorageError.corrupt(table: "blocks", row: row,
+                                       height == 1 ? "block 1 carries a last commit" : "body lost its last commit")
+        }
         return StoredBlock(block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
                            certificate: certificate)
     }
@@ -53,5 +59,21 @@ extension LedgerStore {
         } catch {
             throw StorageError.corrupt(table: table, row: row, "\(column) does not decode: \(error)")
         }
+    }
+}
+
+extension LedgerStore {
+    /// Rows of the block-derived tables whose height lies outside 1…`latest`: a block, a
+    /// transaction or an index row there was never committed (and an inserted access row
+    /// there could make a custodian release a key). Answers (table, count) per table.
+    public func rowsOutsideCommittedHeights(latest: Height) throws -> [(table: String, count: Int)] {
+        precondition(latest <= UInt64(Int64.max))
+        var found = [(table: String, count: Int)]()
+        for table in ["blocks", "transactions", "events"] {
+            let rows = try database.query("SELECT COUNT(*) FROM \(table) WHERE height < 1 OR height > ?", [.unsigned(latest)])
+            let count = rows.first?[0].integer.flatMap { Int(exactly: $0) } ?? 0
+            if count > 0 { found.append((table, count)) }
+        }
+        return found
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MedLedgerCore
 import MedLedgerNode
 
 struct VerifyCommand: ParsableCommand {
@@ -17,11 +18,17 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "The node's data directory.")
     var dataDir: String
 
+    @Option(name: .long, help: "The genesis hash you trust (64 hex, from your consortium); without it the directory's own genesis.json is trusted.")
+    var genesisHash: String?
+
     @Option(name: .long, help: "Print progress every this many blocks.")
     var progressEvery: UInt64 = 1_000
 
     func validate() throws {
         guard progressEvery > 0 else { throw ValidationError("--progress-every must be at least 1") }
+        if let genesisHash, Hash256(hex: genesisHash) == nil {
+            throw ValidationError("--genesis-hash must be 64 hex characters")
+        }
         guard FileManager.default.fileExists(atPath: dataDir) else {
             throw ValidationError("--data-dir \(dataDir) does not exist")
         }
@@ -31,7 +38,12 @@ struct VerifyCommand: ParsableCommand {
         let directory = DataDirectory(path: dataDir)
         print("Verifying \(directory.url.path) ...")
         do {
-            let summary = try LedgerVerifier(directory: directory).verify(progressEvery: progressEvery) { height, latest in
+            let expected = genesisHash.flatMap(Hash256.init(hex:))
+            if expected == nil {
+                print("  (no --genesis-hash given: trusting this directory's genesis.json)")
+            }
+            let summary = try LedgerVerifier(directory: directory).verify(expectedGenesisHash: expected,
+                                                                          progressEvery: progressEvery) { height, latest in
                 print("  checked \(height) of \(latest) blocks")
             }
             print("OK: \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.stateEntries) state entries, \(summary.blobs) blobs intact.")
