@@ -95,7 +95,7 @@ extension TendermintMachine {
 
     /// Files a proposal from the round's proposer; equivocation is reported.
     mutating func receive(_ proposal: Proposal, blockIsValid: Bool) {
-        guard proposal.chainID == chainID, proposal.height == height,
+        guard proposal.chainID == chainID, proposal.height == height, isWithinRoundWindow(proposal.round),
               proposal.proposer == proposer(round: proposal.round) else { return }
         // A validRound must name an earlier round (line 28: vr < round_p).
         if let validRound = proposal.validRound, validRound >= proposal.round { return }
@@ -107,7 +107,8 @@ extension TendermintMachine {
     /// Files a vote in its (round, type) set, current round or not.
     mutating func receive(_ signed: SignedVote) {
         let vote = signed.vote
-        guard vote.chainID == chainID, vote.height == height, let power = powers[signed.validator] else { return }
+        guard vote.chainID == chainID, vote.height == height, isWithinRoundWindow(vote.round),
+              let power = powers[signed.validator] else { return }
         var set: VoteSet
         switch vote.type {
         case .prevote: set = prevotes[vote.round] ?? VoteSet(type: .prevote, round: vote.round)
@@ -123,6 +124,12 @@ extension TendermintMachine {
         case .conflict: report(signed.validator, round: vote.round, kind: vote.type.rawValue)
         case .duplicate: break
         }
+    }
+
+    /// Messages for rounds far ahead are dropped: a Byzantine validator could otherwise make
+    /// us keep a vote set for every round number (see `Limits.consensusMaxRoundsAhead`).
+    public func isWithinRoundWindow(_ messageRound: UInt32) -> Bool {
+        messageRound <= round || messageRound - round <= Limits.consensusMaxRoundsAhead
     }
 
     mutating func report(_ validator: IdentityID, round: UInt32, kind: UInt8) {

@@ -112,10 +112,16 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
         guard header.chainID == chainID else { return "block is for chain \(header.chainID), not \(chainID)" }
         guard height == header.height else { return "certificate height \(height) is not block height \(header.height)" }
         guard blockHash == header.hash else { return "certificate names block \(blockHash), not \(header.hash)" }
-        var seen = Set<IdentityID>()
+        // One canonical order (ascending validator id, each once), so one decision cannot be
+        // re-encoded into many certificates with distinct hashes.
+        var previous: IdentityID?
         var power: UInt64 = 0
         for entry in signatures {
-            guard seen.insert(entry.validator).inserted else { return "validator \(entry.validator) signed twice" }
+            if let previous, !(previous < entry.validator) {
+                return previous == entry.validator ? "validator \(entry.validator) signed twice"
+                    : "signatures are not sorted by validator id"
+            }
+            previous = entry.validator
             guard let validator = validators.member(entry.validator) else { return "signer \(entry.validator) is not a validator" }
             let precommit = Precommit.vote(chainID: chainID, height: height, round: round, blockHash: blockHash,
                                            time: entry.time).canonicalBytes

@@ -45,6 +45,13 @@ public enum Limits {
     /// signed with nonce `UInt64.max` would leave its signer unable to sign again and push
     /// every "next nonce" computation to the edge of the integer range.
     public static let nonceMaxJump: UInt64 = 1 << 20
+    /// How many rounds ahead of its own a validator keeps messages for: rounds beyond are
+    /// dropped, so one Byzantine validator cannot make a node keep vote sets for every round
+    /// number there is. Lower rounds always run out faster (timeouts grow with the round),
+    /// so an honest laggard comes within this window by itself.
+    public static let consensusMaxRoundsAhead: UInt32 = 100
+    /// Most proposed blocks a consensus driver keeps executed at one height.
+    public static let consensusMaxCandidateBlocks = 16
     /// Largest number of transactions waiting in the mempool.
     public static let mempoolMaxTransactions = 20_000
     /// Largest total of encoded transactions waiting in the mempool.

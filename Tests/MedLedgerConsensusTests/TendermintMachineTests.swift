@@ -110,3 +110,23 @@ enum ConsensusClusterHash {
         ConsensusCluster.blockHash("\(height)-\(round)-\(node)")
     }
 }
+
+/// Issue 6.7: a Byzantine validator cannot make a machine keep vote sets for any round.
+@Suite struct RoundWindowTests {
+    @Test func votesFarAheadAreDroppedButNearOnesSkipTheRound() {
+        var cluster = ConsensusCluster()
+        let me = 0
+        _ = cluster.machines[me].start()
+        let far = Limits.consensusMaxRoundsAhead + 1
+        for node in 1...3 {
+            _ = cluster.feed(me, .vote(cluster.vote(node, .prevote, round: far, nil)))
+        }
+        #expect(cluster.machines[me].round == 0, "f + 1 votes beyond the window do not move the round")
+        #expect(cluster.machines[me].prevotes[far] == nil, "and are not kept")
+        let near = Limits.consensusMaxRoundsAhead
+        for node in 1...2 {
+            _ = cluster.feed(me, .vote(cluster.vote(node, .prevote, round: near, nil)))
+        }
+        #expect(cluster.machines[me].round == near, "f + 1 votes inside the window skip to their round (line 55)")
+    }
+}

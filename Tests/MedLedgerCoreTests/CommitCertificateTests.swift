@@ -147,3 +147,23 @@ import MedLedgerCore
         #expect(a.member(outsider.identityID) == nil)
     }
 }
+
+/// Issue 6.7: one decision has exactly one certificate encoding.
+extension CommitCertificateTests {
+    @Test func reorderedSignaturesAreRefused() throws {
+        let set = validators(), header = header(validators: set)
+        let sorted = certificate(keys.map { sign($0, header: header) }, header: header)
+        #expect(sorted.problem(chainID: chainID, header: header, validators: set) == nil)
+        // Re-encode with the first two signatures swapped: a distinct hash for the same decision.
+        var encoder = CanonicalEncoder()
+        encoder.write(sorted.height)
+        encoder.write(sorted.round)
+        encoder.write(sorted.blockHash)
+        var swapped = sorted.signatures
+        swapped.swapAt(0, 1)
+        encoder.write(array: swapped)
+        let reordered = try CommitCertificate.decode(canonical: encoder.bytes)
+        #expect(reordered.hash != sorted.hash)
+        #expect(reordered.problem(chainID: chainID, header: header, validators: set) == "signatures are not sorted by validator id")
+    }
+}

@@ -29,9 +29,18 @@ extension ConsensusDriver {
         }
         if proposal.height > currentHeight { await catchUpIfBehind(); return }
         guard proposal.height == currentHeight else { return }
+        // Cheap checks before the expensive one: only the round's proposer, within the round
+        // window, may make us execute a block, and only so many blocks are kept per height.
+        guard machine.isWithinRoundWindow(proposal.round), proposal.proposer == machine.proposer(round: proposal.round) else {
+            logger.debug("dropped a proposal from a validator that is not proposer of round \(proposal.round)")
+            return
+        }
         let valid: Bool
         if candidates[block.hash] != nil {
             valid = true
+        } else if candidates.count >= Limits.consensusMaxCandidateBlocks {
+            logger.warning("dropped a proposal: \(candidates.count) blocks already executed at height \(currentHeight)")
+            return
         } else {
             switch await node.executeProposed(block) {
             case .success(let executed):
