@@ -39,6 +39,7 @@ let package = Package(
             name: "MedLedgerNode",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerConsensus", "MedLedgerVault", "MedLedgerStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

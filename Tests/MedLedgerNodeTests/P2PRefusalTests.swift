@@ -57,11 +57,12 @@ struct P2PRefusalTests {
         try await cluster.nodes[2].start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let raw = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: cluster.ports[2]).get()
-        // 16 MiB + 1: refused on the prefix alone, long before the 5 s handshake deadline.
-        try await raw.writeAndFlush(ByteBuffer(bytes: [0x01, 0x00, 0x00, 0x01]))
+        // Issue 6.6: before authentication a frame may hold no more than a hello needs, so a
+        // 513-byte prefix is refused on the prefix alone, long before the handshake deadline.
+        try await raw.writeAndFlush(ByteBuffer(bytes: [0x00, 0x00, 0x02, 0x01]))
         let closed = await p2pEventually(timeout: .seconds(2)) { !raw.isActive }
         #expect(closed)
-        #expect(cluster.logs[2].contains("exceeds limit \(PeerFrame.maxPayloadBytes)"))
+        #expect(cluster.logs[2].contains("exceeds limit \(PeerFrame.maxHandshakePayloadBytes)"))
         // The listener still serves validators.
         try await cluster.nodes[0].start()
         #expect(await p2pEventually { cluster.nodes[2].connectedPeers == [cluster.id(0)] })
@@ -103,6 +104,27 @@ struct P2PRefusalTests {
         #expect(elapsed >= .milliseconds(4_500) && elapsed < .seconds(9))
         #expect(cluster.logs[2].contains("handshake timed out"))
         await cluster.nodes[2].stop()
+        try await group.shutdownGracefully()
+    }
+
+    /// Issue 6.6: one address cannot hold more than a few connections in the handshake.
+    @Test func halfOpenConnectionsPerAddressAreCapped() async throws {
+        let cluster = try P2PCluster.make()
+        try await cluster.nodes[2].start()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var sockets = [any Channel]()
+        for _ in 0..<(PeerRegistry.maxHalfOpenPerAddress + 3) {
+            sockets.append(try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: cluster.ports[2]).get())
+        }
+        #expect(await p2pEventually(timeout: .seconds(3)) { cluster.logs[2].contains("too many connections in the handshake") })
+        #expect(cluster.nodes[2].registry.halfOpenCount <= PeerRegistry.maxHalfOpenPerAddress)
+        let closedByPeer = await p2pEventually(timeout: .seconds(3)) { sockets.filter { !$0.isActive }.count >= 3 }
+        #expect(closedByPeer)
+        for socket in sockets { try? await socket.close() }
+        // Once they are gone, a validator still gets in.
+        try await cluster.nodes[0].start()
+        #expect(await p2pEventually { cluster.nodes[2].connectedPeers == [cluster.id(0)] })
+        await cluster.stopAll()
         try await group.shutdownGracefully()
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Logging
 import MedLedgerCore
 import NIOCore
@@ -5,11 +6,16 @@ import NIOCore
 /// One connection's protocol: Hello, then Auth, then `PeerMessage`s, all as frame payloads
 /// from `PeerFrameDecoder`. Runs only on its channel's event loop.
 ///
-/// Anything unexpected (a bad frame, a refused hello, a bad signature, a message that does
-/// not decode, the 5 s handshake deadline passing) closes the connection with one log line
-/// naming the peer and the reason. Nothing a peer sends can trap.
-final class PeerConnectionHandler: ChannelInboundHandler {
+/// After the handshake every frame, both ways, is sealed by the connection's `PeerSession`:
+/// outbound writes are plain message payloads (from `PeerNetwork`), which this handler seals
+/// and frames; inbound frames are opened before they are decoded.
+///
+/// Anything unexpected (a bad frame, a refused hello, a bad signature, a frame that does not
+/// open, a message that does not decode, the 5 s handshake deadline passing) closes the
+/// connection with one log line naming the peer and the reason. Nothing a peer sends can trap.
+final class PeerConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// How long a peer has to complete the handshake.
@@ -17,7 +23,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
 
     private enum State {
         case awaitingHello
-        case awaitingAuth(PeerHello)
+        case awaitingAuth(PeerHello, transcript: Hash256)
         case authenticated(IdentityID)
         case closing
     }
@@ -26,8 +32,11 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     private let registry: PeerRegistry
     private let expectedPeer: IdentityID?
     private let onAuthenticated: (@Sendable (IdentityID) -> Void)?
-    private let nonce = PeerHello.randomNonce()
+    private let ephemeral = Curve25519.KeyAgreement.PrivateKey()
+    private lazy var ownHello = identity.hello(nonce: PeerHello.randomNonce(),
+                                               ephemeralKey: PublicEncryptionKey(rawBytes: Array(ephemeral.publicKey.rawRepresentation))!)
     private var state = State.awaitingHello
+    private var session: PeerSession?
     /// Kept apart from `state` so a connection closed after auth still leaves the registry.
     private var authenticatedPeer: IdentityID?
     private var timeout: Scheduled<Void>?
@@ -43,7 +52,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         remote = context.remoteAddress.map { "\($0)" } ?? remote
-        write(identity.hello(nonce: nonce).canonicalBytes, context: context)
+        writePlain(ownHello.canonicalBytes, context: context)
         let channel = context.channel, logger = registry.logger, registry = registry, remote = remote
         timeout = context.eventLoop.scheduleTask(in: Self.handshakeTimeout) {
             logger.warning("p2p: closing connection to \(remote): handshake timed out")
@@ -58,7 +67,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         switch state {
         case .awaitingHello: receiveHello(bytes, context: context)
-        case .awaitingAuth(let hello): receiveAuth(bytes, hello: hello, context: context)
+        case .awaitingAuth(let hello, let transcript): receiveAuth(bytes, hello: hello, transcript: transcript, context: context)
         case .authenticated(let peer): receiveMessage(bytes, from: peer, context: context)
         case .closing: return
         }
@@ -86,16 +95,25 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         if let problem = identity.problem(with: hello, expected: expectedPeer) {
             return refuse(context: context, reason: "refused \(hello.nodeID): \(problem)")
         }
-        state = .awaitingAuth(hello)
-        write(identity.auth(answering: hello).canonicalBytes, context: context)
+        let isDialer = expectedPeer != nil
+        let transcript = PeerIdentity.transcript(chainID: identity.chainID, genesisHash: identity.genesisHash,
+                                                 dialer: isDialer ? ownHello : hello, listener: isDialer ? hello : ownHello)
+        do {
+            session = try PeerSession(ephemeral: ephemeral, peerEphemeral: hello.ephemeralKey, transcript: transcript,
+                                      isDialer: isDialer)
+        } catch {
+            return refuse(context: context, reason: "no session with \(hello.nodeID): \(error)")
+        }
+        state = .awaitingAuth(hello, transcript: transcript)
+        writePlain(identity.auth(transcript: transcript).canonicalBytes, context: context)
     }
 
-    private func receiveAuth(_ bytes: [UInt8], hello: PeerHello, context: ChannelHandlerContext) {
+    private func receiveAuth(_ bytes: [UInt8], hello: PeerHello, transcript: Hash256, context: ChannelHandlerContext) {
         let auth: PeerAuth
         do { auth = try PeerAuth.decode(canonical: bytes) } catch {
             return refuse(context: context, reason: "malformed auth from \(hello.nodeID): \(error)")
         }
-        if let problem = identity.problem(with: auth, from: hello, ourNonce: nonce) {
+        if let problem = identity.problem(with: auth, from: hello, transcript: transcript) {
             return refuse(context: context, reason: "refused \(hello.nodeID): \(problem)")
         }
         timeout?.cancel()
@@ -109,20 +127,48 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         onAuthenticated?(hello.nodeID)
     }
 
-    private func receiveMessage(_ bytes: [UInt8], from peer: IdentityID, context: ChannelHandlerContext) {
+    private func receiveMessage(_ sealed: [UInt8], from peer: IdentityID, context: ChannelHandlerContext) {
+        guard session != nil else { return refuse(context: context, reason: "no session") }
+        let bytes: [UInt8]
+        do { bytes = try session!.open(sealed) } catch {
+            return refuse(context: context, reason: "\(error)")
+        }
         let message: PeerMessage
         do { message = try PeerMessage.decode(canonical: bytes) } catch {
             return refuse(context: context, reason: "malformed message: \(error)")
         }
         // Liveness is the transport's business: answer pings here, deliver everything else.
         if case .ping(let value) = message {
-            write(PeerMessage.pong(value).canonicalBytes, context: context)
+            writeSealed(PeerMessage.pong(value).canonicalBytes, context: context, promise: nil)
+            context.flush()
         } else {
             registry.deliver(message, from: peer)
         }
     }
 
-    private func write(_ payload: [UInt8], context: ChannelHandlerContext) {
+    /// Outbound message payloads (from `PeerNetwork`): sealed and framed. Nothing leaves
+    /// before the handshake completes.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var buffer = Self.unwrapOutboundIn(data)
+        guard case .authenticated = state else {
+            promise?.fail(PeerFrameError(description: "connection is not authenticated"))
+            return
+        }
+        writeSealed(buffer.readBytes(length: buffer.readableBytes) ?? [], context: context, promise: promise)
+    }
+
+    private func writeSealed(_ payload: [UInt8], context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        let sealed: [UInt8]
+        do { sealed = try session!.seal(payload) } catch {
+            promise?.fail(error)
+            return refuse(context: context, reason: "\(error)")
+        }
+        let frame = PeerFrame.buffer(payload: sealed, allocator: context.channel.allocator)
+        context.write(Self.wrapOutboundOut(frame), promise: promise)
+    }
+
+    /// Handshake frames, in clear.
+    private func writePlain(_ payload: [UInt8], context: ChannelHandlerContext) {
         let frame = PeerFrame.buffer(payload: payload, allocator: context.channel.allocator)
         context.writeAndFlush(Self.wrapOutboundOut(frame), promise: nil)
     }

@@ -8,6 +8,13 @@ public enum PeerFrame {
     /// refuse to build a larger frame.
     public static let maxPayloadBytes = 16 * 1024 * 1024
 
+    /// Largest message a frame may carry once sealed (the session adds its tag).
+    public static let maxMessageBytes = maxPayloadBytes - PeerSession.tagBytes
+
+    /// Largest payload of the first two frames of a connection (hello and auth, each a few
+    /// hundred bytes): a peer that has not authenticated cannot make us buffer more.
+    static let maxHandshakePayloadBytes = 512
+
     /// Bytes of the length prefix.
     static let headerBytes = 4
 
@@ -34,16 +41,21 @@ struct PeerFrameError: Error, CustomStringConvertible {
 struct PeerFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
+    /// Frames decoded so far: the first two are the handshake, with a small limit.
+    private var framesDecoded = 0
+
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
             return .needMoreData
         }
-        guard length <= UInt32(PeerFrame.maxPayloadBytes) else {
-            throw PeerFrameError(description: "frame length \(length) exceeds limit \(PeerFrame.maxPayloadBytes)")
+        let limit = framesDecoded < 2 ? PeerFrame.maxHandshakePayloadBytes : PeerFrame.maxPayloadBytes
+        guard length <= UInt32(limit) else {
+            throw PeerFrameError(description: "frame length \(length) exceeds limit \(limit)")
         }
         guard buffer.readableBytes >= PeerFrame.headerBytes + Int(length) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: PeerFrame.headerBytes)
-        let payload = buffer.readSlice(length: Int(length))!
+        guard let payload = buffer.readSlice(length: Int(length)) else { return .needMoreData }
+        framesDecoded += 1
         context.fireChannelRead(Self.wrapInboundOut(payload))
         return .continue
     }

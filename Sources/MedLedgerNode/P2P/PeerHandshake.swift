@@ -1,7 +1,9 @@
 import MedLedgerCore
 
-/// First frame each side sends: who it claims to be, on which chain, and a fresh nonce the
-/// other side must sign (so an `PeerAuth` can never be replayed on another connection).
+/// First frame each side sends: who it claims to be, on which chain, a fresh nonce, and a
+/// fresh ephemeral X25519 key for this connection's session keys. Each side then signs the
+/// transcript of both hellos (see `PeerIdentity.transcript`), so an `PeerAuth` belongs to
+/// this one connection and to its direction, and can never be replayed or reflected.
 struct PeerHello: Hashable, Sendable, CanonicalCodable {
     /// Distinct from every `PeerMessage` tag, so a frame out of order fails to decode.
     static let tag: UInt8 = 0xF0
@@ -12,6 +14,8 @@ struct PeerHello: Hashable, Sendable, CanonicalCodable {
     let nodeID: IdentityID
     let signingKey: PublicSigningKey
     let nonce: [UInt8]
+    /// X25519 public key used once, for this connection's session keys.
+    let ephemeralKey: PublicEncryptionKey
 
     func encode(to encoder: inout CanonicalEncoder) {
         encoder.write(Self.tag)
@@ -20,14 +24,17 @@ struct PeerHello: Hashable, Sendable, CanonicalCodable {
         encoder.write(nodeID)
         encoder.write(signingKey)
         encoder.write(fixed: nonce)
+        encoder.write(ephemeralKey)
     }
 
-    init(chainID: String, genesisHash: Hash256, nodeID: IdentityID, signingKey: PublicSigningKey, nonce: [UInt8]) {
+    init(chainID: String, genesisHash: Hash256, nodeID: IdentityID, signingKey: PublicSigningKey, nonce: [UInt8],
+         ephemeralKey: PublicEncryptionKey) {
         self.chainID = chainID
         self.genesisHash = genesisHash
         self.nodeID = nodeID
         self.signingKey = signingKey
         self.nonce = nonce
+        self.ephemeralKey = ephemeralKey
     }
 
     init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
@@ -39,6 +46,7 @@ struct PeerHello: Hashable, Sendable, CanonicalCodable {
         nodeID = try decoder.read(IdentityID.self)
         signingKey = try decoder.read(PublicSigningKey.self)
         nonce = try decoder.readFixed("nonce", count: Self.nonceBytes)
+        ephemeralKey = try decoder.read(PublicEncryptionKey.self)
     }
 
     /// A fresh random nonce from the system generator.
@@ -48,7 +56,8 @@ struct PeerHello: Hashable, Sendable, CanonicalCodable {
     }
 }
 
-/// Second frame each side sends: its signature over the peer's nonce (see `PeerIdentity.authMessage`).
+/// Second frame each side sends: its signature over the transcript of both hellos (see
+/// `PeerIdentity.authMessage`).
 struct PeerAuth: Hashable, Sendable, CanonicalCodable {
     static let tag: UInt8 = 0xF1
     let signature: Signature
@@ -70,7 +79,8 @@ struct PeerAuth: Hashable, Sendable, CanonicalCodable {
 
 /// This node's side of the handshake: what it claims, and how it judges a peer's claims.
 struct PeerIdentity: Sendable {
-    static let authDomainTag = "medledger/p2p-auth/v1"
+    static let authDomainTag = "medledger/p2p-auth/v2"
+    static let transcriptDomainTag = "medledger/p2p-transcript/v2"
 
     let chainID: String
     let genesisHash: Hash256
@@ -79,27 +89,36 @@ struct PeerIdentity: Sendable {
 
     var nodeID: IdentityID { keys.identityID }
 
-    func hello(nonce: [UInt8]) -> PeerHello {
+    func hello(nonce: [UInt8], ephemeralKey: PublicEncryptionKey) -> PeerHello {
         PeerHello(chainID: chainID, genesisHash: genesisHash, nodeID: nodeID,
-                  signingKey: keys.publicSigningKey, nonce: nonce)
+                  signingKey: keys.publicSigningKey, nonce: nonce, ephemeralKey: ephemeralKey)
     }
 
-    /// The bytes a node signs to prove it holds `nodeID`'s key on this connection:
-    /// canonical(domain tag, chain id, genesis hash, the verifier's nonce, signer's node id).
-    static func authMessage(chainID: String, genesisHash: Hash256, nonce: [UInt8], signer: IdentityID) -> [UInt8] {
+    /// The hash both sides sign: the chain, then the dialer's hello, then the listener's.
+    /// Each side knows its own role, so a relay that makes both sides dial (or both listen)
+    /// gets two different transcripts and neither signature verifies on the other link.
+    static func transcript(chainID: String, genesisHash: Hash256, dialer: PeerHello, listener: PeerHello) -> Hash256 {
         var encoder = CanonicalEncoder()
-        encoder.write(authDomainTag)
+        encoder.write(transcriptDomainTag)
         encoder.write(chainID)
         encoder.write(genesisHash)
-        encoder.write(fixed: nonce)
+        encoder.write(bytes: dialer.canonicalBytes)
+        encoder.write(bytes: listener.canonicalBytes)
+        return Hash256.of(encoder.bytes)
+    }
+
+    /// The bytes a node signs to prove it holds `signer`'s key on this connection.
+    static func authMessage(transcript: Hash256, signer: IdentityID) -> [UInt8] {
+        var encoder = CanonicalEncoder()
+        encoder.write(authDomainTag)
+        encoder.write(transcript)
         encoder.write(signer)
         return encoder.bytes
     }
 
-    /// Our answer to the peer's hello: a signature over the peer's nonce.
-    func auth(answering hello: PeerHello) -> PeerAuth {
-        PeerAuth(signature: keys.sign(Self.authMessage(chainID: chainID, genesisHash: genesisHash,
-                                                       nonce: hello.nonce, signer: nodeID)))
+    /// Our signature over the transcript of this connection.
+    func auth(transcript: Hash256) -> PeerAuth {
+        PeerAuth(signature: keys.sign(Self.authMessage(transcript: transcript, signer: nodeID)))
     }
 
     /// Why the peer's hello is refused, or nil when it is acceptable.
@@ -119,9 +138,9 @@ struct PeerIdentity: Sendable {
         return nil
     }
 
-    /// Why the peer's auth is refused, or nil when its signature covers our nonce.
-    func problem(with auth: PeerAuth, from hello: PeerHello, ourNonce: [UInt8]) -> String? {
-        let message = Self.authMessage(chainID: chainID, genesisHash: genesisHash, nonce: ourNonce, signer: hello.nodeID)
+    /// Why the peer's auth is refused, or nil when its signature covers this transcript.
+    func problem(with auth: PeerAuth, from hello: PeerHello, transcript: Hash256) -> String? {
+        let message = Self.authMessage(transcript: transcript, signer: hello.nodeID)
         return hello.signingKey.isValidSignature(auth.signature, for: message) ? nil : "bad handshake signature"
     }
 }

@@ -152,13 +152,14 @@ public final class PeerNetwork: Sendable {
         return channels.count
     }
 
+    /// The message's payload; each connection's handler seals and frames it.
     private func frame(_ message: PeerMessage) -> ByteBuffer? {
         let payload = message.canonicalBytes
-        guard payload.count <= PeerFrame.maxPayloadBytes else {
+        guard payload.count <= PeerFrame.maxMessageBytes else {
             registry.logger.error("p2p: not sending \(message.kind): \(payload.count) bytes exceeds the frame limit")
             return nil
         }
-        return PeerFrame.buffer(payload: payload)
+        return ByteBuffer(bytes: payload)
     }
 }
 

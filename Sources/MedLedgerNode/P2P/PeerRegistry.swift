@@ -9,8 +9,15 @@ import NIOCore
 /// node replaces the older one (the older is closed): a restarted peer's new connection
 /// wins over a half-dead old socket.
 final class PeerRegistry: Sendable {
+    /// Connections still in the handshake, at most this many from one address and in all:
+    /// a stranger cannot hold many sockets open doing nothing.
+    static let maxHalfOpenPerAddress = 4
+    static let maxHalfOpen = 64
+
     private struct State: Sendable {
         var open: [ObjectIdentifier: any Channel] = [:]
+        /// Channels not yet authenticated, with the address they came from.
+        var halfOpen: [ObjectIdentifier: String] = [:]
         var peers: [IdentityID: any Channel] = [:]
         var stopped = false
         var refusals = 0
@@ -25,24 +32,55 @@ final class PeerRegistry: Sendable {
         self.logger = logger
     }
 
-    /// Records a new channel; false (and the caller fails the channel) once stopped.
-    func track(_ channel: any Channel) -> Bool {
-        let key = ObjectIdentifier(channel)
-        let accepted = state.withLock { state in
-            guard !state.stopped else { return false }
-            state.open[key] = channel
-            return true
+    /// Why a new channel is refused: the network stopped, or too many half-open connections.
+    enum Refusal: Error, CustomStringConvertible {
+        case stopped
+        case tooManyHalfOpen(String)
+        var description: String {
+            switch self {
+            case .stopped: "peer network is stopped"
+            case .tooManyHalfOpen(let address): "too many connections in the handshake (from \(address))"
+            }
         }
-        if accepted {
-            channel.closeFuture.whenComplete { [self] _ in _ = state.withLock { $0.open.removeValue(forKey: key) } }
-        }
-        return accepted
     }
+
+    /// Records a new channel, which counts as half-open until `authenticated`.
+    func track(_ channel: any Channel) throws(Refusal) {
+        let key = ObjectIdentifier(channel)
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        let refusal: Refusal? = state.withLock { state in
+            guard !state.stopped else { return .stopped }
+            let fromAddress = state.halfOpen.values.lazy.filter { $0 == address }.count
+            guard fromAddress < Self.maxHalfOpenPerAddress, state.halfOpen.count < Self.maxHalfOpen else {
+                return .tooManyHalfOpen(address)
+            }
+            state.open[key] = channel
+            state.halfOpen[key] = address
+            return nil
+        }
+        if let refusal {
+            if case .tooManyHalfOpen = refusal {
+                logger.warning("p2p: refusing a connection: \(refusal)")
+                recordRefusal()
+            }
+            throw refusal
+        }
+        channel.closeFuture.whenComplete { [self] _ in
+            state.withLock { state in
+                state.open.removeValue(forKey: key)
+                state.halfOpen.removeValue(forKey: key)
+            }
+        }
+    }
+
+    /// Connections still in the handshake (for tests and diagnostics).
+    var halfOpenCount: Int { state.withLock { $0.halfOpen.count } }
 
     /// Makes `channel` the live connection to `peer`; false when stopped.
     func authenticated(_ peer: IdentityID, channel: any Channel) -> Bool {
         let (accepted, replaced): (Bool, (any Channel)?) = state.withLock { state in
             guard !state.stopped else { return (false, nil) }
+            state.halfOpen.removeValue(forKey: ObjectIdentifier(channel))
             let old = state.peers.updateValue(channel, forKey: peer)
             return (true, old.flatMap { $0 === channel ? nil : $0 })
         }
