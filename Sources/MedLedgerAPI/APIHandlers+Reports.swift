@@ -8,6 +8,8 @@ extension APIHandlers {
     /// `PUT /v1/blobs` (signed): stores a report ciphertext; answers its address.
     func putBlob(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         struct AddressView: Encodable { let address: String }
+        // Who and when before the body: up to 32 MiB is read only for an active identity.
+        try await precheckCaller(request)
         let body = try await APIEncoding.readBody(request, limit: Limits.blobMaxBytes)
         let caller = try await caller(request, body: body)
         let address = try await node.putBlob(body, uploader: caller.id)

@@ -45,7 +45,9 @@ extension APIHandlers {
         } catch {
             throw APIProblem(status: .badRequest, detail: "not a canonical transaction: \(error)", field: "transaction")
         }
-        let hash = try await node.submit(tx, decodedFromBytes: true)
+        // Verified here, on the request's task, not inside the node actor.
+        guard tx.hasValidSignature else { throw APIProblem(NodeError.badSignature) }
+        let hash = try await node.submit(tx, decodedFromBytes: true, signatureVerified: true)
         if request.uri.queryParameters.get("wait") == "true",
            let stored = try await node.waitForCommit(hash) {
             return try APIEncoding.json(CommittedSubmissionView(stored))
@@ -68,6 +70,13 @@ extension APIHandlers {
             guard let raw = Data(base64Encoded: text), let tx = try? Transaction.decode(Array(raw)) else {
                 outcomes[index] = BatchOutcomeView(index: index, hash: nil, status: "refused", httpStatus: 400,
                                                    detail: "not a base64 canonical transaction", code: nil)
+                continue
+            }
+            // Verified here, on the request's task, not inside the node actor.
+            guard tx.hasValidSignature else {
+                outcomes[index] = BatchOutcomeView(index: index, hash: nil, status: "refused", httpStatus: 400,
+                                                   detail: "signature does not verify",
+                                                   code: Int(ResultCode.badSignature.rawValue))
                 continue
             }
             decoded.append((index, tx))

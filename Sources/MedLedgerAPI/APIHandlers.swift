@@ -35,6 +35,20 @@ struct APIHandlers: Sendable {
             node: node, now: clock())
     }
 
+    /// The body-free checks of a signed request (see `RequestAuthentication.precheck`); a 401
+    /// when the request is unsigned, stale or from no active identity.
+    func precheckCaller(_ request: Request) async throws {
+        let credentials = try RequestAuthentication.credentials(
+            identity: header(request, RequestAuthentication.identityHeader),
+            timestamp: header(request, RequestAuthentication.timestampHeader),
+            signature: header(request, RequestAuthentication.signatureHeader))
+        guard let credentials else {
+            throw APIProblem(status: .unauthorized, detail: "this route needs a signed request",
+                             field: RequestAuthentication.signatureHeader)
+        }
+        _ = try await RequestAuthentication.precheck(credentials, node: node, now: clock())
+    }
+
     private func header(_ request: Request, _ name: String) -> String? {
         let lowered = name.lowercased()
         return request.headers.first { $0.name.canonicalName == lowered }?.value

@@ -52,6 +52,14 @@ public enum Limits {
     public static let consensusMaxRoundsAhead: UInt32 = 100
     /// Most proposed blocks a consensus driver keeps executed at one height.
     public static let consensusMaxCandidateBlocks = 16
+    /// Most bytes of uploaded blobs that no committed report points to yet, per uploader and
+    /// in all: uploads are free, so without these a self-registered account could fill the
+    /// disk with blobs it never submits.
+    public static let unreferencedBlobMaxBytesPerUploader = 128 * 1024 * 1024
+    public static let unreferencedBlobMaxBytes = 2 * 1024 * 1024 * 1024
+    /// How long an uploaded blob may wait for the report that points to it before it is
+    /// collected (milliseconds).
+    public static let unreferencedBlobGraceMilliseconds: UInt64 = 60 * 60 * 1_000
     /// Largest number of transactions waiting in the mempool.
     public static let mempoolMaxTransactions = 20_000
     /// Largest total of encoded transactions waiting in the mempool.
@@ -72,6 +80,8 @@ public enum Limits {
         precondition(blockLastCommitReserveBytes >= validatorsMaxCount * 160, "the last commit fits its reserve")
         precondition(transactionMaxBytes <= mempoolMaxBytesPerSigner && mempoolMaxBytesPerSigner <= mempoolMaxBytes)
         precondition(mempoolMaxPerSigner <= mempoolMaxTransactions)
+        precondition(blobMaxBytes <= unreferencedBlobMaxBytesPerUploader
+                     && unreferencedBlobMaxBytesPerUploader <= unreferencedBlobMaxBytes, "one upload always fits a quota")
         precondition(nonceMaxJump >= UInt64(mempoolMaxPerSigner), "a signer can fill its mempool quota")
     }
 }

@@ -93,15 +93,4 @@ extension LedgerNode {
         guard let record = state.identity(patient), record.kind == .patient else { return false }
         return caller == patient || record.guardians.contains(caller)
     }
-
-    /// Stores a report ciphertext sent by a registered identity; returns its address.
-    public func putBlob(_ bytes: [UInt8], uploader: IdentityID) throws -> Hash256 {
-        guard state.identity(uploader)?.isActive == true else {
-            throw NodeError(.forbidden, field: "caller", "only active registered identities may upload")
-        }
-        guard !bytes.isEmpty, bytes.count <= Limits.blobMaxBytes else {
-            throw NodeError(.invalid, field: "body", "blob must be 1-\(Limits.blobMaxBytes) bytes, got \(bytes.count)")
-        }
-        return try blobs.put(bytes)
-    }
 }

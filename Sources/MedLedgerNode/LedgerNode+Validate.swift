@@ -72,10 +72,12 @@ extension LedgerNode {
 
     /// Admits a transaction gossiped by a peer; silently ignores what we already have or
     /// refuse (the peer's mempool is not ours to judge loudly).
-    public func admitGossiped(_ transactions: [Transaction]) {
+    /// - Parameter signaturesVerified: true when the caller checked every signature already.
+    public func admitGossiped(_ transactions: [Transaction], signaturesVerified: Bool = false) {
         guard haltReason == nil else { return }
         for tx in transactions where !mempool.contains(tx.hash) {
-            try? mempool.admit(tx, engine: engine, state: state, decodedFromBytes: true)
+            try? mempool.admit(tx, engine: engine, state: state, decodedFromBytes: true,
+                               signatureVerified: signaturesVerified)
         }
     }
 

@@ -30,10 +30,15 @@ public actor LedgerNode {
     /// When this node last committed a block (or started), on the monotonic clock: how long
     /// a stalled node has been stalled, for the key-release window.
     var lastCommitInstant = ContinuousClock.now
+    /// Uploaded blobs that no committed report points to yet.
+    var blobQuota = BlobQuota()
+    /// The wall clock for blob collection (tests set their own).
+    let blobClock: @Sendable () -> ConsensusTime
 
     /// Opens an initialized data directory; the state comes back from disk with the same root.
     public init(dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),
-                logger: Logger = Logger(label: "medledger.node")) throws {
+                logger: Logger = Logger(label: "medledger.node"),
+                blobClock: @escaping @Sendable () -> ConsensusTime = SystemClock.now) throws {
         guard dataDirectory.isInitialized else {
             throw NodeError(.notFound, field: "data-dir",
                             "\(dataDirectory.url.path) has no genesis.json; run `medledger node init` or `medledger demo` first")
@@ -53,6 +58,7 @@ public actor LedgerNode {
         self.blobs = try FileBlobStore(dataDirectory: dataDirectory.url)
         self.logger = logger
         self.configuration = configuration
+        self.blobClock = blobClock
         if let stored = try store.loadGenesis() {
             guard stored.hash == genesis.hash else {
                 throw NodeError(.invalid, field: "genesis", "genesis.json differs from the genesis this ledger was started with")
@@ -64,6 +70,7 @@ public actor LedgerNode {
         self.state = state
         self.latestHeader = latest?.header
         self.latestCertificate = latest?.certificate
+        self.blobQuota = try Self.unreferencedBlobs(in: blobs, state: state, now: blobClock())
     }
 
     /// Loads state and latest header, and checks the state root against the header.
@@ -100,24 +107,31 @@ public actor LedgerNode {
     /// Admits a signed transaction to the mempool; returns its hash.
     /// - Parameter decodedFromBytes: true when the caller decoded `tx` from wire bytes.
     @discardableResult
-    public func submit(_ tx: Transaction, decodedFromBytes: Bool = false) throws(NodeError) -> Hash256 {
+    /// - Parameter signatureVerified: true when the caller verified the signature already
+    ///   (see `verifiedSignatures`); the node actor then spends no time on it.
+    public func submit(_ tx: Transaction, decodedFromBytes: Bool = false,
+                       signatureVerified: Bool = false) throws(NodeError) -> Hash256 {
         if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
         if let stored = try? store.transaction(hash: tx.hash) {
             throw NodeError(.conflict, field: "tx", "transaction already committed at height \(stored.height)",
                             code: .staleNonce)
         }
-        try mempool.admit(tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes)
+        try mempool.admit(tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes,
+                          signatureVerified: signatureVerified)
         _ = gossip?.broadcast(.transaction(tx))
         return tx.hash
     }
 
     /// Admits several decoded transactions in one step; each gets its own outcome.
+    /// - Parameter transactions: decoded transactions whose signatures the caller verified.
     public func submitBatch(_ transactions: [Transaction]) -> [Result<Hash256, NodeError>] {
         let saved = gossip
         gossip = nil  // gossip the admitted ones once, as one message, below
         defer { gossip = saved }
         let results = transactions.map { tx -> Result<Hash256, NodeError> in
-            do throws(NodeError) { return .success(try submit(tx, decodedFromBytes: true)) } catch { return .failure(error) }
+            do throws(NodeError) {
+                return .success(try submit(tx, decodedFromBytes: true, signatureVerified: true))
+            } catch { return .failure(error) }
         }
         let admitted = zip(transactions, results).compactMap { pair -> Transaction? in
             if case .success = pair.1 { return pair.0 } else { return nil }

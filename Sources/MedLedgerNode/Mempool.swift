@@ -28,8 +28,10 @@ struct Mempool: Sendable {
     /// so a refused transaction never takes space in a block.
     /// - Parameter decodedFromBytes: true when `tx` came from `Transaction.decode` (HTTP,
     ///   peers), which already enforced every decoder limit.
+    /// - Parameter signatureVerified: true when the caller already verified the signature
+    ///   (off the node actor, so a flood of signatures does not stall consensus).
     mutating func admit(_ tx: Transaction, engine: ContractEngine, state: LedgerState,
-                        decodedFromBytes: Bool = false) throws(NodeError) {
+                        decodedFromBytes: Bool = false, signatureVerified: Bool = false) throws(NodeError) {
         guard count < Limits.mempoolMaxTransactions else {
             throw NodeError(.unavailable, "mempool is full (\(Limits.mempoolMaxTransactions) transactions); retry later")
         }
@@ -55,9 +57,7 @@ struct Mempool: Sendable {
         guard decodedFromBytes || (try? Transaction.decode(tx.encoded)) == tx else {
             throw NodeError(.invalid, field: "tx", "transaction breaks an encoding limit")
         }
-        guard tx.hasValidSignature else {
-            throw NodeError(.invalid, field: "tx.signature", "signature does not verify", code: .badSignature)
-        }
+        guard signatureVerified || tx.hasValidSignature else { throw NodeError.badSignature }
         let pending = highestPendingNonce[tx.signer]
         if case .registerPatient(let body) = tx.payload, tx.signer == IdentityID(signingKey: body.signingKey),
            state.identity(tx.signer) == nil {

@@ -34,3 +34,9 @@ public struct NodeError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }
 }
+
+extension NodeError {
+    /// What a transaction whose signature does not verify gets, wherever it is checked.
+    public static let badSignature = NodeError(.invalid, field: "tx.signature", "signature does not verify",
+                                               code: .badSignature)
+}

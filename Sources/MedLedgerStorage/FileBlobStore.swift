@@ -115,3 +115,10 @@ public struct FileBlobStore: Sendable {
 
     private static let temporaryPrefix = ".tmp-"
 }
+
+extension FileBlobStore {
+    /// Deletes the blob at `address` (a blob no report points to, being collected).
+    public func remove(_ address: Hash256) {
+        BlobFiles.remove(path(for: address))
+    }
+}

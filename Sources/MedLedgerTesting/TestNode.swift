@@ -15,7 +15,8 @@ public struct TestNode: Sendable {
 
     public static let chainID = "medledger-test"
 
-    public static func make(label: String = #function, configuration: NodeConfiguration = .init()) throws -> TestNode {
+    public static func make(label: String = #function, configuration: NodeConfiguration = .init(),
+                            blobClock: @escaping @Sendable () -> ConsensusTime = SystemClock.now) throws -> TestNode {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("medledger-test-\(UUID().uuidString)", isDirectory: true)
         let directory = DataDirectory(url)
@@ -26,7 +27,7 @@ public struct TestNode: Sendable {
         let genesis = SingleValidatorGenesis.make(chainID: chainID, time: time, nodeKeys: nodeKeys,
                                                   organizations: [("Hospital", hospital.keys), ("Lab", lab.keys)])
         try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))
-        return TestNode(node: try LedgerNode(dataDirectory: directory, configuration: configuration), directory: directory,
+        return TestNode(node: try LedgerNode(dataDirectory: directory, configuration: configuration, blobClock: blobClock), directory: directory,
                         hospital: hospital, lab: lab, genesisTime: time)
     }
 

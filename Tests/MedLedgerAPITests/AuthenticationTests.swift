@@ -99,4 +99,40 @@ import MedLedgerNode
         #expect(identity.keys.publicSigningKey.isValidSignature(try #require(Signature(rawBytes: Array(signature))),
                                                                 for: encoder.bytes))
     }
+
+    /// Issue 6.6: a blob upload is judged by who sent it and when before its body is read.
+    @Test func blobUploadFromAStrangerIsRefusedOnTheHeaders() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        let body = [UInt8](repeating: 7, count: 1 << 20)
+        let unknown = ClientIdentity(label: "nobody", keys: IdentityKeys.generate())
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/blobs", method: .put,
+                                     headers: fixture.signed("PUT", "/v1/blobs", body: body, as: unknown),
+                                     body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.json["field"] as? String == RequestAuthentication.identityHeader)
+            }
+            let stale = ConsensusTime(milliseconds: fixture.now.milliseconds - RequestAuthentication.maximumSkewMilliseconds - 1)
+            try await client.execute(uri: "/v1/blobs", method: .put,
+                                     headers: fixture.signed("PUT", "/v1/blobs", body: body, as: fixture.author, at: stale),
+                                     body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.json["field"] as? String == RequestAuthentication.timestampHeader)
+            }
+            // A known identity and a fresh timestamp get the body read, then the signature checked.
+            try await client.execute(uri: "/v1/blobs", method: .put,
+                                     headers: fixture.signed("PUT", "/v1/blobs", body: [1], as: fixture.author),
+                                     body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.json["field"] as? String == RequestAuthentication.signatureHeader)
+            }
+            try await client.execute(uri: "/v1/blobs", method: .put,
+                                     headers: fixture.signed("PUT", "/v1/blobs", body: body, as: fixture.author),
+                                     body: ByteBuffer(bytes: body)) { response in
+                #expect(response.status == .created)
+            }
+        }
+    }
 }

@@ -90,6 +90,21 @@ public enum RequestAuthentication {
     /// - Throws: `NodeError.unauthenticated` naming the header at fault.
     public static func verify(_ credentials: Credentials, method: String, pathAndQuery: String, body: [UInt8],
                               node: LedgerNode, now: ConsensusTime) async throws(NodeError) -> IdentityRecord {
+        let record = try await precheck(credentials, node: node, now: now)
+        let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: node.genesis.chainID,
+                                 timestamp: credentials.timestamp)
+        guard record.signingKey.isValidSignature(credentials.signature, for: bytes) else {
+            throw NodeError(.unauthenticated, field: signatureHeader,
+                            "signature does not verify with the caller's current signing key")
+        }
+        return record
+    }
+
+    /// The checks that need no body: the timestamp is fresh and the identity is active.
+    /// Routes with large bodies run these before reading the body, so a stranger cannot make
+    /// the node buffer megabytes before it learns the request is not from a known identity.
+    public static func precheck(_ credentials: Credentials, node: LedgerNode,
+                                now: ConsensusTime) async throws(NodeError) -> IdentityRecord {
         let skew = max(credentials.timestamp, now.milliseconds) - min(credentials.timestamp, now.milliseconds)
         guard skew <= maximumSkewMilliseconds else {
             throw NodeError(.unauthenticated, field: timestampHeader,
@@ -97,12 +112,6 @@ public enum RequestAuthentication {
         }
         guard let record = await node.identity(credentials.identity), record.isActive else {
             throw NodeError(.unauthenticated, field: identityHeader, "caller is not an active registered identity")
-        }
-        let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: node.genesis.chainID,
-                                 timestamp: credentials.timestamp)
-        guard record.signingKey.isValidSignature(credentials.signature, for: bytes) else {
-            throw NodeError(.unauthenticated, field: signatureHeader,
-                            "signature does not verify with the caller's current signing key")
         }
         return record
     }

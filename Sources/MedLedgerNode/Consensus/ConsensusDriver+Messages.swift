@@ -8,8 +8,8 @@ extension ConsensusDriver {
         switch message {
         case .proposal(let proposal, let block): await onProposal(proposal, block)
         case .vote(let vote): await onVote(vote)
-        case .transaction(let tx): await node.admitGossiped([tx])
-        case .transactions(let list): await node.admitGossiped(list)
+        case .transaction(let tx): admitGossiped([tx])
+        case .transactions(let list): admitGossiped(list)
         case .statusRequest:
             _ = network.send(.status(height: await node.height, latestBlockHash: await node.latestBlockHash), to: peer)
         case .status(let height, _):
@@ -17,6 +17,16 @@ extension ConsensusDriver {
         case .blockRequest(let from, let count): await serveBlocks(from: from, count: count, to: peer)
         case .blockResponse(let blocks): await applySynced(blocks)
         case .ping, .pong: break  // answered inside PeerNetwork
+        }
+    }
+
+    /// Gossiped transactions: signatures are checked on a task of their own, so neither this
+    /// driver nor the node actor (which runs consensus and blocks) spends time on them.
+    func admitGossiped(_ transactions: [Transaction]) {
+        let node = node
+        Task.detached(priority: .utility) {
+            let valid = transactions.filter(\.hasValidSignature)
+            await node.admitGossiped(valid, signaturesVerified: true)
         }
     }
 

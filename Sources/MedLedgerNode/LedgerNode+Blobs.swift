@@ -1,0 +1,73 @@
+import MedLedgerCore
+import MedLedgerContracts
+import MedLedgerStorage
+
+extension LedgerNode {
+    /// Stores a report ciphertext sent by a registered identity; returns its address.
+    /// Blobs no committed report points to are bounded per uploader and in all (see
+    /// `BlobQuota`), and collected after `Limits.unreferencedBlobGraceMilliseconds`.
+    public func putBlob(_ bytes: [UInt8], uploader: IdentityID) throws -> Hash256 {
+        guard state.identity(uploader)?.isActive == true else {
+            throw NodeError(.forbidden, field: "caller", "only active registered identities may upload")
+        }
+        guard !bytes.isEmpty, bytes.count <= Limits.blobMaxBytes else {
+            throw NodeError(.invalid, field: "body", "blob must be 1-\(Limits.blobMaxBytes) bytes, got \(bytes.count)")
+        }
+        collectUnreferencedBlobs()
+        let address = Hash256.of(bytes)
+        if isReferenced(address) || blobQuota.uploads[address] != nil { return try blobs.put(bytes) }
+        if let problem = blobQuota.problem(uploader: uploader, bytes: bytes.count) {
+            throw NodeError(.unavailable, field: "body", problem)
+        }
+        let stored = try blobs.put(bytes)
+        blobQuota.record(stored, uploader: uploader, bytes: bytes.count, at: blobClock().milliseconds)
+        return stored
+    }
+
+    /// Deletes uploaded blobs that no committed report points to and that are older than the
+    /// grace period. Returns how many were deleted.
+    @discardableResult
+    public func collectUnreferencedBlobs() -> Int {
+        let now = blobClock().milliseconds
+        guard now >= Limits.unreferencedBlobGraceMilliseconds else { return 0 }
+        var collected = 0
+        for address in blobQuota.expired(before: now - Limits.unreferencedBlobGraceMilliseconds) {
+            if !isReferenced(address) {
+                blobs.remove(address)
+                collected += 1
+            }
+            blobQuota.referenced(address)
+        }
+        if collected > 0 { logger.info("collected \(collected) blob(s) that no report points to") }
+        return collected
+    }
+
+    /// Stored blobs no report points to, found on disk after a (re)start: counted against
+    /// the node's quota and collected a grace period from now.
+    static func unreferencedBlobs(in blobs: FileBlobStore, state: LedgerState, now: ConsensusTime) throws -> BlobQuota {
+        let referenced = Set(state.reports.values.flatMap { $0.versions.map(\.content.contentAddress) })
+        var quota = BlobQuota()
+        for address in try blobs.allAddresses() where !referenced.contains(address) {
+            let size = (try? blobs.get(address))??.count ?? 0
+            quota.record(address, uploader: nil, bytes: size, at: now.milliseconds)
+        }
+        return quota
+    }
+
+    /// A committed block's report versions now point to their blobs.
+    func markReferencedBlobs(in block: Block) {
+        for tx in block.transactions {
+            switch tx.payload {
+            case .submitReport(let body): blobQuota.referenced(body.content.contentAddress)
+            case .reviseReport(let body): blobQuota.referenced(body.content.contentAddress)
+            default: continue
+            }
+        }
+    }
+
+    /// Whether a committed report version points to `address` (rebuilt once per call from
+    /// the state's reports; collection is rare).
+    func isReferenced(_ address: Hash256) -> Bool {
+        state.reports.values.contains { report in report.versions.contains { $0.content.contentAddress == address } }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+import Testing
+import MedLedgerCore
+import MedLedgerVault
+import MedLedgerTesting
+@testable import MedLedgerNode
+
+/// Issue 6.6: uploads are free, so blobs no report points to are bounded and collected.
+@Suite struct BlobQuotaTests {
+    let alice = IdentityKeys.deterministic(seed: "alice").identityID
+    let bob = IdentityKeys.deterministic(seed: "bob").identityID
+
+    @Test func quotaCountsPerUploaderAndReleasesOnReference() {
+        var quota = BlobQuota()
+        let big = Limits.blobMaxBytes
+        var uploaded = 0
+        while quota.problem(uploader: alice, bytes: big) == nil {
+            quota.record(Hash256.of([UInt8(uploaded)]), uploader: alice, bytes: big, at: 0)
+            uploaded += 1
+        }
+        #expect(uploaded == Limits.unreferencedBlobMaxBytesPerUploader / big)
+        #expect(quota.problem(uploader: bob, bytes: big) == nil, "one uploader's quota is not another's")
+        quota.referenced(Hash256.of([0]))
+        #expect(quota.problem(uploader: alice, bytes: big) == nil, "a referenced blob no longer counts")
+        // Tiny blobs count at least a page, so the table cannot grow by millions of 1-byte blobs.
+        quota.record(Hash256.of([200]), uploader: bob, bytes: 1, at: 0)
+        #expect(quota.totalBytes == (uploaded - 1) * big + BlobQuota.minimumCountedBytes)
+    }
+
+    @Test func unreferencedBlobsAreCollectedAfterTheGracePeriodAndReferencedOnesKept() async throws {
+        let clock = TestClock(ConsensusTime(milliseconds: 1_795_000_000_000))
+        let net = try TestNode.make(blobClock: { clock.now })
+        defer { net.remove() }
+        let patient = TestNode.person("patient")
+        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(
+            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)))).code == .ok)
+        let orphan = try await net.node.putBlob(Array("never submitted".utf8), uploader: patient.id)
+        // A blob a committed report points to.
+        let author = TestNode.person("author")
+        #expect(try await net.commit(await net.transaction(net.lab, .registerPractitioner(RegisterPractitioner(
+            organization: net.lab.id, signingKey: author.keys.publicSigningKey,
+            encryptionKey: author.keys.publicEncryptionKey, roles: [.author])))).code == .ok)
+        let report = ReportID.random()
+        let custodian = net.node.validators.validators[0]
+        let sealed = try ReportCrypto.seal(plaintext: Array("kept".utf8), title: "t", effectiveDate: nil, note: nil,
+                                           report: report, version: 1,
+                                           recipients: [(patient.id, patient.keys.publicEncryptionKey),
+                                                        (author.id, author.keys.publicEncryptionKey),
+                                                        (custodian.id, custodian.encryptionKey)])
+        let kept = try await net.node.putBlob(sealed.blob, uploader: author.id)
+        #expect(try await net.commit(await net.transaction(author, .submitReport(SubmitReport(
+            report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content,
+            recipients: [])))).code == .ok)
+        #expect(await net.node.collectUnreferencedBlobs() == 0, "nothing is collected within the grace period")
+        clock.advance(milliseconds: Limits.unreferencedBlobGraceMilliseconds + 1)
+        #expect(await net.node.collectUnreferencedBlobs() == 1)
+        #expect(!net.node.blobs.contains(orphan))
+        #expect(net.node.blobs.contains(kept))
+    }
+}
+
+/// A wall clock the test moves by hand.
+final class TestClock: Sendable {
+    private let box: Mutex<ConsensusTime>
+    init(_ start: ConsensusTime) { box = Mutex(start) }
+    var now: ConsensusTime { box.withLock { $0 } }
+    func advance(milliseconds: UInt64) { box.withLock { $0 = $0.adding(milliseconds: milliseconds) } }
+}
