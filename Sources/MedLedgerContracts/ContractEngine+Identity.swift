@@ -34,6 +34,12 @@ extension ContractEngine {
               isAdmin(signer, of: organization) else {
             throw Rejection(.notAdmin, "only the patient or an organization admin may register a patient")
         }
+        // The admin must show the patient chose this encryption key (no front-running a
+        // self-registration with a key the admin holds).
+        guard let proof = body.keyProof,
+              KeyProof.verifies(proof, signingKey: body.signingKey, encryptionKey: body.encryptionKey) else {
+            throw Rejection(.invalidField, "keyProof: the patient's signing key must sign both keys")
+        }
         let id = IdentityID(signingKey: body.signingKey)
         guard state.identity(id) == nil else { throw Rejection(.identityExists, "identity \(id) already exists") }
         state.put(IdentityRecord(id: id, kind: .patient, signingKey: body.signingKey, encryptionKey: body.encryptionKey,
@@ -61,6 +67,9 @@ extension ContractEngine {
     func rotateKeys(_ body: RotateKeys, _ signer: IdentityRecord, _ state: inout LedgerState) throws -> TransactionReceipt {
         guard body.newSigningKey != signer.signingKey else {
             throw Rejection(.invalidField, "newSigningKey: same as the current key")
+        }
+        guard KeyProof.verifies(body.keyProof, signingKey: body.newSigningKey, encryptionKey: body.newEncryptionKey) else {
+            throw Rejection(.invalidField, "keyProof: the new signing key must sign both new keys")
         }
         var updated = signer
         updated.signingKey = body.newSigningKey

@@ -89,10 +89,8 @@ struct APIFixture {
             (.registerPractitioner(RegisterPractitioner(organization: clinic.id, signingKey: clinicReader.keys.publicSigningKey,
                                                         encryptionKey: clinicReader.keys.publicEncryptionKey,
                                                         roles: [.reader])), clinic),
-            (.registerPatient(RegisterPatient(signingKey: patient.keys.publicSigningKey,
-                                              encryptionKey: patient.keys.publicEncryptionKey)), patient),
-            (.registerPatient(RegisterPatient(signingKey: stranger.keys.publicSigningKey,
-                                              encryptionKey: stranger.keys.publicEncryptionKey)), stranger),
+            (.registerPatient(RegisterPatient(keys: patient.keys)), patient),
+            (.registerPatient(RegisterPatient(keys: stranger.keys)), stranger),
         ]
         for (payload, signer) in payloads { try await node.submit(await transaction(payload, by: signer)) }
         try await produceBlock()

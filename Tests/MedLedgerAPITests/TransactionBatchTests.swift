@@ -15,8 +15,7 @@ import MedLedgerNode
     @Test func eachTransactionGetsItsOwnOutcome() async throws {
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
-        let good = await fixture.transaction(.registerPatient(RegisterPatient(
-            signingKey: fixture.patient.keys.publicSigningKey, encryptionKey: fixture.patient.keys.publicEncryptionKey)),
+        let good = await fixture.transaction(.registerPatient(RegisterPatient(keys: fixture.patient.keys)),
             by: fixture.patient)
         var forgedBytes = good.encoded
         forgedBytes[forgedBytes.count - 1] ^= 0x01

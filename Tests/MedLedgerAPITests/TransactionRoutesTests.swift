@@ -9,8 +9,7 @@ import MedLedgerNode
 
 @Suite struct TransactionRoutesTests {
     func registration(_ fixture: APIFixture) async -> Transaction {
-        await fixture.transaction(.registerPatient(RegisterPatient(signingKey: fixture.patient.keys.publicSigningKey,
-                                                                   encryptionKey: fixture.patient.keys.publicEncryptionKey)),
+        await fixture.transaction(.registerPatient(RegisterPatient(keys: fixture.patient.keys)),
                                   by: fixture.patient)
     }
 
@@ -239,8 +238,7 @@ import MedLedgerNode
         defer { fixture.cleanUp() }
         let mallory = IdentityKeys.generate()
         let tx = Transaction(chainID: fixture.chainID, signer: mallory.identityID, keys: mallory, nonce: .max,
-                             payload: .registerPatient(RegisterPatient(signingKey: mallory.publicSigningKey,
-                                                                       encryptionKey: mallory.publicEncryptionKey)))
+                             payload: .registerPatient(RegisterPatient(keys: mallory)))
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
                 #expect(response.status == .badRequest)

@@ -73,8 +73,7 @@ import MedLedgerContracts
         // The same key registered as a practitioner elsewhere, or as a patient.
         #expect(cast.ledger.apply(cast.ledger.orgB, practitionerPayload(cast.authorA, org: cast.ledger.orgB.id, roles: [.author])).code
                 == .identityExists)
-        #expect(cast.ledger.apply(cast.ledger.orgA, .registerPatient(RegisterPatient(
-            signingKey: cast.patient.keys.publicSigningKey, encryptionKey: cast.patient.keys.publicEncryptionKey))).code
+        #expect(cast.ledger.apply(cast.ledger.orgA, .registerPatient(RegisterPatient(keys: cast.patient.keys))).code
                 == .identityExists)
     }
 
@@ -82,8 +81,7 @@ import MedLedgerContracts
         var ledger = Ledger()
         ledger.height = 3
         let patient = Party("self")
-        let tx = ledger.tx(patient, .registerPatient(RegisterPatient(signingKey: patient.keys.publicSigningKey,
-                                                                     encryptionKey: patient.keys.publicEncryptionKey)),
+        let tx = ledger.tx(patient, .registerPatient(RegisterPatient(keys: patient.keys)),
                            nonce: 4)
         let receipt = ledger.apply(tx)
         #expect(receipt.code == .ok)
@@ -110,16 +108,14 @@ import MedLedgerContracts
         #expect(ledger.state.identity(victim.id) == nil)
         // Nonce 0 is never fresh.
         let zero = Transaction(chainID: Ledger.chainID, signer: victim.id, keys: victim.keys, nonce: 0,
-                               payload: .registerPatient(RegisterPatient(signingKey: victim.keys.publicSigningKey,
-                                                                         encryptionKey: victim.keys.publicEncryptionKey)))
+                               payload: .registerPatient(RegisterPatient(keys: victim.keys)))
         #expect(ledger.apply(zero).code == .staleNonce)
     }
 
     @Test func adminRegistersPatientWhoThenSigns() throws {
         var cast = Cast()
         let walkIn = Party("walk-in")
-        let receipt = cast.ledger.apply(cast.adminA, .registerPatient(RegisterPatient(
-            signingKey: walkIn.keys.publicSigningKey, encryptionKey: walkIn.keys.publicEncryptionKey)))
+        let receipt = cast.ledger.apply(cast.adminA, .registerPatient(RegisterPatient(keys: walkIn.keys)))
         #expect(receipt.code == .ok)
         let record = try #require(cast.ledger.state.identity(walkIn.id))
         #expect(record.kind == .patient)
@@ -127,8 +123,7 @@ import MedLedgerContracts
         #expect(cast.ledger.apply(walkIn, .setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))).code == .ok)
         // Organization key works too; a non-admin practitioner or a patient does not.
         let second = Party("walk-in-2")
-        let payload = TransactionPayload.registerPatient(RegisterPatient(signingKey: second.keys.publicSigningKey,
-                                                                         encryptionKey: second.keys.publicEncryptionKey))
+        let payload = TransactionPayload.registerPatient(RegisterPatient(keys: second.keys))
         #expect(cast.ledger.apply(cast.authorA, payload).code == .notAdmin)
         #expect(cast.ledger.apply(cast.patient, payload).code == .notAdmin)
         #expect(cast.ledger.apply(cast.ledger.orgC, payload).code == .ok)
@@ -137,8 +132,7 @@ import MedLedgerContracts
     @Test func rotatedKeysReplaceTheOldOnes() throws {
         var cast = Cast()
         let newKeys = IdentityKeys.deterministic(seed: "author-a-rotated")
-        let receipt = cast.ledger.apply(cast.authorA, .rotateKeys(RotateKeys(newSigningKey: newKeys.publicSigningKey,
-                                                                             newEncryptionKey: newKeys.publicEncryptionKey)))
+        let receipt = cast.ledger.apply(cast.authorA, .rotateKeys(RotateKeys(newKeys: newKeys)))
         #expect(receipt.code == .ok)
         #expect(receipt.events == [.identityUpdated(identity: cast.authorA.id)])
         let record = try #require(cast.ledger.state.identity(cast.authorA.id))
@@ -148,24 +142,21 @@ import MedLedgerContracts
 
         let payload = TransactionPayload.setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))
         // The old key is refused...
-        let old = cast.ledger.tx(cast.authorA, .rotateKeys(RotateKeys(newSigningKey: cast.authorA.keys.publicSigningKey,
-                                                                      newEncryptionKey: cast.authorA.keys.publicEncryptionKey)))
+        let old = cast.ledger.tx(cast.authorA, .rotateKeys(RotateKeys(newKeys: cast.authorA.keys)))
         #expect(cast.ledger.apply(old).code == .signerKeyMismatch)
         // ...and the new one admitted (setGuardian is refused later for kind, after admission).
         var rotated = cast.authorA
         rotated.keys = newKeys
         #expect(cast.ledger.apply(rotated, payload).code == .wrongKind)
         // Rotating to the current key is refused.
-        #expect(cast.ledger.apply(rotated, .rotateKeys(RotateKeys(newSigningKey: newKeys.publicSigningKey,
-                                                                  newEncryptionKey: newKeys.publicEncryptionKey))).code
+        #expect(cast.ledger.apply(rotated, .rotateKeys(RotateKeys(newKeys: newKeys))).code
                 == .invalidField)
     }
 
     @Test func patientRotatesKeysAndKeepsGrantingWithTheNewKey() {
         var cast = Cast()
         let newKeys = IdentityKeys.deterministic(seed: "patient-1-rotated")
-        #expect(cast.ledger.apply(cast.patient, .rotateKeys(RotateKeys(newSigningKey: newKeys.publicSigningKey,
-                                                                       newEncryptionKey: newKeys.publicEncryptionKey))).code == .ok)
+        #expect(cast.ledger.apply(cast.patient, .rotateKeys(RotateKeys(newKeys: newKeys))).code == .ok)
         var rotated = cast.patient
         rotated.keys = newKeys
         let payload = TransactionPayload.setGuardian(SetGuardian(guardian: cast.otherPatient.id, isGuardian: true))
@@ -244,5 +235,28 @@ import MedLedgerContracts
         let oneTooMany = ledger.registerPatient("guardian-extra")
         #expect(ledger.apply(patient, .setGuardian(SetGuardian(guardian: oneTooMany.id, isGuardian: true))).code == .limitReached)
         #expect(ledger.state.identity(patient.id)?.guardians.count == Limits.guardiansMaxCount)
+    }
+
+    /// Issue 6, low: an admin used to be able to front-run a patient's self-registration with
+    /// an encryption key the admin holds; now the patient's signing key must sign both keys.
+    @Test func adminCannotRegisterAPatientWithAnEncryptionKeyThePatientDidNotChoose() {
+        var cast = Cast()
+        let patient = Party("front-run-victim"), admin = Party("admin-own-keys")
+        let substituted = RegisterPatient(signingKey: patient.keys.publicSigningKey, encryptionKey: admin.keys.publicEncryptionKey,
+                                          keyProof: KeyProof.make(patient.keys))
+        #expect(cast.ledger.apply(cast.adminA, .registerPatient(substituted)).code == .invalidField)
+        let unproven = RegisterPatient(signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)
+        #expect(cast.ledger.apply(cast.adminA, .registerPatient(unproven)).code == .invalidField)
+        #expect(cast.ledger.state.identity(patient.id) == nil)
+        #expect(cast.ledger.apply(cast.adminA, .registerPatient(RegisterPatient(keys: patient.keys))).code == .ok)
+    }
+
+    @Test func rotationNeedsAProofByTheNewKey() {
+        var cast = Cast()
+        let newKeys = IdentityKeys.deterministic(seed: "rotation-target"), other = IdentityKeys.deterministic(seed: "other")
+        let forged = RotateKeys(newSigningKey: newKeys.publicSigningKey, newEncryptionKey: other.publicEncryptionKey,
+                                keyProof: KeyProof.make(newKeys))
+        #expect(cast.ledger.apply(cast.patient, .rotateKeys(forged)).code == .invalidField)
+        #expect(cast.ledger.apply(cast.patient, .rotateKeys(RotateKeys(newKeys: newKeys))).code == .ok)
     }
 }

@@ -21,8 +21,7 @@ import MedLedgerContracts
     @Test func wrongChainIsRejected() {
         var ledger = Ledger()
         let patient = Party("p")
-        let tx = ledger.tx(ledger.orgA, .registerPatient(RegisterPatient(signingKey: patient.keys.publicSigningKey,
-                                                                         encryptionKey: patient.keys.publicEncryptionKey)),
+        let tx = ledger.tx(ledger.orgA, .registerPatient(RegisterPatient(keys: patient.keys)),
                            chainID: "another-chain")
         let receipt = ledger.apply(tx)
         #expect(receipt.code == .wrongChain)
@@ -36,8 +35,7 @@ import MedLedgerContracts
     @Test func badSignatureIsRejectedUnlessAlreadyVerified() throws {
         var ledger = Ledger()
         let patient = Party("p")
-        let good = ledger.tx(ledger.orgA, .registerPatient(RegisterPatient(signingKey: patient.keys.publicSigningKey,
-                                                                           encryptionKey: patient.keys.publicEncryptionKey)))
+        let good = ledger.tx(ledger.orgA, .registerPatient(RegisterPatient(keys: patient.keys)))
         var bytes = good.encoded
         bytes[bytes.count - 5] ^= 0x01
         let forged = try Transaction.decode(bytes)
@@ -88,7 +86,6 @@ import MedLedgerContracts
         let node = cast.ledger.validator
         #expect(cast.ledger.submit(Ledger.reportID(1), patient: cast.patient, author: node).code == .missingRole)
         let p = Party("p-by-node")
-        #expect(cast.ledger.apply(node, .registerPatient(RegisterPatient(signingKey: p.keys.publicSigningKey,
-                                                                         encryptionKey: p.keys.publicEncryptionKey))).code == .notAdmin)
+        #expect(cast.ledger.apply(node, .registerPatient(RegisterPatient(keys: p.keys))).code == .notAdmin)
     }
 }

@@ -90,8 +90,7 @@ struct Ledger {
     @discardableResult
     mutating func registerPatient(_ name: String) -> Party {
         let party = Party(name)
-        let receipt = apply(party, .registerPatient(RegisterPatient(signingKey: party.keys.publicSigningKey,
-                                                                    encryptionKey: party.keys.publicEncryptionKey)))
+        let receipt = apply(party, .registerPatient(RegisterPatient(keys: party.keys)))
         precondition(receipt.code == .ok, "registering \(name): \(receipt.code.rawValue) \(receipt.message)")
         return party
     }

@@ -13,8 +13,7 @@ import MedLedgerContracts
             ledger.tx(ledger.orgB, .registerPractitioner(RegisterPractitioner(
                 organization: ledger.orgB.id, signingKey: reader.keys.publicSigningKey,
                 encryptionKey: reader.keys.publicEncryptionKey, roles: [.reader]))),
-            ledger.tx(patient, .registerPatient(RegisterPatient(signingKey: patient.keys.publicSigningKey,
-                                                                encryptionKey: patient.keys.publicEncryptionKey))),
+            ledger.tx(patient, .registerPatient(RegisterPatient(keys: patient.keys))),
             ledger.tx(patient, .setGuardian(SetGuardian(guardian: reader.id, isGuardian: true))),
             ledger.tx(reader, .setGuardian(SetGuardian(guardian: patient.id, isGuardian: true))),  // refused: wrong kind
             ledger.tx(Party("nobody"), .setGuardian(SetGuardian(guardian: patient.id, isGuardian: true))),  // unknown signer
@@ -74,8 +73,7 @@ import MedLedgerContracts
             builder.tx(builder.orgB, .registerPractitioner(RegisterPractitioner(
                 organization: builder.orgB.id, signingKey: y.keys.publicSigningKey,
                 encryptionKey: y.keys.publicEncryptionKey, roles: [.author]))),
-            builder.tx(p, .registerPatient(RegisterPatient(signingKey: p.keys.publicSigningKey,
-                                                           encryptionKey: p.keys.publicEncryptionKey))),
+            builder.tx(p, .registerPatient(RegisterPatient(keys: p.keys))),
         ]
         let forward = Self.replay(txs), backward = Self.replay(txs.reversed())
         #expect(forward.root == backward.root)
@@ -199,8 +197,7 @@ import MedLedgerContracts
         var inPlace = cast.ledger.state
         var copy = cast.ledger.state
         let patient = Party("layer-patient")
-        let tx = cast.ledger.tx(patient, .registerPatient(RegisterPatient(
-            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)))
+        let tx = cast.ledger.tx(patient, .registerPatient(RegisterPatient(keys: patient.keys)))
         let context = BlockContext(height: 99, time: ConsensusTime(milliseconds: 99_000))
         #expect(cast.ledger.engine.apply(tx, to: &inPlace, context: context).code == .ok)
         #expect(cast.ledger.engine.apply(tx, to: &copy, context: context).code == .ok)

@@ -5,8 +5,7 @@ import MedLedgerContracts
 /// Issue 6.1: a nonce from outside must never push a signer to the edge of the integer range.
 @Suite struct NonceBoundTests {
     func selfRegistration(_ patient: Party) -> TransactionPayload {
-        .registerPatient(RegisterPatient(signingKey: patient.keys.publicSigningKey,
-                                         encryptionKey: patient.keys.publicEncryptionKey))
+        .registerPatient(RegisterPatient(keys: patient.keys))
     }
 
     @Test func selfRegistrationWithHugeNonceIsRefused() {

@@ -33,8 +33,7 @@ import MedLedgerTesting
         let net = try TestNode.make(blobClock: { clock.now })
         defer { net.remove() }
         let patient = TestNode.person("patient")
-        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(
-            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)))).code == .ok)
+        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))).code == .ok)
         let orphan = try await net.node.putBlob(Array("never submitted".utf8), uploader: patient.id)
         // A blob a committed report points to.
         let author = TestNode.person("author")

@@ -27,8 +27,7 @@ import MedLedgerTesting
         defer { net.remove() }
         let patients = (0..<200).map { TestNode.person("flood-\($0)") }
         for patient in patients {
-            try await net.node.submit(await net.transaction(patient, .registerPatient(RegisterPatient(
-                signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey))))
+            try await net.node.submit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
         }
         try await net.seal()
         var hashes = [Hash256]()
@@ -64,8 +63,7 @@ import MedLedgerTesting
         let net = try TestNode.make()
         defer { net.remove() }
         let patient = TestNode.person("mallory")
-        try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(
-            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey))))
+        try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
         var admittedBytes = 0
         var refusal: NodeError?
         var last = 0

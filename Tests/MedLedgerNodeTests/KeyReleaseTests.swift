@@ -21,8 +21,7 @@ import MedLedgerVault
         let patient = TestNode.person("patient")
         let author = TestNode.person("author")
         let reader = TestNode.person("reader")
-        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(
-            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)))).code == .ok)
+        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))).code == .ok)
         for (person, org, roles) in [(author, net.lab, [Role.author, .approver]), (reader, net.hospital, [Role.reader])] {
             let receipt = try await net.commit(await net.transaction(org, .registerPractitioner(RegisterPractitioner(
                 organization: org.id, signingKey: person.keys.publicSigningKey,
@@ -190,8 +189,7 @@ import MedLedgerVault
         defer { f.net.remove() }
         _ = try await grantAll(f)
         let mallory = TestNode.person("mallory")
-        #expect(try await f.net.commit(await f.net.transaction(mallory, .registerPatient(RegisterPatient(
-            signingKey: mallory.keys.publicSigningKey, encryptionKey: mallory.keys.publicEncryptionKey)))).code == .ok)
+        #expect(try await f.net.commit(await f.net.transaction(mallory, .registerPatient(RegisterPatient(keys: mallory.keys)))).code == .ok)
         for _ in 0..<2 {
             for _ in 0..<130 {
                 try await f.net.node.submit(await f.net.transaction(mallory, .accessReport(AccessReport(

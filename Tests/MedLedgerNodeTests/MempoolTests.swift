@@ -8,8 +8,7 @@ import MedLedgerTesting
 /// nothing committed changes.
 @Suite struct MempoolTests {
     func registerPatient(_ net: TestNode, _ patient: ClientIdentity) async throws {
-        let tx = await net.transaction(patient, .registerPatient(RegisterPatient(
-            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)))
+        let tx = await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))
         #expect(try await net.commit(tx).code == .ok)
     }
 
@@ -17,8 +16,7 @@ import MedLedgerTesting
         let net = try TestNode.make()
         defer { net.remove() }
         let patient = TestNode.person("patient")
-        let tx = await net.transaction(patient, .registerPatient(RegisterPatient(
-            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)))
+        let tx = await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))
         var bytes = tx.encoded
         bytes[bytes.count - 1] ^= 0x01
         let forged = try Transaction.decode(bytes)
@@ -62,9 +60,7 @@ import MedLedgerTesting
             (error as? NodeError)?.code == .unknownSigner
         }
         let otherChain = Transaction(chainID: "another-chain", signer: net.hospital.id, keys: net.hospital.keys, nonce: 1,
-                                     payload: .registerPatient(RegisterPatient(
-                                        signingKey: stranger.keys.publicSigningKey,
-                                        encryptionKey: stranger.keys.publicEncryptionKey)))
+                                     payload: .registerPatient(RegisterPatient(keys: stranger.keys)))
         await #expect { try await net.node.submit(otherChain) } throws: { error in
             (error as? NodeError)?.code == .wrongChain
         }

@@ -136,8 +136,7 @@ import MedLedgerNode
         for _ in 0..<count {
             let keys = IdentityKeys.generate()
             let tx = Transaction(chainID: "medledger-it", signer: keys.identityID, keys: keys, nonce: 1,
-                                 payload: .registerPatient(RegisterPatient(signingKey: keys.publicSigningKey,
-                                                                           encryptionKey: keys.publicEncryptionKey)))
+                                 payload: .registerPatient(RegisterPatient(keys: keys)))
             let hash = try await gateway.submit(tx)
             _ = try await gateway.waitForCommit(hash)
             hashes.append(hash)

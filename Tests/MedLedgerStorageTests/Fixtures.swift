@@ -41,7 +41,7 @@ enum Fixtures {
 
     static func registerPatient(_ keys: IdentityKeys) -> Transaction {
         let payload = TransactionPayload.registerPatient(
-            RegisterPatient(signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey))
+            RegisterPatient(keys: keys))
         return Transaction(chainID: chainID, signer: keys.identityID, keys: keys, nonce: 1, payload: payload)
     }
 

@@ -81,8 +81,7 @@ public struct LoadGenerator: Sendable {
         (0..<count).map { _ in
             let keys = IdentityKeys.generate()
             return Transaction(chainID: chainID, signer: keys.identityID, keys: keys, nonce: 1,
-                               payload: .registerPatient(RegisterPatient(signingKey: keys.publicSigningKey,
-                                                                         encryptionKey: keys.publicEncryptionKey)))
+                               payload: .registerPatient(RegisterPatient(keys: keys)))
         }
     }
 

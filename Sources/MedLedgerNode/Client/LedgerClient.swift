@@ -39,8 +39,7 @@ public struct LedgerClient: Sendable {
 
     /// Registers `me` as a patient, signed with my own new key.
     public func registerSelfAsPatient() async throws {
-        try await sendExpectingSuccess(.registerPatient(RegisterPatient(
-            signingKey: me.keys.publicSigningKey, encryptionKey: me.keys.publicEncryptionKey)))
+        try await sendExpectingSuccess(.registerPatient(RegisterPatient(keys: me.keys)))
     }
 
     public func setGuardian(_ guardian: IdentityID, active: Bool) async throws {

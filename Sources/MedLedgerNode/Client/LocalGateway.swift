@@ -19,7 +19,9 @@ public struct LocalGateway: LedgerGateway {
     public func submit(_ tx: Transaction) async throws -> Hash256 { try await node.submit(tx) }
 
     public func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction {
-        guard let stored = try await node.waitForCommit(hash) else {
+        // Generous: an embedded node on a busy machine (CI, a laptop under load) may take a
+        // while; a commit that never comes is still reported.
+        guard let stored = try await node.waitForCommit(hash, timeoutMilliseconds: 60_000) else {
             throw NodeError(.unavailable, "transaction \(hash) was not committed in time")
         }
         return CommittedTransaction(hash: hash, height: stored.height, position: stored.position, receipt: stored.receipt)
