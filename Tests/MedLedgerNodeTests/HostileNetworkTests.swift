@@ -1,0 +1,164 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import NIOCore
+import NIOPosix
+import Testing
+import MedLedgerConsensus
+import MedLedgerCore
+@testable import MedLedgerNode
+
+/// Issue 6.13: three honest validators as real processes, while the test plays the fourth
+/// as a Byzantine validator (its real key, the wire protocol, junk consensus messages), a
+/// stranger on every peer port (garbage, oversized prefixes, idle half-open sockets) and an
+/// abusive HTTP client. The honest three must keep committing, agree, keep answering
+/// `/v1/status`, and keep their memory bounded.
+@Suite(.serialized) struct HostileNetworkTests {
+    let testnet = TestnetProcessTests()
+    static let chainID = "medledger-it"
+
+    @Test func honestValidatorsKeepCommittingUnderAttack() async throws {
+        guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-hostile-\(UUID().uuidString)")
+        let basePort = 40_000 + Int.random(in: 0..<200) * 100
+        let genesis = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: Self.chainID,
+                                             time: SystemClock.now())
+        var network = TestnetProcessTests.Network(directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
+        defer {
+            for index in 0..<4 { testnet.kill(&network, index) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        for index in 0..<3 { try testnet.start(&network, index) }
+        #expect(await testnet.waitForHeight(network, [0, 1, 2], 2, seconds: 60), "three of four never reached height 2")
+
+        let byzantine = try await startByzantinePeer(directory: directory, genesis: genesis, basePort: basePort)
+        let junk = Task { await Self.sendJunkConsensus(byzantine, genesis: genesis, seconds: 8) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let sockets = try await Self.abusePeerPorts(basePort: basePort, group: group)
+        try await abuseHTTP(testnet.network(network).url(0))
+        await junk.value
+
+        let before = await testnet.status(network, 0)?.height ?? 0
+        #expect(await testnet.waitForHeight(network, [0, 1, 2], before + 3, seconds: 60), "honest validators stopped committing")
+        for index in 0..<3 {
+            #expect(await testnet.status(network, index) != nil, "node \(index) stopped answering /v1/status")
+            let rss = Self.residentMegabytes(network.processes[index])
+            #expect(rss < 1_024, "node \(index) uses \(rss) MB")
+        }
+        await testnet.expectAgreement(network, [0, 1, 2], upTo: before + 2)
+        // The attacks reached the nodes and were refused, not ignored by accident.
+        let log = (try? String(contentsOf: directory.appendingPathComponent("node0.log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("exceeds limit"), "oversized prefix not seen")
+        #expect(log.contains("too many connections in the handshake"), "half-open flood not seen")
+        for socket in sockets { try? await socket.close() }
+        await byzantine.stop()
+        try await group.shutdownGracefully()
+    }
+
+    /// Node 3's real key, speaking the protocol from the test process.
+    func startByzantinePeer(directory: URL, genesis: Genesis, basePort: Int) async throws -> PeerNetwork {
+        let keys = try KeyFile.load(DataDirectory(directory.appendingPathComponent("node3")).nodeKeyFile).keys()
+        let peers = genesis.validatorSet.validators.enumerated().compactMap { index, validator -> (IdentityID, String, Int)? in
+            guard let node = Self.nodeIndex(of: validator.id, genesis: genesis, directory: directory), node < 3 else { return nil }
+            _ = index
+            return (validator.id, "127.0.0.1", Testnet.p2pPort(base: basePort, index: node))
+        }
+        let peer = PeerNetwork(chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
+                               keys: keys, host: "127.0.0.1", port: Testnet.p2pPort(base: basePort, index: 3), peers: peers)
+        try await peer.start()
+        #expect(await p2pEventually(timeout: .seconds(15)) { peer.connectedPeers.count == 3 },
+                "the Byzantine validator must be connected to all three honest ones for its junk to count")
+        return peer
+    }
+
+    static func nodeIndex(of id: IdentityID, genesis: Genesis, directory: URL) -> Int? {
+        (0..<4).first { index in
+            let file = DataDirectory(directory.appendingPathComponent("node\(index)")).nodeKeyFile
+            return (try? KeyFile.load(file).keys().identityID) == id
+        }
+    }
+
+    /// Far-future votes with valid signatures, proposals from a validator that is not the
+    /// round's proposer, votes for heights far ahead, and transactions with bad signatures.
+    static func sendJunkConsensus(_ peer: PeerNetwork, genesis: Genesis, seconds: Double) async {
+        let keys = peer.identity.keys
+        let deadline = Date().addingTimeInterval(seconds)
+        var round: UInt32 = 1_000
+        while Date() < deadline {
+            for height: Height in [2, 3, 4, 5] {
+                for type in [VoteType.prevote, .precommit] {
+                    peer.broadcast(.vote(SignedVote(vote: Vote(type: type, chainID: genesis.chainID, height: height, round: round,
+                                                               blockHash: Hash256.of([UInt8(round & 0xff)]),
+                                                               time: SystemClock.now()), keys: keys)))
+                }
+                let proposalRound = (0..<UInt32(50)).first {
+                    TendermintMachine.proposer(validators: genesis.validatorSet, height: height, round: $0) != keys.identityID
+                } ?? 0
+                let header = BlockHeader(chainID: genesis.chainID, height: height, time: SystemClock.now(),
+                                         previousBlockHash: Hash256.of([1]), lastCommitHash: .zero, transactionsRoot: .empty,
+                                         resultsRoot: .empty, stateRoot: .empty, validatorsHash: genesis.validatorSet.hash,
+                                         proposer: keys.identityID)
+                let block = Block(header: header, lastCommit: CommitCertificate(height: height - 1, round: 0, blockHash: .zero,
+                                                                                signatures: []), transactions: [])
+                peer.broadcast(.proposal(Proposal(chainID: genesis.chainID, height: height, round: proposalRound, validRound: nil,
+                                                  blockHash: block.hash, keys: keys), block))
+            }
+            peer.broadcast(.vote(SignedVote(vote: Vote(type: .prevote, chainID: genesis.chainID, height: 1_000_000, round: 0,
+                                                       blockHash: nil, time: SystemClock.now()), keys: keys)))
+            let stranger = IdentityKeys.generate()
+            var forged = Transaction(chainID: genesis.chainID, signer: stranger.identityID, keys: stranger, nonce: 1,
+                                     payload: .registerPatient(RegisterPatient(keys: stranger))).encoded
+            forged[forged.count - 1] ^= 1
+            if let bad = try? Transaction.decode(forged) { peer.broadcast(.transactions(Array(repeating: bad, count: 50))) }
+            round += 1
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+    }
+
+    /// Garbage, an oversized length prefix, and idle sockets that never finish the handshake,
+    /// on every honest node's peer port. Returns the idle sockets (closed by the caller).
+    static func abusePeerPorts(basePort: Int, group: MultiThreadedEventLoopGroup) async throws -> [any Channel] {
+        var idle = [any Channel]()
+        for index in 0..<3 {
+            let port = Testnet.p2pPort(base: basePort, index: index)
+            let bootstrap = ClientBootstrap(group: group)
+            let garbage = try await bootstrap.connect(host: "127.0.0.1", port: port).get()
+            try await garbage.writeAndFlush(ByteBuffer(bytes: [0, 0, 0, 40] + Array(repeating: 0xAB, count: 40)))
+            let oversized = try await bootstrap.connect(host: "127.0.0.1", port: port).get()
+            try await oversized.writeAndFlush(ByteBuffer(bytes: [0x7F, 0xFF, 0xFF, 0xFF]))
+            for _ in 0..<8 {
+                if let socket = try? await bootstrap.connect(host: "127.0.0.1", port: port).get() { idle.append(socket) }
+            }
+        }
+        return idle
+    }
+
+    /// The HTTP attacks of the review: nonce overflow, a stranger's blob, a bad cursor.
+    func abuseHTTP(_ url: URL) async throws {
+        let gateway = HTTPGateway(baseURL: url)
+        let mallory = IdentityKeys.generate()
+        let overflow = Transaction(chainID: Self.chainID, signer: mallory.identityID, keys: mallory, nonce: .max,
+                                   payload: .registerPatient(RegisterPatient(keys: mallory)))
+        await #expect(throws: NodeError.self) { _ = try await gateway.submit(overflow) }
+        #expect(try await gateway.nextNonce(for: mallory.identityID) == 1)
+        let stranger = ClientIdentity(label: "stranger", keys: mallory)
+        await #expect(throws: NodeError.self) { _ = try await gateway.putBlob(Array(repeating: 1, count: 1 << 20), caller: stranger) }
+    }
+
+    /// Resident memory of a node process, from /proc (0 when unreadable).
+    static func residentMegabytes(_ process: Process?) -> Int {
+        guard let pid = process?.processIdentifier,
+              let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1_024
+    }
+}
+
+extension TestnetProcessTests {
+    func network(_ network: Network) -> Network { network }
+}
