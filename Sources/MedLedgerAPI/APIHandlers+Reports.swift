@@ -24,6 +24,18 @@ extension APIHandlers {
         return try APIEncoding.json(ReportView(try await requireMayView(report: id, caller: caller.id)))
     }
 
+    /// `GET /v1/reports/{id}/proof` (signed; whoever may view the report): the report record
+    /// at the latest block with its header, certificate and state proof.
+    func reportProof(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try PathParameter.opaque(context)
+        let caller = try await caller(request, body: [])
+        _ = try await requireMayView(report: id, caller: caller.id)
+        guard let proven = await node.provenEntry(.report(id)) else {
+            throw APIProblem(status: .forbidden, detail: "no access to report \(id)", field: "report")
+        }
+        return try APIEncoding.json(ProvenEntryView(proven))
+    }
+
     /// `GET /v1/reports/{id}/blobs/{address}` (signed): the ciphertext of one of the
     /// report's versions.
     func reportBlob(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -89,6 +89,17 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/identities/{id}/proof": {
+      "get": {
+        "operationId": "getIdentityProof", "summary": "The identity record at the latest block with its header, commit certificate and state proof (base64 canonical bytes)",
+        "parameters": [{ "$ref": "#/components/parameters/IdentityId" }],
+        "responses": {
+          "200": { "description": "Proven record", "content": { "application/json": { "schema": { "type": "object", "required": ["height", "header", "certificate", "record", "proof"], "properties": { "height": { "type": "integer" }, "header": { "type": "string", "format": "byte" }, "certificate": { "type": "string", "format": "byte" }, "record": { "type": "string", "format": "byte" }, "proof": { "type": "string", "format": "byte" } } } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "404": { "$ref": "#/components/responses/NotFound" }
+        }
+      }
+    },
     "/v1/blobs": {
       "put": {
         "operationId": "putBlob", "summary": "Upload a report ciphertext (content-addressed)",
@@ -137,6 +148,19 @@ enum OpenAPIDocument {
         "parameters": [{ "$ref": "#/components/parameters/ReportId" }, { "$ref": "#/components/parameters/Limit" }, { "$ref": "#/components/parameters/Cursor" }],
         "responses": {
           "200": { "description": "History", "content": { "application/json": { "schema": { "type": "object", "required": ["report", "entries"], "properties": { "report": { "type": "string" }, "nextCursor": { "type": "string", "nullable": true }, "entries": { "type": "array", "items": { "$ref": "#/components/schemas/IndexedEvent" } } } } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" }
+        }
+      }
+    },
+    "/v1/reports/{id}/proof": {
+      "get": {
+        "operationId": "getReportProof", "summary": "The report record at the latest block with its header, commit certificate and state proof (base64 canonical bytes)",
+        "security": [{ "identity": [], "timestamp": [], "signature": [] }],
+        "parameters": [{ "$ref": "#/components/parameters/ReportId" }],
+        "responses": {
+          "200": { "description": "Proven record", "content": { "application/json": { "schema": { "type": "object", "required": ["height", "header", "certificate", "record", "proof"], "properties": { "height": { "type": "integer" }, "header": { "type": "string", "format": "byte" }, "certificate": { "type": "string", "format": "byte" }, "record": { "type": "string", "format": "byte" }, "proof": { "type": "string", "format": "byte" } } } } } },
           "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" }

@@ -26,10 +26,12 @@ private func registerRoutes(_ router: Router<APIRequestContext>, _ h: APIHandler
     router.get("/v1/transactions/{hash}") { try await h.transaction($0, $1) }
     router.get("/v1/identities/{id}") { try await h.identity($0, $1) }
     router.get("/v1/identities/{id}/nonce") { try await h.nonce($0, $1) }
+    router.get("/v1/identities/{id}/proof") { try await h.identityProof($0, $1) }
     router.put("/v1/blobs") { try await h.putBlob($0, $1) }
     router.get("/v1/reports/{id}") { try await h.report($0, $1) }
     router.get("/v1/reports/{id}/blobs/{address}") { try await h.reportBlob($0, $1) }
     router.get("/v1/reports/{id}/history") { try await h.reportHistory($0, $1) }
+    router.get("/v1/reports/{id}/proof") { try await h.reportProof($0, $1) }
     router.post("/v1/reports/{id}/versions/{version}/key") { try await h.releaseKey($0, $1) }
     router.get("/v1/patients/{id}/reports") { try await h.patientReports($0, $1) }
     router.get("/v1/patients/{id}/grants") { try await h.patientGrants($0, $1) }

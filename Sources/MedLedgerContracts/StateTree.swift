@@ -23,6 +23,17 @@ struct StateTree: Sendable {
         cachedRoot = nil
     }
 
+    /// Proof of `key`'s current leaf, or nil when the key has no entry. Call after `root()`.
+    func proof(for key: StateKey) -> StateProof? {
+        precondition(dirtyBuckets.isEmpty && cachedRoot != nil, "compute the root before proving")
+        let bucket = key.bucket
+        let sorted = leaves[bucket].sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        guard let index = sorted.firstIndex(where: { $0.key == key.bytes }) else { return nil }
+        let inBucket = Merkle.proof(leafHashes: sorted.map(\.value), index: index)
+        let top = Merkle.proof(leafHashes: bucketRoots, index: bucket)
+        return StateProof(bucket: inBucket, top: top)
+    }
+
     mutating func root() -> Hash256 {
         if let cachedRoot { return cachedRoot }
         for bucket in dirtyBuckets {
@@ -41,5 +52,13 @@ extension LedgerState {
     public mutating func stateRoot() -> Hash256 {
         precondition(dirty.isEmpty, "take the changes before computing the root")
         return tree.root()
+    }
+
+    /// The entry at `key` with its proof against `stateRoot()`, or nil when there is none.
+    public mutating func provenEntry(_ key: StateKey) -> (value: [UInt8], proof: StateProof)? {
+        guard dirty.isEmpty else { return nil }  // genesis entries not yet in a block
+        _ = stateRoot()
+        guard let value = encodedValue(key), let proof = tree.proof(for: key) else { return nil }
+        return (value, proof)
     }
 }

@@ -69,12 +69,17 @@ public struct MerkleProof: Hashable, Sendable, Codable, CanonicalCodable {
 
     /// Verifies per RFC 9162 §2.1.3.2.
     public func verifies(leafHash: Hash256, root: Hash256) -> Bool {
-        guard leafIndex < treeSize, path.count <= 64 else { return false }
+        self.root(leafHash: leafHash) == root
+    }
+
+    /// The root this proof leads to from `leafHash`, or nil when the proof is malformed.
+    public func root(leafHash: Hash256) -> Hash256? {
+        guard leafIndex < treeSize, path.count <= 64 else { return nil }
         var fn = leafIndex
         var sn = treeSize - 1
         var result = leafHash
         for sibling in path {
-            if sn == 0 { return false }
+            if sn == 0 { return nil }
             if fn & 1 == 1 || fn == sn {
                 result = Merkle.nodeHash(sibling, result)
                 if fn & 1 == 0 {
@@ -89,7 +94,7 @@ public struct MerkleProof: Hashable, Sendable, Codable, CanonicalCodable {
             fn >>= 1
             sn >>= 1
         }
-        return sn == 0 && result == root
+        return sn == 0 ? result : nil
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {

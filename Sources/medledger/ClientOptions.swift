@@ -11,6 +11,9 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "Your key file (made by `medledger keys new`).")
     var key: String
 
+    @Option(name: .long, help: "The consortium's genesis.json: keys you encrypt to are then checked against certified blocks (needed to submit or amend reports).")
+    var genesis: String?
+
     func validate() throws {
         guard let url = URL(string: node), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--node must be an http(s) URL such as http://127.0.0.1:8080, got \(node)")
@@ -18,12 +21,16 @@ struct ClientOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: key) else {
             throw ValidationError("--key \(key) does not exist; make one with `medledger keys new --out \(key)`")
         }
+        if let genesis, !FileManager.default.fileExists(atPath: genesis) {
+            throw ValidationError("--genesis \(genesis) does not exist")
+        }
     }
 
     func client() throws -> LedgerClient {
         let file = try KeyFile.load(URL(fileURLWithPath: key))
         let me = ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
-        return LedgerClient(gateway: HTTPGateway(baseURL: URL(string: node)!, me: me), me: me)
+        let anchor = try genesis.map { try Genesis.load(from: URL(fileURLWithPath: $0)) }
+        return LedgerClient(gateway: HTTPGateway(baseURL: URL(string: node)!, me: me, trustAnchor: anchor), me: me)
     }
 }
 

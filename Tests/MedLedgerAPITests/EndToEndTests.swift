@@ -25,8 +25,8 @@ import MedLedgerNode
         return (URL(string: "http://127.0.0.1:\(port)")!, server)
     }
 
-    static func client(_ identity: ClientIdentity, _ url: URL) -> LedgerClient {
-        LedgerClient(gateway: HTTPGateway(baseURL: url, me: identity), me: identity)
+    static func client(_ identity: ClientIdentity, _ url: URL, anchor: Genesis) -> LedgerClient {
+        LedgerClient(gateway: HTTPGateway(baseURL: url, me: identity, trustAnchor: anchor), me: identity)
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -39,25 +39,25 @@ import MedLedgerNode
         defer { server.cancel(); producer.cancel() }
 
         let approver = ClientIdentity(label: "approver", keys: .generate())
-        let hospital = Self.client(fixture.hospital, url), clinic = Self.client(fixture.clinic, url)
+        let hospital = Self.client(fixture.hospital, url, anchor: fixture.node.genesis), clinic = Self.client(fixture.clinic, url, anchor: fixture.node.genesis)
         _ = try await hospital.registerPractitioner(fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
         _ = try await hospital.registerPractitioner(approver.keys, organization: fixture.hospital.id, roles: [.approver])
         _ = try await clinic.registerPractitioner(fixture.clinicReader.keys, organization: fixture.clinic.id, roles: [.reader])
-        let patient = Self.client(fixture.patient, url)
+        let patient = Self.client(fixture.patient, url, anchor: fixture.node.genesis)
         try await patient.registerSelfAsPatient()
 
-        let author = Self.client(fixture.author, url)
+        let author = Self.client(fixture.author, url, anchor: fixture.node.genesis)
         let draft = ReportDraft(title: "Lipid panel", effectiveDate: "2027-02-01", body: Array("LDL 2.1 mmol/L".utf8))
         let (report, submitted) = try await author.submitReport(patient: fixture.patient.id, category: Code("LAB")!,
                                                                draft: draft)
         #expect(submitted.receipt.code == .ok)
         #expect(submitted.receipt.message.contains("preliminary"))  // the signer gets the full receipt
-        try await Self.client(approver, url).approve(report, version: 1)
+        try await Self.client(approver, url, anchor: fixture.node.genesis).approve(report, version: 1)
         #expect(try await patient.gateway.report(report, caller: fixture.patient).latest.status == .final)
 
         let grant = try await patient.grant(patient: fixture.patient.id, to: fixture.clinicReader.id,
                                             scope: .allReports, purpose: .treatment)
-        let reader = Self.client(fixture.clinicReader, url)
+        let reader = Self.client(fixture.clinicReader, url, anchor: fixture.node.genesis)
         let read = try await reader.read(report, purpose: .treatment)
         #expect(read.receipt.receipt.code == .ok)
         #expect(read.report.map { String(decoding: $0.plaintext, as: UTF8.self) } == "LDL 2.1 mmol/L")
@@ -115,6 +115,38 @@ import MedLedgerNode
             Issue.record("an unregistered caller uploaded a blob")
         } catch let error as NodeError {
             #expect(error.kind == .unauthenticated)
+        }
+    }
+
+    /// Issue 6.8: a client encrypts only to keys proven against the consortium's genesis.
+    @Test(.timeLimit(.minutes(1)))
+    func clientRefusesKeysItCannotProve() async throws {
+        let fixture = try APIFixture.make(configuration: NodeConfiguration(batchDelayMilliseconds: 5,
+                                                                           emptyBlockIntervalMilliseconds: 200))
+        defer { fixture.cleanUp() }
+        let producer = Task { await fixture.node.runProducer() }
+        let (url, server) = try await Self.startServer(fixture.node)
+        defer { server.cancel(); producer.cancel() }
+        let hospital = Self.client(fixture.hospital, url, anchor: fixture.node.genesis)
+        _ = try await hospital.registerPractitioner(fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
+        try await Self.client(fixture.patient, url, anchor: fixture.node.genesis).registerSelfAsPatient()
+        let draft = ReportDraft(title: "t", effectiveDate: nil, body: Array("x".utf8))
+
+        // The proven record is the patient's, checked through the certificate and the state root.
+        let proven = try await HTTPGateway(baseURL: url, trustAnchor: fixture.node.genesis).identity(fixture.patient.id)
+        #expect(proven?.encryptionKey == fixture.patient.keys.publicEncryptionKey)
+
+        // Without a genesis the client will not encrypt at all.
+        let unanchored = LedgerClient(gateway: HTTPGateway(baseURL: url, me: fixture.author), me: fixture.author)
+        await #expect(throws: ClientError.self) {
+            _ = try await unanchored.submitReport(patient: fixture.patient.id, category: Code("LAB")!, draft: draft)
+        }
+        // A genesis with other validators: the node's certificates do not verify against it.
+        let other = SingleValidatorGenesis.make(chainID: fixture.node.genesis.chainID, time: APIFixture.genesisTime,
+                                                nodeKeys: IdentityKeys.generate(), organizations: [])
+        let misled = Self.client(fixture.author, url, anchor: other)
+        await #expect(throws: ClientError.self) {
+            _ = try await misled.submitReport(patient: fixture.patient.id, category: Code("LAB")!, draft: draft)
         }
     }
 }

@@ -214,3 +214,24 @@ import MedLedgerContracts
         #expect(before.identity(patient.id) == nil)
     }
 }
+
+/// Issue 6.8: state proofs a client checks against a certified header's state root.
+@Suite struct StateProofTests {
+    @Test func everyEntryIsProvenAndAChangedValueOrKeyIsNot() throws {
+        var cast = Cast()
+        _ = cast.ledger.state.takeChanges()
+        let root = cast.ledger.state.stateRoot()
+        for party in [cast.patient, cast.authorA, cast.ledger.orgA] {
+            let key = StateKey.identity(party.id)
+            let entry = cast.ledger.state.provenEntry(key)
+            let (value, proof) = try #require(entry)
+            #expect(proof.verifies(key: key.bytes, value: value, stateRoot: root))
+            var changed = value
+            changed[changed.count - 1] ^= 1
+            #expect(!proof.verifies(key: key.bytes, value: changed, stateRoot: root))
+            #expect(!proof.verifies(key: StateKey.identity(cast.otherPatient.id).bytes, value: value, stateRoot: root))
+            #expect(!proof.verifies(key: key.bytes, value: value, stateRoot: Hash256.of([1])))
+        }
+        #expect(cast.ledger.state.provenEntry(.identity(Party("nobody").id)) == nil)
+    }
+}

@@ -43,6 +43,7 @@ enum Wire {
         let registeredAt: UInt64
     }
     struct Nonce: Decodable { let nextNonce: UInt64 }
+    struct ProvenEntry: Decodable { let height: UInt64; let header: String; let certificate: String; let record: String; let proof: String }
     struct Address: Decodable { let address: String }
     struct Canonical: Decodable { let canonical: String }
     struct Reports: Decodable { let reports: [Canonical]; let nextCursor: String? }

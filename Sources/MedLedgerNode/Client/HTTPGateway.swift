@@ -24,6 +24,9 @@ public struct HTTPGateway: LedgerGateway {
     public let baseURL: URL
     /// Who this gateway fetches full receipts as (see the type's documentation).
     public let me: ClientIdentity?
+    /// The consortium's genesis, when the caller has it: custodian keys then come from it,
+    /// and identities are checked against certified headers (see `HTTPGateway+Proofs`).
+    public let trustAnchor: Genesis?
     /// How often `waitForCommit` polls.
     public var pollIntervalMilliseconds: UInt64 = 20
     /// How long `waitForCommit` waits before it gives up with `NodeError.unavailable`.
@@ -32,9 +35,10 @@ public struct HTTPGateway: LedgerGateway {
     private let chainIDCache = ChainIDCache()
 
     /// A gateway to the node at `baseURL`; `me` is who full receipts are fetched as.
-    public init(baseURL: URL, me: ClientIdentity? = nil, session: URLSession = .shared) {
+    public init(baseURL: URL, me: ClientIdentity? = nil, trustAnchor: Genesis? = nil, session: URLSession = .shared) {
         self.baseURL = baseURL
         self.me = me
+        self.trustAnchor = trustAnchor
         self.session = session
     }
 
@@ -45,8 +49,11 @@ public struct HTTPGateway: LedgerGateway {
         return status.chainId
     }
 
+    public var provesKeys: Bool { trustAnchor != nil }
+
     public func custodians() async throws -> [Validator] {
-        try await get(Wire.Status.self, "/v1/status").validators.map { entry in
+        if let trustAnchor { return trustAnchor.validatorSet.validators }
+        return try await get(Wire.Status.self, "/v1/status").validators.map { entry in
             guard let signing = PublicSigningKey(hex: entry.signingKey),
                   let encryption = PublicEncryptionKey(hex: entry.encryptionKey) else {
                 throw Self.malformed("validators")
@@ -95,6 +102,7 @@ public struct HTTPGateway: LedgerGateway {
     }
 
     public func identity(_ id: IdentityID) async throws -> IdentityRecord? {
+        if let trustAnchor { return try await provenIdentity(id, anchor: trustAnchor) }
         do {
             return try Self.record(from: try await get(Wire.Identity.self, "/v1/identities/\(id.hex)"))
         } catch let error as NodeError where error.kind == .notFound {
@@ -119,6 +127,7 @@ public struct HTTPGateway: LedgerGateway {
     }
 
     public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {
+        if let trustAnchor { return try await provenReport(id, caller: caller, anchor: trustAnchor) }
         let answer = try await get(Wire.Canonical.self, "/v1/reports/\(id.hex)", as: caller)
         return try Self.canonical(ReportRecord.self, answer.canonical, field: "canonical")
     }

@@ -86,6 +86,9 @@ extension LedgerClient {
 
     private func sealAndUpload(_ draft: ReportDraft, report: ReportID, version: ReportVersion,
                                patient: IdentityID) async throws -> ReportContent {
+        guard gateway.provesKeys else {
+            throw ClientError.integrity("encrypting needs keys proven against the consortium's genesis; give the client the genesis file")
+        }
         guard let patientRecord = try await gateway.identity(patient) else {
             throw ClientError.notFound("patient \(patient)")
         }

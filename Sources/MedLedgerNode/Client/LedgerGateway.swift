@@ -21,6 +21,10 @@ public struct CommittedTransaction: Sendable {
 /// protected data name the caller, whose keys the HTTP implementation signs requests with.
 public protocol LedgerGateway: Sendable {
     func chainID() async throws -> String
+    /// True when `identity` and `custodians` answers are proven (against the genesis and a
+    /// certified header) or come from the node itself in this process, so a client may
+    /// encrypt to the keys they contain.
+    var provesKeys: Bool { get }
     func custodians() async throws -> [Validator]
     func submit(_ tx: Transaction) async throws -> Hash256
     /// Waits until the transaction is in a block; throws when it is not within the timeout.

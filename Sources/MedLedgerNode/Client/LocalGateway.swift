@@ -15,6 +15,8 @@ public struct LocalGateway: LedgerGateway {
     }
 
     public func chainID() async throws -> String { node.genesis.chainID }
+    /// The node is in this process: what it says needs no proof.
+    public var provesKeys: Bool { true }
     public func custodians() async throws -> [Validator] { node.validators.validators }
     public func submit(_ tx: Transaction) async throws -> Hash256 { try await node.submit(tx) }
 
