@@ -81,4 +81,29 @@ struct P2PNetworkTests {
         #expect(heights == [4, 5])
         await cluster.stopAll()
     }
+
+    /// Issue 6.13: a peer that stops reading gets nothing more once its queue is full, so it
+    /// cannot make us buffer without bound.
+    @Test func peerThatStopsReadingIsNotBufferedWithoutBound() async throws {
+        let cluster = try P2PCluster.make(count: 2)
+        try await cluster.startAll()
+        #expect(await p2pEventually { cluster.fullyConnected() })
+        // Node 1 stops reading its connection from node 0.
+        let channel = try #require(cluster.nodes[1].registry.channel(for: cluster.id(0)))
+        try await channel.setOption(.autoRead, value: false).get()
+        let patient = ClientIdentity(label: "p", keys: cluster.keys[0])
+        let big = (0..<20).map { index in
+            Transaction(chainID: P2PCluster.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
+                        payload: BlockSizeLimitTests.largeSubmission(by: patient, index: index))
+        }
+        var sent = 0, dropped = 0
+        for _ in 0..<200 {  // 200 × ~0.9 MB, far more than the 40 MiB high-water mark
+            if cluster.nodes[0].send(.transactions(big), to: cluster.id(1)) { sent += 1 } else { dropped += 1 }
+            if dropped > 0 { break }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(dropped > 0, "sends never stopped for a peer that does not read")
+        #expect(sent * 900_000 <= 200 * 1024 * 1024)
+        await cluster.stopAll()
+    }
 }

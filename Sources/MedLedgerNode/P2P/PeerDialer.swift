@@ -31,6 +31,7 @@ struct PeerDialer: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(Self.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeBufferWaterMark, value: PeerNetwork.writeBufferWaterMark)
             .channelInitializer { channel in
                 PeerPipeline.configure(channel, identity: identity, registry: registry, expectedPeer: expected) { _ in
                     authenticated.withLock { $0 = true }

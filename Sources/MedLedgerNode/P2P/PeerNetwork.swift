@@ -33,6 +33,11 @@ public final class PeerNetwork: Sendable {
         }
     }
 
+    /// How much may wait to be sent to one peer: past `high` the peer counts as not reading
+    /// and gets nothing more until the queue drains below `low`. Room for two full blocks.
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 16 * 1024 * 1024,
+                                                                                high: 40 * 1024 * 1024)
+
     /// Default bound of `inbound`.
     public static let defaultInboundCapacity = 4_096
 
@@ -110,6 +115,7 @@ public final class PeerNetwork: Sendable {
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: PeerNetwork.writeBufferWaterMark)
             .childChannelInitializer { channel in PeerPipeline.configure(channel, identity: identity, registry: registry) }
             .bind(host: host, port: port).get()
     }
@@ -139,8 +145,7 @@ public final class PeerNetwork: Sendable {
     @discardableResult
     public func send(_ message: PeerMessage, to peer: IdentityID) -> Bool {
         guard let frame = frame(message), let channel = registry.channel(for: peer) else { return false }
-        channel.writeAndFlush(frame, promise: nil)
-        return true
+        return write(frame, to: channel, peer: peer, kind: message.kind)
     }
 
     /// Sends to every authenticated peer once; returns how many it was sent to.
@@ -148,8 +153,19 @@ public final class PeerNetwork: Sendable {
     public func broadcast(_ message: PeerMessage) -> Int {
         guard let frame = frame(message) else { return 0 }
         let channels = registry.liveChannels
-        for (_, channel) in channels { channel.writeAndFlush(frame, promise: nil) }
-        return channels.count
+        return channels.filter { peer, channel in write(frame, to: channel, peer: peer, kind: message.kind) }.count
+    }
+
+    /// Writes unless the peer has stopped reading: a channel over its high-water mark (NIO's
+    /// writability) gets nothing more, so a validator that never reads cannot make us buffer
+    /// without bound. Consensus re-sends what matters once the peer reads again.
+    private func write(_ frame: ByteBuffer, to channel: any Channel, peer: IdentityID, kind: String) -> Bool {
+        guard channel.isWritable else {
+            registry.logger.debug("p2p: \(peer) is not reading; dropped \(kind)")
+            return false
+        }
+        channel.writeAndFlush(frame, promise: nil)
+        return true
     }
 
     /// The message's payload; each connection's handler seals and frames it.
