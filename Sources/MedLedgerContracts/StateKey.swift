@@ -15,9 +15,8 @@ public enum StateKey: Hashable, Sendable {
         }
     }
 
-    /// Which of the state tree's 256 buckets the entry lives in: the first id byte, which is
-    /// uniformly distributed (a hash or random bytes).
-    var bucket: Int { Int(bytes[1]) }
+    /// Which of the state tree's buckets the entry lives in (see `StateBuckets`).
+    var bucket: Int { StateBuckets.index(ofKey: bytes) }
 
     public init?(bytes: [UInt8]) {
         guard let tag = bytes.first else { return nil }

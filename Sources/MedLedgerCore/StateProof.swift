@@ -1,6 +1,6 @@
 /// Proof that one state entry (key and value) is in the state whose root a block header
 /// commits to: the entry's path inside its bucket's RFC 6962 tree, then the bucket root's
-/// path in the tree of the 256 bucket roots (see `docs/spec/encoding.md`, state root).
+/// path in the tree of the 65,536 bucket roots (see `docs/spec/contracts.md`, state root).
 ///
 /// A client that checks it against a header with a valid commit certificate knows the
 /// entry is what the validators agreed on, whatever node served it.
@@ -22,7 +22,7 @@ public struct StateProof: Hashable, Sendable, CanonicalCodable {
     /// recomputed, then checked as a leaf hash at the top level (bucket roots are the top
     /// tree's leaf hashes as they stand).
     public func verifies(key: [UInt8], value: [UInt8], stateRoot: Hash256) -> Bool {
-        guard key.count >= 2, top.treeSize == 256, top.leafIndex == UInt64(key[1]),
+        guard top.treeSize == UInt64(StateBuckets.count), top.leafIndex == UInt64(StateBuckets.index(ofKey: key)),
               let bucketRoot = bucket.root(leafHash: Self.leafHash(key: key, value: value)) else { return false }
         return top.verifies(leafHash: bucketRoot, root: stateRoot)
     }
