@@ -30,10 +30,10 @@ extension APIHandlers {
         let id = try PathParameter.opaque(context)
         let caller = try await caller(request, body: [])
         _ = try await requireMayView(report: id, caller: caller.id)
-        guard let proven = await node.provenEntry(.report(id)) else {
+        guard let (header, versions) = await node.provenReport(id) else {
             throw APIProblem(status: .forbidden, detail: "no access to report \(id)", field: "report")
         }
-        return try APIEncoding.json(ProvenEntryView(proven))
+        return try APIEncoding.json(ProvenReportView(header, versions: versions))
     }
 
     /// `GET /v1/reports/{id}/blobs/{address}` (signed): the ciphertext of one of the

@@ -48,9 +48,16 @@ public struct LedgerState: Sendable {
         dirty.insert(.identity(record.id))
     }
 
+    /// Marks the header and only the versions that are new or changed: a revision writes one
+    /// version, not all earlier ones again.
     mutating func put(_ record: ReportRecord) {
+        let previous = report(record.id)?.versions ?? []
+        precondition(record.versions.count >= previous.count, "versions are never removed")
         pending.reports[record.id] = record
         dirty.insert(.report(record.id))
+        for (index, version) in record.versions.enumerated() where index >= previous.count || previous[index] != version {
+            dirty.insert(.reportVersion(record.id, version.version))
+        }
     }
 
     mutating func put(_ record: GrantRecord) {
@@ -63,9 +70,16 @@ public struct LedgerState: Sendable {
     public func encodedValue(_ key: StateKey) -> [UInt8]? {
         switch key {
         case .identity(let id): identity(id)?.canonicalBytes
-        case .report(let id): report(id)?.canonicalBytes
+        case .report(let id): report(id).map { ReportHeader($0).canonicalBytes }
         case .grant(let id): grant(id)?.canonicalBytes
+        case .reportVersion(let id, let number): report(id)?.version(number)?.canonicalBytes
         }
+    }
+
+    /// How many entries the committed state stores (a report counts once plus once per version).
+    public var committedEntryCount: Int {
+        committed.identities.count + committed.grants.count
+            + committed.reports.values.reduce(0) { $0 + 1 + $1.versions.count }
     }
 
     /// The entries changed since the last call, sorted by key, and clears the change set.
@@ -126,6 +140,8 @@ public struct LedgerState: Sendable {
     /// naming its key.
     public static func load(entries: [(key: [UInt8], value: [UInt8])]) throws -> LedgerState {
         var state = LedgerState()
+        var headers = [ReportID: ReportHeader]()
+        var versions = [ReportID: [ReportVersion: ReportVersionRecord]]()
         for entry in entries {
             guard let key = StateKey(bytes: entry.key) else {
                 throw StateLoadError(key: Hex.encode(entry.key), reason: "unknown key format")
@@ -133,12 +149,34 @@ public struct LedgerState: Sendable {
             do {
                 switch key {
                 case .identity: state.put(try IdentityRecord.decode(canonical: entry.value))
-                case .report: state.put(try ReportRecord.decode(canonical: entry.value))
+                case .report(let id): headers[id] = try ReportHeader.decode(canonical: entry.value)
                 case .grant: state.put(try GrantRecord.decode(canonical: entry.value))
+                case .reportVersion(let id, let number):
+                    let version = try ReportVersionRecord.decode(canonical: entry.value)
+                    guard version.version == number else {
+                        throw StateLoadError(key: Hex.encode(entry.key), reason: "holds version \(version.version)")
+                    }
+                    versions[id, default: [:]][number] = version
                 }
+            } catch let error as StateLoadError {
+                throw error
             } catch {
-                throw StateLoadError(key: Hex.encode(entry.key), reason: error.description)
+                throw StateLoadError(key: Hex.encode(entry.key), reason: "\(error)")
             }
+        }
+        // Reassembled in id order; each report needs exactly versions 1…count.
+        for (id, header) in headers.sorted(by: { $0.key < $1.key }) {
+            let stored = versions.removeValue(forKey: id) ?? [:]
+            let ordered = (1...max(1, header.versionCount)).compactMap { stored[$0] }
+            guard stored.count == Int(header.versionCount),
+                  let record = ReportRecord(header: header, versions: ordered) else {
+                throw StateLoadError(key: Hex.encode(StateKey.report(id).bytes),
+                                     reason: "header names \(header.versionCount) versions, \(stored.count) are stored")
+            }
+            state.put(record)
+        }
+        if let orphan = versions.keys.sorted().first {
+            throw StateLoadError(key: Hex.encode(StateKey.report(orphan).bytes), reason: "versions without a report header")
         }
         _ = state.takeChanges()
         state.foldPending()

@@ -136,3 +136,58 @@ public struct ReportRecord: Hashable, Sendable, CanonicalCodable {
         guard !versions.isEmpty else { throw CanonicalDecodingError(field: "versions", reason: "empty") }
     }
 }
+
+/// What the state stores under `StateKey.report`: a report without its versions, which are
+/// stored one per `StateKey.reportVersion` entry.
+public struct ReportHeader: Hashable, Sendable, CanonicalCodable {
+    public let id: ReportID
+    public let patient: IdentityID
+    public let organization: IdentityID
+    public let category: Code
+    public let recipients: [IdentityID]
+    public let versionCount: UInt32
+    public let distributed: Bool
+
+    public init(_ record: ReportRecord) {
+        id = record.id
+        patient = record.patient
+        organization = record.organization
+        category = record.category
+        recipients = record.recipients
+        versionCount = UInt32(record.versions.count)
+        distributed = record.distributed
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(id)
+        encoder.write(patient)
+        encoder.write(organization)
+        encoder.write(category)
+        encoder.write(array: recipients)
+        encoder.write(versionCount)
+        encoder.write(distributed)
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        id = try decoder.read(ReportID.self)
+        patient = try decoder.read(IdentityID.self)
+        organization = try decoder.read(IdentityID.self)
+        category = try decoder.read(Code.self)
+        recipients = try decoder.readArray(IdentityID.self, "recipients", maxCount: Limits.recipientsMaxCount)
+        versionCount = try decoder.readUInt32("versionCount")
+        distributed = try decoder.readBool("distributed")
+        guard versionCount >= 1, versionCount <= UInt32(ReportRecord.versionsMaxCount) else {
+            throw CanonicalDecodingError(field: "versionCount", reason: "must be 1-\(ReportRecord.versionsMaxCount)")
+        }
+    }
+}
+
+extension ReportRecord {
+    /// Reassembles a record from its stored header and versions (in order, 1 first).
+    public init?(header: ReportHeader, versions: [ReportVersionRecord]) {
+        guard versions.count == Int(header.versionCount), !versions.isEmpty,
+              versions.enumerated().allSatisfy({ $0.element.version == UInt32($0.offset + 1) }) else { return nil }
+        self.init(id: header.id, patient: header.patient, organization: header.organization, category: header.category,
+                  recipients: header.recipients, versions: versions, distributed: header.distributed)
+    }
+}

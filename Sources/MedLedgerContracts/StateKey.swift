@@ -6,12 +6,18 @@ public enum StateKey: Hashable, Sendable {
     case identity(IdentityID)
     case report(ReportID)
     case grant(GrantID)
+    /// One version of a report, stored apart from the report's header so that a revision
+    /// writes and hashes only what changed (not every earlier version again).
+    case reportVersion(ReportID, ReportVersion)
 
     public var bytes: [UInt8] {
         switch self {
         case .identity(let id): [1] + id.hash.bytes
         case .report(let id): [2] + id.bytes
         case .grant(let id): [3] + id.bytes
+        case .reportVersion(let id, let version):
+            [4] + id.bytes + [UInt8(version >> 24), UInt8((version >> 16) & 0xff), UInt8((version >> 8) & 0xff),
+                              UInt8(version & 0xff)]
         }
     }
 
@@ -25,6 +31,13 @@ public enum StateKey: Hashable, Sendable {
         case 1: guard let hash = Hash256(bytes: rest) else { return nil }; self = .identity(IdentityID(hash: hash))
         case 2: guard let id = ReportID(bytes: rest) else { return nil }; self = .report(id)
         case 3: guard let id = GrantID(bytes: rest) else { return nil }; self = .grant(id)
+        case 4:
+            guard rest.count == OpaqueID.byteCount + 4, let id = ReportID(bytes: Array(rest.prefix(OpaqueID.byteCount))) else {
+                return nil
+            }
+            let version = rest.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            guard version >= 1 else { return nil }
+            self = .reportVersion(id, version)
         default: return nil
         }
     }

@@ -92,3 +92,13 @@ extension LedgerNode {
         return ProvenEntry(header: latestHeader, certificate: latestCertificate, value: value, proof: proof)
     }
 }
+
+extension LedgerNode {
+    /// A report's header and every version, each proven against the same latest header.
+    public func provenReport(_ id: ReportID) -> (header: ProvenEntry, versions: [ProvenEntry])? {
+        guard let record = state.report(id), let header = provenEntry(.report(id)) else { return nil }
+        let versions = record.versions.compactMap { provenEntry(.reportVersion(id, $0.version)) }
+        guard versions.count == record.versions.count else { return nil }
+        return (header, versions)
+    }
+}

@@ -109,7 +109,7 @@ public struct LedgerVerifier {
             }
             expectedCount += 1
         }
-        let replayed = state.identities.count + state.reports.count + state.grants.count
+        let replayed = state.committedEntryCount
         // Before block 1 the genesis state lives only in memory (block 1 persists it).
         guard replayed == expectedCount || latest == 0 else {
             throw VerificationFailure(location: "state table",

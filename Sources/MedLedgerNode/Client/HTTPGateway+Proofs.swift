@@ -17,10 +17,23 @@ extension HTTPGateway {
         } catch let error as NodeError where error.kind == .notFound { return nil }
     }
 
-    /// The report record at the latest block, checked against `anchor`.
+    /// The report record at the latest block, checked against `anchor`: its header entry and
+    /// every version entry, each proven against the same certified header.
     func provenReport(_ id: ReportID, caller: ClientIdentity, anchor: Genesis) async throws -> ReportRecord {
-        try await provenRecord(ReportRecord.self, key: .report(id), path: "/v1/reports/\(id.hex)/proof",
-                               caller: caller, anchor: anchor)
+        let answer = try await get(Wire.ProvenReport.self, "/v1/reports/\(id.hex)/proof", as: caller)
+        let header = try certifiedHeader(answer.header, answer.certificate, anchor: anchor)
+        let reportHeader: ReportHeader = try provenValue(key: .report(id), answer.record, answer.proof, header: header)
+        guard reportHeader.id == id, answer.versions.count == Int(reportHeader.versionCount) else {
+            throw ClientError.integrity("report \(id): the node sent \(answer.versions.count) versions for a header naming \(reportHeader.versionCount)")
+        }
+        var versions = [ReportVersionRecord]()
+        for (index, entry) in answer.versions.enumerated() {
+            versions.append(try provenValue(key: .reportVersion(id, UInt32(index + 1)), entry.record, entry.proof, header: header))
+        }
+        guard let record = ReportRecord(header: reportHeader, versions: versions) else {
+            throw ClientError.integrity("report \(id): versions out of order")
+        }
+        return record
     }
 
     /// A state entry the node serves with its proof. The header's certificate must verify
@@ -29,11 +42,14 @@ extension HTTPGateway {
     func provenRecord<T: CanonicalDecodable>(_ type: T.Type, key: StateKey, path: String, caller: ClientIdentity?,
                                              anchor: Genesis) async throws -> T {
         let answer = try await get(Wire.ProvenEntry.self, path, as: caller)
-        let header = try Self.canonical(BlockHeader.self, answer.header, field: "header")
-        let certificate = try Self.canonical(CommitCertificate.self, answer.certificate, field: "certificate")
-        let proof = try Self.canonical(StateProof.self, answer.proof, field: "proof")
-        guard let value = Data(base64Encoded: answer.record).map(Array.init) else { throw Self.malformed("record") }
-        let record = try Self.canonical(T.self, answer.record, field: "record")
+        let header = try certifiedHeader(answer.header, answer.certificate, anchor: anchor)
+        return try provenValue(key: key, answer.record, answer.proof, header: header)
+    }
+
+    /// The header, once its certificate verifies with the genesis validators and it is recent.
+    func certifiedHeader(_ headerText: String, _ certificateText: String, anchor: Genesis) throws -> BlockHeader {
+        let header = try Self.canonical(BlockHeader.self, headerText, field: "header")
+        let certificate = try Self.canonical(CommitCertificate.self, certificateText, field: "certificate")
         let validators = anchor.validatorSet
         guard header.chainID == anchor.chainID, header.validatorsHash == validators.hash else {
             throw ClientError.integrity("the node's header is for another chain or validator set")
@@ -45,6 +61,15 @@ extension HTTPGateway {
         guard header.time.milliseconds + Self.proofMaxAgeMilliseconds >= now else {
             throw ClientError.integrity("the node's latest certified block \(header.height) is more than 10 minutes old")
         }
+        return header
+    }
+
+    /// A record at `key`, once its proof verifies against the certified header's state root.
+    func provenValue<T: CanonicalDecodable>(key: StateKey, _ recordText: String, _ proofText: String,
+                                            header: BlockHeader) throws -> T {
+        let proof = try Self.canonical(StateProof.self, proofText, field: "proof")
+        guard let value = Data(base64Encoded: recordText).map(Array.init) else { throw Self.malformed("record") }
+        let record = try Self.canonical(T.self, recordText, field: "record")
         guard proof.verifies(key: key.bytes, value: value, stateRoot: header.stateRoot) else {
             throw ClientError.integrity("the record is not proven by block \(header.height)'s state root")
         }

@@ -44,6 +44,11 @@ enum Wire {
     }
     struct Nonce: Decodable { let nextNonce: UInt64 }
     struct ProvenEntry: Decodable { let height: UInt64; let header: String; let certificate: String; let record: String; let proof: String }
+    struct ProvenVersion: Decodable { let record: String; let proof: String }
+    struct ProvenReport: Decodable {
+        let height: UInt64; let header: String; let certificate: String; let record: String; let proof: String
+        let versions: [ProvenVersion]
+    }
     struct Address: Decodable { let address: String }
     struct Canonical: Decodable { let canonical: String }
     struct Reports: Decodable { let reports: [Canonical]; let nextCursor: String? }
