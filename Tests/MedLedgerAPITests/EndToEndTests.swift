@@ -25,18 +25,23 @@ import MedLedgerNode
         return (URL(string: "http://127.0.0.1:\(port)")!, server)
     }
 
+    /// A fixture whose node produces blocks and serves HTTP; call the closure to stop both.
+    static func servingFixture() async throws -> (APIFixture, URL, () -> Void) {
+        let fixture = try APIFixture.make(configuration: NodeConfiguration(batchDelayMilliseconds: 5,
+                                                                           emptyBlockIntervalMilliseconds: 200))
+        let producer = Task { await fixture.node.runProducer() }
+        let (url, server) = try await startServer(fixture.node)
+        return (fixture, url, { server.cancel(); producer.cancel(); fixture.cleanUp() })
+    }
+
     static func client(_ identity: ClientIdentity, _ url: URL, anchor: Genesis) -> LedgerClient {
         LedgerClient(gateway: HTTPGateway(baseURL: url, me: identity, trustAnchor: anchor), me: identity)
     }
 
     @Test(.timeLimit(.minutes(1)))
     func registerReportGrantReadRevokeAndDeniedReadOverHTTP() async throws {
-        let fixture = try APIFixture.make(configuration: NodeConfiguration(batchDelayMilliseconds: 5,
-                                                                           emptyBlockIntervalMilliseconds: 200))
-        defer { fixture.cleanUp() }
-        let producer = Task { await fixture.node.runProducer() }
-        let (url, server) = try await Self.startServer(fixture.node)
-        defer { server.cancel(); producer.cancel() }
+        let (fixture, url, stop) = try await Self.servingFixture()
+        defer { stop() }
 
         let approver = ClientIdentity(label: "approver", keys: .generate())
         let hospital = Self.client(fixture.hospital, url, anchor: fixture.node.genesis), clinic = Self.client(fixture.clinic, url, anchor: fixture.node.genesis)
@@ -121,12 +126,8 @@ import MedLedgerNode
     /// Issue 6.8: a client encrypts only to keys proven against the consortium's genesis.
     @Test(.timeLimit(.minutes(1)))
     func clientRefusesKeysItCannotProve() async throws {
-        let fixture = try APIFixture.make(configuration: NodeConfiguration(batchDelayMilliseconds: 5,
-                                                                           emptyBlockIntervalMilliseconds: 200))
-        defer { fixture.cleanUp() }
-        let producer = Task { await fixture.node.runProducer() }
-        let (url, server) = try await Self.startServer(fixture.node)
-        defer { server.cancel(); producer.cancel() }
+        let (fixture, url, stop) = try await Self.servingFixture()
+        defer { stop() }
         let hospital = Self.client(fixture.hospital, url, anchor: fixture.node.genesis)
         _ = try await hospital.registerPractitioner(fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
         try await Self.client(fixture.patient, url, anchor: fixture.node.genesis).registerSelfAsPatient()
