@@ -40,8 +40,13 @@ import MedLedgerCore
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sockets = try await Self.abusePeerPorts(basePort: basePort, group: group)
         try await abuseHTTP(testnet.network(network).url(0))
+        let lastLarge = try await floodLargeTransactions(network.url(0))
         await junk.value
 
+        var gateway = HTTPGateway(baseURL: network.url(1))
+        gateway.commitTimeoutMilliseconds = 60_000
+        let committed = try await gateway.waitForCommit(lastLarge)
+        #expect(committed.height > 0, "the flood of large transactions was never committed")
         let before = await testnet.status(network, 0)?.height ?? 0
         #expect(await testnet.waitForHeight(network, [0, 1, 2], before + 3, seconds: 60), "honest validators stopped committing")
         for index in 0..<3 {
@@ -147,6 +152,27 @@ import MedLedgerCore
         #expect(try await gateway.nextNonce(for: mallory.identityID) == 1)
         let stranger = ClientIdentity(label: "stranger", keys: mallory)
         await #expect(throws: NodeError.self) { _ = try await gateway.putBlob(Array(repeating: 1, count: 1 << 20), caller: stranger) }
+    }
+
+    /// Issue 6.2 over the wire: 200 free accounts each send a 44 KB transaction at once,
+    /// more than one block may hold (this used to halt the chain for good). Returns the hash
+    /// of the last one, which must commit.
+    func floodLargeTransactions(_ url: URL, accounts: Int = 200) async throws -> Hash256 {
+        let gateway = HTTPGateway(baseURL: url)
+        let people = (0..<accounts).map { ClientIdentity(label: "flood-\($0)", keys: IdentityKeys.generate()) }
+        var registrations = [Hash256]()
+        for person in people {
+            registrations.append(try await gateway.submit(Transaction(
+                chainID: Self.chainID, signer: person.id, keys: person.keys, nonce: 1,
+                payload: .registerPatient(RegisterPatient(keys: person.keys)))))
+        }
+        _ = try await gateway.waitForCommit(registrations[registrations.count - 1])
+        var last = Hash256.zero
+        for (index, person) in people.enumerated() {
+            last = try await gateway.submit(Transaction(chainID: Self.chainID, signer: person.id, keys: person.keys, nonce: 2,
+                                                        payload: BlockSizeLimitTests.largeSubmission(by: person, index: index)))
+        }
+        return last
     }
 
     /// Resident memory of a node process, from /proc (0 when unreadable).
