@@ -15,7 +15,9 @@ extension LedgerNode {
         }
         collectUnreferencedBlobs()
         let address = Hash256.of(bytes)
-        if isReferenced(address) || blobQuota.uploads[address] != nil { return try blobs.put(bytes) }
+        // Already stored and not waiting for a report: a report points to it (or it was
+        // adopted at start); storing the same bytes again costs nothing.
+        if blobQuota.uploads[address] != nil || blobs.contains(address) { return try blobs.put(bytes) }
         if let problem = blobQuota.problem(uploader: uploader, bytes: bytes.count) {
             throw NodeError(.unavailable, field: "body", problem)
         }
@@ -30,9 +32,12 @@ extension LedgerNode {
     public func collectUnreferencedBlobs() -> Int {
         let now = blobClock().milliseconds
         guard now >= Limits.unreferencedBlobGraceMilliseconds else { return 0 }
+        let expired = blobQuota.expired(before: now - Limits.unreferencedBlobGraceMilliseconds)
+        guard !expired.isEmpty else { return 0 }
+        let referenced = referencedAddresses()
         var collected = 0
-        for address in blobQuota.expired(before: now - Limits.unreferencedBlobGraceMilliseconds) {
-            if !isReferenced(address) {
+        for address in expired {
+            if !referenced.contains(address) {
                 blobs.remove(address)
                 collected += 1
             }
@@ -45,7 +50,7 @@ extension LedgerNode {
     /// Stored blobs no report points to, found on disk after a (re)start: counted against
     /// the node's quota and collected a grace period from now.
     static func unreferencedBlobs(in blobs: FileBlobStore, state: LedgerState, now: ConsensusTime) throws -> BlobQuota {
-        let referenced = Set(state.reports.values.flatMap { $0.versions.map(\.content.contentAddress) })
+        let referenced = referencedAddresses(in: state)
         var quota = BlobQuota()
         for address in try blobs.allAddresses() where !referenced.contains(address) {
             let size = (try? blobs.get(address))??.count ?? 0
@@ -65,9 +70,13 @@ extension LedgerNode {
         }
     }
 
-    /// Whether a committed report version points to `address` (rebuilt once per call from
-    /// the state's reports; collection is rare).
-    func isReferenced(_ address: Hash256) -> Bool {
-        state.reports.values.contains { report in report.versions.contains { $0.content.contentAddress == address } }
+    /// Every blob address a committed report version points to (built once per collection,
+    /// which happens only when some upload has outlived its grace period).
+    func referencedAddresses() -> Set<Hash256> {
+        Self.referencedAddresses(in: state)
+    }
+
+    static func referencedAddresses(in state: LedgerState) -> Set<Hash256> {
+        Set(state.reports.values.flatMap { $0.versions.map(\.content.contentAddress) })
     }
 }
