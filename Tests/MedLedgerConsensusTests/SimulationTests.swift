@@ -36,6 +36,10 @@ struct SimulationTests {
         // one of them a Byzantine vote no one else had: the others could never accept its
         // re-proposal and it could never unlock (liveness, issue 6 item 11).
         Case(seed: 7_000_259, validators: 4, profile: .chaos),
+        // Two more chaos seeds that also stalled before that fix, in other shapes (a Byzantine
+        // validator locked in round 0; every validator stuck in the precommit step).
+        Case(seed: 7_000_100, validators: 4, profile: .chaos),
+        Case(seed: 7_000_352, validators: 4, profile: .chaos),
     ]
 
     /// A seed given in the environment replaces every other case.
