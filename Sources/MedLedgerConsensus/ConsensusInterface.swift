@@ -31,6 +31,13 @@ public enum ConsensusStep: UInt8, Sendable, Hashable, CanonicalCodable {
 /// What a validator must keep on disk to never contradict itself after a crash: where it
 /// is, what it is locked on, and the valid value it would re-propose. The driver writes it
 /// (durably) whenever the state machine emits `.persist`, before performing later actions.
+///
+/// `validProof` is the proof-of-lock of the valid value: the prevotes for `validBlock` in
+/// `validRound` (more than two thirds of the power). It is kept for liveness, not safety:
+/// the lock alone would survive a crash, but if its proof were forgotten and one of its votes
+/// came from a Byzantine validator that told no one else, no honest validator could ever show
+/// the others that polka, they could never accept the re-proposal (line 28), and the locked
+/// validator could never unlock: the height would stall forever.
 public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
     public var height: Height
     public var round: UInt32
@@ -39,9 +46,11 @@ public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
     public var lockedBlock: Hash256?
     public var validRound: UInt32?
     public var validBlock: Hash256?
+    public var validProof: [SignedVote]
 
     public init(height: Height, round: UInt32 = 0, step: ConsensusStep = .propose, lockedRound: UInt32? = nil,
-                lockedBlock: Hash256? = nil, validRound: UInt32? = nil, validBlock: Hash256? = nil) {
+                lockedBlock: Hash256? = nil, validRound: UInt32? = nil, validBlock: Hash256? = nil,
+                validProof: [SignedVote] = []) {
         self.height = height
         self.round = round
         self.step = step
@@ -49,6 +58,7 @@ public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
         self.lockedBlock = lockedBlock
         self.validRound = validRound
         self.validBlock = validBlock
+        self.validProof = validProof
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
@@ -59,9 +69,16 @@ public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
         encoder.write(optional: lockedBlock)
         encoder.write(optional: validRound)
         encoder.write(optional: validBlock)
+        encoder.write(array: validProof)
     }
 
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        try self.init(from: &decoder, withProof: true)
+    }
+
+    /// `withProof: false` reads the layout written before `validProof` existed (its proof is
+    /// empty: the lock holds, only the liveness help is missing).
+    public init(from decoder: inout CanonicalDecoder, withProof: Bool) throws(CanonicalDecodingError) {
         height = try decoder.readUInt64("height")
         round = try decoder.readUInt32("round")
         step = try decoder.read(ConsensusStep.self)
@@ -69,6 +86,8 @@ public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
         lockedBlock = try decoder.readOptional(Hash256.self, "lockedBlock")
         validRound = try decoder.readOptional(UInt32.self, "validRound")
         validBlock = try decoder.readOptional(Hash256.self, "validBlock")
+        // One prevote per validator at most.
+        validProof = withProof ? try decoder.readArray(SignedVote.self, "validProof", maxCount: Limits.validatorsMaxCount) : []
     }
 }
 

@@ -94,6 +94,8 @@ extension TendermintMachine {
             polkaSeen.insert(round)
             validBlock = record.blockHash
             validRound = round
+            validProof = set.votes(for: record.blockHash)
+            precondition(isQuorum(validProof.reduce(0) { $0 + powers[$1.validator, default: 0] }), "a proof is a quorum")
             if step == .prevote {
                 lockedBlock = record.blockHash
                 lockedRound = round

@@ -33,7 +33,12 @@ extension TendermintMachine {
         lockedBlock = state.lockedBlock
         validRound = state.validRound
         validBlock = state.validBlock
+        validProof = state.validProof
         lastPersisted = state
+        // The proof's prevotes count again, as if just received, so this validator can
+        // show its polka to others; that polka was seen, so line 36 does not fire for it again.
+        for vote in state.validProof { receive(vote) }
+        if let validRound = state.validRound, !state.validProof.isEmpty { polkaSeen.insert(validRound) }
         switch state.step {
         case .propose:
             startRound(state.round)

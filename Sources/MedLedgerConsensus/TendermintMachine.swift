@@ -26,6 +26,10 @@ public struct TendermintMachine: Sendable {
     public internal(set) var lockedBlock: Hash256?
     public internal(set) var validRound: UInt32?
     public internal(set) var validBlock: Hash256?
+    /// The prevotes for validBlock in validRound (its proof-of-lock), kept and persisted with
+    /// it: drivers re-send them so that peers can accept a re-proposal of the valid value
+    /// (line 28) even when this validator is the only honest one that saw that polka.
+    public internal(set) var validProof: [SignedVote] = []
     public internal(set) var decision: Hash256?
 
     let powers: [IdentityID: UInt64]
@@ -66,7 +70,8 @@ public struct TendermintMachine: Sendable {
     /// The state the driver must keep durably (see `ConsensusAction.persist`).
     public var persistentState: PersistentConsensusState {
         PersistentConsensusState(height: height, round: round, step: step, lockedRound: lockedRound,
-                                 lockedBlock: lockedBlock, validRound: validRound, validBlock: validBlock)
+                                 lockedBlock: lockedBlock, validRound: validRound, validBlock: validBlock,
+                                 validProof: validProof)
     }
 
     /// proposer(h, r): validators sorted by id, index (h + r) mod n.
@@ -122,6 +127,9 @@ public struct TendermintMachine: Sendable {
     func checkInvariants() {
         precondition((lockedRound == nil) == (lockedBlock == nil), "lock round and value go together")
         precondition((validRound == nil) == (validBlock == nil), "valid round and value go together")
+        precondition(validProof.allSatisfy {
+            $0.vote.type == .prevote && $0.vote.round == validRound && $0.vote.blockHash == validBlock
+        }, "the proof is the prevotes for the valid value in the valid round")
         precondition(lockedRound.map { $0 <= round } ?? true, "lockedRound <= round")
         precondition(validRound.map { $0 <= round } ?? true, "validRound <= round")
         // Line 36 sets valid with lock, and only valid moves on alone, so valid >= locked.

@@ -30,6 +30,18 @@ struct SimulationTests {
         Case(seed: 10, validators: 1, profile: .crashes),
     ]
 
+    /// Seeds that once failed, kept so the bug stays fixed (what each one found).
+    static let regressionCases: [Case] = [
+        // A validator locked on round 1 crashed and forgot the prevotes that justified its lock,
+        // one of them a Byzantine vote no one else had: the others could never accept its
+        // re-proposal and it could never unlock (liveness, issue 6 item 11).
+        Case(seed: 7_000_259, validators: 4, profile: .chaos),
+        // Two more chaos seeds that also stalled before that fix, in other shapes (a Byzantine
+        // validator locked in round 0; every validator stuck in the precommit step).
+        Case(seed: 7_000_100, validators: 4, profile: .chaos),
+        Case(seed: 7_000_352, validators: 4, profile: .chaos),
+    ]
+
     /// A seed given in the environment replaces every other case.
     static var replayCases: [Case]? {
         let environment = ProcessInfo.processInfo.environment
@@ -47,7 +59,7 @@ struct SimulationTests {
         #expect(result.committedHeight >= heights)
     }
 
-    @Test(arguments: replayCases ?? fixedCases)
+    @Test(arguments: replayCases ?? fixedCases + regressionCases)
     func fixedSeed(_ testCase: Case) {
         Self.check(testCase)
     }

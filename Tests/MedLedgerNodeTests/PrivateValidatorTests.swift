@@ -45,6 +45,39 @@ import MedLedgerConsensus
         #expect(try restarted.recordProposal(height: 5, round: 1, blockHash: Hash256.of([2])))
     }
 
+    @Test func proofOfLockSurvivesARestart() throws {
+        let url = file()
+        defer { try? FileManager.default.removeItem(at: url) }
+        var signer = try PrivateValidator(keys: keys, file: url)
+        let block = Hash256.of([7])
+        let proof = [SignedVote(vote: Vote(type: .prevote, chainID: "c", height: 5, round: 1, blockHash: block,
+                                           time: ConsensusTime(milliseconds: 10)), keys: keys)]
+        let state = PersistentConsensusState(height: 5, round: 2, step: .propose, lockedRound: 1, lockedBlock: block,
+                                             validRound: 1, validBlock: block, validProof: proof)
+        try signer.persist(state)
+        #expect(try PrivateValidator(keys: keys, file: url).consensusState == state)
+    }
+
+    /// A file written before the state carried its proof still loads (lock kept, proof empty).
+    @Test func recordWithoutProofStillLoads() throws {
+        let url = file()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let block = Hash256.of([7])
+        let state = PersistentConsensusState(height: 5, round: 2, step: .precommit, lockedRound: 1, lockedBlock: block,
+                                             validRound: 1, validBlock: block)
+        var encoder = CanonicalEncoder()
+        encoder.write(state)
+        var old = CanonicalEncoder()
+        old.write(UInt8(1))                                   // optional tag: a state follows
+        old.write(fixed: Array(encoder.bytes.dropLast(4)))    // the state without the proof's count
+        old.write(array: [PrivateValidator.SignedStep(type: .prevote, height: 5, round: 2, blockHash: nil)])
+        old.write(array: [PrivateValidator.SignedStep]())
+        try Data(old.bytes).write(to: url)
+        var signer = try PrivateValidator(keys: keys, file: url)
+        #expect(signer.consensusState == state)
+        #expect(try signer.sign(vote(.prevote, round: 2, "a")) == nil, "what was signed before is remembered")
+    }
+
     @Test func damagedRecordIsAnErrorNotAFreshStart() throws {
         let url = file()
         defer { try? FileManager.default.removeItem(at: url) }

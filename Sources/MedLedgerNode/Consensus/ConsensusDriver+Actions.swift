@@ -132,6 +132,9 @@ extension ConsensusDriver {
         guard now >= lastRebroadcastAt + 1_000 else { return }
         lastRebroadcastAt = now
         for message in ownMessages { _ = network.broadcast(message) }
+        // The proof of our valid value: a peer that missed that polka needs it to accept our
+        // re-proposal (line 28), and we may be the only honest validator that still has it.
+        for vote in machine.validProof { _ = network.broadcast(.vote(vote)) }
     }
 
     /// Keeps the last few of our own messages at this height for re-sending.

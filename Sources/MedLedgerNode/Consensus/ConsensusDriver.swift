@@ -27,9 +27,10 @@ public actor ConsensusDriver {
     var pendingProposal: (height: Height, round: UInt32)?
     var events: AsyncStream<Event>.Continuation?
     var lastSyncRequestAt: UInt64 = 0
-    /// Our own messages at the current height, re-sent every second: a message sent while a
-    /// peer was down or reconnecting is otherwise lost, and a restarted validator needs to
-    /// hear f + 1 messages of the round the others are in to catch up with them.
+    /// Our own messages at the current height, re-sent every second (with the state
+    /// machine's proof of our valid value): a message sent while a peer was down or
+    /// reconnecting is otherwise lost, and a restarted validator needs to hear f + 1
+    /// messages of the round the others are in to catch up with them.
     var ownMessages: [PeerMessage] = []
     var lastRebroadcastAt: UInt64 = 0
 

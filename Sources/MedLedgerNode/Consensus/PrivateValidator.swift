@@ -34,6 +34,9 @@ struct PrivateValidator {
     }
 
     static let maxRemembered = 64
+    /// First byte of the file since the consensus state carries its proof-of-lock. Older
+    /// files start with the state's optional tag (0 or 1) and are still read.
+    static let formatVersion: UInt8 = 2
     let keys: IdentityKeys
     let file: URL
     private(set) var consensusState: PersistentConsensusState?
@@ -49,12 +52,24 @@ struct PrivateValidator {
         guard let data = FileManager.default.contents(atPath: file.path) else { return }
         do {
             var decoder = CanonicalDecoder(Array(data))
-            consensusState = try decoder.readOptional(PersistentConsensusState.self, "state")
+            consensusState = try Self.readState(&decoder)
             signed = try decoder.readArray(SignedStep.self, "signed", maxCount: Self.maxRemembered)
             proposed = try decoder.readArray(SignedStep.self, "proposed", maxCount: Self.maxRemembered)
             try decoder.finish()
         } catch {
             throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot read \(file.path): \(error)")
+        }
+    }
+
+    /// The consensus state, from the current layout or the one before `validProof`.
+    private static func readState(_ decoder: inout CanonicalDecoder) throws(CanonicalDecodingError)
+        -> PersistentConsensusState? {
+        let tag = try decoder.readUInt8("format")
+        if tag == formatVersion { return try decoder.readOptional(PersistentConsensusState.self, "state") }
+        switch tag {
+        case 0: return nil
+        case 1: return try PersistentConsensusState(from: &decoder, withProof: false)
+        default: throw CanonicalDecodingError(field: "format", reason: "unknown consensus-state format \(tag)")
         }
     }
 
@@ -93,6 +108,7 @@ struct PrivateValidator {
 
     private func write() throws {
         var encoder = CanonicalEncoder()
+        encoder.write(Self.formatVersion)
         encoder.write(optional: consensusState)
         encoder.write(array: signed)
         encoder.write(array: proposed)

@@ -35,13 +35,19 @@ extension SimulationRun {
 
     /// Re-sends the valid messages of the current height this node has seen, its own and
     /// others' (the simulated gossip layer), so lost messages arrive once the network is good.
+    /// An honest node also re-sends the proof of its valid value, as `ConsensusDriver.onTick`
+    /// does: the relay log is bounded and forgotten in a crash, the persisted proof is not.
     func gossip(_ node: SimulatedNode) {
-        guard node.up, node.machine != nil else { return }
+        guard node.up, let machine = node.machine else { return }
         if !node.byzantine {
             for message in node.signer.signedAtHeight { node.remember(message) }
         }
         for message in node.relayLog where message.consensusHeight == node.currentHeight {
             for peer in nodes where peer.index != node.index { send(from: node.index, to: peer.index, message) }
+        }
+        guard !node.byzantine else { return }
+        for vote in machine.validProof {
+            for peer in nodes where peer.index != node.index { send(from: node.index, to: peer.index, .vote(vote)) }
         }
     }
 
