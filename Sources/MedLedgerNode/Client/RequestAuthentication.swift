@@ -90,15 +90,26 @@ public enum RequestAuthentication {
     /// - Throws: `NodeError.unauthenticated` naming the header at fault.
     public static func verify(_ credentials: Credentials, method: String, pathAndQuery: String, body: [UInt8],
                               node: LedgerNode, now: ConsensusTime) async throws(NodeError) -> IdentityRecord {
+        let record = await node.identity(credentials.identity)
+        return try check(credentials, record: record, method: method,
+                                pathAndQuery: pathAndQuery, body: body, chainID: node.genesis.chainID, now: now)
+    }
+
+    /// `verify` without the ledger: `record` is what the ledger holds for the claimed
+    /// identity (nil when unknown). Pure, so the checks can be tested and fuzzed alone.
+    /// - Throws: `NodeError.unauthenticated` naming the header at fault.
+    public static func check(_ credentials: Credentials, record: IdentityRecord?, method: String,
+                             pathAndQuery: String, body: [UInt8], chainID: String,
+                             now: ConsensusTime) throws(NodeError) -> IdentityRecord {
         let skew = max(credentials.timestamp, now.milliseconds) - min(credentials.timestamp, now.milliseconds)
         guard skew <= maximumSkewMilliseconds else {
             throw NodeError(.unauthenticated, field: timestampHeader,
                             "timestamp is \(skew / 1000) s away from the node's clock (limit \(maximumSkewMilliseconds / 1000) s)")
         }
-        guard let record = await node.identity(credentials.identity), record.isActive else {
+        guard let record, record.id == credentials.identity, record.isActive else {
             throw NodeError(.unauthenticated, field: identityHeader, "caller is not an active registered identity")
         }
-        let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: node.genesis.chainID,
+        let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: chainID,
                                  timestamp: credentials.timestamp)
         guard record.signingKey.isValidSignature(credentials.signature, for: bytes) else {
             throw NodeError(.unauthenticated, field: signatureHeader,
