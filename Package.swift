@@ -95,7 +95,7 @@ if Context.environment["MEDLEDGER_FUZZ"] == "1" {
         ("FuzzBlockBody", ["MedLedgerCore"]),
         ("FuzzCommitCertificate", ["MedLedgerCore"]),
         ("FuzzGenesis", ["MedLedgerCore"]),
-        ("FuzzPeerFrame", ["MedLedgerNode", .product(name: "NIOEmbedded", package: "swift-nio")]),
+        ("FuzzPeerFrame", ["MedLedgerNode", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzPeerMessage", ["MedLedgerNode", "MedLedgerConsensus"]),
         ("FuzzHandshake", ["MedLedgerNode"]),
         ("FuzzKeyFile", ["MedLedgerNode"]),

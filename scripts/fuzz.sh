@@ -6,6 +6,9 @@
 #   scripts/fuzz.sh seeds                 regenerates the checked-in seed corpora under Fuzz/corpus/
 #   scripts/fuzz.sh TARGET SECONDS [ARGS] builds TARGET and fuzzes it for SECONDS; extra ARGS go
 #                                         to libFuzzer (for example -jobs=2 -workers=2)
+#   scripts/fuzz.sh all SECONDS [PARALLEL] fuzzes every (already built) target for SECONDS,
+#                                         PARALLEL at a time (default 1); prints each target's
+#                                         executions and the total; fails if any target failed
 #
 # Builds go to .build-fuzz (never the normal .build). New inputs found while fuzzing go to
 # .build-fuzz/corpus/TARGET, crashes to .build-fuzz/artifacts/TARGET/; the checked-in seeds
@@ -47,8 +50,39 @@ case "${1:-}" in
         build FuzzSeeds
         MEDLEDGER_ROOT="$PWD" "$SCRATCH/debug/FuzzSeeds"
         ;;
+    all)
+        seconds=${2:?usage: scripts/fuzz.sh all SECONDS [PARALLEL]}
+        parallel=${3:-1}
+        mkdir -p "$SCRATCH/logs"
+        # Each run's exit code goes into its log's last line, so one failure cannot hide.
+        printf '%s\n' "${TARGETS[@]}" | xargs -P "$parallel" -I{} bash -c \
+            'FUZZ_SKIP_BUILD=1 "$0" {} "$1" > "$2/{}.log" 2>&1; echo "exit code $?" >> "$2/{}.log"' \
+            "$0" "$seconds" "$SCRATCH/logs" || true
+        total=0
+        failed=()
+        for target in "${TARGETS[@]}"; do
+            log=$SCRATCH/logs/$target.log
+            runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+            code=$(sed -n 's/^exit code //p' "$log" | tail -n 1)
+            printf '%-24s %12s executions  exit code %s\n' "$target" "${runs:-?}" "${code:-?}"
+            total=$((total + ${runs:-0}))
+            if [ "${code:-1}" != 0 ]; then failed+=("$target"); fi
+        done
+        echo "total: $total executions in ${#TARGETS[@]} targets, ${#failed[@]} failed"
+        if [ "${#failed[@]}" -gt 0 ]; then
+            for target in "${failed[@]}"; do
+                echo "== $target failed; the end of $SCRATCH/logs/$target.log:"
+                grep -v '^    #' "$SCRATCH/logs/$target.log" | tail -n 40
+                for artifact in "$SCRATCH/artifacts/$target"/*; do
+                    [ -f "$artifact" ] || continue
+                    echo "input $artifact (base64): $(base64 -w0 "$artifact" | head -c 4000)"
+                done
+            done
+            exit 1
+        fi
+        ;;
     "" | -h | --help)
-        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
     *)
@@ -61,7 +95,8 @@ case "${1:-}" in
         # Leak checking is off: the Swift runtime's metadata caches and the targets' lazily
         # built fixtures look like leaks to LeakSanitizer. Overflows, traps, out-of-bounds
         # access and allocations over -rss_limit_mb / -malloc_limit_mb are what we look for.
-        ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+        # SWIFT_BACKTRACE off: the Swift runtime's own crash handler would race libFuzzer's.
+        ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no} \
         "$SCRATCH/debug/$target" "$SCRATCH/corpus/$target" "Fuzz/corpus/$target" \
             -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
             -artifact_prefix="$SCRATCH/artifacts/$target/" "$@"

@@ -1,11 +1,11 @@
 import MedLedgerCore
 @testable import MedLedgerNode
 import NIOCore
-import NIOEmbedded
 
-/// The inbound byte stream of a peer connection, cut into reads of varying sizes: the
-/// frame decoder refuses oversized prefixes and never traps, and each frame it delivers is
-/// handed to the handshake and message decoders, as `PeerConnectionHandler` does.
+/// The inbound byte stream of a peer connection, arriving in reads of varying sizes and
+/// split as `PeerFrameDecoder` does (`nextPayload` on the accumulated bytes after each
+/// read): oversized prefixes are refused, nothing traps, and each frame is handed to the
+/// handshake and message decoders, as `PeerConnectionHandler` does.
 ///
 /// Input layout: byte 0 picks the read size (16 * byte 0 + 1 bytes: 1 to 4081), the rest
 /// is the stream.
@@ -15,21 +15,19 @@ public func fuzzPeerFrame(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let first = bytes.first else { return 0 }
     let readSize = Int(first) * 16 + 1
     let stream = bytes.dropFirst()
-    let channel = EmbeddedChannel(handler: ByteToMessageHandler(PeerFrameDecoder()))
-    var start = stream.startIndex
+    var buffer = ByteBuffer()
     var frames = [ByteBuffer]()
-    var failed = false
-    while start < stream.endIndex && !failed {
+    var start = stream.startIndex
+    reading: while start < stream.endIndex {
         let end = min(start + readSize, stream.endIndex)
-        do {
-            try channel.writeInbound(ByteBuffer(bytes: stream[start..<end]))
-            while let frame: ByteBuffer = try channel.readInbound() { frames.append(frame) }
-        } catch {
-            failed = true
-        }
+        buffer.writeBytes(stream[start..<end])
         start = end
+        do {
+            while let payload = try PeerFrameDecoder.nextPayload(&buffer) { frames.append(payload) }
+        } catch {
+            break reading  // the connection is closed
+        }
     }
-    _ = try? channel.finish()
     for frame in frames {
         precondition(frame.readableBytes <= PeerFrame.maxPayloadBytes, "frame over the limit was delivered")
         let payload = Array(frame.readableBytesView)

@@ -35,17 +35,24 @@ struct PeerFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let payload = try Self.nextPayload(&buffer) else { return .needMoreData }
+        context.fireChannelRead(Self.wrapInboundOut(payload))
+        return .continue
+    }
+
+    /// Takes the next whole frame's payload off `buffer`, or returns nil (consuming nothing)
+    /// when the frame is not all in yet. Pure, so it is tested and fuzzed without a channel.
+    /// - Throws: `PeerFrameError` as soon as a length prefix over the limit is in.
+    static func nextPayload(_ buffer: inout ByteBuffer) throws(PeerFrameError) -> ByteBuffer? {
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
-            return .needMoreData
+            return nil
         }
         guard length <= UInt32(PeerFrame.maxPayloadBytes) else {
             throw PeerFrameError(description: "frame length \(length) exceeds limit \(PeerFrame.maxPayloadBytes)")
         }
-        guard buffer.readableBytes >= PeerFrame.headerBytes + Int(length) else { return .needMoreData }
+        guard buffer.readableBytes >= PeerFrame.headerBytes + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: PeerFrame.headerBytes)
-        let payload = buffer.readSlice(length: Int(length))!
-        context.fireChannelRead(Self.wrapInboundOut(payload))
-        return .continue
+        return buffer.readSlice(length: Int(length))
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer,
