@@ -10,8 +10,9 @@ parallel=${FUZZ_PARALLEL:-2}
 
 start=$(date +%s)
 rm -rf .build-fuzz/artifacts .build-fuzz/logs
-nice -n 5 scripts/fuzz.sh build > .build-fuzz-build.log 2>&1 || {
-    grep -v 'Cannot export local symbol' .build-fuzz-build.log | tail -n 60
+mkdir -p .build-fuzz
+nice -n 5 scripts/fuzz.sh build > .build-fuzz/build.log 2>&1 || {
+    grep -v 'Cannot export local symbol' .build-fuzz/build.log | tail -n 60
     echo "fuzz: the sanitizer build failed"
     exit 1
 }
