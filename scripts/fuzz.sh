@@ -8,7 +8,8 @@
 #                                         to libFuzzer (for example -jobs=2 -workers=2)
 #   scripts/fuzz.sh all SECONDS [PARALLEL] fuzzes every (already built) target for SECONDS,
 #                                         PARALLEL at a time (default 1); prints each target's
-#                                         executions and the total; fails if any target failed
+#                                         executions and the total; fails if any target failed.
+#                                         FUZZ_ARGS (for example -use_value_profile=1) go to each run
 #
 # Builds go to .build-fuzz (never the normal .build). New inputs found while fuzzing go to
 # .build-fuzz/corpus/TARGET, crashes to .build-fuzz/artifacts/TARGET/; the checked-in seeds
@@ -56,7 +57,7 @@ case "${1:-}" in
         mkdir -p "$SCRATCH/logs"
         # Each run's exit code goes into its log's last line, so one failure cannot hide.
         printf '%s\n' "${TARGETS[@]}" | xargs -P "$parallel" -I{} bash -c \
-            'FUZZ_SKIP_BUILD=1 "$0" {} "$1" > "$2/{}.log" 2>&1; echo "exit code $?" >> "$2/{}.log"' \
+            'FUZZ_SKIP_BUILD=1 "$0" {} "$1" ${FUZZ_ARGS:-} > "$2/{}.log" 2>&1; echo "exit code $?" >> "$2/{}.log"' \
             "$0" "$seconds" "$SCRATCH/logs" || true
         total=0
         failed=()
@@ -94,11 +95,12 @@ case "${1:-}" in
         mkdir -p "$SCRATCH/corpus/$target" "$SCRATCH/artifacts/$target"
         # Leak checking is off: the Swift runtime's metadata caches and the targets' lazily
         # built fixtures look like leaks to LeakSanitizer. Overflows, traps, out-of-bounds
-        # access and allocations over -rss_limit_mb / -malloc_limit_mb are what we look for.
+        # access, memory over 2 GiB and any single allocation over 64 MiB (no input here can
+        # justify one: frames stop at 16 MiB) are what we look for.
         # SWIFT_BACKTRACE off: the Swift runtime's own crash handler would race libFuzzer's.
         ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no} \
         "$SCRATCH/debug/$target" "$SCRATCH/corpus/$target" "Fuzz/corpus/$target" \
-            -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+            -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=64 -print_final_stats=1 \
             -artifact_prefix="$SCRATCH/artifacts/$target/" "$@"
         ;;
 esac
