@@ -1,5 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
+import Foundation
 
 // Dependencies point downward only:
 // Core <- Contracts / Vault <- Storage <- Node <- API <- medledger (CLI).
@@ -83,3 +84,31 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (see docs/fuzzing.md, scripts/fuzz.sh). Only with MEDLEDGER_FUZZ=1, so a
+// normal `swift build` / `swift test` never sees them: they call libFuzzer's driver, which
+// only links when built with `-sanitize=fuzzer`.
+if Context.environment["MEDLEDGER_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzTransaction", ["MedLedgerCore"]),
+        ("FuzzPayload", ["MedLedgerCore"]),
+        ("FuzzBlockHeader", ["MedLedgerCore"]),
+        ("FuzzBlockBody", ["MedLedgerCore"]),
+        ("FuzzCommitCertificate", ["MedLedgerCore"]),
+        ("FuzzGenesis", ["MedLedgerCore"]),
+        ("FuzzPeerFrame", ["MedLedgerNode", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzPeerMessage", ["MedLedgerNode", "MedLedgerConsensus"]),
+        ("FuzzHandshake", ["MedLedgerNode", .product(name: "Crypto", package: "swift-crypto")]),
+        ("FuzzKeyFile", ["MedLedgerNode"]),
+        ("FuzzRequestAuth", ["MedLedgerNode", "MedLedgerContracts"]),
+        ("FuzzAPIBody", ["MedLedgerAPI", "MedLedgerNode"]),
+        // Not a fuzz target: writes the seed corpora (see scripts/fuzz.sh seeds).
+        ("FuzzSeeds", ["MedLedgerNode", "MedLedgerConsensus", "MedLedgerContracts"]),
+    ]
+    package.targets.append(.target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: ["CLibFuzzer"] + target.dependencies, path: "Fuzz/Targets/\(target.name)"))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

@@ -115,12 +115,17 @@ extension Genesis: Codable {
         let data = try Data(contentsOf: url)
         let genesis: Genesis
         do {
-            genesis = try JSONDecoder().decode(Genesis.self, from: data)
+            genesis = try decode(json: data)
         } catch {
             throw GenesisError(message: "\(url.path): not a valid genesis: \(error)")
         }
         if let problem = genesis.problem() { throw GenesisError(message: "\(url.path): \(problem)") }
         return genesis
+    }
+
+    /// Reads genesis JSON without checking it (`load` then asks `problem()`).
+    public static func decode(json: Data) throws -> Genesis {
+        try JSONDecoder().decode(Genesis.self, from: json)
     }
 
     public func write(to url: URL) throws {

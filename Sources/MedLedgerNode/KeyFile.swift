@@ -42,9 +42,14 @@ public struct KeyFile: Codable, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw NodeError(.notFound, field: "key", "cannot read key file \(url.path)")
         }
-        do { return try JSONDecoder().decode(KeyFile.self, from: data) } catch {
+        do { return try decode(json: data) } catch {
             throw NodeError(.invalid, field: "key", "\(url.path) is not a MedLedger key file: \(error)")
         }
+    }
+
+    /// Reads a key file's JSON (what `load` does after reading the file).
+    public static func decode(json: Data) throws -> KeyFile {
+        try JSONDecoder().decode(KeyFile.self, from: json)
     }
 
     public func write(to url: URL) throws {

@@ -45,19 +45,29 @@ struct PeerFrameDecoder: ByteToMessageDecoder {
     private var framesDecoded = 0
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
-            return .needMoreData
-        }
         let limit = framesDecoded < 2 ? PeerFrame.maxHandshakePayloadBytes : PeerFrame.maxPayloadBytes
-        guard length <= UInt32(limit) else {
-            throw PeerFrameError(description: "frame length \(length) exceeds limit \(limit)")
-        }
-        guard buffer.readableBytes >= PeerFrame.headerBytes + Int(length) else { return .needMoreData }
-        buffer.moveReaderIndex(forwardBy: PeerFrame.headerBytes)
-        guard let payload = buffer.readSlice(length: Int(length)) else { return .needMoreData }
+        guard let payload = try Self.nextPayload(&buffer, limit: limit) else { return .needMoreData }
         framesDecoded += 1
         context.fireChannelRead(Self.wrapInboundOut(payload))
         return .continue
+    }
+
+    /// Takes the next whole frame's payload off `buffer`, or returns nil (consuming nothing)
+    /// when the frame is not all in yet. Pure, so it is tested and fuzzed without a channel.
+    /// - Parameter limit: the largest payload allowed for this frame (smaller during the handshake).
+    /// - Throws: `PeerFrameError` as soon as a length prefix over the limit is in.
+    static func nextPayload(_ buffer: inout ByteBuffer,
+                            limit: Int = PeerFrame.maxPayloadBytes) throws(PeerFrameError) -> ByteBuffer? {
+        precondition(limit <= PeerFrame.maxPayloadBytes)
+        guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
+            return nil
+        }
+        guard length <= UInt32(limit) else {
+            throw PeerFrameError(description: "frame length \(length) exceeds limit \(limit)")
+        }
+        guard buffer.readableBytes >= PeerFrame.headerBytes + Int(length) else { return nil }
+        buffer.moveReaderIndex(forwardBy: PeerFrame.headerBytes)
+        return buffer.readSlice(length: Int(length))
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer,
