@@ -24,7 +24,8 @@ import MedLedgerCore
             return
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-hostile-\(UUID().uuidString)")
-        let basePort = 40_000 + Int.random(in: 0..<200) * 100
+        // Below the kernel's ephemeral range and apart from TestnetProcessTests' 30000+ ports.
+        let basePort = 21_000 + Int.random(in: 0..<80) * 100
         let genesis = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: Self.chainID,
                                              time: SystemClock.now())
         var network = TestnetProcessTests.Network(directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
