@@ -44,10 +44,14 @@ import MedLedgerCore
         let lastLarge = try await floodLargeTransactions(network.url(0))
         await junk.value
 
-        var gateway = HTTPGateway(baseURL: network.url(1))
+        // Submitted to node 0 (another node may not have heard of it yet): wait there, then
+        // the block that holds it must reach node 1 too.
+        var gateway = HTTPGateway(baseURL: network.url(0))
         gateway.commitTimeoutMilliseconds = 60_000
         let committed = try await gateway.waitForCommit(lastLarge)
-        #expect(committed.height > 0, "the flood of large transactions was never committed")
+        #expect(await testnet.waitForHeight(network, [1], committed.height, seconds: 30), "node 1 never got the flood's block")
+        let onNode1 = try await HTTPGateway(baseURL: network.url(1)).waitForCommit(lastLarge)
+        #expect(onNode1.height == committed.height, "the flood of large transactions was never committed everywhere")
         let before = await testnet.status(network, 0)?.height ?? 0
         #expect(await testnet.waitForHeight(network, [0, 1, 2], before + 3, seconds: 60), "honest validators stopped committing")
         for index in 0..<3 {
