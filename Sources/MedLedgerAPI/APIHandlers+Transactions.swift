@@ -96,8 +96,8 @@ extension APIHandlers {
         return try APIEncoding.json(BatchResultView(results: outcomes.compactMap { $0 }))
     }
 
-    static let maxBatch = 500
-    static let batchBodyMaxBytes = 8 * 1024 * 1024
+    static let maxBatch = Limits.httpBatchMaxTransactions
+    static let batchBodyMaxBytes = Limits.httpBatchBodyMaxBytes
 
     /// `GET /v1/transactions/{hash}`: public view, or the full one for its signer.
     func transaction(_ request: Request, _ context: APIRequestContext) async throws -> Response {

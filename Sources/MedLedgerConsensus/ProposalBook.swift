@@ -16,7 +16,7 @@ struct ProposalBook: Sendable {
 
     /// Bound on the distinct proposals kept per round, so an equivocating proposer cannot
     /// grow memory without limit; two are enough to show equivocation.
-    static let maxPerRound = 4
+    static let maxPerRound = Limits.proposalsPerRoundMax
 
     private var byRound: [UInt32: [ProposalRecord]] = [:]
 

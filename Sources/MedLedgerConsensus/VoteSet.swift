@@ -12,7 +12,7 @@ struct VoteSet: Sendable {
     enum Outcome: Equatable { case added, duplicate, conflict }
 
     /// Bound on the values one equivocating validator can add to, so it cannot grow memory.
-    static let maxValuesPerValidator = 3
+    static let maxValuesPerValidator = Limits.voteValuesPerValidatorMax
 
     let type: VoteType
     let round: UInt32

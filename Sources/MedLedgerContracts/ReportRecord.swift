@@ -79,7 +79,7 @@ public struct ReportVersionRecord: Hashable, Sendable, CanonicalCodable {
         submittedAt = try decoder.read(ConsensusTime.self)
         content = try decoder.read(ReportContent.self)
         revision = try decoder.readOptional(Revision.self, "revision")
-        approvals = try decoder.readArray(Approval.self, "approvals", maxCount: 16)
+        approvals = try decoder.readArray(Approval.self, "approvals", maxCount: Limits.approvalsMaxCount)
         withdrawal = try decoder.readOptional(ChangeReason.self, "withdrawal")
     }
 }
@@ -87,7 +87,7 @@ public struct ReportVersionRecord: Hashable, Sendable, CanonicalCodable {
 
 /// A report and all its versions (the latest last).
 public struct ReportRecord: Hashable, Sendable, CanonicalCodable {
-    public static let versionsMaxCount = 1_000
+    public static let versionsMaxCount = Limits.reportVersionsMaxCount
     public let id: ReportID
     public let patient: IdentityID
     public let organization: IdentityID

@@ -74,6 +74,6 @@ public struct EventCursor: Hashable, Sendable, CustomStringConvertible {
 
 /// The largest page any list returns, and the default when the caller names none.
 public enum PageLimits {
-    public static let maxItems = 500
-    public static let defaultItems = 100
+    public static let maxItems = Limits.pageMaxItems
+    public static let defaultItems = Limits.pageDefaultItems
 }

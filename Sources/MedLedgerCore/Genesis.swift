@@ -82,7 +82,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         chainID = try decoder.readString("chainID", maxBytes: Limits.chainIDMaxBytes)
         genesisTime = try decoder.read(ConsensusTime.self)
         validators = try decoder.readArray(Validator.self, "validators", maxCount: Limits.validatorsMaxCount)
-        organizations = try decoder.readArray(GenesisOrganization.self, "organizations", maxCount: 1_000)
+        organizations = try decoder.readArray(GenesisOrganization.self, "organizations", maxCount: Limits.genesisOrganizationsMaxCount)
     }
 }
 

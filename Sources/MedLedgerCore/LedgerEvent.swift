@@ -125,7 +125,7 @@ public struct TransactionReceipt: Hashable, Sendable, CanonicalCodable {
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         code = try decoder.read(ResultCode.self)
         message = try decoder.readString("message", maxBytes: 1_024)
-        events = try decoder.readArray(LedgerEvent.self, "events", maxCount: 256)
+        events = try decoder.readArray(LedgerEvent.self, "events", maxCount: Limits.receiptEventsMaxCount)
     }
 }
 

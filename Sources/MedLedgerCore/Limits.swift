@@ -70,6 +70,65 @@ public enum Limits {
     /// Largest total of encoded transactions one signer may have waiting.
     public static let mempoolMaxBytesPerSigner = 2 * 1024 * 1024
 
+    // MARK: Peer-to-peer
+
+    /// Largest payload of one peer frame (a proposal carries a whole block).
+    public static let peerFramePayloadMaxBytes = 16 * 1024 * 1024
+    /// Largest payload of the first two frames of a connection (hello and auth).
+    public static let peerHandshakePayloadMaxBytes = 512
+    /// Most transactions in one gossip message (also split so the message fits a frame).
+    public static let peerMessageMaxTransactions = 500
+    /// Most blocks one block request may ask for or one response carry.
+    public static let peerBlocksPerRequestMax: UInt32 = 64
+    /// Blocks a syncing node asks for at once (a response also stops at the frame size).
+    public static let syncBlocksPerRequest: UInt32 = 32
+    /// Longest block header encoding accepted from a peer (a real one is under 400 bytes).
+    public static let blockHeaderMaxBytes = 1_024
+    /// Connections in the handshake, from one address and in all.
+    public static let peerHalfOpenPerAddressMax = 4
+    public static let peerHalfOpenMax = 64
+    /// Messages from peers waiting for the consensus driver (oldest dropped first).
+    public static let peerInboundQueueMax = 4_096
+
+    // MARK: Consensus
+
+    /// Distinct proposals kept per round (two show equivocation).
+    public static let proposalsPerRoundMax = 4
+    /// Distinct values one equivocating validator can add to in one vote set.
+    public static let voteValuesPerValidatorMax = 3
+    /// Signed steps a private validator remembers.
+    public static let privateValidatorStepsMax = 64
+
+    // MARK: Records and lists
+
+    /// Most approvals on one report version.
+    public static let approvalsMaxCount = 16
+    /// Most versions of one report.
+    public static let reportVersionsMaxCount = 1_000
+    /// Most events in one receipt (a distribution makes one per recipient, plus a few).
+    public static let receiptEventsMaxCount = 256
+    /// Longest Merkle audit path (a tree of 2^64 leaves).
+    public static let merklePathMaxCount = 64
+    /// Most founding organizations in a genesis.
+    public static let genesisOrganizationsMaxCount = 1_000
+    /// Largest page of any list, and the default page.
+    public static let pageMaxItems = 500
+    public static let pageDefaultItems = 100
+
+    // MARK: HTTP
+
+    /// Most transactions in one `POST /v1/transaction-batches`, and its largest body.
+    public static let httpBatchMaxTransactions = 500
+    public static let httpBatchBodyMaxBytes = 8 * 1024 * 1024
+    /// How far a signed request's timestamp may be from the node's clock (milliseconds).
+    public static let httpRequestSkewMaxMilliseconds: UInt64 = 300_000
+
+    // MARK: Report metadata (sealed inside `encryptedMetadata`)
+
+    public static let metadataTitleMaxBytes = 512
+    public static let metadataEffectiveDateMaxBytes = 64
+    public static let metadataNoteMaxBytes = 2_048
+
     public static func checkConsistency() {
         precondition(transactionMaxBytes * blockMaxTransactions / 16 <= blockMaxBytes * 1,
                      "a block must hold a useful number of transactions")
@@ -83,5 +142,20 @@ public enum Limits {
         precondition(blobMaxBytes <= unreferencedBlobMaxBytesPerUploader
                      && unreferencedBlobMaxBytesPerUploader <= unreferencedBlobMaxBytes, "one upload always fits a quota")
         precondition(nonceMaxJump >= UInt64(mempoolMaxPerSigner), "a signer can fill its mempool quota")
+        // A proposal (block body, header, proposal and framing) fits one peer frame.
+        precondition(blockMaxBytes + blockHeaderMaxBytes + 4 * 1024 <= peerFramePayloadMaxBytes - 16)
+        precondition(transactionMaxBytes + 64 <= peerFramePayloadMaxBytes - 16, "any transaction can be gossiped")
+        precondition(peerHandshakePayloadMaxBytes >= 256, "a hello (about 230 bytes) fits the handshake limit")
+        precondition(peerHalfOpenPerAddressMax <= peerHalfOpenMax)
+        precondition(syncBlocksPerRequest >= 1 && syncBlocksPerRequest <= peerBlocksPerRequestMax)
+        precondition(peerInboundQueueMax >= validatorsMaxCount * 4)
+        precondition(httpBatchMaxTransactions <= mempoolMaxTransactions)
+        precondition(httpBatchBodyMaxBytes >= httpBodyMaxBytes, "a batch body holds at least one transaction")
+        precondition(receiptEventsMaxCount >= recipientsMaxCount + 4, "a distribution's events fit one receipt")
+        precondition(merklePathMaxCount >= 64, "paths of any tree a UInt64 can count")
+        precondition(pageDefaultItems <= pageMaxItems)
+        precondition(metadataTitleMaxBytes + metadataEffectiveDateMaxBytes + metadataNoteMaxBytes + 32 + 64
+                     <= encryptedMetadataMaxBytes, "the largest metadata, sealed, fits encryptedMetadata")
+        precondition(proposalsPerRoundMax >= 2 && voteValuesPerValidatorMax >= 2, "equivocation stays visible")
     }
 }

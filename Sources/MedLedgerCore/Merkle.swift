@@ -74,7 +74,7 @@ public struct MerkleProof: Hashable, Sendable, Codable, CanonicalCodable {
 
     /// The root this proof leads to from `leafHash`, or nil when the proof is malformed.
     public func root(leafHash: Hash256) -> Hash256? {
-        guard leafIndex < treeSize, path.count <= 64 else { return nil }
+        guard leafIndex < treeSize, path.count <= Limits.merklePathMaxCount else { return nil }
         var fn = leafIndex
         var sn = treeSize - 1
         var result = leafHash
@@ -105,7 +105,7 @@ public struct MerkleProof: Hashable, Sendable, Codable, CanonicalCodable {
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         leafIndex = try decoder.readUInt64("leafIndex")
         treeSize = try decoder.readUInt64("treeSize")
-        path = try decoder.readArray(Hash256.self, "path", maxCount: 64)
+        path = try decoder.readArray(Hash256.self, "path", maxCount: Limits.merklePathMaxCount)
     }
 }
 

@@ -136,13 +136,33 @@ public actor LedgerNode {
         let admitted = zip(transactions, results).compactMap { pair -> Transaction? in
             if case .success = pair.1 { return pair.0 } else { return nil }
         }
-        var start = 0
-        while start < admitted.count, let saved {
-            let end = min(admitted.count, start + PeerMessage.maxTransactionsPerMessage)
-            _ = saved.broadcast(.transactions(Array(admitted[start..<end])))
-            start = end
+        if let saved {
+            for chunk in Self.gossipChunks(admitted) { _ = saved.broadcast(.transactions(chunk)) }
         }
         return results
+    }
+
+    /// Splits transactions into gossip messages that each fit a peer frame: at most
+    /// `Limits.peerMessageMaxTransactions` and at most half a frame of encoded bytes (500
+    /// transactions of the largest size would need 32 MiB, twice a frame).
+    static func gossipChunks(_ transactions: [Transaction]) -> [[Transaction]] {
+        let maxBytes = Limits.peerFramePayloadMaxBytes / 2
+        var chunks = [[Transaction]]()
+        var current = [Transaction]()
+        var bytes = 0
+        for tx in transactions {
+            let size = tx.encoded.count + 4
+            if !current.isEmpty, current.count == Limits.peerMessageMaxTransactions || bytes + size > maxBytes {
+                chunks.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(tx)
+            bytes += size
+        }
+        if !current.isEmpty { chunks.append(current) }
+        precondition(chunks.allSatisfy { !$0.isEmpty && $0.count <= Limits.peerMessageMaxTransactions })
+        return chunks
     }
 
     /// Gossips every transaction submitted here to the other validators' mempools.

@@ -7,10 +7,10 @@ import MedLedgerCore
 /// Canonical form: title (length-prefixed UTF-8), effective date and note (each an optional
 /// tag byte 0 or 1, then length-prefixed UTF-8), then the 32 salt bytes without a prefix.
 public struct ReportMetadata: Hashable, Sendable, CanonicalCodable {
-    public static let titleMaxBytes = 512
+    public static let titleMaxBytes = Limits.metadataTitleMaxBytes
     /// Room for a date, a date-time or a short phrase such as "2026-11 (approx.)".
-    public static let effectiveDateMaxBytes = 64
-    public static let noteMaxBytes = 2_048
+    public static let effectiveDateMaxBytes = Limits.metadataEffectiveDateMaxBytes
+    public static let noteMaxBytes = Limits.metadataNoteMaxBytes
     public static let saltByteCount = 32
 
     public let title: String

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import MedLedgerCore
-import MedLedgerNode
+@testable import MedLedgerNode
 import MedLedgerTesting
 
 /// Issue 6.2: a few hundred large transactions, admitted together, used to make a block
@@ -77,7 +77,21 @@ import MedLedgerTesting
         #expect(refusal?.field == "tx.signer")
     }
 
-    @Test func limitsAreConsistent() {
-        Limits.checkConsistency()
+    /// Issue 7.5 found this: 500 transactions of the largest size do not fit one peer frame,
+    /// so a full HTTP batch used to be gossiped as a message that was never sent.
+    @Test func gossipOfALargeBatchIsSplitIntoMessagesThatFitAFrame() {
+        let patient = TestNode.person("p")
+        let transactions = (0..<Limits.peerMessageMaxTransactions).map { index in
+            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
+                        payload: Self.largeSubmission(by: patient, index: index))
+        }
+        let chunks = LedgerNode.gossipChunks(transactions)
+        #expect(chunks.count > 1)
+        #expect(chunks.flatMap { $0 } == transactions, "nothing lost, order kept")
+        for chunk in chunks {
+            #expect(PeerMessage.transactions(chunk).canonicalBytes.count <= PeerFrame.maxMessageBytes)
+        }
+        #expect(PeerMessage.transactions(transactions).canonicalBytes.count > PeerFrame.maxMessageBytes,
+                "the whole batch really is too large for one frame")
     }
 }

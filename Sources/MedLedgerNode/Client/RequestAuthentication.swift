@@ -26,7 +26,7 @@ public enum RequestAuthentication {
     /// Base64 Ed25519 signature over `signingBytes`.
     public static let signatureHeader = "X-MedLedger-Signature"
     /// How far a request's timestamp may be from the server's clock (either way).
-    public static let maximumSkewMilliseconds: UInt64 = 300_000
+    public static let maximumSkewMilliseconds = Limits.httpRequestSkewMaxMilliseconds
 
     /// The bytes a caller signs.
     public static func signingBytes(method: String, pathAndQuery: String, body: [UInt8], chainID: String,

@@ -86,7 +86,7 @@ extension ConsensusDriver {
     func requestBlocks(from peer: IdentityID) {
         Task { [network] in
             let height = await node.height
-            _ = network.send(.blockRequest(from: height + 1, count: 32), to: peer)
+            _ = network.send(.blockRequest(from: height + 1, count: Limits.syncBlocksPerRequest), to: peer)
         }
     }
 
@@ -97,7 +97,7 @@ extension ConsensusDriver {
         var height = start
         var bytes = 0
         // Stay under the 16 MiB frame limit: one block alone can be 8 MiB.
-        while height <= latest, blocks.count < min(Int(count), 32) {
+        while height <= latest, blocks.count < Int(min(count, Limits.syncBlocksPerRequest)) {
             guard let stored = try? await node.block(at: height) else { break }
             let size = stored.block.encodedBody.count + 1_024
             guard blocks.isEmpty || bytes + size <= PeerFrame.maxPayloadBytes - 1_024 else { break }

@@ -33,7 +33,7 @@ struct PrivateValidator {
         }
     }
 
-    static let maxRemembered = 64
+    static let maxRemembered = Limits.privateValidatorStepsMax
     /// First byte of the file since the consensus state carries its proof-of-lock. Older
     /// files start with the state's optional tag (0 or 1) and are still read.
     static let formatVersion: UInt8 = 2

@@ -1,3 +1,4 @@
+import MedLedgerCore
 import NIOCore
 
 /// The wire framing of the peer-to-peer protocol: a UInt32 big-endian payload length, then
@@ -6,14 +7,14 @@ public enum PeerFrame {
     /// Largest payload a frame may carry (16 MiB). The one place this limit lives: the
     /// decoder refuses a larger length prefix before reading any of the body, and senders
     /// refuse to build a larger frame.
-    public static let maxPayloadBytes = 16 * 1024 * 1024
+    public static let maxPayloadBytes = Limits.peerFramePayloadMaxBytes
 
     /// Largest message a frame may carry once sealed (the session adds its tag).
     public static let maxMessageBytes = maxPayloadBytes - PeerSession.tagBytes
 
     /// Largest payload of the first two frames of a connection (hello and auth, each a few
     /// hundred bytes): a peer that has not authenticated cannot make us buffer more.
-    static let maxHandshakePayloadBytes = 512
+    static let maxHandshakePayloadBytes = Limits.peerHandshakePayloadMaxBytes
 
     /// Bytes of the length prefix.
     static let headerBytes = 4

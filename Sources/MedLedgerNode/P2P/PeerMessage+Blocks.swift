@@ -4,7 +4,7 @@ import MedLedgerCore
 /// `Block.encodedBody`, each length-prefixed, exactly as the node stores them.
 extension PeerMessage {
     /// Longest header encoding accepted (a real one is under 400 bytes).
-    static let headerMaxBytes = 1_024
+    static let headerMaxBytes = Limits.blockHeaderMaxBytes
 
     static func write(block: Block, to encoder: inout CanonicalEncoder) {
         encoder.write(bytes: block.header.canonicalBytes)

@@ -32,8 +32,8 @@ public enum PeerMessage: Sendable, CanonicalCodable {
     case transactions([Transaction])
 
     /// Largest number of blocks one `blockRequest` may ask for or one `blockResponse` carry.
-    public static let maxBlocksPerRequest: UInt32 = 64
-    public static let maxTransactionsPerMessage = 500
+    public static let maxBlocksPerRequest = Limits.peerBlocksPerRequestMax
+    public static let maxTransactionsPerMessage = Limits.peerMessageMaxTransactions
 
     enum Tag: UInt8 {
         case proposal = 1, vote = 2, transaction = 3, statusRequest = 4, status = 5

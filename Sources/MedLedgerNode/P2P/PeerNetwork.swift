@@ -39,7 +39,7 @@ public final class PeerNetwork: Sendable {
                                                                                 high: 40 * 1024 * 1024)
 
     /// Default bound of `inbound`.
-    public static let defaultInboundCapacity = 4_096
+    public static let defaultInboundCapacity = Limits.peerInboundQueueMax
 
     private struct Runtime: Sendable {
         var group: MultiThreadedEventLoopGroup?

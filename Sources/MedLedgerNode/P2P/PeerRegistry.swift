@@ -11,8 +11,8 @@ import NIOCore
 final class PeerRegistry: Sendable {
     /// Connections still in the handshake, at most this many from one address and in all:
     /// a stranger cannot hold many sockets open doing nothing.
-    static let maxHalfOpenPerAddress = 4
-    static let maxHalfOpen = 64
+    static let maxHalfOpenPerAddress = Limits.peerHalfOpenPerAddressMax
+    static let maxHalfOpen = Limits.peerHalfOpenMax
 
     private struct State: Sendable {
         var open: [ObjectIdentifier: any Channel] = [:]
