@@ -4,8 +4,8 @@ import MedLedgerCore
 /// are and when, so uploads are bounded per uploader and in all, and blobs never submitted
 /// are collected after a grace period.
 ///
-/// Kept in memory; after a restart `LedgerNode.collectUnreferencedBlobs` re-adopts what is on
-/// disk (attributed to no one) from the files' ages.
+/// Kept in memory; after a restart `LedgerNode.unreferencedBlobs(in:state:now:)` adopts what
+/// is on disk (attributed to no one), with a full grace period from the restart.
 struct BlobQuota: Sendable {
     struct Upload: Sendable {
         let uploader: IdentityID?

@@ -53,15 +53,19 @@ extension LedgerNode {
         let referenced = referencedAddresses(in: state)
         var quota = BlobQuota()
         for address in try blobs.allAddresses() where !referenced.contains(address) {
-            let size = (try? blobs.get(address))??.count ?? 0
+            // The file's size, not its content: start-up must not read gigabytes of blobs.
+            let size = blobs.sizeBytes(of: address) ?? 0
             quota.record(address, uploader: nil, bytes: size, at: now.milliseconds)
         }
         return quota
     }
 
-    /// A committed block's report versions now point to their blobs.
-    func markReferencedBlobs(in block: Block) {
-        for tx in block.transactions {
+    /// A committed block's report versions now point to their blobs. Only transactions that
+    /// succeeded count: a refused submission naming a blob must not release its quota (the
+    /// blob would then never be collected either).
+    func markReferencedBlobs(in block: Block, receipts: [TransactionReceipt]) {
+        precondition(block.transactions.count == receipts.count, "one receipt per transaction")
+        for (tx, receipt) in zip(block.transactions, receipts) where receipt.code.isSuccess {
             switch tx.payload {
             case .submitReport(let body): blobQuota.referenced(body.content.contentAddress)
             case .reviseReport(let body): blobQuota.referenced(body.content.contentAddress)

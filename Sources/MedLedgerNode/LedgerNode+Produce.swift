@@ -72,7 +72,7 @@ extension LedgerNode {
         latestHeader = header
         latestCertificate = certificate
         mempool.removeCommitted(executed.block.transactions, state: state)
-        markReferencedBlobs(in: executed.block)
+        markReferencedBlobs(in: executed.block, receipts: executed.receipts)
         if !executed.block.transactions.isEmpty {
             logger.debug("committed block \(header.height) with \(executed.block.transactions.count) transactions")
         }

@@ -63,6 +63,11 @@ public struct FileBlobStore: Sendable {
         return bytes
     }
 
+    /// The size of the file stored at `address`, without reading it; nil when there is none.
+    public func sizeBytes(of address: Hash256) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path(for: address)))?[.size] as? Int
+    }
+
     /// True when a file is stored at `address` (without checking its content; see `verify`).
     public func contains(_ address: Hash256) -> Bool {
         FileManager.default.fileExists(atPath: path(for: address))

@@ -59,6 +59,32 @@ import MedLedgerTesting
     }
 }
 
+extension BlobQuotaTests {
+    /// A refused submission that names a blob must not count as a reference: the blob stays
+    /// in its uploader's quota and is collected like any other orphan.
+    @Test func aRefusedSubmissionDoesNotShelterItsBlob() async throws {
+        let clock = TestClock(ConsensusTime(milliseconds: 1_795_000_000_000))
+        let net = try TestNode.make(blobClock: { clock.now })
+        defer { net.remove() }
+        let patient = TestNode.person("patient")
+        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))).code == .ok)
+        let custodian = net.node.validators.validators[0]
+        let report = ReportID.random()
+        let sealed = try ReportCrypto.seal(plaintext: Array("orphan".utf8), title: "t", effectiveDate: nil, note: nil,
+                                           report: report, version: 1,
+                                           recipients: [(patient.id, patient.keys.publicEncryptionKey),
+                                                        (custodian.id, custodian.encryptionKey)])
+        let address = try await net.node.putBlob(sealed.blob, uploader: patient.id)
+        // A patient is not an author: the submission is refused, but it names the blob.
+        let refused = try await net.commit(await net.transaction(patient, .submitReport(SubmitReport(
+            report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content, recipients: []))))
+        #expect(refused.code == .missingRole)
+        clock.advance(milliseconds: Limits.unreferencedBlobGraceMilliseconds + 1)
+        #expect(await net.node.collectUnreferencedBlobs() == 1)
+        #expect(!net.node.blobs.contains(address))
+    }
+}
+
 /// A wall clock the test moves by hand.
 final class TestClock: Sendable {
     private let box: Mutex<ConsensusTime>
