@@ -27,11 +27,9 @@ extension APIHandlers {
         let patient = try await authorizedPatient(request, context)
         let time = await node.consensusTime
         // Grants are listed in id order; the cursor is the last id of the previous page.
-        let all = await node.grants(ofPatient: patient).filter { grant in after.map { grant.id > $0 } ?? true }
-        let grants = Array(all.prefix(page.limit))
-        let next = all.count > page.limit ? grants.last?.id.hex : nil
+        let (grants, next) = await node.grants(ofPatient: patient, after: after, limit: page.limit)
         return try APIEncoding.json(GrantsView(patient: patient.hex, time: time.description,
-                                               grants: grants.map { GrantView($0, at: time) }, nextCursor: next))
+                                               grants: grants.map { GrantView($0, at: time) }, nextCursor: next?.hex))
     }
 
     /// `GET /v1/patients/{id}/audit` (signed; the patient or a guardian): every read

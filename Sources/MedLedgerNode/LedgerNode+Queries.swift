@@ -15,6 +15,16 @@ extension LedgerNode {
     public func grant(_ id: GrantID) -> GrantRecord? { state.grant(id) }
     public func grants(ofPatient patient: IdentityID) -> [GrantRecord] { state.grants(ofPatient: patient) }
 
+    /// One page of a patient's grants in id order, after the grant `after` (the previous
+    /// page's last), and the id the next page starts after (nil on the last page).
+    public func grants(ofPatient patient: IdentityID, after: GrantID?,
+                       limit: Int) -> (grants: [GrantRecord], next: GrantID?) {
+        precondition(limit >= 1 && limit <= PageLimits.maxItems)
+        let remaining = state.grants(ofPatient: patient).filter { grant in after.map { grant.id > $0 } ?? true }
+        let page = Array(remaining.prefix(limit))
+        return (page, remaining.count > limit ? page.last?.id : nil)
+    }
+
     /// The nonce a signer should use next (above committed and pending ones).
     public func nextNonce(for signer: IdentityID) -> UInt64 {
         // Saturating: a stored nonce at the top of the range must not trap every node that is

@@ -69,9 +69,8 @@ public struct LocalGateway: LedgerGateway {
             guard let id = GrantID(hex: text) else { throw NodeError(.invalid, field: "cursor", "not a grant cursor") }
             return id
         }
-        let all = await node.grants(ofPatient: patient).filter { grant in after.map { grant.id > $0 } ?? true }
-        let items = Array(all.prefix(page.limit))
-        return Page(items: items, nextCursor: all.count > page.limit ? items.last?.id.hex : nil)
+        let (grants, next) = await node.grants(ofPatient: patient, after: after, limit: page.limit)
+        return Page(items: grants, nextCursor: next?.hex)
     }
 
     public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity,
