@@ -2,14 +2,29 @@
 import PackageDescription
 import Foundation
 
-// Dependencies point downward only:
-// Core <- Contracts / Vault <- Storage <- Node <- API <- medledger (CLI).
+// One target per job, dependencies pointing down (see docs/ARCHITECTURE.md and
+// docs/adr/0006-one-target-per-job.md):
+//
+//   Core <- Contracts, Consensus, Vault, Storage
+//   Core, Contracts <- APIModel (JSON shapes, problems, request signing; no server, no store)
+//   Core, Consensus <- P2P
+//   Contracts, Consensus, Vault, Storage, P2P <- Node <- API (Hummingbird routes)
+//   APIModel, Vault <- Client (no Node, no Storage)
+//   Contracts, Storage <- Verifier;  Client, API <- Demo;  Node <- Simulator
+//   APIModel <- Bench (the only user of HdrHistogram)
+//   every runtime target <- medledger (the CLI); Testing (fixtures) is linked by tests only.
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+
 let package = Package(
     name: "MedLedger",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "medledger", targets: ["medledger"]),
         .library(name: "MedLedgerCore", targets: ["MedLedgerCore"]),
+        .library(name: "MedLedgerClient", targets: ["MedLedgerClient"]),
         .library(name: "MedLedgerNode", targets: ["MedLedgerNode"]),
     ],
     dependencies: [
@@ -21,63 +36,69 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
-        .target(
-            name: "MedLedgerCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
-        ),
+        .target(name: "MedLedgerCore", dependencies: [crypto]),
         .target(name: "MedLedgerContracts", dependencies: ["MedLedgerCore"]),
         .target(name: "MedLedgerConsensus", dependencies: ["MedLedgerCore"]),
-        .target(
-            name: "MedLedgerVault",
-            dependencies: ["MedLedgerCore", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        .target(name: "MedLedgerVault", dependencies: ["MedLedgerCore", crypto]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
-        .target(
-            name: "MedLedgerStorage",
-            dependencies: ["MedLedgerCore", "CSQLite"]
-        ),
+        .target(name: "MedLedgerStorage", dependencies: ["MedLedgerCore", "CSQLite"]),
+        .target(name: "MedLedgerAPIModel", dependencies: ["MedLedgerCore", "MedLedgerContracts"]),
+        .target(name: "MedLedgerP2P", dependencies: ["MedLedgerCore", "MedLedgerConsensus", crypto, logging, nioCore, nioPosix]),
         .target(
             name: "MedLedgerNode",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerConsensus", "MedLedgerVault", "MedLedgerStorage",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "MedLedgerP2P", crypto, logging, nioCore, nioPosix,
             ]
         ),
         .target(
             name: "MedLedgerAPI",
-            dependencies: [
-                "MedLedgerNode",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+            dependencies: ["MedLedgerNode", "MedLedgerAPIModel", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .target(name: "MedLedgerClient", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel"]),
+        .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
+        .target(
+            name: "MedLedgerDemo",
+            dependencies: ["MedLedgerAPIModel", "MedLedgerClient", "MedLedgerNode", "MedLedgerAPI", "MedLedgerVerifier", logging]
+        ),
+        .target(name: "MedLedgerSimulator", dependencies: ["MedLedgerCore", "MedLedgerConsensus"]),
+        .target(
+            name: "MedLedgerBench",
+            dependencies: ["MedLedgerCore", "MedLedgerAPIModel", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         .target(
             name: "MedLedgerTesting",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerConsensus", "MedLedgerVault", "MedLedgerStorage",
-                "MedLedgerNode",
+                "MedLedgerAPIModel", "MedLedgerNode",
             ]
         ),
         .executableTarget(
             name: "medledger",
             dependencies: [
-                "MedLedgerAPI", "MedLedgerNode", "MedLedgerTesting",
+                "MedLedgerAPI", "MedLedgerNode", "MedLedgerClient", "MedLedgerVerifier", "MedLedgerDemo",
+                "MedLedgerSimulator", "MedLedgerBench", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "MedLedgerCoreTests", dependencies: ["MedLedgerCore"], resources: [.copy("Vectors")]),
         .testTarget(name: "MedLedgerContractsTests", dependencies: ["MedLedgerContracts", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerConsensusTests", dependencies: ["MedLedgerConsensus", "MedLedgerTesting"]),
+        .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
-        .testTarget(name: "MedLedgerNodeTests", dependencies: ["MedLedgerNode", "MedLedgerTesting"]),
+        .testTarget(name: "MedLedgerP2PTests", dependencies: ["MedLedgerP2P", "MedLedgerConsensus", "MedLedgerAPIModel", "MedLedgerTesting", crypto, logging, nioCore, nioPosix]),
+        .testTarget(name: "MedLedgerAPIModelTests", dependencies: ["MedLedgerAPIModel", "MedLedgerContracts"]),
+        .testTarget(name: "MedLedgerVerifierTests", dependencies: ["MedLedgerVerifier", "MedLedgerDemo", "MedLedgerStorage", "MedLedgerTesting"]),
+        .testTarget(name: "MedLedgerDemoTests", dependencies: ["MedLedgerDemo", "MedLedgerNode", "MedLedgerVerifier", "MedLedgerStorage", "MedLedgerTesting"]),
+        .testTarget(
+            name: "MedLedgerNodeTests",
+            dependencies: ["MedLedgerNode", "MedLedgerP2P", "MedLedgerClient", "MedLedgerAPIModel", "MedLedgerTesting"]
+        ),
         .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [
-                "MedLedgerAPI", "MedLedgerTesting",
+                "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -96,14 +117,14 @@ if Context.environment["MEDLEDGER_FUZZ"] == "1" {
         ("FuzzBlockBody", ["MedLedgerCore"]),
         ("FuzzCommitCertificate", ["MedLedgerCore"]),
         ("FuzzGenesis", ["MedLedgerCore"]),
-        ("FuzzPeerFrame", ["MedLedgerNode", .product(name: "NIOCore", package: "swift-nio")]),
-        ("FuzzPeerMessage", ["MedLedgerNode", "MedLedgerConsensus"]),
-        ("FuzzHandshake", ["MedLedgerNode", .product(name: "Crypto", package: "swift-crypto")]),
-        ("FuzzKeyFile", ["MedLedgerNode"]),
-        ("FuzzRequestAuth", ["MedLedgerNode", "MedLedgerContracts"]),
-        ("FuzzAPIBody", ["MedLedgerAPI", "MedLedgerNode"]),
+        ("FuzzPeerFrame", ["MedLedgerP2P", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzPeerMessage", ["MedLedgerP2P", "MedLedgerConsensus"]),
+        ("FuzzHandshake", ["MedLedgerP2P", .product(name: "Crypto", package: "swift-crypto")]),
+        ("FuzzKeyFile", ["MedLedgerCore"]),
+        ("FuzzRequestAuth", ["MedLedgerAPIModel", "MedLedgerContracts"]),
+        ("FuzzAPIBody", ["MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerNode"]),
         // Not a fuzz target: writes the seed corpora (see scripts/fuzz.sh seeds).
-        ("FuzzSeeds", ["MedLedgerNode", "MedLedgerConsensus", "MedLedgerContracts"]),
+        ("FuzzSeeds", ["MedLedgerP2P", "MedLedgerAPIModel", "MedLedgerConsensus", "MedLedgerContracts"]),
     ]
     package.targets.append(.target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     for target in fuzzTargets {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MedLedgerAPIModel
 import MedLedgerCore
 
 /// JSON and byte helpers shared by the handlers.
@@ -48,11 +49,6 @@ enum APIEncoding {
     private static func tooLarge(_ limit: Int) -> APIProblem {
         APIProblem(status: .contentTooLarge, detail: "request body exceeds the limit of \(limit) bytes", field: "body")
     }
-}
-
-extension Array where Element == UInt8 {
-    /// Standard base64 (RFC 4648 §4), as used for every byte string in the API.
-    var base64: String { Data(self).base64EncodedString() }
 }
 
 /// Parsers for path parameters; a bad one is a 400 problem naming the parameter.

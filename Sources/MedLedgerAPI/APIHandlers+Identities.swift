@@ -1,4 +1,5 @@
 import Hummingbird
+import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
 
@@ -26,7 +27,6 @@ extension APIHandlers {
     /// `GET /v1/identities/{id}/nonce`: the nonce to sign the next transaction with
     /// (1 for an identity not registered yet).
     func nonce(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct NonceView: Encodable { let nextNonce: UInt64 }
         let id = try PathParameter.identity(context)
         return try APIEncoding.json(NonceView(nextNonce: await node.nextNonce(for: id)))
     }

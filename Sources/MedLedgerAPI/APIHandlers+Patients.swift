@@ -1,11 +1,11 @@
 import Hummingbird
+import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
 
 extension APIHandlers {
     /// `GET /v1/patients/{id}/reports` (signed; the patient or a guardian).
     func patientReports(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct ReportsView: Encodable { let patient: String; let reports: [ReportView]; let nextCursor: String? }
         let page = try PageQuery(request)
         let patient = try await authorizedPatient(request, context)
         let (reports, next) = try await node.reports(ofPatient: patient, before: page.eventCursor(), limit: page.limit)
@@ -16,7 +16,6 @@ extension APIHandlers {
     /// `GET /v1/patients/{id}/grants` (signed; the patient or a guardian), with each
     /// grant's status at the node's consensus time.
     func patientGrants(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct GrantsView: Encodable { let patient: String; let time: String; let grants: [GrantView]; let nextCursor: String? }
         let page = try PageQuery(request)
         let after = try page.cursor.map { text in
             guard let id = GrantID(hex: text) else {
@@ -35,7 +34,6 @@ extension APIHandlers {
     /// `GET /v1/patients/{id}/audit` (signed; the patient or a guardian): every read
     /// attempt on the patient's reports, allowed or denied; newest first, in pages.
     func patientAudit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct AuditView: Encodable { let patient: String; let entries: [AuditEntryView]; let nextCursor: String? }
         let page = try PageQuery(request)
         let patient = try await authorizedPatient(request, context)
         let trail = try await node.accessTrail(ofPatient: patient, before: page.eventCursor(), limit: page.limit)

@@ -1,4 +1,5 @@
 import Hummingbird
+import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
 
@@ -7,7 +8,6 @@ extension APIHandlers {
 
     /// `PUT /v1/blobs` (signed): stores a report ciphertext; answers its address.
     func putBlob(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct AddressView: Encodable { let address: String }
         // Who and when before the body: up to 32 MiB is read only for an active identity.
         try await precheckCaller(request)
         let body = try await APIEncoding.readBody(request, limit: Limits.blobMaxBytes)
@@ -56,7 +56,6 @@ extension APIHandlers {
     /// organization's approvers and privacy officers): every event filed under the report,
     /// newest first, in pages.
     func reportHistory(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        struct HistoryView: Encodable { let report: String; let entries: [IndexedEventView]; let nextCursor: String? }
         let id = try PathParameter.opaque(context)
         let page = try PageQuery(request)
         let caller = try await caller(request, body: [])

@@ -1,33 +1,8 @@
 import Foundation
 import Hummingbird
+import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
-
-/// The body of `POST /v1/transaction-batches`.
-struct SubmitBatchBody: Decodable {
-    /// Base64 of each transaction's canonical bytes.
-    let transactions: [String]
-}
-
-/// One transaction's outcome in a batch.
-struct BatchOutcomeView: Encodable {
-    let index: Int
-    let hash: String?
-    let status: String
-    let httpStatus: Int
-    let detail: String?
-    let code: Int?
-}
-
-struct BatchResultView: Encodable {
-    let results: [BatchOutcomeView]
-}
-
-/// The body of `POST /v1/transactions`.
-struct SubmitTransactionBody: Decodable {
-    /// Base64 of the transaction's canonical bytes.
-    let transaction: String
-}
 
 extension APIHandlers {
     /// `POST /v1/transactions[?wait=true]`: admits a signed transaction to the mempool

@@ -1,7 +1,26 @@
 import Foundation
 import Hummingbird
+import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
+
+extension APIProblem {
+    /// A problem with a type URI derived from the status (`urn:medledger:problem:<slug>`).
+    public init(status: HTTPResponse.Status, detail: String, field: String? = nil, code: ResultCode? = nil) {
+        self.init(status: status.code, title: status.reasonPhrase, detail: detail, field: field, code: code)
+    }
+
+    /// The problem as an HTTP response.
+    public func response() -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{\"status\":\(status)}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = Self.contentType
+        return Response(status: HTTPResponse.Status(code: status), headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
 
 extension APIProblem {
     /// The HTTP status for each kind of node error.

@@ -1,4 +1,5 @@
 import Hummingbird
+import MedLedgerAPIModel
 import Logging
 import MedLedgerNode
 

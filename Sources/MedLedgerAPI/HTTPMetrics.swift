@@ -1,4 +1,5 @@
 import Hummingbird
+import MedLedgerAPIModel
 
 /// Counts HTTP responses by status code for `/metrics`.
 actor HTTPMetrics {

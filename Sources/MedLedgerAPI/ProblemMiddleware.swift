@@ -1,4 +1,5 @@
 import Hummingbird
+import MedLedgerAPIModel
 import Logging
 
 /// Turns every error thrown below it (handlers, unknown routes, wrong methods) into an

@@ -119,10 +119,3 @@ extension LedgerNode {
         }
     }
 }
-
-/// The wall clock, read only by the node runtime (never by the contracts).
-public enum SystemClock {
-    @Sendable public static func now() -> ConsensusTime {
-        ConsensusTime(milliseconds: UInt64(Date().timeIntervalSince1970 * 1000))
-    }
-}

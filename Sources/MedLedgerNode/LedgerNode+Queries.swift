@@ -84,15 +84,6 @@ extension LedgerNode {
     }
 }
 
-/// A state entry with everything a client needs to check it without trusting the node: the
-/// latest header, its commit certificate, and the entry's proof against the header's root.
-public struct ProvenEntry: Sendable {
-    public let header: BlockHeader
-    public let certificate: CommitCertificate
-    public let value: [UInt8]
-    public let proof: StateProof
-}
-
 extension LedgerNode {
     /// The state entry at the latest block, proven; nil before block 1 or when there is none.
     public func provenEntry(_ key: StateKey) -> ProvenEntry? {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MedLedgerCore
+import MedLedgerP2P
 import MedLedgerContracts
 import MedLedgerStorage
 

@@ -1,5 +1,6 @@
 import Foundation
 import MedLedgerCore
+import MedLedgerStorage
 
 /// A node's network settings (`network.json` in its data directory): where it listens and
 /// which peers it dials. Written by `testnet init`; `node start` options override it.

@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
 import MedLedgerStorage

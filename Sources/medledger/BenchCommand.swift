@@ -1,6 +1,6 @@
 import ArgumentParser
+import MedLedgerBench
 import Foundation
-import MedLedgerNode
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
 import ArgumentParser
+import MedLedgerAPIModel
+import MedLedgerClient
 import Foundation
 import MedLedgerCore
-import MedLedgerNode
 
 /// Options shared by every command that talks to a running node.
 struct ClientOptions: ParsableArguments {

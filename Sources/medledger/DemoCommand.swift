@@ -1,6 +1,7 @@
 import ArgumentParser
+import MedLedgerDemo
+import MedLedgerStorage
 import Foundation
-import MedLedgerNode
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MedLedgerStorage
 import Foundation
 import Logging
 import MedLedgerAPI

@@ -1,7 +1,8 @@
 import ArgumentParser
+import MedLedgerAPIModel
+import MedLedgerClient
 import Foundation
 import MedLedgerCore
-import MedLedgerNode
 
 extension ReportCommand {
     struct Read: AsyncParsableCommand {

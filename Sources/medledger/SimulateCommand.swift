@@ -1,5 +1,5 @@
 import ArgumentParser
-import MedLedgerTesting
+import MedLedgerSimulator
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

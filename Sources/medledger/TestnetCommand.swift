@@ -1,4 +1,5 @@
 import ArgumentParser
+import MedLedgerCore
 import Foundation
 import MedLedgerNode
 

@@ -1,7 +1,8 @@
 import ArgumentParser
+import MedLedgerVerifier
+import MedLedgerStorage
 import Foundation
 import MedLedgerCore
-import MedLedgerNode
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

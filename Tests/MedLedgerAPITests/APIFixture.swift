@@ -6,6 +6,10 @@ import Logging
 import MedLedgerAPI
 import MedLedgerContracts
 import MedLedgerCore
+import MedLedgerTesting
+import MedLedgerStorage
+import MedLedgerClient
+import MedLedgerAPIModel
 import MedLedgerNode
 import MedLedgerVault
 

@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import MedLedgerAPIModel
+import MedLedgerClient
+import MedLedgerTesting
 import Testing
 import MedLedgerAPI
 import MedLedgerContracts

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import MedLedgerAPIModel
+import MedLedgerClient
+import MedLedgerTesting
 import Testing
 @testable import MedLedgerAPI
 import MedLedgerNode

@@ -2,6 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MedLedgerAPIModel
+import MedLedgerClient
+import MedLedgerTesting
 import Testing
 @testable import MedLedgerAPI
 import MedLedgerContracts

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import MedLedgerClient
 import Testing
 import MedLedgerCore
 import MedLedgerVault

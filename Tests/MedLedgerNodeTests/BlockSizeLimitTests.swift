@@ -1,4 +1,6 @@
 import Foundation
+import MedLedgerP2P
+import MedLedgerClient
 import Testing
 import MedLedgerCore
 @testable import MedLedgerNode
@@ -8,20 +10,6 @@ import MedLedgerTesting
 /// body over `Limits.blockMaxBytes` that every peer refused, halting the chain for good.
 @Suite struct BlockSizeLimitTests {
     /// A submit-report of about 44 KB: the largest envelopes and metadata the decoder allows.
-    static func largeSubmission(by patient: ClientIdentity, index: Int) -> TransactionPayload {
-        let envelopes = (0..<Limits.envelopesMaxCount).map { _ in
-            KeyEnvelope(recipient: patient.id, encapsulatedKey: Array(repeating: 1, count: KeyEnvelope.maxPartBytes),
-                        wrappedKey: Array(repeating: 2, count: KeyEnvelope.maxPartBytes))
-        }
-        let content = ReportContent(contentAddress: Hash256.of([UInt8(index & 0xff)]), sizeBytes: 1,
-                                    commitment: Hash256.of([1]), encryptedMetadata: Array(repeating: 3, count: Limits.encryptedMetadataMaxBytes),
-                                    envelopes: envelopes)
-        var id = [UInt8](repeating: 0, count: OpaqueID.byteCount)
-        id[0] = UInt8(index >> 8); id[1] = UInt8(index & 0xff)
-        return .submitReport(SubmitReport(report: OpaqueID(bytes: id)!, patient: patient.id, category: Code("11502-2")!,
-                                          content: content, recipients: []))
-    }
-
     @Test func builderStopsAtTheByteLimitAndTheRestFollowInTheNextBlock() async throws {
         let net = try TestNode.make()
         defer { net.remove() }
@@ -32,7 +20,7 @@ import MedLedgerTesting
         try await net.seal()
         var hashes = [Hash256]()
         for (index, patient) in patients.enumerated() {
-            hashes.append(try await net.node.submit(await net.transaction(patient, Self.largeSubmission(by: patient, index: index))))
+            hashes.append(try await net.node.submit(await net.transaction(patient, LargePayloads.submission(by: patient, index: index))))
         }
         let executed = await net.node.buildNextBlock()
         #expect(executed.block.sizeProblem == nil)
@@ -52,7 +40,7 @@ import MedLedgerTesting
         let patient = TestNode.person("p")
         let transactions = (0..<200).map { index in
             Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
-                        payload: Self.largeSubmission(by: patient, index: index))
+                        payload: LargePayloads.submission(by: patient, index: index))
         }
         #expect(Block.transactionsByteCount(transactions) > Limits.blockTransactionsMaxBytes)
         let fitting = Array(transactions.prefix(150))
@@ -68,7 +56,7 @@ import MedLedgerTesting
         var refusal: NodeError?
         var last = 0
         for index in 0..<100 {
-            let tx = await net.transaction(patient, Self.largeSubmission(by: patient, index: index))
+            let tx = await net.transaction(patient, LargePayloads.submission(by: patient, index: index))
             last = tx.encoded.count
             do { try await net.node.submit(tx); admittedBytes += tx.encoded.count } catch { refusal = error; break }
         }
@@ -83,7 +71,7 @@ import MedLedgerTesting
         let patient = TestNode.person("p")
         let transactions = (0..<Limits.peerMessageMaxTransactions).map { index in
             Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
-                        payload: Self.largeSubmission(by: patient, index: index))
+                        payload: LargePayloads.submission(by: patient, index: index))
         }
         let chunks = LedgerNode.gossipChunks(transactions)
         #expect(chunks.count > 1)

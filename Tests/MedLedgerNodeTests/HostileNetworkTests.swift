@@ -4,6 +4,11 @@ import FoundationNetworking
 #endif
 import NIOCore
 import NIOPosix
+@testable import MedLedgerP2P
+import MedLedgerClient
+import MedLedgerAPIModel
+import MedLedgerStorage
+import MedLedgerTesting
 import Testing
 import MedLedgerConsensus
 import MedLedgerCore
@@ -80,7 +85,7 @@ import MedLedgerCore
         let peer = PeerNetwork(chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
                                keys: keys, host: "127.0.0.1", port: Testnet.p2pPort(base: basePort, index: 3), peers: peers)
         try await peer.start()
-        #expect(await p2pEventually(timeout: .seconds(15)) { peer.connectedPeers.count == 3 },
+        #expect(await eventually(timeout: .seconds(15)) { peer.connectedPeers.count == 3 },
                 "the Byzantine validator must be connected to all three honest ones for its junk to count")
         return peer
     }
@@ -175,7 +180,7 @@ import MedLedgerCore
         var last = Hash256.zero
         for (index, person) in people.enumerated() {
             last = try await gateway.submit(Transaction(chainID: Self.chainID, signer: person.id, keys: person.keys, nonce: 2,
-                                                        payload: BlockSizeLimitTests.largeSubmission(by: person, index: index)))
+                                                        payload: LargePayloads.submission(by: person, index: index)))
         }
         return last
     }

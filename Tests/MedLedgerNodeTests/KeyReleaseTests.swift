@@ -1,4 +1,6 @@
 import Foundation
+import MedLedgerClient
+import MedLedgerAPIModel
 import Testing
 import MedLedgerCore
 import MedLedgerContracts

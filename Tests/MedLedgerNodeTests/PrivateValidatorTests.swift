@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerClient
 import Testing
 import MedLedgerCore
 import MedLedgerConsensus

@@ -2,6 +2,8 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import MedLedgerClient
+import MedLedgerAPIModel
 import Testing
 import MedLedgerCore
 import MedLedgerNode

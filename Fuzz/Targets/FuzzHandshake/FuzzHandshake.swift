@@ -1,6 +1,6 @@
 import Crypto
 import MedLedgerCore
-@testable import MedLedgerNode
+@testable import MedLedgerP2P
 
 let fuzzGenesisHash = Hash256.of(Array("fuzz-genesis".utf8))
 

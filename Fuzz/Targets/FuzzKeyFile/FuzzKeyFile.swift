@@ -1,6 +1,5 @@
 import Foundation
 import MedLedgerCore
-import MedLedgerNode
 
 /// Key files as `KeyFile.load` reads them: JSON decoding, then `keys()` and `identityID()`,
 /// throw on anything malformed, never trap.

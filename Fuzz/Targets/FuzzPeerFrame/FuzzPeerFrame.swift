@@ -1,5 +1,5 @@
 import MedLedgerCore
-@testable import MedLedgerNode
+@testable import MedLedgerP2P
 import NIOCore
 
 /// The inbound byte stream of a peer connection, arriving in reads of varying sizes and

@@ -1,5 +1,5 @@
 import MedLedgerCore
-import MedLedgerNode
+import MedLedgerP2P
 
 /// Frame payloads from an authenticated peer: `PeerMessage` decoding throws, never traps
 /// (it must never reach a precondition of a core type), and what decodes re-encodes to

@@ -1,7 +1,7 @@
 import Foundation
 import MedLedgerContracts
 import MedLedgerCore
-import MedLedgerNode
+import MedLedgerAPIModel
 
 /// One registered, active caller; requests are checked as the API does at `now`.
 let fixture: (record: IdentityRecord, chainID: String, now: ConsensusTime) = {

@@ -2,7 +2,8 @@ import Foundation
 import MedLedgerConsensus
 import MedLedgerContracts
 import MedLedgerCore
-@testable import MedLedgerNode
+import MedLedgerAPIModel
+@testable import MedLedgerP2P
 
 // Writes the seed corpora under Fuzz/corpus/<target>/ (run by `scripts/fuzz.sh seeds`).
 // Built like the fuzz targets, but it fuzzes nothing. Every seed is built from

@@ -1,4 +1,5 @@
 import MedLedgerCore
+import MedLedgerP2P
 import MedLedgerConsensus
 import MedLedgerStorage
 

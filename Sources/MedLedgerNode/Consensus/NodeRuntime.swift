@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import MedLedgerCore
+import MedLedgerStorage
+import MedLedgerP2P
 import MedLedgerConsensus
 
 /// Starts whatever makes blocks for a node: the block producer for a single validator, or

@@ -1,0 +1,77 @@
+import MedLedgerAPIModel
+import MedLedgerCore
+import MedLedgerContracts
+import MedLedgerVault
+
+/// A signed-in user of MedLedger: builds, signs and submits transactions, and does the
+/// client side of encryption (report plaintext never leaves the client unencrypted).
+public struct LedgerClient: Sendable {
+    public let gateway: any LedgerGateway
+    public let me: ClientIdentity
+
+    public init(gateway: any LedgerGateway, me: ClientIdentity) {
+        self.gateway = gateway
+        self.me = me
+    }
+
+    /// Signs `payload` with the next nonce, submits it and waits for its block.
+    /// Returns the receipt whatever its code; `sendExpectingSuccess` throws on a rejection.
+    public func send(_ payload: TransactionPayload) async throws -> CommittedTransaction {
+        let chainID = try await gateway.chainID()
+        let nonce = try await gateway.nextNonce(for: me.id)
+        let tx = Transaction(chainID: chainID, signer: me.id, keys: me.keys, nonce: nonce, payload: payload)
+        let hash = try await gateway.submit(tx)
+        return try await gateway.waitForCommit(hash)
+    }
+
+    @discardableResult
+    public func sendExpectingSuccess(_ payload: TransactionPayload) async throws -> CommittedTransaction {
+        let committed = try await send(payload)
+        guard committed.receipt.code.isSuccess else { throw ClientError.rejected(committed.receipt) }
+        return committed
+    }
+
+    public func registerPractitioner(_ keys: IdentityKeys, organization: IdentityID, roles: [Role]) async throws -> IdentityID {
+        try await sendExpectingSuccess(.registerPractitioner(RegisterPractitioner(
+            organization: organization, signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey,
+            roles: Array(Set(roles)).sorted())))
+        return keys.identityID
+    }
+
+    /// Registers `me` as a patient, signed with my own new key.
+    public func registerSelfAsPatient() async throws {
+        try await sendExpectingSuccess(.registerPatient(RegisterPatient(keys: me.keys)))
+    }
+
+    public func setGuardian(_ guardian: IdentityID, active: Bool) async throws {
+        try await sendExpectingSuccess(.setGuardian(SetGuardian(guardian: guardian, isGuardian: active)))
+    }
+
+    public func grant(patient: IdentityID, to grantee: IdentityID, scope: GrantScope, purpose: Purpose,
+                      validUntil: ConsensusTime? = nil) async throws -> GrantID {
+        let id = GrantID.randomConsentGrantID()
+        try await sendExpectingSuccess(.grantAccess(GrantAccess(
+            grant: id, patient: patient, grantee: grantee, scope: scope, purpose: purpose,
+            validFrom: nil, validUntil: validUntil)))
+        return id
+    }
+
+    public func revoke(_ grant: GrantID) async throws {
+        try await sendExpectingSuccess(.revokeGrant(RevokeGrant(grant: grant)))
+    }
+}
+
+/// Why a client call failed after the node answered.
+public enum ClientError: Error, CustomStringConvertible {
+    case rejected(TransactionReceipt)
+    case notFound(String)
+    case integrity(String)
+
+    public var description: String {
+        switch self {
+        case .rejected(let receipt): "rejected (\(receipt.code)): \(receipt.message)"
+        case .notFound(let what): "not found: \(what)"
+        case .integrity(let what): "integrity check failed: \(what)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import MedLedgerCore
+import MedLedgerContracts
+import MedLedgerAPIModel
+
+/// A committed transaction as a client sees it.
+public struct CommittedTransaction: Sendable {
+    public let hash: Hash256
+    public let height: Height
+    public let position: Int
+    public let receipt: TransactionReceipt
+    public init(hash: Hash256, height: Height, position: Int, receipt: TransactionReceipt) {
+        self.hash = hash
+        self.height = height
+        self.position = position
+        self.receipt = receipt
+    }
+}
+
+/// What a client needs from a node. Two implementations: `LocalGateway` (in-process, used
+/// by `demo` and tests) and `HTTPGateway` (the REST API, used by the CLI). Calls that read
+/// protected data name the caller, whose keys the HTTP implementation signs requests with.
+public protocol LedgerGateway: Sendable {
+    func chainID() async throws -> String
+    /// True when `identity` and `custodians` answers are proven (against the genesis and a
+    /// certified header) or come from the node itself in this process, so a client may
+    /// encrypt to the keys they contain.
+    var provesKeys: Bool { get }
+    func custodians() async throws -> [Validator]
+    func submit(_ tx: Transaction) async throws -> Hash256
+    /// Waits until the transaction is in a block; throws when it is not within the timeout.
+    func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction
+    func identity(_ id: IdentityID) async throws -> IdentityRecord?
+    func nextNonce(for id: IdentityID) async throws -> UInt64
+    func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256
+    func blob(_ address: Hash256, report: ReportID, caller: ClientIdentity) async throws -> [UInt8]
+    func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord
+    /// The patient's reports, newest first.
+    func reports(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<ReportRecord>
+    /// The patient's grants, in id order.
+    func grants(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<GrantRecord>
+    /// Every access attempt on the patient's reports, newest first.
+    func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<IndexedEvent>
+    func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope
+}

@@ -1,0 +1,42 @@
+import Foundation
+import MedLedgerAPIModel
+import MedLedgerClient
+import MedLedgerContracts
+import MedLedgerCore
+import MedLedgerNode
+
+/// The demo's identities and their private keys (fresh for every run).
+struct DemoConsortium {
+    let node: IdentityKeys
+    let hospital: ClientIdentity
+    let lab: ClientIdentity
+    let clinic: ClientIdentity
+    let labTechnician: ClientIdentity
+    let pathologist: ClientIdentity
+    let orderingPhysician: ClientIdentity
+    let clinicPhysician: ClientIdentity
+    let patient: ClientIdentity
+
+    static func generate() -> DemoConsortium {
+        func person(_ label: String) -> ClientIdentity { ClientIdentity(label: label, keys: .generate()) }
+        return DemoConsortium(
+            node: .generate(), hospital: person("St. Mary's Hospital"), lab: person("Northside Laboratory"),
+            clinic: person("Riverside Clinic"), labTechnician: person("lab technician Sam Okafor"),
+            pathologist: person("pathologist Dr. Lena Brandt"), orderingPhysician: person("Dr. Priya Raman (St. Mary's)"),
+            clinicPhysician: person("Dr. Tom Weller (Riverside Clinic)"), patient: person("the patient"))
+    }
+
+    /// Saves every key file so a user can continue with the CLI after the demo.
+    func writeKeys(to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let all: [(String, ClientIdentity)] = [
+            ("hospital", hospital), ("lab", lab), ("clinic", clinic), ("lab-technician", labTechnician),
+            ("pathologist", pathologist), ("ordering-physician", orderingPhysician),
+            ("clinic-physician", clinicPhysician), ("patient", patient),
+        ]
+        for (file, identity) in all {
+            try KeyFile(label: identity.label, keys: identity.keys, identity: identity.id)
+                .write(to: folder.appendingPathComponent("\(file).json"))
+        }
+    }
+}
