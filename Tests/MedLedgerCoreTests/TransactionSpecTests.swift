@@ -136,3 +136,14 @@ import MedLedgerCore
         }
     }
 }
+
+@Suite struct TransactionSpecDocumentTests {
+    @Test func documentPrintsThePinnedBytes() throws {
+        let document = try SpecDocument.hex("docs/spec/transactions.md")
+        let T = TransactionSpecTests.self
+        for pinned in [T.keyProofMessage, T.keyProof, T.registrationSigningBytes, T.registrationSignature,
+                       T.registrationID, T.grantSigningBytes, T.grantSignature, T.grantTransactionID] {
+            #expect(document.contains(pinned), "docs/spec/transactions.md does not show \(pinned)")
+        }
+    }
+}

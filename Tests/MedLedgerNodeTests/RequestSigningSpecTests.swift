@@ -54,3 +54,12 @@ import Testing
         }
     }
 }
+
+@Suite struct RequestSigningSpecDocumentTests {
+    @Test func documentPrintsThePinnedBytes() throws {
+        let document = try SpecDocument.hex("docs/spec/api.md")
+        #expect(document.contains(RequestSigningSpecTests.signingBytes), "docs/spec/api.md does not show the signed bytes")
+        let text = try SpecDocument.text("docs/spec/api.md")
+        #expect(text.contains("X-MedLedger-Signature: \(RequestSigningSpecTests.signatureHeader)"))
+    }
+}

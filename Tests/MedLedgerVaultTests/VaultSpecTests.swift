@@ -99,3 +99,14 @@ import MedLedgerCore
         #expect(try ReportCrypto.unwrap(envelope, using: patient, report: report, version: 1) == dataKey)
     }
 }
+
+@Suite struct VaultSpecDocumentTests {
+    @Test func documentPrintsThePinnedBytes() throws {
+        let document = try SpecDocument.hex("docs/spec/vault.md")
+        let S = SealedVersionSpecTests.self
+        for pinned in [S.blob, S.contentAddress, S.metadata, S.metadataAAD, S.encryptedMetadata, S.commitment,
+                       S.keyWrapInfo, S.envelope] {
+            #expect(document.contains(pinned), "docs/spec/vault.md does not show \(pinned)")
+        }
+    }
+}
