@@ -1,7 +1,7 @@
 import Foundation
 import MedLedgerContracts
 import MedLedgerCore
-import MedLedgerNode
+import MedLedgerAPIModel
 import Testing
 
 /// The worked example of "Signed requests" in `docs/spec/api.md`: the bytes a client signs
