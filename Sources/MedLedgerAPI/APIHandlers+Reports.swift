@@ -67,6 +67,17 @@ extension APIHandlers {
                                                 nextCursor: events.next?.description))
     }
 
+    /// `GET /v1/reports/{id}/versions/{version}/content` (signed; whoever may view the
+    /// report): the version record with its proof, the data key wrapped to the caller and the
+    /// ciphertext, so a read after its committed receipt is one round trip.
+    func versionContent(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try PathParameter.opaque(context)
+        let version = ReportVersion(try PathParameter.positive(context, "version", maximum: UInt64(UInt32.max)))
+        let caller = try await caller(request, body: [])
+        let content = try await node.versionContent(report: id, version: version, caller: caller.id)
+        return try APIEncoding.json(VersionContentView(report: id, versionNumber: version, content))
+    }
+
     /// `POST /v1/reports/{id}/versions/{version}/key` (signed): the version's data key
     /// re-wrapped to the caller, against the caller's committed granted access receipt.
     func releaseKey(_ request: Request, _ context: APIRequestContext) async throws -> Response {

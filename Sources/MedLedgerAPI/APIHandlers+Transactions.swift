@@ -1,15 +1,19 @@
 import Foundation
 import Hummingbird
 import MedLedgerAPIModel
+import MedLedgerContracts
 import MedLedgerCore
 import MedLedgerNode
 
 extension APIHandlers {
-    /// `POST /v1/transactions[?wait=true]`: admits a signed transaction to the mempool
-    /// (202), or with `wait=true` answers once it is committed (200). If it is not committed
-    /// within the wait, the answer is still 202 pending.
+    /// `POST /v1/transactions[?wait=commit]`: admits a signed transaction to the mempool
+    /// (202 pending), or with `wait=commit` answers once it is committed (200, the view of
+    /// `GET /v1/transactions/{hash}`: the full receipt when the request is signed by the
+    /// transaction's signer). Not committed within the wait: still 202 pending.
     func submit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let wait = try Self.waitParameter(request)
         let body = try await APIEncoding.readBody(request, limit: Limits.httpBodyMaxBytes)
+        let caller = try await optionalCaller(request, body: body)
         let input = try APIEncoding.decode(SubmitTransactionBody.self, from: body)
         guard let raw = Data(base64Encoded: input.transaction) else {
             throw APIProblem(status: .badRequest, detail: "not valid base64", field: "transaction")
@@ -23,11 +27,33 @@ extension APIHandlers {
         // Verified here, on the request's task, not inside the node actor.
         guard tx.hasValidSignature else { throw APIProblem(NodeError.badSignature) }
         let hash = try await node.submit(tx, decodedFromBytes: true, signatureVerified: true)
-        if request.uri.queryParameters.get("wait") == "true",
-           let stored = try await node.waitForCommit(hash) {
-            return try APIEncoding.json(CommittedSubmissionView(stored))
+        if wait, try await node.waitForCommit(hash, timeout: Self.commitWait) != nil {
+            return try await committedView(hash, caller: caller)
         }
         return try APIEncoding.json(TransactionView.pending(hash), status: .accepted)
+    }
+
+    /// How long `wait=commit` holds the request open.
+    static let commitWait = Duration.milliseconds(Int64(Limits.httpCommitWaitMaxMilliseconds))
+
+    /// `wait=commit` (or its older spelling `wait=true`); anything else is a 400.
+    static func waitParameter(_ request: Request) throws -> Bool {
+        switch request.uri.queryParameters.get("wait") {
+        case nil: return false
+        case "commit", "true": return true
+        case let other?:
+            throw APIProblem(status: .badRequest, detail: "wait must be \"commit\", not \"\(other.prefix(32))\"",
+                             field: "wait")
+        }
+    }
+
+    /// The committed transaction's view, full when `caller` signed it.
+    func committedView(_ hash: Hash256, caller: IdentityRecord?) async throws -> Response {
+        guard let (stored, header, proof) = try await node.inclusionProof(hash) else {
+            throw APIProblem(status: .internalServerError, detail: "committed transaction without its block")
+        }
+        return try APIEncoding.json(TransactionView.committed(stored, header: header, proof: proof,
+                                                              forSigner: caller?.id == stored.transaction.signer))
     }
 
     /// `POST /v1/transaction-batches`: admits up to `maxBatch` transactions in one request;
@@ -84,12 +110,7 @@ extension APIHandlers {
         case .pending:
             return try APIEncoding.json(TransactionView.pending(hash))
         case .committed:
-            guard let (stored, header, proof) = try await node.inclusionProof(hash) else {
-                throw APIProblem(status: .internalServerError, detail: "committed transaction without its block")
-            }
-            let view = TransactionView.committed(stored, header: header, proof: proof,
-                                                 forSigner: caller?.id == stored.transaction.signer)
-            return try APIEncoding.json(view)
+            return try await committedView(hash, caller: caller)
         }
     }
 }

@@ -14,6 +14,7 @@ public func buildRouter(node: LedgerNode,
     let handlers = APIHandlers(node: node, metrics: HTTPMetrics(), clock: clock)
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: handlers.metrics))
+    router.add(middleware: NextNonceMiddleware(node: node))
     router.add(middleware: ProblemMiddleware())
     registerRoutes(router, handlers)
     return router
@@ -34,6 +35,7 @@ private func registerRoutes(_ router: Router<APIRequestContext>, _ h: APIHandler
     router.get("/v1/reports/{id}/history") { try await h.reportHistory($0, $1) }
     router.get("/v1/reports/{id}/proof") { try await h.reportProof($0, $1) }
     router.post("/v1/reports/{id}/versions/{version}/key") { try await h.releaseKey($0, $1) }
+    router.get("/v1/reports/{id}/versions/{version}/content") { try await h.versionContent($0, $1) }
     router.get("/v1/patients/{id}/reports") { try await h.patientReports($0, $1) }
     router.get("/v1/patients/{id}/grants") { try await h.patientGrants($0, $1) }
     router.get("/v1/patients/{id}/audit") { try await h.patientAudit($0, $1) }

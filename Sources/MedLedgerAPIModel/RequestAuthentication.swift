@@ -25,6 +25,9 @@ public enum RequestAuthentication {
     public static let timestampHeader = "X-MedLedger-Timestamp"
     /// Base64 Ed25519 signature over `signingBytes`.
     public static let signatureHeader = "X-MedLedger-Signature"
+    /// In answers to requests that name an identity: the nonce that identity's next
+    /// transaction must carry (decimal).
+    public static let nextNonceHeader = "X-MedLedger-Next-Nonce"
     /// How far a request's timestamp may be from the server's clock (either way).
     public static let maximumSkewMilliseconds = Limits.httpRequestSkewMaxMilliseconds
 

@@ -51,24 +51,3 @@ public struct TransactionView: Codable, Sendable {
         return view
     }
 }
-
-/// The answer to `POST /v1/transactions?wait=true` once committed.
-public struct CommittedSubmissionView: Codable, Sendable {
-    public let hash: String
-    public let status: String
-    public let height: UInt64
-    public let position: Int
-    public let code: UInt16
-    public let codeName: String
-    public let message: String
-
-    public init(_ stored: StoredTransaction) {
-        hash = stored.transaction.hash.hex
-        status = "committed"
-        height = stored.height
-        position = stored.position
-        code = stored.receipt.code.rawValue
-        codeName = stored.receipt.code.name
-        message = stored.receipt.message
-    }
-}

@@ -90,3 +90,18 @@ public struct ProvenEntry: Sendable {
         self.proof = proof
     }
 }
+
+/// Everything a reader needs to open one report version in one answer: the version record
+/// proven against a certified header, the data key wrapped to the reader, and the ciphertext.
+public struct VersionContent: Sendable {
+    /// The `ReportVersionRecord` at `StateKey.reportVersion`, with its proof.
+    public let version: ProvenEntry
+    public let envelope: KeyEnvelope
+    public let ciphertext: [UInt8]
+
+    public init(version: ProvenEntry, envelope: KeyEnvelope, ciphertext: [UInt8]) {
+        self.version = version
+        self.envelope = envelope
+        self.ciphertext = ciphertext
+    }
+}

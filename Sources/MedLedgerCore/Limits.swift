@@ -122,6 +122,8 @@ public enum Limits {
     public static let httpBatchBodyMaxBytes = 8 * 1024 * 1024
     /// How far a signed request's timestamp may be from the node's clock (milliseconds).
     public static let httpRequestSkewMaxMilliseconds: UInt64 = 300_000
+    /// How long `POST /v1/transactions?wait=commit` holds a request open for the commit.
+    public static let httpCommitWaitMaxMilliseconds: UInt64 = 15_000
 
     // MARK: Report metadata (sealed inside `encryptedMetadata`)
 

@@ -26,7 +26,7 @@ public struct LocalGateway: LedgerGateway {
     public func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction {
         // Generous: an embedded node on a busy machine (CI, a laptop under load) may take a
         // while; a commit that never comes is still reported.
-        guard let stored = try await node.waitForCommit(hash, timeoutMilliseconds: 60_000) else {
+        guard let stored = try await node.waitForCommit(hash, timeout: .seconds(60)) else {
             throw NodeError(.unavailable, "transaction \(hash) was not committed in time")
         }
         return CommittedTransaction(hash: hash, height: stored.height, position: stored.position, receipt: stored.receipt)

@@ -73,6 +73,7 @@ extension LedgerNode {
         latestCertificate = certificate
         mempool.removeCommitted(executed.block.transactions, state: state)
         markReferencedBlobs(in: executed.block, receipts: executed.receipts)
+        commits.publish(executed.block.transactions.map(\.hash))
         if !executed.block.transactions.isEmpty {
             logger.debug("committed block \(header.height) with \(executed.block.transactions.count) transactions")
         }
@@ -99,7 +100,6 @@ extension LedgerNode {
         var lastBlockAt = clock()
         var firstPendingAt: ConsensusTime?
         while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: 5_000_000)
             let now = clock()
             if !mempool.isEmpty, firstPendingAt == nil { firstPendingAt = now }
             let batchReady = firstPendingAt.map {
@@ -107,7 +107,14 @@ extension LedgerNode {
                     || mempool.count >= configuration.maxTransactionsPerBlock
             } ?? false
             let idleDue = now.milliseconds >= lastBlockAt.milliseconds + configuration.emptyBlockIntervalMilliseconds
-            guard batchReady || idleDue else { continue }
+            guard batchReady || idleDue else {
+                // Sleep until the batch or idle deadline; an admitted transaction wakes us early.
+                let deadline = firstPendingAt.map { $0.milliseconds + configuration.batchDelayMilliseconds }
+                    ?? lastBlockAt.milliseconds + configuration.emptyBlockIntervalMilliseconds
+                let wait = max(1, deadline > now.milliseconds ? deadline - now.milliseconds : 1)
+                await arrivals.wait(timeout: .milliseconds(Int64(clamping: wait)))
+                continue
+            }
             do {
                 try produceBlock(wallClock: now)
             } catch {

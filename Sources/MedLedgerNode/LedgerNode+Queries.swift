@@ -73,13 +73,16 @@ extension LedgerNode {
         try events(subject: EventIndexKey.auditTrail(patient: patient), before: before, limit: limit)
     }
 
-    /// Waits (polling) until the transaction is committed or the timeout passes.
-    public nonisolated func waitForCommit(_ hash: Hash256, timeoutMilliseconds: UInt64 = 10_000) async throws -> StoredTransaction? {
-        let deadline = SystemClock.now().milliseconds + timeoutMilliseconds
-        while SystemClock.now().milliseconds < deadline {
-            if case .committed(let stored) = try await transactionStatus(hash) { return stored }
-            try await Task.sleep(nanoseconds: 5_000_000)
+    /// Waits for `hash` to be committed, woken by the commit itself (no polling).
+    /// - Returns: the committed transaction, or nil when it is not committed within `timeout`.
+    public nonisolated func waitForCommit(_ hash: Hash256, timeout: Duration = .seconds(10)) async throws -> StoredTransaction? {
+        let ticket = commits.register(hash)
+        if case .committed(let stored) = try await transactionStatus(hash) {
+            commits.cancel(ticket)
+            return stored
         }
+        guard await commits.wait(ticket, timeout: timeout) else { return nil }
+        if case .committed(let stored) = try await transactionStatus(hash) { return stored }
         return nil
     }
 }

@@ -79,6 +79,7 @@ extension LedgerNode {
             try? mempool.admit(tx, engine: engine, state: state, decodedFromBytes: true,
                                signatureVerified: signaturesVerified)
         }
+        arrivals.signal()
     }
 
     /// The latest certificate this node holds (for the next block's last commit).

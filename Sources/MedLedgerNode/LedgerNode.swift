@@ -33,6 +33,10 @@ public actor LedgerNode {
     var lastCommitInstant = ContinuousClock.now
     /// Uploaded blobs that no committed report points to yet.
     var blobQuota = BlobQuota()
+    /// Wakes whoever waits for a transaction's commit (HTTP `wait=commit`, the local gateway).
+    public nonisolated let commits = CommitFeed()
+    /// Wakes the single-validator block producer when a transaction is admitted.
+    nonisolated let arrivals = WakeSignal()
     /// The wall clock for blob collection (tests set their own).
     let blobClock: @Sendable () -> ConsensusTime
 
@@ -120,6 +124,7 @@ public actor LedgerNode {
         try mempool.admit(tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes,
                           signatureVerified: signatureVerified)
         _ = gossip?.broadcast(.transaction(tx))
+        arrivals.signal()
         return tx.hash
     }
 
