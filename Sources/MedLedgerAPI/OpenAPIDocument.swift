@@ -57,7 +57,7 @@ enum OpenAPIDocument {
     },
     "/v1/transactions/{hash}": {
       "get": {
-        "operationId": "getTransaction", "summary": "Where a transaction stands, with an inclusion proof; its signer (signed request) also sees message, events, receipt and transaction",
+        "operationId": "getTransaction", "summary": "Where a transaction stands, with an inclusion proof; its signer (signed request) also sees message, facts, events, receipt and transaction",
         "security": [{}, { "identity": [], "timestamp": [], "signature": [] }],
         "parameters": [{ "$ref": "#/components/parameters/Hash" }],
         "responses": {
@@ -298,7 +298,17 @@ enum OpenAPIDocument {
       "TransactionPending": { "type": "object", "required": ["hash", "status"], "properties": { "hash": { "type": "string" }, "status": { "type": "string", "enum": ["pending"] } } },
       "CommittedSubmission": {
         "type": "object",
-        "properties": { "hash": { "type": "string" }, "status": { "type": "string", "enum": ["committed"] }, "height": { "type": "integer" }, "position": { "type": "integer" }, "code": { "type": "integer" }, "codeName": { "type": "string" }, "message": { "type": "string" } }
+        "properties": { "hash": { "type": "string" }, "status": { "type": "string", "enum": ["committed"] }, "height": { "type": "integer" }, "position": { "type": "integer" }, "code": { "type": "integer" }, "codeName": { "type": "string" },
+          "message": { "type": "string", "description": "A sentence rendered from code, facts and events; not part of the receipt" },
+          "facts": { "type": "array", "items": { "$ref": "#/components/schemas/ReceiptFact" } } }
+      },
+      "ReceiptFact": {
+        "type": "object", "required": ["type", "value"],
+        "description": "One structured detail of a receipt, in receipt order (docs/spec/encoding.md)",
+        "properties": {
+          "type": { "type": "string", "enum": ["field", "problem", "identity", "organization", "kind", "role", "report", "version", "latestVersion", "status", "grant", "purpose", "nonce", "lastNonce", "limit", "time"] },
+          "value": { "oneOf": [{ "type": "string" }, { "type": "integer" }], "description": "Integer for version, latestVersion, nonce, lastNonce, limit; otherwise a hex id, an enum name or an ISO 8601 time" }
+        }
       },
       "Transaction": {
         "type": "object", "required": ["hash", "status"],
@@ -307,7 +317,8 @@ enum OpenAPIDocument {
           "height": { "type": "integer" }, "position": { "type": "integer" }, "code": { "type": "integer" }, "codeName": { "type": "string" },
           "type": { "type": "string" }, "transactionsRoot": { "type": "string" },
           "proof": { "type": "object", "properties": { "leafIndex": { "type": "integer" }, "treeSize": { "type": "integer" }, "path": { "type": "array", "items": { "type": "string" } } } },
-          "message": { "type": "string", "description": "Signer only" },
+          "message": { "type": "string", "description": "Signer only: a sentence rendered from code, facts and events; not part of the receipt" },
+          "facts": { "type": "array", "items": { "$ref": "#/components/schemas/ReceiptFact" }, "description": "Signer only: the receipt's structured facts" },
           "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" }, "description": "Signer only" },
           "receipt": { "type": "string", "format": "byte", "description": "Signer only: canonical receipt bytes" },
           "transaction": { "type": "string", "format": "byte", "description": "Signer only: canonical transaction bytes" }

@@ -4,9 +4,10 @@ import MedLedgerStorage
 /// `GET /v1/transactions/{hash}` and the answer to a submission.
 ///
 /// The public view of a committed transaction shows where it is and whether it succeeded,
-/// with an inclusion proof, but not its payload, signer, message or events: those would let
+/// with an inclusion proof, but not its payload, signer, facts or events: those would let
 /// anyone enumerate who is whose patient. The signer, asking with a signed request, also
-/// gets `message`, `events`, `receipt` and `transaction`.
+/// gets `message` (a sentence rendered from the receipt, not stored), `facts`, `events`,
+/// `receipt` and `transaction`.
 struct TransactionView: Encodable {
     struct ProofView: Encodable {
         let leafIndex: UInt64
@@ -23,7 +24,9 @@ struct TransactionView: Encodable {
     var type: String?
     var transactionsRoot: String?
     var proof: ProofView?
+    /// Rendered here from code, facts and events (`ReceiptText`); not part of the receipt.
     var message: String?
+    var facts: [FactView]?
     var events: [EventView]?
     /// Base64 of the receipt's canonical bytes, so a client gets the exact receipt.
     var receipt: String?
@@ -44,7 +47,8 @@ struct TransactionView: Encodable {
         view.transactionsRoot = header.transactionsRoot.hex
         view.proof = ProofView(leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: proof.path.map(\.hex))
         if forSigner {
-            view.message = stored.receipt.message
+            view.message = stored.receipt.sentence
+            view.facts = stored.receipt.facts.map(FactView.init)
             view.events = stored.receipt.events.map(EventView.init)
             view.receipt = stored.receipt.canonicalBytes.base64
             view.transaction = stored.transaction.encoded.base64
@@ -61,7 +65,9 @@ struct CommittedSubmissionView: Encodable {
     let position: Int
     let code: UInt16
     let codeName: String
+    /// Rendered from the receipt (`ReceiptText`); the receipt itself holds no text.
     let message: String
+    let facts: [FactView]
 
     init(_ stored: StoredTransaction) {
         hash = stored.transaction.hash.hex
@@ -70,6 +76,7 @@ struct CommittedSubmissionView: Encodable {
         position = stored.position
         code = stored.receipt.code.rawValue
         codeName = stored.receipt.code.name
-        message = stored.receipt.message
+        message = stored.receipt.sentence
+        facts = stored.receipt.facts.map(FactView.init)
     }
 }
