@@ -37,7 +37,8 @@ import MedLedgerNode
                 #expect(json["codeName"] as? String == "ok")
                 #expect(json["type"] as? String == "register-patient")
                 // The public view hides what would reveal who is whose patient.
-                #expect(json["message"] == nil && json["events"] == nil && json["transaction"] == nil)
+                #expect(json["message"] == nil && json["facts"] == nil && json["events"] == nil
+                        && json["transaction"] == nil)
                 let proof = json["proof"] as? [String: Any] ?? [:]
                 let root = try #require(Hash256(hex: json["transactionsRoot"] as? String ?? ""))
                 let merkle = MerkleProof(leafIndex: UInt64(proof["leafIndex"] as? Int ?? -1),
@@ -49,7 +50,8 @@ import MedLedgerNode
             try await client.execute(uri: path, method: .get,
                                      headers: fixture.signed("GET", path, as: fixture.patient)) { response in
                 let json = response.json
-                #expect(json["message"] as? String != nil)
+                #expect((json["message"] as? String)?.hasPrefix("Accepted: registered patient") == true)
+                #expect((json["facts"] as? [Any])?.isEmpty == true)
                 #expect((json["events"] as? [[String: Any]])?.first?["type"] as? String == "identity-registered")
                 #expect(json["transaction"] as? String == Data(tx.encoded).base64EncodedString())
                 let receipt = try #require(Data(base64Encoded: json["receipt"] as? String ?? ""))
@@ -76,8 +78,40 @@ import MedLedgerNode
                 #expect(json["code"] as? Int == 0)
                 #expect(json["codeName"] as? String == "ok")
                 #expect(json["message"] is String)
+                #expect((json["facts"] as? [Any])?.isEmpty == true)
             }
             try await producer.value
+        }
+    }
+
+    /// A refusal's JSON: the code, the receipt's facts in order, and a sentence rendered
+    /// from them (the receipt itself holds no text).
+    @Test func rejectedReceiptShowsCodeFactsAndARenderedMessage() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        let tx = await fixture.transaction(.grantAccess(GrantAccess(
+            grant: GrantID.randomConsentGrantID(), patient: fixture.patient.id, grantee: fixture.stranger.id,
+            scope: .allReports, purpose: .treatment, validFrom: nil, validUntil: nil)), by: fixture.patient)
+        try await fixture.node.submit(tx)
+        try await fixture.produceBlock()
+        let path = "/v1/transactions/\(tx.hash.hex)"
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: path, method: .get,
+                                     headers: fixture.signed("GET", path, as: fixture.patient)) { response in
+                let json = response.json
+                #expect(json["code"] as? Int == 302)
+                #expect(json["codeName"] as? String == "unknown-identity")
+                let facts = (json["facts"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? ""):\($0["value"] ?? "")" }
+                #expect(facts == ["field:grantee", "identity:\(fixture.stranger.id.hex)", "kind:practitioner",
+                                  "kind:organization"])
+                let message = try #require(json["message"] as? String)
+                #expect(message.contains("grantee") && message.contains(fixture.stranger.id.hex)
+                        && message.contains("practitioner or organization"), "\(message)")
+                let receipt = try #require(Data(base64Encoded: json["receipt"] as? String ?? ""))
+                #expect(try TransactionReceipt.decode(canonical: Array(receipt)).facts
+                        == [.field(.grantee), .identity(fixture.stranger.id), .kind(.practitioner), .kind(.organization)])
+            }
         }
     }
 
