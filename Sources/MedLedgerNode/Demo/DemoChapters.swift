@@ -124,7 +124,7 @@ struct Chapters {
         say("Step 10. \(cast.clinicPhysician.label) tries to read again.")
         let result = try await client(cast.clinicPhysician).read(report, purpose: .treatment)
         guard result.report == nil else { throw ClientError.integrity("a revoked grant still allowed a read") }
-        say("   Denied with code \(result.receipt.receipt.code): \(result.receipt.receipt.sentence)")
+        say("   Denied (code \(result.receipt.receipt.code)). \(result.receipt.receipt.sentence)")
         say("   The denied attempt is itself on the ledger (block \(result.receipt.height)), and no key was released.")
         return result.receipt.receipt.code
     }
