@@ -13,7 +13,6 @@ extension APIHandlers {
     func submit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let wait = try Self.waitParameter(request)
         let body = try await APIEncoding.readBody(request, limit: Limits.httpBodyMaxBytes)
-        let caller = try await optionalCaller(request, body: body)
         let input = try APIEncoding.decode(SubmitTransactionBody.self, from: body)
         guard let raw = Data(base64Encoded: input.transaction) else {
             throw APIProblem(status: .badRequest, detail: "not valid base64", field: "transaction")
@@ -28,7 +27,12 @@ extension APIHandlers {
         guard tx.hasValidSignature else { throw APIProblem(NodeError.badSignature) }
         let hash = try await node.submit(tx, decodedFromBytes: true, signatureVerified: true)
         if wait, try await node.waitForCommit(hash, timeout: Self.commitWait) != nil {
-            return try await committedView(hash, caller: caller)
+            // The signature on the request is checked only now, after the commit, so that a
+            // patient's self-registration can ask for its own receipt. A signature that does
+            // not hold gives the public view (no `receipt`), never a refusal of a committed
+            // transaction.
+            let caller = try? await optionalCaller(request, body: body)
+            return try await committedView(hash, caller: caller ?? nil)
         }
         return try APIEncoding.json(TransactionView.pending(hash), status: .accepted)
     }
@@ -104,6 +108,7 @@ extension APIHandlers {
     func transaction(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let hash = try PathParameter.hash(context, "hash")
         let caller = try await optionalCaller(request, body: [])
+        if try Self.waitParameter(request) { _ = try await node.waitForCommit(hash, timeout: Self.commitWait) }
         switch try await node.transactionStatus(hash) {
         case .unknown:
             throw APIProblem(status: .notFound, detail: "no transaction \(hash) pending or committed", field: "hash")

@@ -31,10 +31,11 @@ enum OpenAPIDocument {
     "/v1/transactions": {
       "post": {
         "operationId": "submitTransaction", "summary": "Submit a signed transaction",
-        "parameters": [{ "name": "wait", "in": "query", "required": false, "description": "true: answer once committed (or 202 if not within the wait)", "schema": { "type": "boolean" } }],
+        "security": [{}, { "identity": [], "timestamp": [], "signature": [] }],
+        "parameters": [{ "$ref": "#/components/parameters/Wait" }],
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SubmitTransaction" } } } },
         "responses": {
-          "200": { "description": "Committed (wait=true)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CommittedSubmission" } } } },
+          "200": { "description": "Committed (wait=commit): the transaction's view, with the full receipt when the request is signed by its signer", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Transaction" } } } },
           "202": { "description": "Admitted to the mempool", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/TransactionPending" } } } },
           "400": { "$ref": "#/components/responses/BadRequest" },
           "403": { "$ref": "#/components/responses/Forbidden" },
@@ -57,9 +58,9 @@ enum OpenAPIDocument {
     },
     "/v1/transactions/{hash}": {
       "get": {
-        "operationId": "getTransaction", "summary": "Where a transaction stands, with an inclusion proof; its signer (signed request) also sees message, events, receipt and transaction",
+        "operationId": "getTransaction", "summary": "Where a transaction stands, with an inclusion proof; its signer (signed request) also sees message, facts, events, receipt and transaction",
         "security": [{}, { "identity": [], "timestamp": [], "signature": [] }],
-        "parameters": [{ "$ref": "#/components/parameters/Hash" }],
+        "parameters": [{ "$ref": "#/components/parameters/Hash" }, { "$ref": "#/components/parameters/Wait" }],
         "responses": {
           "200": { "description": "Pending or committed", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Transaction" } } } },
           "400": { "$ref": "#/components/responses/BadRequest" },
@@ -167,6 +168,20 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/reports/{id}/versions/{version}/content": {
+      "get": {
+        "operationId": "getVersionContent", "summary": "One version ready to open: its proven record, the data key wrapped to the caller, the ciphertext",
+        "security": [{ "identity": [], "timestamp": [], "signature": [] }],
+        "parameters": [{ "$ref": "#/components/parameters/ReportId" }, { "name": "version", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } }],
+        "responses": {
+          "200": { "description": "Version content", "content": { "application/json": { "schema": { "type": "object", "required": ["report", "versionNumber", "version", "envelope", "ciphertext"], "properties": { "report": { "type": "string" }, "versionNumber": { "type": "integer" }, "version": { "type": "object", "required": ["height", "header", "certificate", "record", "proof"], "properties": { "height": { "type": "integer" }, "header": { "type": "string", "format": "byte" }, "certificate": { "type": "string", "format": "byte" }, "record": { "type": "string", "format": "byte" }, "proof": { "type": "string", "format": "byte" } } }, "envelope": { "type": "string", "format": "byte" }, "ciphertext": { "type": "string", "format": "byte" } } } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "404": { "$ref": "#/components/responses/NotFound" }
+        }
+      }
+    },
     "/v1/reports/{id}/versions/{version}/key": {
       "post": {
         "operationId": "releaseKey", "summary": "The version's data key re-wrapped to the caller, against the caller's committed granted access receipt",
@@ -249,6 +264,7 @@ enum OpenAPIDocument {
       "IdentityId": { "name": "id", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/Hash" } },
       "ReportId": { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9a-f]{32}$" } },
       "Hash": { "name": "hash", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/Hash" } },
+      "Wait": { "name": "wait", "in": "query", "required": false, "description": "commit: answer once the transaction is committed (up to 15 s; otherwise as without it). `true` is an older spelling", "schema": { "type": "string", "enum": ["commit", "true"] } },
       "Limit": { "name": "limit", "in": "query", "required": false, "description": "Page size (default 100)", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } },
       "Cursor": { "name": "cursor", "in": "query", "required": false, "description": "The nextCursor of the previous page", "schema": { "type": "string", "maxLength": 64 } }
     },
@@ -296,9 +312,13 @@ enum OpenAPIDocument {
       "SubmitTransactionBatch": { "type": "object", "required": ["transactions"], "properties": { "transactions": { "type": "array", "minItems": 1, "maxItems": 500, "items": { "type": "string", "format": "byte" } } } },
       "TransactionBatchResult": { "type": "object", "required": ["results"], "properties": { "results": { "type": "array", "items": { "type": "object", "required": ["index", "status", "httpStatus"], "properties": { "index": { "type": "integer" }, "hash": { "type": "string" }, "status": { "type": "string", "enum": ["pending", "refused"] }, "httpStatus": { "type": "integer" }, "detail": { "type": "string" }, "code": { "type": "integer" } } } } } },
       "TransactionPending": { "type": "object", "required": ["hash", "status"], "properties": { "hash": { "type": "string" }, "status": { "type": "string", "enum": ["pending"] } } },
-      "CommittedSubmission": {
-        "type": "object",
-        "properties": { "hash": { "type": "string" }, "status": { "type": "string", "enum": ["committed"] }, "height": { "type": "integer" }, "position": { "type": "integer" }, "code": { "type": "integer" }, "codeName": { "type": "string" }, "message": { "type": "string" } }
+      "ReceiptFact": {
+        "type": "object", "required": ["type", "value"],
+        "description": "One structured detail of a receipt, in receipt order (docs/spec/encoding.md)",
+        "properties": {
+          "type": { "type": "string", "enum": ["field", "problem", "identity", "organization", "kind", "role", "report", "version", "latestVersion", "status", "grant", "purpose", "nonce", "lastNonce", "limit", "time"] },
+          "value": { "oneOf": [{ "type": "string" }, { "type": "integer" }], "description": "Integer for version, latestVersion, nonce, lastNonce, limit; otherwise a hex id, an enum name or an ISO 8601 time" }
+        }
       },
       "Transaction": {
         "type": "object", "required": ["hash", "status"],
@@ -307,7 +327,8 @@ enum OpenAPIDocument {
           "height": { "type": "integer" }, "position": { "type": "integer" }, "code": { "type": "integer" }, "codeName": { "type": "string" },
           "type": { "type": "string" }, "transactionsRoot": { "type": "string" },
           "proof": { "type": "object", "properties": { "leafIndex": { "type": "integer" }, "treeSize": { "type": "integer" }, "path": { "type": "array", "items": { "type": "string" } } } },
-          "message": { "type": "string", "description": "Signer only" },
+          "message": { "type": "string", "description": "Signer only: a sentence rendered from code, facts and events; not part of the receipt" },
+          "facts": { "type": "array", "items": { "$ref": "#/components/schemas/ReceiptFact" }, "description": "Signer only: the receipt's structured facts" },
           "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" }, "description": "Signer only" },
           "receipt": { "type": "string", "format": "byte", "description": "Signer only: canonical receipt bytes" },
           "transaction": { "type": "string", "format": "byte", "description": "Signer only: canonical transaction bytes" }

@@ -3,9 +3,10 @@ import MedLedgerCore
 /// `GET /v1/transactions/{hash}` and the answer to a submission.
 ///
 /// The public view of a committed transaction shows where it is and whether it succeeded,
-/// with an inclusion proof, but not its payload, signer, message or events: those would let
+/// with an inclusion proof, but not its payload, signer, facts or events: those would let
 /// anyone enumerate who is whose patient. The signer, asking with a signed request, also
-/// gets `message`, `events`, `receipt` and `transaction`.
+/// gets `message` (a sentence rendered from the receipt, not stored), `facts`, `events`,
+/// `receipt` and `transaction`.
 public struct TransactionView: Codable, Sendable {
     public struct ProofView: Codable, Sendable {
         public let leafIndex: UInt64
@@ -22,7 +23,9 @@ public struct TransactionView: Codable, Sendable {
     public var type: String?
     public var transactionsRoot: String?
     public var proof: ProofView?
+    /// Rendered here from code, facts and events (`ReceiptText`); not part of the receipt.
     public var message: String?
+    public var facts: [FactView]?
     public var events: [EventView]?
     /// Base64 of the receipt's canonical bytes, so a client gets the exact receipt.
     public var receipt: String?
@@ -43,7 +46,8 @@ public struct TransactionView: Codable, Sendable {
         view.transactionsRoot = header.transactionsRoot.hex
         view.proof = ProofView(leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: proof.path.map(\.hex))
         if forSigner {
-            view.message = stored.receipt.message
+            view.message = stored.receipt.sentence
+            view.facts = stored.receipt.facts.map(FactView.init)
             view.events = stored.receipt.events.map(EventView.init)
             view.receipt = stored.receipt.canonicalBytes.base64
             view.transaction = stored.transaction.encoded.base64

@@ -16,8 +16,8 @@ import MedLedgerAPIModel
 /// Receipts: `waitForCommit` polls the public `GET /v1/transactions/{hash}` until the
 /// transaction is committed, then, when the gateway has an identity (`me`), fetches the same
 /// route once more signed as that identity. If the identity signed the transaction the
-/// answer carries the exact receipt (message and events); otherwise, or without an
-/// identity, the receipt has the committed code only, with an empty message and no events.
+/// answer carries the exact receipt (facts and events); otherwise, or without an
+/// identity, the receipt has the committed code only, with no facts and no events.
 /// Give each `LedgerClient` a gateway made with its own identity.
 public struct HTTPGateway: LedgerGateway {
     /// The server root, e.g. `http://127.0.0.1:8080` (no path prefix: the path is signed).
@@ -96,7 +96,7 @@ public struct HTTPGateway: LedgerGateway {
         if let encoded = state.receipt {
             receipt = try Self.canonical(TransactionReceipt.self, encoded, field: "receipt")
         } else {
-            receipt = TransactionReceipt(code: ResultCode(rawValue: code), message: "", events: [])
+            receipt = TransactionReceipt(code: ResultCode(rawValue: code))
         }
         return CommittedTransaction(hash: hash, height: height, position: position, receipt: receipt)
     }

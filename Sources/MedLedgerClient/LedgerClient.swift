@@ -69,7 +69,7 @@ public enum ClientError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .rejected(let receipt): "rejected (\(receipt.code)): \(receipt.message)"
+        case .rejected(let receipt): "rejected (\(receipt.code)): \(receipt.sentence)"
         case .notFound(let what): "not found: \(what)"
         case .integrity(let what): "integrity check failed: \(what)"
         }

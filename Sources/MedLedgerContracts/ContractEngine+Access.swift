@@ -8,16 +8,16 @@ extension ContractEngine {
                       _ context: BlockContext) throws -> TransactionReceipt {
         let report = try existingReport(body.report, state)
         guard report.version(body.version) != nil else {
-            throw Rejection(.unknownVersion, "report \(report.id) has no version \(body.version)")
+            throw Rejection(.unknownVersion, .report(report.id), .version(body.version))
         }
         let basis = accessBasis(reader: reader, report: report, purpose: body.purpose, state, context)
         let event = LedgerEvent.access(report: report.id, version: body.version, patient: report.patient,
                                        reader: reader.id, purpose: body.purpose, basis: basis)
         if case .denied(let code) = basis {
-            throw Rejection(code, "no active grant lets \(reader.id) read report \(report.id) for \(body.purpose)",
-                            events: [event])
+            throw Rejection(code, .identity(reader.id), .report(report.id), .version(body.version),
+                            .purpose(body.purpose), events: [event])
         }
-        return ok("access to report \(report.id) version \(body.version) recorded", [event])
+        return .accepted([event])
     }
 
     func accessBasis(reader: IdentityRecord, report: ReportRecord, purpose: Purpose, _ state: LedgerState,

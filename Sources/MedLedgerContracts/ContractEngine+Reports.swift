@@ -4,19 +4,19 @@ extension ContractEngine {
     func submitReport(_ body: SubmitReport, _ author: IdentityRecord, _ state: inout LedgerState,
                       _ context: BlockContext) throws -> TransactionReceipt {
         guard author.kind == .practitioner, let org = author.organization, author.has(.author) else {
-            throw Rejection(.missingRole, "submitting a report needs the author role")
+            throw Rejection(.missingRole, .role(.author))
         }
-        guard state.report(body.report) == nil else { throw Rejection(.reportExists, "report \(body.report) already exists") }
+        guard state.report(body.report) == nil else { throw Rejection(.reportExists, .report(body.report)) }
         guard let patient = state.identity(body.patient), patient.kind == .patient else {
-            throw Rejection(.unknownIdentity, "patient \(body.patient) is not a registered patient")
+            throw Rejection.unregistered(.patient, body.patient, expecting: .patient)
         }
         try checkContent(body.content, patient: patient.id, author: author.id)
         guard Set(body.recipients).count == body.recipients.count else {
-            throw Rejection(.invalidField, "recipients: duplicates")
+            throw Rejection.invalid(.recipients, .duplicate)
         }
         for recipient in body.recipients {
             guard let record = state.identity(recipient), record.kind == .practitioner || record.kind == .organization else {
-                throw Rejection(.unknownIdentity, "recipients: \(recipient) is not a registered practitioner or organization")
+                throw Rejection.unregistered(.recipients, recipient, expecting: .practitioner, .organization)
             }
         }
         let selfApproved = author.has(.approver)
@@ -30,20 +30,20 @@ extension ContractEngine {
                                              status: first.status)]
         if selfApproved { events += distribute(&report, &state, context) }
         state.put(report)
-        return ok("report \(report.id) version 1 is \(first.status)", events)
+        return .accepted(events)
     }
 
     func approveReport(_ body: ApproveReport, _ approver: IdentityRecord, _ state: inout LedgerState,
                        _ context: BlockContext) throws -> TransactionReceipt {
         var report = try existingReport(body.report, state)
         guard approver.has(.approver), approver.organization == report.organization else {
-            throw Rejection(.missingRole, "approving needs the approver role in organization \(report.organization)")
+            throw Rejection(.missingRole, .role(.approver), .organization(report.organization))
         }
         guard body.version == report.latest.version else {
-            throw Rejection(.staleVersion, "version \(body.version) is not the latest (\(report.latest.version))")
+            throw Rejection(.staleVersion, .field(.version), .version(body.version), .latestVersion(report.latest.version))
         }
         guard report.latest.status == .preliminary else {
-            throw Rejection(.invalidStatusTransition, "version \(body.version) is \(report.latest.status), not preliminary")
+            throw Rejection(.invalidStatusTransition, .version(body.version), .status(report.latest.status))
         }
         var latest = report.latest
         latest.status = latest.revision?.kind.resultingStatus ?? .final
@@ -53,23 +53,24 @@ extension ContractEngine {
                                              action: .approved, status: latest.status)]
         events += distribute(&report, &state, context)
         state.put(report)
-        return ok("report \(report.id) version \(latest.version) is \(latest.status)", events)
+        return .accepted(events)
     }
 
     func reviseReport(_ body: ReviseReport, _ author: IdentityRecord, _ state: inout LedgerState,
                       _ context: BlockContext) throws -> TransactionReceipt {
         var report = try existingReport(body.report, state)
         guard author.has(.author), author.organization == report.organization else {
-            throw Rejection(.missingRole, "revising needs the author role in organization \(report.organization)")
+            throw Rejection(.missingRole, .role(.author), .organization(report.organization))
         }
         guard body.previousVersion == report.latest.version else {
-            throw Rejection(.staleVersion, "previousVersion \(body.previousVersion) is not the latest (\(report.latest.version))")
+            throw Rejection(.staleVersion, .field(.previousVersion), .version(body.previousVersion),
+                            .latestVersion(report.latest.version))
         }
         guard report.latest.status.isReleased else {
-            throw Rejection(.invalidStatusTransition, "only a released report can be revised; latest is \(report.latest.status)")
+            throw Rejection(.invalidStatusTransition, .latestVersion(report.latest.version), .status(report.latest.status))
         }
         guard report.versions.count < ReportRecord.versionsMaxCount else {
-            throw Rejection(.limitReached, "report has the maximum number of versions")
+            throw Rejection(.limitReached, .field(.versions), .limit(UInt64(ReportRecord.versionsMaxCount)))
         }
         try checkContent(body.content, patient: report.patient, author: author.id)
         let selfApproved = author.has(.approver)
@@ -80,32 +81,30 @@ extension ContractEngine {
             approvals: selfApproved ? [Approval(approver: author.id, time: context.time)] : [])
         report.versions.append(next)
         state.put(report)
-        return ok("report \(report.id) version \(next.version) is \(next.status)",
-                  [.report(report: report.id, version: next.version, patient: report.patient, action: .revised,
-                           status: next.status)])
+        return .accepted([.report(report: report.id, version: next.version, patient: report.patient, action: .revised,
+                                  status: next.status)])
     }
 
     func markEnteredInError(_ body: MarkEnteredInError, _ signer: IdentityRecord,
                             _ state: inout LedgerState) throws -> TransactionReceipt {
         var report = try existingReport(body.report, state)
         guard signer.has(.author) || signer.has(.approver), signer.organization == report.organization else {
-            throw Rejection(.missingRole, "withdrawing needs the author or approver role in organization \(report.organization)")
+            throw Rejection(.missingRole, .role(.author), .role(.approver), .organization(report.organization))
         }
         guard report.latest.status != .enteredInError else {
-            throw Rejection(.invalidStatusTransition, "report is already entered-in-error")
+            throw Rejection(.invalidStatusTransition, .latestVersion(report.latest.version), .status(.enteredInError))
         }
         var latest = report.latest
         latest.status = .enteredInError
         latest.withdrawal = body.reason
         report.versions[report.versions.count - 1] = latest
         state.put(report)
-        return ok("report \(report.id) version \(latest.version) is entered-in-error",
-                  [.report(report: report.id, version: latest.version, patient: report.patient,
-                           action: .enteredInError, status: .enteredInError)])
+        return .accepted([.report(report: report.id, version: latest.version, patient: report.patient,
+                                  action: .enteredInError, status: .enteredInError)])
     }
 
     func existingReport(_ id: ReportID, _ state: LedgerState) throws -> ReportRecord {
-        guard let report = state.report(id) else { throw Rejection(.unknownReport, "report \(id) does not exist") }
+        guard let report = state.report(id) else { throw Rejection(.unknownReport, .report(id)) }
         return report
     }
 
@@ -113,14 +112,14 @@ extension ContractEngine {
     /// and must fit the blob limit.
     func checkContent(_ content: ReportContent, patient: IdentityID, author: IdentityID) throws {
         guard content.sizeBytes > 0, content.sizeBytes <= UInt64(Limits.blobMaxBytes) else {
-            throw Rejection(.invalidField, "content.sizeBytes: must be 1-\(Limits.blobMaxBytes)")
+            throw Rejection.invalid(.contentSizeBytes, .outOfRange, .limit(UInt64(Limits.blobMaxBytes)))
         }
         let recipients = content.envelopes.map(\.recipient)
         guard Set(recipients).count == recipients.count else {
-            throw Rejection(.invalidField, "content.envelopes: two envelopes for one recipient")
+            throw Rejection.invalid(.contentEnvelopes, .duplicate)
         }
         for required in [patient, author] + custodians where !recipients.contains(required) {
-            throw Rejection(.invalidField, "content.envelopes: no key envelope for \(required)")
+            throw Rejection.invalid(.contentEnvelopes, .missingEntry, .identity(required))
         }
     }
 

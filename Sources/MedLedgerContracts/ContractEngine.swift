@@ -36,10 +36,10 @@ public struct ContractEngine: Sendable {
     public func apply(_ tx: Transaction, to state: inout LedgerState, context: BlockContext,
                       signatureVerified: Bool = false) -> TransactionReceipt {
         guard tx.chainID == chainID else {
-            return .rejected(.wrongChain, "transaction is for chain \(tx.chainID), this is \(chainID)")
+            return .rejected(.wrongChain)
         }
         guard signatureVerified || tx.hasValidSignature else {
-            return .rejected(.badSignature, "signature does not verify")
+            return .rejected(.badSignature)
         }
         if case .registerPatient(let body) = tx.payload, tx.signer == IdentityID(signingKey: body.signingKey),
            state.identity(tx.signer) == nil {
@@ -48,7 +48,7 @@ public struct ContractEngine: Sendable {
         let signer: IdentityRecord
         switch admit(tx, state) {
         case .success(let record): signer = record
-        case .failure(let rejection): return .rejected(rejection.code, rejection.message)
+        case .failure(let rejection): return rejection.receipt
         }
         // The nonce is spent even when the action is refused: the refusal is on the ledger
         // and the same signed bytes can never be replayed.
@@ -58,7 +58,7 @@ public struct ContractEngine: Sendable {
         do {
             return try dispatch(tx, signer: bumped, &state, context)
         } catch let rejection as Rejection {
-            return .rejected(rejection.code, rejection.message, events: rejection.events)
+            return rejection.receipt
         } catch {
             preconditionFailure("handlers throw only Rejection, got \(error)")
         }
@@ -67,20 +67,20 @@ public struct ContractEngine: Sendable {
     /// Checks the signer exists, holds the signing key, is active, and the nonce is fresh.
     public func admit(_ tx: Transaction, _ state: LedgerState) -> Result<IdentityRecord, Rejection> {
         guard let signer = state.identity(tx.signer) else {
-            return .failure(Rejection(.unknownSigner, "signer \(tx.signer) is not registered"))
+            return .failure(Rejection(.unknownSigner, .identity(tx.signer)))
         }
         guard signer.signingKey == tx.signerKey else {
-            return .failure(Rejection(.signerKeyMismatch, "signed with a key that is not signer's current key"))
+            return .failure(Rejection(.signerKeyMismatch, .identity(tx.signer)))
         }
         guard signer.isActive else {
-            return .failure(Rejection(.signerSuspended, "signer \(tx.signer) is suspended"))
+            return .failure(Rejection(.signerSuspended, .identity(tx.signer)))
         }
         guard tx.nonce > signer.lastNonce else {
-            return .failure(Rejection(.staleNonce, "nonce \(tx.nonce) is not above last used nonce \(signer.lastNonce)"))
+            return .failure(Rejection(.staleNonce, .nonce(tx.nonce), .lastNonce(signer.lastNonce)))
         }
         // tx.nonce > lastNonce here, so the subtraction cannot wrap.
         guard tx.nonce - signer.lastNonce <= Limits.nonceMaxJump else {
-            return .failure(Rejection(.nonceGap, "nonce \(tx.nonce) is more than \(Limits.nonceMaxJump) above last used nonce \(signer.lastNonce)"))
+            return .failure(Rejection(.nonceGap, .nonce(tx.nonce), .lastNonce(signer.lastNonce), .limit(Limits.nonceMaxJump)))
         }
         return .success(signer)
     }
@@ -101,10 +101,5 @@ public struct ContractEngine: Sendable {
         case .revokeGrant(let body): try revokeGrant(body, signer, &state, context)
         case .accessReport(let body): try accessReport(body, signer, &state, context)
         }
-    }
-
-    /// Succeeds with events.
-    func ok(_ message: String, _ events: [LedgerEvent]) -> TransactionReceipt {
-        TransactionReceipt(code: .ok, message: message, events: events)
     }
 }

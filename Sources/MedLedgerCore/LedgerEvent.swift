@@ -97,21 +97,35 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
     }
 }
 
-/// The result of executing one transaction: a stable code, a message without PHI, events.
+/// The result of executing one transaction: a stable code, structured facts, events.
+///
+/// A receipt holds no text at all: only the code, facts made of fixed-size ids, integers
+/// and closed enums, and events. Its hash is a leaf of the block's results root, so a
+/// sentence here would put wording under consensus (and free text on the ledger).
+/// Sentences are rendered at the edge by `ReceiptText` (`receipt.sentence`).
 public struct TransactionReceipt: Hashable, Sendable, CanonicalCodable {
     public let code: ResultCode
-    public let message: String
+    /// What a refusal was about, in order (empty on success: its events say what happened).
+    public let facts: [ReceiptFact]
     public let events: [LedgerEvent]
 
-    public init(code: ResultCode, message: String, events: [LedgerEvent] = []) {
+    public init(code: ResultCode, facts: [ReceiptFact] = [], events: [LedgerEvent] = []) {
+        precondition(facts.count <= Limits.receiptFactsMaxCount, "a receipt holds at most receiptFactsMaxCount facts")
+        precondition(events.count <= Limits.receiptEventsMaxCount, "a receipt holds at most receiptEventsMaxCount events")
         self.code = code
-        self.message = message
+        self.facts = facts
         self.events = events
     }
 
-    public static func rejected(_ code: ResultCode, _ message: String, events: [LedgerEvent] = []) -> TransactionReceipt {
+    /// A success: what happened is in the events.
+    public static func accepted(_ events: [LedgerEvent]) -> TransactionReceipt {
+        TransactionReceipt(code: .ok, events: events)
+    }
+
+    public static func rejected(_ code: ResultCode, _ facts: [ReceiptFact] = [],
+                                events: [LedgerEvent] = []) -> TransactionReceipt {
         precondition(code != .ok, "a rejection needs a non-zero code")
-        return TransactionReceipt(code: code, message: message, events: events)
+        return TransactionReceipt(code: code, facts: facts, events: events)
     }
 
     /// The receipt's leaf in the block's results tree.
@@ -119,12 +133,12 @@ public struct TransactionReceipt: Hashable, Sendable, CanonicalCodable {
 
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.write(code)
-        encoder.write(message)
+        encoder.write(array: facts)
         encoder.write(array: events)
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         code = try decoder.read(ResultCode.self)
-        message = try decoder.readString("message", maxBytes: 1_024)
+        facts = try decoder.readArray(ReceiptFact.self, "facts", maxCount: Limits.receiptFactsMaxCount)
         events = try decoder.readArray(LedgerEvent.self, "events", maxCount: Limits.receiptEventsMaxCount)
     }
 }

@@ -40,6 +40,16 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     // 4xx: malformed content
     public static let invalidField = ResultCode(rawValue: 401)
 
+    /// Every code this build knows, in numeric order (renderers and tests iterate it).
+    public static let allKnown: [ResultCode] = [
+        .ok,
+        .badSignature, .wrongChain, .staleNonce, .unknownSigner, .signerKeyMismatch, .signerSuspended, .nonceGap,
+        .missingRole, .notPatientOrGuardian, .wrongOrganization, .noActiveGrant, .notAdmin, .wrongKind,
+        .identityExists, .unknownIdentity, .reportExists, .unknownReport, .unknownVersion, .invalidStatusTransition,
+        .grantExists, .unknownGrant, .grantNotActive, .staleVersion, .limitReached,
+        .invalidField,
+    ]
+
     public var name: String {
         switch rawValue {
         case 0: "ok"

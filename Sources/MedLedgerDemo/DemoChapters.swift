@@ -127,7 +127,7 @@ struct Chapters {
         say("Step 10. \(cast.clinicPhysician.label) tries to read again.")
         let result = try await client(cast.clinicPhysician).read(report, purpose: .treatment)
         guard result.report == nil else { throw ClientError.integrity("a revoked grant still allowed a read") }
-        say("   Denied: \(result.receipt.receipt.message) (code \(result.receipt.receipt.code)).")
+        say("   Denied (code \(result.receipt.receipt.code)). \(result.receipt.receipt.sentence)")
         say("   The denied attempt is itself on the ledger (block \(result.receipt.height)), and no key was released.")
         return result.receipt.receipt.code
     }

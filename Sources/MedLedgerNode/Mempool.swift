@@ -75,7 +75,8 @@ struct Mempool: Sendable {
                 case .nonceGap: .invalid
                 default: .forbidden
                 }
-                throw NodeError(kind, field: "tx.signer", rejection.message, code: rejection.code)
+                throw NodeError(kind, field: "tx.signer", ReceiptText.sentence(code: rejection.code, facts: rejection.facts),
+                                code: rejection.code)
             case .success:
                 if let pending, tx.nonce <= pending {
                     throw NodeError(.conflict, field: "tx.nonce",

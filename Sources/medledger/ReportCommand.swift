@@ -28,7 +28,7 @@ struct ReportCommand: AsyncParsableCommand {
             try await runClient {
                 let (id, committed) = try await options.client().submitReport(
                     patient: patientID, category: code, draft: ReportDraft(title: title, body: body), recipients: recipients)
-                print("Submitted report \(id.hex) in block \(committed.height): \(committed.receipt.message)")
+                print("Submitted report \(id.hex) in block \(committed.height): \(committed.receipt.sentence)")
             }
         }
     }
@@ -43,7 +43,7 @@ struct ReportCommand: AsyncParsableCommand {
             let id = try Parse.opaque(report, "--report")
             try await runClient {
                 let committed = try await options.client().approve(id, version: version)
-                print("Block \(committed.height): \(committed.receipt.message)")
+                print("Block \(committed.height): \(committed.receipt.sentence)")
             }
         }
     }
@@ -65,7 +65,7 @@ struct ReportCommand: AsyncParsableCommand {
             try await runClient {
                 let committed = try await options.client().revise(id, kind: correct ? .correct : .amend, reason: why,
                                                                   draft: ReportDraft(title: title, body: body))
-                print("Block \(committed.height): \(committed.receipt.message)")
+                print("Block \(committed.height): \(committed.receipt.sentence)")
             }
         }
     }
@@ -81,7 +81,7 @@ struct ReportCommand: AsyncParsableCommand {
             let why = try Parse.tagged(reason, "--reason", as: ChangeReason.self)
             try await runClient {
                 let committed = try await options.client().markEnteredInError(id, reason: why)
-                print("Block \(committed.height): \(committed.receipt.message)")
+                print("Block \(committed.height): \(committed.receipt.sentence)")
             }
         }
     }

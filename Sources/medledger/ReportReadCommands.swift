@@ -24,7 +24,7 @@ extension ReportCommand {
             try await runClient {
                 let result = try await options.client().read(id, version: version, purpose: why)
                 guard let opened = result.report else {
-                    print("Denied and recorded in block \(result.receipt.height): \(result.receipt.receipt.message)")
+                    print("Denied and recorded in block \(result.receipt.height): \(result.receipt.receipt.sentence)")
                     throw ExitCode(1)
                 }
                 try Data(opened.plaintext).write(to: URL(fileURLWithPath: out))

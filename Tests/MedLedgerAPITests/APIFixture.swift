@@ -113,7 +113,7 @@ struct APIFixture {
         _ = try await node.putBlob(sealed.blob, uploader: author.id)
         let receipt = try await commit(.submitReport(SubmitReport(report: id, patient: patient.id, category: Code("LAB")!,
                                                                  content: sealed.content, recipients: [])), by: author)
-        guard receipt.code == .ok else { throw FixtureError("submit failed: \(receipt.message)") }
+        guard receipt.code == .ok else { throw FixtureError("submit failed: \(receipt.sentence)") }
         return (id, sealed)
     }
 

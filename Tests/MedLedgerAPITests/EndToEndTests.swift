@@ -59,7 +59,10 @@ import MedLedgerNode
         let (report, submitted) = try await author.submitReport(patient: fixture.patient.id, category: Code("LAB")!,
                                                                draft: draft)
         #expect(submitted.receipt.code == .ok)
-        #expect(submitted.receipt.message.contains("preliminary"))  // the signer gets the full receipt
+        // The signer gets the full receipt: its events, and a sentence rendered from them.
+        #expect(submitted.receipt.events == [.report(report: report, version: 1, patient: fixture.patient.id,
+                                                     action: .submitted, status: .preliminary)])
+        #expect(submitted.receipt.sentence.contains("preliminary"))
         try await Self.client(approver, url, anchor: fixture.node.genesis).approve(report, version: 1)
         #expect(try await patient.gateway.report(report, caller: fixture.patient).latest.status == .final)
 

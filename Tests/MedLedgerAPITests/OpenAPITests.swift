@@ -33,7 +33,7 @@ import MedLedgerNode
         let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
         let documented = Self.operations(in: document)
         let routed = Self.routes(of: router)
-        #expect(routed.count == 20)
+        #expect(routed.count == 21)
         #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.json: \(routed.subtracting(documented).sorted())")
         #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
     }

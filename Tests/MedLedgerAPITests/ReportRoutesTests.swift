@@ -84,10 +84,10 @@ import MedLedgerVault
                                                                         grantee: fixture.clinicReader.id, scope: .allReports,
                                                                         purpose: .treatment, validFrom: nil, validUntil: nil)),
                                                by: fixture.patient)
-        #expect(granted.code == .ok, "\(granted.message)")
+        #expect(granted.code == .ok, "\(granted.sentence)")
         let access = try await fixture.commit(.accessReport(AccessReport(report: id, version: 1, purpose: .treatment)),
                                               by: fixture.clinicReader)
-        #expect(access.code == .ok, "\(access.message)")
+        #expect(access.code == .ok, "\(access.sentence)")
         try await app.test(.router) { client in
             try await client.execute(uri: keyPath, method: .post,
                                      headers: fixture.signed("POST", keyPath, as: fixture.clinicReader)) { response in

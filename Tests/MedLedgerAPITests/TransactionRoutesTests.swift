@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MedLedgerAPIModel
@@ -40,7 +41,8 @@ import MedLedgerNode
                 #expect(json["codeName"] as? String == "ok")
                 #expect(json["type"] as? String == "register-patient")
                 // The public view hides what would reveal who is whose patient.
-                #expect(json["message"] == nil && json["events"] == nil && json["transaction"] == nil)
+                #expect(json["message"] == nil && json["facts"] == nil && json["events"] == nil
+                        && json["transaction"] == nil)
                 let proof = json["proof"] as? [String: Any] ?? [:]
                 let root = try #require(Hash256(hex: json["transactionsRoot"] as? String ?? ""))
                 let merkle = MerkleProof(leafIndex: UInt64(proof["leafIndex"] as? Int ?? -1),
@@ -52,7 +54,8 @@ import MedLedgerNode
             try await client.execute(uri: path, method: .get,
                                      headers: fixture.signed("GET", path, as: fixture.patient)) { response in
                 let json = response.json
-                #expect(json["message"] as? String != nil)
+                #expect((json["message"] as? String)?.hasPrefix("Accepted: registered patient") == true)
+                #expect((json["facts"] as? [Any])?.isEmpty == true)
                 #expect((json["events"] as? [[String: Any]])?.first?["type"] as? String == "identity-registered")
                 #expect(json["transaction"] as? String == Data(tx.encoded).base64EncodedString())
                 let receipt = try #require(Data(base64Encoded: json["receipt"] as? String ?? ""))
@@ -61,16 +64,21 @@ import MedLedgerNode
         }
     }
 
-    @Test func waitTrueAnswersOnceCommitted() async throws {
+    /// `wait=commit` signed by the transaction's signer: one round trip gives the full
+    /// receipt. Unsigned, the same wait gives the public view only.
+    @Test(arguments: [true, false]) func waitForCommitAnswersOnceCommitted(signed: Bool) async throws {
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         let tx = await registration(fixture)
+        let body = Array(submitBody(tx).readableBytesView)
+        let path = "/v1/transactions?wait=commit"
+        let headers = signed ? fixture.signed("POST", path, body: body, as: fixture.patient) : [:]
         try await fixture.app().test(.router) { client in
             let producer = Task {
                 while await fixture.node.pendingCount == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
                 try await fixture.produceBlock()
             }
-            try await client.execute(uri: "/v1/transactions?wait=true", method: .post, body: submitBody(tx)) { response in
+            try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
                 #expect(response.status == .ok)
                 let json = response.json
                 #expect(json["status"] as? String == "committed")
@@ -78,9 +86,54 @@ import MedLedgerNode
                 #expect(json["position"] as? Int == 0)
                 #expect(json["code"] as? Int == 0)
                 #expect(json["codeName"] as? String == "ok")
-                #expect(json["message"] is String)
+                #expect((json["message"] is String) == signed)
+                #expect((json["receipt"] is String) == signed)
+                #expect(response.headers[HTTPField.Name(RequestAuthentication.nextNonceHeader)!] == (signed ? "2" : nil))
             }
             try await producer.value
+        }
+    }
+
+    @Test func waitMustBeCommit() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let tx = await registration(fixture)
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/v1/transactions?wait=forever", method: .post, body: submitBody(tx)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["field"] as? String == "wait")
+            }
+        }
+    }
+
+    /// A refusal's JSON: the code, the receipt's facts in order, and a sentence rendered
+    /// from them (the receipt itself holds no text).
+    @Test func rejectedReceiptShowsCodeFactsAndARenderedMessage() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        let tx = await fixture.transaction(.grantAccess(GrantAccess(
+            grant: GrantID.randomConsentGrantID(), patient: fixture.patient.id, grantee: fixture.stranger.id,
+            scope: .allReports, purpose: .treatment, validFrom: nil, validUntil: nil)), by: fixture.patient)
+        try await fixture.node.submit(tx)
+        try await fixture.produceBlock()
+        let path = "/v1/transactions/\(tx.hash.hex)"
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: path, method: .get,
+                                     headers: fixture.signed("GET", path, as: fixture.patient)) { response in
+                let json = response.json
+                #expect(json["code"] as? Int == 302)
+                #expect(json["codeName"] as? String == "unknown-identity")
+                let facts = (json["facts"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? ""):\($0["value"] ?? "")" }
+                #expect(facts == ["field:grantee", "identity:\(fixture.stranger.id.hex)", "kind:practitioner",
+                                  "kind:organization"])
+                let message = try #require(json["message"] as? String)
+                #expect(message.contains("grantee") && message.contains(fixture.stranger.id.hex)
+                        && message.contains("practitioner or organization"), "\(message)")
+                let receipt = try #require(Data(base64Encoded: json["receipt"] as? String ?? ""))
+                #expect(try TransactionReceipt.decode(canonical: Array(receipt)).facts
+                        == [.field(.grantee), .identity(fixture.stranger.id), .kind(.practitioner), .kind(.organization)])
+            }
         }
     }
 

@@ -118,20 +118,32 @@ struct ContractEngineGrantsTests {
         let foreign = Ledger.reportID(3)
         cast.ledger.submit(foreign, patient: cast.otherPatient, author: cast.seniorA)
         let now = cast.ledger.time
-        #expect(cast.ledger.grant(g1, patient: cast.readerA, to: cast.readerB.id).code == .unknownIdentity)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.otherPatient.id).code == .unknownIdentity)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: Party("ghost").id).code == .unknownIdentity)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([])).code == .invalidField)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .categories([])).code == .invalidField)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([foreign])).code == .invalidField)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([Ledger.reportID(9)])).code
-                == .invalidField)
+        let grantee: [ReceiptFact] = [.field(.grantee), .kind(.practitioner), .kind(.organization)]
+        func refusal(_ receipt: TransactionReceipt) -> (ResultCode, [ReceiptFact]) { (receipt.code, receipt.facts) }
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.readerA, to: cast.readerB.id))
+                == (.unknownIdentity, [.field(.patient), .identity(cast.readerA.id), .kind(.patient)]))
+        let otherPatient = refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.otherPatient.id))
+        #expect(otherPatient == (.unknownIdentity, [grantee[0], .identity(cast.otherPatient.id)] + grantee.dropFirst()))
+        let ghost = Party("ghost").id
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: ghost))
+                == (.unknownIdentity, [grantee[0], .identity(ghost)] + grantee.dropFirst()))
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([])))
+                == (.invalidField, [.field(.scopeReports), .problem(.empty)]))
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .categories([])))
+                == (.invalidField, [.field(.scopeCategories), .problem(.empty)]))
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([foreign])))
+                == (.invalidField, [.field(.scopeReports), .problem(.notPatientsReport), .report(foreign)]))
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([Ledger.reportID(9)])))
+                == (.invalidField, [.field(.scopeReports), .problem(.notPatientsReport), .report(Ledger.reportID(9))]))
         // validUntil in the past, at the block time, or not after validFrom.
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id,
-                                  until: ConsensusTime(milliseconds: now.milliseconds - 1)).code == .invalidField)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, until: now).code == .invalidField)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, from: now.adding(milliseconds: 10),
-                                  until: now.adding(milliseconds: 10)).code == .invalidField)
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id,
+                                          until: ConsensusTime(milliseconds: now.milliseconds - 1)))
+                == (.invalidField, [.field(.validUntil), .problem(.past), .time(now)]))
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, until: now))
+                == (.invalidField, [.field(.validUntil), .problem(.past), .time(now)]))
+        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, from: now.adding(milliseconds: 10),
+                                          until: now.adding(milliseconds: 10)))
+                == (.invalidField, [.field(.validUntil), .problem(.notAfterStart)]))
         #expect(cast.ledger.state.grant(g1) == nil)
         #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, until: now.adding(milliseconds: 1)).code == .ok)
         #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.authorB.id).code == .grantExists)

@@ -104,10 +104,14 @@ struct ContractEngineReportsTests {
     @Test func approvingANonLatestOrNonPreliminaryVersionFails() {
         var cast = Cast()
         cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA)
-        #expect(cast.ledger.approve(r1, version: 2, by: cast.approverA).code == .staleVersion)
+        let stale = cast.ledger.approve(r1, version: 2, by: cast.approverA)
+        #expect(stale.code == .staleVersion)
+        #expect(stale.facts == [.field(.version), .version(2), .latestVersion(1)])
         #expect(cast.ledger.approve(r1, version: 0, by: cast.approverA).code == .staleVersion)
         #expect(cast.ledger.approve(r1, by: cast.approverA).code == .ok)
-        #expect(cast.ledger.approve(r1, by: cast.approverA).code == .invalidStatusTransition)
+        let again = cast.ledger.approve(r1, by: cast.approverA)
+        #expect(again.code == .invalidStatusTransition)
+        #expect(again.facts == [.version(1), .status(.final)])
         // Revise to version 2 (preliminary); approving version 1 is now stale.
         #expect(cast.ledger.apply(cast.authorA, revise(cast, kind: .amend, previous: 1)).code == .ok)
         #expect(cast.ledger.approve(r1, version: 1, by: cast.approverA).code == .staleVersion)
@@ -120,7 +124,9 @@ struct ContractEngineReportsTests {
         for (n, omit) in [cast.patient.id, cast.authorA.id, custodian].enumerated() {
             let id = Ledger.reportID(UInt8(10 + n))
             let payload = cast.ledger.submitPayload(id, patient: cast.patient, author: cast.authorA, omit: omit)
-            #expect(cast.ledger.apply(cast.authorA, payload).code == .invalidField)
+            let receipt = cast.ledger.apply(cast.authorA, payload)
+            #expect(receipt.code == .invalidField)
+            #expect(receipt.facts == [.field(.contentEnvelopes), .problem(.missingEntry), .identity(omit)])
             #expect(cast.ledger.state.report(id) == nil)
         }
     }
@@ -134,26 +140,36 @@ struct ContractEngineReportsTests {
                                  commitment: good.commitment, encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes)
         let doubled = ReportContent(contentAddress: good.contentAddress, sizeBytes: 1, commitment: good.commitment,
                                     encryptedMetadata: [], envelopes: good.envelopes + [good.envelopes[0]])
-        for content in [empty, huge, doubled] {
+        let range: [ReceiptFact] = [.field(.contentSizeBytes), .problem(.outOfRange), .limit(UInt64(Limits.blobMaxBytes))]
+        let expected: [[ReceiptFact]] = [range, range, [.field(.contentEnvelopes), .problem(.duplicate)]]
+        for (content, facts) in zip([empty, huge, doubled], expected) {
             let payload = TransactionPayload.submitReport(SubmitReport(report: r1, patient: cast.patient.id, category: Code("LAB")!,
                                                                        content: content, recipients: []))
-            #expect(cast.ledger.apply(cast.authorA, payload).code == .invalidField)
+            let receipt = cast.ledger.apply(cast.authorA, payload)
+            #expect(receipt.code == .invalidField)
+            #expect(receipt.facts == facts)
         }
         #expect(cast.ledger.state.report(r1) == nil)
     }
 
     @Test func submissionRulesAreEnforced() {
         var cast = Cast()
-        #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.readerA).code == .missingRole)
+        let noRole = cast.ledger.submit(r1, patient: cast.patient, author: cast.readerA)
+        #expect(noRole.code == .missingRole)
+        #expect(noRole.facts == [.role(.author)])
         #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.adminA).code == .missingRole)
         #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.ledger.orgA).code == .missingRole)
         #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.patient).code == .missingRole)
         #expect(cast.ledger.submit(r1, patient: cast.readerB, author: cast.authorA).code == .unknownIdentity)
         #expect(cast.ledger.submit(r1, patient: Party("ghost"), author: cast.authorA).code == .unknownIdentity)
-        #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA,
-                                   recipients: [cast.otherPatient.id]).code == .unknownIdentity)
-        #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA,
-                                   recipients: [cast.readerB.id, cast.readerB.id]).code == .invalidField)
+        let recipient = cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA, recipients: [cast.otherPatient.id])
+        #expect(recipient.code == .unknownIdentity)
+        #expect(recipient.facts == [.field(.recipients), .identity(cast.otherPatient.id), .kind(.practitioner),
+                                    .kind(.organization)])
+        let twice = cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA,
+                                       recipients: [cast.readerB.id, cast.readerB.id])
+        #expect(twice.code == .invalidField)
+        #expect(twice.facts == [.field(.recipients), .problem(.duplicate)])
         #expect(cast.ledger.state.report(r1) == nil)
         #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA).code == .ok)
         #expect(cast.ledger.submit(r1, patient: cast.otherPatient, author: cast.authorB).code == .reportExists)

@@ -62,8 +62,10 @@ import MedLedgerContracts
         let first = cast.ledger.tx(cast.patient, payload, nonce: 10)
         #expect(cast.ledger.apply(first).code == .ok)
         #expect(cast.ledger.state.identity(cast.patient.id)?.lastNonce == 10)
-        // The same signed bytes again.
-        #expect(cast.ledger.apply(first).code == .staleNonce)
+        // The same signed bytes again: the receipt names both nonces.
+        let replayed = cast.ledger.apply(first)
+        #expect(replayed.code == .staleNonce)
+        #expect(replayed.facts == [.nonce(10), .lastNonce(10)])
         // A lower and an equal nonce.
         #expect(cast.ledger.apply(cast.ledger.tx(cast.patient, payload, nonce: 9)).code == .staleNonce)
         #expect(cast.ledger.apply(cast.ledger.tx(cast.patient, payload, nonce: 10)).code == .staleNonce)

@@ -82,7 +82,7 @@ struct Ledger {
         let receipt = apply(org, .registerPractitioner(RegisterPractitioner(
             organization: org.id, signingKey: party.keys.publicSigningKey,
             encryptionKey: party.keys.publicEncryptionKey, roles: roles)))
-        precondition(receipt.code == .ok, "registering \(name): \(receipt.code.rawValue) \(receipt.message)")
+        precondition(receipt.code == .ok, "registering \(name): \(receipt.code.rawValue) \(receipt.sentence)")
         return party
     }
 
@@ -91,7 +91,7 @@ struct Ledger {
     mutating func registerPatient(_ name: String) -> Party {
         let party = Party(name)
         let receipt = apply(party, .registerPatient(RegisterPatient(keys: party.keys)))
-        precondition(receipt.code == .ok, "registering \(name): \(receipt.code.rawValue) \(receipt.message)")
+        precondition(receipt.code == .ok, "registering \(name): \(receipt.code.rawValue) \(receipt.sentence)")
         return party
     }
 

@@ -13,6 +13,7 @@ import MedLedgerContracts
         let patient = Party("mallory")
         let receipt = ledger.apply(ledger.tx(patient, selfRegistration(patient), nonce: .max))
         #expect(receipt.code == .nonceGap)
+        #expect(receipt.facts == [.nonce(.max), .lastNonce(0), .limit(Limits.nonceMaxJump)])
         #expect(ledger.state.identity(patient.id) == nil)
     }
 
@@ -32,6 +33,7 @@ import MedLedgerContracts
         let payload = TransactionPayload.setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true))
         let far = ledger.apply(ledger.tx(patient, payload, nonce: 2 + Limits.nonceMaxJump))
         #expect(far.code == .nonceGap)
+        #expect(far.facts == [.nonce(2 + Limits.nonceMaxJump), .lastNonce(1), .limit(Limits.nonceMaxJump)])
         #expect(ledger.state.identity(patient.id)?.lastNonce == 1, "a refused gap does not spend the nonce")
         let near = ledger.apply(ledger.tx(patient, payload, nonce: 1 + Limits.nonceMaxJump))
         #expect(near.code != .nonceGap && near.code != .staleNonce)

@@ -2,8 +2,10 @@ import Testing
 import MedLedgerCore
 import MedLedgerContracts
 
-/// Receipts are public: their messages and events may name only pseudonymous ids, codes and
-/// enum names, never report content (which exists on the ledger only as ciphertext).
+/// Receipts are public: their facts and events may name only pseudonymous ids, codes and
+/// enum values, never report content (which exists on the ledger only as ciphertext). A
+/// receipt holds no text (see `ReceiptFactTests.noReceiptFieldHoldsFreeText`); the sentence
+/// rendered from it must not reveal more than its facts either.
 @Suite
 struct ReceiptPrivacyTests {
     @Test func receiptsHoldOnlyIdsAndCodes() throws {
@@ -20,6 +22,13 @@ struct ReceiptPrivacyTests {
             report: r1, previousVersion: 1, kind: .correct, reason: .clericalError,
             content: cast.ledger.content(patient: cast.patient.id, author: cast.seniorA.id, tag: "v2")))))
         receipts.append(cast.ledger.apply(cast.authorA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient))))
+        // Refusals with facts: a missing role (naming the organization), a status that allows no
+        // approval, an unregistered grantee.
+        receipts.append(cast.ledger.apply(cast.readerB, .approveReport(ApproveReport(report: r1, version: 1))))
+        receipts.append(cast.ledger.apply(cast.approverA, .approveReport(ApproveReport(report: r1, version: 2))))
+        receipts.append(cast.ledger.apply(cast.patient, .grantAccess(GrantAccess(
+            grant: Ledger.grantID(2), patient: cast.patient.id, grantee: cast.otherPatient.id, scope: .allReports,
+            purpose: .treatment, validFrom: nil, validUntil: nil))))
 
         let parties = [cast.authorA, cast.approverA, cast.seniorA, cast.readerA, cast.adminA, cast.approverB, cast.readerB,
                        cast.authorB, cast.patient, cast.otherPatient, cast.ledger.orgA, cast.ledger.orgB, cast.ledger.orgC,
@@ -33,18 +42,29 @@ struct ReceiptPrivacyTests {
         let content = cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id)
         let secrets = [Hex.encode(content.encryptedMetadata), content.contentAddress.hex, content.commitment.hex, "sealed",
                        "ciphertext"]
+        #expect(receipts.map(\.code) == [.ok, .ok, .ok, .noActiveGrant, .ok, .ok, .ok, .ok,
+                                          .missingRole, .invalidStatusTransition, .unknownIdentity])
+        #expect(receipts[8].facts == [.role(.approver), .organization(cast.ledger.orgA.id)])
+        #expect(receipts[10].facts == [.field(.grantee), .identity(cast.otherPatient.id), .kind(.practitioner),
+                                       .kind(.organization)])
         for receipt in receipts {
-            #expect(receipt.code == .ok || receipt.code == .noActiveGrant, "\(receipt.message)")
             for event in receipt.events {
                 for id in event.ids { #expect(known.contains(id)) }
             }
-            // Every hex-looking token in a message is a known id.
-            let tokens = receipt.message.split { !$0.isLetter && !$0.isNumber && $0 != "-" }
-            for token in tokens where token.count >= 32 {
-                #expect(knownHex.contains(String(token)), "unexpected token \(token) in \(receipt.message)")
+            for fact in receipt.facts {
+                switch fact {
+                case .identity(let id), .organization(let id): #expect(known.contains(id.hash.bytes))
+                case .report(let id), .grant(let id): #expect(known.contains(id.bytes))
+                default: break
+                }
             }
-            for secret in secrets { #expect(!receipt.message.contains(secret)) }
-            #expect(receipt.message.utf8.count <= 1_024)
+            // Every hex-looking token in the rendered sentence is a known id.
+            let sentence = receipt.sentence
+            let tokens = sentence.split { !$0.isLetter && !$0.isNumber && $0 != "-" }
+            for token in tokens where token.count >= 32 {
+                #expect(knownHex.contains(String(token)), "unexpected token \(token) in \(sentence)")
+            }
+            for secret in secrets { #expect(!sentence.contains(secret)) }
             // The metadata ciphertext never reaches the receipt bytes.
             let bytes = receipt.canonicalBytes
             #expect(!Hex.encode(bytes).contains(Hex.encode(content.encryptedMetadata)))

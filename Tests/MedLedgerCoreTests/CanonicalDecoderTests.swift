@@ -223,7 +223,8 @@ import MedLedgerCore
             .access(report: T.id(1), version: 1, patient: p, reader: r, purpose: .treatment, basis: .denied(.noActiveGrant)),
             .access(report: T.id(1), version: 1, patient: p, reader: p, purpose: .treatment, basis: .relationship),
         ]
-        let receipt = TransactionReceipt(code: .noActiveGrant, message: "denied", events: events)
+        let receipt = TransactionReceipt.rejected(.noActiveGrant, [.identity(r), .report(T.id(1)), .purpose(.treatment)],
+                                                  events: events)
         let decoded = try TransactionReceipt.decode(canonical: receipt.canonicalBytes)
         #expect(decoded == receipt)
         #expect(receipt.hash == Hash256.of(receipt.canonicalBytes))

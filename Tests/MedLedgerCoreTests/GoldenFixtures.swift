@@ -75,6 +75,34 @@ enum GoldenFixtures {
                                                     encryptionKey: orgKeys.publicEncryptionKey)])
     }
 
+    /// A refused read: code 204, the facts of the refusal in order, and the access event
+    /// the refusal still records.
+    static var rejectedReceipt: TransactionReceipt {
+        let reader = authorKeys.identityID, patient = patientKeys.identityID
+        return .rejected(.noActiveGrant, [.identity(reader), .report(reportID), .version(1), .purpose(.treatment)],
+                         events: [.access(report: reportID, version: 1, patient: patient, reader: reader,
+                                          purpose: .treatment, basis: .denied(.noActiveGrant))])
+    }
+
+    /// A self-approved submission: no facts, its events say what happened (submitted,
+    /// distribution grant, distributed).
+    static var acceptedReceipt: TransactionReceipt {
+        let patient = patientKeys.identityID, recipient = orgKeys.identityID
+        return .accepted([
+            .report(report: reportID, version: 1, patient: patient, action: .submitted, status: .final),
+            .grantChanged(grant: grantID, patient: patient, grantee: recipient, active: true),
+            .report(report: reportID, version: 1, patient: patient, action: .distributed, status: .final),
+        ])
+    }
+
+    /// A stale nonce: the smallest receipt with facts (its layout is checked by hand).
+    static var staleNonceReceipt: TransactionReceipt { .rejected(.staleNonce, [.nonce(5), .lastNonce(7)]) }
+
+    /// The results root of a block holding the three receipts above, in that order.
+    static var resultsRoot: Hash256 {
+        Merkle.root(leaves: [acceptedReceipt, rejectedReceipt, staleNonceReceipt].map(\.hash.bytes))
+    }
+
     /// Every pinned vector: file name (without extension), description, canonical bytes, and
     /// the hash the protocol takes of them where it takes one.
     static var all: [(file: String, description: String, bytes: [UInt8], hash: Hash256?)] {
@@ -88,6 +116,14 @@ enum GoldenFixtures {
              genesis.canonicalBytes, genesis.hash),
             ("key-envelope", "KeyEnvelope to the golden patient", keyEnvelope.canonicalBytes, nil),
             ("report-content", "ReportContent with two envelopes", reportContent.canonicalBytes, nil),
+            ("receipt-accepted", "TransactionReceipt: code 0, no facts, three events (submitted, grant, distributed); hash = results-tree leaf data",
+             acceptedReceipt.canonicalBytes, acceptedReceipt.hash),
+            ("receipt-rejected", "TransactionReceipt: code 204, facts identity, report, version, purpose, and the denied access event",
+             rejectedReceipt.canonicalBytes, rejectedReceipt.hash),
+            ("receipt-stale-nonce", "TransactionReceipt: code 103, facts nonce 5 and lastNonce 7, no events",
+             staleNonceReceipt.canonicalBytes, staleNonceReceipt.hash),
+            ("results-root", "RFC 6962 root over the hashes of receipt-accepted, receipt-rejected, receipt-stale-nonce",
+             resultsRoot.bytes, nil),
         ]
         for (name, scope) in grantScopes {
             vectors.append(("grant-scope-\(name)", "GrantScope.\(name)", scope.canonicalBytes, nil))

@@ -32,6 +32,14 @@ import MedLedgerCore
         let content = try ReportContent.decode(canonical: try #require(Hex.decode(Vectors.load("report-content").hex)))
         #expect(content == GoldenFixtures.reportContent)
 
+        let accepted = try TransactionReceipt.decode(canonical: try #require(Hex.decode(Vectors.load("receipt-accepted").hex)))
+        #expect(accepted == GoldenFixtures.acceptedReceipt)
+        let rejected = try TransactionReceipt.decode(canonical: try #require(Hex.decode(Vectors.load("receipt-rejected").hex)))
+        #expect(rejected == GoldenFixtures.rejectedReceipt)
+        let stale = try TransactionReceipt.decode(canonical: try #require(Hex.decode(Vectors.load("receipt-stale-nonce").hex)))
+        #expect(stale == GoldenFixtures.staleNonceReceipt)
+        #expect(Merkle.root(leaves: [accepted, rejected, stale].map(\.hash.bytes)).hex == (try Vectors.load("results-root").hex))
+
         for (name, scope) in GoldenFixtures.grantScopes {
             let decoded = try GrantScope.decode(canonical: try #require(Hex.decode(Vectors.load("grant-scope-\(name)").hex)))
             #expect(decoded == scope)
@@ -59,6 +67,17 @@ import MedLedgerCore
         // "LAB" = 4c4142, "11502-2" = 31313530322d32, each a u32 length then UTF-8
         #expect(try Vectors.load("grant-scope-categories").hex
                 == "03" + "00000002" + "00000003" + "4c4142" + "00000007" + "31313530322d32")
+    }
+
+    /// Hand-checked layout of a receipt: code (u16), u32 fact count, each fact a tag byte and
+    /// its value, then u32 event count. No text anywhere.
+    @Test func receiptVectorHasTheDocumentedLayout() throws {
+        #expect(try Vectors.load("receipt-stale-nonce").hex
+                == "0067" + "00000002" + "0d" + "0000000000000005" + "0e" + "0000000000000007" + "00000000")
+        let rejected = try Vectors.load("receipt-rejected").hex
+        let reader = GoldenFixtures.authorKeys.identityID.hex, report = GoldenFixtures.reportID.hex
+        #expect(rejected.hasPrefix("00cc" + "00000004" + "03" + reader + "07" + report + "08" + "00000001" + "0c" + "01"
+                                   + "00000001" + "05"))
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["MEDLEDGER_WRITE_VECTORS"] == "1"))

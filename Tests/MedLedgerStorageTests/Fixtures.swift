@@ -46,8 +46,7 @@ enum Fixtures {
     }
 
     static func receipt(registering keys: IdentityKeys) -> TransactionReceipt {
-        TransactionReceipt(code: .ok, message: "registered",
-                           events: [.identityRegistered(identity: keys.identityID, kind: .patient)])
+        .accepted([.identityRegistered(identity: keys.identityID, kind: .patient)])
     }
 
     /// A block at `height` on top of `previous`, with `count` patient registrations and

@@ -18,7 +18,7 @@ import Testing
         store = try LedgerStore(dataDirectory: directory.url)
         let first = Fixtures.block(height: 1, previous: Fixtures.genesis.hash, count: 1)
         let granting = Fixtures.registerPatient(IdentityKeys.deterministic(seed: "grant-carrier"))
-        let receipt = TransactionReceipt(code: .ok, message: "granted", events: [
+        let receipt = TransactionReceipt.accepted([
             .grantChanged(grant: grant, patient: patient, grantee: grantee, active: true),
             .grantChanged(grant: grant, patient: patient, grantee: patient, active: false),
         ])
