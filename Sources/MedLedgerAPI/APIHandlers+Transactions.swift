@@ -107,7 +107,6 @@ extension APIHandlers {
     /// `GET /v1/transactions/{hash}`: public view, or the full one for its signer.
     func transaction(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let hash = try PathParameter.hash(context, "hash")
-        let caller = try await optionalCaller(request, body: [])
         if try Self.waitParameter(request) { _ = try await node.waitForCommit(hash, timeout: Self.commitWait) }
         switch try await node.transactionStatus(hash) {
         case .unknown:
@@ -115,7 +114,8 @@ extension APIHandlers {
         case .pending:
             return try APIEncoding.json(TransactionView.pending(hash))
         case .committed:
-            return try await committedView(hash, caller: caller)
+            // Checked once committed, so a self-registration's signer is known by then.
+            return try await committedView(hash, caller: try await optionalCaller(request, body: []))
         }
     }
 }

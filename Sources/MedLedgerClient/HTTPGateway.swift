@@ -27,12 +27,11 @@ public struct HTTPGateway: LedgerGateway {
     /// The consortium's genesis, when the caller has it: custodian keys then come from it,
     /// and identities are checked against certified headers (see `HTTPGateway+Proofs`).
     public let trustAnchor: Genesis?
-    /// How often `waitForCommit` polls.
-    public var pollIntervalMilliseconds: UInt64 = 20
     /// How long `waitForCommit` waits before it gives up with `NodeError.unavailable`.
     public var commitTimeoutMilliseconds: UInt64 = 15_000
     let session: URLSession
     private let chainIDCache = ChainIDCache()
+    let nonceHints = NonceHints()
 
     /// A gateway to the node at `baseURL`; `me` is who full receipts are fetched as.
     public init(baseURL: URL, me: ClientIdentity? = nil, trustAnchor: Genesis? = nil, session: URLSession = .shared) {
@@ -43,6 +42,7 @@ public struct HTTPGateway: LedgerGateway {
     }
 
     public func chainID() async throws -> String {
+        if let trustAnchor { return trustAnchor.chainID }
         if let cached = await chainIDCache.value { return cached }
         let status = try await get(StatusView.self, "/v1/status")
         await chainIDCache.set(status.chainId)
@@ -70,25 +70,29 @@ public struct HTTPGateway: LedgerGateway {
         return hash
     }
 
+    public func submitAndWait(_ tx: Transaction) async throws -> CommittedTransaction {
+        let body = try JSONEncoder().encode(SubmitTransactionBody(transaction: Data(tx.encoded).base64EncodedString()))
+        let answer = try await call("POST", "/v1/transactions?wait=commit", body: Array(body),
+                                    contentType: "application/json", as: me)
+        let state = try Self.decode(TransactionView.self, answer)
+        guard state.status == "committed" else { return try await waitForCommit(tx.hash) }
+        return try committed(tx.hash, state)
+    }
+
     public func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction {
-        let path = "/v1/transactions/\(hash.hex)"
+        // Each request is held by the node until the commit (or its own wait ends).
         let deadline = SystemClock.now().milliseconds + commitTimeoutMilliseconds
         while true {
-            let state = try await get(TransactionView.self, path)
-            if state.status == "committed" { return try await committed(hash, publicState: state) }
+            let state = try await get(TransactionView.self, "/v1/transactions/\(hash.hex)?wait=commit", as: me)
+            if state.status == "committed" { return try committed(hash, state) }
             guard SystemClock.now().milliseconds < deadline else {
                 throw NodeError(.unavailable, field: "hash", "transaction \(hash) was not committed in time")
             }
-            try await Task.sleep(nanoseconds: pollIntervalMilliseconds * 1_000_000)
         }
     }
 
-    /// The committed transaction, with the full receipt when `me` signed it.
-    private func committed(_ hash: Hash256, publicState: TransactionView) async throws -> CommittedTransaction {
-        var state = publicState
-        if let me, let full = try? await get(TransactionView.self, "/v1/transactions/\(hash.hex)", as: me) {
-            state = full
-        }
+    /// The committed transaction, with the full receipt when the answer has it.
+    private func committed(_ hash: Hash256, _ state: TransactionView) throws -> CommittedTransaction {
         guard let height = state.height, let position = state.position, let code = state.code else {
             throw Self.malformed("height")
         }
@@ -111,7 +115,8 @@ public struct HTTPGateway: LedgerGateway {
     }
 
     public func nextNonce(for id: IdentityID) async throws -> UInt64 {
-        try await get(NonceView.self, "/v1/identities/\(id.hex)/nonce").nextNonce
+        if let hint = await nonceHints.take(id) { return hint }
+        return try await get(NonceView.self, "/v1/identities/\(id.hex)/nonce").nextNonce
     }
 
     public func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256 {
@@ -122,8 +127,22 @@ public struct HTTPGateway: LedgerGateway {
         return address
     }
 
-    public func blob(_ address: Hash256, report: ReportID, caller: ClientIdentity) async throws -> [UInt8] {
-        try await call("GET", "/v1/reports/\(report.hex)/blobs/\(address.hex)", as: caller)
+    public func versionContent(report: ReportID, version: ReportVersion,
+                               caller: ClientIdentity) async throws -> ReadableVersion {
+        let answer = try await get(VersionContentView.self, "/v1/reports/\(report.hex)/versions/\(version)/content",
+                                   as: caller)
+        let record: ReportVersionRecord
+        if let trustAnchor {
+            let header = try certifiedHeader(answer.version.header, answer.version.certificate, anchor: trustAnchor)
+            record = try provenValue(key: .reportVersion(report, version), answer.version.record, answer.version.proof,
+                                     header: header)
+        } else {
+            record = try Self.canonical(ReportVersionRecord.self, answer.version.record, field: "version.record")
+        }
+        guard let ciphertext = Data(base64Encoded: answer.ciphertext).map(Array.init) else { throw Self.malformed("ciphertext") }
+        return ReadableVersion(record: record,
+                               envelope: try Self.canonical(KeyEnvelope.self, answer.envelope, field: "envelope"),
+                               ciphertext: ciphertext)
     }
 
     public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {
@@ -158,11 +177,6 @@ public struct HTTPGateway: LedgerGateway {
                 event: try Self.canonical(LedgerEvent.self, entry.canonical, field: "entries.canonical"))
         }, nextCursor: answer.nextCursor)
     }
-
-    public func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope {
-        let answer = try await call("POST", "/v1/reports/\(report.hex)/versions/\(version)/key", as: caller)
-        return try Self.canonical(KeyEnvelope.self, try Self.decode(KeyEnvelopeView.self, answer).canonical, field: "canonical")
-    }
 }
 
 extension HTTPGateway {
@@ -191,7 +205,12 @@ extension HTTPGateway {
         } catch {
             throw NodeError(.unavailable, field: "url", "cannot reach the node at \(root): \(error.localizedDescription)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let http = response as? HTTPURLResponse
+        if let caller, let text = http?.value(forHTTPHeaderField: RequestAuthentication.nextNonceHeader),
+           let nonce = UInt64(text) {
+            await nonceHints.set(caller.id, nonce)
+        }
+        let status = http?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw Self.problem(status: status, body: data) }
         return Array(data)
     }
@@ -250,6 +269,14 @@ extension HTTPGateway {
     static func malformed(_ field: String) -> NodeError {
         NodeError(.internalFailure, field: field, "the node's answer has a malformed \(field)")
     }
+}
+
+/// The next nonce of each identity this gateway signed for, as the node's latest answer gave
+/// it; used once, since the transaction it goes into spends it.
+actor NonceHints {
+    private var next: [IdentityID: UInt64] = [:]
+    func set(_ id: IdentityID, _ nonce: UInt64) { next[id] = nonce }
+    func take(_ id: IdentityID) -> UInt64? { next.removeValue(forKey: id) }
 }
 
 /// The chain id, fetched once per gateway.

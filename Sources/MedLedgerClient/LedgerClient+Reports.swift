@@ -55,26 +55,23 @@ extension LedgerClient {
         try await sendExpectingSuccess(.markEnteredInError(MarkEnteredInError(report: report, reason: reason)))
     }
 
-    /// Reads a report: commits an access transaction (the receipt), then gets the data key
-    /// (own envelope, or re-wrapped by the custodian against the receipt), fetches the
-    /// ciphertext, decrypts, and checks address and commitment. A denied read returns the
-    /// committed denial and no report.
+    /// Reads a report: commits an access transaction (the receipt), then fetches the
+    /// version's record, data key (own envelope, or re-wrapped by the custodian against the
+    /// receipt) and ciphertext in one answer, decrypts, and checks address and commitment. A
+    /// denied read returns the committed denial and no report.
+    ///
+    /// Over HTTP with the genesis at hand this is three round trips: the report or the nonce
+    /// (either answer carries the next nonce), the access transaction waited to its commit,
+    /// and the content.
     public func read(_ report: ReportID, version: ReportVersion? = nil, purpose: Purpose) async throws -> ReadResult {
         let number: ReportVersion
         if let version { number = version } else { number = try await latestVersionVisibleOrOne(report) }
         let receipt = try await send(.accessReport(AccessReport(report: report, version: number, purpose: purpose)))
         guard receipt.receipt.code.isSuccess else { return ReadResult(receipt: receipt, report: nil) }
-        let record = try await gateway.report(report, caller: me)
-        guard let versionRecord = record.version(number) else { throw ClientError.notFound("version \(number)") }
-        let envelope: KeyEnvelope
-        if let own = versionRecord.content.envelope(for: me.id) {
-            envelope = own
-        } else {
-            envelope = try await gateway.releaseKey(report: report, version: number, caller: me)
-        }
-        let dataKey = try ReportCrypto.unwrap(envelope, using: me.keys, report: report, version: number)
-        let blob = try await gateway.blob(versionRecord.content.contentAddress, report: report, caller: me)
-        let opened = try ReportCrypto.open(blob: blob, content: versionRecord.content, dataKey: dataKey,
+        let content = try await gateway.versionContent(report: report, version: number, caller: me)
+        guard content.record.version == number else { throw ClientError.integrity("asked for version \(number), got \(content.record.version)") }
+        let dataKey = try ReportCrypto.unwrap(content.envelope, using: me.keys, report: report, version: number)
+        let opened = try ReportCrypto.open(blob: content.ciphertext, content: content.record.content, dataKey: dataKey,
                                            report: report, version: number)
         return ReadResult(receipt: receipt, report: opened)
     }

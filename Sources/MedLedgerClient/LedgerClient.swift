@@ -20,8 +20,7 @@ public struct LedgerClient: Sendable {
         let chainID = try await gateway.chainID()
         let nonce = try await gateway.nextNonce(for: me.id)
         let tx = Transaction(chainID: chainID, signer: me.id, keys: me.keys, nonce: nonce, payload: payload)
-        let hash = try await gateway.submit(tx)
-        return try await gateway.waitForCommit(hash)
+        return try await gateway.submitAndWait(tx)
     }
 
     @discardableResult

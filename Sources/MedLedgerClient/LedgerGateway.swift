@@ -29,10 +29,14 @@ public protocol LedgerGateway: Sendable {
     func submit(_ tx: Transaction) async throws -> Hash256
     /// Waits until the transaction is in a block; throws when it is not within the timeout.
     func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction
+    /// Submits and waits for the commit, in one round trip where the transport allows.
+    func submitAndWait(_ tx: Transaction) async throws -> CommittedTransaction
     func identity(_ id: IdentityID) async throws -> IdentityRecord?
     func nextNonce(for id: IdentityID) async throws -> UInt64
     func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256
-    func blob(_ address: Hash256, report: ReportID, caller: ClientIdentity) async throws -> [UInt8]
+    /// One version ready to open (its record, checked against the genesis when the gateway
+    /// proves keys; the data key wrapped to the caller; the ciphertext) in one round trip.
+    func versionContent(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> ReadableVersion
     func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord
     /// The patient's reports, newest first.
     func reports(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<ReportRecord>
@@ -40,5 +44,24 @@ public protocol LedgerGateway: Sendable {
     func grants(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<GrantRecord>
     /// Every access attempt on the patient's reports, newest first.
     func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<IndexedEvent>
-    func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope
+}
+
+extension LedgerGateway {
+    public func submitAndWait(_ tx: Transaction) async throws -> CommittedTransaction {
+        try await waitForCommit(try await submit(tx))
+    }
+}
+
+/// A report version as a reader gets it: enough to unwrap the key and open the blob.
+public struct ReadableVersion: Sendable {
+    public let record: ReportVersionRecord
+    /// The data key wrapped to the reader.
+    public let envelope: KeyEnvelope
+    public let ciphertext: [UInt8]
+
+    public init(record: ReportVersionRecord, envelope: KeyEnvelope, ciphertext: [UInt8]) {
+        self.record = record
+        self.envelope = envelope
+        self.ciphertext = ciphertext
+    }
 }

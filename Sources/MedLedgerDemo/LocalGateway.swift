@@ -41,14 +41,11 @@ public struct LocalGateway: LedgerGateway {
         return address
     }
 
-    public func blob(_ address: Hash256, report: ReportID, caller: ClientIdentity) async throws -> [UInt8] {
-        guard try await node.mayView(report: report, caller: caller.id),
-              let record = await node.report(report),
-              record.versions.contains(where: { $0.content.contentAddress == address }) else {
-            throw NodeError(.forbidden, field: "address", "no access to this blob")
-        }
-        guard let bytes = try node.blobs.get(address) else { throw NodeError(.notFound, field: "address", "no blob \(address)") }
-        return bytes
+    public func versionContent(report: ReportID, version: ReportVersion,
+                               caller: ClientIdentity) async throws -> ReadableVersion {
+        let content = try await node.versionContent(report: report, version: version, caller: caller.id)
+        let record = try ReportVersionRecord.decode(canonical: content.version.value)
+        return ReadableVersion(record: record, envelope: content.envelope, ciphertext: content.ciphertext)
     }
 
     public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {
@@ -88,10 +85,6 @@ public struct LocalGateway: LedgerGateway {
             guard let cursor = EventCursor(text) else { throw NodeError(.invalid, field: "cursor", "not an event cursor") }
             return cursor
         }
-    }
-
-    public func releaseKey(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> KeyEnvelope {
-        try await node.releaseKey(report: report, version: version, reader: caller.id)
     }
 
     private func requirePatientAccess(_ patient: IdentityID, _ caller: ClientIdentity) async throws {
