@@ -2,31 +2,20 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import MedLedgerAPIModel
 import MedLedgerCore
 
-/// The few HTTP calls the load generator makes, with plain URLSession.
+/// The few HTTP calls the load generator makes, with plain URLSession, in the API model's
+/// own shapes.
 struct BenchHTTP: Sendable {
-    struct Status: Decodable {
-        let chainId: String
-        let height: UInt64
-        let validatorList: [Validator]
-        var validators: Int { validatorList.count }
-        struct Validator: Decodable { let id: String }
-        enum CodingKeys: String, CodingKey {
-            case chainId, height
-            case validatorList = "validators"
-        }
-    }
-
     let nodes: [URL]
 
-    func status(node: Int) async throws -> Status {
+    func status(node: Int) async throws -> StatusView {
         let (data, _) = try await URLSession.shared.data(from: nodes[node].appendingPathComponent("v1/status"))
-        return try JSONDecoder().decode(Status.self, from: data)
+        return try JSONDecoder().decode(StatusView.self, from: data)
     }
 
     func blockTransactions(height: UInt64) async throws -> [String] {
-        struct BlockView: Decodable { let transactions: [String] }
         let url = nodes[0].appendingPathComponent("v1/blocks/\(height)")
         let (data, _) = try await URLSession.shared.data(from: url)
         return try JSONDecoder().decode(BlockView.self, from: data).transactions
@@ -34,14 +23,12 @@ struct BenchHTTP: Sendable {
 
     /// Submits a batch (POST /v1/transaction-batches); returns the hashes the node refused.
     func submit(batch: ArraySlice<Transaction>, node: Int) async throws -> [Hash256] {
-        struct Outcome: Decodable { let index: Int; let status: String }
-        struct Outcomes: Decodable { let results: [Outcome] }
         var request = URLRequest(url: nodes[node % nodes.count].appendingPathComponent("v1/transaction-batches"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(["transactions": batch.map { Data($0.encoded).base64EncodedString() }])
+        request.httpBody = try JSONEncoder().encode(SubmitBatchBody(transactions: batch.map { $0.encoded.base64 }))
         let (data, _) = try await URLSession.shared.data(for: request)
-        let outcomes = try JSONDecoder().decode(Outcomes.self, from: data).results
+        let outcomes = try JSONDecoder().decode(BatchResultView.self, from: data).results
         let items = Array(batch)
         return outcomes.filter { $0.status != "pending" && $0.index < items.count }.map { items[$0.index].hash }
     }

@@ -55,7 +55,7 @@ public struct LoadGenerator: Sendable {
     public func run() async throws -> Result {
         let client = BenchHTTP(nodes: options.nodes)
         let status = try await client.status(node: 0)
-        log("chain \(status.chainId) at height \(status.height), \(status.validators) validator(s)")
+        log("chain \(status.chainId) at height \(status.height), \(status.validators.count) validator(s)")
         let count = Int((options.rate ?? 2_000) * options.durationSeconds)
         log("signing \(count) transactions ahead of time ...")
         // At the maximum rate everything is sent at once, so no more than a mempool holds;
@@ -73,7 +73,7 @@ public struct LoadGenerator: Sendable {
         log("measuring the Ed25519 ceiling on this machine ...")
         let perCore = Self.verificationsPerSecondOnOneCore()
         return await tracker.result(perCore: perCore, cores: ProcessInfo.processInfo.activeProcessorCount,
-                                    validators: status.validators)
+                                    validators: status.validators.count)
     }
 
     /// Fresh patients registering themselves: independent transactions, no nonce ordering.

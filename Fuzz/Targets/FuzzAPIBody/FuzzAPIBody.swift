@@ -1,5 +1,6 @@
 import Foundation
 @testable import MedLedgerAPI
+import MedLedgerAPIModel
 import MedLedgerCore
 
 /// The JSON request bodies of `POST /v1/transactions` and `POST /v1/transaction-batches`,
