@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 import Foundation
 
@@ -105,6 +105,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// One set of compiler settings for every target of ours: existential types spelled `any`,
+// so a protocol used as a type is never mistaken for a generic constraint, and no warning
+// left standing (a warning is where the next bug hides).
+let strictSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny"), .treatAllWarnings(as: .error)]
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}
 
 // libFuzzer targets (see docs/fuzzing.md, scripts/fuzz.sh). Only with MEDLEDGER_FUZZ=1, so a
 // normal `swift build` / `swift test` never sees them: they call libFuzzer's driver, which

@@ -46,7 +46,7 @@ extension APIHandlers {
         guard record.versions.contains(where: { $0.content.contentAddress == address }) else {
             throw APIProblem(status: .forbidden, detail: "blob \(address) is not a version of report \(id)", field: "address")
         }
-        guard let bytes = try await node.blobs.get(address) else {
+        guard let bytes = try node.blobs.get(address) else {
             throw APIProblem(status: .notFound, detail: "blob \(address) is not stored on this node", field: "address")
         }
         return APIEncoding.bytes(bytes, contentType: Self.octetStream)

@@ -7,11 +7,11 @@ extension StatusView {
     static func of(_ node: LedgerNode) async -> StatusView {
         let time = await node.consensusTime
         return StatusView(
-            chainId: await node.genesis.chainID, nodeId: await node.nodeID.hex, height: await node.height,
+            chainId: node.genesis.chainID, nodeId: node.nodeID.hex, height: await node.height,
             appHash: await node.appHash.hex, latestBlockHash: await node.latestBlockHash.hex,
             latestBlockTime: time.description, latestBlockTimeMs: time.milliseconds,
             pendingTransactions: await node.pendingCount,
-            validators: await node.validators.validators.map {
+            validators: node.validators.validators.map {
                 ValidatorView(id: $0.id.hex, name: $0.name, power: $0.power, signingKey: $0.signingKey.hex,
                               encryptionKey: $0.encryptionKey.hex)
             })

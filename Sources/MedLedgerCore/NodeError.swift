@@ -1,4 +1,3 @@
-import MedLedgerCore
 
 /// A request the node refused or could not serve. `field` names the part of the input at
 /// fault when there is one; the API maps `kind` to an HTTP status.

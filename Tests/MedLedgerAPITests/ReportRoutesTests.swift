@@ -99,7 +99,7 @@ import MedLedgerVault
                 #expect(Data(envelope.wrappedKey).base64EncodedString() == json["wrappedKey"] as? String)
                 let key = try ReportCrypto.unwrap(envelope, using: fixture.clinicReader.keys, report: id, version: 1)
                 let record = try #require(await fixture.node.report(id))
-                let blob = try #require(try await fixture.node.blobs.get(record.latest.content.contentAddress))
+                let blob = try #require(try fixture.node.blobs.get(record.latest.content.contentAddress))
                 let opened = try ReportCrypto.open(blob: blob, content: record.latest.content, dataKey: key,
                                                    report: id, version: 1)
                 #expect(String(decoding: opened.plaintext, as: UTF8.self) == "Ferritin 45 ng/mL")

@@ -29,7 +29,7 @@ import MedLedgerNode
         process.executableURL = Self.binary
         process.arguments = ["node", "start", "--data-dir", network.directory.appendingPathComponent("node\(index)").path]
         let log = network.directory.appendingPathComponent("node\(index).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardOutput = handle

@@ -11,7 +11,7 @@ import Testing
         try DurableFile.replace(file, with: [1, 2, 3])
         #expect(try Data(contentsOf: file) == Data([1, 2, 3]))
         // A crash between writing the temporary and renaming it leaves the temporary behind.
-        FileManager.default.createFile(atPath: file.path + ".tmp", contents: Data([9]))
+        _ = FileManager.default.createFile(atPath: file.path + ".tmp", contents: Data([9]))
         try DurableFile.replace(file, with: [4])
         #expect(try Data(contentsOf: file) == Data([4]))
         #expect(!FileManager.default.fileExists(atPath: file.path + ".tmp"))
