@@ -61,7 +61,10 @@ let package = Package(
             name: "MedLedgerDemo",
             dependencies: ["MedLedgerAPIModel", "MedLedgerClient", "MedLedgerNode", "MedLedgerAPI", "MedLedgerVerifier", logging]
         ),
-        .target(name: "MedLedgerSimulator", dependencies: ["MedLedgerCore", "MedLedgerConsensus"]),
+        .target(
+            name: "MedLedgerSimulator",
+            dependencies: ["MedLedgerCore", "MedLedgerConsensus", "MedLedgerContracts", "MedLedgerStorage", "MedLedgerP2P", "MedLedgerNode"]
+        ),
         .target(
             name: "MedLedgerBench",
             dependencies: ["MedLedgerCore", "MedLedgerAPIModel", .product(name: "Histogram", package: "hdrhistogram-swift")]
@@ -93,7 +96,7 @@ let package = Package(
         .testTarget(name: "MedLedgerDemoTests", dependencies: ["MedLedgerDemo", "MedLedgerNode", "MedLedgerVerifier", "MedLedgerStorage", "MedLedgerTesting"]),
         .testTarget(
             name: "MedLedgerNodeTests",
-            dependencies: ["MedLedgerNode", "MedLedgerP2P", "MedLedgerClient", "MedLedgerAPIModel", "MedLedgerTesting"]
+            dependencies: ["MedLedgerNode", "MedLedgerP2P", "MedLedgerClient", "MedLedgerAPIModel", "MedLedgerVerifier", "MedLedgerTesting"]
         ),
         .testTarget(
             name: "MedLedgerAPITests",

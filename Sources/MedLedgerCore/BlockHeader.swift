@@ -101,15 +101,6 @@ public struct Block: Hashable, Sendable {
         transactions.reduce(0) { $0 + $1.encoded.count + 4 }
     }
 
-    /// Why the block breaks a size limit, or nil when it does not.
-    public var sizeProblem: String? {
-        let bytes = Block.transactionsByteCount(transactions)
-        guard bytes <= Limits.blockTransactionsMaxBytes else {
-            return "transactions take \(bytes) bytes, over the limit of \(Limits.blockTransactionsMaxBytes)"
-        }
-        return nil
-    }
-
     /// Hash of an optional last commit as the header records it.
     public static func lastCommitHash(_ lastCommit: CommitCertificate?) -> Hash256 { lastCommit?.hash ?? .zero }
 

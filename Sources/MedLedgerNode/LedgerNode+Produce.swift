@@ -10,6 +10,15 @@ public struct ExecutedBlock: Sendable {
     let outcome: LedgerState.Outcome
     public let receipts: [TransactionReceipt]
     let changes: [StateChange]
+
+    init(block: Block, execution: BlockExecution, outcome: LedgerState.Outcome) {
+        precondition(execution.receipts.count == block.transactions.count, "one receipt per transaction")
+        precondition(execution.stateRoot == block.header.stateRoot, "the header holds the executed state root")
+        self.block = block
+        self.outcome = outcome
+        self.receipts = execution.receipts
+        self.changes = execution.changes.map { StateChange(key: $0.key, value: $0.value) }
+    }
 }
 
 extension LedgerNode {
@@ -31,22 +40,14 @@ extension LedgerNode {
     }
 
     /// Builds the next block from the oldest pending transactions and executes it on a copy
-    /// of the state (the live state changes only on commit).
+    /// of the state (the live state changes only on commit), with the one `BlockExecutor`.
     public func buildNextBlock() -> ExecutedBlock {
-        let transactions = mempool.peek(limit: configuration.maxTransactionsPerBlock)
-        let time = Block.expectedTime(height: height + 1, genesisTime: genesis.genesisTime,
-                                      lastCommit: latestCertificate, validators: validators)
         var scratch = state
-        let context = BlockContext(height: height + 1, time: time)
-        let receipts = transactions.map { engine.apply($0, to: &scratch, context: context, signatureVerified: true) }
-        let changes = scratch.takeChanges().map { StateChange(key: $0.key, value: $0.value) }
-        let header = BlockHeader(
-            chainID: genesis.chainID, height: context.height, time: time, previousBlockHash: latestBlockHash,
-            lastCommitHash: Block.lastCommitHash(latestCertificate), transactionsRoot: Block.transactionsRoot(transactions),
-            resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)), stateRoot: scratch.stateRoot(),
-            validatorsHash: validators.hash, proposer: nodeID)
-        let block = Block(header: header, lastCommit: latestCertificate, transactions: transactions)
-        return ExecutedBlock(block: block, outcome: scratch.detachOutcome(), receipts: receipts, changes: changes)
+        let built = BlockExecutor.build(after: tip, lastCommit: latestCertificate,
+                                        candidates: mempool.peek(limit: configuration.maxTransactionsPerBlock),
+                                        maxTransactions: configuration.maxTransactionsPerBlock, proposer: nodeID,
+                                        rules: blockRules, state: &scratch, engine: engine)
+        return ExecutedBlock(block: built.block, execution: built.execution, outcome: scratch.detachOutcome())
     }
 
     /// Writes the block, certificate, receipts, state changes and indexes in one SQLite

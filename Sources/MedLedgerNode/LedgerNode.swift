@@ -17,6 +17,8 @@ public actor LedgerNode {
     public nonisolated let blobs: FileBlobStore
     let logger: Logger
     public nonisolated let configuration: NodeConfiguration
+    /// Block validity and time rules of this chain (shared with `verify` and the simulator).
+    public nonisolated let blockRules: BlockValidator
 
     var state: LedgerState
     var mempool = Mempool()
@@ -64,6 +66,7 @@ public actor LedgerNode {
         self.logger = logger
         self.configuration = configuration
         self.blobClock = blobClock
+        self.blockRules = BlockValidator(genesis: genesis)
         if let stored = try store.loadGenesis() {
             guard stored.hash == genesis.hash else {
                 throw NodeError(.invalid, field: "genesis", "genesis.json differs from the genesis this ledger was started with")

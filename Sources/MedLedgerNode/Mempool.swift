@@ -91,22 +91,12 @@ struct Mempool: Sendable {
         totalBytes += size
     }
 
-    /// The oldest transactions, at most `limit` of them and at most `maxBytes` of encoded
-    /// transactions with their length prefixes, left in place until their block commits.
-    /// Stops at the first transaction that does not fit rather than skipping it, so a
-    /// signer's transactions stay in nonce order.
-    func peek(limit: Int, maxBytes: Int = Limits.blockTransactionsMaxBytes) -> [Transaction] {
-        precondition(limit > 0 && maxBytes >= Limits.transactionMaxBytes + 4)
-        var taken = [Transaction]()
-        var bytes = 0
-        for tx in queue.prefix(limit) {
-            let size = tx.encoded.count + 4
-            guard bytes + size <= maxBytes else { break }
-            bytes += size
-            taken.append(tx)
-        }
-        precondition(bytes <= maxBytes && taken.count <= limit)
-        return taken
+    /// The oldest transactions, at most `limit` of them, left in place until their block
+    /// commits. The block builder cuts them to the size rule (`BlockValidator.fittingPrefix`),
+    /// stopping at the first that does not fit, so a signer's transactions stay in nonce order.
+    func peek(limit: Int) -> ArraySlice<Transaction> {
+        precondition(limit > 0, "a positive limit")
+        return queue.prefix(limit)
     }
 
     /// Drops what a committed block included, and anything its commit made stale (a nonce

@@ -1,35 +1,48 @@
+import Foundation
 import MedLedgerCore
+import MedLedgerStorage
+import MedLedgerP2P
 import MedLedgerConsensus
+import MedLedgerContracts
+import MedLedgerNode
 
-/// A deterministic simulation of N Tendermint validators in one process: virtual time, one
-/// seeded PRNG for every choice (delays, loss, duplication, partitions, crashes, clock skew,
-/// Byzantine behaviour), and invariant checks after every step. The same arguments always
-/// give the same run, so a failing seed replays exactly.
+/// A deterministic simulation of N validators in one process. Each validator is a real
+/// `LedgerNode` run by the production `ConsensusDriver`; only the transport and the clock are
+/// simulated: virtual time, and one seeded PRNG for every choice (delays, loss, duplication,
+/// partitions, crashes, clock skew, Byzantine behaviour). Events are handled one at a time,
+/// each to completion, so the same arguments always give the same run and a failing seed
+/// replays exactly. Invariants are checked after every event.
 public enum Simulation {
     /// Runs until every honest validator has committed `heights` blocks and the chain grew
     /// by the profile's liveness heights after the fault window, or until an invariant fails.
-    public static func run(seed: UInt64, validators: Int, faults: FaultProfile, heights: Int) -> SimulationResult {
+    public static func run(seed: UInt64, validators: Int, faults: FaultProfile, heights: Int) async -> SimulationResult {
         precondition(validators >= 1 && validators <= 64, "1...64 validators")
         precondition(heights >= 1, "at least one height")
         let run = SimulationRun(seed: seed, validatorCount: validators, profile: faults, heights: heights)
-        return run.execute()
+        return await run.execute()
     }
 }
 
-/// The mutable world of one simulation run (single-threaded, never shared).
+/// The mutable world of one simulation run. Only the run's own task touches it: the
+/// simulated transport and clock are called by a driver while the run awaits that driver's
+/// `handle`, never concurrently (hence `@unchecked Sendable` on the references to it).
 final class SimulationRun {
     static let chainID = "medledger-sim"
     static let genesisTime = ConsensusTime(milliseconds: 1_800_000_000_000)
-    static let genesisState = Hash256.of(Array("medledger/sim/genesis-state".utf8))
-    static let gossipIntervalMilliseconds: UInt64 = 700
     static let maxSteps = 600_000
-    static let commitPauseMilliseconds: UInt64 = 20
 
     let seed: UInt64
     let profile: FaultProfile
     let heights: Int
+    let genesis: Genesis
     let validators: ValidatorSet
-    let timeouts = TimeoutConfig()
+    /// The chain's block rules: the checker judges committed blocks with the node's own.
+    let rules: BlockValidator
+    /// The production configuration and timeouts (`NodeRuntime`).
+    let configuration = NodeConfiguration()
+    let timeouts: TimeoutConfig
+    let driverOptions: SimulatedDriver.Options
+    let root: URL
     var random: SimulationRandom
     var nodes: [SimulatedNode] = []
     var queue = EventQueue()
@@ -38,47 +51,67 @@ final class SimulationRun {
     var failure: String?
     var statistics = SimulationStatistics()
     var activePartitions: [(id: Int, side: [Bool])] = []
-    /// The first honest decision and app state per height, for the agreement checks.
+    /// The first honest decision and state root per height, for the agreement checks.
     var decided: [Height: Hash256] = [:]
     var appStateAt: [Height: Hash256] = [:]
     var heightAtFaultEnd: Int?
-    /// Pure-function caches: signature and certificate checks are slow in debug builds.
-    var goodVotes: Set<SignedVote> = []
-    var goodProposals: Set<Proposal> = []
-    var goodCertificates: Set<[Hash256]> = []
 
     init(seed: UInt64, validatorCount: Int, profile: FaultProfile, heights: Int) {
         self.seed = seed
         self.profile = profile
         self.heights = heights
         self.random = SimulationRandom(seed: seed)
+        self.timeouts = NodeRuntime.timeouts(for: configuration)
+        var options = SimulatedDriver.Options()
+        options.checksGossipOffActor = false
+        self.driverOptions = options
         let keys = (0..<validatorCount).map { IdentityKeys.deterministic(seed: "sim-validator-\($0)") }
             .sorted { $0.identityID < $1.identityID }
-        self.validators = ValidatorSet(keys.enumerated().map { index, key in
-            Validator(name: "sim\(index)", signingKey: key.publicSigningKey, encryptionKey: key.publicEncryptionKey,
-                      power: 1)
-        })
+        let members = keys.enumerated().map { index, key in
+            Validator(name: "sim\(index)", signingKey: key.publicSigningKey, encryptionKey: key.publicEncryptionKey, power: 1)
+        }
+        self.genesis = Genesis(chainID: Self.chainID, genesisTime: Self.genesisTime, validators: members, organizations: [])
+        self.validators = genesis.validatorSet
+        self.rules = BlockValidator(genesis: genesis)
+        self.root = Self.scratchDirectory(seed: seed)
         let byzantineCount = min(profile.byzantine, (validatorCount - 1) / 3)
         var byzantine = Set<Int>()
         while byzantine.count < byzantineCount { byzantine.insert(random.index(validatorCount)) }
         for (index, key) in keys.enumerated() {
             let skewRange = profile.maxClockSkewMilliseconds
             let skew = skewRange == 0 ? 0 : Int64(random.uniform(0...(2 * skewRange))) - Int64(skewRange)
+            let directory = DataDirectory(root.appendingPathComponent("node\(index)", isDirectory: true))
             nodes.append(SimulatedNode(index: index, keys: key, byzantine: byzantine.contains(index), clockSkew: skew,
-                                       chainID: Self.chainID, genesisState: Self.genesisState))
+                                       directory: directory))
         }
+        precondition(validators.validators.map(\.id) == nodes.map(\.id), "node index = position in the validator set")
+    }
+
+    /// Where the nodes' data directories go: memory-backed when the system has it (the
+    /// simulator's crashes happen between events, so fsync buys nothing here).
+    static func scratchDirectory(seed: UInt64) -> URL {
+        let shm = URL(fileURLWithPath: "/dev/shm", isDirectory: true)
+        var isDirectory: ObjCBool = false
+        let base = FileManager.default.fileExists(atPath: shm.path, isDirectory: &isDirectory) && isDirectory.boolValue
+            && FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
+        return base.appendingPathComponent("medledger-sim-\(seed)-\(UUID().uuidString)", isDirectory: true)
     }
 
     var honestNodes: [SimulatedNode] { nodes.filter { !$0.byzantine } }
-    var minHonestHeight: Int { honestNodes.map(\.chain.count).min() ?? 0 }
+    var minHonestHeight: Int { Int(honestNodes.map(\.checkedHeight).min() ?? 0) }
     var faultEnd: UInt64 { profile.faultWindowMilliseconds }
 
-    func execute() -> SimulationResult {
-        scheduleFaults()
-        for node in nodes {
-            queue.push(.gossip(node: node.index), at: Self.gossipIntervalMilliseconds + UInt64(node.index) * 37)
-            startHeight(node)
+    func execute() async -> SimulationResult {
+        defer { try? FileManager.default.removeItem(at: root) }
+        do {
+            for node in nodes {
+                try node.directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "sim\(node.index)", keys: node.keys))
+            }
+        } catch {
+            failure = "cannot create the nodes' data directories: \(error)"
         }
+        scheduleFaults()
+        for node in nodes where failure == nil { await start(node) }
         let deadline = faultEnd + profile.livenessWindowMilliseconds
         while failure == nil {
             if heightAtFaultEnd == nil, now >= faultEnd { heightAtFaultEnd = minHonestHeight }
@@ -88,9 +121,9 @@ final class SimulationRun {
                 break
             }
             if time > deadline {
-                failure = "liveness: " + nodeSummary + "honest validators reached height \(minHonestHeight) (\(heightAtFaultEnd ?? 0) when "
-                    + "faults ended at \(faultEnd) ms), not \(max(heights, (heightAtFaultEnd ?? 0) + profile.livenessHeights)) "
-                    + "by \(deadline) ms"
+                failure = "liveness: " + (await nodeSummary()) + "honest validators reached height \(minHonestHeight) "
+                    + "(\(heightAtFaultEnd ?? 0) when faults ended at \(faultEnd) ms), not "
+                    + "\(max(heights, (heightAtFaultEnd ?? 0) + profile.livenessHeights)) by \(deadline) ms"
                 break
             }
             precondition(time >= now, "virtual time never goes back")
@@ -100,7 +133,7 @@ final class SimulationRun {
                 failure = "step limit \(Self.maxSteps) reached at \(now) ms"
                 break
             }
-            process(event)
+            await process(event)
         }
         return SimulationResult(seed: seed, validators: nodes.count, profile: profile.name, heights: heights,
                                 failure: failure, committedHeight: minHonestHeight, virtualMilliseconds: now,
@@ -108,28 +141,28 @@ final class SimulationRun {
     }
 
     /// Where every validator is, for failure messages.
-    var nodeSummary: String {
-        nodes.map { node in
-            let machine = node.machine.map(\.description) ?? "no machine"
-            return "[v\(node.index)\(node.byzantine ? " byz" : "") up \(node.up) h\(node.currentHeight) \(machine)] "
-        }.joined()
+    func nodeSummary() async -> String {
+        var text = ""
+        for node in nodes {
+            let machine = await node.driver?.machineDescription ?? "no driver"
+            text += "[v\(node.index)\(node.byzantine ? " byz" : "") up \(node.up) h\(node.checkedHeight + 1) \(machine)] "
+        }
+        return text
     }
 
-    func process(_ event: SimulationEvent) {
+    func process(_ event: SimulationEvent) async {
         switch event {
         case .deliver(let to, let from, let message):
-            receive(nodes[to], from: from, message)
-        case .timeout(let index, let incarnation, let timeout):
+            let node = nodes[to]
+            guard node.up, let driver = node.driver else { return }
+            statistics.messagesDelivered += 1
+            await driver.handle(.message(from: nodes[from].id, message))
+            await check(node)
+        case .wake(let index, let incarnation, let wakeup):
             let node = nodes[index]
-            guard node.up, node.incarnation == incarnation else { return }
-            feed(node, .timeout(timeout))
-        case .gossip(let index):
-            gossip(nodes[index])
-            queue.push(.gossip(node: index), at: now + Self.gossipIntervalMilliseconds)
-        case .startNextHeight(let index, let incarnation):
-            let node = nodes[index]
-            guard node.up, node.incarnation == incarnation, node.machine == nil else { return }
-            startHeight(node)
+            guard node.up, node.incarnation == incarnation, let driver = node.driver else { return }
+            await driver.handle(wakeup)
+            await check(node)
         case .crash(let index):
             guard nodes[index].up else { return }
             nodes[index].crash()
@@ -137,7 +170,7 @@ final class SimulationRun {
         case .restart(let index):
             guard !nodes[index].up else { return }
             nodes[index].up = true
-            startHeight(nodes[index])
+            await start(nodes[index])
         case .partitionStart(let id, let side):
             activePartitions.append((id, side))
         case .partitionHeal(let id):

@@ -26,18 +26,11 @@ extension SimulationRun {
         }
     }
 
-    /// This validator's clock reading (virtual time plus its skew).
+    /// This validator's clock reading (virtual time plus its skew): what its driver reads.
+    /// Vote times come from it (at least the voted block's time + 1 ms, as the driver
+    /// ensures); a Byzantine validator's votes carry made-up times (`equivocate`).
     func localClock(_ node: SimulatedNode) -> ConsensusTime {
         let base = Int64(Self.genesisTime.milliseconds) + Int64(now) + node.clockSkew
         return ConsensusTime(milliseconds: UInt64(max(base, 0)))
-    }
-
-    /// Vote time as Tendermint's BFT time asks: the local clock, but always later than the
-    /// block voted on, so the next block's median time moves forward. A Byzantine validator
-    /// lies about the time (the weighted median must absorb it).
-    func voteTime(_ node: SimulatedNode, blockHash: Hash256?) -> ConsensusTime {
-        if node.byzantine { return ConsensusTime(milliseconds: Self.genesisTime.milliseconds + random.below(10_000_000)) }
-        let floor = blockHash.flatMap { node.blockStore[$0]?.header.time } ?? node.chain.last?.header.time ?? Self.genesisTime
-        return max(localClock(node), floor.adding(milliseconds: 1))
     }
 }

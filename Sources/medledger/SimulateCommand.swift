@@ -1,11 +1,12 @@
 import ArgumentParser
 import MedLedgerSimulator
 
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Run the deterministic consensus simulator for one seed.",
         discussion: """
-            N Tendermint validators in one process over a simulated network driven by one seeded random
+            N validators in one process, each a real node (on a scratch data directory) run by the production
+            consensus driver, over a simulated network driven by one seeded random
             source: delay, loss, duplication, reordering, partitions, crashes and restarts, clock skew and
             Byzantine validators, by fault profile. The same seed replays the same run exactly. Exits 1 when
             an invariant (agreement, certificates, state, liveness after healing) breaks.
@@ -25,9 +26,9 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let profile = FaultProfile.all.first { $0.name == faults }!
-        let result = Simulation.run(seed: seed, validators: validators, faults: profile, heights: heights)
+        let result = await Simulation.run(seed: seed, validators: validators, faults: profile, heights: heights)
         print(result)
         if !result.passed { throw ExitCode(1) }
     }

@@ -3,6 +3,7 @@ import MedLedgerP2P
 import MedLedgerClient
 import Testing
 import MedLedgerCore
+import MedLedgerContracts
 @testable import MedLedgerNode
 import MedLedgerTesting
 
@@ -23,7 +24,7 @@ import MedLedgerTesting
             hashes.append(try await net.node.submit(await net.transaction(patient, LargePayloads.submission(by: patient, index: index))))
         }
         let executed = await net.node.buildNextBlock()
-        #expect(executed.block.sizeProblem == nil)
+        #expect(throws: Never.self) { try BlockValidator.checkSize(executed.block.transactions, height: 2) }
         #expect(executed.block.transactions.count < patients.count, "200 × 44 KB cannot fit one block")
         #expect(executed.block.encodedBody.count <= Limits.blockMaxBytes)
         try await net.seal()
@@ -45,6 +46,8 @@ import MedLedgerTesting
         #expect(Block.transactionsByteCount(transactions) > Limits.blockTransactionsMaxBytes)
         let fitting = Array(transactions.prefix(150))
         #expect(Block.transactionsByteCount(fitting) <= Limits.blockTransactionsMaxBytes)
+        #expect(throws: BlockValidationError.self) { try BlockValidator.checkSize(transactions, height: 2) }
+        #expect(BlockValidator.fittingPrefix(transactions, maxCount: Limits.blockMaxTransactions).count < transactions.count)
     }
 
     @Test func oneSignerCannotFillTheMempool() async throws {

@@ -51,8 +51,8 @@ struct SimulationTests {
         return profiles.map { Case(seed: seed, validators: validators, profile: $0) }
     }
 
-    static func check(_ testCase: Case) {
-        let result = Simulation.run(seed: testCase.seed, validators: testCase.validators, faults: testCase.profile,
+    static func check(_ testCase: Case) async {
+        let result = await Simulation.run(seed: testCase.seed, validators: testCase.validators, faults: testCase.profile,
                                     heights: heights)
         print(result)
         #expect(result.passed, "\(result)")
@@ -60,31 +60,31 @@ struct SimulationTests {
     }
 
     @Test(arguments: replayCases ?? fixedCases + regressionCases)
-    func fixedSeed(_ testCase: Case) {
-        Self.check(testCase)
+    func fixedSeed(_ testCase: Case) async {
+        await Self.check(testCase)
     }
 
     /// Five fresh seeds per run, derived from the time (here only) and printed.
-    @Test func freshSeeds() {
+    @Test func freshSeeds() async {
         guard Self.replayCases == nil else { return }
         let base = UInt64(Date().timeIntervalSince1970 * 1_000)
         for offset in UInt64(0)..<5 {
             let seed = base &+ offset &* 7_919
             let profile = FaultProfile.all[Int(seed % UInt64(FaultProfile.all.count))]
             print("fresh simulation seed \(seed) (\(profile.name))")
-            Self.check(Case(seed: seed, validators: 4, profile: profile))
+            await Self.check(Case(seed: seed, validators: 4, profile: profile))
         }
     }
 
     /// `MEDLEDGER_SIM_SWEEP=N` runs seeds 1...N on every profile (a long soak; off by default).
-    @Test func sweep() {
+    @Test func sweep() async {
         let environment = ProcessInfo.processInfo.environment
         guard let count = environment["MEDLEDGER_SIM_SWEEP"].flatMap({ UInt64($0) }) else { return }
         let validators = environment["MEDLEDGER_SIM_VALIDATORS"].flatMap { Int($0) } ?? 4
         var failures = 0
         for seed in 1...max(count, 1) {
             for profile in FaultProfile.all {
-                let result = Simulation.run(seed: seed, validators: validators, faults: profile, heights: Self.heights)
+                let result = await Simulation.run(seed: seed, validators: validators, faults: profile, heights: Self.heights)
                 if !result.passed {
                     failures += 1
                     print(result)
@@ -95,9 +95,9 @@ struct SimulationTests {
         #expect(failures == 0)
     }
 
-    @Test func sameSeedSameRun() {
-        let first = Simulation.run(seed: 42, validators: 4, faults: .chaos, heights: 3)
-        let second = Simulation.run(seed: 42, validators: 4, faults: .chaos, heights: 3)
+    @Test func sameSeedSameRun() async {
+        let first = await Simulation.run(seed: 42, validators: 4, faults: .chaos, heights: 3)
+        let second = await Simulation.run(seed: 42, validators: 4, faults: .chaos, heights: 3)
         #expect(first.description == second.description)
         #expect(first.steps == second.steps && first.virtualMilliseconds == second.virtualMilliseconds)
     }

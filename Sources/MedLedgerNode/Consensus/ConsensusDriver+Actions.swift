@@ -17,8 +17,7 @@ extension ConsensusDriver {
         switch action {
         case .persist(let state):
             do { try signer.persist(state) } catch {
-                logger.critical("cannot persist consensus state: \(error); stopping consensus")
-                events?.finish()
+                stop("cannot persist consensus state: \(error)")
             }
             return []
         case .proposeNewBlock(let height, let round):
@@ -27,21 +26,17 @@ extension ConsensusDriver {
         case .reproposeBlock(let height, let round, let validRound, let hash):
             guard let executed = candidates[hash] else { return [] }
             return propose(executed.block, height: height, round: round, validRound: validRound)
-        
         case .castVote(let type, let height, let round, let hash):
             return await castVote(type, height: height, round: round, blockHash: hash)
         case .scheduleTimeout(let timeout, let delay):
-            let continuation = events
-            Task {
-                try? await Task.sleep(nanoseconds: delay * 1_000_000)
-                continuation?.yield(.timeout(timeout))
-            }
+            clock.schedule(.timeout(timeout), afterMilliseconds: delay)
             return []
         case .decide(let height, let round, let hash, let precommits):
             await decide(height: height, round: round, blockHash: hash, precommits: precommits)
             return []
         case .reportEquivocation(let validator, let height, let round):
             logger.error("validator \(validator.hex.prefix(12)) equivocated at height \(height) round \(round)")
+            notify(.equivocation(validator: validator, height: height, round: round))
             return []
         }
     }
@@ -50,7 +45,7 @@ extension ConsensusDriver {
     /// network still makes a block per interval and a busy one proposes at once.
     func proposeIfReady(force: Bool) async -> [ConsensusAction] {
         guard let (height, round) = pendingProposal, height == currentHeight else { return [] }
-        let waited = clock().milliseconds >= (await node.nextBlockTime).milliseconds + node.configuration.emptyBlockIntervalMilliseconds
+        let waited = clock.now().milliseconds >= (await node.nextBlockTime).milliseconds + node.configuration.emptyBlockIntervalMilliseconds
         let pending = await node.pendingCount
         guard force || waited || pending > 0 || round > 0 else { return [] }
         pendingProposal = nil
@@ -63,10 +58,11 @@ extension ConsensusDriver {
         do {
             guard try signer.recordProposal(height: height, round: round, blockHash: block.hash) else {
                 logger.error("refused to propose a second block for height \(height) round \(round)")
+                notify(.refusedToSign)
                 return []
             }
         } catch {
-            logger.critical("cannot persist a proposal before sending it: \(error)")
+            stop("cannot persist a proposal before sending it: \(error)")
             return []
         }
         let proposal = Proposal(chainID: node.genesis.chainID, height: height, round: round, validRound: validRound,
@@ -77,18 +73,19 @@ extension ConsensusDriver {
     }
 
     private func castVote(_ type: VoteType, height: Height, round: UInt32, blockHash: Hash256?) async -> [ConsensusAction] {
-        var time = clock()
+        var time = clock.now()
         if let blockHash, let block = candidates[blockHash]?.block {
             time = node.precommitTime(wallClock: time, blockTime: block.header.time)
         }
         let vote = Vote(type: type, chainID: node.genesis.chainID, height: height, round: round, blockHash: blockHash, time: time)
         let signed: SignedVote?
         do { signed = try signer.sign(vote) } catch {
-            logger.critical("cannot persist a vote before sending it: \(error)")
+            stop("cannot persist a vote before sending it: \(error)")
             return []
         }
         guard let signed else {
             logger.error("refused to sign a vote that conflicts with one already signed (\(type) h\(height) r\(round))")
+            notify(.refusedToSign)
             return []
         }
         _ = network.broadcast(.vote(signed))
@@ -108,8 +105,7 @@ extension ConsensusDriver {
         do {
             try await node.commit(executed, certificate: certificate)
         } catch {
-            logger.critical("cannot commit block \(height): \(error)")
-            events?.finish()
+            stop("cannot commit block \(height): \(error)")
             return
         }
         await startNextHeight()
@@ -122,6 +118,7 @@ extension ConsensusDriver {
         candidates.removeAll()
         pendingProposal = nil
         ownMessages.removeAll()
+        verified.removeAll()
         machine = TendermintMachine(chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
                                     height: height, timeouts: timeouts, restoring: nil)
         await perform(machine.start())
@@ -129,8 +126,8 @@ extension ConsensusDriver {
 
     func onTick() async {
         await perform(await proposeIfReady(force: false))
-        let now = clock().milliseconds
-        guard now >= lastRebroadcastAt + 1_000 else { return }
+        let now = clock.now().milliseconds
+        if let last = lastRebroadcastAt, now < last + options.rebroadcastMilliseconds { return }
         lastRebroadcastAt = now
         for message in ownMessages { _ = network.broadcast(message) }
         // The proof of our valid value: a peer that missed that polka needs it to accept our

@@ -9,12 +9,13 @@ extension ConsensusDriver {
         switch message {
         case .proposal(let proposal, let block): await onProposal(proposal, block)
         case .vote(let vote): await onVote(vote)
-        case .transaction(let tx): admitGossiped([tx])
-        case .transactions(let list): admitGossiped(list)
+        case .transaction(let tx): await admitGossiped([tx])
+        case .transactions(let list): await admitGossiped(list)
         case .statusRequest:
             _ = network.send(.status(height: await node.height, latestBlockHash: await node.latestBlockHash), to: peer)
         case .status(let height, _):
-            if height > (await node.height) { requestBlocks(from: peer) }
+            let ours = await node.height
+            if height > ours { network.send(.blockRequest(from: ours + 1, count: Limits.syncBlocksPerRequest), to: peer) }
         case .blockRequest(let from, let count): await serveBlocks(from: from, count: count, to: peer)
         case .blockResponse(let blocks): await applySynced(blocks)
         case .ping, .pong: break  // answered inside PeerNetwork
@@ -22,8 +23,13 @@ extension ConsensusDriver {
     }
 
     /// Gossiped transactions: signatures are checked on a task of their own, so neither this
-    /// driver nor the node actor (which runs consensus and blocks) spends time on them.
-    func admitGossiped(_ transactions: [Transaction]) {
+    /// driver nor the node actor (which runs consensus and blocks) spends time on them; inline
+    /// when `options.checksGossipOffActor` is off (the simulator: no task scheduling).
+    func admitGossiped(_ transactions: [Transaction]) async {
+        guard options.checksGossipOffActor else {
+            await node.admitGossiped(transactions.filter(\.hasValidSignature), signaturesVerified: true)
+            return
+        }
         let node = node
         Task.detached(priority: .utility) {
             let valid = transactions.filter(\.hasValidSignature)
@@ -32,10 +38,9 @@ extension ConsensusDriver {
     }
 
     func onProposal(_ proposal: Proposal, _ block: Block) async {
-        guard proposal.chainID == node.genesis.chainID, block.hash == proposal.blockHash,
-              let validator = node.validators.member(proposal.proposer),
-              validator.signingKey.isValidSignature(proposal.signature, for: proposal.signingBytes) else {
+        guard proposal.chainID == node.genesis.chainID, block.hash == proposal.blockHash, verifies(proposal) else {
             logger.warning("dropped an invalid proposal from \(proposal.proposer.hex.prefix(12))")
+            notify(.droppedBadSignature)
             return
         }
         if proposal.height > currentHeight { await catchUpIfBehind(); return }
@@ -66,9 +71,9 @@ extension ConsensusDriver {
     }
 
     func onVote(_ signed: SignedVote) async {
-        guard signed.vote.chainID == node.genesis.chainID, let validator = node.validators.member(signed.validator),
-              signed.verifies(with: validator.signingKey) else {
+        guard signed.vote.chainID == node.genesis.chainID, verifies(signed) else {
             logger.warning("dropped a vote with a bad signature from \(signed.validator.hex.prefix(12))")
+            notify(.droppedBadSignature)
             return
         }
         if signed.vote.height > currentHeight { await catchUpIfBehind(); return }
@@ -76,19 +81,32 @@ extension ConsensusDriver {
         await perform(machine.handle(.vote(signed)))
     }
 
-    /// Asks peers for their status at most every 500 ms; a peer ahead of us gets a block request.
-    func catchUpIfBehind() async {
-        let now = clock().milliseconds
-        guard now >= lastSyncRequestAt + 500 else { return }
-        lastSyncRequestAt = now
-        _ = network.broadcast(.statusRequest)
+    /// Proposal signature, checked once per height (peers re-send every second).
+    private func verifies(_ proposal: Proposal) -> Bool {
+        if verified.contains(proposal) { return true }
+        guard let validator = node.validators.member(proposal.proposer),
+              validator.signingKey.isValidSignature(proposal.signature, for: proposal.signingBytes) else { return false }
+        if proposal.height == currentHeight { verified.insert(proposal) }
+        return true
     }
 
-    func requestBlocks(from peer: IdentityID) {
-        Task { [network] in
-            let height = await node.height
-            _ = network.send(.blockRequest(from: height + 1, count: Limits.syncBlocksPerRequest), to: peer)
+    /// Vote signature, checked once per height.
+    private func verifies(_ signed: SignedVote) -> Bool {
+        if verified.contains(signed) { return true }
+        guard let validator = node.validators.member(signed.validator), signed.verifies(with: validator.signingKey) else {
+            return false
         }
+        if signed.vote.height == currentHeight { verified.insert(signed) }
+        return true
+    }
+
+    /// Asks peers for their status at most every `syncRequestMilliseconds`; a peer ahead of us
+    /// gets a block request.
+    func catchUpIfBehind() async {
+        let now = clock.now().milliseconds
+        if let last = lastSyncRequestAt, now < last + options.syncRequestMilliseconds, now >= last { return }
+        lastSyncRequestAt = now
+        _ = network.broadcast(.statusRequest)
     }
 
     func serveBlocks(from start: Height, count: UInt32, to peer: IdentityID) async {
@@ -117,6 +135,7 @@ extension ConsensusDriver {
             do {
                 try await node.applySynced(block, certificate: certificate)
                 advanced = true
+                notify(.synced(block.header.height))
             } catch {
                 logger.warning("sync: \(error)")
                 break

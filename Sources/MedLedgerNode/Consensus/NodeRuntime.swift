@@ -39,13 +39,22 @@ public enum NodeRuntime {
                                   keys: await node.keysForConsensus, host: listen.host, port: listen.port, peers: peers,
                                   logger: logger)
         try await network.start()
-        let driver = try await ConsensusDriver(node: node, network: network, dataDirectory: directory,
+        // One stream of driver events: peer messages, and the clock's timeouts and ticks.
+        let (events, continuation) = AsyncStream<ConsensusDriverEvent>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        let clock = SystemConsensusClock { continuation.yield($0) }
+        let driver = try await ConsensusDriver(node: node, transport: network, clock: clock, dataDirectory: directory,
                                                timeouts: timeouts(for: node.configuration), logger: logger)
         await node.attachGossip(network)
+        let inbound = network.inbound
         return Task {
+            let forwarder = Task {
+                for await (peer, message) in inbound { continuation.yield(.message(from: peer, message)) }
+            }
+            defer { forwarder.cancel() }
             await withTaskCancellationHandler {
-                await driver.run()
+                await driver.run(events: events)
             } onCancel: {
+                continuation.finish()
                 Task { await network.stop() }
             }
         }
