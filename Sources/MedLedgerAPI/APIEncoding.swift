@@ -60,11 +60,16 @@ enum PathParameter {
         return id
     }
 
-    static func opaque(_ context: some RequestContext, _ name: String = "id") throws -> OpaqueID {
-        guard let text = context.parameters.get(name), let id = OpaqueID(hex: text) else {
+    static func opaque<Kind>(_ context: some RequestContext, _ name: String = "id") throws -> OpaqueID<Kind> {
+        guard let text = context.parameters.get(name), let id = OpaqueID<Kind>(hex: text) else {
             throw APIProblem(status: .badRequest, detail: "expected a 32-character hex id", field: name)
         }
         return id
+    }
+
+    /// The `version` path parameter: a report version, 1 or more.
+    static func version(_ context: some RequestContext) throws -> ReportVersion {
+        ReportVersion(UInt32(try positive(context, "version", maximum: UInt64(UInt32.max))))
     }
 
     static func hash(_ context: some RequestContext, _ name: String) throws -> Hash256 {

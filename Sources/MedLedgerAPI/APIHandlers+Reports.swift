@@ -19,7 +19,7 @@ extension APIHandlers {
     /// `GET /v1/reports/{id}` (signed; patient, guardian, authoring organization, or a
     /// reader with a granted receipt).
     func report(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let id = try PathParameter.opaque(context)
+        let id: ReportID = try PathParameter.opaque(context)
         let caller = try await caller(request, body: [])
         return try APIEncoding.json(ReportView(try await requireMayView(report: id, caller: caller.id)))
     }
@@ -27,7 +27,7 @@ extension APIHandlers {
     /// `GET /v1/reports/{id}/proof` (signed; whoever may view the report): the report record
     /// at the latest block with its header, certificate and state proof.
     func reportProof(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let id = try PathParameter.opaque(context)
+        let id: ReportID = try PathParameter.opaque(context)
         let caller = try await caller(request, body: [])
         _ = try await requireMayView(report: id, caller: caller.id)
         guard let (header, versions) = await node.provenReport(id) else {
@@ -39,7 +39,7 @@ extension APIHandlers {
     /// `GET /v1/reports/{id}/blobs/{address}` (signed): the ciphertext of one of the
     /// report's versions.
     func reportBlob(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let id = try PathParameter.opaque(context)
+        let id: ReportID = try PathParameter.opaque(context)
         let address = try PathParameter.hash(context, "address")
         let caller = try await caller(request, body: [])
         let record = try await requireMayView(report: id, caller: caller.id)
@@ -56,7 +56,7 @@ extension APIHandlers {
     /// organization's approvers and privacy officers): every event filed under the report,
     /// newest first, in pages.
     func reportHistory(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let id = try PathParameter.opaque(context)
+        let id: ReportID = try PathParameter.opaque(context)
         let page = try PageQuery(request)
         let caller = try await caller(request, body: [])
         guard await node.mayViewHistory(report: id, caller: caller.id) else {
@@ -71,8 +71,8 @@ extension APIHandlers {
     /// report): the version record with its proof, the data key wrapped to the caller and the
     /// ciphertext, so a read after its committed receipt is one round trip.
     func versionContent(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let id = try PathParameter.opaque(context)
-        let version = ReportVersion(try PathParameter.positive(context, "version", maximum: UInt64(UInt32.max)))
+        let id: ReportID = try PathParameter.opaque(context)
+        let version = try PathParameter.version(context)
         let caller = try await caller(request, body: [])
         let content = try await node.versionContent(report: id, version: version, caller: caller.id)
         return try APIEncoding.json(VersionContentView(report: id, versionNumber: version, content))
@@ -82,10 +82,10 @@ extension APIHandlers {
     /// re-wrapped to the caller, against the caller's committed granted access receipt.
     func releaseKey(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let body = try await APIEncoding.readBody(request, limit: Limits.httpBodyMaxBytes)
-        let id = try PathParameter.opaque(context)
-        let version = try PathParameter.positive(context, "version", maximum: UInt64(UInt32.max))
+        let id: ReportID = try PathParameter.opaque(context)
+        let version = try PathParameter.version(context)
         let caller = try await caller(request, body: body)
-        let envelope = try await node.releaseKey(report: id, version: ReportVersion(version), reader: caller.id)
+        let envelope = try await node.releaseKey(report: id, version: version, reader: caller.id)
         return try APIEncoding.json(KeyEnvelopeView(envelope))
     }
 }

@@ -60,7 +60,7 @@ public struct AuditEntryView: Codable, Sendable {
         timeMs = indexed.time.milliseconds
         transaction = indexed.transactionHash?.hex
         self.report = report.hex
-        self.version = version
+        self.version = version.rawValue
         self.reader = reader.hex
         self.purpose = purpose.name
         outcome = basis.isGranted ? "allowed" : "denied"

@@ -49,7 +49,7 @@ public struct ReportView: Codable, Sendable {
 
     private static func version(_ version: ReportVersionRecord) -> VersionView {
         VersionView(
-            version: version.version, status: version.status.name, author: version.author.hex,
+            version: version.version.rawValue, status: version.status.name, author: version.author.hex,
             submittedAt: version.submittedAt.description, contentAddress: version.content.contentAddress.hex,
             sizeBytes: version.content.sizeBytes, commitment: version.content.commitment.hex,
             approvals: version.approvals.map { ApprovalView(approver: $0.approver.hex, time: $0.time.description) },

@@ -13,7 +13,7 @@ public struct VersionContentView: Codable, Sendable {
 
     public init(report: ReportID, versionNumber: ReportVersion, _ content: VersionContent) {
         self.report = report.hex
-        self.versionNumber = versionNumber
+        self.versionNumber = versionNumber.rawValue
         version = ProvenEntryView(content.version)
         envelope = content.envelope.canonicalBytes.base64
         ciphertext = content.ciphertext.base64

@@ -29,7 +29,7 @@ extension HTTPGateway {
         }
         var versions = [ReportVersionRecord]()
         for (index, entry) in answer.versions.enumerated() {
-            versions.append(try provenValue(key: .reportVersion(id, UInt32(index + 1)), entry.record, entry.proof, header: header))
+            versions.append(try provenValue(key: .reportVersion(id, ReportVersion(UInt32(index + 1))), entry.record, entry.proof, header: header))
         }
         guard let record = ReportRecord(header: reportHeader, versions: versions) else {
             throw ClientError.integrity("report \(id): versions out of order")

@@ -167,7 +167,7 @@ public struct LedgerState: Sendable {
         // Reassembled in id order; each report needs exactly versions 1…count.
         for (id, header) in headers.sorted(by: { $0.key < $1.key }) {
             let stored = versions.removeValue(forKey: id) ?? [:]
-            let ordered = (1...max(1, header.versionCount)).compactMap { stored[$0] }
+            let ordered = (1...max(1, header.versionCount)).compactMap { stored[ReportVersion($0)] }
             guard stored.count == Int(header.versionCount),
                   let record = ReportRecord(header: header, versions: ordered) else {
                 throw StateLoadError(key: Hex.encode(StateKey.report(id).bytes),

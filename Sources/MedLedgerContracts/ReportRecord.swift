@@ -73,7 +73,7 @@ public struct ReportVersionRecord: Hashable, Sendable, CanonicalCodable {
     }
 
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        version = try decoder.readUInt32("version")
+        version = try decoder.read(ReportVersion.self)
         status = try decoder.read(ReportStatus.self)
         author = try decoder.read(IdentityID.self)
         submittedAt = try decoder.read(ConsensusTime.self)
@@ -111,8 +111,8 @@ public struct ReportRecord: Hashable, Sendable, CanonicalCodable {
 
     public var latest: ReportVersionRecord { versions[versions.count - 1] }
     public func version(_ number: ReportVersion) -> ReportVersionRecord? {
-        guard number >= 1, Int(number) <= versions.count else { return nil }
-        return versions[Int(number) - 1]
+        guard number >= 1, Int(number.rawValue) <= versions.count else { return nil }
+        return versions[Int(number.rawValue) - 1]
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
@@ -186,7 +186,7 @@ extension ReportRecord {
     /// Reassembles a record from its stored header and versions (in order, 1 first).
     public init?(header: ReportHeader, versions: [ReportVersionRecord]) {
         guard versions.count == Int(header.versionCount), !versions.isEmpty,
-              versions.enumerated().allSatisfy({ $0.element.version == UInt32($0.offset + 1) }) else { return nil }
+              versions.enumerated().allSatisfy({ $0.element.version == ReportVersion(UInt32($0.offset + 1)) }) else { return nil }
         self.init(id: header.id, patient: header.patient, organization: header.organization, category: header.category,
                   recipients: header.recipients, versions: versions, distributed: header.distributed)
     }

@@ -16,9 +16,12 @@ public enum StateKey: Hashable, Sendable {
         case .report(let id): [2] + id.bytes
         case .grant(let id): [3] + id.bytes
         case .reportVersion(let id, let version):
-            [4] + id.bytes + [UInt8(version >> 24), UInt8((version >> 16) & 0xff), UInt8((version >> 8) & 0xff),
-                              UInt8(version & 0xff)]
+            [4] + id.bytes + Self.bigEndian(version.rawValue)
         }
+    }
+
+    private static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8((value >> 16) & 0xff), UInt8((value >> 8) & 0xff), UInt8(value & 0xff)]
     }
 
     /// Which of the state tree's buckets the entry lives in (see `StateBuckets`).
@@ -32,12 +35,12 @@ public enum StateKey: Hashable, Sendable {
         case 2: guard let id = ReportID(bytes: rest) else { return nil }; self = .report(id)
         case 3: guard let id = GrantID(bytes: rest) else { return nil }; self = .grant(id)
         case 4:
-            guard rest.count == OpaqueID.byteCount + 4, let id = ReportID(bytes: Array(rest.prefix(OpaqueID.byteCount))) else {
+            guard rest.count == ReportID.byteCount + 4, let id = ReportID(bytes: Array(rest.prefix(ReportID.byteCount))) else {
                 return nil
             }
             let version = rest.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             guard version >= 1 else { return nil }
-            self = .reportVersion(id, version)
+            self = .reportVersion(id, ReportVersion(version))
         default: return nil
         }
     }

@@ -17,7 +17,7 @@ public enum EventIndexKey {
 
     /// The reader's granted reads of one report version: what key release looks up.
     public static func grantedReads(reader: IdentityID, report: ReportID, version: ReportVersion) -> [UInt8] {
-        [grantedVersionTag] + reader.hash.bytes + report.bytes + bigEndian(version)
+        [grantedVersionTag] + reader.hash.bytes + report.bytes + bigEndian(version.rawValue)
     }
 
     /// The reader's granted reads of any version of one report.

@@ -15,12 +15,14 @@ public struct IdentityID: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 /// Sixteen client-chosen random bytes that name a report or a grant. The client picks the id
-/// before it encrypts, because the report id is part of the authenticated data.
-public struct OpaqueID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public static let byteCount = 16
+/// before it encrypts, because the report id is part of the authenticated data. `Kind` keeps
+/// report ids and grant ids apart in the type system: the bytes are the same shape, the
+/// things they name are not.
+public struct OpaqueID<Kind>: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public static var byteCount: Int { 16 }
     public let bytes: [UInt8]
     public init?(bytes: [UInt8]) {
-        guard bytes.count == OpaqueID.byteCount else { return nil }
+        guard bytes.count == Self.byteCount else { return nil }
         self.bytes = bytes
     }
     public init?(hex: String) {
@@ -28,29 +30,56 @@ public struct OpaqueID: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.init(bytes: bytes)
     }
     /// A fresh random id (client side only; never called inside the contracts).
-    public static func random() -> OpaqueID {
+    public static func random() -> Self {
         var generator = SystemRandomNumberGenerator()
-        return OpaqueID(bytes: (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })!
-    }
-    /// A fresh random id for a consent grant: the first bit is clear, because ids with it set
-    /// are reserved for the distribution grants the contracts derive (client side only).
-    public static func randomConsentGrantID() -> OpaqueID {
-        var bytes = random().bytes
-        bytes[0] &= 0x7f
-        return OpaqueID(bytes: bytes)!
+        return Self(bytes: (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })!
     }
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
-    public static func < (lhs: OpaqueID, rhs: OpaqueID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 }
 
-public typealias ReportID = OpaqueID
-public typealias GrantID = OpaqueID
+/// What a `ReportID` names.
+public enum ReportIDKind {}
+/// What a `GrantID` names.
+public enum GrantIDKind {}
+
+public typealias ReportID = OpaqueID<ReportIDKind>
+public typealias GrantID = OpaqueID<GrantIDKind>
+
+extension OpaqueID where Kind == GrantIDKind {
+    /// A fresh random id for a consent grant: the first bit is clear, because ids with it set
+    /// are reserved for the distribution grants the contracts derive (client side only).
+    public static func randomConsentGrantID() -> GrantID {
+        var bytes = random().bytes
+        bytes[0] &= 0x7f
+        return GrantID(bytes: bytes)!
+    }
+}
 
 /// A block height; the first block after genesis has height 1.
 public typealias Height = UInt64
-/// A report version; the first version is 1.
-public typealias ReportVersion = UInt32
+
+/// A report version; the first version is 1. Its own type, so a version is never passed
+/// where a count, an index or a height is meant.
+public struct ReportVersion: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral, Codable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public init(_ rawValue: UInt32) { self.rawValue = rawValue }
+    public init(integerLiteral value: UInt32) { self.rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UInt32.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { String(rawValue) }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// The version `count` after this one (saturating: versions are bounded long before).
+    public static func + (lhs: Self, count: UInt32) -> Self {
+        Self(lhs.rawValue.addingReportingOverflow(count).overflow ? .max : lhs.rawValue + count)
+    }
+}
 
 /// Consensus time in milliseconds since 1970-01-01T00:00:00Z. Inside the contracts this is
 /// always the block's timestamp, never a wall clock.

@@ -82,14 +82,14 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
         case 1: self = .identityRegistered(identity: try decoder.read(IdentityID.self), kind: try decoder.read(IdentityKind.self))
         case 2: self = .identityUpdated(identity: try decoder.read(IdentityID.self))
         case 3:
-            self = .report(report: try decoder.read(ReportID.self), version: try decoder.readUInt32("version"),
+            self = .report(report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
                            patient: try decoder.read(IdentityID.self), action: try decoder.read(ReportAction.self),
                            status: try decoder.read(ReportStatus.self))
         case 4:
             self = .grantChanged(grant: try decoder.read(GrantID.self), patient: try decoder.read(IdentityID.self),
                                  grantee: try decoder.read(IdentityID.self), active: try decoder.readBool("active"))
         case 5:
-            self = .access(report: try decoder.read(ReportID.self), version: try decoder.readUInt32("version"),
+            self = .access(report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
                            patient: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
                            purpose: try decoder.read(Purpose.self), basis: try decoder.read(AccessBasis.self))
         case let tag: throw CanonicalDecodingError(field: "event", reason: "unknown tag \(tag)")

@@ -67,7 +67,7 @@ public struct AccessReport: Hashable, Sendable, CanonicalCodable {
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         report = try decoder.read(ReportID.self)
-        version = try decoder.readUInt32("version")
+        version = try decoder.read(ReportVersion.self)
         purpose = try decoder.read(Purpose.self)
     }
 }

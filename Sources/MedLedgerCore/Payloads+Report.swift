@@ -80,7 +80,7 @@ public struct ApproveReport: Hashable, Sendable, CanonicalCodable {
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         report = try decoder.read(ReportID.self)
-        version = try decoder.readUInt32("version")
+        version = try decoder.read(ReportVersion.self)
     }
 }
 
@@ -109,7 +109,7 @@ public struct ReviseReport: Hashable, Sendable, CanonicalCodable {
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         report = try decoder.read(ReportID.self)
-        previousVersion = try decoder.readUInt32("previousVersion")
+        previousVersion = try decoder.read(ReportVersion.self)
         kind = try decoder.read(RevisionKind.self)
         reason = try decoder.read(ChangeReason.self)
         content = try decoder.read(ReportContent.self)

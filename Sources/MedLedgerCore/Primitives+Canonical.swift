@@ -15,7 +15,14 @@ extension IdentityID: CanonicalCodable {
 extension OpaqueID: CanonicalCodable {
     public func encode(to encoder: inout CanonicalEncoder) { encoder.write(fixed: bytes) }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        self.init(bytes: try decoder.readFixed("id", count: OpaqueID.byteCount))!
+        self.init(bytes: try decoder.readFixed("id", count: Self.byteCount))!
+    }
+}
+
+extension ReportVersion: CanonicalCodable {
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        self.init(try decoder.readUInt32("version"))
     }
 }
 

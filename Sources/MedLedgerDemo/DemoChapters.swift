@@ -145,7 +145,7 @@ struct Chapters {
     }
 
     func short(_ id: IdentityID) -> String { String(id.hex.prefix(12)) }
-    func short(_ id: OpaqueID) -> String { String(id.hex.prefix(12)) }
+    func short<Kind>(_ id: OpaqueID<Kind>) -> String { String(id.hex.prefix(12)) }
 }
 
 extension DemoConsortium {

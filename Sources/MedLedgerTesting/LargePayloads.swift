@@ -13,9 +13,9 @@ public enum LargePayloads {
         let content = ReportContent(contentAddress: Hash256.of([UInt8(index & 0xff)]), sizeBytes: 1,
                                     commitment: Hash256.of([1]), encryptedMetadata: Array(repeating: 3, count: Limits.encryptedMetadataMaxBytes),
                                     envelopes: envelopes)
-        var id = [UInt8](repeating: 0, count: OpaqueID.byteCount)
+        var id = [UInt8](repeating: 0, count: ReportID.byteCount)
         id[0] = UInt8(index >> 8); id[1] = UInt8(index & 0xff)
-        return .submitReport(SubmitReport(report: OpaqueID(bytes: id)!, patient: patient.id, category: Code("11502-2")!,
+        return .submitReport(SubmitReport(report: ReportID(bytes: id)!, patient: patient.id, category: Code("11502-2")!,
                                           content: content, recipients: []))
     }
 }

@@ -44,8 +44,8 @@ enum Parse {
         return id
     }
 
-    static func opaque(_ text: String, _ option: String) throws -> OpaqueID {
-        guard let id = OpaqueID(hex: text) else { throw ValidationError("\(option) must be a 32-character hex id, got \(text)") }
+    static func opaque<Kind>(_ text: String, _ option: String) throws -> OpaqueID<Kind> {
+        guard let id = OpaqueID<Kind>(hex: text) else { throw ValidationError("\(option) must be a 32-character hex id, got \(text)") }
         return id
     }
 

@@ -51,7 +51,7 @@ struct GrantCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The grant id.") var grant: String
 
         func run() async throws {
-            let id = try Parse.opaque(grant, "--grant")
+            let id: GrantID = try Parse.opaque(grant, "--grant")
             try await runClient {
                 try await options.client().revoke(id)
                 print("Revoked grant \(id.hex)")

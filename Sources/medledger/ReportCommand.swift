@@ -40,9 +40,9 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The version to approve (the latest).") var version: UInt32
 
         func run() async throws {
-            let id = try Parse.opaque(report, "--report")
+            let id: ReportID = try Parse.opaque(report, "--report")
             try await runClient {
-                let committed = try await options.client().approve(id, version: version)
+                let committed = try await options.client().approve(id, version: ReportVersion(version))
                 print("Block \(committed.height): \(committed.receipt.sentence)")
             }
         }
@@ -59,7 +59,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "A correction of an error rather than an amendment.") var correct = false
 
         func run() async throws {
-            let id = try Parse.opaque(report, "--report")
+            let id: ReportID = try Parse.opaque(report, "--report")
             let why = try Parse.tagged(reason, "--reason", as: ChangeReason.self)
             let body = try readFile(file, option: "--file")
             try await runClient {
@@ -77,7 +77,7 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Reason: \(ChangeReason.allNames.joined(separator: ", ")).") var reason: String
 
         func run() async throws {
-            let id = try Parse.opaque(report, "--report")
+            let id: ReportID = try Parse.opaque(report, "--report")
             let why = try Parse.tagged(reason, "--reason", as: ChangeReason.self)
             try await runClient {
                 let committed = try await options.client().markEnteredInError(id, reason: why)

@@ -19,10 +19,10 @@ extension ReportCommand {
         @Option(name: .long, help: "Where to write the decrypted report.") var out: String
 
         func run() async throws {
-            let id = try Parse.opaque(report, "--report")
+            let id: ReportID = try Parse.opaque(report, "--report")
             let why = try Parse.tagged(purpose, "--purpose", as: Purpose.self)
             try await runClient {
-                let result = try await options.client().read(id, version: version, purpose: why)
+                let result = try await options.client().read(id, version: version.map { ReportVersion($0) }, purpose: why)
                 guard let opened = result.report else {
                     print("Denied and recorded in block \(result.receipt.height): \(result.receipt.receipt.sentence)")
                     throw ExitCode(1)

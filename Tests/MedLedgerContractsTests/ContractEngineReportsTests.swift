@@ -271,10 +271,10 @@ struct ContractEngineReportsTests {
         cast.ledger.submit(r1, patient: cast.patient, author: cast.seniorA)
         for previous in 1...10 {
             _ = cast.ledger.state.takeChanges()
-            #expect(cast.ledger.apply(cast.seniorA, revise(cast, kind: .amend, previous: UInt32(previous), author: cast.seniorA)).code == .ok)
+            #expect(cast.ledger.apply(cast.seniorA, revise(cast, kind: .amend, previous: ReportVersion(UInt32(previous)), author: cast.seniorA)).code == .ok)
             let written = cast.ledger.state.takeChanges().map(\.key)
             let reportKeys = written.filter { $0.first == 2 || $0.first == 4 }
-            #expect(reportKeys == [StateKey.report(r1).bytes, StateKey.reportVersion(r1, UInt32(previous + 1)).bytes],
+            #expect(reportKeys == [StateKey.report(r1).bytes, StateKey.reportVersion(r1, ReportVersion(UInt32(previous + 1))).bytes],
                     "revision \(previous + 1) wrote \(reportKeys.count) report entries")
         }
         #expect(cast.ledger.state.report(r1)?.versions.count == 11)

@@ -97,8 +97,8 @@ struct Ledger {
 
     // MARK: - Reports
 
-    static func reportID(_ n: UInt8) -> ReportID { OpaqueID(bytes: [UInt8](repeating: n, count: 15) + [0xAA])! }
-    static func grantID(_ n: UInt8) -> GrantID { OpaqueID(bytes: [UInt8](repeating: n, count: 15) + [0xBB])! }
+    static func reportID(_ n: UInt8) -> ReportID { ReportID(bytes: [UInt8](repeating: n, count: 15) + [0xAA])! }
+    static func grantID(_ n: UInt8) -> GrantID { GrantID(bytes: [UInt8](repeating: n, count: 15) + [0xBB])! }
 
     /// Content with envelopes for the patient, the author, every custodian and `extra`, minus `omit`.
     func content(patient: IdentityID, author: IdentityID, extra: [IdentityID] = [], omit: IdentityID? = nil,

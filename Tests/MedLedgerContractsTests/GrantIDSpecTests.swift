@@ -10,17 +10,17 @@ import MedLedgerContracts
     @Test func distributionGrantIDMatchesTheSpec() {
         // SHA-256("medledger/distribution-grant/v1" ‖ report ‖ recipient) starts 577f831a…;
         // setting the first bit makes it d77f831a….
-        let report = OpaqueID(bytes: Array(0x10...0x1f))!
+        let report = ReportID(bytes: Array(0x10...0x1f))!
         #expect(ContractEngine.distributionGrantID(report: report, recipient: recipient).hex
                 == "d77f831a97a459babe3d30c1a53a38d8")
-        let other = OpaqueID(bytes: Array(0x00...0x0f))!
+        let other = ReportID(bytes: Array(0x00...0x0f))!
         #expect(ContractEngine.distributionGrantID(report: other, recipient: recipient).hex
                 == "ca52ace7064089f9ba564b220b9ead15")
     }
 
     @Test func theFirstBitSplitsTheGrantIDSpace() {
-        #expect(!ContractEngine.isDistributionGrantID(OpaqueID(bytes: [0x7f] + Array(repeating: 0xff, count: 15))!))
-        #expect(ContractEngine.isDistributionGrantID(OpaqueID(bytes: [0x80] + Array(repeating: 0x00, count: 15))!))
+        #expect(!ContractEngine.isDistributionGrantID(GrantID(bytes: [0x7f] + Array(repeating: 0xff, count: 15))!))
+        #expect(ContractEngine.isDistributionGrantID(GrantID(bytes: [0x80] + Array(repeating: 0x00, count: 15))!))
         for _ in 0..<64 { #expect(!ContractEngine.isDistributionGrantID(OpaqueID.randomConsentGrantID())) }
     }
 }

@@ -261,8 +261,8 @@ import MedLedgerContracts
         }
         #expect(Merkle.root(leafHashes: bucketRoots) == incremental)
         // Neighbouring ids land in unrelated buckets.
-        let a = StateBuckets.index(ofKey: StateKey.grant(OpaqueID(bytes: Array(repeating: 0, count: 16))!).bytes)
-        let b = StateBuckets.index(ofKey: StateKey.grant(OpaqueID(bytes: Array(repeating: 0, count: 15) + [1])!).bytes)
+        let a = StateBuckets.index(ofKey: StateKey.grant(GrantID(bytes: Array(repeating: 0, count: 16))!).bytes)
+        let b = StateBuckets.index(ofKey: StateKey.grant(GrantID(bytes: Array(repeating: 0, count: 15) + [1])!).bytes)
         #expect(a != b)
     }
 }

@@ -54,7 +54,8 @@ struct ReceiptPrivacyTests {
             for fact in receipt.facts {
                 switch fact {
                 case .identity(let id), .organization(let id): #expect(known.contains(id.hash.bytes))
-                case .report(let id), .grant(let id): #expect(known.contains(id.bytes))
+                case .report(let id): #expect(known.contains(id.bytes))
+                case .grant(let id): #expect(known.contains(id.bytes))
                 default: break
                 }
             }

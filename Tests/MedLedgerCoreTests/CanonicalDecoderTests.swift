@@ -17,7 +17,7 @@ import MedLedgerCore
         #expect(try decoder.readString("f", maxBytes: 10) == "héllo")
         #expect(try decoder.readBytes("g", maxCount: 2) == [5, 6])
         #expect(try decoder.readFixed("h", count: 2) == [7, 8])
-        #expect(try decoder.readArray(OpaqueID.self, "i", maxCount: 2) == [T.id(1), T.id(2)])
+        #expect(try decoder.readArray(ReportID.self, "i", maxCount: 2) == [T.id(1), T.id(2)])
         #expect(try decoder.readOptional(ConsensusTime.self, "j") == nil)
         #expect(try decoder.readOptional(ConsensusTime.self, "k") == ConsensusTime(milliseconds: 9))
         #expect(decoder.remaining == 0)
@@ -218,8 +218,8 @@ import MedLedgerCore
             .identityRegistered(identity: p, kind: .patient),
             .identityUpdated(identity: r),
             .report(report: T.id(1), version: 2, patient: p, action: .distributed, status: .amended),
-            .grantChanged(grant: T.id(2), patient: p, grantee: r, active: false),
-            .access(report: T.id(1), version: 1, patient: p, reader: r, purpose: .emergency, basis: .grant(T.id(2))),
+            .grantChanged(grant: T.grantID(2), patient: p, grantee: r, active: false),
+            .access(report: T.id(1), version: 1, patient: p, reader: r, purpose: .emergency, basis: .grant(T.grantID(2))),
             .access(report: T.id(1), version: 1, patient: p, reader: r, purpose: .treatment, basis: .denied(.noActiveGrant)),
             .access(report: T.id(1), version: 1, patient: p, reader: p, purpose: .treatment, basis: .relationship),
         ]

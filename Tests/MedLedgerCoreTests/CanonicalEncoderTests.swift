@@ -117,7 +117,7 @@ import MedLedgerCore
 
     @Test func accessBasisAndEventLayouts() {
         #expect(AccessBasis.relationship.canonicalBytes == [1])
-        #expect(AccessBasis.grant(T.id(4)).canonicalBytes == [2] + T.id(4).bytes)
+        #expect(AccessBasis.grant(T.grantID(4)).canonicalBytes == [2] + T.id(4).bytes)
         #expect(AccessBasis.denied(.noActiveGrant).canonicalBytes == [3, 0, 204])
         let who = T.keys("who").identityID
         #expect(LedgerEvent.identityUpdated(identity: who).canonicalBytes == [2] + who.hash.bytes)

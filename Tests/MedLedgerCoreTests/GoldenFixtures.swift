@@ -14,8 +14,8 @@ enum GoldenFixtures {
     static let authorKeys = IdentityKeys.deterministic(seed: "golden-author")
     static let patientKeys = IdentityKeys.deterministic(seed: "golden-patient")
 
-    static let reportID = OpaqueID(bytes: Array(0x00...0x0f))!
-    static let grantID = OpaqueID(bytes: Array(0xf0...0xff))!
+    static let reportID = ReportID(bytes: Array(0x00...0x0f))!
+    static let grantID = GrantID(bytes: Array(0xf0...0xff))!
 
     static func bytes(_ count: Int, from start: UInt8) -> [UInt8] {
         (0..<count).map { start &+ UInt8(truncatingIfNeeded: $0) }
@@ -42,7 +42,7 @@ enum GoldenFixtures {
     static var grantScopes: [(name: String, scope: GrantScope)] {
         [
             ("all-reports", .allReports),
-            ("reports", .reports([reportID, grantID])),
+            ("reports", .reports([reportID, ReportID(bytes: grantID.bytes)!])),
             ("categories", .categories([Code("LAB")!, Code("11502-2")!])),
         ]
     }

@@ -12,7 +12,7 @@ import MedLedgerCore
     static let everyKind: [ReceiptFact] = [
         .field(.contentEnvelopes), .problem(.missingEntry), .identity(patient), .organization(org),
         .kind(.practitioner), .role(.approver), .report(T.id(1)), .version(2), .latestVersion(3),
-        .status(.preliminary), .grant(T.id(2)), .purpose(.research), .nonce(5), .lastNonce(7),
+        .status(.preliminary), .grant(T.grantID(2)), .purpose(.research), .nonce(5), .lastNonce(7),
         .limit(1 << 20), .time(ConsensusTime(milliseconds: 1_767_225_600_000)),
     ]
 
@@ -21,9 +21,9 @@ import MedLedgerCore
             .identityRegistered(identity: patient, kind: .patient),
             .identityUpdated(identity: org),
             .report(report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final),
-            .grantChanged(grant: T.id(2), patient: patient, grantee: org, active: true),
+            .grantChanged(grant: T.grantID(2), patient: patient, grantee: org, active: true),
             .access(report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment, basis: .relationship),
-            .access(report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment, basis: .grant(T.id(2))),
+            .access(report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment, basis: .grant(T.grantID(2))),
             .access(report: T.id(1), version: 1, patient: patient, reader: org, purpose: .legal,
                     basis: .denied(.noActiveGrant)),
         ])
@@ -57,7 +57,7 @@ import MedLedgerCore
         // The walk reaches what a receipt holds (it is not vacuous) ...
         #expect(Mirror(reflecting: receipt).children.map(\.label) == ["code", "facts", "events"])
         // ... and would catch text or free bytes inside an enum payload or a struct.
-        enum WithText { case note(String), blob(id: OpaqueID, bytes: [UInt8]) }
+        enum WithText { case note(String), blob(id: ReportID, bytes: [UInt8]) }
         #expect(Self.freeText(in: [WithText.note("free")], "x").count == 1)
         #expect(Self.freeText(in: WithText.blob(id: T.id(1), bytes: [1, 2, 3]), "x").count == 1)
         #expect(Self.freeText(in: TransactionReceipt.rejected(.invalidField, [.report(T.id(1))]), "x").isEmpty)
@@ -78,7 +78,7 @@ import MedLedgerCore
                 return
             // An empty array of anything casts to [UInt8]: match the dynamic type itself.
             case let bytes as [UInt8] where type(of: value) == [UInt8].self:
-                if bytes.count != OpaqueID.byteCount && bytes.count != Hash256.byteCount {
+                if bytes.count != ReportID.byteCount && bytes.count != Hash256.byteCount {
                     problems.append("\(path): \(bytes.count) free bytes")
                 }
                 return

@@ -2,7 +2,8 @@ import MedLedgerCore
 
 /// Small builders shared by the Core tests.
 enum T {
-    static func id(_ byte: UInt8) -> OpaqueID { OpaqueID(bytes: [UInt8](repeating: byte, count: 16))! }
+    static func id(_ byte: UInt8) -> ReportID { ReportID(bytes: [UInt8](repeating: byte, count: 16))! }
+    static func grantID(_ byte: UInt8) -> GrantID { GrantID(bytes: [UInt8](repeating: byte, count: 16))! }
     static func hash(_ text: String) -> Hash256 { Hash256.of(Array(text.utf8)) }
     static func keys(_ seed: String) -> IdentityKeys { IdentityKeys.deterministic(seed: seed) }
 
@@ -43,16 +44,16 @@ enum T {
             .reviseReport(ReviseReport(report: id(3), previousVersion: 2, kind: .correct, reason: .clericalError,
                                        content: content(patient: c.identityID, author: b.identityID, extra: [a.identityID]))),
             .markEnteredInError(MarkEnteredInError(report: id(4), reason: .wrongPatient)),
-            .grantAccess(GrantAccess(grant: id(5), patient: c.identityID, grantee: b.identityID,
+            .grantAccess(GrantAccess(grant: grantID(5), patient: c.identityID, grantee: b.identityID,
                                      scope: .categories([Code("RAD")!]), purpose: .research,
                                      validFrom: ConsensusTime(milliseconds: 1), validUntil: ConsensusTime(milliseconds: 2))),
-            .grantAccess(GrantAccess(grant: id(6), patient: c.identityID, grantee: a.identityID,
+            .grantAccess(GrantAccess(grant: grantID(6), patient: c.identityID, grantee: a.identityID,
                                      scope: .reports([id(1), id(3)]), purpose: .treatment,
                                      validFrom: nil, validUntil: nil)),
-            .grantAccess(GrantAccess(grant: id(7), patient: c.identityID, grantee: a.identityID,
+            .grantAccess(GrantAccess(grant: grantID(7), patient: c.identityID, grantee: a.identityID,
                                      scope: .allReports, purpose: .emergency, validFrom: nil,
                                      validUntil: ConsensusTime(milliseconds: .max))),
-            .revokeGrant(RevokeGrant(grant: id(5))),
+            .revokeGrant(RevokeGrant(grant: grantID(5))),
             .accessReport(AccessReport(report: id(1), version: 1, purpose: .legal)),
         ]
     }

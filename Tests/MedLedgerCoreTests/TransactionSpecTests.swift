@@ -67,7 +67,7 @@ import MedLedgerCore
     }
 
     static var grant: TransactionPayload {
-        .grantAccess(GrantAccess(grant: OpaqueID(bytes: Array(0...15))!, patient: patient.identityID,
+        .grantAccess(GrantAccess(grant: GrantID(bytes: Array(0...15))!, patient: patient.identityID,
                                  grantee: IdentityID(signingKey: granteeSigningKey),
                                  scope: .categories([Code("LAB")!]), purpose: .treatment, validFrom: nil,
                                  validUntil: ConsensusTime(milliseconds: 1_769_904_000_000)))  // 2026-02-01T00:00:00Z

@@ -129,6 +129,6 @@ enum P2PFixtures {
 
     static func transaction(_ keys: IdentityKeys, nonce: UInt64 = 1) -> Transaction {
         Transaction(chainID: P2PCluster.chainID, signer: keys.identityID, keys: keys, nonce: nonce,
-                    payload: .revokeGrant(RevokeGrant(grant: OpaqueID(bytes: Array(repeating: 7, count: 16))!)))
+                    payload: .revokeGrant(RevokeGrant(grant: GrantID(bytes: Array(repeating: 7, count: 16))!)))
     }
 }

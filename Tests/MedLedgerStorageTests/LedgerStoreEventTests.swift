@@ -7,7 +7,7 @@ import Testing
     let store: LedgerStore
     let patient = Fixtures.patientKeys(height: 1, index: 0).identityID
     let grantee = IdentityKeys.deterministic(seed: "grantee").identityID
-    let grant = OpaqueID(bytes: Array(repeating: 7, count: 16))!
+    let grant = GrantID(bytes: Array(repeating: 7, count: 16))!
     let chain: [BlockFixture]
 
     /// Block 1 registers the patient (one event). Block 2 holds a registration and then a

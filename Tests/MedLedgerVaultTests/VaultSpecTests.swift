@@ -5,7 +5,7 @@ import MedLedgerCore
 
 /// The worked examples of `docs/spec/vault.md`: an outside implementer's bytes must match these.
 @Suite struct VaultSpecTests {
-    let report = OpaqueID(bytes: Array(0...15))!
+    let report = ReportID(bytes: Array(0...15))!
     let recipient = IdentityID(hash: Hash256(bytes: Array(repeating: 0xab, count: 32))!)
 
     @Test func contentAssociatedDataMatchesTheSpec() {
@@ -21,7 +21,7 @@ import MedLedgerCore
 /// documented nonces, so blob and metadata are reproduced exactly; the HPKE envelope has a
 /// random ephemeral key, so the documented envelope is opened instead of reproduced.
 @Suite struct SealedVersionSpecTests {
-    let report = OpaqueID(bytes: Array(0...15))!
+    let report = ReportID(bytes: Array(0...15))!
     /// RFC 8032 TEST 1 (signing) and RFC 7748 Alice (encryption): the patient of transactions.md.
     let patient = IdentityKeys(
         signing: try! .init(rawRepresentation: Hex.decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!),
