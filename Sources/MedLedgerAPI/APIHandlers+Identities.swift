@@ -28,6 +28,6 @@ extension APIHandlers {
     /// (1 for an identity not registered yet).
     func nonce(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = try PathParameter.identity(context)
-        return try APIEncoding.json(NonceView(nextNonce: await node.nextNonce(for: id)))
+        return try APIEncoding.json(NonceView(nextNonce: await node.nextNonce(for: id).rawValue))
     }
 }

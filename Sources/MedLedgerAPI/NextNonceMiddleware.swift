@@ -19,7 +19,7 @@ struct NextNonceMiddleware<Context: RequestContext>: RouterMiddleware {
               let claimed = request.headers[field], let identity = IdentityID(hex: claimed),
               let nonceField = HTTPField.Name(RequestAuthentication.nextNonceHeader) else { return response }
         // After the handler: a transaction the request just committed counts.
-        response.headers[nonceField] = String(await node.nextNonce(for: identity))
+        response.headers[nonceField] = String(await node.nextNonce(for: identity).rawValue)
         return response
     }
 }

@@ -22,7 +22,7 @@ public struct IdentityView: Codable, Sendable {
         status = record.status.name
         signingKey = record.signingKey.hex
         encryptionKey = record.encryptionKey.hex
-        lastNonce = record.lastNonce
+        lastNonce = record.lastNonce.rawValue
         registeredAt = record.registeredAt
     }
 }

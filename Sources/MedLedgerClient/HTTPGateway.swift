@@ -114,9 +114,9 @@ public struct HTTPGateway: LedgerGateway {
         }
     }
 
-    public func nextNonce(for id: IdentityID) async throws -> UInt64 {
+    public func nextNonce(for id: IdentityID) async throws -> Nonce {
         if let hint = await nonceHints.take(id) { return hint }
-        return try await get(NonceView.self, "/v1/identities/\(id.hex)/nonce").nextNonce
+        return Nonce(try await get(NonceView.self, "/v1/identities/\(id.hex)/nonce").nextNonce)
     }
 
     public func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256 {
@@ -207,7 +207,7 @@ extension HTTPGateway {
         }
         let http = response as? HTTPURLResponse
         if let caller, let text = http?.value(forHTTPHeaderField: RequestAuthentication.nextNonceHeader),
-           let nonce = UInt64(text) {
+           let nonce = UInt64(text).map(Nonce.init(rawValue:)) {
             await nonceHints.set(caller.id, nonce)
         }
         let status = http?.statusCode ?? 0
@@ -262,7 +262,7 @@ extension HTTPGateway {
             return role
         }
         return IdentityRecord(id: id, kind: kind, signingKey: signing, encryptionKey: encryption,
-                              organization: organization, roles: roles, status: status, lastNonce: wire.lastNonce,
+                              organization: organization, roles: roles, status: status, lastNonce: Nonce(wire.lastNonce),
                               guardians: [], registeredAt: wire.registeredAt)
     }
 
@@ -274,9 +274,9 @@ extension HTTPGateway {
 /// The next nonce of each identity this gateway signed for, as the node's latest answer gave
 /// it; used once, since the transaction it goes into spends it.
 actor NonceHints {
-    private var next: [IdentityID: UInt64] = [:]
-    func set(_ id: IdentityID, _ nonce: UInt64) { next[id] = nonce }
-    func take(_ id: IdentityID) -> UInt64? { next.removeValue(forKey: id) }
+    private var next: [IdentityID: Nonce] = [:]
+    func set(_ id: IdentityID, _ nonce: Nonce) { next[id] = nonce }
+    func take(_ id: IdentityID) -> Nonce? { next.removeValue(forKey: id) }
 }
 
 /// The chain id, fetched once per gateway.

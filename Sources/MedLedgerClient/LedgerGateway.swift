@@ -32,7 +32,7 @@ public protocol LedgerGateway: Sendable {
     /// Submits and waits for the commit, in one round trip where the transport allows.
     func submitAndWait(_ tx: Transaction) async throws -> CommittedTransaction
     func identity(_ id: IdentityID) async throws -> IdentityRecord?
-    func nextNonce(for id: IdentityID) async throws -> UInt64
+    func nextNonce(for id: IdentityID) async throws -> Nonce
     func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256
     /// One version ready to open (its record, checked against the genesis when the gateway
     /// proves keys; the data key wrapped to the caller; the ciphertext) in one round trip.

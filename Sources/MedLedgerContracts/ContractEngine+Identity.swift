@@ -55,7 +55,7 @@ extension ContractEngine {
             return .rejected(.signerKeyMismatch, [.identity(tx.signer), .field(.signingKey)])
         }
         guard tx.nonce >= 1 else { return .rejected(.staleNonce, [.nonce(tx.nonce), .lastNonce(0)]) }
-        guard tx.nonce <= Limits.nonceMaxJump else {
+        guard tx.nonce.rawValue <= Limits.nonceMaxJump else {
             return .rejected(.nonceGap, [.nonce(tx.nonce), .lastNonce(0), .limit(Limits.nonceMaxJump)])
         }
         state.put(IdentityRecord(id: tx.signer, kind: .patient, signingKey: body.signingKey,

@@ -78,8 +78,7 @@ public struct ContractEngine: Sendable {
         guard tx.nonce > signer.lastNonce else {
             return .failure(Rejection(.staleNonce, .nonce(tx.nonce), .lastNonce(signer.lastNonce)))
         }
-        // tx.nonce > lastNonce here, so the subtraction cannot wrap.
-        guard tx.nonce - signer.lastNonce <= Limits.nonceMaxJump else {
+        guard tx.nonce.distance(above: signer.lastNonce) <= Limits.nonceMaxJump else {
             return .failure(Rejection(.nonceGap, .nonce(tx.nonce), .lastNonce(signer.lastNonce), .limit(Limits.nonceMaxJump)))
         }
         return .success(signer)

@@ -11,13 +11,13 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
     public var roles: [Role]
     public var status: IdentityStatus
     /// The highest nonce this identity has used; the next transaction must exceed it.
-    public var lastNonce: UInt64
+    public var lastNonce: Nonce
     /// Identities a patient named to act on the patient's behalf, sorted.
     public var guardians: [IdentityID]
     public let registeredAt: Height
 
     public init(id: IdentityID, kind: IdentityKind, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey,
-                organization: IdentityID?, roles: [Role], status: IdentityStatus = .active, lastNonce: UInt64 = 0,
+                organization: IdentityID?, roles: [Role], status: IdentityStatus = .active, lastNonce: Nonce = 0,
                 guardians: [IdentityID] = [], registeredAt: Height) {
         self.id = id
         self.kind = kind
@@ -55,7 +55,7 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
         organization = try decoder.readOptional(IdentityID.self, "organization")
         roles = try decoder.readArray(Role.self, "roles", maxCount: Limits.rolesMaxCount)
         status = try decoder.read(IdentityStatus.self)
-        lastNonce = try decoder.readUInt64("lastNonce")
+        lastNonce = try decoder.read(Nonce.self)
         guardians = try decoder.readArray(IdentityID.self, "guardians", maxCount: Limits.guardiansMaxCount)
         registeredAt = try decoder.readUInt64("registeredAt")
     }

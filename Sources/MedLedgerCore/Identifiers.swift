@@ -57,6 +57,30 @@ extension OpaqueID where Kind == GrantIDKind {
     }
 }
 
+/// A signer's transaction counter: each transaction carries one above the signer's last
+/// (at most `Limits.nonceMaxJump` above it); 0 means none yet. Its own type, so a nonce is
+/// never compared with a height, a version or a count by mistake.
+public struct Nonce: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral, Codable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public init(integerLiteral value: UInt64) { self.rawValue = value }
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UInt64.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { String(rawValue) }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static let max = Nonce(UInt64.max)
+    /// The nonce after this one; saturates at the maximum (which no signer can reach, since
+    /// each step is a committed transaction).
+    public var next: Nonce { Nonce(rawValue == .max ? .max : rawValue + 1) }
+    /// How far this nonce is above `earlier` (0 when it is not above).
+    public func distance(above earlier: Nonce) -> UInt64 { rawValue > earlier.rawValue ? rawValue - earlier.rawValue : 0 }
+}
+
 /// A block height; the first block after genesis has height 1.
 public typealias Height = UInt64
 

@@ -19,6 +19,13 @@ extension OpaqueID: CanonicalCodable {
     }
 }
 
+extension Nonce: CanonicalCodable {
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        self.init(try decoder.readUInt64("nonce"))
+    }
+}
+
 extension ReportVersion: CanonicalCodable {
     public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {

@@ -31,9 +31,9 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
     case grant(GrantID)
     case purpose(Purpose)
     /// The transaction's nonce.
-    case nonce(UInt64)
+    case nonce(Nonce)
     /// The signer's last used nonce.
-    case lastNonce(UInt64)
+    case lastNonce(Nonce)
     /// The limit that was exceeded or not met.
     case limit(UInt64)
     /// The block's consensus time.
@@ -96,7 +96,8 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
         case .version(let version), .latestVersion(let version): encoder.write(version)
         case .status(let status): encoder.write(status)
         case .purpose(let purpose): encoder.write(purpose)
-        case .nonce(let value), .lastNonce(let value), .limit(let value): encoder.write(value)
+        case .nonce(let value), .lastNonce(let value): encoder.write(value)
+        case .limit(let value): encoder.write(value)
         case .time(let time): encoder.write(time)
         }
     }
@@ -115,8 +116,8 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
         case 10: self = .status(try decoder.read(ReportStatus.self))
         case 11: self = .grant(try decoder.read(GrantID.self))
         case 12: self = .purpose(try decoder.read(Purpose.self))
-        case 13: self = .nonce(try decoder.readUInt64("nonce"))
-        case 14: self = .lastNonce(try decoder.readUInt64("lastNonce"))
+        case 13: self = .nonce(try decoder.read(Nonce.self))
+        case 14: self = .lastNonce(try decoder.read(Nonce.self))
         case 15: self = .limit(try decoder.readUInt64("limit"))
         case 16: self = .time(try decoder.read(ConsensusTime.self))
         case let tag: throw CanonicalDecodingError(field: "fact", reason: "unknown tag \(tag)")

@@ -158,7 +158,8 @@ extension ReceiptFact {
         case .version(let version), .latestVersion(let version): .number(UInt64(version.rawValue))
         case .status(let status): .text(status.name)
         case .purpose(let purpose): .text(purpose.name)
-        case .nonce(let value), .lastNonce(let value), .limit(let value): .number(value)
+        case .nonce(let value), .lastNonce(let value): .number(value.rawValue)
+        case .limit(let value): .number(value)
         case .time(let time): .text(time.description)
         }
     }

@@ -10,7 +10,7 @@ public struct Transaction: Hashable, Sendable {
     public let chainID: String
     public let signer: IdentityID
     public let signerKey: PublicSigningKey
-    public let nonce: UInt64
+    public let nonce: Nonce
     public let payload: TransactionPayload
     public let signature: Signature
     /// The canonical bytes, kept so the node never re-encodes what it received.
@@ -19,14 +19,14 @@ public struct Transaction: Hashable, Sendable {
     public let hash: Hash256
 
     /// Signs a new transaction.
-    public init(chainID: String, signer: IdentityID, keys: IdentityKeys, nonce: UInt64, payload: TransactionPayload) {
+    public init(chainID: String, signer: IdentityID, keys: IdentityKeys, nonce: Nonce, payload: TransactionPayload) {
         let body = Transaction.signingBytes(chainID: chainID, signer: signer, signerKey: keys.publicSigningKey,
                                             nonce: nonce, payload: payload)
         self.init(chainID: chainID, signer: signer, signerKey: keys.publicSigningKey, nonce: nonce,
                   payload: payload, signature: keys.sign(body), body: body)
     }
 
-    private init(chainID: String, signer: IdentityID, signerKey: PublicSigningKey, nonce: UInt64,
+    private init(chainID: String, signer: IdentityID, signerKey: PublicSigningKey, nonce: Nonce,
                  payload: TransactionPayload, signature: Signature, body: [UInt8]) {
         self.chainID = chainID
         self.signer = signer
@@ -43,7 +43,7 @@ public struct Transaction: Hashable, Sendable {
 
     /// The bytes the signer signs.
     public static func signingBytes(chainID: String, signer: IdentityID, signerKey: PublicSigningKey,
-                                    nonce: UInt64, payload: TransactionPayload) -> [UInt8] {
+                                    nonce: Nonce, payload: TransactionPayload) -> [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.write(domainTag)
         encoder.write(chainID)
@@ -73,7 +73,7 @@ public struct Transaction: Hashable, Sendable {
         let chainID = try decoder.readString("chainID", maxBytes: Limits.chainIDMaxBytes)
         let signer = try decoder.read(IdentityID.self)
         let signerKey = try decoder.read(PublicSigningKey.self)
-        let nonce = try decoder.readUInt64("nonce")
+        let nonce = try decoder.read(Nonce.self)
         let payload = try decoder.read(TransactionPayload.self)
         let bodyLength = decoder.offset
         let signature = try decoder.read(Signature.self)

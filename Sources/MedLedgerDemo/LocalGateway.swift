@@ -33,7 +33,7 @@ public struct LocalGateway: LedgerGateway {
     }
 
     public func identity(_ id: IdentityID) async throws -> IdentityRecord? { await node.identity(id) }
-    public func nextNonce(for id: IdentityID) async throws -> UInt64 { await node.nextNonce(for: id) }
+    public func nextNonce(for id: IdentityID) async throws -> Nonce { await node.nextNonce(for: id) }
 
     public func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256 {
         let address = try await node.putBlob(bytes, uploader: caller.id)

@@ -26,11 +26,10 @@ extension LedgerNode {
     }
 
     /// The nonce a signer should use next (above committed and pending ones).
-    public func nextNonce(for signer: IdentityID) -> UInt64 {
-        // Saturating: a stored nonce at the top of the range must not trap every node that is
-        // asked about it (the contract bounds each step, but rows come from disk too).
-        let highest = max(state.identity(signer)?.lastNonce ?? 0, mempool.pendingNonce(of: signer) ?? 0)
-        return highest == .max ? .max : highest + 1
+    public func nextNonce(for signer: IdentityID) -> Nonce {
+        // Saturating (`next`): a stored nonce at the top of the range must not trap every node
+        // that is asked about it (the contract bounds each step, but rows come from disk too).
+        max(state.identity(signer)?.lastNonce ?? 0, mempool.pendingNonce(of: signer) ?? 0).next
     }
 
     public func block(at height: Height) throws -> StoredBlock? { try store.block(at: height) }

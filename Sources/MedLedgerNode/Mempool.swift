@@ -9,7 +9,7 @@ import MedLedgerContracts
 struct Mempool: Sendable {
     private(set) var queue: [Transaction] = []
     private var hashes: Set<Hash256> = []
-    private var highestPendingNonce: [IdentityID: UInt64] = [:]
+    private var highestPendingNonce: [IdentityID: Nonce] = [:]
     /// What each signer has waiting, for the per-signer quotas.
     private var usage: [IdentityID: SignerUsage] = [:]
     private(set) var totalBytes = 0
@@ -64,7 +64,7 @@ struct Mempool: Sendable {
             guard pending == nil else {
                 throw NodeError(.conflict, field: "tx.nonce", "a registration for this key is already pending", code: .staleNonce)
             }
-            guard (1...Limits.nonceMaxJump).contains(tx.nonce) else {
+            guard (1...Limits.nonceMaxJump).contains(tx.nonce.rawValue) else {
                 throw NodeError(.invalid, field: "tx.nonce", "a first nonce must be 1-\(Limits.nonceMaxJump)", code: .nonceGap)
             }
         } else {
@@ -123,5 +123,5 @@ struct Mempool: Sendable {
     }
 
     /// The highest nonce the signer has waiting, if any (clients use it to pick the next).
-    func pendingNonce(of signer: IdentityID) -> UInt64? { highestPendingNonce[signer] }
+    func pendingNonce(of signer: IdentityID) -> Nonce? { highestPendingNonce[signer] }
 }

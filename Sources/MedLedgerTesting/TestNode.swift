@@ -38,7 +38,7 @@ public struct TestNode: Sendable {
     }
 
     /// Signs a transaction for `signer` with the node's next nonce for them.
-    public func transaction(_ signer: ClientIdentity, _ payload: TransactionPayload, nonce: UInt64? = nil) async -> Transaction {
+    public func transaction(_ signer: ClientIdentity, _ payload: TransactionPayload, nonce: Nonce? = nil) async -> Transaction {
         let next = await node.nextNonce(for: signer.id)
         return Transaction(chainID: Self.chainID, signer: signer.id, keys: signer.keys, nonce: nonce ?? next, payload: payload)
     }

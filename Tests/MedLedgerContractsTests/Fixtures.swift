@@ -28,7 +28,7 @@ struct Ledger {
     let genesis: Genesis
     let engine: ContractEngine
     var state: LedgerState
-    var nonces: [IdentityID: UInt64] = [:]
+    var nonces: [IdentityID: Nonce] = [:]
     var height: Height = 1
     var time = ConsensusTime(milliseconds: 1_767_225_600_000 + 60_000)
     var context: BlockContext { BlockContext(height: height, time: time) }
@@ -48,14 +48,14 @@ struct Ledger {
     }
 
     /// The next nonce for a signer, remembered as used.
-    mutating func nextNonce(_ signer: IdentityID) -> UInt64 {
-        let nonce = (nonces[signer] ?? 0) + 1
+    mutating func nextNonce(_ signer: IdentityID) -> Nonce {
+        let nonce = (nonces[signer] ?? 0).next
         nonces[signer] = nonce
         return nonce
     }
 
     /// Signs a transaction with the party's current keys and its next nonce.
-    mutating func tx(_ signer: Party, _ payload: TransactionPayload, nonce: UInt64? = nil,
+    mutating func tx(_ signer: Party, _ payload: TransactionPayload, nonce: Nonce? = nil,
                      keys: IdentityKeys? = nil, chainID: String = Ledger.chainID) -> Transaction {
         let used = nonce ?? nextNonce(signer.id)
         if let nonce { nonces[signer.id] = max(nonces[signer.id] ?? 0, nonce) }

@@ -20,9 +20,9 @@ import MedLedgerContracts
     @Test func selfRegistrationAtTheBoundIsAccepted() {
         var ledger = Ledger()
         let patient = Party("patient")
-        let receipt = ledger.apply(ledger.tx(patient, selfRegistration(patient), nonce: Limits.nonceMaxJump))
+        let receipt = ledger.apply(ledger.tx(patient, selfRegistration(patient), nonce: Nonce(Limits.nonceMaxJump)))
         #expect(receipt.code == .ok)
-        #expect(ledger.state.identity(patient.id)?.lastNonce == Limits.nonceMaxJump)
+        #expect(ledger.state.identity(patient.id)?.lastNonce == Nonce(Limits.nonceMaxJump))
     }
 
     @Test func nextNonceMayNotJumpPastTheBound() {
@@ -31,11 +31,11 @@ import MedLedgerContracts
         #expect(ledger.apply(ledger.tx(patient, selfRegistration(patient), nonce: 1)).code == .ok)
         let guardian = Party("guardian")
         let payload = TransactionPayload.setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true))
-        let far = ledger.apply(ledger.tx(patient, payload, nonce: 2 + Limits.nonceMaxJump))
+        let far = ledger.apply(ledger.tx(patient, payload, nonce: Nonce(2 + Limits.nonceMaxJump)))
         #expect(far.code == .nonceGap)
-        #expect(far.facts == [.nonce(2 + Limits.nonceMaxJump), .lastNonce(1), .limit(Limits.nonceMaxJump)])
+        #expect(far.facts == [.nonce(Nonce(2 + Limits.nonceMaxJump)), .lastNonce(1), .limit(Limits.nonceMaxJump)])
         #expect(ledger.state.identity(patient.id)?.lastNonce == 1, "a refused gap does not spend the nonce")
-        let near = ledger.apply(ledger.tx(patient, payload, nonce: 1 + Limits.nonceMaxJump))
+        let near = ledger.apply(ledger.tx(patient, payload, nonce: Nonce(1 + Limits.nonceMaxJump)))
         #expect(near.code != .nonceGap && near.code != .staleNonce)
     }
 

@@ -195,7 +195,7 @@ import MedLedgerCore
     @Test func blockBodyRoundTrips() throws {
         let keys = T.keys("s")
         let txs = T.everyPayload.enumerated().map {
-            Transaction(chainID: "c", signer: keys.identityID, keys: keys, nonce: UInt64($0.offset + 1), payload: $0.element)
+            Transaction(chainID: "c", signer: keys.identityID, keys: keys, nonce: Nonce(UInt64($0.offset + 1)), payload: $0.element)
         }
         let header = GoldenFixtures.blockHeader
         let validator = T.keys("validator")

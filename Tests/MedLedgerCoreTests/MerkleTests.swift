@@ -183,7 +183,7 @@ enum CTVectors {
     @Test func blockTransactionInclusionProofs() {
         let keys = T.keys("block")
         let txs = (1...7).map {
-            Transaction(chainID: "c", signer: keys.identityID, keys: keys, nonce: UInt64($0),
+            Transaction(chainID: "c", signer: keys.identityID, keys: keys, nonce: Nonce(UInt64($0)),
                         payload: .approveReport(ApproveReport(report: T.id(UInt8($0)), version: 1)))
         }
         let root = Block.transactionsRoot(txs)

@@ -113,7 +113,7 @@ import MedLedgerCore
     /// The documented signing bytes are what the code signs; the documented transaction
     /// (signing bytes, then signature) decodes to the same payload, verifies, and has the
     /// documented id; where signing is deterministic, the code makes exactly those bytes.
-    private func checkExample(payload: TransactionPayload, nonce: UInt64, signingBytes: String,
+    private func checkExample(payload: TransactionPayload, nonce: Nonce, signingBytes: String,
                               signature: String, id: String) throws {
         let built = Transaction(chainID: Self.chainID, signer: Self.patient.identityID, keys: Self.patient,
                                 nonce: nonce, payload: payload)

@@ -5,7 +5,7 @@ import MedLedgerCore
     let keys = T.keys("signer")
     let chainID = "chain-a"
 
-    func tx(chain: String? = nil, nonce: UInt64 = 5, payload: TransactionPayload? = nil) -> Transaction {
+    func tx(chain: String? = nil, nonce: Nonce = 5, payload: TransactionPayload? = nil) -> Transaction {
         Transaction(chainID: chain ?? chainID, signer: keys.identityID, keys: keys, nonce: nonce,
                     payload: payload ?? .approveReport(ApproveReport(report: T.id(0xab), version: 2)))
     }

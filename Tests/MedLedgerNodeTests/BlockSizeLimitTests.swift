@@ -40,7 +40,7 @@ import MedLedgerTesting
     @Test func oversizedBlockIsInvalid() {
         let patient = TestNode.person("p")
         let transactions = (0..<200).map { index in
-            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
+            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
                         payload: LargePayloads.submission(by: patient, index: index))
         }
         #expect(Block.transactionsByteCount(transactions) > Limits.blockTransactionsMaxBytes)
@@ -73,7 +73,7 @@ import MedLedgerTesting
     @Test func gossipOfALargeBatchIsSplitIntoMessagesThatFitAFrame() {
         let patient = TestNode.person("p")
         let transactions = (0..<Limits.peerMessageMaxTransactions).map { index in
-            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
+            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
                         payload: LargePayloads.submission(by: patient, index: index))
         }
         let chunks = LedgerNode.gossipChunks(transactions)

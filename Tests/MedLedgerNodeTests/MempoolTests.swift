@@ -81,7 +81,7 @@ import MedLedgerTesting
         let first = await net.transaction(patient, .setGuardian(SetGuardian(guardian: net.lab.id, isGuardian: false)))
         try await net.node.submit(first)
         let second = await net.transaction(patient, .setGuardian(SetGuardian(guardian: net.lab.id, isGuardian: false)))
-        #expect(second.nonce == first.nonce + 1)
+        #expect(second.nonce == first.nonce.next)
         try await net.node.submit(second)
         let block = try await net.seal()
         #expect(block.transactions.map(\.hash) == [first.hash, second.hash])

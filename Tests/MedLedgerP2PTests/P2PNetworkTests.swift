@@ -95,7 +95,7 @@ struct P2PNetworkTests {
         try await channel.setOption(.autoRead, value: false).get()
         let patient = ClientIdentity(label: "p", keys: cluster.keys[0])
         let big = (0..<20).map { index in
-            Transaction(chainID: P2PCluster.chainID, signer: patient.id, keys: patient.keys, nonce: UInt64(index + 1),
+            Transaction(chainID: P2PCluster.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
                         payload: LargePayloads.submission(by: patient, index: index))
         }
         var sent = 0, dropped = 0

@@ -127,7 +127,7 @@ enum P2PFixtures {
                    keys: keys)
     }
 
-    static func transaction(_ keys: IdentityKeys, nonce: UInt64 = 1) -> Transaction {
+    static func transaction(_ keys: IdentityKeys, nonce: Nonce = 1) -> Transaction {
         Transaction(chainID: P2PCluster.chainID, signer: keys.identityID, keys: keys, nonce: nonce,
                     payload: .revokeGrant(RevokeGrant(grant: GrantID(bytes: Array(repeating: 7, count: 16))!)))
     }
