@@ -84,14 +84,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MedLedgerCoreTests", dependencies: ["MedLedgerCore"], resources: [.copy("Vectors")]),
+        // Reads docs/spec/ for the tests that pin its worked examples; a test helper, not shipped.
+        .target(name: "MedLedgerSpecSupport", path: "Tests/MedLedgerSpecSupport"),
+        .testTarget(name: "MedLedgerCoreTests", dependencies: ["MedLedgerCore", "MedLedgerSpecSupport"], resources: [.copy("Vectors")]),
         .testTarget(name: "MedLedgerContractsTests", dependencies: ["MedLedgerContracts", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerConsensusTests", dependencies: ["MedLedgerConsensus", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
-        .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault"]),
+        .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault", "MedLedgerSpecSupport"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
         .testTarget(name: "MedLedgerP2PTests", dependencies: ["MedLedgerP2P", "MedLedgerConsensus", "MedLedgerAPIModel", "MedLedgerTesting", crypto, logging, nioCore, nioPosix]),
-        .testTarget(name: "MedLedgerAPIModelTests", dependencies: ["MedLedgerAPIModel", "MedLedgerContracts"]),
+        .testTarget(name: "MedLedgerAPIModelTests", dependencies: ["MedLedgerAPIModel", "MedLedgerContracts", "MedLedgerSpecSupport"]),
         .testTarget(name: "MedLedgerVerifierTests", dependencies: ["MedLedgerVerifier", "MedLedgerDemo", "MedLedgerStorage", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerDemoTests", dependencies: ["MedLedgerDemo", "MedLedgerNode", "MedLedgerVerifier", "MedLedgerStorage", "MedLedgerTesting"]),
         .testTarget(

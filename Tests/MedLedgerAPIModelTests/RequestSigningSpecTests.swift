@@ -2,6 +2,7 @@ import Foundation
 import MedLedgerContracts
 import MedLedgerCore
 import MedLedgerAPIModel
+import MedLedgerSpecSupport
 import Testing
 
 /// The worked example of "Signed requests" in `docs/spec/api.md`: the bytes a client signs

@@ -1,4 +1,5 @@
 import Crypto
+import MedLedgerSpecSupport
 import Testing
 import MedLedgerCore
 @testable import MedLedgerVault

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Reads a document of `docs/spec/` so a spec test can check that the bytes it pins are the
-/// bytes the document prints (copies of this file live in each test target that needs it).
-enum SpecDocument {
+/// bytes the document prints. Shared by the spec tests of every test target.
+public enum SpecDocument {
     /// The package root: the nearest folder above this file holding `Package.swift`.
-    static func root(filePath: String = #filePath) throws -> URL {
+    public static func root(filePath: String = #filePath) throws -> URL {
         var folder = URL(fileURLWithPath: filePath).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
             let parent = folder.deletingLastPathComponent()
@@ -14,14 +14,14 @@ enum SpecDocument {
         return folder
     }
 
-    static func text(_ relativePath: String) throws -> String {
+    public static func text(_ relativePath: String) throws -> String {
         try String(contentsOf: try root().appendingPathComponent(relativePath), encoding: .utf8)
     }
 
     /// The hex shown in the document's code blocks (fenced or indented), concatenated in
     /// order. On each line, anything up to the last `=` is a label; then come hex tokens until
     /// the first other word, which starts the line's comment.
-    static func hex(_ relativePath: String) throws -> String {
+    public static func hex(_ relativePath: String) throws -> String {
         var inFence = false
         var hex = ""
         for line in try text(relativePath).split(separator: "\n", omittingEmptySubsequences: false) {
