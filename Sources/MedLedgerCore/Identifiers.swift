@@ -58,21 +58,10 @@ extension OpaqueID where Kind == GrantIDKind {
 }
 
 /// A signer's transaction counter: each transaction carries one above the signer's last
-/// (at most `Limits.nonceMaxJump` above it); 0 means none yet. Its own type, so a nonce is
-/// never compared with a height, a version or a count by mistake.
-public struct Nonce: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
-    ExpressibleByIntegerLiteral, Codable {
+/// (at most `Limits.nonceMaxJump` above it); 0 means none yet.
+public struct Nonce: CountingNumber {
     public let rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
-    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
-    public init(integerLiteral value: UInt64) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UInt64.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public static let max = Nonce(UInt64.max)
     /// The nonce after this one; saturates at the maximum (which no signer can reach, since
     /// each step is a committed transaction).
@@ -84,21 +73,10 @@ public struct Nonce: RawRepresentable, Hashable, Comparable, Sendable, CustomStr
 /// A block height; the first block after genesis has height 1.
 public typealias Height = UInt64
 
-/// A report version; the first version is 1. Its own type, so a version is never passed
-/// where a count, an index or a height is meant.
-public struct ReportVersion: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
-    ExpressibleByIntegerLiteral, Codable {
+/// A report version; the first version is 1.
+public struct ReportVersion: CountingNumber {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public init(_ rawValue: UInt32) { self.rawValue = rawValue }
-    public init(integerLiteral value: UInt32) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UInt32.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { String(rawValue) }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     /// The version `count` after this one (saturating: versions are bounded long before).
     public static func + (lhs: Self, count: UInt32) -> Self {
         Self(lhs.rawValue.addingReportingOverflow(count).overflow ? .max : lhs.rawValue + count)
