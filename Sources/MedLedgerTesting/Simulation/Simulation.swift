@@ -53,6 +53,8 @@ final class SimulationRun {
     var decided: [Height: Hash256] = [:]
     var appStateAt: [Height: Hash256] = [:]
     var heightAtFaultEnd: Int?
+    /// `MEDLEDGER_SIM_TRACE=1`: print every event with the validator's state (debugging a seed).
+    let trace = ProcessInfo.processInfo.environment["MEDLEDGER_SIM_TRACE"] == "1"
 
     init(seed: UInt64, validatorCount: Int, profile: FaultProfile, heights: Int) {
         self.seed = seed
@@ -149,6 +151,7 @@ final class SimulationRun {
     }
 
     func process(_ event: SimulationEvent) async {
+        if trace { await printTrace(event) }
         switch event {
         case .deliver(let to, let from, let message):
             let node = nodes[to]
@@ -174,5 +177,34 @@ final class SimulationRun {
         case .partitionHeal(let id):
             activePartitions.removeAll { $0.id == id }
         }
+    }
+}
+
+extension SimulationRun {
+    /// One line per event: time, event, and the receiving validator's machine before it.
+    func printTrace(_ event: SimulationEvent) async {
+        var target: SimulatedNode?
+        var text: String
+        switch event {
+        case .deliver(let to, let from, let message):
+            target = nodes[to]
+            switch message {
+            case .proposal(let proposal, _): text = "v\(from) -> v\(to) proposal h\(proposal.height) r\(proposal.round)"
+            case .vote(let vote):
+                text = "v\(from) -> v\(to) \(vote.vote.type.name) h\(vote.vote.height) r\(vote.vote.round) "
+                    + (vote.vote.blockHash.map { "\($0)".prefix(8).description } ?? "nil")
+            default: text = "v\(from) -> v\(to) \(message.kind)"
+            }
+        case .wake(let index, let incarnation, let wakeup):
+            target = nodes[index]
+            switch wakeup {
+            case .timeout(let timeout): text = "v\(index)#\(incarnation) timeout \(timeout)"
+            case .tick: return
+            case .message: text = "v\(index)#\(incarnation) message"
+            }
+        default: text = "\(event)"
+        }
+        let state = await target?.driver?.machineDescription ?? ""
+        print("\(now) \(text) [\(state)]")
     }
 }
