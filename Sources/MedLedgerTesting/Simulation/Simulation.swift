@@ -28,6 +28,8 @@ final class SimulationRun {
     static let chainID = "medledger-sim"
     static let genesisTime = ConsensusTime(milliseconds: 1_800_000_000_000)
     static let maxSteps = 600_000
+    /// The workload: at most this many transactions, one every 0.5-2.5 s of virtual time.
+    static let workloadTransactions = 40
 
     let seed: UInt64
     let profile: FaultProfile
@@ -111,6 +113,7 @@ final class SimulationRun {
             failure = "cannot create the nodes' data directories: \(error)"
         }
         scheduleFaults()
+        queue.push(.submit(node: random.index(nodes.count), transaction: 0), at: random.uniform(500...2_500))
         for node in nodes where failure == nil { await start(node) }
         let deadline = faultEnd + profile.livenessWindowMilliseconds
         while failure == nil {
@@ -164,6 +167,11 @@ final class SimulationRun {
             guard node.up, node.incarnation == incarnation, let driver = node.driver else { return }
             await driver.handle(wakeup)
             await check(node)
+        case .submit(let index, let number):
+            await submit(number, to: nodes[index])
+            if number + 1 < Self.workloadTransactions {
+                queue.push(.submit(node: random.index(nodes.count), transaction: number + 1), at: now + random.uniform(500...2_500))
+            }
         case .crash(let index):
             guard nodes[index].up else { return }
             nodes[index].crash()
@@ -181,6 +189,20 @@ final class SimulationRun {
 }
 
 extension SimulationRun {
+    /// The workload, so blocks carry transactions and the state roots checked per height
+    /// change: patient `number` registers itself (a fresh deterministic key, nonce 1). The
+    /// validator that takes it gossips it as a node does, over the faulty network; a validator
+    /// that is down loses it.
+    func submit(_ number: Int, to node: SimulatedNode) async {
+        guard node.up, let ledger = node.ledger else { return }
+        let patient = IdentityKeys.deterministic(seed: "sim-patient-\(number)")
+        let tx = Transaction(chainID: Self.chainID, signer: patient.identityID, keys: patient, nonce: 1,
+                             payload: .registerPatient(RegisterPatient(keys: patient)))
+        do { try await ledger.submit(tx) } catch { return }
+        statistics.transactionsSubmitted += 1
+        _ = broadcast(from: node.index, .transaction(tx))
+    }
+
     /// One line per event: time, event, and the receiving validator's machine before it.
     func printTrace(_ event: SimulationEvent) async {
         var target: SimulatedNode?
