@@ -99,12 +99,24 @@ final class SimulationRun {
         return base.appendingPathComponent("medledger-sim-\(seed)-\(UUID().uuidString)", isDirectory: true)
     }
 
+    /// Closes every node (so SQLite writes nothing more) and removes the data directories;
+    /// a second attempt covers a removal that raced with a file being closed.
+    func removeScratch() {
+        for node in nodes {
+            node.driver = nil
+            node.ledger = nil
+        }
+        for _ in 0..<3 where FileManager.default.fileExists(atPath: root.path) {
+            try? FileManager.default.removeItem(at: root)
+        }
+    }
+
     var honestNodes: [SimulatedNode] { nodes.filter { !$0.byzantine } }
     var minHonestHeight: Int { Int(honestNodes.map(\.checkedHeight).min() ?? 0) }
     var faultEnd: UInt64 { profile.faultWindowMilliseconds }
 
     func execute() async -> SimulationResult {
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { removeScratch() }
         do {
             for node in nodes {
                 try node.directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "sim\(node.index)", keys: node.keys))
