@@ -42,6 +42,8 @@ extension DataDirectory {
     public var networkFile: URL { url.appendingPathComponent("network.json") }
     /// The consensus state a validator persists before it sends a vote (no double-signing).
     public var consensusStateFile: URL { url.appendingPathComponent("consensus-state.bin") }
+    /// The block of the consensus state's valid value, so a restarted proposer can re-propose it.
+    public var consensusValidBlockFile: URL { url.appendingPathComponent("consensus-valid-block.bin") }
 }
 
 /// `medledger testnet init`: a genesis with N validators, one organization each, and one

@@ -30,6 +30,8 @@ final class SimulationRun {
     static let chainID = "medledger-sim"
     static let genesisTime = ConsensusTime(milliseconds: 1_800_000_000_000)
     static let maxSteps = 600_000
+    /// The workload: at most this many transactions, one every 0.5-2.5 s of virtual time.
+    static let workloadTransactions = 40
 
     let seed: UInt64
     let profile: FaultProfile
@@ -55,6 +57,8 @@ final class SimulationRun {
     var decided: [Height: Hash256] = [:]
     var appStateAt: [Height: Hash256] = [:]
     var heightAtFaultEnd: Int?
+    /// `MEDLEDGER_SIM_TRACE=1`: print every event with the validator's state (debugging a seed).
+    let trace = ProcessInfo.processInfo.environment["MEDLEDGER_SIM_TRACE"] == "1"
 
     init(seed: UInt64, validatorCount: Int, profile: FaultProfile, heights: Int) {
         self.seed = seed
@@ -97,12 +101,24 @@ final class SimulationRun {
         return base.appendingPathComponent("medledger-sim-\(seed)-\(UUID().uuidString)", isDirectory: true)
     }
 
+    /// Closes every node (so SQLite writes nothing more) and removes the data directories;
+    /// a second attempt covers a removal that raced with a file being closed.
+    func removeScratch() {
+        for node in nodes {
+            node.driver = nil
+            node.ledger = nil
+        }
+        for _ in 0..<3 where FileManager.default.fileExists(atPath: root.path) {
+            try? FileManager.default.removeItem(at: root)
+        }
+    }
+
     var honestNodes: [SimulatedNode] { nodes.filter { !$0.byzantine } }
     var minHonestHeight: Int { Int(honestNodes.map(\.checkedHeight).min() ?? 0) }
     var faultEnd: UInt64 { profile.faultWindowMilliseconds }
 
     func execute() async -> SimulationResult {
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer { removeScratch() }
         do {
             for node in nodes {
                 try node.directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "sim\(node.index)", keys: node.keys))
@@ -111,6 +127,7 @@ final class SimulationRun {
             failure = "cannot create the nodes' data directories: \(error)"
         }
         scheduleFaults()
+        queue.push(.submit(node: random.index(nodes.count), transaction: 0), at: random.uniform(500...2_500))
         for node in nodes where failure == nil { await start(node) }
         let deadline = faultEnd + profile.livenessWindowMilliseconds
         while failure == nil {
@@ -151,6 +168,7 @@ final class SimulationRun {
     }
 
     func process(_ event: SimulationEvent) async {
+        if trace { await printTrace(event) }
         switch event {
         case .deliver(let to, let from, let message):
             let node = nodes[to]
@@ -163,6 +181,11 @@ final class SimulationRun {
             guard node.up, node.incarnation == incarnation, let driver = node.driver else { return }
             await driver.handle(wakeup)
             await check(node)
+        case .submit(let index, let number):
+            await submit(number, to: nodes[index])
+            if number + 1 < Self.workloadTransactions {
+                queue.push(.submit(node: random.index(nodes.count), transaction: number + 1), at: now + random.uniform(500...2_500))
+            }
         case .crash(let index):
             guard nodes[index].up else { return }
             nodes[index].crash()
@@ -176,5 +199,48 @@ final class SimulationRun {
         case .partitionHeal(let id):
             activePartitions.removeAll { $0.id == id }
         }
+    }
+}
+
+extension SimulationRun {
+    /// The workload, so blocks carry transactions and the state roots checked per height
+    /// change: patient `number` registers itself (a fresh deterministic key, nonce 1). The
+    /// validator that takes it gossips it as a node does, over the faulty network; a validator
+    /// that is down loses it.
+    func submit(_ number: Int, to node: SimulatedNode) async {
+        guard node.up, let ledger = node.ledger else { return }
+        let patient = IdentityKeys.deterministic(seed: "sim-patient-\(number)")
+        let tx = Transaction(chainID: Self.chainID, signer: patient.identityID, keys: patient, nonce: 1,
+                             payload: .registerPatient(RegisterPatient(keys: patient)))
+        do { try await ledger.submit(tx) } catch { return }
+        statistics.transactionsSubmitted += 1
+        _ = broadcast(from: node.index, .transaction(tx))
+    }
+
+    /// One line per event: time, event, and the receiving validator's machine before it.
+    func printTrace(_ event: SimulationEvent) async {
+        var target: SimulatedNode?
+        var text: String
+        switch event {
+        case .deliver(let to, let from, let message):
+            target = nodes[to]
+            switch message {
+            case .proposal(let proposal, _): text = "v\(from) -> v\(to) proposal h\(proposal.height) r\(proposal.round)"
+            case .vote(let vote):
+                text = "v\(from) -> v\(to) \(vote.vote.type.name) h\(vote.vote.height) r\(vote.vote.round) "
+                    + (vote.vote.blockHash.map { "\($0)".prefix(8).description } ?? "nil")
+            default: text = "v\(from) -> v\(to) \(message.kind)"
+            }
+        case .wake(let index, let incarnation, let wakeup):
+            target = nodes[index]
+            switch wakeup {
+            case .timeout(let timeout): text = "v\(index)#\(incarnation) timeout \(timeout)"
+            case .tick: return
+            case .message: text = "v\(index)#\(incarnation) message"
+            }
+        default: text = "\(event)"
+        }
+        let state = await target?.driver?.machineDescription ?? ""
+        print("\(now) \(text) [\(state)]")
     }
 }

@@ -10,6 +10,8 @@ enum SimulationEvent: Sendable {
     case deliver(to: Int, from: Int, PeerMessage)
     /// A timer of the driver of `node` (in its `incarnation`: a crash cancels its timers).
     case wake(node: Int, incarnation: Int, ConsensusDriverEvent)
+    /// A client submits the workload's transaction number `transaction` to validator `node`.
+    case submit(node: Int, transaction: Int)
     case crash(node: Int)
     case restart(node: Int)
     case partitionStart(id: Int, side: [Bool])

@@ -45,12 +45,14 @@ public struct SimulationStatistics: Sendable, CustomStringConvertible {
     public var signaturesRefused = 0
     public var crashes = 0
     public var blocksSynced = 0
+    public var transactionsSubmitted = 0
+    public var transactionsCommitted = 0
     public var maxRound: UInt32 = 0
 
     public var description: String {
         "sent \(messagesSent), delivered \(messagesDelivered), lost \(messagesLost), duplicated \(messagesDuplicated), "
             + "bad signatures dropped \(badSignaturesDropped), equivocation reports \(equivocationReports), "
             + "signatures refused \(signaturesRefused), crashes \(crashes), blocks synced \(blocksSynced), "
-            + "max round \(maxRound)"
+            + "transactions submitted \(transactionsSubmitted), committed \(transactionsCommitted), max round \(maxRound)"
     }
 }

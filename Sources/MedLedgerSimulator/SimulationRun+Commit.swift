@@ -55,6 +55,7 @@ extension SimulationRun {
             return fail("agreement violated at height \(height): validator \(node.index) committed \(header.hash), "
                         + "another honest validator \(first)")
         }
+        if decided[height] == nil { statistics.transactionsCommitted += stored.transactions.count }
         decided[height] = header.hash
         if let first = appStateAt[height], first != header.stateRoot {
             return fail("app state diverged at height \(height) on validator \(node.index)")

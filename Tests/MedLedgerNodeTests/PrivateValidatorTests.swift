@@ -4,6 +4,7 @@ import Testing
 import MedLedgerCore
 import MedLedgerConsensus
 @testable import MedLedgerNode
+import MedLedgerTesting
 
 /// A validator restarted at any instant must not sign anything conflicting with what it
 /// already signed: the record is on disk before the vote leaves.
@@ -77,6 +78,57 @@ import MedLedgerConsensus
         var signer = try PrivateValidator(keys: keys, file: url)
         #expect(signer.consensusState == state)
         #expect(try signer.sign(vote(.prevote, round: 2, "a")) == nil, "what was signed before is remembered")
+    }
+
+    /// The votes signed at the current height survive a restart, so the driver can re-send
+    /// them (simulation seed 20030: peers cut off before the crash never got them and the
+    /// height stalled); a new height forgets them.
+    @Test func signedVotesSurviveARestartUntilTheNextHeight() throws {
+        let url = file()
+        defer { try? FileManager.default.removeItem(at: url) }
+        var signer = try PrivateValidator(keys: keys, file: url)
+        try signer.persist(PersistentConsensusState(height: 5, round: 0, step: .prevote))
+        let prevote = try #require(try signer.sign(vote(.prevote, round: 0, "a")))
+        _ = try signer.sign(vote(.prevote, round: 0, "a"))  // asked again: not recorded twice
+        let precommit = try #require(try signer.sign(vote(.precommit, round: 0, nil)))
+        var restarted = try PrivateValidator(keys: keys, file: url)
+        #expect(restarted.votes == [prevote, precommit])
+        try restarted.persist(PersistentConsensusState(height: 6))
+        #expect(try PrivateValidator(keys: keys, file: url).votes.isEmpty)
+    }
+
+    /// A version 2 file (before the votes were kept) still loads, with no votes to re-send.
+    @Test func recordWithoutVotesStillLoads() throws {
+        let url = file()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let state = PersistentConsensusState(height: 5, round: 1, step: .precommit)
+        var old = CanonicalEncoder()
+        old.write(UInt8(2))
+        old.write(optional: state)
+        old.write(array: [PrivateValidator.SignedStep(type: .prevote, height: 5, round: 1, blockHash: nil)])
+        old.write(array: [PrivateValidator.SignedStep]())
+        try Data(old.bytes).write(to: url)
+        var signer = try PrivateValidator(keys: keys, file: url)
+        #expect(signer.consensusState == state)
+        #expect(signer.votes.isEmpty)
+        #expect(try signer.sign(vote(.prevote, round: 1, "a")) == nil, "what was signed before is remembered")
+    }
+
+    /// The valid value's block survives a restart (so it can be re-proposed); a damaged file
+    /// is ignored rather than trapping, since it only helps liveness.
+    @Test func validBlockIsKeptAndADamagedFileIgnored() async throws {
+        let net = try TestNode.make()
+        defer { net.remove() }
+        try await net.seal()
+        let block = await net.node.buildNextBlock().block
+        let url = file()
+        defer { try? FileManager.default.removeItem(at: url) }
+        var kept = ValidBlockFile(url: url)
+        #expect(kept.block == nil)
+        try kept.keep(block)
+        #expect(ValidBlockFile(url: url).block == block)
+        try Data([9, 9, 9]).write(to: url)
+        #expect(ValidBlockFile(url: url).block == nil)
     }
 
     @Test func damagedRecordIsAnErrorNotAFreshStart() throws {

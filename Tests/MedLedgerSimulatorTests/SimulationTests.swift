@@ -40,6 +40,17 @@ struct SimulationTests {
         // validator locked in round 0; every validator stuck in the precommit step).
         Case(seed: 7_000_100, validators: 4, profile: .chaos),
         Case(seed: 7_000_352, validators: 4, profile: .chaos),
+        // Found once the simulator ran the production driver (issue 7): two validators
+        // prevoted during a partition, crashed and restarted past that step; their prevotes
+        // were lost with the driver's re-send log, so the other side never saw a quorum of
+        // prevotes, never timed out, and no one sent anything new. The private validator now
+        // keeps the signed votes and the restarted driver re-sends them.
+        Case(seed: 20_030, validators: 4, profile: .chaos),
+        // Also found by the production driver: a proposer locked on round 1's block crashed and
+        // lost the block itself (only its hash is in the persisted state), so in its rounds it
+        // could not re-propose it, and locked, prevoted nil on everything else. The driver now
+        // keeps the valid value's block on disk (ValidBlockFile) and re-executes it on restart.
+        Case(seed: 7_000_195, validators: 4, profile: .chaos),
     ]
 
     /// A seed given in the environment replaces every other case.

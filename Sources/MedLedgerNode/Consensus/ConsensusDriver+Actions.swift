@@ -18,6 +18,12 @@ extension ConsensusDriver {
         case .persist(let state):
             do { try signer.persist(state) } catch {
                 stop("cannot persist consensus state: \(error)")
+                return []
+            }
+            if let valid = state.validBlock, let executed = candidates[valid] {
+                do { try validBlockFile.keep(executed.block) } catch {
+                    logger.error("cannot keep the valid block (a restart could not re-propose it): \(error)")
+                }
             }
             return []
         case .proposeNewBlock(let height, let round):

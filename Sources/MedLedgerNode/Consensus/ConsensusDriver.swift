@@ -38,6 +38,8 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     let options: Options
     let notify: @Sendable (ConsensusDriverNotice) -> Void
     var signer: PrivateValidator
+    /// The block of our valid value, kept so that we can re-propose it after a restart.
+    var validBlockFile: ValidBlockFile
     var machine: TendermintMachine
     /// Blocks seen at the current height, executed, by hash.
     var candidates: [Hash256: ExecutedBlock] = [:]
@@ -69,10 +71,13 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
         self.options = options
         self.notify = notify
         self.signer = try PrivateValidator(keys: await node.keysForConsensus, file: dataDirectory.consensusStateFile)
+        self.validBlockFile = ValidBlockFile(url: dataDirectory.consensusValidBlockFile)
         let height = await node.height + 1
         let restoring = signer.consensusState.flatMap { $0.height == height ? $0 : nil }
         self.machine = TendermintMachine(chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
                                          height: height, timeouts: timeouts, restoring: restoring)
+        // After a restart: the votes we sent at this height before, re-sent with the rest.
+        for vote in signer.votes where vote.vote.height == height { remember(.vote(vote)) }
     }
 
     /// Starts the state machine (a restored round resumes) and the tick. Call once.
@@ -80,7 +85,20 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
         precondition(!started, "a driver starts once")
         started = true
         clock.schedule(.tick, afterMilliseconds: options.tickMilliseconds)
+        await restoreValidBlock()
         await perform(machine.start())
+    }
+
+    /// After a restart: the block of the restored valid value, executed again, so the machine's
+    /// re-proposal of it (and our votes for it) can go ahead.
+    private func restoreValidBlock() async {
+        // The machine takes its valid value from the persisted state when it starts.
+        guard let block = validBlockFile.block, let restored = signer.consensusState, restored.height == machine.height,
+              restored.validBlock == block.hash, block.header.height == machine.height else { return }
+        switch await node.executeProposed(block) {
+        case .success(let executed): candidates[block.hash] = executed
+        case .failure(let error): logger.warning("the kept valid block no longer validates: \(error)")
+        }
     }
 
     /// Handles one event to completion. The simulator calls this for each event of its

@@ -34,9 +34,11 @@ struct PrivateValidator {
     }
 
     static let maxRemembered = Limits.privateValidatorStepsMax
-    /// First byte of the file since the consensus state carries its proof-of-lock. Older
-    /// files start with the state's optional tag (0 or 1) and are still read.
-    static let formatVersion: UInt8 = 2
+    /// First byte of the file since the consensus state carries its proof-of-lock (2), and
+    /// the signed votes themselves (3). Older files start with the state's optional tag (0 or
+    /// 1) and are still read, as is version 2 (with no votes to re-send).
+    static let formatVersion: UInt8 = 3
+    static let formatWithoutVotes: UInt8 = 2
     let keys: IdentityKeys
     let file: URL
     private(set) var consensusState: PersistentConsensusState?
@@ -46,29 +48,40 @@ struct PrivateValidator {
     /// Proposals this validator made at the current height (the `type` field is unused).
     private(set) var proposed: [SignedStep] = []
 
+    /// The votes signed at the current height, as sent. A restarted driver re-sends them:
+    /// a peer that missed a vote sent before the crash (lost, or cut off by a partition)
+    /// would otherwise never get it, and if that peer needs it for a quorum of the round
+    /// (line 34 or 47) while we, restored past that step, send nothing new, the height can
+    /// stall forever (simulation seed 20030, chaos, found it).
+    private(set) var votes: [SignedVote] = []
+
     init(keys: IdentityKeys, file: URL) throws {
         self.keys = keys
         self.file = file
         guard let data = FileManager.default.contents(atPath: file.path) else { return }
         do {
             var decoder = CanonicalDecoder(Array(data))
-            consensusState = try Self.readState(&decoder)
+            let (state, withVotes) = try Self.readState(&decoder)
+            consensusState = state
             signed = try decoder.readArray(SignedStep.self, "signed", maxCount: Self.maxRemembered)
             proposed = try decoder.readArray(SignedStep.self, "proposed", maxCount: Self.maxRemembered)
+            if withVotes { votes = try decoder.readArray(SignedVote.self, "votes", maxCount: Self.maxRemembered) }
             try decoder.finish()
         } catch {
             throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot read \(file.path): \(error)")
         }
     }
 
-    /// The consensus state, from the current layout or the one before `validProof`.
+    /// The consensus state, from the current layout or an older one, and whether the file
+    /// goes on with the signed votes.
     private static func readState(_ decoder: inout CanonicalDecoder) throws(CanonicalDecodingError)
-        -> PersistentConsensusState? {
+        -> (PersistentConsensusState?, withVotes: Bool) {
         let tag = try decoder.readUInt8("format")
-        if tag == formatVersion { return try decoder.readOptional(PersistentConsensusState.self, "state") }
         switch tag {
-        case 0: return nil
-        case 1: return try PersistentConsensusState(from: &decoder, withProof: false)
+        case formatVersion: return (try decoder.readOptional(PersistentConsensusState.self, "state"), true)
+        case formatWithoutVotes: return (try decoder.readOptional(PersistentConsensusState.self, "state"), false)
+        case 0: return (nil, false)
+        case 1: return (try PersistentConsensusState(from: &decoder, withProof: false), false)
         default: throw CanonicalDecodingError(field: "format", reason: "unknown consensus-state format \(tag)")
         }
     }
@@ -78,6 +91,7 @@ struct PrivateValidator {
         consensusState = state
         signed.removeAll { $0.height < state.height }
         proposed.removeAll { $0.height < state.height }
+        votes.removeAll { $0.vote.height < state.height }
         try write()
     }
 
@@ -86,12 +100,16 @@ struct PrivateValidator {
         let step = SignedStep(type: vote.type, height: vote.height, round: vote.round, blockHash: vote.blockHash)
         if let earlier = signed.first(where: { $0.type == step.type && $0.height == step.height && $0.round == step.round }) {
             guard earlier.blockHash == step.blockHash else { return nil }
-        } else {
-            signed.append(step)
-            if signed.count > Self.maxRemembered { signed.removeFirst(signed.count - Self.maxRemembered) }
-            try write()
+            return SignedVote(vote: vote, keys: keys)
         }
-        return SignedVote(vote: vote, keys: keys)
+        let signedVote = SignedVote(vote: vote, keys: keys)
+        signed.append(step)
+        if signed.count > Self.maxRemembered { signed.removeFirst(signed.count - Self.maxRemembered) }
+        votes.append(signedVote)
+        if votes.count > Self.maxRemembered { votes.removeFirst(votes.count - Self.maxRemembered) }
+        try write()
+        precondition(votes.count <= Self.maxRemembered && signed.count <= Self.maxRemembered, "bounded memory")
+        return signedVote
     }
 
     /// Records a proposal for (height, round) durably before it is sent; refuses a second,
@@ -112,6 +130,7 @@ struct PrivateValidator {
         encoder.write(optional: consensusState)
         encoder.write(array: signed)
         encoder.write(array: proposed)
+        encoder.write(array: votes)
         // Atomic and durable: a crash leaves the old record or the new, never half, and a
         // power loss cannot undo the rename (the directory is synced too).
         do {
