@@ -7,7 +7,7 @@ extension StatusView {
     static func of(_ node: LedgerNode) async -> StatusView {
         let time = await node.consensusTime
         return StatusView(
-            chainId: node.genesis.chainID, nodeId: node.nodeID.hex, height: await node.height,
+            chainId: node.genesis.chainID, nodeId: node.nodeID.hex, height: await node.height.rawValue,
             appHash: await node.appHash.hex, latestBlockHash: await node.latestBlockHash.hex,
             latestBlockTime: time.description, latestBlockTimeMs: time.milliseconds,
             pendingTransactions: await node.pendingCount,

@@ -7,7 +7,7 @@ public struct BlockView: Codable, Sendable {
         public let signature: String
     }
     public struct CertificateView: Codable, Sendable {
-        public let round: UInt32
+        public let round: Round
         public let signatures: [SignatureView]
     }
 
@@ -27,7 +27,7 @@ public struct BlockView: Codable, Sendable {
 
     public init(_ block: StoredBlock) {
         let header = block.header
-        height = header.height
+        height = header.height.rawValue
         hash = header.hash.hex
         appHash = header.stateRoot.hex
         previousHash = header.previousBlockHash.hex

@@ -23,6 +23,6 @@ public struct IdentityView: Codable, Sendable {
         signingKey = record.signingKey.hex
         encryptionKey = record.encryptionKey.hex
         lastNonce = record.lastNonce.rawValue
-        registeredAt = record.registeredAt
+        registeredAt = record.registeredAt.rawValue
     }
 }

@@ -14,7 +14,7 @@ public struct IndexedEventView: Codable, Sendable {
     public let canonical: String
 
     public init(_ indexed: IndexedEvent) {
-        height = indexed.height
+        height = indexed.height.rawValue
         position = indexed.position
         eventIndex = indexed.eventIndex
         time = indexed.time.description
@@ -53,7 +53,7 @@ public struct AuditEntryView: Codable, Sendable {
             return nil
         }
         let event = EventView(indexed.event)
-        height = indexed.height
+        height = indexed.height.rawValue
         position = indexed.position
         eventIndex = indexed.eventIndex
         time = indexed.time.description

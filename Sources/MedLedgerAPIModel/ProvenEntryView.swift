@@ -10,7 +10,7 @@ public struct ProvenEntryView: Codable, Sendable {
     public let proof: String
 
     public init(_ proven: ProvenEntry) {
-        height = proven.header.height
+        height = proven.header.height.rawValue
         header = proven.header.canonicalBytes.base64
         certificate = proven.certificate.canonicalBytes.base64
         record = proven.value.base64
@@ -33,7 +33,7 @@ public struct ProvenReportView: Codable, Sendable {
     public let versions: [VersionEntry]
 
     public init(_ report: ProvenEntry, versions: [ProvenEntry]) {
-        height = report.header.height
+        height = report.header.height.rawValue
         header = report.header.canonicalBytes.base64
         certificate = report.certificate.canonicalBytes.base64
         record = report.value.base64

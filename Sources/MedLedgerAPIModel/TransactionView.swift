@@ -38,7 +38,7 @@ public struct TransactionView: Codable, Sendable {
     public static func committed(_ stored: StoredTransaction, header: BlockHeader, proof: MerkleProof,
                           forSigner: Bool) -> TransactionView {
         var view = TransactionView(hash: stored.transaction.hash.hex, status: "committed")
-        view.height = stored.height
+        view.height = stored.height.rawValue
         view.position = stored.position
         view.code = stored.receipt.code.rawValue
         view.codeName = stored.receipt.code.name

@@ -102,7 +102,7 @@ public struct HTTPGateway: LedgerGateway {
         } else {
             receipt = TransactionReceipt(code: ResultCode(rawValue: code))
         }
-        return CommittedTransaction(hash: hash, height: height, position: position, receipt: receipt)
+        return CommittedTransaction(hash: hash, height: Height(height), position: position, receipt: receipt)
     }
 
     public func identity(_ id: IdentityID) async throws -> IdentityRecord? {
@@ -172,7 +172,7 @@ public struct HTTPGateway: LedgerGateway {
         let answer = try await get(AuditView.self, "/v1/patients/\(patient.hex)/audit\(page.query)", as: caller)
         return Page(items: try answer.entries.map { entry in
             IndexedEvent(
-                height: entry.height, position: entry.position, eventIndex: entry.eventIndex,
+                height: Height(entry.height), position: entry.position, eventIndex: entry.eventIndex,
                 time: ConsensusTime(milliseconds: entry.timeMs), transactionHash: entry.transaction.flatMap(Hash256.init(hex:)),
                 event: try Self.canonical(LedgerEvent.self, entry.canonical, field: "entries.canonical"))
         }, nextCursor: answer.nextCursor)
@@ -263,7 +263,7 @@ extension HTTPGateway {
         }
         return IdentityRecord(id: id, kind: kind, signingKey: signing, encryptionKey: encryption,
                               organization: organization, roles: roles, status: status, lastNonce: Nonce(wire.lastNonce),
-                              guardians: [], registeredAt: wire.registeredAt)
+                              guardians: [], registeredAt: Height(wire.registeredAt))
     }
 
     static func malformed(_ field: String) -> NodeError {

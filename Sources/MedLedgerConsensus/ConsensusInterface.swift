@@ -8,10 +8,10 @@ public struct TimeoutConfig: Hashable, Sendable {
     public var voteBaseMilliseconds: UInt64 = 500
     public var voteDeltaMilliseconds: UInt64 = 250
     public init() {}
-    public func duration(_ step: TimeoutStep, round: UInt32) -> UInt64 {
+    public func duration(_ step: TimeoutStep, round: Round) -> UInt64 {
         switch step {
-        case .propose: proposeBaseMilliseconds + UInt64(round) * proposeDeltaMilliseconds
-        case .prevote, .precommit: voteBaseMilliseconds + UInt64(round) * voteDeltaMilliseconds
+        case .propose: proposeBaseMilliseconds + UInt64(round.rawValue) * proposeDeltaMilliseconds
+        case .prevote, .precommit: voteBaseMilliseconds + UInt64(round.rawValue) * voteDeltaMilliseconds
         }
     }
 }
@@ -40,16 +40,16 @@ public enum ConsensusStep: UInt8, Sendable, Hashable, CanonicalCodable {
 /// validator could never unlock: the height would stall forever.
 public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
     public var height: Height
-    public var round: UInt32
+    public var round: Round
     public var step: ConsensusStep
-    public var lockedRound: UInt32?
+    public var lockedRound: Round?
     public var lockedBlock: Hash256?
-    public var validRound: UInt32?
+    public var validRound: Round?
     public var validBlock: Hash256?
     public var validProof: [SignedVote]
 
-    public init(height: Height, round: UInt32 = 0, step: ConsensusStep = .propose, lockedRound: UInt32? = nil,
-                lockedBlock: Hash256? = nil, validRound: UInt32? = nil, validBlock: Hash256? = nil,
+    public init(height: Height, round: Round = 0, step: ConsensusStep = .propose, lockedRound: Round? = nil,
+                lockedBlock: Hash256? = nil, validRound: Round? = nil, validBlock: Hash256? = nil,
                 validProof: [SignedVote] = []) {
         self.height = height
         self.round = round
@@ -79,12 +79,12 @@ public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
     /// `withProof: false` reads the layout written before `validProof` existed (its proof is
     /// empty: the lock holds, only the liveness help is missing).
     public init(from decoder: inout CanonicalDecoder, withProof: Bool) throws(CanonicalDecodingError) {
-        height = try decoder.readUInt64("height")
-        round = try decoder.readUInt32("round")
+        height = try decoder.read(Height.self)
+        round = try decoder.read(Round.self)
         step = try decoder.read(ConsensusStep.self)
-        lockedRound = try decoder.readOptional(UInt32.self, "lockedRound")
+        lockedRound = try decoder.readOptional(Round.self, "lockedRound")
         lockedBlock = try decoder.readOptional(Hash256.self, "lockedBlock")
-        validRound = try decoder.readOptional(UInt32.self, "validRound")
+        validRound = try decoder.readOptional(Round.self, "validRound")
         validBlock = try decoder.readOptional(Hash256.self, "validBlock")
         // One prevote per validator at most.
         validProof = withProof ? try decoder.readArray(SignedVote.self, "validProof", maxCount: Limits.validatorsMaxCount) : []
@@ -110,17 +110,17 @@ public enum ConsensusAction: Sendable, Equatable {
     /// This validator is the proposer and has no valid value: build a new block for
     /// (height, round), sign a proposal with `validRound` nil, broadcast both, feed the
     /// proposal back as input.
-    case proposeNewBlock(height: Height, round: UInt32)
+    case proposeNewBlock(height: Height, round: Round)
     /// This validator is the proposer and re-proposes its valid value.
-    case reproposeBlock(height: Height, round: UInt32, validRound: UInt32, blockHash: Hash256)
+    case reproposeBlock(height: Height, round: Round, validRound: Round, blockHash: Hash256)
     /// Sign (with a time), persist, broadcast and feed back a vote. The driver's signer
     /// refuses to sign anything that conflicts with what it already signed (no double-sign).
-    case castVote(type: VoteType, height: Height, round: UInt32, blockHash: Hash256?)
+    case castVote(type: VoteType, height: Height, round: Round, blockHash: Hash256?)
     case scheduleTimeout(ConsensusTimeout, afterMilliseconds: UInt64)
     /// Decided: 2f + 1 precommits for `blockHash` in `round`. The driver builds the commit
     /// certificate from `precommits`, executes and stores the block, then calls
     /// `startHeight(height + 1)`.
-    case decide(height: Height, round: UInt32, blockHash: Hash256, precommits: [SignedVote])
+    case decide(height: Height, round: Round, blockHash: Hash256, precommits: [SignedVote])
     /// A validator signed two different votes (or proposals) for the same step: evidence.
-    case reportEquivocation(validator: IdentityID, height: Height, round: UInt32)
+    case reportEquivocation(validator: IdentityID, height: Height, round: Round)
 }

@@ -6,13 +6,13 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
     public static let domainTag = "medledger/proposal/v1"
     public let chainID: String
     public let height: Height
-    public let round: UInt32
-    public let validRound: UInt32?
+    public let round: Round
+    public let validRound: Round?
     public let blockHash: Hash256
     public let proposer: IdentityID
     public let signature: Signature
 
-    public init(chainID: String, height: Height, round: UInt32, validRound: UInt32?, blockHash: Hash256,
+    public init(chainID: String, height: Height, round: Round, validRound: Round?, blockHash: Hash256,
                 proposer: IdentityID, signature: Signature) {
         self.chainID = chainID
         self.height = height
@@ -24,7 +24,7 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Signs a proposal.
-    public init(chainID: String, height: Height, round: UInt32, validRound: UInt32?, blockHash: Hash256,
+    public init(chainID: String, height: Height, round: Round, validRound: Round?, blockHash: Hash256,
                 keys: IdentityKeys) {
         let bytes = Proposal.signingBytes(chainID: chainID, height: height, round: round, validRound: validRound,
                                           blockHash: blockHash)
@@ -32,7 +32,7 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
                   proposer: keys.identityID, signature: keys.sign(bytes))
     }
 
-    public static func signingBytes(chainID: String, height: Height, round: UInt32, validRound: UInt32?,
+    public static func signingBytes(chainID: String, height: Height, round: Round, validRound: Round?,
                                     blockHash: Hash256) -> [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.write(domainTag)
@@ -59,9 +59,9 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
             throw CanonicalDecodingError(field: "domainTag", reason: "expected \(Self.domainTag)")
         }
         chainID = try decoder.readString("chainID", maxBytes: Limits.chainIDMaxBytes)
-        height = try decoder.readUInt64("height")
-        round = try decoder.readUInt32("round")
-        validRound = try decoder.readOptional(UInt32.self, "validRound")
+        height = try decoder.read(Height.self)
+        round = try decoder.read(Round.self)
+        validRound = try decoder.readOptional(Round.self, "validRound")
         blockHash = try decoder.read(Hash256.self)
         proposer = try decoder.read(IdentityID.self)
         signature = try decoder.read(Signature.self)
@@ -111,8 +111,8 @@ public enum TimeoutStep: UInt8, Sendable, Hashable {
 public struct ConsensusTimeout: Hashable, Sendable {
     public let step: TimeoutStep
     public let height: Height
-    public let round: UInt32
-    public init(step: TimeoutStep, height: Height, round: UInt32) {
+    public let round: Round
+    public init(step: TimeoutStep, height: Height, round: Round) {
         self.step = step
         self.height = height
         self.round = round

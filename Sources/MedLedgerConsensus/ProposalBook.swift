@@ -18,7 +18,7 @@ struct ProposalBook: Sendable {
     /// grow memory without limit; two are enough to show equivocation.
     static let maxPerRound = Limits.proposalsPerRoundMax
 
-    private var byRound: [UInt32: [ProposalRecord]] = [:]
+    private var byRound: [Round: [ProposalRecord]] = [:]
 
     /// Files `record`; `.conflict` when the proposer already proposed something else.
     mutating func add(_ record: ProposalRecord) -> Outcome {
@@ -38,8 +38,8 @@ struct ProposalBook: Sendable {
     }
 
     /// Proposals of `round`, in arrival order.
-    func records(round: UInt32) -> [ProposalRecord] { byRound[round] ?? [] }
+    func records(round: Round) -> [ProposalRecord] { byRound[round] ?? [] }
 
     /// Rounds that have proposals, ascending.
-    var rounds: [UInt32] { byRound.keys.sorted() }
+    var rounds: [Round] { byRound.keys.sorted() }
 }

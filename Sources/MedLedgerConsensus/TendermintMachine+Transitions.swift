@@ -4,7 +4,7 @@ extension TendermintMachine {
     /// StartRound(r), lines 11-21. Unlike the paper every validator, the proposer too,
     /// schedules timeoutPropose: a proposer whose driver cannot propose (its signer refuses
     /// after a restart) then still moves on instead of stalling in the propose step.
-    mutating func startRound(_ newRound: UInt32) {
+    mutating func startRound(_ newRound: Round) {
         precondition(newRound >= round, "rounds only move forward")
         precondition(step != .committed, "a decided height starts no round")
         round = newRound
@@ -93,7 +93,7 @@ extension TendermintMachine {
             step = .precommit
             if me != nil { castVote(.precommit, nil) }
         case .precommit:
-            precondition(round < UInt32.max, "round overflow")
+            precondition(round.rawValue < UInt32.max, "round overflow")
             startRound(round + 1)
         }
     }
@@ -133,11 +133,11 @@ extension TendermintMachine {
 
     /// Messages for rounds far ahead are dropped: a Byzantine validator could otherwise make
     /// us keep a vote set for every round number (see `Limits.consensusMaxRoundsAhead`).
-    public func isWithinRoundWindow(_ messageRound: UInt32) -> Bool {
-        messageRound <= round || messageRound - round <= Limits.consensusMaxRoundsAhead
+    public func isWithinRoundWindow(_ messageRound: Round) -> Bool {
+        messageRound <= round || messageRound.rawValue - round.rawValue <= Limits.consensusMaxRoundsAhead
     }
 
-    mutating func report(_ validator: IdentityID, round: UInt32, kind: UInt8) {
+    mutating func report(_ validator: IdentityID, round: Round, kind: UInt8) {
         guard reportedEquivocations.insert(EquivocationKey(validator: validator, round: round, kind: kind)).inserted
         else { return }
         pending.append(.reportEquivocation(validator: validator, height: height, round: round))

@@ -20,11 +20,11 @@ public struct TendermintMachine: Sendable {
     public let timeouts: TimeoutConfig
 
     /// round_p, step_p, locked/valid value and round, decision_p of Algorithm 1.
-    public internal(set) var round: UInt32 = 0
+    public internal(set) var round: Round = 0
     public internal(set) var step: ConsensusStep = .propose
-    public internal(set) var lockedRound: UInt32?
+    public internal(set) var lockedRound: Round?
     public internal(set) var lockedBlock: Hash256?
-    public internal(set) var validRound: UInt32?
+    public internal(set) var validRound: Round?
     public internal(set) var validBlock: Hash256?
     /// The prevotes for validBlock in validRound (its proof-of-lock), kept and persisted with
     /// it: drivers re-send them so that peers can accept a re-proposal of the valid value
@@ -35,14 +35,14 @@ public struct TendermintMachine: Sendable {
     let powers: [IdentityID: UInt64]
     let restoring: PersistentConsensusState?
     var proposals = ProposalBook()
-    var prevotes: [UInt32: VoteSet] = [:]
-    var precommits: [UInt32: VoteSet] = [:]
+    var prevotes: [Round: VoteSet] = [:]
+    var precommits: [Round: VoteSet] = [:]
     /// Validators heard from in each round (any message), for the f + 1 round skip.
-    var senders: [UInt32: Set<IdentityID>] = [:]
+    var senders: [Round: Set<IdentityID>] = [:]
     /// The "for the first time" guards of lines 34, 36 and 47, per round.
-    var prevoteTimeoutScheduled: Set<UInt32> = []
-    var polkaSeen: Set<UInt32> = []
-    var precommitTimeoutScheduled: Set<UInt32> = []
+    var prevoteTimeoutScheduled: Set<Round> = []
+    var polkaSeen: Set<Round> = []
+    var precommitTimeoutScheduled: Set<Round> = []
     var reportedEquivocations: Set<EquivocationKey> = []
     var lastPersisted: PersistentConsensusState?
     var started = false
@@ -75,14 +75,14 @@ public struct TendermintMachine: Sendable {
     }
 
     /// proposer(h, r): validators sorted by id, index (h + r) mod n.
-    public func proposer(round: UInt32) -> IdentityID {
+    public func proposer(round: Round) -> IdentityID {
         Self.proposer(validators: validators, height: height, round: round)
     }
 
     /// proposer(h, r) without a machine (drivers and tests).
-    public static func proposer(validators: ValidatorSet, height: Height, round: UInt32) -> IdentityID {
+    public static func proposer(validators: ValidatorSet, height: Height, round: Round) -> IdentityID {
         let count = UInt64(validators.validators.count)
-        let index = (height % count + UInt64(round) % count) % count
+        let index = (height.rawValue % count + UInt64(round.rawValue) % count) % count
         return validators.validators[Int(index)].id
     }
 
@@ -143,7 +143,7 @@ public struct TendermintMachine: Sendable {
 /// One equivocation report per (validator, round, message kind).
 struct EquivocationKey: Hashable, Sendable {
     let validator: IdentityID
-    let round: UInt32
+    let round: Round
     /// 0 proposal, 1 prevote, 2 precommit.
     let kind: UInt8
 }

@@ -15,7 +15,7 @@ struct VoteSet: Sendable {
     static let maxValuesPerValidator = Limits.voteValuesPerValidatorMax
 
     let type: VoteType
-    let round: UInt32
+    let round: Round
     /// The first (counted) vote of each validator (looked up, never iterated for decisions).
     private(set) var votes: [IdentityID: SignedVote] = [:]
     /// Every value each validator voted for, with its vote for that value.
@@ -25,7 +25,7 @@ struct VoteSet: Sendable {
     /// Power of the validators that voted, each once, whatever the value.
     private(set) var totalPower: UInt64 = 0
 
-    init(type: VoteType, round: UInt32) {
+    init(type: VoteType, round: Round) {
         self.type = type
         self.round = round
     }

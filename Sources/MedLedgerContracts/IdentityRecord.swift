@@ -57,6 +57,6 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
         status = try decoder.read(IdentityStatus.self)
         lastNonce = try decoder.read(Nonce.self)
         guardians = try decoder.readArray(IdentityID.self, "guardians", maxCount: Limits.guardiansMaxCount)
-        registeredAt = try decoder.readUInt64("registeredAt")
+        registeredAt = try decoder.read(Height.self)
     }
 }

@@ -59,7 +59,7 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
             throw CanonicalDecodingError(field: "domainTag", reason: "expected \(Self.domainTag)")
         }
         chainID = try decoder.readString("chainID", maxBytes: Limits.chainIDMaxBytes)
-        height = try decoder.readUInt64("height")
+        height = try decoder.read(Height.self)
         guard height >= 1 else { throw CanonicalDecodingError(field: "height", reason: "must be at least 1") }
         time = try decoder.read(ConsensusTime.self)
         previousBlockHash = try decoder.read(Hash256.self)

@@ -14,11 +14,11 @@ public struct Vote: Hashable, Sendable, CanonicalCodable {
     public let type: VoteType
     public let chainID: String
     public let height: Height
-    public let round: UInt32
+    public let round: Round
     public let blockHash: Hash256?
     public let time: ConsensusTime
 
-    public init(type: VoteType, chainID: String, height: Height, round: UInt32, blockHash: Hash256?, time: ConsensusTime) {
+    public init(type: VoteType, chainID: String, height: Height, round: Round, blockHash: Hash256?, time: ConsensusTime) {
         self.type = type
         self.chainID = chainID
         self.height = height
@@ -41,8 +41,8 @@ public struct Vote: Hashable, Sendable, CanonicalCodable {
         }
         type = try decoder.read(VoteType.self)
         chainID = try decoder.readString("chainID", maxBytes: Limits.chainIDMaxBytes)
-        height = try decoder.readUInt64("height")
-        round = try decoder.readUInt32("round")
+        height = try decoder.read(Height.self)
+        round = try decoder.read(Round.self)
         blockHash = try decoder.readOptional(Hash256.self, "blockHash")
         time = try decoder.read(ConsensusTime.self)
     }
@@ -50,7 +50,7 @@ public struct Vote: Hashable, Sendable, CanonicalCodable {
 
 /// A precommit for a block: the vote a commit certificate is made of.
 public enum Precommit {
-    public static func vote(chainID: String, height: Height, round: UInt32, blockHash: Hash256, time: ConsensusTime) -> Vote {
+    public static func vote(chainID: String, height: Height, round: Round, blockHash: Hash256, time: ConsensusTime) -> Vote {
         Vote(type: .precommit, chainID: chainID, height: height, round: round, blockHash: blockHash, time: time)
     }
 }
@@ -82,12 +82,12 @@ public struct CommitSignature: Hashable, Sendable, CanonicalCodable {
 /// The same format serves one validator (this step) and n = 3f + 1 (consensus step).
 public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
     public let height: Height
-    public let round: UInt32
+    public let round: Round
     public let blockHash: Hash256
     /// Sorted by validator id, one per validator.
     public let signatures: [CommitSignature]
 
-    public init(height: Height, round: UInt32, blockHash: Hash256, signatures: [CommitSignature]) {
+    public init(height: Height, round: Round, blockHash: Hash256, signatures: [CommitSignature]) {
         self.height = height
         self.round = round
         self.blockHash = blockHash
@@ -101,8 +101,8 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
         encoder.write(array: signatures)
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        height = try decoder.readUInt64("height")
-        round = try decoder.readUInt32("round")
+        height = try decoder.read(Height.self)
+        round = try decoder.read(Round.self)
         blockHash = try decoder.read(Hash256.self)
         signatures = try decoder.readArray(CommitSignature.self, "signatures", maxCount: Limits.validatorsMaxCount)
     }

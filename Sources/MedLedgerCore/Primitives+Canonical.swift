@@ -19,6 +19,20 @@ extension OpaqueID: CanonicalCodable {
     }
 }
 
+extension Height: CanonicalCodable {
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        self.init(try decoder.readUInt64("height"))
+    }
+}
+
+extension Round: CanonicalCodable {
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        self.init(try decoder.readUInt32("round"))
+    }
+}
+
 extension Nonce: CanonicalCodable {
     public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {

@@ -112,9 +112,9 @@ public enum PeerMessage: Sendable, CanonicalCodable {
         case .transaction:
             self = .transaction(try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
         case .statusRequest: self = .statusRequest
-        case .status: self = .status(height: try decoder.readUInt64("height"), latestBlockHash: try decoder.read(Hash256.self))
+        case .status: self = .status(height: try decoder.read(Height.self), latestBlockHash: try decoder.read(Hash256.self))
         case .blockRequest:
-            let from = try decoder.readUInt64("from")
+            let from = try decoder.read(Height.self)
             self = .blockRequest(from: from, count: try PeerMessage.readBlockCount(&decoder))
         case .blockResponse: self = .blockResponse(try PeerMessage.readBlocks(&decoder))
         case .ping: self = .ping(try decoder.readUInt64("ping"))

@@ -114,7 +114,7 @@ final class SimulationRun {
     }
 
     var honestNodes: [SimulatedNode] { nodes.filter { !$0.byzantine } }
-    var minHonestHeight: Int { Int(honestNodes.map(\.checkedHeight).min() ?? 0) }
+    var minHonestHeight: Int { Int((honestNodes.map(\.checkedHeight).min() ?? 0).rawValue) }
     var faultEnd: UInt64 { profile.faultWindowMilliseconds }
 
     func execute() async -> SimulationResult {

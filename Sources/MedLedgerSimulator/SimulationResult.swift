@@ -1,3 +1,5 @@
+import MedLedgerCore
+
 /// The outcome of one simulation run.
 public struct SimulationResult: Sendable, CustomStringConvertible {
     public let seed: UInt64
@@ -47,7 +49,7 @@ public struct SimulationStatistics: Sendable, CustomStringConvertible {
     public var blocksSynced = 0
     public var transactionsSubmitted = 0
     public var transactionsCommitted = 0
-    public var maxRound: UInt32 = 0
+    public var maxRound: Round = 0
 
     public var description: String {
         "sent \(messagesSent), delivered \(messagesDelivered), lost \(messagesLost), duplicated \(messagesDuplicated), "

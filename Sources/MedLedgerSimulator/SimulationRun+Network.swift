@@ -52,7 +52,7 @@ extension SimulationRun {
     func sendGarbage(from node: SimulatedNode) {
         let victim = validators.validators[random.index(validators.validators.count)].id
         let vote = Vote(type: random.chance(permille: 500) ? .prevote : .precommit, chainID: Self.chainID,
-                        height: node.checkedHeight + 1, round: UInt32(random.below(3)),
+                        height: node.checkedHeight + 1, round: Round(UInt32(random.below(3))),
                         blockHash: Hash256(bytes: random.bytes(32)), time: Self.genesisTime)
         let forged = SignedVote(vote: vote, validator: victim, signature: Signature(rawBytes: random.bytes(64))!)
         for peer in nodes where peer.index != node.index { send(from: node.index, to: peer.index, .vote(forged)) }

@@ -35,9 +35,9 @@ extension LedgerStore {
     /// The stored bytes of the block at `height`, undecoded, or nil when none is stored.
     /// - Throws: `StorageError` when a column is missing or is not a blob.
     public func rawBlock(at height: Height) throws -> RawBlock? {
-        guard height <= UInt64(Int64.max) else { return nil }
+        guard height.rawValue <= UInt64(Int64.max) else { return nil }
         let rows = try database.query("SELECT hash, header, body, certificate FROM blocks WHERE height = ?",
-                                      [.unsigned(height)])
+                                      [.height(height)])
         guard let row = rows.first else { return nil }
         let names = ["hash", "header", "body", "certificate"]
         var columns = [[UInt8]]()
@@ -67,10 +67,10 @@ extension LedgerStore {
     /// transaction or an index row there was never committed (and an inserted access row
     /// there could make a custodian release a key). Answers (table, count) per table.
     public func rowsOutsideCommittedHeights(latest: Height) throws -> [(table: String, count: Int)] {
-        precondition(latest <= UInt64(Int64.max))
+        precondition(latest.rawValue <= UInt64(Int64.max))
         var found = [(table: String, count: Int)]()
         for table in ["blocks", "transactions", "events"] {
-            let rows = try database.query("SELECT COUNT(*) FROM \(table) WHERE height < 1 OR height > ?", [.unsigned(latest)])
+            let rows = try database.query("SELECT COUNT(*) FROM \(table) WHERE height < 1 OR height > ?", [.height(latest)])
             let count = rows.first?[0].integer.flatMap { Int(exactly: $0) } ?? 0
             if count > 0 { found.append((table, count)) }
         }

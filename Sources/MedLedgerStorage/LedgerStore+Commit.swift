@@ -27,7 +27,7 @@ extension LedgerStore {
             let latest = try latestHeight
             precondition(height == latest + 1, "commit of height \(height) on top of height \(latest)")
             try database.run("INSERT INTO blocks(height, hash, header, body, certificate) VALUES (?, ?, ?, ?, ?)", [
-                .unsigned(height), .blob(block.hash.bytes), .blob(block.header.canonicalBytes),
+                .height(height), .blob(block.hash.bytes), .blob(block.header.canonicalBytes),
                 .blob(block.encodedBody), .blob(certificate.canonicalBytes),
             ])
             try insertTransactions(block, receipts: receipts)
@@ -42,7 +42,7 @@ extension LedgerStore {
         try database.withStatement(sql) { statement in
             for (position, (transaction, receipt)) in zip(block.transactions, receipts).enumerated() {
                 try statement.run([
-                    .blob(transaction.hash.bytes), .unsigned(block.header.height), .integer(Int64(position)),
+                    .blob(transaction.hash.bytes), .height(block.header.height), .integer(Int64(position)),
                     .blob(transaction.signer.hash.bytes), .blob(receipt.canonicalBytes),
                 ])
             }
@@ -60,7 +60,7 @@ extension LedgerStore {
                     var filed = Set<[UInt8]>()
                     for subject in event.subjects where filed.insert(subject).inserted {
                         try statement.run([
-                            .blob(subject), .unsigned(header.height), .integer(Int64(position)),
+                            .blob(subject), .height(header.height), .integer(Int64(position)),
                             .integer(Int64(eventIndex)), .unsigned(header.time.milliseconds), .blob(eventBytes),
                         ])
                     }

@@ -43,7 +43,7 @@ extension LedgerStore {
     /// Every event-index row of one block, sorted (for `verify`, which re-derives them).
     public func eventRows(height: Height) throws -> [EventRow] {
         let rows = try database.query(
-            "SELECT subject, position, event_index, time, event FROM events WHERE height = ?", [.unsigned(height)])
+            "SELECT subject, position, event_index, time, event FROM events WHERE height = ?", [.height(height)])
         return try rows.map { row in
             guard let subject = row[0].blob, let position = row[1].integer.flatMap({ Int(exactly: $0) }),
                   let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), let time = row[3].unsigned,

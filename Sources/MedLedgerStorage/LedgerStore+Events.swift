@@ -21,7 +21,7 @@ extension LedgerStore {
         }
         // Row-value comparison walks the primary key (subject, height, position, event_index).
         let sql = "\(select) WHERE e.subject = ? AND (e.height, e.position, e.event_index) < (?, ?, ?) \(order)"
-        return try database.query(sql, [.blob(subject), .unsigned(before.height), .integer(Int64(before.position)),
+        return try database.query(sql, [.blob(subject), .height(before.height), .integer(Int64(before.position)),
                                          .integer(Int64(before.eventIndex)), .integer(Int64(limit))]).map(indexedEvent)
     }
 
@@ -47,7 +47,7 @@ extension LedgerStore {
             }
             transactionHash = hash
         }
-        return IndexedEvent(height: height, position: position, eventIndex: eventIndex,
+        return IndexedEvent(height: Height(height), position: position, eventIndex: eventIndex,
                             time: ConsensusTime(milliseconds: time), transactionHash: transactionHash, event: event)
     }
 }

@@ -12,7 +12,7 @@ extension LedgerStore {
     /// without reading the block body (what `verify` needs for each block).
     public func receipts(height: Height) throws -> [IndexedReceipt] {
         let rows = try database.query(
-            "SELECT hash, position, receipt FROM transactions WHERE height = ? ORDER BY position", [.unsigned(height)])
+            "SELECT hash, position, receipt FROM transactions WHERE height = ? ORDER BY position", [.height(height)])
         return try rows.map { row in
             let rowName = "height \(height)"
             guard let hashBytes = row[0].blob, let hash = Hash256(bytes: hashBytes),

@@ -25,7 +25,7 @@ extension LedgerStore {
             throw StorageError.corrupt(table: "blocks", row: "height \(height)",
                                        "transaction at position \(position) is \(transaction.hash), index says \(hash)")
         }
-        return StoredTransaction(transaction: transaction, receipt: receipt, height: height, position: position)
+        return StoredTransaction(transaction: transaction, receipt: receipt, height: Height(height), position: position)
     }
 
     /// The encoded transaction at `position` of a block body, without decoding the others.

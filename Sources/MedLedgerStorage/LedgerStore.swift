@@ -48,7 +48,7 @@ public final class LedgerStore: Sendable {
     /// `meta.height` is written with each block; a mismatch means the file was edited.
     private func checkHeightMatchesBlocks() throws {
         let recorded = try latestHeight
-        let highest = try database.query("SELECT MAX(height) FROM blocks").first?.first?.unsigned ?? 0
+        let highest = Height(try database.query("SELECT MAX(height) FROM blocks").first?.first?.unsigned ?? 0)
         guard recorded == highest else {
             throw StorageError.corrupt(table: "meta", row: "key 'height'",
                                        "says \(recorded), highest block is \(highest)")
@@ -60,7 +60,7 @@ public final class LedgerStore: Sendable {
     public var latestHeight: Height {
         get throws {
             guard let bytes = try metaValue("height") else { return 0 }
-            return try decodeMeta("height", bytes, as: UInt64.self)
+            return Height(try decodeMeta("height", bytes, as: UInt64.self))
         }
     }
 

@@ -1,3 +1,5 @@
+import MedLedgerCore
+
 /// One value bound to, or read from, an SQLite statement.
 public enum SQLiteValue: Hashable, Sendable {
     case integer(Int64)
@@ -19,6 +21,9 @@ public enum SQLiteValue: Hashable, Sendable {
         precondition(value <= UInt64(Int64.max), "value \(value) does not fit an SQLite integer")
         return .integer(Int64(value))
     }
+
+    /// A block height as an SQLite integer.
+    public static func height(_ height: Height) -> SQLiteValue { unsigned(height.rawValue) }
 
     /// The integer as an unsigned value, or nil when absent or negative.
     public var unsigned: UInt64? {

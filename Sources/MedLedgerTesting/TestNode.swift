@@ -61,7 +61,7 @@ public struct TestNode: Sendable {
     @discardableResult
     public func seal(atOffsetMilliseconds offset: UInt64? = nil) async throws -> StoredBlock {
         let height = await node.height
-        return try await node.produceBlock(wallClock: genesisTime.adding(milliseconds: offset ?? (height + 1) * 1_000))
+        return try await node.produceBlock(wallClock: genesisTime.adding(milliseconds: offset ?? (height + 1).rawValue * 1_000))
     }
 
     public func remove() { try? FileManager.default.removeItem(at: directory.url) }

@@ -32,7 +32,7 @@ public struct LedgerVerifier {
     ///     this directory). Without it the directory's own genesis is the anchor, so a chain
     ///     rewritten from a forged genesis with new validator keys would still pass.
     ///   - progress: called every `progressEvery` blocks with (height, latest).
-    public func verify(expectedGenesisHash: Hash256? = nil, progressEvery: Height = 1_000,
+    public func verify(expectedGenesisHash: Hash256? = nil, progressEvery: UInt64 = 1_000,
                        progress: (Height, Height) -> Void = { _, _ in }) throws(VerificationFailure) -> Summary {
         let genesis: Genesis
         let store: LedgerStore
@@ -53,7 +53,7 @@ public struct LedgerVerifier {
         var height: Height = 1
         while height <= latest {
             summary.transactions += try replay.check(height: height, store: store)
-            if height % progressEvery == 0 { progress(height, latest) }
+            if height.rawValue % progressEvery == 0 { progress(height, latest) }
             height += 1
         }
         summary.blocks = latest

@@ -67,7 +67,7 @@ struct APIFixture {
     @discardableResult
     func produceBlock() async throws -> Height {
         let next = await node.height + 1
-        try await node.produceBlock(wallClock: Self.genesisTime.adding(milliseconds: next * 1_000))
+        try await node.produceBlock(wallClock: Self.genesisTime.adding(milliseconds: next.rawValue * 1_000))
         return next
     }
 

@@ -13,8 +13,8 @@ struct ConsensusCluster {
     var up: [Bool]
     var inbox: [(node: Int, input: ConsensusInput)] = []
     var pendingTimeouts: [(node: Int, timeout: ConsensusTimeout)] = []
-    var decisions: [Int: (round: UInt32, blockHash: Hash256, precommits: [SignedVote])] = [:]
-    var casts: [Int: [(type: VoteType, round: UInt32, blockHash: Hash256?)]] = [:]
+    var decisions: [Int: (round: Round, blockHash: Hash256, precommits: [SignedVote])] = [:]
+    var casts: [Int: [(type: VoteType, round: Round, blockHash: Hash256?)]] = [:]
     var equivocations: [(reporter: Int, validator: IdentityID)] = []
     var persisted: [Int: PersistentConsensusState] = [:]
 
@@ -37,18 +37,18 @@ struct ConsensusCluster {
     var count: Int { keys.count }
     func id(_ node: Int) -> IdentityID { keys[node].identityID }
     func index(of id: IdentityID) -> Int { keys.firstIndex { $0.identityID == id }! }
-    func proposerIndex(round: UInt32) -> Int {
+    func proposerIndex(round: Round) -> Int {
         index(of: TendermintMachine.proposer(validators: validators, height: height, round: round))
     }
 
     static func blockHash(_ label: String) -> Hash256 { Hash256.of(Array("block/\(label)".utf8)) }
 
-    func vote(_ node: Int, _ type: VoteType, round: UInt32, _ blockHash: Hash256?, time: UInt64 = 1_000) -> SignedVote {
+    func vote(_ node: Int, _ type: VoteType, round: Round, _ blockHash: Hash256?, time: UInt64 = 1_000) -> SignedVote {
         SignedVote(vote: Vote(type: type, chainID: Self.chainID, height: height, round: round, blockHash: blockHash,
                               time: ConsensusTime(milliseconds: time)), keys: keys[node])
     }
 
-    func proposal(round: UInt32, validRound: UInt32? = nil, _ blockHash: Hash256) -> Proposal {
+    func proposal(round: Round, validRound: Round? = nil, _ blockHash: Hash256) -> Proposal {
         Proposal(chainID: Self.chainID, height: height, round: round, validRound: validRound, blockHash: blockHash,
                  keys: keys[proposerIndex(round: round)])
     }
@@ -108,7 +108,7 @@ struct ConsensusCluster {
         pump()
     }
 
-    func lastCast(_ node: Int, _ type: VoteType, round: UInt32) -> Hash256?? {
+    func lastCast(_ node: Int, _ type: VoteType, round: Round) -> Hash256?? {
         casts[node]?.last { $0.type == type && $0.round == round }.map { $0.blockHash }
     }
 }

@@ -30,7 +30,7 @@ struct ProofOfLockTests {
 
         // A peer in round 2 gets a re-proposal of v0 with validRound 0: line 28 waits for
         // the polka, which only the restarted validator can still show.
-        let round: UInt32 = 2
+        let round: Round = 2
         cluster.machines[peer] = TendermintMachine(chainID: ConsensusCluster.chainID, validators: cluster.validators,
                                                    me: cluster.id(peer), height: 1, timeouts: TimeoutConfig(),
                                                    restoring: PersistentConsensusState(height: 1, round: round))

@@ -106,7 +106,7 @@ struct TendermintMachineTests {
 
 /// Block hashes the cluster's proposers make.
 enum ConsensusClusterHash {
-    static func block(height: Height, round: UInt32, node: Int) -> Hash256 {
+    static func block(height: Height, round: Round, node: Int) -> Hash256 {
         ConsensusCluster.blockHash("\(height)-\(round)-\(node)")
     }
 }
@@ -117,13 +117,13 @@ enum ConsensusClusterHash {
         var cluster = ConsensusCluster()
         let me = 0
         _ = cluster.machines[me].start()
-        let far = Limits.consensusMaxRoundsAhead + 1
+        let far = Round(Limits.consensusMaxRoundsAhead + 1)
         for node in 1...3 {
             _ = cluster.feed(me, .vote(cluster.vote(node, .prevote, round: far, nil)))
         }
         #expect(cluster.machines[me].round == 0, "f + 1 votes beyond the window do not move the round")
         #expect(cluster.machines[me].prevotes[far] == nil, "and are not kept")
-        let near = Limits.consensusMaxRoundsAhead
+        let near = Round(Limits.consensusMaxRoundsAhead)
         for node in 1...2 {
             _ = cluster.feed(me, .vote(cluster.vote(node, .prevote, round: near, nil)))
         }

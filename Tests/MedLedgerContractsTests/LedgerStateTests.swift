@@ -103,7 +103,7 @@ import MedLedgerContracts
         var ledger = Ledger()
         var stored: [[UInt8]: [UInt8]] = [:]
         for (index, tx) in txs.enumerated() {
-            ledger.height = Height(index + 1)
+            ledger.height = Height(UInt64(index + 1))
             ledger.apply(tx)
             for change in ledger.state.takeChanges() {
                 stored[change.key] = change.value

@@ -19,14 +19,14 @@ import MedLedgerCore
                     validatorsHash: validators.hash, proposer: keys[0].identityID)
     }
 
-    func sign(_ signer: IdentityKeys, header: BlockHeader, round: UInt32 = 0, chain: String? = nil,
+    func sign(_ signer: IdentityKeys, header: BlockHeader, round: Round = 0, chain: String? = nil,
               blockHash: Hash256? = nil, height: Height? = nil) -> CommitSignature {
         let precommit = Precommit.vote(chainID: chain ?? chainID, height: height ?? header.height, round: round,
                                   blockHash: blockHash ?? header.hash, time: ConsensusTime(milliseconds: 0))
         return CommitSignature(validator: signer.identityID, time: ConsensusTime(milliseconds: 0), signature: signer.sign(precommit.canonicalBytes))
     }
 
-    func certificate(_ signatures: [CommitSignature], header: BlockHeader, round: UInt32 = 0) -> CommitCertificate {
+    func certificate(_ signatures: [CommitSignature], header: BlockHeader, round: Round = 0) -> CommitCertificate {
         CommitCertificate(height: header.height, round: round, blockHash: header.hash, signatures: signatures)
     }
 

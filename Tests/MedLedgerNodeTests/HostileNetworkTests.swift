@@ -54,7 +54,7 @@ import MedLedgerCore
         var gateway = HTTPGateway(baseURL: network.url(0))
         gateway.commitTimeoutMilliseconds = 60_000
         let committed = try await gateway.waitForCommit(lastLarge)
-        #expect(await testnet.waitForHeight(network, [1], committed.height, seconds: 30), "node 1 never got the flood's block")
+        #expect(await testnet.waitForHeight(network, [1], committed.height.rawValue, seconds: 30), "node 1 never got the flood's block")
         let onNode1 = try await HTTPGateway(baseURL: network.url(1)).waitForCommit(lastLarge)
         #expect(onNode1.height == committed.height, "the flood of large transactions was never committed everywhere")
         let before = await testnet.status(network, 0)?.height ?? 0
@@ -102,15 +102,15 @@ import MedLedgerCore
     static func sendJunkConsensus(_ peer: PeerNetwork, genesis: Genesis, seconds: Double) async {
         let keys = peer.identity.keys
         let deadline = Date().addingTimeInterval(seconds)
-        var round: UInt32 = 1_000
+        var round: Round = 1_000
         while Date() < deadline {
             for height: Height in [2, 3, 4, 5] {
                 for type in [VoteType.prevote, .precommit] {
                     peer.broadcast(.vote(SignedVote(vote: Vote(type: type, chainID: genesis.chainID, height: height, round: round,
-                                                               blockHash: Hash256.of([UInt8(round & 0xff)]),
+                                                               blockHash: Hash256.of([UInt8(round.rawValue & 0xff)]),
                                                                time: SystemClock.now()), keys: keys)))
                 }
-                let proposalRound = (0..<UInt32(50)).first {
+                let proposalRound = (0..<UInt32(50)).map(Round.init(rawValue:)).first {
                     TendermintMachine.proposer(validators: genesis.validatorSet, height: height, round: $0) != keys.identityID
                 } ?? 0
                 let header = BlockHeader(chainID: genesis.chainID, height: height, time: SystemClock.now(),

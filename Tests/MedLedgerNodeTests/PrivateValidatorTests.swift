@@ -15,7 +15,7 @@ import MedLedgerTesting
         FileManager.default.temporaryDirectory.appendingPathComponent("consensus-\(UUID().uuidString).bin")
     }
 
-    func vote(_ type: VoteType, round: UInt32, _ seed: String?) -> Vote {
+    func vote(_ type: VoteType, round: Round, _ seed: String?) -> Vote {
         Vote(type: type, chainID: "c", height: 5, round: round, blockHash: seed.map { Hash256.of(Array($0.utf8)) },
              time: ConsensusTime(milliseconds: 10))
     }

@@ -8,7 +8,7 @@ struct P2PMessageTests {
     let keys = IdentityKeys.deterministic(seed: "p2p-message")
 
     func header(height: Height) -> BlockHeader {
-        BlockHeader(chainID: P2PCluster.chainID, height: height, time: ConsensusTime(milliseconds: 1_000 * height),
+        BlockHeader(chainID: P2PCluster.chainID, height: height, time: ConsensusTime(milliseconds: 1_000 * height.rawValue),
                     previousBlockHash: .zero, lastCommitHash: .zero, transactionsRoot: .empty, resultsRoot: .empty,
                     stateRoot: .empty, validatorsHash: .empty, proposer: keys.identityID)
     }

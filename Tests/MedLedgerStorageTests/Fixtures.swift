@@ -58,13 +58,13 @@ enum Fixtures {
         let transactions = pairs.map(\.0)
         let receipts = pairs.map(\.1)
         let header = BlockHeader(
-            chainID: chainID, height: height, time: genesisTime.adding(milliseconds: height * 1_000),
+            chainID: chainID, height: height, time: genesisTime.adding(milliseconds: height.rawValue * 1_000),
             previousBlockHash: previous, lastCommitHash: Block.lastCommitHash(lastCommit), transactionsRoot: Block.transactionsRoot(transactions),
             resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)),
             stateRoot: Hash256.of(Array("state-\(height)".utf8)), validatorsHash: validators.hash,
             proposer: validator.id)
         let changes = keys.map {
-            StateChange(key: Array("identity/".utf8) + $0.identityID.hash.bytes, value: [1, UInt8(height)])
+            StateChange(key: Array("identity/".utf8) + $0.identityID.hash.bytes, value: [1, UInt8(height.rawValue)])
         }
         return BlockFixture(block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
                             certificate: certificate(for: header), receipts: receipts, stateChanges: changes)
@@ -82,7 +82,7 @@ enum Fixtures {
         var fixtures = [BlockFixture]()
         var previous = genesis.hash
         for height in 1...UInt64(count) {
-            let fixture = block(height: height, previous: previous, lastCommit: fixtures.last?.certificate)
+            let fixture = block(height: Height(height), previous: previous, lastCommit: fixtures.last?.certificate)
             fixtures.append(fixture)
             previous = fixture.block.hash
         }

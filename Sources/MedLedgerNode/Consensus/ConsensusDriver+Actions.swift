@@ -60,7 +60,7 @@ extension ConsensusDriver {
         return propose(executed.block, height: height, round: round, validRound: nil)
     }
 
-    private func propose(_ block: Block, height: Height, round: UInt32, validRound: UInt32?) -> [ConsensusAction] {
+    private func propose(_ block: Block, height: Height, round: Round, validRound: Round?) -> [ConsensusAction] {
         do {
             guard try signer.recordProposal(height: height, round: round, blockHash: block.hash) else {
                 logger.error("refused to propose a second block for height \(height) round \(round)")
@@ -78,7 +78,7 @@ extension ConsensusDriver {
         return machine.handle(.proposal(proposal, blockIsValid: true))
     }
 
-    private func castVote(_ type: VoteType, height: Height, round: UInt32, blockHash: Hash256?) async -> [ConsensusAction] {
+    private func castVote(_ type: VoteType, height: Height, round: Round, blockHash: Hash256?) async -> [ConsensusAction] {
         var time = clock.now()
         if let blockHash, let block = candidates[blockHash]?.block {
             time = node.precommitTime(wallClock: time, blockTime: block.header.time)
@@ -99,7 +99,7 @@ extension ConsensusDriver {
         return machine.handle(.vote(signed))
     }
 
-    private func decide(height: Height, round: UInt32, blockHash: Hash256, precommits: [SignedVote]) async {
+    private func decide(height: Height, round: Round, blockHash: Hash256, precommits: [SignedVote]) async {
         guard let executed = candidates[blockHash] else {
             logger.warning("decided block \(blockHash) at height \(height) is unknown here; syncing")
             await catchUpIfBehind()

@@ -44,7 +44,7 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     /// Blocks seen at the current height, executed, by hash.
     var candidates: [Hash256: ExecutedBlock] = [:]
     /// Our own proposal awaiting the empty-block delay, if any.
-    var pendingProposal: (height: Height, round: UInt32)?
+    var pendingProposal: (height: Height, round: Round)?
     var lastSyncRequestAt: UInt64?
     /// Our own messages at the current height, re-sent every second (with the state
     /// machine's proof of our valid value): a message sent while a peer was down or
@@ -133,7 +133,7 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     }
 
     public var currentHeight: Height { machine.height }
-    public var currentRound: UInt32 { machine.round }
+    public var currentRound: Round { machine.round }
     /// The state machine's round, step, lock and vote tallies (logs, simulator reports).
     public var machineDescription: String { machine.description }
 }

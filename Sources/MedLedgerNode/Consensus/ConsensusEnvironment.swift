@@ -38,7 +38,7 @@ public enum ConsensusDriverEvent: Sendable {
 /// What the driver noticed that an operator (or the simulator's checks) may want to know.
 public enum ConsensusDriverNotice: Sendable {
     /// A validator signed two different votes or proposals for one step.
-    case equivocation(validator: IdentityID, height: Height, round: UInt32)
+    case equivocation(validator: IdentityID, height: Height, round: Round)
     /// Our signer refused a vote or proposal that conflicts with one signed before.
     case refusedToSign
     /// A proposal or vote that did not verify (signature, chain, block hash) was dropped.

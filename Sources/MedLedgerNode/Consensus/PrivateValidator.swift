@@ -11,7 +11,7 @@ struct PrivateValidator {
     struct SignedStep: Hashable, CanonicalCodable {
         let type: VoteType
         let height: Height
-        let round: UInt32
+        let round: Round
         let blockHash: Hash256?
         func encode(to encoder: inout CanonicalEncoder) {
             encoder.write(type)
@@ -19,7 +19,7 @@ struct PrivateValidator {
             encoder.write(round)
             encoder.write(optional: blockHash)
         }
-        init(type: VoteType, height: Height, round: UInt32, blockHash: Hash256?) {
+        init(type: VoteType, height: Height, round: Round, blockHash: Hash256?) {
             self.type = type
             self.height = height
             self.round = round
@@ -27,8 +27,8 @@ struct PrivateValidator {
         }
         init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
             type = try decoder.read(VoteType.self)
-            height = try decoder.readUInt64("height")
-            round = try decoder.readUInt32("round")
+            height = try decoder.read(Height.self)
+            round = try decoder.read(Round.self)
             blockHash = try decoder.readOptional(Hash256.self, "blockHash")
         }
     }
@@ -114,7 +114,7 @@ struct PrivateValidator {
 
     /// Records a proposal for (height, round) durably before it is sent; refuses a second,
     /// different block for a round already proposed in (after a crash, say).
-    mutating func recordProposal(height: Height, round: UInt32, blockHash: Hash256) throws -> Bool {
+    mutating func recordProposal(height: Height, round: Round, blockHash: Hash256) throws -> Bool {
         if let earlier = proposed.first(where: { $0.height == height && $0.round == round }) {
             return earlier.blockHash == blockHash
         }
