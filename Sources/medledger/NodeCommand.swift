@@ -103,7 +103,8 @@ struct NodeCommand: AsyncParsableCommand {
             }
             let http = APIServer.service(node: node, host: address.host, port: address.port, logger: logger, metrics: metrics)
             try await ServiceGroup(configuration: Self.serviceGroup(blockMaking, http: http, logger: logger)).run()
-            logger.info("node stopped at height \(await node.height)")
+            let finalHeight = await node.height
+            logger.info("node stopped at height \(finalHeight)")
         }
 
         /// HTTP last, so a graceful shutdown (which goes in reverse) stops accepting requests

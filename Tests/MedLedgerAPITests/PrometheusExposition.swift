@@ -18,7 +18,8 @@ struct PrometheusExposition {
 
     init(_ text: String) throws {
         guard text.isEmpty || text.hasSuffix("\n") else { throw ParseError(description: "no final newline") }
-        var samples = [Sample](), types = [String: String]()
+        var samples = [Sample]()
+        var types = [String: String]()
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             if line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")

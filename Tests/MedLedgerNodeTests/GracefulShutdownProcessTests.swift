@@ -39,7 +39,7 @@ import Testing
         _ = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: "medledger-sigterm",
                                    time: SystemClock.now())
         var nodes = [Process]()
-        defer { nodes.forEach(Self.forceStop) }
+        defer { for node in nodes { Self.forceStop(node) } }
         for index in 0..<4 {
             let folder = directory.appendingPathComponent("node\(index)")
             nodes.append(try Self.spawn(["node", "start", "--data-dir", folder.path],

@@ -59,8 +59,10 @@ public enum NodeRuntime {
         await node.attachGossip(network)
         let consensus = ConsensusService(driver: driver, events: events, continuation: continuation,
                                          inbound: network.inbound)
-        return [configuration(PeerNetworkService(network: network, metrics: node.metrics), name: "peer network"),
-                configuration(consensus, name: "consensus")]
+        return [
+            configuration(PeerNetworkService(network: network, metrics: node.metrics), name: "peer network"),
+            configuration(consensus, name: "consensus"),
+        ]
     }
 
     /// Starts block production outside a `ServiceGroup` of the caller's (the demo runs several

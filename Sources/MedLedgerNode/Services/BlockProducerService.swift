@@ -13,6 +13,14 @@ public struct BlockProducerService: Service {
 
     public func run() async {
         let node = node
-        await cancelWhenGracefulShutdown { await node.runProducer() }
+        await cancelWhenGracefulShutdown {
+            // The producer sleeps until work arrives or an empty block is due; waking it lets
+            // it see the cancellation now rather than up to a block interval later.
+            await withTaskCancellationHandler {
+                await node.runProducer()
+            } onCancel: {
+                node.arrivals.signal()
+            }
+        }
     }
 }
