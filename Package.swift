@@ -12,11 +12,16 @@ import Foundation
 //   APIModel, Vault <- Client (no Node, no Storage)
 //   Contracts, Storage <- Verifier;  Client, API <- Demo;  Node <- Simulator
 //   APIModel <- Bench (the only user of HdrHistogram)
+//   swift-metrics: Node records, API records and serves through swift-prometheus; Node, API and
+//   the CLI run as swift-service-lifecycle services. Core, Contracts and Consensus use neither.
 //   every runtime target <- medledger (the CLI); Testing (fixtures) is linked by tests only.
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
     name: "MedLedger",
@@ -34,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "MedLedgerCore", dependencies: [crypto]),
@@ -48,12 +56,15 @@ let package = Package(
             name: "MedLedgerNode",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerConsensus", "MedLedgerVault", "MedLedgerStorage",
-                "MedLedgerP2P", crypto, logging, nioCore, nioPosix,
+                "MedLedgerP2P", crypto, logging, nioCore, nioPosix, metrics, serviceLifecycle,
             ]
         ),
         .target(
             name: "MedLedgerAPI",
-            dependencies: ["MedLedgerNode", "MedLedgerAPIModel", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "MedLedgerNode", "MedLedgerAPIModel", .product(name: "Hummingbird", package: "hummingbird"),
+                metrics, prometheus, serviceLifecycle,
+            ]
         ),
         .target(name: "MedLedgerClient", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel"]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
@@ -80,7 +91,7 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerNode", "MedLedgerClient", "MedLedgerVerifier", "MedLedgerDemo",
-                "MedLedgerSimulator", "MedLedgerBench", logging,
+                "MedLedgerSimulator", "MedLedgerBench", logging, prometheus, serviceLifecycle,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [
-                "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerTesting",
+                "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerTesting", prometheus,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

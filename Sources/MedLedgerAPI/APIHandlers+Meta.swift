@@ -9,23 +9,10 @@ extension APIHandlers {
         APIEncoding.bytes(Array(OpenAPIDocument.json.utf8), contentType: APIEncoding.jsonContentType)
     }
 
-    /// `GET /metrics`: Prometheus text exposition format 0.0.4.
+    /// `GET /metrics`: Prometheus text exposition format 0.0.4, from the router's registry.
     func metricsText(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        var lines = [
-            "# HELP medledger_block_height Height of the latest committed block.",
-            "# TYPE medledger_block_height gauge",
-            "medledger_block_height \(await node.height)",
-            "# HELP medledger_mempool_transactions Transactions waiting for a block.",
-            "# TYPE medledger_mempool_transactions gauge",
-            "medledger_mempool_transactions \(await node.pendingCount)",
-            "# HELP medledger_http_requests_total HTTP responses sent, by status code.",
-            "# TYPE medledger_http_requests_total counter",
-        ]
-        for (status, count) in await metrics.snapshot() {
-            lines.append("medledger_http_requests_total{status=\"\(status)\"} \(count)")
-        }
-        return APIEncoding.bytes(Array((lines.joined(separator: "\n") + "\n").utf8),
-                                 contentType: "text/plain; version=0.0.4; charset=utf-8")
+        let text = metrics.exposition(height: await node.height, pendingTransactions: await node.pendingCount)
+        return APIEncoding.bytes(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     /// `GET /fhir/metadata`: a FHIR R4 CapabilityStatement. No FHIR resources are served yet,

@@ -5,10 +5,10 @@ import MedLedgerContracts
 import MedLedgerNode
 
 /// The API's request handlers, grouped by area in extensions (`APIHandlers+Chain`, ...).
-/// Holds the node, the response counters and the wall clock used for request signatures.
+/// Holds the node, the metrics and the wall clock used for request signatures.
 struct APIHandlers: Sendable {
     let node: LedgerNode
-    let metrics: HTTPMetrics
+    let metrics: APIMetrics
     /// Read only to check signed requests' timestamps; the contracts never see it.
     let clock: @Sendable () -> ConsensusTime
 

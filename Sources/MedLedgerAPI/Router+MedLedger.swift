@@ -2,16 +2,21 @@ import Hummingbird
 import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
+import Prometheus
 
 /// The request context the API's router uses.
 public typealias APIRequestContext = BasicRequestContext
 
 /// Builds the MedLedger HTTP API's router over a node. Every response, including errors and
 /// unknown routes, passes the metrics and problem middlewares.
-/// - Parameter clock: the wall clock signed requests' timestamps are checked against.
-public func buildRouter(node: LedgerNode,
+/// - Parameters:
+///   - metrics: the registry the router records into and `GET /metrics` renders; give the
+///     node's (`NodeMetrics`) factory the same registry to serve both. A fresh one by default,
+///     so routers built side by side (tests) count apart.
+///   - clock: the wall clock signed requests' timestamps are checked against.
+public func buildRouter(node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                         clock: @escaping @Sendable () -> ConsensusTime = SystemClock.now) -> Router<APIRequestContext> {
-    let handlers = APIHandlers(node: node, metrics: HTTPMetrics(), clock: clock)
+    let handlers = APIHandlers(node: node, metrics: APIMetrics(registry: metrics), clock: clock)
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: handlers.metrics))
     router.add(middleware: NextNonceMiddleware(node: node))

@@ -75,6 +75,7 @@ extension LedgerNode {
         mempool.removeCommitted(executed.block.transactions, state: state)
         markReferencedBlobs(in: executed.block, receipts: executed.receipts)
         commits.publish(executed.block.transactions.map(\.hash))
+        metrics.blockCommitted(transactions: executed.block.transactions.count)
         if !executed.block.transactions.isEmpty {
             logger.debug("committed block \(header.height) with \(executed.block.transactions.count) transactions")
         }

@@ -19,6 +19,8 @@ public actor LedgerNode {
     public nonisolated let configuration: NodeConfiguration
     /// Block validity and time rules of this chain (shared with `verify` and the simulator).
     public nonisolated let blockRules: BlockValidator
+    /// Operators' counters (see `NodeMetrics`); never read by consensus or the contracts.
+    public nonisolated let metrics: NodeMetrics
 
     var state: LedgerState
     var mempool = Mempool()
@@ -45,7 +47,8 @@ public actor LedgerNode {
     /// Opens an initialized data directory; the state comes back from disk with the same root.
     public init(dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),
                 logger: Logger = Logger(label: "medledger.node"),
-                blobClock: @escaping @Sendable () -> ConsensusTime = SystemClock.now) throws {
+                blobClock: @escaping @Sendable () -> ConsensusTime = SystemClock.now,
+                metrics: NodeMetrics = .disabled) throws {
         guard dataDirectory.isInitialized else {
             throw NodeError(.notFound, field: "data-dir",
                             "\(dataDirectory.url.path) has no genesis.json; run `medledger node init` or `medledger demo` first")
@@ -66,6 +69,7 @@ public actor LedgerNode {
         self.logger = logger
         self.configuration = configuration
         self.blobClock = blobClock
+        self.metrics = metrics
         self.blockRules = BlockValidator(genesis: genesis)
         if let stored = try store.loadGenesis() {
             guard stored.hash == genesis.hash else {

@@ -5,6 +5,8 @@ import Logging
 import MedLedgerAPI
 import MedLedgerCore
 import MedLedgerNode
+import Prometheus
+import ServiceLifecycle
 
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,8 +83,13 @@ struct NodeCommand: AsyncParsableCommand {
             let address = try HostPort(http ?? configured?.http ?? "127.0.0.1:8080", option: "--http")
             var logger = Logger(label: "medledger.node")
             logger.logLevel = .info
+            // One registry for the process: the node's counters and the API's, rendered by /metrics.
+            let metrics = PrometheusCollectorRegistry()
             let node: LedgerNode
-            do { node = try LedgerNode(dataDirectory: directory, logger: logger) } catch {
+            do {
+                node = try LedgerNode(dataDirectory: directory, logger: logger,
+                                      metrics: NodeMetrics(factory: PrometheusMetricsFactory(registry: metrics)))
+            } catch {
                 throw CLIError("cannot start node: \(error)")
             }
             let height = await node.height
@@ -90,13 +97,30 @@ struct NodeCommand: AsyncParsableCommand {
             if p2p != nil, node.validators.validators.count == 1 {
                 logger.notice("--p2p ignored: a single-validator network has no peers")
             }
-            let producer: Task<Void, Never>
-            do { producer = try await NodeRuntime.start(node: node, directory: directory, p2p: p2p, logger: logger) } catch {
+            let blockMaking: [ServiceGroupConfiguration.ServiceConfiguration]
+            do { blockMaking = try await NodeRuntime.services(node: node, directory: directory, p2p: p2p, logger: logger) } catch {
                 throw CLIError("cannot start block production: \(error)")
             }
-            defer { producer.cancel() }
-            try await APIServer.run(node: node, host: address.host, port: address.port, logger: logger)
+            let http = APIServer.service(node: node, host: address.host, port: address.port, logger: logger, metrics: metrics)
+            try await ServiceGroup(configuration: Self.serviceGroup(blockMaking, http: http, logger: logger)).run()
+            let finalHeight = await node.height
+            logger.info("node stopped at height \(finalHeight)")
         }
+
+        /// HTTP last, so a graceful shutdown (which goes in reverse) stops accepting requests
+        /// first, lets in-flight ones finish while blocks still commit, then stops block
+        /// making and closes the network. SIGTERM and SIGINT start it; a shutdown stuck past
+        /// the limit is escalated to cancellation.
+        static func serviceGroup(_ blockMaking: [ServiceGroupConfiguration.ServiceConfiguration], http: any Service,
+                                 logger: Logger) -> ServiceGroupConfiguration {
+            var configuration = ServiceGroupConfiguration(
+                services: blockMaking + [.init(service: http, serviceName: "http")],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration.maximumGracefulShutdownDuration = .seconds(gracefulShutdownLimitSeconds)
+            return configuration
+        }
+
+        static let gracefulShutdownLimitSeconds: Int64 = 5
     }
 }
 

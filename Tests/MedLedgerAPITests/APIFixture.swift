@@ -12,6 +12,7 @@ import MedLedgerClient
 import MedLedgerAPIModel
 import MedLedgerNode
 import MedLedgerVault
+import Prometheus
 
 /// A node in a temporary directory with a small cast, driven block by block with
 /// `produceBlock(wallClock:)` so every test is deterministic. The router's clock is fixed.
@@ -33,7 +34,8 @@ struct APIFixture {
     var now: ConsensusTime { Self.genesisTime }
 
     /// A fresh node; nothing registered beyond the genesis organizations.
-    static func make(configuration: NodeConfiguration = .init()) throws -> APIFixture {
+    /// - Parameter metrics: the node's metrics (off unless a test reads them).
+    static func make(configuration: NodeConfiguration = .init(), metrics: NodeMetrics = .disabled) throws -> APIFixture {
         func person(_ label: String) -> ClientIdentity { ClientIdentity(label: label, keys: .generate()) }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-api-\(UUID().uuidString)")
         let directory = DataDirectory(url)
@@ -44,7 +46,7 @@ struct APIFixture {
         try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))
         var logger = Logger(label: "medledger.api-test")
         logger.logLevel = .error
-        let node = try LedgerNode(dataDirectory: directory, configuration: configuration, logger: logger)
+        let node = try LedgerNode(dataDirectory: directory, configuration: configuration, logger: logger, metrics: metrics)
         return APIFixture(directory: directory, node: node, nodeKeys: nodeKeys, hospital: hospital, clinic: clinic,
                           author: person("author"), clinicReader: person("clinic reader"), patient: person("patient"),
                           stranger: person("stranger"))
@@ -53,8 +55,9 @@ struct APIFixture {
     func cleanUp() { try? FileManager.default.removeItem(at: directory.url) }
 
     /// The application under test, on the fixed clock.
-    func app() -> some ApplicationProtocol {
-        Application(router: buildRouter(node: node, clock: { Self.genesisTime }))
+    /// - Parameter metrics: the registry `/metrics` renders (a fresh one by default).
+    func app(metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) -> some ApplicationProtocol {
+        Application(router: buildRouter(node: node, metrics: metrics, clock: { Self.genesisTime }))
     }
 
     /// A signed transaction with the signer's next nonce.

@@ -118,8 +118,9 @@ import MedLedgerNode
                 #expect(response.status == .ok)
                 #expect(response.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
                 let text = String(decoding: response.bytes, as: UTF8.self)
-                #expect(text.contains("# TYPE medledger_block_height gauge\nmedledger_block_height 1\n"))
-                #expect(text.contains("medledger_mempool_transactions 0\n"))
+                #expect(text.contains("# TYPE medledger_block_height gauge\nmedledger_block_height 1.0\n"))
+                #expect(text.contains("medledger_mempool_transactions 0.0\n"))
+                #expect(text.contains("# TYPE medledger_http_requests_total counter\n"))
                 #expect(text.contains("medledger_http_requests_total{status=\"200\"} 1\n"))
                 #expect(text.contains("medledger_http_requests_total{status=\"404\"} 1\n"))
             }

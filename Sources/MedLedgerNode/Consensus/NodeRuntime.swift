@@ -4,9 +4,10 @@ import MedLedgerCore
 import MedLedgerStorage
 import MedLedgerP2P
 import MedLedgerConsensus
+import ServiceLifecycle
 
-/// Starts whatever makes blocks for a node: the block producer for a single validator, or
-/// peer-to-peer plus the Tendermint driver for a network of several.
+/// Whatever makes blocks for a node, as services: the block producer for a single validator,
+/// or peer-to-peer plus the Tendermint driver for a network of several.
 public enum NodeRuntime {
     /// Timeouts for a network: the proposer waits up to the empty-block interval for
     /// transactions, so the others' propose timeout must comfortably exceed it.
@@ -19,12 +20,18 @@ public enum NodeRuntime {
         return timeouts
     }
 
-    /// Starts block production; returns the task to cancel on shutdown.
+    /// The services that make blocks, to run in a `ServiceGroup` beside the HTTP server: the
+    /// block producer for a single validator; else the peer network (already listening and
+    /// dialing when this returns) and the consensus driver. In that order, so a graceful
+    /// shutdown (which goes in reverse) stops consensus before it closes the network.
+    ///
+    /// Each returning on its own (a node that halted) leaves the others running, so a halted
+    /// node still serves reads; one that throws shuts the group down.
     /// - Parameter p2p: HOST:PORT to listen on (default: network.json's).
-    public static func start(node: LedgerNode, directory: DataDirectory, p2p: String?, logger: Logger) async throws
-        -> Task<Void, Never> {
+    public static func services(node: LedgerNode, directory: DataDirectory, p2p: String?, logger: Logger) async throws
+        -> [ServiceGroupConfiguration.ServiceConfiguration] {
         guard node.validators.validators.count > 1 else {
-            return Task { await node.runProducer() }
+            return [configuration(BlockProducerService(node: node), name: "block producer")]
         }
         guard let config = try NetworkConfig.load(directory) else {
             throw NodeError(.invalid, field: "network.json",
@@ -39,25 +46,40 @@ public enum NodeRuntime {
                                   keys: await node.keysForConsensus, host: listen.host, port: listen.port, peers: peers,
                                   logger: logger)
         try await network.start()
-        // One stream of driver events: peer messages, and the clock's timeouts and ticks.
         let (events, continuation) = AsyncStream<ConsensusDriverEvent>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
         let clock = SystemConsensusClock { continuation.yield($0) }
-        let driver = try await ConsensusDriver(node: node, transport: network, clock: clock, dataDirectory: directory,
+        let driver: ConsensusDriver<PeerNetwork, SystemConsensusClock>
+        do {
+            driver = try await ConsensusDriver(node: node, transport: network, clock: clock, dataDirectory: directory,
                                                timeouts: timeouts(for: node.configuration), logger: logger)
-        await node.attachGossip(network)
-        let inbound = network.inbound
-        return Task {
-            let forwarder = Task {
-                for await (peer, message) in inbound { continuation.yield(.message(from: peer, message)) }
-            }
-            defer { forwarder.cancel() }
-            await withTaskCancellationHandler {
-                await driver.run(events: events)
-            } onCancel: {
-                continuation.finish()
-                Task { await network.stop() }
-            }
+        } catch {
+            await network.stop()
+            throw error
         }
+        await node.attachGossip(network)
+        let consensus = ConsensusService(driver: driver, events: events, continuation: continuation,
+                                         inbound: network.inbound)
+        return [
+            configuration(PeerNetworkService(network: network, metrics: node.metrics), name: "peer network"),
+            configuration(consensus, name: "consensus"),
+        ]
+    }
+
+    /// Starts block production outside a `ServiceGroup` of the caller's (the demo runs several
+    /// nodes in one process); returns the task to cancel on shutdown. The task ends once every
+    /// service has stopped and the network is closed.
+    public static func start(node: LedgerNode, directory: DataDirectory, p2p: String?, logger: Logger) async throws
+        -> Task<Void, Never> {
+        let services = try await self.services(node: node, directory: directory, p2p: p2p, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
+        return Task {
+            do { try await group.run() } catch { logger.error("node services stopped: \(error)") }
+        }
+    }
+
+    private static func configuration(_ service: any Service, name: String) -> ServiceGroupConfiguration.ServiceConfiguration {
+        .init(service: service, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup,
+              serviceName: name)
     }
 
     static func parseAddress(_ text: String, field: String) throws -> (host: String, port: Int) {
