@@ -10,7 +10,7 @@ struct APIHandlers: Sendable {
     let node: LedgerNode
     let metrics: APIMetrics
     /// Read only to check signed requests' timestamps; the contracts never see it.
-    let clock: @Sendable () -> ConsensusTime
+    let clock: @Sendable () -> WallClockTime
 
     /// The signed caller of a request; 401 when the request is not signed or the
     /// signature does not hold.

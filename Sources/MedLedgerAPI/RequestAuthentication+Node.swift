@@ -12,7 +12,7 @@ extension RequestAuthentication {
     /// - Returns: the caller's identity record.
     /// - Throws: `NodeError.unauthenticated` naming the header at fault.
     public static func verify(_ credentials: Credentials, method: String, pathAndQuery: String, body: [UInt8],
-                              node: LedgerNode, now: ConsensusTime) async throws(NodeError) -> IdentityRecord {
+                              node: LedgerNode, now: WallClockTime) async throws(NodeError) -> IdentityRecord {
         let record = await node.identity(credentials.identity)
         return try check(credentials, record: record, method: method,
                          pathAndQuery: pathAndQuery, body: body, chainID: node.genesis.chainID, now: now)
@@ -22,7 +22,7 @@ extension RequestAuthentication {
     /// Routes with large bodies run these before reading the body, so a stranger cannot make
     /// the node buffer megabytes before it learns the request is not from a known identity.
     public static func precheck(_ credentials: Credentials, node: LedgerNode,
-                                now: ConsensusTime) async throws(NodeError) -> IdentityRecord {
+                                now: WallClockTime) async throws(NodeError) -> IdentityRecord {
         try checkWithoutBody(credentials, record: await node.identity(credentials.identity), now: now)
     }
 }

@@ -46,7 +46,7 @@ public enum RequestAuthentication {
 
     /// The three headers that sign a request as `identity`.
     public static func headers(for method: String, pathAndQuery: String, body: [UInt8], chainID: String,
-                               identity: ClientIdentity, now: ConsensusTime) -> [(String, String)] {
+                               identity: ClientIdentity, now: WallClockTime) -> [(String, String)] {
         let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: chainID,
                                  timestamp: now.milliseconds)
         let signature = identity.keys.sign(bytes)
@@ -91,7 +91,7 @@ public enum RequestAuthentication {
     /// - Throws: `NodeError.unauthenticated` naming the header at fault.
     public static func check(_ credentials: Credentials, record: IdentityRecord?, method: String,
                              pathAndQuery: String, body: [UInt8], chainID: String,
-                             now: ConsensusTime) throws(NodeError) -> IdentityRecord {
+                             now: WallClockTime) throws(NodeError) -> IdentityRecord {
         let record = try checkWithoutBody(credentials, record: record, now: now)
         let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: chainID,
                                  timestamp: credentials.timestamp)
@@ -104,7 +104,7 @@ public enum RequestAuthentication {
 
     /// The timestamp is within the skew and `record` is the claimed identity, active.
     public static func checkWithoutBody(_ credentials: Credentials, record: IdentityRecord?,
-                                 now: ConsensusTime) throws(NodeError) -> IdentityRecord {
+                                 now: WallClockTime) throws(NodeError) -> IdentityRecord {
         let skew = max(credentials.timestamp, now.milliseconds) - min(credentials.timestamp, now.milliseconds)
         guard skew <= maximumSkewMilliseconds else {
             throw NodeError(.unauthenticated, field: timestampHeader,

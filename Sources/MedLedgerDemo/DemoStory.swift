@@ -95,7 +95,7 @@ public struct DemoStory {
         let cast = DemoConsortium.generate()
         let nodeKeys = [cast.node] + (1..<validators).map { _ in IdentityKeys.generate() }
         let genesis = Genesis(
-            chainID: "medledger-demo", genesisTime: SystemClock.now(),
+            chainID: "medledger-demo", genesisTime: ConsensusTime(wallClock: SystemClock.now()),
             validators: nodeKeys.enumerated().map {
                 Validator(name: "node\($0.offset)", signingKey: $0.element.publicSigningKey,
                           encryptionKey: $0.element.publicEncryptionKey, power: 1)

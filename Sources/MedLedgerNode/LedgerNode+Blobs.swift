@@ -49,7 +49,7 @@ extension LedgerNode {
 
     /// Stored blobs no report points to, found on disk after a (re)start: counted against
     /// the node's quota and collected a grace period from now.
-    static func unreferencedBlobs(in blobs: FileBlobStore, state: LedgerState, now: ConsensusTime) throws -> BlobQuota {
+    static func unreferencedBlobs(in blobs: FileBlobStore, state: LedgerState, now: WallClockTime) throws -> BlobQuota {
         let referenced = referencedAddresses(in: state)
         var quota = BlobQuota()
         for address in try blobs.allAddresses() where !referenced.contains(address) {

@@ -98,9 +98,9 @@ extension LedgerNode {
 
     /// Runs the block producer until the task is cancelled: a block shortly after work
     /// arrives, or an empty block when idle for `emptyBlockIntervalMilliseconds`.
-    public func runProducer(clock: @escaping @Sendable () -> ConsensusTime = SystemClock.now) async {
+    public func runProducer(clock: @escaping @Sendable () -> WallClockTime = SystemClock.now) async {
         var lastBlockAt = clock()
-        var firstPendingAt: ConsensusTime?
+        var firstPendingAt: WallClockTime?
         while !Task.isCancelled {
             let now = clock()
             if !mempool.isEmpty, firstPendingAt == nil { firstPendingAt = now }
@@ -118,7 +118,7 @@ extension LedgerNode {
                 continue
             }
             do {
-                try produceBlock(wallClock: now)
+                try produceBlock(wallClock: ConsensusTime(wallClock: now))
             } catch {
                 logger.critical("block producer stopped: \(error)")
                 return

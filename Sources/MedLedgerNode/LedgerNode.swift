@@ -42,12 +42,12 @@ public actor LedgerNode {
     /// Wakes the single-validator block producer when a transaction is admitted.
     nonisolated let arrivals = WakeSignal()
     /// The wall clock for blob collection (tests set their own).
-    let blobClock: @Sendable () -> ConsensusTime
+    let blobClock: @Sendable () -> WallClockTime
 
     /// Opens an initialized data directory; the state comes back from disk with the same root.
     public init(dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),
                 logger: Logger = Logger(label: "medledger.node"),
-                blobClock: @escaping @Sendable () -> ConsensusTime = SystemClock.now,
+                blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
                 metrics: NodeMetrics = .disabled) throws {
         guard dataDirectory.isInitialized else {
             throw NodeError(.notFound, field: "data-dir",

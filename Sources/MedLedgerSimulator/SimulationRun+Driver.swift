@@ -50,7 +50,7 @@ extension SimulationRun {
         let index = node.index
         do {
             let ledger = try LedgerNode(dataDirectory: node.directory, configuration: configuration, logger: .silent,
-                                        blobClock: { SimulationRun.genesisTime })
+                                        blobClock: { WallClockTime(milliseconds: SimulationRun.genesisTime.milliseconds) })
             let driver = try await SimulatedDriver(
                 node: ledger, transport: SimulatedTransport(world: world, index: index),
                 clock: SimulatedClock(world: world, index: index, incarnation: node.incarnation),

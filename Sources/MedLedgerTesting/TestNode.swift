@@ -17,7 +17,7 @@ public struct TestNode: Sendable {
     public static let chainID = "medledger-test"
 
     public static func make(label: String = #function, configuration: NodeConfiguration = .init(),
-                            blobClock: @escaping @Sendable () -> ConsensusTime = SystemClock.now) throws -> TestNode {
+                            blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now) throws -> TestNode {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("medledger-test-\(UUID().uuidString)", isDirectory: true)
         let directory = DataDirectory(url)

@@ -38,7 +38,7 @@ struct GrantCommand: AsyncParsableCommand {
                 let client = try options.client()
                 let patientID = try patient.map { try Parse.identity($0, "--patient") } ?? client.me.id
                 // The expiry is stated in consensus time; the wall clock only proposes the figure.
-                let until = days.map { SystemClock.now().adding(milliseconds: UInt64($0) * 86_400_000) }
+                let until = days.map { ConsensusTime(wallClock: SystemClock.now()).adding(milliseconds: UInt64($0) * 86_400_000) }
                 let id = try await client.grant(patient: patientID, to: granteeID, scope: scope, purpose: why, validUntil: until)
                 print("Granted \(id.hex) to \(granteeID.hex) for \(why)\(until.map { " until \($0)" } ?? "")")
             }
@@ -70,7 +70,8 @@ struct GrantCommand: AsyncParsableCommand {
                 let client = try options.client()
                 let id = try patient.map { try Parse.identity($0, "--patient") } ?? client.me.id
                 let grants = try await client.gateway.grants(ofPatient: id, caller: client.me, page: page.request)
-                let now = SystemClock.now()
+                // Status as this machine's clock sees it; the ledger decides by its latest block time.
+                let now = ConsensusTime(wallClock: SystemClock.now())
                 print("\(grants.items.count) grant(s) of patient \(id.hex):")
                 for grant in grants.items {
                     print("  \(grant.id.hex)  to \(grant.grantee.hex.prefix(12))  \(grant.purpose)  \(grant.origin)  \(grant.status(at: now).rawValue)")

@@ -51,7 +51,7 @@ struct NodeCommand: AsyncParsableCommand {
                 }
             }
             let nodeKeys = IdentityKeys.generate()
-            let genesis = SingleValidatorGenesis.make(chainID: chainId, time: SystemClock.now(), nodeKeys: nodeKeys,
+            let genesis = SingleValidatorGenesis.make(chainID: chainId, time: ConsensusTime(wallClock: SystemClock.now()), nodeKeys: nodeKeys,
                                                       organizations: organizations)
             if let problem = genesis.problem() { throw ValidationError(problem) }
             try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))

@@ -33,7 +33,7 @@ struct TestnetCommand: ParsableCommand {
         func run() throws {
             let url = URL(fileURLWithPath: dir, isDirectory: true)
             _ = try Testnet.initialize(validators: validators, directory: url, basePort: basePort, chainID: chainId,
-                                       time: SystemClock.now())
+                                       time: ConsensusTime(wallClock: SystemClock.now()))
             print("Created a \(validators)-validator network in \(url.path):")
             for index in 0..<validators {
                 print("  node\(index): http 127.0.0.1:\(Testnet.httpPort(base: basePort, index: index)), "

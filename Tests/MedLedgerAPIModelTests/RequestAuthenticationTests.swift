@@ -9,13 +9,13 @@ import Testing
 @Suite("Signed request checks")
 struct RequestAuthenticationTests {
     let keys = IdentityKeys.deterministic(seed: "request-auth")
-    let now = ConsensusTime(milliseconds: 1_800_000_000_000)
+    let now = WallClockTime(milliseconds: 1_800_000_000_000)
     var record: IdentityRecord {
         IdentityRecord(id: keys.identityID, kind: .patient, signingKey: keys.publicSigningKey,
                        encryptionKey: keys.publicEncryptionKey, organization: nil, roles: [], registeredAt: 1)
     }
 
-    func credentials(at time: ConsensusTime, body: [UInt8] = []) throws -> RequestAuthentication.Credentials {
+    func credentials(at time: WallClockTime, body: [UInt8] = []) throws -> RequestAuthentication.Credentials {
         let headers = RequestAuthentication.headers(for: "GET", pathAndQuery: "/v1/x", body: body, chainID: "c",
                                                     identity: ClientIdentity(label: "p", id: keys.identityID, keys: keys),
                                                     now: time)
@@ -42,7 +42,7 @@ struct RequestAuthenticationTests {
 
     @Test func eachFailureNamesItsHeader() throws {
         let fresh = try credentials(at: now)
-        #expect(check(try credentials(at: ConsensusTime(milliseconds: 0)), record: record) == RequestAuthentication.timestampHeader)
+        #expect(check(try credentials(at: WallClockTime(milliseconds: 0)), record: record) == RequestAuthentication.timestampHeader)
         #expect(check(fresh, record: nil) == RequestAuthentication.identityHeader)
         var suspended = record
         suspended.status = .suspended

@@ -42,7 +42,7 @@ import Testing
         let credentials = try #require(try RequestAuthentication.credentials(
             identity: keys.identityID.hex, timestamp: "1767225600000", signature: Self.signatureHeader))
         let caller = try RequestAuthentication.check(credentials, record: record, method: "GET", pathAndQuery: path, body: [],
-                                                     chainID: "medledger-spec", now: ConsensusTime(milliseconds: timestamp))
+                                                     chainID: "medledger-spec", now: WallClockTime(milliseconds: timestamp))
         #expect(caller.id == keys.identityID)
 
         let deterministic = keys.sign([]) == keys.sign([])
@@ -50,7 +50,7 @@ import Testing
             let headers = RequestAuthentication.headers(
                 for: "GET", pathAndQuery: path, body: [], chainID: "medledger-spec",
                 identity: ClientIdentity(label: "patient", id: keys.identityID, keys: keys),
-                now: ConsensusTime(milliseconds: timestamp))
+                now: WallClockTime(milliseconds: timestamp))
             #expect(headers.map(\.1) == [keys.identityID.hex, "1767225600000", Self.signatureHeader])
         }
     }

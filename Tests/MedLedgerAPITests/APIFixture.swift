@@ -31,7 +31,8 @@ struct APIFixture {
 
     var chainID: String { "medledger-api-test" }
     /// The clock the router checks request timestamps against.
-    var now: ConsensusTime { Self.genesisTime }
+    /// The API's wall clock in these tests: stopped at the genesis time.
+    var now: WallClockTime { WallClockTime(milliseconds: Self.genesisTime.milliseconds) }
 
     /// A fresh node; nothing registered beyond the genesis organizations.
     /// - Parameter metrics: the node's metrics (off unless a test reads them).
@@ -57,7 +58,7 @@ struct APIFixture {
     /// The application under test, on the fixed clock.
     /// - Parameter metrics: the registry `/metrics` renders (a fresh one by default).
     func app(metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) -> some ApplicationProtocol {
-        Application(router: buildRouter(node: node, metrics: metrics, clock: { Self.genesisTime }))
+        Application(router: buildRouter(node: node, metrics: metrics, clock: { WallClockTime(milliseconds: Self.genesisTime.milliseconds) }))
     }
 
     /// A signed transaction with the signer's next nonce.
@@ -122,7 +123,7 @@ struct APIFixture {
 
     /// Headers signing a request as `identity` at the router's fixed clock (or `at`).
     func signed(_ method: String, _ path: String, body: [UInt8] = [], as identity: ClientIdentity,
-                at time: ConsensusTime? = nil) -> HTTPFields {
+                at time: WallClockTime? = nil) -> HTTPFields {
         var fields = HTTPFields()
         for (name, value) in RequestAuthentication.headers(for: method, pathAndQuery: path, body: body, chainID: chainID,
                                                            identity: identity, now: time ?? now) {

@@ -86,7 +86,7 @@ import MedLedgerNode
 
     @Test func headersAreTheDocumentedCanonicalSignature() throws {
         let identity = ClientIdentity(label: "x", keys: .deterministic(seed: "auth"))
-        let time = ConsensusTime(milliseconds: 1_234)
+        let time = WallClockTime(milliseconds: 1_234)
         let headers = Dictionary(uniqueKeysWithValues: RequestAuthentication.headers(
             for: "get", pathAndQuery: "/v1/a?b=c", body: [9], chainID: "chain", identity: identity, now: time))
         #expect(headers[RequestAuthentication.identityHeader] == identity.id.hex)
@@ -117,7 +117,7 @@ import MedLedgerNode
                 #expect(response.status == .unauthorized)
                 #expect(response.json["field"] as? String == RequestAuthentication.identityHeader)
             }
-            let stale = ConsensusTime(milliseconds: fixture.now.milliseconds - RequestAuthentication.maximumSkewMilliseconds - 1)
+            let stale = WallClockTime(milliseconds: fixture.now.milliseconds - RequestAuthentication.maximumSkewMilliseconds - 1)
             try await client.execute(uri: "/v1/blobs", method: .put,
                                      headers: fixture.signed("PUT", "/v1/blobs", body: body, as: fixture.author, at: stale),
                                      body: ByteBuffer(bytes: body)) { response in

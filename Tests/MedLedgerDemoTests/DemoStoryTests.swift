@@ -59,7 +59,7 @@ func runDemo() async throws -> (DataDirectory, DemoStory.Outcome) {
         #expect(report.versions.count == 2)
         #expect(report.latest.status == .amended)
         // The restarted node keeps producing on top of the stored chain.
-        let next = try await node.produceBlock(wallClock: SystemClock.now())
+        let next = try await node.produceBlock(wallClock: ConsensusTime(wallClock: SystemClock.now()))
         #expect(next.header.height == outcome.blocks + 1)
         #expect(next.header.previousBlockHash == header.hash)
     }

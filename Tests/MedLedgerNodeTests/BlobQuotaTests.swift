@@ -30,7 +30,7 @@ import MedLedgerTesting
     }
 
     @Test func unreferencedBlobsAreCollectedAfterTheGracePeriodAndReferencedOnesKept() async throws {
-        let clock = TestClock(ConsensusTime(milliseconds: 1_795_000_000_000))
+        let clock = TestClock(WallClockTime(milliseconds: 1_795_000_000_000))
         let net = try TestNode.make(blobClock: { clock.now })
         defer { net.remove() }
         let patient = TestNode.person("patient")
@@ -64,7 +64,7 @@ extension BlobQuotaTests {
     /// A refused submission that names a blob must not count as a reference: the blob stays
     /// in its uploader's quota and is collected like any other orphan.
     @Test func aRefusedSubmissionDoesNotShelterItsBlob() async throws {
-        let clock = TestClock(ConsensusTime(milliseconds: 1_795_000_000_000))
+        let clock = TestClock(WallClockTime(milliseconds: 1_795_000_000_000))
         let net = try TestNode.make(blobClock: { clock.now })
         defer { net.remove() }
         let patient = TestNode.person("patient")
@@ -88,8 +88,8 @@ extension BlobQuotaTests {
 
 /// A wall clock the test moves by hand.
 final class TestClock: Sendable {
-    private let box: Mutex<ConsensusTime>
-    init(_ start: ConsensusTime) { box = Mutex(start) }
-    var now: ConsensusTime { box.withLock { $0 } }
+    private let box: Mutex<WallClockTime>
+    init(_ start: WallClockTime) { box = Mutex(start) }
+    var now: WallClockTime { box.withLock { $0 } }
     func advance(milliseconds: UInt64) { box.withLock { $0 = $0.adding(milliseconds: milliseconds) } }
 }

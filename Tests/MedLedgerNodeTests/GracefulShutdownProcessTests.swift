@@ -37,7 +37,7 @@ import Testing
         // Apart from the other process tests' ports (21000+, 30000+, 40000+), below the ephemeral range.
         let basePort = 10_000 + Int.random(in: 0..<90) * 100
         _ = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: "medledger-sigterm",
-                                   time: SystemClock.now())
+                                   time: ConsensusTime(wallClock: SystemClock.now()))
         var nodes = [Process]()
         defer { for node in nodes { Self.forceStop(node) } }
         for index in 0..<4 {

@@ -32,7 +32,7 @@ import MedLedgerCore
         // Below the kernel's ephemeral range and apart from TestnetProcessTests' 30000+ ports.
         let basePort = 21_000 + Int.random(in: 0..<80) * 100
         let genesis = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: Self.chainID,
-                                             time: SystemClock.now())
+                                             time: ConsensusTime(wallClock: SystemClock.now()))
         var network = TestnetProcessTests.Network(directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
         defer {
             for index in 0..<4 { testnet.kill(&network, index) }
@@ -108,12 +108,12 @@ import MedLedgerCore
                 for type in [VoteType.prevote, .precommit] {
                     peer.broadcast(.vote(SignedVote(vote: Vote(type: type, chainID: genesis.chainID, height: height, round: round,
                                                                blockHash: Hash256.of([UInt8(round.rawValue & 0xff)]),
-                                                               time: SystemClock.now()), keys: keys)))
+                                                               time: ConsensusTime(wallClock: SystemClock.now())), keys: keys)))
                 }
                 let proposalRound = (0..<UInt32(50)).map(Round.init(rawValue:)).first {
                     TendermintMachine.proposer(validators: genesis.validatorSet, height: height, round: $0) != keys.identityID
                 } ?? 0
-                let header = BlockHeader(chainID: genesis.chainID, height: height, time: SystemClock.now(),
+                let header = BlockHeader(chainID: genesis.chainID, height: height, time: ConsensusTime(wallClock: SystemClock.now()),
                                          previousBlockHash: Hash256.of([1]), lastCommitHash: .zero, transactionsRoot: .empty,
                                          resultsRoot: .empty, stateRoot: .empty, validatorsHash: genesis.validatorSet.hash,
                                          proposer: keys.identityID)
@@ -123,7 +123,7 @@ import MedLedgerCore
                                                   blockHash: block.hash, keys: keys), block))
             }
             peer.broadcast(.vote(SignedVote(vote: Vote(type: .prevote, chainID: genesis.chainID, height: 1_000_000, round: 0,
-                                                       blockHash: nil, time: SystemClock.now()), keys: keys)))
+                                                       blockHash: nil, time: ConsensusTime(wallClock: SystemClock.now())), keys: keys)))
             let stranger = IdentityKeys.generate()
             var forged = Transaction(chainID: genesis.chainID, signer: stranger.identityID, keys: stranger, nonce: 1,
                                      payload: .registerPatient(RegisterPatient(keys: stranger))).encoded

@@ -90,7 +90,7 @@ import MedLedgerNode
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-testnet-\(UUID().uuidString)")
         let basePort = 30_000 + Int.random(in: 0..<300) * 100
         _ = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: "medledger-it",
-                                   time: SystemClock.now())
+                                   time: ConsensusTime(wallClock: SystemClock.now()))
         var network = Network(directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
         defer {
             for index in 0..<4 { kill(&network, index) }

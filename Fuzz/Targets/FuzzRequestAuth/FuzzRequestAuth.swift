@@ -4,12 +4,12 @@ import MedLedgerCore
 import MedLedgerAPIModel
 
 /// One registered, active caller; requests are checked as the API does at `now`.
-let fixture: (record: IdentityRecord, chainID: String, now: ConsensusTime) = {
+let fixture: (record: IdentityRecord, chainID: String, now: WallClockTime) = {
     let keys = IdentityKeys.deterministic(seed: "fuzz-caller")
     let record = IdentityRecord(id: keys.identityID, kind: .patient, signingKey: keys.publicSigningKey,
                                 encryptionKey: keys.publicEncryptionKey, organization: nil, roles: [],
                                 registeredAt: 1)
-    return (record, "fuzz-chain", ConsensusTime(milliseconds: 1_800_000_000_000))
+    return (record, "fuzz-chain", WallClockTime(milliseconds: 1_800_000_000_000))
 }()
 
 /// The signed-request headers and what they sign, as the server side sees them:

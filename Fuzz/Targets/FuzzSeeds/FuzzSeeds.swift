@@ -17,8 +17,8 @@ enum Seeds {
     static let authorKeys = IdentityKeys.deterministic(seed: "fuzz-author")
     static let patientKeys = IdentityKeys.deterministic(seed: "fuzz-patient")
     static let callerKeys = IdentityKeys.deterministic(seed: "fuzz-caller")
-    static let reportID = OpaqueID(bytes: Array(0x00...0x0f))!
-    static let grantID = OpaqueID(bytes: Array(0x70...0x7f))!
+    static let reportID = ReportID(bytes: Array(0x00...0x0f))!
+    static let grantID = GrantID(bytes: Array(0x70...0x7f))!
 
     static var validators: ValidatorSet {
         ValidatorSet(validatorKeys.enumerated().map { index, keys in
@@ -67,12 +67,12 @@ enum Seeds {
     static var transactions: [(String, Transaction)] {
         payloads.enumerated().map { index, named in
             (named.0, Transaction(chainID: chainID, signer: authorKeys.identityID, keys: authorKeys,
-                                  nonce: UInt64(index + 1), payload: named.1))
+                                  nonce: Nonce(UInt64(index + 1)), payload: named.1))
         }
     }
 
     static func header(height: Height, lastCommit: CommitCertificate?, transactions: [Transaction]) -> BlockHeader {
-        BlockHeader(chainID: chainID, height: height, time: ConsensusTime(milliseconds: 1_767_225_600_000 + height),
+        BlockHeader(chainID: chainID, height: height, time: ConsensusTime(milliseconds: 1_767_225_600_000 + height.rawValue),
                     previousBlockHash: Hash256.of(Array("block \(height - 1)".utf8)),
                     lastCommitHash: Block.lastCommitHash(lastCommit),
                     transactionsRoot: Block.transactionsRoot(transactions), resultsRoot: .zero,
@@ -81,7 +81,7 @@ enum Seeds {
     }
 
     /// A certificate with valid precommit signatures of three of the four validators.
-    static func certificate(for header: BlockHeader, round: UInt32 = 0) -> CommitCertificate {
+    static func certificate(for header: BlockHeader, round: Round = 0) -> CommitCertificate {
         let signatures = validatorKeys.prefix(3).enumerated().map { index, keys in
             let time = ConsensusTime(milliseconds: header.time.milliseconds + UInt64(index) * 100)
             let vote = Precommit.vote(chainID: header.chainID, height: header.height, round: round,
@@ -229,7 +229,7 @@ func writeSeeds(root: URL) {
     for (name, method, path, body) in [("get", "GET", "/v1/patients/x/reports", [UInt8]()),
                                        ("post-key", "POST", "/v1/reports/00/versions/1/key?x=1", Array("{}".utf8))] {
         let headers = RequestAuthentication.headers(for: method, pathAndQuery: path, body: body, chainID: "fuzz-chain",
-                                                    identity: caller, now: ConsensusTime(milliseconds: now - 1_000))
+                                                    identity: caller, now: WallClockTime(milliseconds: now - 1_000))
         let fields = headers.map { Array($0.1.utf8) } + [Array(method.utf8), Array(path.utf8), body]
         requests.append((name, Array(fields.joined(separator: [0]))))
     }

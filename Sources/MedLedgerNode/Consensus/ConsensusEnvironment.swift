@@ -56,7 +56,7 @@ public struct SystemConsensusClock: ConsensusClock {
 
     public init(deliver: @escaping @Sendable (ConsensusDriverEvent) -> Void) { self.deliver = deliver }
 
-    public func now() -> ConsensusTime { SystemClock.now() }
+    public func now() -> ConsensusTime { ConsensusTime(wallClock: SystemClock.now()) }
 
     public func schedule(_ event: ConsensusDriverEvent, afterMilliseconds milliseconds: UInt64) {
         let deliver = deliver
