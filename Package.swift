@@ -51,7 +51,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "MedLedgerStorage", dependencies: ["MedLedgerCore", "CSQLite"]),
         .target(name: "MedLedgerAPIModel", dependencies: ["MedLedgerCore", "MedLedgerContracts"]),
-        .target(name: "MedLedgerP2P", dependencies: ["MedLedgerCore", "MedLedgerConsensus", crypto, logging, nioCore, nioPosix]),
+        .target(
+            name: "MedLedgerP2P",
+            dependencies: ["MedLedgerCore", "MedLedgerConsensus", crypto, logging, nioCore, nioPosix]),
         .target(
             name: "MedLedgerNode",
             dependencies: [
@@ -66,19 +68,28 @@ let package = Package(
                 metrics, prometheus, serviceLifecycle,
             ]
         ),
-        .target(name: "MedLedgerClient", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel"]),
+        .target(
+            name: "MedLedgerClient",
+            dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel"]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(
             name: "MedLedgerDemo",
-            dependencies: ["MedLedgerAPIModel", "MedLedgerClient", "MedLedgerNode", "MedLedgerAPI", "MedLedgerVerifier", logging]
+            dependencies: [
+                "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerNode", "MedLedgerAPI", "MedLedgerVerifier", logging,
+            ]
         ),
         .target(
             name: "MedLedgerSimulator",
-            dependencies: ["MedLedgerCore", "MedLedgerConsensus", "MedLedgerContracts", "MedLedgerStorage", "MedLedgerP2P", "MedLedgerNode"]
+            dependencies: [
+                "MedLedgerCore", "MedLedgerConsensus", "MedLedgerContracts", "MedLedgerStorage", "MedLedgerP2P",
+                "MedLedgerNode",
+            ]
         ),
         .target(
             name: "MedLedgerBench",
-            dependencies: ["MedLedgerCore", "MedLedgerAPIModel", .product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: [
+                "MedLedgerCore", "MedLedgerAPIModel", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         .target(
             name: "MedLedgerTesting",
@@ -97,19 +108,37 @@ let package = Package(
         ),
         // Reads docs/spec/ for the tests that pin its worked examples; a test helper, not shipped.
         .target(name: "MedLedgerSpecSupport", path: "Tests/MedLedgerSpecSupport"),
-        .testTarget(name: "MedLedgerCoreTests", dependencies: ["MedLedgerCore", "MedLedgerSpecSupport"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "MedLedgerCoreTests", dependencies: ["MedLedgerCore", "MedLedgerSpecSupport"],
+            resources: [.copy("Vectors")]),
         .testTarget(name: "MedLedgerContractsTests", dependencies: ["MedLedgerContracts", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerConsensusTests", dependencies: ["MedLedgerConsensus", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault", "MedLedgerSpecSupport"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
-        .testTarget(name: "MedLedgerP2PTests", dependencies: ["MedLedgerP2P", "MedLedgerConsensus", "MedLedgerAPIModel", "MedLedgerTesting", crypto, logging, nioCore, nioPosix]),
-        .testTarget(name: "MedLedgerAPIModelTests", dependencies: ["MedLedgerAPIModel", "MedLedgerContracts", "MedLedgerSpecSupport"]),
-        .testTarget(name: "MedLedgerVerifierTests", dependencies: ["MedLedgerVerifier", "MedLedgerDemo", "MedLedgerStorage", "MedLedgerTesting"]),
-        .testTarget(name: "MedLedgerDemoTests", dependencies: ["MedLedgerDemo", "MedLedgerNode", "MedLedgerVerifier", "MedLedgerStorage", "MedLedgerTesting"]),
+        .testTarget(
+            name: "MedLedgerP2PTests",
+            dependencies: [
+                "MedLedgerP2P", "MedLedgerConsensus", "MedLedgerAPIModel", "MedLedgerTesting", crypto, logging, nioCore,
+                nioPosix,
+            ]),
+        .testTarget(
+            name: "MedLedgerAPIModelTests",
+            dependencies: ["MedLedgerAPIModel", "MedLedgerContracts", "MedLedgerSpecSupport"]),
+        .testTarget(
+            name: "MedLedgerVerifierTests",
+            dependencies: ["MedLedgerVerifier", "MedLedgerDemo", "MedLedgerStorage", "MedLedgerTesting"]),
+        .testTarget(
+            name: "MedLedgerDemoTests",
+            dependencies: [
+                "MedLedgerDemo", "MedLedgerNode", "MedLedgerVerifier", "MedLedgerStorage", "MedLedgerTesting",
+            ]),
         .testTarget(
             name: "MedLedgerNodeTests",
-            dependencies: ["MedLedgerNode", "MedLedgerP2P", "MedLedgerClient", "MedLedgerAPIModel", "MedLedgerVerifier", "MedLedgerTesting"]
+            dependencies: [
+                "MedLedgerNode", "MedLedgerP2P", "MedLedgerClient", "MedLedgerAPIModel", "MedLedgerVerifier",
+                "MedLedgerTesting",
+            ]
         ),
         .testTarget(
             name: "MedLedgerAPITests",
@@ -152,8 +181,10 @@ if Context.environment["MEDLEDGER_FUZZ"] == "1" {
     ]
     package.targets.append(.target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     for target in fuzzTargets {
-        package.targets.append(.executableTarget(
-            name: target.name, dependencies: ["CLibFuzzer"] + target.dependencies, path: "Fuzz/Targets/\(target.name)"))
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: ["CLibFuzzer"] + target.dependencies,
+                path: "Fuzz/Targets/\(target.name)"))
         package.products.append(.executable(name: target.name, targets: [target.name]))
     }
 }

@@ -8,8 +8,10 @@ enum APIEncoding {
     static let jsonContentType = "application/json"
 
     /// Encodes a view as a JSON response (sorted keys, so output is stable).
-    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok,
-                                   contentType: String = jsonContentType) throws -> Response {
+    static func json<T: Encodable>(
+        _ value: T, status: HTTPResponse.Status = .ok,
+        contentType: String = jsonContentType
+    ) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
@@ -82,7 +84,8 @@ enum PathParameter {
     /// A decimal integer from 1 to `maximum`.
     static func positive(_ context: some RequestContext, _ name: String, maximum: UInt64) throws -> UInt64 {
         guard let text = context.parameters.get(name), text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-              let value = UInt64(text), value >= 1, value <= maximum else {
+            let value = UInt64(text), value >= 1, value <= maximum
+        else {
             throw APIProblem(status: .badRequest, detail: "expected a positive integer", field: name)
         }
         return value
@@ -98,9 +101,11 @@ struct PageQuery {
         let query = request.uri.queryParameters
         if let text = query.get("limit") {
             guard text.utf8.count <= 6, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text),
-                  (1...PageLimits.maxItems).contains(value) else {
-                throw APIProblem(status: .badRequest, detail: "limit must be an integer from 1 to \(PageLimits.maxItems)",
-                                 field: "limit")
+                (1...PageLimits.maxItems).contains(value)
+            else {
+                throw APIProblem(
+                    status: .badRequest, detail: "limit must be an integer from 1 to \(PageLimits.maxItems)",
+                    field: "limit")
             }
             limit = value
         } else {
@@ -113,7 +118,8 @@ struct PageQuery {
     func eventCursor() throws -> EventCursor? {
         guard let cursor else { return nil }
         guard let parsed = EventCursor(cursor) else {
-            throw APIProblem(status: .badRequest, detail: "cursor must be the nextCursor of a previous page", field: "cursor")
+            throw APIProblem(
+                status: .badRequest, detail: "cursor must be the nextCursor of a previous page", field: "cursor")
         }
         return parsed
     }

@@ -42,7 +42,10 @@ struct FHIRCapabilityStatement: Encodable {
     let implementation = Implementation(description: "MedLedger node: permissioned ledger of encrypted medical reports")
     let fhirVersion = "4.0.1"
     let format = ["json"]
-    let rest = [Rest(mode: "server",
-                     documentation: "No FHIR resources are exposed yet; use the MedLedger API under /v1 (see /openapi.json).",
-                     resource: [])]
+    let rest = [
+        Rest(
+            mode: "server",
+            documentation: "No FHIR resources are exposed yet; use the MedLedger API under /v1 (see /openapi.json).",
+            resource: [])
+    ]
 }

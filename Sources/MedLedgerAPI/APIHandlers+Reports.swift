@@ -44,7 +44,8 @@ extension APIHandlers {
         let caller = try await caller(request, body: [])
         let record = try await requireMayView(report: id, caller: caller.id)
         guard record.versions.contains(where: { $0.content.contentAddress == address }) else {
-            throw APIProblem(status: .forbidden, detail: "blob \(address) is not a version of report \(id)", field: "address")
+            throw APIProblem(
+                status: .forbidden, detail: "blob \(address) is not a version of report \(id)", field: "address")
         }
         guard let bytes = try node.blobs.get(address) else {
             throw APIProblem(status: .notFound, detail: "blob \(address) is not stored on this node", field: "address")
@@ -63,8 +64,10 @@ extension APIHandlers {
             throw APIProblem(status: .forbidden, detail: "no access to the history of report \(id)", field: "report")
         }
         let events = try await node.events(subject: id.bytes, before: page.eventCursor(), limit: page.limit)
-        return try APIEncoding.json(HistoryView(report: id.hex, entries: events.events.map(IndexedEventView.init),
-                                                nextCursor: events.next?.description))
+        return try APIEncoding.json(
+            HistoryView(
+                report: id.hex, entries: events.events.map(IndexedEventView.init),
+                nextCursor: events.next?.description))
     }
 
     /// `GET /v1/reports/{id}/versions/{version}/content` (signed; whoever may view the

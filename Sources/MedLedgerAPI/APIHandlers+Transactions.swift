@@ -46,8 +46,9 @@ extension APIHandlers {
         case nil: return false
         case "commit", "true": return true
         case let other?:
-            throw APIProblem(status: .badRequest, detail: "wait must be \"commit\", not \"\(other.prefix(32))\"",
-                             field: "wait")
+            throw APIProblem(
+                status: .badRequest, detail: "wait must be \"commit\", not \"\(other.prefix(32))\"",
+                field: "wait")
         }
     }
 
@@ -56,8 +57,10 @@ extension APIHandlers {
         guard let (stored, header, proof) = try await node.inclusionProof(hash) else {
             throw APIProblem(status: .internalServerError, detail: "committed transaction without its block")
         }
-        return try APIEncoding.json(TransactionView.committed(stored, header: header, proof: proof,
-                                                              forSigner: caller?.id == stored.transaction.signer))
+        return try APIEncoding.json(
+            TransactionView.committed(
+                stored, header: header, proof: proof,
+                forSigner: caller?.id == stored.transaction.signer))
     }
 
     /// `POST /v1/transaction-batches`: admits up to `maxBatch` transactions in one request;
@@ -67,21 +70,24 @@ extension APIHandlers {
         let body = try await APIEncoding.readBody(request, limit: Self.batchBodyMaxBytes)
         let input = try APIEncoding.decode(SubmitBatchBody.self, from: body)
         guard !input.transactions.isEmpty, input.transactions.count <= Self.maxBatch else {
-            throw APIProblem(status: .badRequest, detail: "must hold 1-\(Self.maxBatch) transactions", field: "transactions")
+            throw APIProblem(
+                status: .badRequest, detail: "must hold 1-\(Self.maxBatch) transactions", field: "transactions")
         }
         var outcomes = [BatchOutcomeView?](repeating: nil, count: input.transactions.count)
         var decoded = [(Int, Transaction)]()
         for (index, text) in input.transactions.enumerated() {
             guard let raw = Data(base64Encoded: text), let tx = try? Transaction.decode(Array(raw)) else {
-                outcomes[index] = BatchOutcomeView(index: index, hash: nil, status: "refused", httpStatus: 400,
-                                                   detail: "not a base64 canonical transaction", code: nil)
+                outcomes[index] = BatchOutcomeView(
+                    index: index, hash: nil, status: "refused", httpStatus: 400,
+                    detail: "not a base64 canonical transaction", code: nil)
                 continue
             }
             // Verified here, on the request's task, not inside the node actor.
             guard tx.hasValidSignature else {
-                outcomes[index] = BatchOutcomeView(index: index, hash: nil, status: "refused", httpStatus: 400,
-                                                   detail: "signature does not verify",
-                                                   code: Int(ResultCode.badSignature.rawValue))
+                outcomes[index] = BatchOutcomeView(
+                    index: index, hash: nil, status: "refused", httpStatus: 400,
+                    detail: "signature does not verify",
+                    code: Int(ResultCode.badSignature.rawValue))
                 continue
             }
             decoded.append((index, tx))
@@ -90,12 +96,14 @@ extension APIHandlers {
         for ((index, _), result) in zip(decoded, results) {
             switch result {
             case .success(let hash):
-                outcomes[index] = BatchOutcomeView(index: index, hash: hash.hex, status: "pending", httpStatus: 202,
-                                                   detail: nil, code: nil)
+                outcomes[index] = BatchOutcomeView(
+                    index: index, hash: hash.hex, status: "pending", httpStatus: 202,
+                    detail: nil, code: nil)
             case .failure(let error):
-                outcomes[index] = BatchOutcomeView(index: index, hash: nil, status: "refused",
-                                                   httpStatus: APIProblem(error).status,
-                                                   detail: error.description, code: error.code.map { Int($0.rawValue) })
+                outcomes[index] = BatchOutcomeView(
+                    index: index, hash: nil, status: "refused",
+                    httpStatus: APIProblem(error).status,
+                    detail: error.description, code: error.code.map { Int($0.rawValue) })
             }
         }
         return try APIEncoding.json(BatchResultView(results: outcomes.compactMap { $0 }))

@@ -16,9 +16,11 @@ struct APIHandlers: Sendable {
     /// signature does not hold.
     func caller(_ request: Request, body: [UInt8]) async throws -> IdentityRecord {
         guard let caller = try await optionalCaller(request, body: body) else {
-            throw APIProblem(status: .unauthorized,
-                             detail: "this route needs a signed request (\(RequestAuthentication.identityHeader), \(RequestAuthentication.timestampHeader), \(RequestAuthentication.signatureHeader))",
-                             field: RequestAuthentication.signatureHeader)
+            throw APIProblem(
+                status: .unauthorized,
+                detail:
+                    "this route needs a signed request (\(RequestAuthentication.identityHeader), \(RequestAuthentication.timestampHeader), \(RequestAuthentication.signatureHeader))",
+                field: RequestAuthentication.signatureHeader)
         }
         return caller
     }
@@ -44,8 +46,9 @@ struct APIHandlers: Sendable {
             timestamp: header(request, RequestAuthentication.timestampHeader),
             signature: header(request, RequestAuthentication.signatureHeader))
         guard let credentials else {
-            throw APIProblem(status: .unauthorized, detail: "this route needs a signed request",
-                             field: RequestAuthentication.signatureHeader)
+            throw APIProblem(
+                status: .unauthorized, detail: "this route needs a signed request",
+                field: RequestAuthentication.signatureHeader)
         }
         _ = try await RequestAuthentication.precheck(credentials, node: node, now: clock())
     }
@@ -58,7 +61,8 @@ struct APIHandlers: Sendable {
     /// 403 unless `caller` is the patient or one of the patient's guardians.
     func requireSpeaksFor(patient: IdentityID, caller: IdentityID) async throws {
         guard await node.speaksFor(patient: patient, caller: caller) else {
-            throw APIProblem(status: .forbidden, detail: "only the patient or a guardian may see this", field: "patient")
+            throw APIProblem(
+                status: .forbidden, detail: "only the patient or a guardian may see this", field: "patient")
         }
     }
 

@@ -17,8 +17,9 @@ extension APIProblem {
         let data = (try? encoder.encode(self)) ?? Data("{\"status\":\(status)}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType
-        return Response(status: HTTPResponse.Status(code: status), headers: headers,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -45,14 +46,17 @@ extension APIProblem {
     init(_ error: DecodingError) {
         switch error {
         case .keyNotFound(let key, let context):
-            self.init(status: .badRequest, detail: "missing required field",
-                      field: Self.fieldName(context.codingPath + [key]))
+            self.init(
+                status: .badRequest, detail: "missing required field",
+                field: Self.fieldName(context.codingPath + [key]))
         case .typeMismatch(let type, let context):
-            self.init(status: .badRequest, detail: "expected \(Self.jsonType(type))",
-                      field: Self.fieldName(context.codingPath))
+            self.init(
+                status: .badRequest, detail: "expected \(Self.jsonType(type))",
+                field: Self.fieldName(context.codingPath))
         case .valueNotFound(let type, let context):
-            self.init(status: .badRequest, detail: "expected \(Self.jsonType(type)), found null",
-                      field: Self.fieldName(context.codingPath))
+            self.init(
+                status: .badRequest, detail: "expected \(Self.jsonType(type)), found null",
+                field: Self.fieldName(context.codingPath))
         case .dataCorrupted(let context):
             let detail = context.codingPath.isEmpty ? "body is not valid JSON" : context.debugDescription
             self.init(status: .badRequest, detail: detail, field: Self.fieldName(context.codingPath))

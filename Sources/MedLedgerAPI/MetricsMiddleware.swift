@@ -7,8 +7,10 @@ import MedLedgerAPIModel
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: APIMetrics
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let started = ContinuousClock.now
         do {
             let response = try await next(request, context)
@@ -21,7 +23,8 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ status: Int, _ request: Request, _ context: Context, since started: ContinuousClock.Instant) {
-        metrics.responseSent(status: status, method: request.method.rawValue, route: context.endpointPath ?? "NotFound",
-                             duration: ContinuousClock.now - started)
+        metrics.responseSent(
+            status: status, method: request.method.rawValue, route: context.endpointPath ?? "NotFound",
+            duration: ContinuousClock.now - started)
     }
 }

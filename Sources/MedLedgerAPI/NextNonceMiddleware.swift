@@ -12,12 +12,15 @@ import MedLedgerNode
 struct NextNonceMiddleware<Context: RequestContext>: RouterMiddleware {
     let node: LedgerNode
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var response = try await next(request, context)
         guard let field = HTTPField.Name(RequestAuthentication.identityHeader),
-              let claimed = request.headers[field], let identity = IdentityID(hex: claimed),
-              let nonceField = HTTPField.Name(RequestAuthentication.nextNonceHeader) else { return response }
+            let claimed = request.headers[field], let identity = IdentityID(hex: claimed),
+            let nonceField = HTTPField.Name(RequestAuthentication.nextNonceHeader)
+        else { return response }
         // After the handler: a transaction the request just committed counts.
         response.headers[nonceField] = String(await node.nextNonce(for: identity).rawValue)
         return response

@@ -14,8 +14,10 @@ public typealias APIRequestContext = BasicRequestContext
 ///     node's (`NodeMetrics`) factory the same registry to serve both. A fresh one by default,
 ///     so routers built side by side (tests) count apart.
 ///   - clock: the wall clock signed requests' timestamps are checked against.
-public func buildRouter(node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-                        clock: @escaping @Sendable () -> WallClockTime = SystemClock.now) -> Router<APIRequestContext> {
+public func buildRouter(
+    node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    clock: @escaping @Sendable () -> WallClockTime = SystemClock.now
+) -> Router<APIRequestContext> {
     let handlers = APIHandlers(node: node, metrics: APIMetrics(registry: metrics), clock: clock)
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: handlers.metrics))

@@ -12,8 +12,9 @@ extension StatusView {
             latestBlockTime: time.description, latestBlockTimeMs: time.milliseconds,
             pendingTransactions: await node.pendingCount,
             validators: node.validators.validators.map {
-                ValidatorView(id: $0.id.hex, name: $0.name, power: $0.power, signingKey: $0.signingKey.hex,
-                              encryptionKey: $0.encryptionKey.hex)
+                ValidatorView(
+                    id: $0.id.hex, name: $0.name, power: $0.power, signingKey: $0.signingKey.hex,
+                    encryptionKey: $0.encryptionKey.hex)
             })
     }
 }

@@ -26,21 +26,26 @@ public struct EventView: Codable, Sendable {
         case .identityUpdated(let identity):
             self.init(type: "identity-updated", identity: identity.hex)
         case .report(let report, let version, let patient, let action, let status):
-            self.init(type: "report", report: report.hex, version: version.rawValue, patient: patient.hex,
-                      action: action.name, status: status.name)
+            self.init(
+                type: "report", report: report.hex, version: version.rawValue, patient: patient.hex,
+                action: action.name, status: status.name)
         case .grantChanged(let grant, let patient, let grantee, let active):
-            self.init(type: "grant-changed", patient: patient.hex, grant: grant.hex, grantee: grantee.hex, active: active)
+            self.init(
+                type: "grant-changed", patient: patient.hex, grant: grant.hex, grantee: grantee.hex, active: active)
         case .access(let report, let version, let patient, let reader, let purpose, let basis):
-            self.init(type: "access", report: report.hex, version: version.rawValue, patient: patient.hex,
-                      reader: reader.hex, purpose: purpose.name)
+            self.init(
+                type: "access", report: report.hex, version: version.rawValue, patient: patient.hex,
+                reader: reader.hex, purpose: purpose.name)
             applyBasis(basis)
         }
     }
 
-    private init(type: String, identity: String? = nil, kind: String? = nil, report: String? = nil,
-                 version: UInt32? = nil, patient: String? = nil, action: String? = nil, status: String? = nil,
-                 grant: String? = nil, grantee: String? = nil, active: Bool? = nil, reader: String? = nil,
-                 purpose: String? = nil) {
+    private init(
+        type: String, identity: String? = nil, kind: String? = nil, report: String? = nil,
+        version: UInt32? = nil, patient: String? = nil, action: String? = nil, status: String? = nil,
+        grant: String? = nil, grantee: String? = nil, active: Bool? = nil, reader: String? = nil,
+        purpose: String? = nil
+    ) {
         self.type = type
         self.identity = identity
         self.kind = kind

@@ -35,7 +35,8 @@ extension String {
     var addingPercentEncodingForQuery: String {
         utf8.map { byte in
             let char = Character(Unicode.Scalar(byte))
-            return char.isASCII && (char.isLetter || char.isNumber || char == "." || char == "-") ? String(char)
+            return char.isASCII && (char.isLetter || char.isNumber || char == "." || char == "-")
+                ? String(char)
                 : "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
         }.joined()
     }

@@ -32,8 +32,10 @@ public enum RequestAuthentication {
     public static let maximumSkewMilliseconds = Limits.httpRequestSkewMaxMilliseconds
 
     /// The bytes a caller signs.
-    public static func signingBytes(method: String, pathAndQuery: String, body: [UInt8], chainID: String,
-                                    timestamp: UInt64) -> [UInt8] {
+    public static func signingBytes(
+        method: String, pathAndQuery: String, body: [UInt8], chainID: String,
+        timestamp: UInt64
+    ) -> [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.write(domainTag)
         encoder.write(chainID)
@@ -45,10 +47,13 @@ public enum RequestAuthentication {
     }
 
     /// The three headers that sign a request as `identity`.
-    public static func headers(for method: String, pathAndQuery: String, body: [UInt8], chainID: String,
-                               identity: ClientIdentity, now: WallClockTime) -> [(String, String)] {
-        let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: chainID,
-                                 timestamp: now.milliseconds)
+    public static func headers(
+        for method: String, pathAndQuery: String, body: [UInt8], chainID: String,
+        identity: ClientIdentity, now: WallClockTime
+    ) -> [(String, String)] {
+        let bytes = signingBytes(
+            method: method, pathAndQuery: pathAndQuery, body: body, chainID: chainID,
+            timestamp: now.milliseconds)
         let signature = identity.keys.sign(bytes)
         return [
             (identityHeader, identity.id.hex),
@@ -70,8 +75,10 @@ public enum RequestAuthentication {
     /// Parses the headers; nil when none of them is present (an anonymous request).
     /// - Throws: `NodeError.unauthenticated` naming the header when some are present but
     ///   missing or malformed.
-    public static func credentials(identity: String?, timestamp: String?,
-                                   signature: String?) throws(NodeError) -> Credentials? {
+    public static func credentials(
+        identity: String?, timestamp: String?,
+        signature: String?
+    ) throws(NodeError) -> Credentials? {
         if identity == nil && timestamp == nil && signature == nil { return nil }
         guard let identityText = identity, let id = IdentityID(hex: identityText) else {
             throw NodeError(.unauthenticated, field: identityHeader, "expected the caller's 64-hex identity id")
@@ -80,7 +87,8 @@ public enum RequestAuthentication {
             throw NodeError(.unauthenticated, field: timestampHeader, "expected milliseconds since the epoch")
         }
         guard let signatureText = signature, let raw = Data(base64Encoded: signatureText),
-              let parsed = Signature(rawBytes: Array(raw)) else {
+            let parsed = Signature(rawBytes: Array(raw))
+        else {
             throw NodeError(.unauthenticated, field: signatureHeader, "expected a base64 Ed25519 signature (64 bytes)")
         }
         return Credentials(identity: id, timestamp: millis, signature: parsed)
@@ -89,26 +97,33 @@ public enum RequestAuthentication {
     /// `verify` without the ledger: `record` is what the ledger holds for the claimed
     /// identity (nil when unknown). Pure, so the checks can be tested and fuzzed alone.
     /// - Throws: `NodeError.unauthenticated` naming the header at fault.
-    public static func check(_ credentials: Credentials, record: IdentityRecord?, method: String,
-                             pathAndQuery: String, body: [UInt8], chainID: String,
-                             now: WallClockTime) throws(NodeError) -> IdentityRecord {
+    public static func check(
+        _ credentials: Credentials, record: IdentityRecord?, method: String,
+        pathAndQuery: String, body: [UInt8], chainID: String,
+        now: WallClockTime
+    ) throws(NodeError) -> IdentityRecord {
         let record = try checkWithoutBody(credentials, record: record, now: now)
-        let bytes = signingBytes(method: method, pathAndQuery: pathAndQuery, body: body, chainID: chainID,
-                                 timestamp: credentials.timestamp)
+        let bytes = signingBytes(
+            method: method, pathAndQuery: pathAndQuery, body: body, chainID: chainID,
+            timestamp: credentials.timestamp)
         guard record.signingKey.isValidSignature(credentials.signature, for: bytes) else {
-            throw NodeError(.unauthenticated, field: signatureHeader,
-                            "signature does not verify with the caller's current signing key")
+            throw NodeError(
+                .unauthenticated, field: signatureHeader,
+                "signature does not verify with the caller's current signing key")
         }
         return record
     }
 
     /// The timestamp is within the skew and `record` is the claimed identity, active.
-    public static func checkWithoutBody(_ credentials: Credentials, record: IdentityRecord?,
-                                 now: WallClockTime) throws(NodeError) -> IdentityRecord {
+    public static func checkWithoutBody(
+        _ credentials: Credentials, record: IdentityRecord?,
+        now: WallClockTime
+    ) throws(NodeError) -> IdentityRecord {
         let skew = max(credentials.timestamp, now.milliseconds) - min(credentials.timestamp, now.milliseconds)
         guard skew <= maximumSkewMilliseconds else {
-            throw NodeError(.unauthenticated, field: timestampHeader,
-                            "timestamp is \(skew / 1000) s away from the node's clock (limit \(maximumSkewMilliseconds / 1000) s)")
+            throw NodeError(
+                .unauthenticated, field: timestampHeader,
+                "timestamp is \(skew / 1000) s away from the node's clock (limit \(maximumSkewMilliseconds / 1000) s)")
         }
         guard let record, record.id == credentials.identity, record.isActive else {
             throw NodeError(.unauthenticated, field: identityHeader, "caller is not an active registered identity")

@@ -29,9 +29,11 @@ public struct StatusView: Codable, Sendable {
     public let pendingTransactions: Int
     public let validators: [ValidatorView]
 
-    public init(chainId: String, nodeId: String, height: UInt64, appHash: String, latestBlockHash: String,
-                latestBlockTime: String, latestBlockTimeMs: UInt64, pendingTransactions: Int,
-                validators: [ValidatorView]) {
+    public init(
+        chainId: String, nodeId: String, height: UInt64, appHash: String, latestBlockHash: String,
+        latestBlockTime: String, latestBlockTimeMs: UInt64, pendingTransactions: Int,
+        validators: [ValidatorView]
+    ) {
         self.chainId = chainId
         self.nodeId = nodeId
         self.height = height

@@ -32,11 +32,15 @@ public struct TransactionView: Codable, Sendable {
     /// Base64 of the transaction's canonical bytes.
     public var transaction: String?
 
-    public static func pending(_ hash: Hash256) -> TransactionView { TransactionView(hash: hash.hex, status: "pending") }
+    public static func pending(_ hash: Hash256) -> TransactionView {
+        TransactionView(hash: hash.hex, status: "pending")
+    }
 
     /// The committed view; `forSigner` adds the private part.
-    public static func committed(_ stored: StoredTransaction, header: BlockHeader, proof: MerkleProof,
-                          forSigner: Bool) -> TransactionView {
+    public static func committed(
+        _ stored: StoredTransaction, header: BlockHeader, proof: MerkleProof,
+        forSigner: Bool
+    ) -> TransactionView {
         var view = TransactionView(hash: stored.transaction.hash.hex, status: "committed")
         view.height = stored.height.rawValue
         view.position = stored.position

@@ -49,11 +49,14 @@ struct Submitter: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         let end = start + UInt64(durationSeconds * 1e9)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0, inFlight = 0, batchNumber = 0
+            var next = 0
+            var inFlight = 0
+            var batchNumber = 0
             while next < transactions.count {
                 let now = DispatchTime.now().uptimeNanoseconds
                 guard now < end else { break }
-                let due = rate.map { min(transactions.count, Int(Double(now - start) / 1e9 * $0) + 1) } ?? transactions.count
+                let due =
+                    rate.map { min(transactions.count, Int(Double(now - start) / 1e9 * $0) + 1) } ?? transactions.count
                 guard due > next else {
                     try await Task.sleep(nanoseconds: 2_000_000)
                     continue

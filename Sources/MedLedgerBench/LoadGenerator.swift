@@ -34,12 +34,15 @@ public struct LoadGenerator: Sendable {
         public let verificationsPerSecondPerCore: Double
         public let cores: Int
         public let validators: Int
-        public var ceilingTxPerSecond: Double { verificationsPerSecondPerCore * Double(cores) / Double(max(validators, 1)) }
+        public var ceilingTxPerSecond: Double {
+            verificationsPerSecondPerCore * Double(cores) / Double(max(validators, 1))
+        }
 
         /// The line scripts parse.
         public var resultLine: String {
-            String(format: "RESULT tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f ceiling_tx_per_s=%.1f",
-                   txPerSecond, p50Milliseconds, p99Milliseconds, ceilingTxPerSecond)
+            String(
+                format: "RESULT tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f ceiling_tx_per_s=%.1f",
+                txPerSecond, p50Milliseconds, p99Milliseconds, ceilingTxPerSecond)
         }
     }
 
@@ -60,28 +63,34 @@ public struct LoadGenerator: Sendable {
         log("signing \(count) transactions ahead of time ...")
         // At the maximum rate everything is sent at once, so no more than a mempool holds;
         // a fixed rate paces the sending, so the run may be longer.
-        let transactions = Self.presign(count: options.rate == nil ? min(count, Limits.mempoolMaxTransactions) : min(count, 200_000),
-                                        chainID: status.chainId)
+        let transactions = Self.presign(
+            count: options.rate == nil ? min(count, Limits.mempoolMaxTransactions) : min(count, 200_000),
+            chainID: status.chainId)
         let tracker = CommitTracker()
         let watcher = Task { try await tracker.watch(client: client, fromHeight: status.height) }
-        log("submitting for \(options.durationSeconds) s\(options.rate.map { " at \($0) tx/s" } ?? " as fast as accepted") ...")
-        let submitter = Submitter(client: client, tracker: tracker, rate: options.rate,
-                                  durationSeconds: options.durationSeconds, concurrency: options.concurrency)
+        log(
+            "submitting for \(options.durationSeconds) s\(options.rate.map { " at \($0) tx/s" } ?? " as fast as accepted") ..."
+        )
+        let submitter = Submitter(
+            client: client, tracker: tracker, rate: options.rate,
+            durationSeconds: options.durationSeconds, concurrency: options.concurrency)
         try await submitter.submit(transactions)
         await tracker.waitForOutstanding(timeoutSeconds: 15)
         watcher.cancel()
         log("measuring the Ed25519 ceiling on this machine ...")
         let perCore = Self.verificationsPerSecondOnOneCore()
-        return await tracker.result(perCore: perCore, cores: ProcessInfo.processInfo.activeProcessorCount,
-                                    validators: status.validators.count)
+        return await tracker.result(
+            perCore: perCore, cores: ProcessInfo.processInfo.activeProcessorCount,
+            validators: status.validators.count)
     }
 
     /// Fresh patients registering themselves: independent transactions, no nonce ordering.
     static func presign(count: Int, chainID: String) -> [Transaction] {
         (0..<count).map { _ in
             let keys = IdentityKeys.generate()
-            return Transaction(chainID: chainID, signer: keys.identityID, keys: keys, nonce: 1,
-                               payload: .registerPatient(RegisterPatient(keys: keys)))
+            return Transaction(
+                chainID: chainID, signer: keys.identityID, keys: keys, nonce: 1,
+                payload: .registerPatient(RegisterPatient(keys: keys)))
         }
     }
 
@@ -108,7 +117,8 @@ actor CommitTracker {
     private var lastCommit: UInt64 = 0
     private var committed = 0
     private(set) var rejected = 0
-    private var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+    private var histogram = Histogram<UInt64>(
+        highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
 
     func submitted(_ hash: Hash256, at nanos: UInt64) {
         submittedAt[hash] = nanos

@@ -13,8 +13,9 @@ extension HTTPGateway {
     /// The identity at the latest block, checked against `anchor` (see `provenRecord`).
     func provenIdentity(_ id: IdentityID, anchor: Genesis) async throws -> IdentityRecord? {
         do {
-            return try await provenRecord(IdentityRecord.self, key: .identity(id), path: "/v1/identities/\(id.hex)/proof",
-                                          caller: nil, anchor: anchor)
+            return try await provenRecord(
+                IdentityRecord.self, key: .identity(id), path: "/v1/identities/\(id.hex)/proof",
+                caller: nil, anchor: anchor)
         } catch let error as NodeError where error.kind == .notFound { return nil }
     }
 
@@ -25,11 +26,16 @@ extension HTTPGateway {
         let header = try certifiedHeader(answer.header, answer.certificate, anchor: anchor)
         let reportHeader: ReportHeader = try provenValue(key: .report(id), answer.record, answer.proof, header: header)
         guard reportHeader.id == id, answer.versions.count == Int(reportHeader.versionCount) else {
-            throw ClientError.integrity("report \(id): the node sent \(answer.versions.count) versions for a header naming \(reportHeader.versionCount)")
+            throw ClientError.integrity(
+                "report \(id): the node sent \(answer.versions.count) versions for a header naming \(reportHeader.versionCount)"
+            )
         }
         var versions = [ReportVersionRecord]()
         for (index, entry) in answer.versions.enumerated() {
-            versions.append(try provenValue(key: .reportVersion(id, ReportVersion(UInt32(index + 1))), entry.record, entry.proof, header: header))
+            versions.append(
+                try provenValue(
+                    key: .reportVersion(id, ReportVersion(UInt32(index + 1))), entry.record, entry.proof, header: header
+                ))
         }
         guard let record = ReportRecord(header: reportHeader, versions: versions) else {
             throw ClientError.integrity("report \(id): versions out of order")
@@ -40,8 +46,10 @@ extension HTTPGateway {
     /// A state entry the node serves with its proof. The header's certificate must verify
     /// with the genesis validators, the header be recent, and the entry be in the header's
     /// state root; otherwise `ClientError.integrity` says which check failed.
-    func provenRecord<T: CanonicalDecodable>(_ type: T.Type, key: StateKey, path: String, caller: ClientIdentity?,
-                                             anchor: Genesis) async throws -> T {
+    func provenRecord<T: CanonicalDecodable>(
+        _ type: T.Type, key: StateKey, path: String, caller: ClientIdentity?,
+        anchor: Genesis
+    ) async throws -> T {
         let answer = try await get(ProvenEntryView.self, path, as: caller)
         let header = try certifiedHeader(answer.header, answer.certificate, anchor: anchor)
         return try provenValue(key: key, answer.record, answer.proof, header: header)
@@ -60,14 +68,17 @@ extension HTTPGateway {
         }
         let now = SystemClock.now().milliseconds
         guard header.time.milliseconds + Self.proofMaxAgeMilliseconds >= now else {
-            throw ClientError.integrity("the node's latest certified block \(header.height) is more than 10 minutes old")
+            throw ClientError.integrity(
+                "the node's latest certified block \(header.height) is more than 10 minutes old")
         }
         return header
     }
 
     /// A record at `key`, once its proof verifies against the certified header's state root.
-    func provenValue<T: CanonicalDecodable>(key: StateKey, _ recordText: String, _ proofText: String,
-                                            header: BlockHeader) throws -> T {
+    func provenValue<T: CanonicalDecodable>(
+        key: StateKey, _ recordText: String, _ proofText: String,
+        header: BlockHeader
+    ) throws -> T {
         let proof = try Self.canonical(StateProof.self, proofText, field: "proof")
         guard let value = Data(base64Encoded: recordText).map(Array.init) else { throw Self.malformed("record") }
         let record = try Self.canonical(T.self, recordText, field: "record")

@@ -55,7 +55,8 @@ public struct HTTPGateway: LedgerGateway {
         if let trustAnchor { return trustAnchor.validatorSet.validators }
         return try await get(StatusView.self, "/v1/status").validators.map { entry in
             guard let signing = PublicSigningKey(hex: entry.signingKey),
-                  let encryption = PublicEncryptionKey(hex: entry.encryptionKey) else {
+                let encryption = PublicEncryptionKey(hex: entry.encryptionKey)
+            else {
                 throw Self.malformed("validators")
             }
             return Validator(name: entry.name, signingKey: signing, encryptionKey: encryption, power: entry.power)
@@ -72,8 +73,9 @@ public struct HTTPGateway: LedgerGateway {
 
     public func submitAndWait(_ tx: Transaction) async throws -> CommittedTransaction {
         let body = try JSONEncoder().encode(SubmitTransactionBody(transaction: Data(tx.encoded).base64EncodedString()))
-        let answer = try await call("POST", "/v1/transactions?wait=commit", body: Array(body),
-                                    contentType: "application/json", as: me)
+        let answer = try await call(
+            "POST", "/v1/transactions?wait=commit", body: Array(body),
+            contentType: "application/json", as: me)
         let state = try Self.decode(TransactionView.self, answer)
         guard state.status == "committed" else { return try await waitForCommit(tx.hash) }
         return try committed(tx.hash, state)
@@ -120,29 +122,37 @@ public struct HTTPGateway: LedgerGateway {
     }
 
     public func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256 {
-        let answer = try await call("PUT", "/v1/blobs", body: bytes, contentType: "application/octet-stream", as: caller)
+        let answer = try await call(
+            "PUT", "/v1/blobs", body: bytes, contentType: "application/octet-stream", as: caller)
         guard let address = Hash256(hex: try Self.decode(AddressView.self, answer).address) else {
             throw Self.malformed("address")
         }
         return address
     }
 
-    public func versionContent(report: ReportID, version: ReportVersion,
-                               caller: ClientIdentity) async throws -> ReadableVersion {
-        let answer = try await get(VersionContentView.self, "/v1/reports/\(report.hex)/versions/\(version)/content",
-                                   as: caller)
+    public func versionContent(
+        report: ReportID, version: ReportVersion,
+        caller: ClientIdentity
+    ) async throws -> ReadableVersion {
+        let answer = try await get(
+            VersionContentView.self, "/v1/reports/\(report.hex)/versions/\(version)/content",
+            as: caller)
         let record: ReportVersionRecord
         if let trustAnchor {
             let header = try certifiedHeader(answer.version.header, answer.version.certificate, anchor: trustAnchor)
-            record = try provenValue(key: .reportVersion(report, version), answer.version.record, answer.version.proof,
-                                     header: header)
+            record = try provenValue(
+                key: .reportVersion(report, version), answer.version.record, answer.version.proof,
+                header: header)
         } else {
             record = try Self.canonical(ReportVersionRecord.self, answer.version.record, field: "version.record")
         }
-        guard let ciphertext = Data(base64Encoded: answer.ciphertext).map(Array.init) else { throw Self.malformed("ciphertext") }
-        return ReadableVersion(record: record,
-                               envelope: try Self.canonical(KeyEnvelope.self, answer.envelope, field: "envelope"),
-                               ciphertext: ciphertext)
+        guard let ciphertext = Data(base64Encoded: answer.ciphertext).map(Array.init) else {
+            throw Self.malformed("ciphertext")
+        }
+        return ReadableVersion(
+            record: record,
+            envelope: try Self.canonical(KeyEnvelope.self, answer.envelope, field: "envelope"),
+            ciphertext: ciphertext)
     }
 
     public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {
@@ -151,31 +161,41 @@ public struct HTTPGateway: LedgerGateway {
         return try Self.canonical(ReportRecord.self, answer.canonical, field: "canonical")
     }
 
-    public func reports(ofPatient patient: IdentityID, caller: ClientIdentity,
-                        page: PageRequest) async throws -> Page<ReportRecord> {
+    public func reports(
+        ofPatient patient: IdentityID, caller: ClientIdentity,
+        page: PageRequest
+    ) async throws -> Page<ReportRecord> {
         let answer = try await get(ReportsView.self, "/v1/patients/\(patient.hex)/reports\(page.query)", as: caller)
-        return Page(items: try answer.reports.map {
-            try Self.canonical(ReportRecord.self, $0.canonical, field: "reports.canonical")
-        }, nextCursor: answer.nextCursor)
+        return Page(
+            items: try answer.reports.map {
+                try Self.canonical(ReportRecord.self, $0.canonical, field: "reports.canonical")
+            }, nextCursor: answer.nextCursor)
     }
 
-    public func grants(ofPatient patient: IdentityID, caller: ClientIdentity,
-                       page: PageRequest) async throws -> Page<GrantRecord> {
+    public func grants(
+        ofPatient patient: IdentityID, caller: ClientIdentity,
+        page: PageRequest
+    ) async throws -> Page<GrantRecord> {
         let answer = try await get(GrantsView.self, "/v1/patients/\(patient.hex)/grants\(page.query)", as: caller)
-        return Page(items: try answer.grants.map {
-            try Self.canonical(GrantRecord.self, $0.canonical, field: "grants.canonical")
-        }, nextCursor: answer.nextCursor)
+        return Page(
+            items: try answer.grants.map {
+                try Self.canonical(GrantRecord.self, $0.canonical, field: "grants.canonical")
+            }, nextCursor: answer.nextCursor)
     }
 
-    public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity,
-                            page: PageRequest) async throws -> Page<IndexedEvent> {
+    public func accessTrail(
+        ofPatient patient: IdentityID, caller: ClientIdentity,
+        page: PageRequest
+    ) async throws -> Page<IndexedEvent> {
         let answer = try await get(AuditView.self, "/v1/patients/\(patient.hex)/audit\(page.query)", as: caller)
-        return Page(items: try answer.entries.map { entry in
-            IndexedEvent(
-                height: Height(entry.height), position: entry.position, eventIndex: entry.eventIndex,
-                time: ConsensusTime(milliseconds: entry.timeMs), transactionHash: entry.transaction.flatMap(Hash256.init(hex:)),
-                event: try Self.canonical(LedgerEvent.self, entry.canonical, field: "entries.canonical"))
-        }, nextCursor: answer.nextCursor)
+        return Page(
+            items: try answer.entries.map { entry in
+                IndexedEvent(
+                    height: Height(entry.height), position: entry.position, eventIndex: entry.eventIndex,
+                    time: ConsensusTime(milliseconds: entry.timeMs),
+                    transactionHash: entry.transaction.flatMap(Hash256.init(hex:)),
+                    event: try Self.canonical(LedgerEvent.self, entry.canonical, field: "entries.canonical"))
+            }, nextCursor: answer.nextCursor)
     }
 }
 
@@ -186,28 +206,36 @@ extension HTTPGateway {
     }
 
     /// Sends one request; answers the body of a 2xx response and throws the problem of any other.
-    func call(_ method: String, _ pathAndQuery: String, body: [UInt8] = [], contentType: String? = nil,
-              as caller: ClientIdentity? = nil) async throws -> [UInt8] {
-        let root = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        guard let url = URL(string: root + pathAndQuery) else { throw NodeError(.invalid, field: "url", "bad URL \(root + pathAndQuery)") }
+    func call(
+        _ method: String, _ pathAndQuery: String, body: [UInt8] = [], contentType: String? = nil,
+        as caller: ClientIdentity? = nil
+    ) async throws -> [UInt8] {
+        let root =
+            baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
+        guard let url = URL(string: root + pathAndQuery) else {
+            throw NodeError(.invalid, field: "url", "bad URL \(root + pathAndQuery)")
+        }
         var request = URLRequest(url: url)
         request.httpMethod = method
         if !body.isEmpty || method != "GET" { request.httpBody = Data(body) }
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         if let caller {
-            let headers = RequestAuthentication.headers(for: method, pathAndQuery: pathAndQuery, body: body,
-                                                        chainID: try await chainID(), identity: caller, now: SystemClock.now())
+            let headers = RequestAuthentication.headers(
+                for: method, pathAndQuery: pathAndQuery, body: body,
+                chainID: try await chainID(), identity: caller, now: SystemClock.now())
             for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         }
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await session.data(for: request)
         } catch {
-            throw NodeError(.unavailable, field: "url", "cannot reach the node at \(root): \(error.localizedDescription)")
+            throw NodeError(
+                .unavailable, field: "url", "cannot reach the node at \(root): \(error.localizedDescription)")
         }
         let http = response as? HTTPURLResponse
         if let caller, let text = http?.value(forHTTPHeaderField: RequestAuthentication.nextNonceHeader),
-           let nonce = UInt64(text).map(Nonce.init(rawValue:)) {
+            let nonce = UInt64(text).map(Nonce.init(rawValue:))
+        {
             await nonceHints.set(caller.id, nonce)
         }
         let status = http?.statusCode ?? 0
@@ -218,9 +246,10 @@ extension HTTPGateway {
     /// The problem document of a failed response as a `NodeError`.
     static func problem(status: Int, body: Data) -> NodeError {
         let problem = try? JSONDecoder().decode(APIProblem.self, from: body)
-        return NodeError(kind(forStatus: status), field: problem?.field,
-                         problem?.detail ?? "the node answered HTTP \(status)",
-                         code: problem?.code.map(ResultCode.init(rawValue:)))
+        return NodeError(
+            kind(forStatus: status), field: problem?.field,
+            problem?.detail ?? "the node answered HTTP \(status)",
+            code: problem?.code.map(ResultCode.init(rawValue:)))
     }
 
     static func kind(forStatus status: Int) -> NodeError.Kind {
@@ -250,9 +279,10 @@ extension HTTPGateway {
 
     static func record(from wire: IdentityView) throws -> IdentityRecord {
         guard let id = IdentityID(hex: wire.id), let kind = IdentityKind(name: wire.kind),
-              let status = IdentityStatus(name: wire.status),
-              let signing = PublicSigningKey(hex: wire.signingKey),
-              let encryption = PublicEncryptionKey(hex: wire.encryptionKey) else { throw malformed("identity") }
+            let status = IdentityStatus(name: wire.status),
+            let signing = PublicSigningKey(hex: wire.signingKey),
+            let encryption = PublicEncryptionKey(hex: wire.encryptionKey)
+        else { throw malformed("identity") }
         let organization = try wire.organization.map { text in
             guard let org = IdentityID(hex: text) else { throw malformed("organization") }
             return org
@@ -261,9 +291,10 @@ extension HTTPGateway {
             guard let role = Role(name: name) else { throw malformed("roles") }
             return role
         }
-        return IdentityRecord(id: id, kind: kind, signingKey: signing, encryptionKey: encryption,
-                              organization: organization, roles: roles, status: status, lastNonce: Nonce(wire.lastNonce),
-                              guardians: [], registeredAt: Height(wire.registeredAt))
+        return IdentityRecord(
+            id: id, kind: kind, signingKey: signing, encryptionKey: encryption,
+            organization: organization, roles: roles, status: status, lastNonce: Nonce(wire.lastNonce),
+            guardians: [], registeredAt: Height(wire.registeredAt))
     }
 
     static func malformed(_ field: String) -> NodeError {

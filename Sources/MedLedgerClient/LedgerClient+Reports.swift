@@ -25,12 +25,16 @@ public struct ReadResult: Sendable {
 
 extension LedgerClient {
     /// Encrypts the draft, uploads the ciphertext, and submits version 1.
-    public func submitReport(patient: IdentityID, category: Code, draft: ReportDraft,
-                             recipients: [IdentityID] = []) async throws -> (ReportID, CommittedTransaction) {
+    public func submitReport(
+        patient: IdentityID, category: Code, draft: ReportDraft,
+        recipients: [IdentityID] = []
+    ) async throws -> (ReportID, CommittedTransaction) {
         let id = ReportID.random()
         let content = try await sealAndUpload(draft, report: id, version: 1, patient: patient)
-        let committed = try await sendExpectingSuccess(.submitReport(SubmitReport(
-            report: id, patient: patient, category: category, content: content, recipients: recipients)))
+        let committed = try await sendExpectingSuccess(
+            .submitReport(
+                SubmitReport(
+                    report: id, patient: patient, category: category, content: content, recipients: recipients)))
         return (id, committed)
     }
 
@@ -41,13 +45,18 @@ extension LedgerClient {
 
     /// Adds a new version that amends or corrects the latest one.
     @discardableResult
-    public func revise(_ report: ReportID, kind: RevisionKind, reason: ChangeReason,
-                       draft: ReportDraft) async throws -> CommittedTransaction {
+    public func revise(
+        _ report: ReportID, kind: RevisionKind, reason: ChangeReason,
+        draft: ReportDraft
+    ) async throws -> CommittedTransaction {
         let current = try await gateway.report(report, caller: me)
         let version = current.latest.version + 1
         let content = try await sealAndUpload(draft, report: report, version: version, patient: current.patient)
-        return try await sendExpectingSuccess(.reviseReport(ReviseReport(
-            report: report, previousVersion: current.latest.version, kind: kind, reason: reason, content: content)))
+        return try await sendExpectingSuccess(
+            .reviseReport(
+                ReviseReport(
+                    report: report, previousVersion: current.latest.version, kind: kind, reason: reason,
+                    content: content)))
     }
 
     @discardableResult
@@ -69,10 +78,13 @@ extension LedgerClient {
         let receipt = try await send(.accessReport(AccessReport(report: report, version: number, purpose: purpose)))
         guard receipt.receipt.code.isSuccess else { return ReadResult(receipt: receipt, report: nil) }
         let content = try await gateway.versionContent(report: report, version: number, caller: me)
-        guard content.record.version == number else { throw ClientError.integrity("asked for version \(number), got \(content.record.version)") }
+        guard content.record.version == number else {
+            throw ClientError.integrity("asked for version \(number), got \(content.record.version)")
+        }
         let dataKey = try ReportCrypto.unwrap(content.envelope, using: me.keys, report: report, version: number)
-        let opened = try ReportCrypto.open(blob: content.ciphertext, content: content.record.content, dataKey: dataKey,
-                                           report: report, version: number)
+        let opened = try ReportCrypto.open(
+            blob: content.ciphertext, content: content.record.content, dataKey: dataKey,
+            report: report, version: number)
         return ReadResult(receipt: receipt, report: opened)
     }
 
@@ -82,22 +94,29 @@ extension LedgerClient {
         (try? await gateway.report(report, caller: me))?.latest.version ?? 1
     }
 
-    private func sealAndUpload(_ draft: ReportDraft, report: ReportID, version: ReportVersion,
-                               patient: IdentityID) async throws -> ReportContent {
+    private func sealAndUpload(
+        _ draft: ReportDraft, report: ReportID, version: ReportVersion,
+        patient: IdentityID
+    ) async throws -> ReportContent {
         guard gateway.provesKeys else {
-            throw ClientError.integrity("encrypting needs keys proven against the consortium's genesis; give the client the genesis file")
+            throw ClientError.integrity(
+                "encrypting needs keys proven against the consortium's genesis; give the client the genesis file")
         }
         guard let patientRecord = try await gateway.identity(patient) else {
             throw ClientError.notFound("patient \(patient)")
         }
-        var recipients: [(IdentityID, PublicEncryptionKey)] = [(patient, patientRecord.encryptionKey),
-                                                               (me.id, me.keys.publicEncryptionKey)]
+        var recipients: [(IdentityID, PublicEncryptionKey)] = [
+            (patient, patientRecord.encryptionKey),
+            (me.id, me.keys.publicEncryptionKey),
+        ]
         for custodian in try await gateway.custodians() { recipients.append((custodian.id, custodian.encryptionKey)) }
-        let sealed = try ReportCrypto.seal(plaintext: draft.body, title: draft.title, effectiveDate: draft.effectiveDate,
-                                           note: draft.note, report: report, version: version, recipients: recipients)
+        let sealed = try ReportCrypto.seal(
+            plaintext: draft.body, title: draft.title, effectiveDate: draft.effectiveDate,
+            note: draft.note, report: report, version: version, recipients: recipients)
         let address = try await gateway.putBlob(sealed.blob, caller: me)
         guard address == sealed.content.contentAddress else {
-            throw ClientError.integrity("node stored the blob under \(address), expected \(sealed.content.contentAddress)")
+            throw ClientError.integrity(
+                "node stored the blob under \(address), expected \(sealed.content.contentAddress)")
         }
         return sealed.content
     }

@@ -30,10 +30,15 @@ public struct LedgerClient: Sendable {
         return committed
     }
 
-    public func registerPractitioner(_ keys: IdentityKeys, organization: IdentityID, roles: [Role]) async throws -> IdentityID {
-        try await sendExpectingSuccess(.registerPractitioner(RegisterPractitioner(
-            organization: organization, signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey,
-            roles: Array(Set(roles)).sorted())))
+    public func registerPractitioner(_ keys: IdentityKeys, organization: IdentityID, roles: [Role]) async throws
+        -> IdentityID
+    {
+        try await sendExpectingSuccess(
+            .registerPractitioner(
+                RegisterPractitioner(
+                    organization: organization, signingKey: keys.publicSigningKey,
+                    encryptionKey: keys.publicEncryptionKey,
+                    roles: Array(Set(roles)).sorted())))
         return keys.identityID
     }
 
@@ -46,12 +51,16 @@ public struct LedgerClient: Sendable {
         try await sendExpectingSuccess(.setGuardian(SetGuardian(guardian: guardian, isGuardian: active)))
     }
 
-    public func grant(patient: IdentityID, to grantee: IdentityID, scope: GrantScope, purpose: Purpose,
-                      validUntil: ConsensusTime? = nil) async throws -> GrantID {
+    public func grant(
+        patient: IdentityID, to grantee: IdentityID, scope: GrantScope, purpose: Purpose,
+        validUntil: ConsensusTime? = nil
+    ) async throws -> GrantID {
         let id = GrantID.randomConsentGrantID()
-        try await sendExpectingSuccess(.grantAccess(GrantAccess(
-            grant: id, patient: patient, grantee: grantee, scope: scope, purpose: purpose,
-            validFrom: nil, validUntil: validUntil)))
+        try await sendExpectingSuccess(
+            .grantAccess(
+                GrantAccess(
+                    grant: id, patient: patient, grantee: grantee, scope: scope, purpose: purpose,
+                    validFrom: nil, validUntil: validUntil)))
         return id
     }
 

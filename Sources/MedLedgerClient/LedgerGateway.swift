@@ -36,14 +36,21 @@ public protocol LedgerGateway: Sendable {
     func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256
     /// One version ready to open (its record, checked against the genesis when the gateway
     /// proves keys; the data key wrapped to the caller; the ciphertext) in one round trip.
-    func versionContent(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> ReadableVersion
+    func versionContent(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws
+        -> ReadableVersion
     func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord
     /// The patient's reports, newest first.
-    func reports(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<ReportRecord>
+    func reports(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<
+        ReportRecord
+    >
     /// The patient's grants, in id order.
-    func grants(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<GrantRecord>
+    func grants(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<
+        GrantRecord
+    >
     /// Every access attempt on the patient's reports, newest first.
-    func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<IndexedEvent>
+    func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<
+        IndexedEvent
+    >
 }
 
 extension LedgerGateway {

@@ -18,7 +18,10 @@ public struct TimeoutConfig: Hashable, Sendable {
 
 /// Tendermint's step within a round.
 public enum ConsensusStep: UInt8, Sendable, Hashable, CanonicalCodable {
-    case propose = 1, prevote = 2, precommit = 3, committed = 4
+    case propose = 1
+    case prevote = 2
+    case precommit = 3
+    case committed = 4
     public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         guard let step = ConsensusStep(rawValue: try decoder.readUInt8("step")) else {
@@ -48,9 +51,11 @@ public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
     public var validBlock: Hash256?
     public var validProof: [SignedVote]
 
-    public init(height: Height, round: Round = 0, step: ConsensusStep = .propose, lockedRound: Round? = nil,
-                lockedBlock: Hash256? = nil, validRound: Round? = nil, validBlock: Hash256? = nil,
-                validProof: [SignedVote] = []) {
+    public init(
+        height: Height, round: Round = 0, step: ConsensusStep = .propose, lockedRound: Round? = nil,
+        lockedBlock: Hash256? = nil, validRound: Round? = nil, validBlock: Hash256? = nil,
+        validProof: [SignedVote] = []
+    ) {
         self.height = height
         self.round = round
         self.step = step
@@ -87,7 +92,8 @@ public struct PersistentConsensusState: Hashable, Sendable, CanonicalCodable {
         validRound = try decoder.readOptional(Round.self, "validRound")
         validBlock = try decoder.readOptional(Hash256.self, "validBlock")
         // One prevote per validator at most.
-        validProof = withProof ? try decoder.readArray(SignedVote.self, "validProof", maxCount: Limits.validatorsMaxCount) : []
+        validProof =
+            withProof ? try decoder.readArray(SignedVote.self, "validProof", maxCount: Limits.validatorsMaxCount) : []
     }
 }
 

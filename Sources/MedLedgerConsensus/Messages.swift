@@ -12,8 +12,10 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
     public let proposer: IdentityID
     public let signature: Signature
 
-    public init(chainID: String, height: Height, round: Round, validRound: Round?, blockHash: Hash256,
-                proposer: IdentityID, signature: Signature) {
+    public init(
+        chainID: String, height: Height, round: Round, validRound: Round?, blockHash: Hash256,
+        proposer: IdentityID, signature: Signature
+    ) {
         self.chainID = chainID
         self.height = height
         self.round = round
@@ -24,16 +26,22 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Signs a proposal.
-    public init(chainID: String, height: Height, round: Round, validRound: Round?, blockHash: Hash256,
-                keys: IdentityKeys) {
-        let bytes = Proposal.signingBytes(chainID: chainID, height: height, round: round, validRound: validRound,
-                                          blockHash: blockHash)
-        self.init(chainID: chainID, height: height, round: round, validRound: validRound, blockHash: blockHash,
-                  proposer: keys.identityID, signature: keys.sign(bytes))
+    public init(
+        chainID: String, height: Height, round: Round, validRound: Round?, blockHash: Hash256,
+        keys: IdentityKeys
+    ) {
+        let bytes = Proposal.signingBytes(
+            chainID: chainID, height: height, round: round, validRound: validRound,
+            blockHash: blockHash)
+        self.init(
+            chainID: chainID, height: height, round: round, validRound: validRound, blockHash: blockHash,
+            proposer: keys.identityID, signature: keys.sign(bytes))
     }
 
-    public static func signingBytes(chainID: String, height: Height, round: Round, validRound: Round?,
-                                    blockHash: Hash256) -> [UInt8] {
+    public static func signingBytes(
+        chainID: String, height: Height, round: Round, validRound: Round?,
+        blockHash: Hash256
+    ) -> [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.write(domainTag)
         encoder.write(chainID)
@@ -45,7 +53,8 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
     }
 
     public var signingBytes: [UInt8] {
-        Proposal.signingBytes(chainID: chainID, height: height, round: round, validRound: validRound, blockHash: blockHash)
+        Proposal.signingBytes(
+            chainID: chainID, height: height, round: round, validRound: validRound, blockHash: blockHash)
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
@@ -104,7 +113,9 @@ public struct SignedVote: Hashable, Sendable, CanonicalCodable {
 
 /// Which step a timeout belongs to.
 public enum TimeoutStep: UInt8, Sendable, Hashable {
-    case propose = 1, prevote = 2, precommit = 3
+    case propose = 1
+    case prevote = 2
+    case precommit = 3
 }
 
 /// A timeout the driver scheduled on the state machine's request and feeds back when due.

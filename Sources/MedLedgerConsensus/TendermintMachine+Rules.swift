@@ -20,14 +20,14 @@ extension TendermintMachine {
 
     private mutating func applyOneRule() -> Bool {
         guard decision == nil else { return false }
-        if decideOnCommit() { return true }                                   // line 49
+        if decideOnCommit() { return true }  // line 49
         guard step != .committed else { return false }
-        if skipToHigherRound() { return true }                                // line 55
-        if step == .propose, prevoteOnProposal() { return true }              // lines 22, 28
-        if step == .prevote || step == .precommit, lockOnPolka() { return true } // line 36
-        if step == .prevote, precommitNilOnNilPolka() { return true }         // line 44
-        if step == .prevote, schedulePrevoteTimeout() { return true }         // line 34
-        if schedulePrecommitTimeout() { return true }                         // line 47
+        if skipToHigherRound() { return true }  // line 55
+        if step == .propose, prevoteOnProposal() { return true }  // lines 22, 28
+        if step == .prevote || step == .precommit, lockOnPolka() { return true }  // line 36
+        if step == .prevote, precommitNilOnNilPolka() { return true }  // line 44
+        if step == .prevote, schedulePrevoteTimeout() { return true }  // line 34
+        if schedulePrecommitTimeout() { return true }  // line 47
         return false
     }
 
@@ -42,8 +42,10 @@ extension TendermintMachine {
                 decision = record.blockHash
                 step = .committed
                 flushPersist()
-                pending.append(.decide(height: height, round: round, blockHash: record.blockHash,
-                                       precommits: set.votes(for: record.blockHash)))
+                pending.append(
+                    .decide(
+                        height: height, round: round, blockHash: record.blockHash,
+                        precommits: set.votes(for: record.blockHash)))
                 return true
             }
         }
@@ -95,7 +97,8 @@ extension TendermintMachine {
             validBlock = record.blockHash
             validRound = round
             validProof = set.votes(for: record.blockHash)
-            precondition(isQuorum(validProof.reduce(0) { $0 + powers[$1.validator, default: 0] }), "a proof is a quorum")
+            precondition(
+                isQuorum(validProof.reduce(0) { $0 + powers[$1.validator, default: 0] }), "a proof is a quorum")
             if step == .prevote {
                 lockedBlock = record.blockHash
                 lockedRound = round

@@ -13,13 +13,16 @@ extension TendermintMachine {
         flushPersist()
         if let me, proposer(round: newRound) == me {
             if let validBlock, let validRound {
-                pending.append(.reproposeBlock(height: height, round: newRound, validRound: validRound, blockHash: validBlock))
+                pending.append(
+                    .reproposeBlock(height: height, round: newRound, validRound: validRound, blockHash: validBlock))
             } else {
                 pending.append(.proposeNewBlock(height: height, round: newRound))
             }
         }
-        pending.append(.scheduleTimeout(ConsensusTimeout(step: .propose, height: height, round: newRound),
-                                        afterMilliseconds: timeouts.duration(.propose, round: newRound)))
+        pending.append(
+            .scheduleTimeout(
+                ConsensusTimeout(step: .propose, height: height, round: newRound),
+                afterMilliseconds: timeouts.duration(.propose, round: newRound)))
     }
 
     /// Resumes a persisted (round, step). Votes seen before the crash are gone, so the
@@ -58,8 +61,10 @@ extension TendermintMachine {
     }
 
     mutating func schedule(_ timeoutStep: TimeoutStep) {
-        pending.append(.scheduleTimeout(ConsensusTimeout(step: timeoutStep, height: height, round: round),
-                                        afterMilliseconds: timeouts.duration(timeoutStep, round: round)))
+        pending.append(
+            .scheduleTimeout(
+                ConsensusTimeout(step: timeoutStep, height: height, round: round),
+                afterMilliseconds: timeouts.duration(timeoutStep, round: round)))
     }
 
     /// Sends a vote of the current round; the new step must already be set, so the state
@@ -101,7 +106,8 @@ extension TendermintMachine {
     /// Files a proposal from the round's proposer; equivocation is reported.
     mutating func receive(_ proposal: Proposal, blockIsValid: Bool) {
         guard proposal.chainID == chainID, proposal.height == height, isWithinRoundWindow(proposal.round),
-              proposal.proposer == proposer(round: proposal.round) else { return }
+            proposal.proposer == proposer(round: proposal.round)
+        else { return }
         // A validRound must name an earlier round (line 28: vr < round_p).
         if let validRound = proposal.validRound, validRound >= proposal.round { return }
         let outcome = proposals.add(ProposalRecord(proposal: proposal, blockIsValid: blockIsValid))
@@ -113,7 +119,8 @@ extension TendermintMachine {
     mutating func receive(_ signed: SignedVote) {
         let vote = signed.vote
         guard vote.chainID == chainID, vote.height == height, isWithinRoundWindow(vote.round),
-              let power = powers[signed.validator] else { return }
+            let power = powers[signed.validator]
+        else { return }
         var set: VoteSet
         switch vote.type {
         case .prevote: set = prevotes[vote.round] ?? VoteSet(type: .prevote, round: vote.round)

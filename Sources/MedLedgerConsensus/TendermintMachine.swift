@@ -52,8 +52,10 @@ public struct TendermintMachine: Sendable {
     /// A machine for `height`. `restoring` is the state last persisted by this validator;
     /// it is used only when it is for this height (after a crash mid-height), so a driver
     /// may pass whatever it has on disk.
-    public init(chainID: String, validators: ValidatorSet, me: IdentityID?, height: Height,
-                timeouts: TimeoutConfig, restoring: PersistentConsensusState? = nil) {
+    public init(
+        chainID: String, validators: ValidatorSet, me: IdentityID?, height: Height,
+        timeouts: TimeoutConfig, restoring: PersistentConsensusState? = nil
+    ) {
         precondition(height >= 1, "consensus runs for blocks 1, 2, ...")
         precondition(me.map { validators.member($0) != nil } ?? true, "me must be a validator")
         self.chainID = chainID
@@ -69,9 +71,10 @@ public struct TendermintMachine: Sendable {
 
     /// The state the driver must keep durably (see `ConsensusAction.persist`).
     public var persistentState: PersistentConsensusState {
-        PersistentConsensusState(height: height, round: round, step: step, lockedRound: lockedRound,
-                                 lockedBlock: lockedBlock, validRound: validRound, validBlock: validBlock,
-                                 validProof: validProof)
+        PersistentConsensusState(
+            height: height, round: round, step: step, lockedRound: lockedRound,
+            lockedBlock: lockedBlock, validRound: validRound, validBlock: validBlock,
+            validProof: validProof)
     }
 
     /// proposer(h, r): validators sorted by id, index (h + r) mod n.
@@ -127,16 +130,19 @@ public struct TendermintMachine: Sendable {
     func checkInvariants() {
         precondition((lockedRound == nil) == (lockedBlock == nil), "lock round and value go together")
         precondition((validRound == nil) == (validBlock == nil), "valid round and value go together")
-        precondition(validProof.allSatisfy {
-            $0.vote.type == .prevote && $0.vote.round == validRound && $0.vote.blockHash == validBlock
-        }, "the proof is the prevotes for the valid value in the valid round")
+        precondition(
+            validProof.allSatisfy {
+                $0.vote.type == .prevote && $0.vote.round == validRound && $0.vote.blockHash == validBlock
+            }, "the proof is the prevotes for the valid value in the valid round")
         precondition(lockedRound.map { $0 <= round } ?? true, "lockedRound <= round")
         precondition(validRound.map { $0 <= round } ?? true, "validRound <= round")
         // Line 36 sets valid with lock, and only valid moves on alone, so valid >= locked.
-        precondition(lockedRound.map { locked in validRound.map { $0 >= locked } ?? false } ?? true,
-                     "validRound >= lockedRound")
-        precondition((decision != nil) == (step == .committed) || (decision == nil && restoring?.step == .committed),
-                     "committed exactly when decided")
+        precondition(
+            lockedRound.map { locked in validRound.map { $0 >= locked } ?? false } ?? true,
+            "validRound >= lockedRound")
+        precondition(
+            (decision != nil) == (step == .committed) || (decision == nil && restoring?.step == .committed),
+            "committed exactly when decided")
     }
 }
 

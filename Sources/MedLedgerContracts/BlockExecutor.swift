@@ -25,9 +25,11 @@ public enum BlockExecutor {
     /// Applies `transactions` in order to `state` at the block's height and time, then takes
     /// the changes (so `state.stateRoot()` is the block's state root).
     /// - Parameter signatureVerified: whether a transaction's signature was checked before.
-    public static func execute(_ transactions: [Transaction], context: BlockContext, state: inout LedgerState,
-                               engine: ContractEngine,
-                               signatureVerified: (Transaction) -> Bool = { _ in false }) -> BlockExecution {
+    public static func execute(
+        _ transactions: [Transaction], context: BlockContext, state: inout LedgerState,
+        engine: ContractEngine,
+        signatureVerified: (Transaction) -> Bool = { _ in false }
+    ) -> BlockExecution {
         precondition(transactions.count <= Limits.blockMaxTransactions, "a block's transactions are bounded")
         let receipts = transactions.map {
             engine.apply($0, to: &state, context: context, signatureVerified: signatureVerified($0))
@@ -43,23 +45,27 @@ public enum BlockExecutor {
     /// a copy). The result is valid at `tip` by construction, except for the time rule, which
     /// depends on the precommit times in `lastCommit` (honest ones always satisfy it).
     /// - Parameter signatureVerified: whether a candidate's signature was checked before.
-    public static func build(after tip: ChainTip, lastCommit: CommitCertificate?, candidates: some Sequence<Transaction>,
-                             maxTransactions: Int, proposer: IdentityID, rules: BlockValidator,
-                             state: inout LedgerState, engine: ContractEngine,
-                             signatureVerified: (Transaction) -> Bool = { _ in true }) -> BuiltBlock {
+    public static func build(
+        after tip: ChainTip, lastCommit: CommitCertificate?, candidates: some Sequence<Transaction>,
+        maxTransactions: Int, proposer: IdentityID, rules: BlockValidator,
+        state: inout LedgerState, engine: ContractEngine,
+        signatureVerified: (Transaction) -> Bool = { _ in true }
+    ) -> BuiltBlock {
         precondition((lastCommit == nil) == (tip.header == nil), "every block but the first carries the last commit")
         precondition(rules.validators.member(proposer) != nil, "the proposer is a validator")
         let transactions = BlockValidator.fittingPrefix(candidates, maxCount: maxTransactions)
         let height = tip.height + 1
         let time = rules.expectedTime(height: height, lastCommit: lastCommit)
-        let execution = execute(transactions, context: BlockContext(height: height, time: time), state: &state,
-                                engine: engine, signatureVerified: signatureVerified)
+        let execution = execute(
+            transactions, context: BlockContext(height: height, time: time), state: &state,
+            engine: engine, signatureVerified: signatureVerified)
         let header = BlockHeader(
             chainID: rules.chainID, height: height, time: time, previousBlockHash: tip.hash,
             lastCommitHash: Block.lastCommitHash(lastCommit), transactionsRoot: Block.transactionsRoot(transactions),
             resultsRoot: execution.resultsRoot, stateRoot: execution.stateRoot,
             validatorsHash: rules.validators.hash, proposer: proposer)
-        return BuiltBlock(block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
-                          execution: execution)
+        return BuiltBlock(
+            block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
+            execution: execution)
     }
 }

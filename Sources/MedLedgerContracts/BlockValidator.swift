@@ -61,18 +61,24 @@ public struct BlockValidator: Sendable {
     }
 
     /// Every rule that holds without executing the block (see the type's summary).
-    public func checkHeader(_ header: BlockHeader, lastCommit: CommitCertificate?, transactions: [Transaction],
-                            extending tip: ChainTip) throws(BlockValidationError) {
+    public func checkHeader(
+        _ header: BlockHeader, lastCommit: CommitCertificate?, transactions: [Transaction],
+        extending tip: ChainTip
+    ) throws(BlockValidationError) {
         let height = header.height
         func fail(_ code: BlockValidationError.Code, _ detail: String) -> BlockValidationError {
             BlockValidationError(code, height: height, detail)
         }
-        guard header.chainID == chainID else { throw fail(.wrongChain, "names chain \(header.chainID), not \(chainID)") }
+        guard header.chainID == chainID else {
+            throw fail(.wrongChain, "names chain \(header.chainID), not \(chainID)")
+        }
         guard height == tip.height + 1 else { throw fail(.wrongHeight, "expected height \(tip.height + 1)") }
         guard header.previousBlockHash == tip.hash else {
             throw fail(.wrongParent, "does not link to block \(tip.height) (\(tip.hash))")
         }
-        guard header.validatorsHash == validators.hash else { throw fail(.wrongValidatorSet, "names another validator set") }
+        guard header.validatorsHash == validators.hash else {
+            throw fail(.wrongValidatorSet, "names another validator set")
+        }
         guard validators.member(header.proposer) != nil else {
             throw fail(.unknownProposer, "proposer \(header.proposer) is not a validator")
         }
@@ -80,11 +86,15 @@ public struct BlockValidator: Sendable {
         try checkLastCommit(header, lastCommit, extending: tip)
         let expected = expectedTime(height: height, lastCommit: lastCommit)
         guard header.time == expected else {
-            throw fail(.timeNotMedian, "time \(header.time) is not \(height == 1 ? "the genesis time" : "the previous precommits' median") \(expected)")
+            throw fail(
+                .timeNotMedian,
+                "time \(header.time) is not \(height == 1 ? "the genesis time" : "the previous precommits' median") \(expected)"
+            )
         }
         if let parent = tip.header {
             guard header.time > parent.time else {
-                throw fail(.timeNotAfterParent, "time \(header.time) is not after block \(parent.height)'s \(parent.time)")
+                throw fail(
+                    .timeNotAfterParent, "time \(header.time) is not after block \(parent.height)'s \(parent.time)")
             }
         }
         guard Block.transactionsRoot(transactions) == header.transactionsRoot else {
@@ -94,8 +104,10 @@ public struct BlockValidator: Sendable {
 
     /// Block 1 carries no last commit; every later block carries a valid certificate of the
     /// tip (any subset with more than two thirds of the power, not necessarily ours).
-    private func checkLastCommit(_ header: BlockHeader, _ lastCommit: CommitCertificate?,
-                                 extending tip: ChainTip) throws(BlockValidationError) {
+    private func checkLastCommit(
+        _ header: BlockHeader, _ lastCommit: CommitCertificate?,
+        extending tip: ChainTip
+    ) throws(BlockValidationError) {
         let height = header.height
         guard header.lastCommitHash == Block.lastCommitHash(lastCommit) else {
             throw BlockValidationError(.lastCommitHashMismatch, height: height, "last commit hash mismatch")
@@ -107,8 +119,9 @@ public struct BlockValidator: Sendable {
             return
         }
         guard let lastCommit else {
-            throw BlockValidationError(.lastCommitPresence, height: height,
-                                       "does not carry block \(parent.height)'s commit certificate")
+            throw BlockValidationError(
+                .lastCommitPresence, height: height,
+                "does not carry block \(parent.height)'s commit certificate")
         }
         if let problem = lastCommit.problem(chainID: chainID, header: parent, validators: validators) {
             throw BlockValidationError(.badLastCommit, height: height, "last commit: \(problem)")
@@ -120,8 +133,9 @@ public struct BlockValidator: Sendable {
     public static func checkSize(_ transactions: [Transaction], height: Height) throws(BlockValidationError) {
         let bytes = Block.transactionsByteCount(transactions)
         guard bytes <= Limits.blockTransactionsMaxBytes else {
-            throw BlockValidationError(.tooLarge, height: height,
-                                       "transactions take \(bytes) bytes, over the limit of \(Limits.blockTransactionsMaxBytes)")
+            throw BlockValidationError(
+                .tooLarge, height: height,
+                "transactions take \(bytes) bytes, over the limit of \(Limits.blockTransactionsMaxBytes)")
         }
     }
 
@@ -143,10 +157,13 @@ public struct BlockValidator: Sendable {
     }
 
     /// The rules that need the block executed: its receipts and resulting state root.
-    public func checkResults(_ header: BlockHeader, receipts: [TransactionReceipt],
-                             stateRoot: Hash256) throws(BlockValidationError) {
+    public func checkResults(
+        _ header: BlockHeader, receipts: [TransactionReceipt],
+        stateRoot: Hash256
+    ) throws(BlockValidationError) {
         guard Merkle.root(leaves: receipts.map(\.hash.bytes)) == header.resultsRoot else {
-            throw BlockValidationError(.resultsRootMismatch, height: header.height, "results root mismatch after execution")
+            throw BlockValidationError(
+                .resultsRootMismatch, height: header.height, "results root mismatch after execution")
         }
         guard stateRoot == header.stateRoot else {
             throw BlockValidationError(.stateRootMismatch, height: header.height, "state root mismatch after execution")
@@ -154,7 +171,8 @@ public struct BlockValidator: Sendable {
     }
 
     /// A block's own commit certificate (block sync, `verify`).
-    public func checkCertificate(_ certificate: CommitCertificate, of header: BlockHeader) throws(BlockValidationError) {
+    public func checkCertificate(_ certificate: CommitCertificate, of header: BlockHeader) throws(BlockValidationError)
+    {
         if let problem = certificate.problem(chainID: chainID, header: header, validators: validators) {
             throw BlockValidationError(.badCertificate, height: header.height, "commit certificate: \(problem)")
         }
@@ -165,23 +183,31 @@ public struct BlockValidator: Sendable {
     /// (already taken: see `BlockExecution.changes`).
     /// - Parameter signatureVerified: whether a transaction's signature was checked before
     ///   (the node's mempool); others are checked during execution.
-    public func validateAndExecute(_ header: BlockHeader, lastCommit: CommitCertificate?, transactions: [Transaction],
-                                   extending tip: ChainTip, state: inout LedgerState, engine: ContractEngine,
-                                   signatureVerified: (Transaction) -> Bool = { _ in false })
-        throws(BlockValidationError) -> BlockExecution {
+    public func validateAndExecute(
+        _ header: BlockHeader, lastCommit: CommitCertificate?, transactions: [Transaction],
+        extending tip: ChainTip, state: inout LedgerState, engine: ContractEngine,
+        signatureVerified: (Transaction) -> Bool = { _ in false }
+    )
+        throws(BlockValidationError) -> BlockExecution
+    {
         precondition(engine.chainID == chainID, "the engine runs this chain")
         try checkHeader(header, lastCommit: lastCommit, transactions: transactions, extending: tip)
-        let execution = BlockExecutor.execute(transactions, context: BlockContext(height: header.height, time: header.time),
-                                              state: &state, engine: engine, signatureVerified: signatureVerified)
+        let execution = BlockExecutor.execute(
+            transactions, context: BlockContext(height: header.height, time: header.time),
+            state: &state, engine: engine, signatureVerified: signatureVerified)
         try checkResults(header, receipts: execution.receipts, stateRoot: execution.stateRoot)
         return execution
     }
 
     /// `validateAndExecute` for a decoded block.
-    public func validateAndExecute(_ block: Block, extending tip: ChainTip, state: inout LedgerState,
-                                   engine: ContractEngine, signatureVerified: (Transaction) -> Bool = { _ in false })
-        throws(BlockValidationError) -> BlockExecution {
-        try validateAndExecute(block.header, lastCommit: block.lastCommit, transactions: block.transactions,
-                               extending: tip, state: &state, engine: engine, signatureVerified: signatureVerified)
+    public func validateAndExecute(
+        _ block: Block, extending tip: ChainTip, state: inout LedgerState,
+        engine: ContractEngine, signatureVerified: (Transaction) -> Bool = { _ in false }
+    )
+        throws(BlockValidationError) -> BlockExecution
+    {
+        try validateAndExecute(
+            block.header, lastCommit: block.lastCommit, transactions: block.transactions,
+            extending: tip, state: &state, engine: engine, signatureVerified: signatureVerified)
     }
 }

@@ -6,15 +6,18 @@ extension ContractEngine {
         signer.id == patient.id || patient.guardians.contains(signer.id)
     }
 
-    func grantAccess(_ body: GrantAccess, _ signer: IdentityRecord, _ state: inout LedgerState,
-                     _ context: BlockContext) throws -> TransactionReceipt {
+    func grantAccess(
+        _ body: GrantAccess, _ signer: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         guard let patient = state.identity(body.patient), patient.kind == .patient else {
             throw Rejection.unregistered(.patient, body.patient, expecting: .patient)
         }
         guard speaksFor(signer, patient: patient) else {
             throw Rejection(.notPatientOrGuardian, .field(.patient), .identity(patient.id))
         }
-        guard let grantee = state.identity(body.grantee), grantee.kind == .practitioner || grantee.kind == .organization else {
+        guard let grantee = state.identity(body.grantee), grantee.kind == .practitioner || grantee.kind == .organization
+        else {
             throw Rejection.unregistered(.grantee, body.grantee, expecting: .practitioner, .organization)
         }
         guard !ContractEngine.isDistributionGrantID(body.grant) else {
@@ -28,14 +31,18 @@ extension ContractEngine {
         if let until = body.validUntil, until <= context.time {
             throw Rejection.invalid(.validUntil, .past, .time(context.time))
         }
-        state.put(GrantRecord(id: body.grant, patient: patient.id, grantee: grantee.id, scope: body.scope,
-                              purpose: body.purpose, validFrom: body.validFrom, validUntil: body.validUntil,
-                              origin: .consent, grantedBy: signer.id, grantedAt: context.time))
+        state.put(
+            GrantRecord(
+                id: body.grant, patient: patient.id, grantee: grantee.id, scope: body.scope,
+                purpose: body.purpose, validFrom: body.validFrom, validUntil: body.validUntil,
+                origin: .consent, grantedBy: signer.id, grantedAt: context.time))
         return .accepted([.grantChanged(grant: body.grant, patient: patient.id, grantee: grantee.id, active: true)])
     }
 
-    func revokeGrant(_ body: RevokeGrant, _ signer: IdentityRecord, _ state: inout LedgerState,
-                     _ context: BlockContext) throws -> TransactionReceipt {
+    func revokeGrant(
+        _ body: RevokeGrant, _ signer: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         guard var grant = state.grant(body.grant) else { throw Rejection(.unknownGrant, .grant(body.grant)) }
         guard let patient = state.identity(grant.patient), speaksFor(signer, patient: patient) else {
             throw Rejection(.notPatientOrGuardian, .grant(grant.id))
@@ -43,7 +50,8 @@ extension ContractEngine {
         guard grant.revokedAt == nil else { throw Rejection(.grantNotActive, .grant(grant.id)) }
         grant.revokedAt = context.time
         state.put(grant)
-        return .accepted([.grantChanged(grant: grant.id, patient: grant.patient, grantee: grant.grantee, active: false)])
+        return .accepted([.grantChanged(grant: grant.id, patient: grant.patient, grantee: grant.grantee, active: false)]
+        )
     }
 
     private func checkScope(_ scope: GrantScope, patient: IdentityID, _ state: LedgerState) throws {

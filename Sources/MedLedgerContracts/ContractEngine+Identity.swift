@@ -8,8 +8,10 @@ extension ContractEngine {
         return signer.kind == .practitioner && signer.organization == organization && signer.has(.admin)
     }
 
-    func registerPractitioner(_ body: RegisterPractitioner, _ signer: IdentityRecord, _ state: inout LedgerState,
-                              _ context: BlockContext) throws -> TransactionReceipt {
+    func registerPractitioner(
+        _ body: RegisterPractitioner, _ signer: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         guard let org = state.identity(body.organization), org.kind == .organization else {
             throw Rejection.unregistered(.organization, body.organization, expecting: .organization)
         }
@@ -21,15 +23,19 @@ extension ContractEngine {
         }
         let id = IdentityID(signingKey: body.signingKey)
         guard state.identity(id) == nil else { throw Rejection(.identityExists, .identity(id)) }
-        state.put(IdentityRecord(id: id, kind: .practitioner, signingKey: body.signingKey,
-                                 encryptionKey: body.encryptionKey, organization: org.id, roles: body.roles,
-                                 registeredAt: context.height))
+        state.put(
+            IdentityRecord(
+                id: id, kind: .practitioner, signingKey: body.signingKey,
+                encryptionKey: body.encryptionKey, organization: org.id, roles: body.roles,
+                registeredAt: context.height))
         return .accepted([.identityRegistered(identity: id, kind: .practitioner)])
     }
 
     /// A patient registered by an organization admin (front-desk enrolment).
-    func registerPatient(_ body: RegisterPatient, _ signer: IdentityRecord, _ state: inout LedgerState,
-                         _ context: BlockContext) throws -> TransactionReceipt {
+    func registerPatient(
+        _ body: RegisterPatient, _ signer: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         guard let organization = signer.kind == .organization ? signer.id : signer.organization else {
             throw Rejection(.notAdmin)
         }
@@ -37,20 +43,25 @@ extension ContractEngine {
         // The admin must show the patient chose this encryption key (no front-running a
         // self-registration with a key the admin holds).
         guard let proof = body.keyProof,
-              KeyProof.verifies(proof, signingKey: body.signingKey, encryptionKey: body.encryptionKey) else {
+            KeyProof.verifies(proof, signingKey: body.signingKey, encryptionKey: body.encryptionKey)
+        else {
             throw Rejection.invalid(.keyProof, .badKeyProof)
         }
         let id = IdentityID(signingKey: body.signingKey)
         guard state.identity(id) == nil else { throw Rejection(.identityExists, .identity(id)) }
-        state.put(IdentityRecord(id: id, kind: .patient, signingKey: body.signingKey, encryptionKey: body.encryptionKey,
-                                 organization: nil, roles: [], registeredAt: context.height))
+        state.put(
+            IdentityRecord(
+                id: id, kind: .patient, signingKey: body.signingKey, encryptionKey: body.encryptionKey,
+                organization: nil, roles: [], registeredAt: context.height))
         return .accepted([.identityRegistered(identity: id, kind: .patient)])
     }
 
     /// A patient registers with their own new key: the transaction is its own proof of key
     /// possession, and its nonce becomes the new identity's first.
-    func selfRegisterPatient(_ tx: Transaction, _ body: RegisterPatient, _ state: inout LedgerState,
-                             _ context: BlockContext) -> TransactionReceipt {
+    func selfRegisterPatient(
+        _ tx: Transaction, _ body: RegisterPatient, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) -> TransactionReceipt {
         guard tx.signerKey == body.signingKey else {
             return .rejected(.signerKeyMismatch, [.identity(tx.signer), .field(.signingKey)])
         }
@@ -58,17 +69,22 @@ extension ContractEngine {
         guard tx.nonce.rawValue <= Limits.nonceMaxJump else {
             return .rejected(.nonceGap, [.nonce(tx.nonce), .lastNonce(0), .limit(Limits.nonceMaxJump)])
         }
-        state.put(IdentityRecord(id: tx.signer, kind: .patient, signingKey: body.signingKey,
-                                 encryptionKey: body.encryptionKey, organization: nil, roles: [],
-                                 lastNonce: tx.nonce, registeredAt: context.height))
+        state.put(
+            IdentityRecord(
+                id: tx.signer, kind: .patient, signingKey: body.signingKey,
+                encryptionKey: body.encryptionKey, organization: nil, roles: [],
+                lastNonce: tx.nonce, registeredAt: context.height))
         return .accepted([.identityRegistered(identity: tx.signer, kind: .patient)])
     }
 
-    func rotateKeys(_ body: RotateKeys, _ signer: IdentityRecord, _ state: inout LedgerState) throws -> TransactionReceipt {
+    func rotateKeys(_ body: RotateKeys, _ signer: IdentityRecord, _ state: inout LedgerState) throws
+        -> TransactionReceipt
+    {
         guard body.newSigningKey != signer.signingKey else {
             throw Rejection.invalid(.newSigningKey, .unchanged)
         }
-        guard KeyProof.verifies(body.keyProof, signingKey: body.newSigningKey, encryptionKey: body.newEncryptionKey) else {
+        guard KeyProof.verifies(body.keyProof, signingKey: body.newSigningKey, encryptionKey: body.newEncryptionKey)
+        else {
             throw Rejection.invalid(.keyProof, .badKeyProof)
         }
         var updated = signer
@@ -78,8 +94,10 @@ extension ContractEngine {
         return .accepted([.identityUpdated(identity: signer.id)])
     }
 
-    func setIdentityStatus(_ body: SetIdentityStatus, _ signer: IdentityRecord,
-                           _ state: inout LedgerState) throws -> TransactionReceipt {
+    func setIdentityStatus(
+        _ body: SetIdentityStatus, _ signer: IdentityRecord,
+        _ state: inout LedgerState
+    ) throws -> TransactionReceipt {
         guard var target = state.identity(body.target) else {
             throw Rejection.unregistered(.target, body.target)
         }
@@ -92,9 +110,12 @@ extension ContractEngine {
         return .accepted([.identityUpdated(identity: target.id)])
     }
 
-    func setGuardian(_ body: SetGuardian, _ signer: IdentityRecord, _ state: inout LedgerState) throws -> TransactionReceipt {
+    func setGuardian(_ body: SetGuardian, _ signer: IdentityRecord, _ state: inout LedgerState) throws
+        -> TransactionReceipt
+    {
         guard signer.kind == .patient else { throw Rejection(.wrongKind, .kind(.patient)) }
-        guard let guardian = state.identity(body.guardian), guardian.kind == .patient || guardian.kind == .practitioner else {
+        guard let guardian = state.identity(body.guardian), guardian.kind == .patient || guardian.kind == .practitioner
+        else {
             throw Rejection.unregistered(.guardian, body.guardian, expecting: .patient, .practitioner)
         }
         guard guardian.id != signer.id else { throw Rejection.invalid(.guardian, .namesSigner) }

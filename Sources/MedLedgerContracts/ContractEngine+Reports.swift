@@ -1,8 +1,10 @@
 import MedLedgerCore
 
 extension ContractEngine {
-    func submitReport(_ body: SubmitReport, _ author: IdentityRecord, _ state: inout LedgerState,
-                      _ context: BlockContext) throws -> TransactionReceipt {
+    func submitReport(
+        _ body: SubmitReport, _ author: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         guard author.kind == .practitioner, let org = author.organization, author.has(.author) else {
             throw Rejection(.missingRole, .role(.author))
         }
@@ -15,7 +17,8 @@ extension ContractEngine {
             throw Rejection.invalid(.recipients, .duplicate)
         }
         for recipient in body.recipients {
-            guard let record = state.identity(recipient), record.kind == .practitioner || record.kind == .organization else {
+            guard let record = state.identity(recipient), record.kind == .practitioner || record.kind == .organization
+            else {
                 throw Rejection.unregistered(.recipients, recipient, expecting: .practitioner, .organization)
             }
         }
@@ -24,23 +27,30 @@ extension ContractEngine {
             version: 1, status: selfApproved ? .final : .preliminary, author: author.id, submittedAt: context.time,
             content: body.content, revision: nil,
             approvals: selfApproved ? [Approval(approver: author.id, time: context.time)] : [])
-        var report = ReportRecord(id: body.report, patient: patient.id, organization: org, category: body.category,
-                                  recipients: body.recipients, versions: [first], distributed: false)
-        var events: [LedgerEvent] = [.report(report: report.id, version: 1, patient: patient.id, action: .submitted,
-                                             status: first.status)]
+        var report = ReportRecord(
+            id: body.report, patient: patient.id, organization: org, category: body.category,
+            recipients: body.recipients, versions: [first], distributed: false)
+        var events: [LedgerEvent] = [
+            .report(
+                report: report.id, version: 1, patient: patient.id, action: .submitted,
+                status: first.status)
+        ]
         if selfApproved { events += distribute(&report, &state, context) }
         state.put(report)
         return .accepted(events)
     }
 
-    func approveReport(_ body: ApproveReport, _ approver: IdentityRecord, _ state: inout LedgerState,
-                       _ context: BlockContext) throws -> TransactionReceipt {
+    func approveReport(
+        _ body: ApproveReport, _ approver: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         var report = try existingReport(body.report, state)
         guard approver.has(.approver), approver.organization == report.organization else {
             throw Rejection(.missingRole, .role(.approver), .organization(report.organization))
         }
         guard body.version == report.latest.version else {
-            throw Rejection(.staleVersion, .field(.version), .version(body.version), .latestVersion(report.latest.version))
+            throw Rejection(
+                .staleVersion, .field(.version), .version(body.version), .latestVersion(report.latest.version))
         }
         guard report.latest.status == .preliminary else {
             throw Rejection(.invalidStatusTransition, .version(body.version), .status(report.latest.status))
@@ -49,25 +59,32 @@ extension ContractEngine {
         latest.status = latest.revision?.kind.resultingStatus ?? .final
         latest.approvals.append(Approval(approver: approver.id, time: context.time))
         report.versions[report.versions.count - 1] = latest
-        var events: [LedgerEvent] = [.report(report: report.id, version: latest.version, patient: report.patient,
-                                             action: .approved, status: latest.status)]
+        var events: [LedgerEvent] = [
+            .report(
+                report: report.id, version: latest.version, patient: report.patient,
+                action: .approved, status: latest.status)
+        ]
         events += distribute(&report, &state, context)
         state.put(report)
         return .accepted(events)
     }
 
-    func reviseReport(_ body: ReviseReport, _ author: IdentityRecord, _ state: inout LedgerState,
-                      _ context: BlockContext) throws -> TransactionReceipt {
+    func reviseReport(
+        _ body: ReviseReport, _ author: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         var report = try existingReport(body.report, state)
         guard author.has(.author), author.organization == report.organization else {
             throw Rejection(.missingRole, .role(.author), .organization(report.organization))
         }
         guard body.previousVersion == report.latest.version else {
-            throw Rejection(.staleVersion, .field(.previousVersion), .version(body.previousVersion),
-                            .latestVersion(report.latest.version))
+            throw Rejection(
+                .staleVersion, .field(.previousVersion), .version(body.previousVersion),
+                .latestVersion(report.latest.version))
         }
         guard report.latest.status.isReleased else {
-            throw Rejection(.invalidStatusTransition, .latestVersion(report.latest.version), .status(report.latest.status))
+            throw Rejection(
+                .invalidStatusTransition, .latestVersion(report.latest.version), .status(report.latest.status))
         }
         guard report.versions.count < ReportRecord.versionsMaxCount else {
             throw Rejection(.limitReached, .field(.versions), .limit(UInt64(ReportRecord.versionsMaxCount)))
@@ -81,12 +98,17 @@ extension ContractEngine {
             approvals: selfApproved ? [Approval(approver: author.id, time: context.time)] : [])
         report.versions.append(next)
         state.put(report)
-        return .accepted([.report(report: report.id, version: next.version, patient: report.patient, action: .revised,
-                                  status: next.status)])
+        return .accepted([
+            .report(
+                report: report.id, version: next.version, patient: report.patient, action: .revised,
+                status: next.status)
+        ])
     }
 
-    func markEnteredInError(_ body: MarkEnteredInError, _ signer: IdentityRecord,
-                            _ state: inout LedgerState) throws -> TransactionReceipt {
+    func markEnteredInError(
+        _ body: MarkEnteredInError, _ signer: IdentityRecord,
+        _ state: inout LedgerState
+    ) throws -> TransactionReceipt {
         var report = try existingReport(body.report, state)
         guard signer.has(.author) || signer.has(.approver), signer.organization == report.organization else {
             throw Rejection(.missingRole, .role(.author), .role(.approver), .organization(report.organization))
@@ -99,8 +121,11 @@ extension ContractEngine {
         latest.withdrawal = body.reason
         report.versions[report.versions.count - 1] = latest
         state.put(report)
-        return .accepted([.report(report: report.id, version: latest.version, patient: report.patient,
-                                  action: .enteredInError, status: .enteredInError)])
+        return .accepted([
+            .report(
+                report: report.id, version: latest.version, patient: report.patient,
+                action: .enteredInError, status: .enteredInError)
+        ])
     }
 
     func existingReport(_ id: ReportID, _ state: LedgerState) throws -> ReportRecord {
@@ -125,20 +150,25 @@ extension ContractEngine {
 
     /// The distribution rule: on first release, every recipient named at submission gets a
     /// treatment grant for this report (all versions), with no expiry; the patient may revoke it.
-    func distribute(_ report: inout ReportRecord, _ state: inout LedgerState, _ context: BlockContext) -> [LedgerEvent] {
+    func distribute(_ report: inout ReportRecord, _ state: inout LedgerState, _ context: BlockContext) -> [LedgerEvent]
+    {
         guard !report.distributed, report.latest.status.isReleased else { return [] }
         report.distributed = true
         var events = [LedgerEvent]()
         for recipient in report.recipients {
             let id = ContractEngine.distributionGrantID(report: report.id, recipient: recipient)
             guard state.grant(id) == nil else { continue }
-            state.put(GrantRecord(id: id, patient: report.patient, grantee: recipient, scope: .reports([report.id]),
-                                  purpose: .treatment, validFrom: nil, validUntil: nil, origin: .distribution,
-                                  grantedBy: report.organization, grantedAt: context.time))
+            state.put(
+                GrantRecord(
+                    id: id, patient: report.patient, grantee: recipient, scope: .reports([report.id]),
+                    purpose: .treatment, validFrom: nil, validUntil: nil, origin: .distribution,
+                    grantedBy: report.organization, grantedAt: context.time))
             events.append(.grantChanged(grant: id, patient: report.patient, grantee: recipient, active: true))
         }
-        events.append(.report(report: report.id, version: report.latest.version, patient: report.patient,
-                              action: .distributed, status: report.latest.status))
+        events.append(
+            .report(
+                report: report.id, version: report.latest.version, patient: report.patient,
+                action: .distributed, status: report.latest.status))
         return events
     }
 
@@ -146,8 +176,11 @@ extension ContractEngine {
     /// with the high bit of the first byte set; consent grants must keep it clear, so a
     /// consent grant can never squat on the id of a future distribution grant.
     public static func distributionGrantID(report: ReportID, recipient: IdentityID) -> GrantID {
-        var bytes = Array(Hash256.of(parts: [Array("medledger/distribution-grant/v1".utf8), report.bytes,
-                                             recipient.hash.bytes]).bytes.prefix(GrantID.byteCount))
+        var bytes = Array(
+            Hash256.of(parts: [
+                Array("medledger/distribution-grant/v1".utf8), report.bytes,
+                recipient.hash.bytes,
+            ]).bytes.prefix(GrantID.byteCount))
         bytes[0] |= 0x80  // the reserved half of the id space: no consent grant can take it first
         return GrantID(bytes: bytes)!
     }

@@ -17,14 +17,18 @@ public struct ContractEngine: Sendable {
     public func genesisState(_ genesis: Genesis) -> LedgerState {
         var state = LedgerState()
         for org in genesis.organizations {
-            state.put(IdentityRecord(id: org.id, kind: .organization, signingKey: org.signingKey,
-                                     encryptionKey: org.encryptionKey, organization: nil, roles: [.admin],
-                                     registeredAt: 0))
+            state.put(
+                IdentityRecord(
+                    id: org.id, kind: .organization, signingKey: org.signingKey,
+                    encryptionKey: org.encryptionKey, organization: nil, roles: [.admin],
+                    registeredAt: 0))
         }
         for validator in genesis.validators {
-            state.put(IdentityRecord(id: validator.id, kind: .node, signingKey: validator.signingKey,
-                                     encryptionKey: validator.encryptionKey, organization: nil, roles: [],
-                                     registeredAt: 0))
+            state.put(
+                IdentityRecord(
+                    id: validator.id, kind: .node, signingKey: validator.signingKey,
+                    encryptionKey: validator.encryptionKey, organization: nil, roles: [],
+                    registeredAt: 0))
         }
         // Left as pending changes on purpose: block 1 persists them with its own changes.
         return state
@@ -33,8 +37,10 @@ public struct ContractEngine: Sendable {
     /// Executes one transaction.
     /// - Parameter signatureVerified: true when the caller already checked the signature
     ///   (the node verifies each transaction once, on admission or block validation).
-    public func apply(_ tx: Transaction, to state: inout LedgerState, context: BlockContext,
-                      signatureVerified: Bool = false) -> TransactionReceipt {
+    public func apply(
+        _ tx: Transaction, to state: inout LedgerState, context: BlockContext,
+        signatureVerified: Bool = false
+    ) -> TransactionReceipt {
         guard tx.chainID == chainID else {
             return .rejected(.wrongChain)
         }
@@ -42,7 +48,8 @@ public struct ContractEngine: Sendable {
             return .rejected(.badSignature)
         }
         if case .registerPatient(let body) = tx.payload, tx.signer == IdentityID(signingKey: body.signingKey),
-           state.identity(tx.signer) == nil {
+            state.identity(tx.signer) == nil
+        {
             return selfRegisterPatient(tx, body, &state, context)
         }
         let signer: IdentityRecord
@@ -79,13 +86,16 @@ public struct ContractEngine: Sendable {
             return .failure(Rejection(.staleNonce, .nonce(tx.nonce), .lastNonce(signer.lastNonce)))
         }
         guard tx.nonce.distance(above: signer.lastNonce) <= Limits.nonceMaxJump else {
-            return .failure(Rejection(.nonceGap, .nonce(tx.nonce), .lastNonce(signer.lastNonce), .limit(Limits.nonceMaxJump)))
+            return .failure(
+                Rejection(.nonceGap, .nonce(tx.nonce), .lastNonce(signer.lastNonce), .limit(Limits.nonceMaxJump)))
         }
         return .success(signer)
     }
 
-    private func dispatch(_ tx: Transaction, signer: IdentityRecord, _ state: inout LedgerState,
-                          _ context: BlockContext) throws -> TransactionReceipt {
+    private func dispatch(
+        _ tx: Transaction, signer: IdentityRecord, _ state: inout LedgerState,
+        _ context: BlockContext
+    ) throws -> TransactionReceipt {
         switch tx.payload {
         case .registerPractitioner(let body): try registerPractitioner(body, signer, &state, context)
         case .registerPatient(let body): try registerPatient(body, signer, &state, context)

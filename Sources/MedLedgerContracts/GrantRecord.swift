@@ -25,9 +25,11 @@ public struct GrantRecord: Hashable, Sendable, CanonicalCodable {
     public let grantedAt: ConsensusTime
     public var revokedAt: ConsensusTime?
 
-    public init(id: GrantID, patient: IdentityID, grantee: IdentityID, scope: GrantScope, purpose: Purpose,
-                validFrom: ConsensusTime?, validUntil: ConsensusTime?, origin: GrantOrigin,
-                grantedBy: IdentityID, grantedAt: ConsensusTime, revokedAt: ConsensusTime? = nil) {
+    public init(
+        id: GrantID, patient: IdentityID, grantee: IdentityID, scope: GrantScope, purpose: Purpose,
+        validFrom: ConsensusTime?, validUntil: ConsensusTime?, origin: GrantOrigin,
+        grantedBy: IdentityID, grantedAt: ConsensusTime, revokedAt: ConsensusTime? = nil
+    ) {
         self.id = id
         self.patient = patient
         self.grantee = grantee

@@ -16,9 +16,11 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
     public var guardians: [IdentityID]
     public let registeredAt: Height
 
-    public init(id: IdentityID, kind: IdentityKind, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey,
-                organization: IdentityID?, roles: [Role], status: IdentityStatus = .active, lastNonce: Nonce = 0,
-                guardians: [IdentityID] = [], registeredAt: Height) {
+    public init(
+        id: IdentityID, kind: IdentityKind, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey,
+        organization: IdentityID?, roles: [Role], status: IdentityStatus = .active, lastNonce: Nonce = 0,
+        guardians: [IdentityID] = [], registeredAt: Height
+    ) {
         self.id = id
         self.kind = kind
         self.signingKey = signingKey

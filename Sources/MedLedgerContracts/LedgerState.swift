@@ -35,7 +35,8 @@ public struct LedgerState: Sendable {
 
     /// The patient's grants, sorted by id (deterministic choice of a basis).
     public func grants(ofPatient patient: IdentityID) -> [GrantRecord] {
-        ((committed.grantsByPatient[patient] ?? []) + (pending.grantsByPatient[patient] ?? [])).sorted().compactMap(grant)
+        ((committed.grantsByPatient[patient] ?? []) + (pending.grantsByPatient[patient] ?? [])).sorted().compactMap(
+            grant)
     }
 
     /// Committed identities (after `foldPending` or `adopt`; the pending layer is not included).
@@ -55,7 +56,8 @@ public struct LedgerState: Sendable {
         precondition(record.versions.count >= previous.count, "versions are never removed")
         pending.reports[record.id] = record
         dirty.insert(.report(record.id))
-        for (index, version) in record.versions.enumerated() where index >= previous.count || previous[index] != version {
+        for (index, version) in record.versions.enumerated() where index >= previous.count || previous[index] != version
+        {
             dirty.insert(.reportVersion(record.id, version.version))
         }
     }
@@ -133,7 +135,9 @@ public struct LedgerState: Sendable {
         target.identities.merge(layer.identities) { _, new in new }
         target.reports.merge(layer.reports) { _, new in new }
         target.grants.merge(layer.grants) { _, new in new }
-        for (patient, ids) in layer.grantsByPatient { target.grantsByPatient[patient, default: []].append(contentsOf: ids) }
+        for (patient, ids) in layer.grantsByPatient {
+            target.grantsByPatient[patient, default: []].append(contentsOf: ids)
+        }
     }
 
     /// Rebuilds a state from stored entries (node restart). Fails on any undecodable entry,
@@ -169,14 +173,17 @@ public struct LedgerState: Sendable {
             let stored = versions.removeValue(forKey: id) ?? [:]
             let ordered = (1...max(1, header.versionCount)).compactMap { stored[ReportVersion($0)] }
             guard stored.count == Int(header.versionCount),
-                  let record = ReportRecord(header: header, versions: ordered) else {
-                throw StateLoadError(key: Hex.encode(StateKey.report(id).bytes),
-                                     reason: "header names \(header.versionCount) versions, \(stored.count) are stored")
+                let record = ReportRecord(header: header, versions: ordered)
+            else {
+                throw StateLoadError(
+                    key: Hex.encode(StateKey.report(id).bytes),
+                    reason: "header names \(header.versionCount) versions, \(stored.count) are stored")
             }
             state.put(record)
         }
         if let orphan = versions.keys.sorted().first {
-            throw StateLoadError(key: Hex.encode(StateKey.report(orphan).bytes), reason: "versions without a report header")
+            throw StateLoadError(
+                key: Hex.encode(StateKey.report(orphan).bytes), reason: "versions without a report header")
         }
         _ = state.takeChanges()
         state.foldPending()

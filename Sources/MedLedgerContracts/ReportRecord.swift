@@ -49,8 +49,10 @@ public struct ReportVersionRecord: Hashable, Sendable, CanonicalCodable {
     /// Set when the version was withdrawn as entered in error.
     public var withdrawal: ChangeReason?
 
-    public init(version: ReportVersion, status: ReportStatus, author: IdentityID, submittedAt: ConsensusTime,
-                content: ReportContent, revision: Revision?, approvals: [Approval], withdrawal: ChangeReason? = nil) {
+    public init(
+        version: ReportVersion, status: ReportStatus, author: IdentityID, submittedAt: ConsensusTime,
+        content: ReportContent, revision: Revision?, approvals: [Approval], withdrawal: ChangeReason? = nil
+    ) {
         self.version = version
         self.status = status
         self.author = author
@@ -84,7 +86,6 @@ public struct ReportVersionRecord: Hashable, Sendable, CanonicalCodable {
     }
 }
 
-
 /// A report and all its versions (the latest last).
 public struct ReportRecord: Hashable, Sendable, CanonicalCodable {
     public static let versionsMaxCount = Limits.reportVersionsMaxCount
@@ -97,8 +98,10 @@ public struct ReportRecord: Hashable, Sendable, CanonicalCodable {
     /// True once recipients were granted access (on first release).
     public var distributed: Bool
 
-    public init(id: ReportID, patient: IdentityID, organization: IdentityID, category: Code,
-                recipients: [IdentityID], versions: [ReportVersionRecord], distributed: Bool) {
+    public init(
+        id: ReportID, patient: IdentityID, organization: IdentityID, category: Code,
+        recipients: [IdentityID], versions: [ReportVersionRecord], distributed: Bool
+    ) {
         precondition(!versions.isEmpty, "a report has at least one version")
         self.id = id
         self.patient = patient
@@ -186,8 +189,10 @@ extension ReportRecord {
     /// Reassembles a record from its stored header and versions (in order, 1 first).
     public init?(header: ReportHeader, versions: [ReportVersionRecord]) {
         guard versions.count == Int(header.versionCount), !versions.isEmpty,
-              versions.enumerated().allSatisfy({ $0.element.version == ReportVersion(UInt32($0.offset + 1)) }) else { return nil }
-        self.init(id: header.id, patient: header.patient, organization: header.organization, category: header.category,
-                  recipients: header.recipients, versions: versions, distributed: header.distributed)
+            versions.enumerated().allSatisfy({ $0.element.version == ReportVersion(UInt32($0.offset + 1)) })
+        else { return nil }
+        self.init(
+            id: header.id, patient: header.patient, organization: header.organization, category: header.category,
+            recipients: header.recipients, versions: versions, distributed: header.distributed)
     }
 }

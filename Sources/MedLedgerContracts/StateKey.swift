@@ -31,11 +31,18 @@ public enum StateKey: Hashable, Sendable {
         guard let tag = bytes.first else { return nil }
         let rest = Array(bytes.dropFirst())
         switch tag {
-        case 1: guard let hash = Hash256(bytes: rest) else { return nil }; self = .identity(IdentityID(hash: hash))
-        case 2: guard let id = ReportID(bytes: rest) else { return nil }; self = .report(id)
-        case 3: guard let id = GrantID(bytes: rest) else { return nil }; self = .grant(id)
+        case 1:
+            guard let hash = Hash256(bytes: rest) else { return nil }
+            self = .identity(IdentityID(hash: hash))
+        case 2:
+            guard let id = ReportID(bytes: rest) else { return nil }
+            self = .report(id)
+        case 3:
+            guard let id = GrantID(bytes: rest) else { return nil }
+            self = .grant(id)
         case 4:
-            guard rest.count == ReportID.byteCount + 4, let id = ReportID(bytes: Array(rest.prefix(ReportID.byteCount))) else {
+            guard rest.count == ReportID.byteCount + 4, let id = ReportID(bytes: Array(rest.prefix(ReportID.byteCount)))
+            else {
                 return nil
             }
             let version = rest.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

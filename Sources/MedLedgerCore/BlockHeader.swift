@@ -21,9 +21,11 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
     public let validatorsHash: Hash256
     public let proposer: IdentityID
 
-    public init(chainID: String, height: Height, time: ConsensusTime, previousBlockHash: Hash256,
-                lastCommitHash: Hash256, transactionsRoot: Hash256, resultsRoot: Hash256, stateRoot: Hash256,
-                validatorsHash: Hash256, proposer: IdentityID) {
+    public init(
+        chainID: String, height: Height, time: ConsensusTime, previousBlockHash: Hash256,
+        lastCommitHash: Hash256, transactionsRoot: Hash256, resultsRoot: Hash256, stateRoot: Hash256,
+        validatorsHash: Hash256, proposer: IdentityID
+    ) {
         precondition(height >= 1, "height 0 is the genesis, which has no header")
         self.chainID = chainID
         self.height = height
@@ -89,8 +91,10 @@ public struct Block: Hashable, Sendable {
 
     /// The consensus time block `height` must carry: the genesis time for block 1, else the
     /// weighted median of the previous block's precommit times.
-    public static func expectedTime(height: Height, genesisTime: ConsensusTime, lastCommit: CommitCertificate?,
-                                    validators: ValidatorSet) -> ConsensusTime {
+    public static func expectedTime(
+        height: Height, genesisTime: ConsensusTime, lastCommit: CommitCertificate?,
+        validators: ValidatorSet
+    ) -> ConsensusTime {
         guard height > 1, let lastCommit else { return genesisTime }
         return lastCommit.medianTime(validators: validators)
     }
@@ -115,7 +119,9 @@ public struct Block: Hashable, Sendable {
         return encoder.bytes
     }
 
-    public static func decodeBody(_ bytes: [UInt8]) throws(CanonicalDecodingError) -> (CommitCertificate?, [Transaction]) {
+    public static func decodeBody(_ bytes: [UInt8]) throws(CanonicalDecodingError) -> (
+        CommitCertificate?, [Transaction]
+    ) {
         var decoder = CanonicalDecoder(bytes)
         let lastCommit = try decoder.readOptional(CommitCertificate.self, "lastCommit")
         let count = Int(try decoder.readUInt32("transactions"))
@@ -125,7 +131,8 @@ public struct Block: Hashable, Sendable {
         var transactions = [Transaction]()
         transactions.reserveCapacity(count)
         for _ in 0..<count {
-            transactions.append(try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
+            transactions.append(
+                try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
         }
         try decoder.finish()
         return (lastCommit, transactions)

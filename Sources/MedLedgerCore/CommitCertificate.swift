@@ -1,6 +1,7 @@
 /// The two kinds of vote of Tendermint consensus.
 public enum VoteType: UInt8, TaggedEnum {
-    case prevote = 1, precommit = 2
+    case prevote = 1
+    case precommit = 2
     public var tag: UInt8 { rawValue }
     public var name: String { self == .prevote ? "prevote" : "precommit" }
     public static let fieldName = "voteType"
@@ -18,7 +19,8 @@ public struct Vote: Hashable, Sendable, CanonicalCodable {
     public let blockHash: Hash256?
     public let time: ConsensusTime
 
-    public init(type: VoteType, chainID: String, height: Height, round: Round, blockHash: Hash256?, time: ConsensusTime) {
+    public init(type: VoteType, chainID: String, height: Height, round: Round, blockHash: Hash256?, time: ConsensusTime)
+    {
         self.type = type
         self.chainID = chainID
         self.height = height
@@ -50,7 +52,9 @@ public struct Vote: Hashable, Sendable, CanonicalCodable {
 
 /// A precommit for a block: the vote a commit certificate is made of.
 public enum Precommit {
-    public static func vote(chainID: String, height: Height, round: Round, blockHash: Hash256, time: ConsensusTime) -> Vote {
+    public static func vote(chainID: String, height: Height, round: Round, blockHash: Hash256, time: ConsensusTime)
+        -> Vote
+    {
         Vote(type: .precommit, chainID: chainID, height: height, round: round, blockHash: blockHash, time: time)
     }
 }
@@ -110,7 +114,9 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
     /// Why a certificate does not finalize a block, or nil when it does.
     public func problem(chainID: String, header: BlockHeader, validators: ValidatorSet) -> String? {
         guard header.chainID == chainID else { return "block is for chain \(header.chainID), not \(chainID)" }
-        guard height == header.height else { return "certificate height \(height) is not block height \(header.height)" }
+        guard height == header.height else {
+            return "certificate height \(height) is not block height \(header.height)"
+        }
         guard blockHash == header.hash else { return "certificate names block \(blockHash), not \(header.hash)" }
         // One canonical order (ascending validator id, each once), so one decision cannot be
         // re-encoded into many certificates with distinct hashes.
@@ -118,13 +124,18 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
         var power: UInt64 = 0
         for entry in signatures {
             if let previous, !(previous < entry.validator) {
-                return previous == entry.validator ? "validator \(entry.validator) signed twice"
+                return previous == entry.validator
+                    ? "validator \(entry.validator) signed twice"
                     : "signatures are not sorted by validator id"
             }
             previous = entry.validator
-            guard let validator = validators.member(entry.validator) else { return "signer \(entry.validator) is not a validator" }
-            let precommit = Precommit.vote(chainID: chainID, height: height, round: round, blockHash: blockHash,
-                                           time: entry.time).canonicalBytes
+            guard let validator = validators.member(entry.validator) else {
+                return "signer \(entry.validator) is not a validator"
+            }
+            let precommit = Precommit.vote(
+                chainID: chainID, height: height, round: round, blockHash: blockHash,
+                time: entry.time
+            ).canonicalBytes
             guard validator.signingKey.isValidSignature(entry.signature, for: precommit) else {
                 return "bad signature from validator \(entry.validator)"
             }
@@ -141,8 +152,10 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
     /// of validators, however wrong their clocks, cannot move it outside the honest range.
     public func medianTime(validators: ValidatorSet) -> ConsensusTime {
         precondition(!signatures.isEmpty, "a certificate has signatures")
-        let weighted = signatures.compactMap { entry in validators.member(entry.validator).map { (entry.time, $0.power) } }
-            .sorted { $0.0 < $1.0 }
+        let weighted = signatures.compactMap { entry in
+            validators.member(entry.validator).map { (entry.time, $0.power) }
+        }
+        .sorted { $0.0 < $1.0 }
         let total = weighted.reduce(UInt64(0)) { $0 + $1.1 }
         var cumulative: UInt64 = 0
         for (time, power) in weighted {

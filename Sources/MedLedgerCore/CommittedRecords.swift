@@ -45,8 +45,10 @@ public struct IndexedEvent: Hashable, Sendable {
     public let transactionHash: Hash256?
     public let event: LedgerEvent
 
-    public init(height: Height, position: Int, eventIndex: Int, time: ConsensusTime, transactionHash: Hash256?,
-                event: LedgerEvent) {
+    public init(
+        height: Height, position: Int, eventIndex: Int, time: ConsensusTime, transactionHash: Hash256?,
+        event: LedgerEvent
+    ) {
         self.height = height
         self.position = position
         self.eventIndex = eventIndex

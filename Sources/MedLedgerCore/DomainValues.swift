@@ -1,6 +1,9 @@
 /// What kind of party an identity is.
 public enum IdentityKind: UInt8, TaggedEnum {
-    case organization = 1, practitioner = 2, patient = 3, node = 4
+    case organization = 1
+    case practitioner = 2
+    case patient = 3
+    case node = 4
     public var tag: UInt8 { rawValue }
     public var name: String { ["organization", "practitioner", "patient", "node"][Int(rawValue) - 1] }
     public static let fieldName = "kind"
@@ -8,7 +11,12 @@ public enum IdentityKind: UInt8, TaggedEnum {
 
 /// What a practitioner may do. Roles are granted by their organization's admin.
 public enum Role: UInt8, TaggedEnum {
-    case author = 1, approver = 2, reader = 3, emergency = 4, admin = 5, privacyOfficer = 6
+    case author = 1
+    case approver = 2
+    case reader = 3
+    case emergency = 4
+    case admin = 5
+    case privacyOfficer = 6
     public var tag: UInt8 { rawValue }
     public var name: String {
         switch self {
@@ -24,7 +32,8 @@ public enum Role: UInt8, TaggedEnum {
 }
 
 public enum IdentityStatus: UInt8, TaggedEnum {
-    case active = 1, suspended = 2
+    case active = 1
+    case suspended = 2
     public var tag: UInt8 { rawValue }
     public var name: String { self == .active ? "active" : "suspended" }
     public static let fieldName = "status"
@@ -32,11 +41,18 @@ public enum IdentityStatus: UInt8, TaggedEnum {
 
 /// FHIR R4 DiagnosticReport.status.
 public enum ReportStatus: UInt8, TaggedEnum {
-    case registered = 1, preliminary = 2, final = 3, amended = 4, corrected = 5, appended = 6
-    case cancelled = 7, enteredInError = 8
+    case registered = 1
+    case preliminary = 2
+    case final = 3
+    case amended = 4
+    case corrected = 5
+    case appended = 6
+    case cancelled = 7
+    case enteredInError = 8
     public var tag: UInt8 { rawValue }
     public var name: String {
-        ["registered", "preliminary", "final", "amended", "corrected", "appended", "cancelled", "entered-in-error"][Int(rawValue) - 1]
+        ["registered", "preliminary", "final", "amended", "corrected", "appended", "cancelled", "entered-in-error"][
+            Int(rawValue) - 1]
     }
     public static let fieldName = "reportStatus"
     /// Released for clinical use: distribution happens on entering one of these.
@@ -45,7 +61,11 @@ public enum ReportStatus: UInt8, TaggedEnum {
 
 /// Why someone reads a report (a subset of HL7 PurposeOfUse, named plainly).
 public enum Purpose: UInt8, TaggedEnum {
-    case treatment = 1, research = 2, emergency = 3, payment = 4, legal = 5
+    case treatment = 1
+    case research = 2
+    case emergency = 3
+    case payment = 4
+    case legal = 5
     public var tag: UInt8 { rawValue }
     public var name: String { ["treatment", "research", "emergency", "payment", "legal"][Int(rawValue) - 1] }
     public static let fieldName = "purpose"
@@ -66,8 +86,12 @@ public enum RevisionKind: UInt8, TaggedEnum {
 /// Why a report was revised or withdrawn. A code, not free text: free text could carry
 /// protected health information onto the ledger. Details go in the encrypted metadata.
 public enum ChangeReason: UInt8, TaggedEnum {
-    case clericalError = 1, additionalInformation = 2, revisedInterpretation = 3
-    case wrongPatient = 4, duplicate = 5, other = 6
+    case clericalError = 1
+    case additionalInformation = 2
+    case revisedInterpretation = 3
+    case wrongPatient = 4
+    case duplicate = 5
+    case other = 6
     public var tag: UInt8 { rawValue }
     public var name: String {
         switch self {
@@ -111,8 +135,11 @@ public enum GrantScope: Hashable, Sendable, CanonicalCodable {
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         switch try decoder.readUInt8("scope") {
         case 1: self = .allReports
-        case 2: self = .reports(try decoder.readArray(ReportID.self, "scope.reports", maxCount: Limits.grantScopeMaxItems))
-        case 3: self = .categories(try decoder.readArray(Code.self, "scope.categories", maxCount: Limits.grantScopeMaxItems))
+        case 2:
+            self = .reports(try decoder.readArray(ReportID.self, "scope.reports", maxCount: Limits.grantScopeMaxItems))
+        case 3:
+            self = .categories(
+                try decoder.readArray(Code.self, "scope.categories", maxCount: Limits.grantScopeMaxItems))
         case let tag: throw CanonicalDecodingError(field: "scope", reason: "unknown tag \(tag)")
         }
     }

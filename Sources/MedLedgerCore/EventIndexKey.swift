@@ -63,9 +63,11 @@ public struct EventCursor: Hashable, Sendable, CustomStringConvertible {
     /// Parses `HEIGHT.POSITION.INDEX`, as `description` writes it; nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 19 && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
-              let height = UInt64(parts[0]), let position = Int(parts[1]), let eventIndex = Int(parts[2]),
-              position >= 0, eventIndex >= 0, height <= UInt64(Int64.max) else { return nil }
+        guard parts.count == 3,
+            parts.allSatisfy({ !$0.isEmpty && $0.count <= 19 && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+            let height = UInt64(parts[0]), let position = Int(parts[1]), let eventIndex = Int(parts[2]),
+            position >= 0, eventIndex >= 0, height <= UInt64(Int64.max)
+        else { return nil }
         self.init(height: Height(height), position: position, eventIndex: eventIndex)
     }
 

@@ -33,7 +33,9 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     public let validators: [Validator]
     public let organizations: [GenesisOrganization]
 
-    public init(chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization]) {
+    public init(
+        chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization]
+    ) {
         self.chainID = chainID
         self.genesisTime = genesisTime
         self.validators = validators
@@ -46,7 +48,8 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     /// Why this genesis cannot start a chain, or nil when it can.
     public func problem() -> String? {
         if chainID.isEmpty || chainID.utf8.count > Limits.chainIDMaxBytes
-            || !chainID.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e }) {
+            || !chainID.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e })
+        {
             return "chainId: must be 1-\(Limits.chainIDMaxBytes) printable ASCII characters"
         }
         if validators.isEmpty || validators.count > Limits.validatorsMaxCount {
@@ -82,7 +85,8 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         chainID = try decoder.readString("chainID", maxBytes: Limits.chainIDMaxBytes)
         genesisTime = try decoder.read(ConsensusTime.self)
         validators = try decoder.readArray(Validator.self, "validators", maxCount: Limits.validatorsMaxCount)
-        organizations = try decoder.readArray(GenesisOrganization.self, "organizations", maxCount: Limits.genesisOrganizationsMaxCount)
+        organizations = try decoder.readArray(
+            GenesisOrganization.self, "organizations", maxCount: Limits.genesisOrganizationsMaxCount)
     }
 }
 
@@ -94,8 +98,9 @@ extension Genesis: Codable {
         chainID = try container.decode(String.self, forKey: .chainId)
         let timeText = try container.decode(String.self, forKey: .genesisTime)
         guard let millis = ISO8601.parse(timeText) else {
-            throw DecodingError.dataCorruptedError(forKey: .genesisTime, in: container,
-                                                   debugDescription: "expected YYYY-MM-DDTHH:MM:SS.mmmZ, got \(timeText)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .genesisTime, in: container,
+                debugDescription: "expected YYYY-MM-DDTHH:MM:SS.mmmZ, got \(timeText)")
         }
         genesisTime = ConsensusTime(milliseconds: millis)
         validators = try container.decode([Validator].self, forKey: .validators)

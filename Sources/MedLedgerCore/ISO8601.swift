@@ -25,13 +25,16 @@ public enum ISO8601 {
             return value
         }
         guard let year = number(0, 4), chars.count >= 10, chars[4] == 45, chars[7] == 45,
-              let month = number(5, 2), let day = number(8, 2),
-              (1...12).contains(month), (1...31).contains(day), year >= 1970 else { return nil }
-        var seconds = 0, millis = 0
+            let month = number(5, 2), let day = number(8, 2),
+            (1...12).contains(month), (1...31).contains(day), year >= 1970
+        else { return nil }
+        var seconds = 0
+        var millis = 0
         if chars.count > 10 {
             guard chars.count >= 20, chars[10] == 84, chars[13] == 58, chars[16] == 58, chars.last == 90,
-                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                  hour < 24, minute < 60, second < 60 else { return nil }
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                hour < 24, minute < 60, second < 60
+            else { return nil }
             seconds = hour * 3600 + minute * 60 + second
             if chars.count > 20 {
                 guard chars.count == 24, chars[19] == 46, let ms = number(20, 3) else { return nil }

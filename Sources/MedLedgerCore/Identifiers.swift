@@ -67,7 +67,9 @@ public struct Nonce: CountingNumber {
     /// each step is a committed transaction).
     public var next: Nonce { Nonce(rawValue == .max ? .max : rawValue + 1) }
     /// How far this nonce is above `earlier` (0 when it is not above).
-    public func distance(above earlier: Nonce) -> UInt64 { rawValue > earlier.rawValue ? rawValue - earlier.rawValue : 0 }
+    public func distance(above earlier: Nonce) -> UInt64 {
+        rawValue > earlier.rawValue ? rawValue - earlier.rawValue : 0
+    }
 }
 
 /// A block height; the first block after genesis has height 1.

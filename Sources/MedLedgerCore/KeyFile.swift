@@ -19,11 +19,13 @@ public struct KeyFile: Codable, Sendable {
 
     public func keys() throws -> IdentityKeys {
         guard let signing = Hex.decode(signingKey), signing.count == 32,
-              let encryption = Hex.decode(encryptionKey), encryption.count == 32 else {
+            let encryption = Hex.decode(encryptionKey), encryption.count == 32
+        else {
             throw NodeError(.invalid, field: "signingKey", "key file keys must be 64 hex characters each")
         }
-        return IdentityKeys(signing: try .init(rawRepresentation: signing),
-                            encryption: try .init(rawRepresentation: encryption))
+        return IdentityKeys(
+            signing: try .init(rawRepresentation: signing),
+            encryption: try .init(rawRepresentation: encryption))
     }
 
     public func identityID() throws -> IdentityID {
@@ -55,8 +57,11 @@ public struct KeyFile: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(self)
-        guard FileManager.default.createFile(atPath: url.path, contents: data,
-                                             attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: url.path, contents: data,
+                attributes: [.posixPermissions: 0o600])
+        else {
             throw NodeError(.internalFailure, field: "out", "cannot write key file \(url.path)")
         }
     }

@@ -21,7 +21,9 @@ public enum KeyProof {
         keys.sign(message(signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey))
     }
 
-    public static func verifies(_ proof: Signature, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey) -> Bool {
+    public static func verifies(_ proof: Signature, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey)
+        -> Bool
+    {
         signingKey.isValidSignature(proof, for: message(signingKey: signingKey, encryptionKey: encryptionKey))
     }
 }

@@ -8,8 +8,10 @@ extension HexCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(hex: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not a valid \(Self.self) in hex: \(text.prefix(80))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "not a valid \(Self.self) in hex: \(text.prefix(80))"))
         }
         self = value
     }

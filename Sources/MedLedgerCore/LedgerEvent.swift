@@ -1,8 +1,14 @@
 /// What a report action was, for history and audit.
 public enum ReportAction: UInt8, TaggedEnum {
-    case submitted = 1, approved = 2, revised = 3, enteredInError = 4, distributed = 5
+    case submitted = 1
+    case approved = 2
+    case revised = 3
+    case enteredInError = 4
+    case distributed = 5
     public var tag: UInt8 { rawValue }
-    public var name: String { ["submitted", "approved", "revised", "entered-in-error", "distributed"][Int(rawValue) - 1] }
+    public var name: String {
+        ["submitted", "approved", "revised", "entered-in-error", "distributed"][Int(rawValue) - 1]
+    }
     public static let fieldName = "action"
 }
 
@@ -41,17 +47,22 @@ public enum AccessBasis: Hashable, Sendable, CanonicalCodable {
 public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
     case identityRegistered(identity: IdentityID, kind: IdentityKind)
     case identityUpdated(identity: IdentityID)
-    case report(report: ReportID, version: ReportVersion, patient: IdentityID, action: ReportAction, status: ReportStatus)
+    case report(
+        report: ReportID, version: ReportVersion, patient: IdentityID, action: ReportAction, status: ReportStatus)
     case grantChanged(grant: GrantID, patient: IdentityID, grantee: IdentityID, active: Bool)
-    case access(report: ReportID, version: ReportVersion, patient: IdentityID, reader: IdentityID, purpose: Purpose, basis: AccessBasis)
+    case access(
+        report: ReportID, version: ReportVersion, patient: IdentityID, reader: IdentityID, purpose: Purpose,
+        basis: AccessBasis)
 
     /// The ids this event names ("everything about X").
     public var ids: [[UInt8]] {
         switch self {
         case .identityRegistered(let id, _), .identityUpdated(let id): [id.hash.bytes]
         case .report(let report, _, let patient, _, _): [report.bytes, patient.hash.bytes]
-        case .grantChanged(let grant, let patient, let grantee, _): [grant.bytes, patient.hash.bytes, grantee.hash.bytes]
-        case .access(let report, _, let patient, let reader, _, _): [report.bytes, patient.hash.bytes, reader.hash.bytes]
+        case .grantChanged(let grant, let patient, let grantee, _):
+            [grant.bytes, patient.hash.bytes, grantee.hash.bytes]
+        case .access(let report, _, let patient, let reader, _, _):
+            [report.bytes, patient.hash.bytes, reader.hash.bytes]
         }
     }
 
@@ -62,36 +73,56 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
         case .identityRegistered(let id, let kind):
-            encoder.write(UInt8(1)); encoder.write(id); encoder.write(kind)
+            encoder.write(UInt8(1))
+            encoder.write(id)
+            encoder.write(kind)
         case .identityUpdated(let id):
-            encoder.write(UInt8(2)); encoder.write(id)
+            encoder.write(UInt8(2))
+            encoder.write(id)
         case .report(let report, let version, let patient, let action, let status):
-            encoder.write(UInt8(3)); encoder.write(report); encoder.write(version)
-            encoder.write(patient); encoder.write(action); encoder.write(status)
+            encoder.write(UInt8(3))
+            encoder.write(report)
+            encoder.write(version)
+            encoder.write(patient)
+            encoder.write(action)
+            encoder.write(status)
         case .grantChanged(let grant, let patient, let grantee, let active):
-            encoder.write(UInt8(4)); encoder.write(grant); encoder.write(patient)
-            encoder.write(grantee); encoder.write(active)
+            encoder.write(UInt8(4))
+            encoder.write(grant)
+            encoder.write(patient)
+            encoder.write(grantee)
+            encoder.write(active)
         case .access(let report, let version, let patient, let reader, let purpose, let basis):
-            encoder.write(UInt8(5)); encoder.write(report); encoder.write(version); encoder.write(patient)
-            encoder.write(reader); encoder.write(purpose); encoder.write(basis)
+            encoder.write(UInt8(5))
+            encoder.write(report)
+            encoder.write(version)
+            encoder.write(patient)
+            encoder.write(reader)
+            encoder.write(purpose)
+            encoder.write(basis)
         }
     }
 
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         switch try decoder.readUInt8("event") {
-        case 1: self = .identityRegistered(identity: try decoder.read(IdentityID.self), kind: try decoder.read(IdentityKind.self))
+        case 1:
+            self = .identityRegistered(
+                identity: try decoder.read(IdentityID.self), kind: try decoder.read(IdentityKind.self))
         case 2: self = .identityUpdated(identity: try decoder.read(IdentityID.self))
         case 3:
-            self = .report(report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
-                           patient: try decoder.read(IdentityID.self), action: try decoder.read(ReportAction.self),
-                           status: try decoder.read(ReportStatus.self))
+            self = .report(
+                report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
+                patient: try decoder.read(IdentityID.self), action: try decoder.read(ReportAction.self),
+                status: try decoder.read(ReportStatus.self))
         case 4:
-            self = .grantChanged(grant: try decoder.read(GrantID.self), patient: try decoder.read(IdentityID.self),
-                                 grantee: try decoder.read(IdentityID.self), active: try decoder.readBool("active"))
+            self = .grantChanged(
+                grant: try decoder.read(GrantID.self), patient: try decoder.read(IdentityID.self),
+                grantee: try decoder.read(IdentityID.self), active: try decoder.readBool("active"))
         case 5:
-            self = .access(report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
-                           patient: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
-                           purpose: try decoder.read(Purpose.self), basis: try decoder.read(AccessBasis.self))
+            self = .access(
+                report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
+                patient: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
+                purpose: try decoder.read(Purpose.self), basis: try decoder.read(AccessBasis.self))
         case let tag: throw CanonicalDecodingError(field: "event", reason: "unknown tag \(tag)")
         }
     }
@@ -111,7 +142,8 @@ public struct TransactionReceipt: Hashable, Sendable, CanonicalCodable {
 
     public init(code: ResultCode, facts: [ReceiptFact] = [], events: [LedgerEvent] = []) {
         precondition(facts.count <= Limits.receiptFactsMaxCount, "a receipt holds at most receiptFactsMaxCount facts")
-        precondition(events.count <= Limits.receiptEventsMaxCount, "a receipt holds at most receiptEventsMaxCount events")
+        precondition(
+            events.count <= Limits.receiptEventsMaxCount, "a receipt holds at most receiptEventsMaxCount events")
         self.code = code
         self.facts = facts
         self.events = events
@@ -122,8 +154,10 @@ public struct TransactionReceipt: Hashable, Sendable, CanonicalCodable {
         TransactionReceipt(code: .ok, events: events)
     }
 
-    public static func rejected(_ code: ResultCode, _ facts: [ReceiptFact] = [],
-                                events: [LedgerEvent] = []) -> TransactionReceipt {
+    public static func rejected(
+        _ code: ResultCode, _ facts: [ReceiptFact] = [],
+        events: [LedgerEvent] = []
+    ) -> TransactionReceipt {
         precondition(code != .ok, "a rejection needs a non-zero code")
         return TransactionReceipt(code: code, facts: facts, events: events)
     }

@@ -134,8 +134,9 @@ public enum Limits {
     public static let metadataNoteMaxBytes = 2_048
 
     public static func checkConsistency() {
-        precondition(transactionMaxBytes * blockMaxTransactions / 16 <= blockMaxBytes * 1,
-                     "a block must hold a useful number of transactions")
+        precondition(
+            transactionMaxBytes * blockMaxTransactions / 16 <= blockMaxBytes * 1,
+            "a block must hold a useful number of transactions")
         precondition(encryptedMetadataMaxBytes < transactionMaxBytes)
         precondition(httpBodyMaxBytes > transactionMaxBytes, "base64 grows a transaction by 4/3")
         precondition(blockMaxTransactions <= mempoolMaxTransactions)
@@ -143,8 +144,9 @@ public enum Limits {
         precondition(blockLastCommitReserveBytes >= validatorsMaxCount * 160, "the last commit fits its reserve")
         precondition(transactionMaxBytes <= mempoolMaxBytesPerSigner && mempoolMaxBytesPerSigner <= mempoolMaxBytes)
         precondition(mempoolMaxPerSigner <= mempoolMaxTransactions)
-        precondition(blobMaxBytes <= unreferencedBlobMaxBytesPerUploader
-                     && unreferencedBlobMaxBytesPerUploader <= unreferencedBlobMaxBytes, "one upload always fits a quota")
+        precondition(
+            blobMaxBytes <= unreferencedBlobMaxBytesPerUploader
+                && unreferencedBlobMaxBytesPerUploader <= unreferencedBlobMaxBytes, "one upload always fits a quota")
         precondition(nonceMaxJump >= UInt64(mempoolMaxPerSigner), "a signer can fill its mempool quota")
         // A proposal (block body, header, proposal and framing) fits one peer frame.
         precondition(blockMaxBytes + blockHeaderMaxBytes + 4 * 1024 <= peerFramePayloadMaxBytes - 16)
@@ -158,8 +160,9 @@ public enum Limits {
         precondition(receiptEventsMaxCount >= recipientsMaxCount + 4, "a distribution's events fit one receipt")
         precondition(merklePathMaxCount >= 64, "paths of any tree a UInt64 can count")
         precondition(pageDefaultItems <= pageMaxItems)
-        precondition(metadataTitleMaxBytes + metadataEffectiveDateMaxBytes + metadataNoteMaxBytes + 32 + 64
-                     <= encryptedMetadataMaxBytes, "the largest metadata, sealed, fits encryptedMetadata")
+        precondition(
+            metadataTitleMaxBytes + metadataEffectiveDateMaxBytes + metadataNoteMaxBytes + 32 + 64
+                <= encryptedMetadataMaxBytes, "the largest metadata, sealed, fits encryptedMetadata")
         precondition(proposalsPerRoundMax >= 2 && voteValuesPerValidatorMax >= 2, "equivocation stays visible")
     }
 }

@@ -1,4 +1,3 @@
-
 /// A request the node refused or could not serve. `field` names the part of the input at
 /// fault when there is one; the API maps `kind` to an HTTP status.
 public struct NodeError: Error, CustomStringConvertible, Sendable {
@@ -36,6 +35,7 @@ public struct NodeError: Error, CustomStringConvertible, Sendable {
 
 extension NodeError {
     /// What a transaction whose signature does not verify gets, wherever it is checked.
-    public static let badSignature = NodeError(.invalid, field: "tx.signature", "signature does not verify",
-                                               code: .badSignature)
+    public static let badSignature = NodeError(
+        .invalid, field: "tx.signature", "signature does not verify",
+        code: .badSignature)
 }

@@ -8,8 +8,10 @@ public struct GrantAccess: Hashable, Sendable, CanonicalCodable {
     public let validFrom: ConsensusTime?
     public let validUntil: ConsensusTime?
 
-    public init(grant: GrantID, patient: IdentityID, grantee: IdentityID, scope: GrantScope, purpose: Purpose,
-                validFrom: ConsensusTime?, validUntil: ConsensusTime?) {
+    public init(
+        grant: GrantID, patient: IdentityID, grantee: IdentityID, scope: GrantScope, purpose: Purpose,
+        validFrom: ConsensusTime?, validUntil: ConsensusTime?
+    ) {
         self.grant = grant
         self.patient = patient
         self.grantee = grantee

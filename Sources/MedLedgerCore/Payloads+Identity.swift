@@ -5,7 +5,9 @@ public struct RegisterPractitioner: Hashable, Sendable, CanonicalCodable {
     public let encryptionKey: PublicEncryptionKey
     public let roles: [Role]  // sorted, no duplicates (checked by the contract)
 
-    public init(organization: IdentityID, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey, roles: [Role]) {
+    public init(
+        organization: IdentityID, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey, roles: [Role]
+    ) {
         self.organization = organization
         self.signingKey = signingKey
         self.encryptionKey = encryptionKey
@@ -41,7 +43,8 @@ public struct RegisterPatient: Hashable, Sendable, CanonicalCodable {
     }
     /// The registration of `keys`' holder, with its key proof.
     public init(keys: IdentityKeys) {
-        self.init(signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey, keyProof: KeyProof.make(keys))
+        self.init(
+            signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey, keyProof: KeyProof.make(keys))
     }
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.write(signingKey)
@@ -69,8 +72,9 @@ public struct RotateKeys: Hashable, Sendable, CanonicalCodable {
     }
     /// A rotation to `newKeys`, with its key proof.
     public init(newKeys: IdentityKeys) {
-        self.init(newSigningKey: newKeys.publicSigningKey, newEncryptionKey: newKeys.publicEncryptionKey,
-                  keyProof: KeyProof.make(newKeys))
+        self.init(
+            newSigningKey: newKeys.publicSigningKey, newEncryptionKey: newKeys.publicEncryptionKey,
+            keyProof: KeyProof.make(newKeys))
     }
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.write(newSigningKey)

@@ -10,7 +10,10 @@ public struct ReportContent: Hashable, Sendable, CanonicalCodable {
     /// The data key wrapped to the patient, the author and the custodian node(s).
     public let envelopes: [KeyEnvelope]
 
-    public init(contentAddress: Hash256, sizeBytes: UInt64, commitment: Hash256, encryptedMetadata: [UInt8], envelopes: [KeyEnvelope]) {
+    public init(
+        contentAddress: Hash256, sizeBytes: UInt64, commitment: Hash256, encryptedMetadata: [UInt8],
+        envelopes: [KeyEnvelope]
+    ) {
         self.contentAddress = contentAddress
         self.sizeBytes = sizeBytes
         self.commitment = commitment
@@ -42,7 +45,8 @@ public struct SubmitReport: Hashable, Sendable, CanonicalCodable {
     /// Ordering practitioner and care team: granted access when the report becomes final.
     public let recipients: [IdentityID]
 
-    public init(report: ReportID, patient: IdentityID, category: Code, content: ReportContent, recipients: [IdentityID]) {
+    public init(report: ReportID, patient: IdentityID, category: Code, content: ReportContent, recipients: [IdentityID])
+    {
         self.report = report
         self.patient = patient
         self.category = category
@@ -93,7 +97,10 @@ public struct ReviseReport: Hashable, Sendable, CanonicalCodable {
     public let reason: ChangeReason
     public let content: ReportContent
 
-    public init(report: ReportID, previousVersion: ReportVersion, kind: RevisionKind, reason: ChangeReason, content: ReportContent) {
+    public init(
+        report: ReportID, previousVersion: ReportVersion, kind: RevisionKind, reason: ChangeReason,
+        content: ReportContent
+    ) {
         self.report = report
         self.previousVersion = previousVersion
         self.kind = kind

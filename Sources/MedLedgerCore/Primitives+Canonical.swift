@@ -67,7 +67,8 @@ public struct Code: Hashable, Comparable, Sendable, CustomStringConvertible, Can
     /// Returns nil when empty, too long, or containing characters outside printable ASCII.
     public init?(_ value: String) {
         guard !value.isEmpty, value.utf8.count <= Limits.codeMaxBytes,
-              value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e }) else { return nil }
+            value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e })
+        else { return nil }
         self.value = value
     }
     public var description: String { value }
@@ -76,7 +77,8 @@ public struct Code: Hashable, Comparable, Sendable, CustomStringConvertible, Can
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         let text = try decoder.readString("code", maxBytes: Limits.codeMaxBytes)
         guard let code = Code(text) else {
-            throw CanonicalDecodingError(field: "code", reason: "must be 1-\(Limits.codeMaxBytes) printable ASCII characters")
+            throw CanonicalDecodingError(
+                field: "code", reason: "must be 1-\(Limits.codeMaxBytes) printable ASCII characters")
         }
         self = code
     }

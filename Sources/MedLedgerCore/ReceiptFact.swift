@@ -128,11 +128,24 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
 /// The input a refusal is about: a transaction field, or a list on the record it would
 /// change. Names are the JSON names of the fields (`content.sizeBytes`).
 public enum ReceiptField: UInt8, TaggedEnum {
-    case patient = 1, organization = 2, grantee = 3, guardian = 4, target = 5, recipients = 6
-    case roles = 7, keyProof = 8, signingKey = 9, newSigningKey = 10
-    case contentSizeBytes = 11, contentEnvelopes = 12
-    case version = 13, previousVersion = 14
-    case grant = 15, validUntil = 16, scopeCategories = 17, scopeReports = 18
+    case patient = 1
+    case organization = 2
+    case grantee = 3
+    case guardian = 4
+    case target = 5
+    case recipients = 6
+    case roles = 7
+    case keyProof = 8
+    case signingKey = 9
+    case newSigningKey = 10
+    case contentSizeBytes = 11
+    case contentEnvelopes = 12
+    case version = 13
+    case previousVersion = 14
+    case grant = 15
+    case validUntil = 16
+    case scopeCategories = 17
+    case scopeReports = 18
     /// The report's list of versions.
     case versions = 19
     /// The patient's list of guardians.

@@ -123,11 +123,12 @@ public enum ReceiptText {
         case .grantChanged(let grant, _, let grantee, let active):
             return "grant \(grant.hex) to \(grantee.hex) is \(active ? "active" : "revoked")"
         case .access(let report, let version, _, let reader, let purpose, let basis):
-            let how = switch basis {
-            case .relationship: "allowed by relationship"
-            case .grant(let grant): "allowed by grant \(grant.hex)"
-            case .denied(let code): "denied (\(code.name))"
-            }
+            let how =
+                switch basis {
+                case .relationship: "allowed by relationship"
+                case .grant(let grant): "allowed by grant \(grant.hex)"
+                case .denied(let code): "denied (\(code.name))"
+                }
             return "read of report \(report.hex) version \(version) by \(reader.hex) for \(purpose.name) \(how)"
         }
     }

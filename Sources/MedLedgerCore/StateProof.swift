@@ -23,7 +23,8 @@ public struct StateProof: Hashable, Sendable, CanonicalCodable {
     /// tree's leaf hashes as they stand).
     public func verifies(key: [UInt8], value: [UInt8], stateRoot: Hash256) -> Bool {
         guard top.treeSize == UInt64(StateBuckets.count), top.leafIndex == UInt64(StateBuckets.index(ofKey: key)),
-              let bucketRoot = bucket.root(leafHash: Self.leafHash(key: key, value: value)) else { return false }
+            let bucketRoot = bucket.root(leafHash: Self.leafHash(key: key, value: value))
+        else { return false }
         return top.verifies(leafHash: bucketRoot, root: stateRoot)
     }
 

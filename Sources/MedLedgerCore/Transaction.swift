@@ -20,14 +20,18 @@ public struct Transaction: Hashable, Sendable {
 
     /// Signs a new transaction.
     public init(chainID: String, signer: IdentityID, keys: IdentityKeys, nonce: Nonce, payload: TransactionPayload) {
-        let body = Transaction.signingBytes(chainID: chainID, signer: signer, signerKey: keys.publicSigningKey,
-                                            nonce: nonce, payload: payload)
-        self.init(chainID: chainID, signer: signer, signerKey: keys.publicSigningKey, nonce: nonce,
-                  payload: payload, signature: keys.sign(body), body: body)
+        let body = Transaction.signingBytes(
+            chainID: chainID, signer: signer, signerKey: keys.publicSigningKey,
+            nonce: nonce, payload: payload)
+        self.init(
+            chainID: chainID, signer: signer, signerKey: keys.publicSigningKey, nonce: nonce,
+            payload: payload, signature: keys.sign(body), body: body)
     }
 
-    private init(chainID: String, signer: IdentityID, signerKey: PublicSigningKey, nonce: Nonce,
-                 payload: TransactionPayload, signature: Signature, body: [UInt8]) {
+    private init(
+        chainID: String, signer: IdentityID, signerKey: PublicSigningKey, nonce: Nonce,
+        payload: TransactionPayload, signature: Signature, body: [UInt8]
+    ) {
         self.chainID = chainID
         self.signer = signer
         self.signerKey = signerKey
@@ -42,8 +46,10 @@ public struct Transaction: Hashable, Sendable {
     }
 
     /// The bytes the signer signs.
-    public static func signingBytes(chainID: String, signer: IdentityID, signerKey: PublicSigningKey,
-                                    nonce: Nonce, payload: TransactionPayload) -> [UInt8] {
+    public static func signingBytes(
+        chainID: String, signer: IdentityID, signerKey: PublicSigningKey,
+        nonce: Nonce, payload: TransactionPayload
+    ) -> [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.write(domainTag)
         encoder.write(chainID)
@@ -63,7 +69,8 @@ public struct Transaction: Hashable, Sendable {
     /// Reads a transaction from its canonical bytes, refusing oversized or non-canonical input.
     public static func decode(_ bytes: [UInt8]) throws(CanonicalDecodingError) -> Transaction {
         guard bytes.count <= Limits.transactionMaxBytes else {
-            throw CanonicalDecodingError(field: "transaction", reason: "\(bytes.count) bytes exceeds limit \(Limits.transactionMaxBytes)")
+            throw CanonicalDecodingError(
+                field: "transaction", reason: "\(bytes.count) bytes exceeds limit \(Limits.transactionMaxBytes)")
         }
         var decoder = CanonicalDecoder(bytes)
         let tag = try decoder.readString("domainTag", maxBytes: 32)
@@ -78,8 +85,9 @@ public struct Transaction: Hashable, Sendable {
         let bodyLength = decoder.offset
         let signature = try decoder.read(Signature.self)
         try decoder.finish()
-        return Transaction(chainID: chainID, signer: signer, signerKey: signerKey, nonce: nonce,
-                           payload: payload, signature: signature, body: Array(bytes[0..<bodyLength]))
+        return Transaction(
+            chainID: chainID, signer: signer, signerKey: signerKey, nonce: nonce,
+            payload: payload, signature: signature, body: Array(bytes[0..<bodyLength]))
     }
 
     public static func == (lhs: Transaction, rhs: Transaction) -> Bool { lhs.encoded == rhs.encoded }

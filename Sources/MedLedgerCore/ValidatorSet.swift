@@ -34,7 +34,9 @@ public struct ValidatorSet: Hashable, Sendable {
     public let hash: Hash256
 
     public init(_ validators: [Validator]) {
-        precondition(!validators.isEmpty && validators.count <= Limits.validatorsMaxCount, "1...\(Limits.validatorsMaxCount) validators")
+        precondition(
+            !validators.isEmpty && validators.count <= Limits.validatorsMaxCount,
+            "1...\(Limits.validatorsMaxCount) validators")
         self.validators = validators.sorted { $0.id < $1.id }
         self.totalPower = validators.reduce(0) { $0 + $1.power }
         var encoder = CanonicalEncoder()

@@ -37,7 +37,9 @@ struct Chapters {
 
     func registerPeople() async throws {
         say("")
-        say("Step 1. The founding organizations are in the genesis: St. Mary's Hospital, Northside Laboratory, Riverside Clinic.")
+        say(
+            "Step 1. The founding organizations are in the genesis: St. Mary's Hospital, Northside Laboratory, Riverside Clinic."
+        )
         say("   Each organization's admin registers its practitioners on the ledger:")
         let staff: [(DemoConsortium.Member, ClientIdentity, [Role])] = [
             (.lab, cast.labTechnician, [.author]), (.lab, cast.pathologist, [.approver, .reader]),
@@ -46,21 +48,31 @@ struct Chapters {
         for (org, person, roles) in staff {
             let admin = cast.organization(org)
             _ = try await client(admin).registerPractitioner(person.keys, organization: admin.id, roles: roles)
-            say("   - \(admin.label) registered \(person.label) as \(roles.map(\.name).joined(separator: ", ")) (id \(short(person.id))).")
+            say(
+                "   - \(admin.label) registered \(person.label) as \(roles.map(\.name).joined(separator: ", ")) (id \(short(person.id)))."
+            )
         }
         try await client(cast.patient).registerSelfAsPatient()
-        say("   - \(DemoCast.patientName) registered herself as a patient. The ledger knows her only as \(short(cast.patient.id));")
+        say(
+            "   - \(DemoCast.patientName) registered herself as a patient. The ledger knows her only as \(short(cast.patient.id));"
+        )
         say("     her name and birth date (\(DemoCast.patientBirthDate)) stay off the chain.")
     }
 
     func submitAndApprove() async throws -> ReportID {
         say("")
         say("Step 2. \(cast.labTechnician.label) submits a blood count report for the patient.")
-        let draft = ReportDraft(title: DemoCast.reportTitle, effectiveDate: "2026-11-21", body: Array(DemoCast.reportBody.utf8))
+        let draft = ReportDraft(
+            title: DemoCast.reportTitle, effectiveDate: "2026-11-21", body: Array(DemoCast.reportBody.utf8))
         let (report, submitted) = try await client(cast.labTechnician).submitReport(
-            patient: cast.patient.id, category: DemoCast.category, draft: draft, recipients: [cast.orderingPhysician.id])
-        say("   The report was encrypted on the technician's side (AES-256-GCM), its key wrapped to the patient, the author and the")
-        say("   custodian node; only the ciphertext's hash went on the ledger. Report \(short(report)) is preliminary (block \(submitted.height)).")
+            patient: cast.patient.id, category: DemoCast.category, draft: draft, recipients: [cast.orderingPhysician.id]
+        )
+        say(
+            "   The report was encrypted on the technician's side (AES-256-GCM), its key wrapped to the patient, the author and the"
+        )
+        say(
+            "   custodian node; only the ciphertext's hash went on the ledger. Report \(short(report)) is preliminary (block \(submitted.height))."
+        )
         say("")
         say("Step 3. \(cast.pathologist.label) approves it.")
         let approved = try await client(cast.pathologist).approve(report, version: 1)
@@ -77,13 +89,19 @@ struct Chapters {
         say("Step 5. \(cast.orderingPhysician.label) reads the report.")
         let result = try await client(cast.orderingPhysician).read(report, purpose: .treatment)
         guard let opened = result.report else { throw ClientError.rejected(result.receipt.receipt) }
-        say("   The read was committed first as an access receipt (block \(result.receipt.height)); only then did the custodian")
-        say("   release the key. Decrypted \(opened.plaintext.count) bytes, \"\(opened.metadata.title)\"; content commitment checked.")
+        say(
+            "   The read was committed first as an access receipt (block \(result.receipt.height)); only then did the custodian"
+        )
+        say(
+            "   release the key. Decrypted \(opened.plaintext.count) bytes, \"\(opened.metadata.title)\"; content commitment checked."
+        )
     }
 
     func shareWithClinic(_ report: ReportID) async throws -> GrantID {
         say("")
-        say("Step 6. The patient shares her hematology reports with \(cast.clinicPhysician.label) for treatment, for 30 days.")
+        say(
+            "Step 6. The patient shares her hematology reports with \(cast.clinicPhysician.label) for treatment, for 30 days."
+        )
         let now = await node.consensusTime
         let grant = try await client(cast.patient).grant(
             patient: cast.patient.id, to: cast.clinicPhysician.id, scope: .categories([DemoCast.category]),
@@ -93,25 +111,33 @@ struct Chapters {
         say("Step 7. \(cast.clinicPhysician.label) reads the report under that grant.")
         let result = try await client(cast.clinicPhysician).read(report, purpose: .treatment)
         guard let opened = result.report else { throw ClientError.rejected(result.receipt.receipt) }
-        say("   Granted (receipt in block \(result.receipt.height)); the custodian re-wrapped the key to the clinic physician.")
-        say("   First line of the report: \(String(decoding: opened.plaintext, as: UTF8.self).split(separator: "\n").first ?? "")")
+        say(
+            "   Granted (receipt in block \(result.receipt.height)); the custodian re-wrapped the key to the clinic physician."
+        )
+        say(
+            "   First line of the report: \(String(decoding: opened.plaintext, as: UTF8.self).split(separator: "\n").first ?? "")"
+        )
         return grant
     }
 
     func showAuditTrail(step: Int = 8) async throws {
         say("")
         say("Step \(step). The patient looks at who accessed her reports:")
-        let trail = try await client(cast.patient).gateway.accessTrail(ofPatient: cast.patient.id, caller: cast.patient,
-                                                                        page: PageRequest())
+        let trail = try await client(cast.patient).gateway.accessTrail(
+            ofPatient: cast.patient.id, caller: cast.patient,
+            page: PageRequest())
         // The API lists newest first; the story reads better in the order things happened.
         for entry in trail.items.reversed() {
             guard case .access(_, let version, _, let reader, let purpose, let basis) = entry.event else { continue }
-            let outcome = switch basis {
-            case .relationship: "allowed (care relationship)"
-            case .grant(let id): "allowed under grant \(short(id))"
-            case .denied(let code): "DENIED (\(code.name))"
-            }
-            say("   - \(entry.time): \(cast.label(of: reader)) read version \(version) for \(purpose): \(outcome), block \(entry.height)")
+            let outcome =
+                switch basis {
+                case .relationship: "allowed (care relationship)"
+                case .grant(let id): "allowed under grant \(short(id))"
+                case .denied(let code): "DENIED (\(code.name))"
+                }
+            say(
+                "   - \(entry.time): \(cast.label(of: reader)) read version \(version) for \(purpose): \(outcome), block \(entry.height)"
+            )
         }
     }
 
@@ -134,14 +160,19 @@ struct Chapters {
 
     func amend(_ report: ReportID) async throws {
         say("")
-        say("Step 11. Meanwhile the lab adds a ferritin result: \(cast.labTechnician.label) amends the report (version 2),")
-        let draft = ReportDraft(title: DemoCast.reportTitle, effectiveDate: "2026-11-21", body: Array(DemoCast.amendedBody.utf8))
+        say(
+            "Step 11. Meanwhile the lab adds a ferritin result: \(cast.labTechnician.label) amends the report (version 2),"
+        )
+        let draft = ReportDraft(
+            title: DemoCast.reportTitle, effectiveDate: "2026-11-21", body: Array(DemoCast.amendedBody.utf8))
         try await client(cast.labTechnician).revise(report, kind: .amend, reason: .additionalInformation, draft: draft)
         try await client(cast.pathologist).approve(report, version: 2)
         say("   and \(cast.pathologist.label) approves it: version 2 is amended, linked to version 1.")
         let result = try await client(cast.orderingPhysician).read(report, purpose: .treatment)
         guard let opened = result.report else { throw ClientError.rejected(result.receipt.receipt) }
-        say("   \(cast.orderingPhysician.label) reads version 2 (\(opened.plaintext.count) bytes) under the same distribution grant.")
+        say(
+            "   \(cast.orderingPhysician.label) reads version 2 (\(opened.plaintext.count) bytes) under the same distribution grant."
+        )
     }
 
     func short(_ id: IdentityID) -> String { String(id.hex.prefix(12)) }

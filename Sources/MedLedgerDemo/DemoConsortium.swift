@@ -22,7 +22,8 @@ struct DemoConsortium {
         return DemoConsortium(
             node: .generate(), hospital: person("St. Mary's Hospital"), lab: person("Northside Laboratory"),
             clinic: person("Riverside Clinic"), labTechnician: person("lab technician Sam Okafor"),
-            pathologist: person("pathologist Dr. Lena Brandt"), orderingPhysician: person("Dr. Priya Raman (St. Mary's)"),
+            pathologist: person("pathologist Dr. Lena Brandt"),
+            orderingPhysician: person("Dr. Priya Raman (St. Mary's)"),
             clinicPhysician: person("Dr. Tom Weller (Riverside Clinic)"), patient: person("the patient"))
     }
 

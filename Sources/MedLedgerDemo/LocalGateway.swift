@@ -29,7 +29,8 @@ public struct LocalGateway: LedgerGateway {
         guard let stored = try await node.waitForCommit(hash, timeout: .seconds(60)) else {
             throw NodeError(.unavailable, "transaction \(hash) was not committed in time")
         }
-        return CommittedTransaction(hash: hash, height: stored.height, position: stored.position, receipt: stored.receipt)
+        return CommittedTransaction(
+            hash: hash, height: stored.height, position: stored.position, receipt: stored.receipt)
     }
 
     public func identity(_ id: IdentityID) async throws -> IdentityRecord? { await node.identity(id) }
@@ -41,8 +42,10 @@ public struct LocalGateway: LedgerGateway {
         return address
     }
 
-    public func versionContent(report: ReportID, version: ReportVersion,
-                               caller: ClientIdentity) async throws -> ReadableVersion {
+    public func versionContent(
+        report: ReportID, version: ReportVersion,
+        caller: ClientIdentity
+    ) async throws -> ReadableVersion {
         let content = try await node.versionContent(report: report, version: version, caller: caller.id)
         let record = try ReportVersionRecord.decode(canonical: content.version.value)
         return ReadableVersion(record: record, envelope: content.envelope, ciphertext: content.ciphertext)
@@ -55,15 +58,20 @@ public struct LocalGateway: LedgerGateway {
         return record
     }
 
-    public func reports(ofPatient patient: IdentityID, caller: ClientIdentity,
-                        page: PageRequest) async throws -> Page<ReportRecord> {
+    public func reports(
+        ofPatient patient: IdentityID, caller: ClientIdentity,
+        page: PageRequest
+    ) async throws -> Page<ReportRecord> {
         try await requirePatientAccess(patient, caller)
-        let (reports, next) = try await node.reports(ofPatient: patient, before: try Self.eventCursor(page), limit: page.limit)
+        let (reports, next) = try await node.reports(
+            ofPatient: patient, before: try Self.eventCursor(page), limit: page.limit)
         return Page(items: reports, nextCursor: next?.description)
     }
 
-    public func grants(ofPatient patient: IdentityID, caller: ClientIdentity,
-                       page: PageRequest) async throws -> Page<GrantRecord> {
+    public func grants(
+        ofPatient patient: IdentityID, caller: ClientIdentity,
+        page: PageRequest
+    ) async throws -> Page<GrantRecord> {
         try await requirePatientAccess(patient, caller)
         let after = try page.cursor.map { text in
             guard let id = GrantID(hex: text) else { throw NodeError(.invalid, field: "cursor", "not a grant cursor") }
@@ -73,16 +81,21 @@ public struct LocalGateway: LedgerGateway {
         return Page(items: grants, nextCursor: next?.hex)
     }
 
-    public func accessTrail(ofPatient patient: IdentityID, caller: ClientIdentity,
-                            page: PageRequest) async throws -> Page<IndexedEvent> {
+    public func accessTrail(
+        ofPatient patient: IdentityID, caller: ClientIdentity,
+        page: PageRequest
+    ) async throws -> Page<IndexedEvent> {
         try await requirePatientAccess(patient, caller)
-        let trail = try await node.accessTrail(ofPatient: patient, before: try Self.eventCursor(page), limit: page.limit)
+        let trail = try await node.accessTrail(
+            ofPatient: patient, before: try Self.eventCursor(page), limit: page.limit)
         return Page(items: trail.events, nextCursor: trail.next?.description)
     }
 
     private static func eventCursor(_ page: PageRequest) throws -> EventCursor? {
         try page.cursor.map { text in
-            guard let cursor = EventCursor(text) else { throw NodeError(.invalid, field: "cursor", "not an event cursor") }
+            guard let cursor = EventCursor(text) else {
+                throw NodeError(.invalid, field: "cursor", "not an event cursor")
+            }
             return cursor
         }
     }

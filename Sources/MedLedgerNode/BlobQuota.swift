@@ -22,7 +22,8 @@ struct BlobQuota: Sendable {
         let bytes = max(actualBytes, Self.minimumCountedBytes)
         let mine = bytesByUploader[uploader, default: 0]
         if mine + bytes > Limits.unreferencedBlobMaxBytesPerUploader {
-            return "you have \(mine) bytes of blobs that no report points to yet (limit \(Limits.unreferencedBlobMaxBytesPerUploader)); submit them or wait for them to be collected"
+            return
+                "you have \(mine) bytes of blobs that no report points to yet (limit \(Limits.unreferencedBlobMaxBytesPerUploader)); submit them or wait for them to be collected"
         }
         if totalBytes + bytes > Limits.unreferencedBlobMaxBytes {
             return "this node holds \(totalBytes) bytes of blobs that no report points to yet; retry later"

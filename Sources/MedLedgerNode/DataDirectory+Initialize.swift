@@ -18,14 +18,19 @@ extension DataDirectory {
 /// A single-validator network with the given organizations: the default for `demo` and
 /// `node init`. The validator's key is fresh unless given.
 public enum SingleValidatorGenesis {
-    public static func make(chainID: String, time: ConsensusTime, nodeKeys: IdentityKeys,
-                            organizations: [(name: String, keys: IdentityKeys)]) -> Genesis {
-        let validator = Validator(name: "node0", signingKey: nodeKeys.publicSigningKey,
-                                  encryptionKey: nodeKeys.publicEncryptionKey, power: 1)
-        return Genesis(chainID: chainID, genesisTime: time, validators: [validator],
-                       organizations: organizations.map {
-                           GenesisOrganization(name: $0.name, signingKey: $0.keys.publicSigningKey,
-                                               encryptionKey: $0.keys.publicEncryptionKey)
-                       })
+    public static func make(
+        chainID: String, time: ConsensusTime, nodeKeys: IdentityKeys,
+        organizations: [(name: String, keys: IdentityKeys)]
+    ) -> Genesis {
+        let validator = Validator(
+            name: "node0", signingKey: nodeKeys.publicSigningKey,
+            encryptionKey: nodeKeys.publicEncryptionKey, power: 1)
+        return Genesis(
+            chainID: chainID, genesisTime: time, validators: [validator],
+            organizations: organizations.map {
+                GenesisOrganization(
+                    name: $0.name, signingKey: $0.keys.publicSigningKey,
+                    encryptionKey: $0.keys.publicEncryptionKey)
+            })
     }
 }

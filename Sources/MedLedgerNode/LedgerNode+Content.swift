@@ -5,17 +5,22 @@ extension LedgerNode {
     /// One report version ready to open, for a caller who may view the report: its proven
     /// record, the caller's own envelope (or the data key released against the caller's
     /// receipt, see `releaseKey`) and the ciphertext. Serves a read's last round trip.
-    public func versionContent(report reportID: ReportID, version: ReportVersion,
-                               caller: IdentityID) throws -> VersionContent {
+    public func versionContent(
+        report reportID: ReportID, version: ReportVersion,
+        caller: IdentityID
+    ) throws -> VersionContent {
         guard try mayView(report: reportID, caller: caller),
-              let record = state.report(reportID)?.version(version),
-              let proven = provenEntry(.reportVersion(reportID, version)) else {
+            let record = state.report(reportID)?.version(version),
+            let proven = provenEntry(.reportVersion(reportID, version))
+        else {
             throw NodeError(.forbidden, field: "report", "no access to report \(reportID) version \(version)")
         }
-        let envelope = try record.content.envelope(for: caller)
+        let envelope =
+            try record.content.envelope(for: caller)
             ?? releaseKey(report: reportID, version: version, reader: caller)
         guard let ciphertext = try blobs.get(record.content.contentAddress) else {
-            throw NodeError(.notFound, field: "address", "blob \(record.content.contentAddress) is not stored on this node")
+            throw NodeError(
+                .notFound, field: "address", "blob \(record.content.contentAddress) is not stored on this node")
         }
         return VersionContent(version: proven, envelope: envelope, ciphertext: ciphertext)
     }

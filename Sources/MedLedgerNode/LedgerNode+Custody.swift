@@ -8,28 +8,34 @@ extension LedgerNode {
     /// encryption key — only against the reader's committed, granted access receipt for that
     /// version, no older than the key-release window. This is what makes reads leave receipts:
     /// without the committed read transaction there is no key.
-    public func releaseKey(report reportID: ReportID, version: ReportVersion, reader: IdentityID) throws -> KeyEnvelope {
+    public func releaseKey(report reportID: ReportID, version: ReportVersion, reader: IdentityID) throws -> KeyEnvelope
+    {
         guard let readerRecord = state.identity(reader), readerRecord.isActive else {
             throw NodeError(.forbidden, field: "reader", "reader \(reader) is not an active identity")
         }
         // The receipt is looked up before the report, and an unknown report or version gets
         // the same answer as a missing receipt: key release must not reveal which ids exist.
         guard let receipt = try latestGrantedAccess(report: reportID, version: version, reader: reader),
-              let record = state.report(reportID)?.version(version) else {
-            throw NodeError(.forbidden, field: "receipt",
-                            "no committed access receipt for \(reader) on report \(reportID) version \(version); submit an access-report transaction first")
+            let record = state.report(reportID)?.version(version)
+        else {
+            throw NodeError(
+                .forbidden, field: "receipt",
+                "no committed access receipt for \(reader) on report \(reportID) version \(version); submit an access-report transaction first"
+            )
         }
         let age = receiptAgeMilliseconds(receipt.time)
         guard age <= configuration.keyReleaseWindowMilliseconds else {
-            throw NodeError(.forbidden, field: "receipt",
-                            "the latest access receipt is \(age / 1000) s old; read again to get a fresh one")
+            throw NodeError(
+                .forbidden, field: "receipt",
+                "the latest access receipt is \(age / 1000) s old; read again to get a fresh one")
         }
         guard let custodianEnvelope = record.content.envelopes.first(where: { $0.recipient == nodeID }) else {
             throw NodeError(.internalFailure, "version has no envelope for this custodian node")
         }
         do {
-            return try ReportCrypto.rewrap(custodianEnvelope, custodian: nodeKeys, for: reader,
-                                           readerKey: readerRecord.encryptionKey, report: reportID, version: version)
+            return try ReportCrypto.rewrap(
+                custodianEnvelope, custodian: nodeKeys, for: reader,
+                readerKey: readerRecord.encryptionKey, report: reportID, version: version)
         } catch {
             throw NodeError(.internalFailure, "could not re-wrap the key: \(error)")
         }
@@ -41,7 +47,8 @@ extension LedgerNode {
     func receiptAgeMilliseconds(_ receiptTime: ConsensusTime) -> UInt64 {
         let onChain = consensusTime.milliseconds - min(consensusTime.milliseconds, receiptTime.milliseconds)
         let stalled = lastCommitInstant.duration(to: .now)
-        let stalledMilliseconds = UInt64(max(0, stalled.components.seconds)) * 1_000
+        let stalledMilliseconds =
+            UInt64(max(0, stalled.components.seconds)) * 1_000
             + UInt64(max(0, stalled.components.attoseconds) / 1_000_000_000_000_000)
         let (sum, overflow) = onChain.addingReportingOverflow(stalledMilliseconds)
         return overflow ? .max : sum
@@ -63,8 +70,9 @@ extension LedgerNode {
         }
         if hasStandingRelationship(identity, to: report) { return true }
         guard let latest = try store.latestEvent(subject: EventIndexKey.grantedReads(reader: caller, report: reportID)),
-              case .access(_, _, _, _, _, .grant(let grantID)) = latest.event,
-              let grant = state.grant(grantID) else { return false }
+            case .access(_, _, _, _, _, .grant(let grantID)) = latest.event,
+            let grant = state.grant(grantID)
+        else { return false }
         return grant.status(at: consensusTime) == .active
     }
 
@@ -74,7 +82,9 @@ extension LedgerNode {
         guard let report = state.report(reportID), let identity = state.identity(caller), identity.isActive else {
             return false
         }
-        if caller == report.patient || state.identity(report.patient)?.guardians.contains(caller) == true { return true }
+        if caller == report.patient || state.identity(report.patient)?.guardians.contains(caller) == true {
+            return true
+        }
         return identity.kind == .practitioner && identity.organization == report.organization
             && (identity.has(.approver) || identity.has(.privacyOfficer))
     }

@@ -33,8 +33,9 @@ extension LedgerNode {
         let executed = buildNextBlock()
         let header = executed.block.header
         let certificate = signCertificate(header, time: precommitTime(wallClock: wallClock, blockTime: header.time))
-        precondition(certificate.problem(chainID: genesis.chainID, header: header, validators: validators) == nil,
-                     "a single validator's own certificate must verify")
+        precondition(
+            certificate.problem(chainID: genesis.chainID, header: header, validators: validators) == nil,
+            "a single validator's own certificate must verify")
         try commit(executed, certificate: certificate)
         return StoredBlock(block: executed.block, certificate: certificate)
     }
@@ -43,10 +44,11 @@ extension LedgerNode {
     /// of the state (the live state changes only on commit), with the one `BlockExecutor`.
     public func buildNextBlock() -> ExecutedBlock {
         var scratch = state
-        let built = BlockExecutor.build(after: tip, lastCommit: latestCertificate,
-                                        candidates: mempool.peek(limit: configuration.maxTransactionsPerBlock),
-                                        maxTransactions: configuration.maxTransactionsPerBlock, proposer: nodeID,
-                                        rules: blockRules, state: &scratch, engine: engine)
+        let built = BlockExecutor.build(
+            after: tip, lastCommit: latestCertificate,
+            candidates: mempool.peek(limit: configuration.maxTransactionsPerBlock),
+            maxTransactions: configuration.maxTransactionsPerBlock, proposer: nodeID,
+            rules: blockRules, state: &scratch, engine: engine)
         return ExecutedBlock(block: built.block, execution: built.execution, outcome: scratch.detachOutcome())
     }
 
@@ -61,8 +63,9 @@ extension LedgerNode {
         precondition(header.height == height + 1, "blocks commit in order")
         precondition(certificate.blockHash == header.hash, "the certificate names this block")
         do {
-            try store.commit(executed.block, certificate: certificate, receipts: executed.receipts,
-                             stateChanges: executed.changes)
+            try store.commit(
+                executed.block, certificate: certificate, receipts: executed.receipts,
+                stateChanges: executed.changes)
         } catch {
             haltReason = "could not persist block \(header.height): \(error)"
             logger.critical("\(haltReason!)")
@@ -89,11 +92,13 @@ extension LedgerNode {
     /// This node's precommit over the block: with one validator it alone is the quorum.
     /// The many-validator consensus gathers the same signatures from 2f + 1 nodes.
     func signCertificate(_ header: BlockHeader, time: ConsensusTime) -> CommitCertificate {
-        let precommit = Precommit.vote(chainID: genesis.chainID, height: header.height, round: 0,
-                                       blockHash: header.hash, time: time)
+        let precommit = Precommit.vote(
+            chainID: genesis.chainID, height: header.height, round: 0,
+            blockHash: header.hash, time: time)
         let signature = nodeKeys.sign(precommit.canonicalBytes)
-        return CommitCertificate(height: header.height, round: 0, blockHash: header.hash,
-                                 signatures: [CommitSignature(validator: nodeID, time: time, signature: signature)])
+        return CommitCertificate(
+            height: header.height, round: 0, blockHash: header.hash,
+            signatures: [CommitSignature(validator: nodeID, time: time, signature: signature)])
     }
 
     /// Runs the block producer until the task is cancelled: a block shortly after work
@@ -104,14 +109,16 @@ extension LedgerNode {
         while !Task.isCancelled {
             let now = clock()
             if !mempool.isEmpty, firstPendingAt == nil { firstPendingAt = now }
-            let batchReady = firstPendingAt.map {
-                now.milliseconds >= $0.milliseconds + configuration.batchDelayMilliseconds
-                    || mempool.count >= configuration.maxTransactionsPerBlock
-            } ?? false
+            let batchReady =
+                firstPendingAt.map {
+                    now.milliseconds >= $0.milliseconds + configuration.batchDelayMilliseconds
+                        || mempool.count >= configuration.maxTransactionsPerBlock
+                } ?? false
             let idleDue = now.milliseconds >= lastBlockAt.milliseconds + configuration.emptyBlockIntervalMilliseconds
             guard batchReady || idleDue else {
                 // Sleep until the batch or idle deadline; an admitted transaction wakes us early.
-                let deadline = firstPendingAt.map { $0.milliseconds + configuration.batchDelayMilliseconds }
+                let deadline =
+                    firstPendingAt.map { $0.milliseconds + configuration.batchDelayMilliseconds }
                     ?? lastBlockAt.milliseconds + configuration.emptyBlockIntervalMilliseconds
                 let wait = max(1, deadline > now.milliseconds ? deadline - now.milliseconds : 1)
                 await arrivals.wait(timeout: .milliseconds(Int64(clamping: wait)))

@@ -17,8 +17,10 @@ extension LedgerNode {
 
     /// One page of a patient's grants in id order, after the grant `after` (the previous
     /// page's last), and the id the next page starts after (nil on the last page).
-    public func grants(ofPatient patient: IdentityID, after: GrantID?,
-                       limit: Int) -> (grants: [GrantRecord], next: GrantID?) {
+    public func grants(
+        ofPatient patient: IdentityID, after: GrantID?,
+        limit: Int
+    ) -> (grants: [GrantRecord], next: GrantID?) {
         precondition(limit >= 1 && limit <= PageLimits.maxItems)
         let remaining = state.grants(ofPatient: patient).filter { grant in after.map { grant.id > $0 } ?? true }
         let page = Array(remaining.prefix(limit))
@@ -48,18 +50,24 @@ extension LedgerNode {
     }
 
     /// One page, newest first, of the events filed under an id or index key.
-    public func events(subject: [UInt8], before: EventCursor? = nil,
-                       limit: Int = PageLimits.defaultItems) throws -> EventPage {
+    public func events(
+        subject: [UInt8], before: EventCursor? = nil,
+        limit: Int = PageLimits.defaultItems
+    ) throws -> EventPage {
         let events = try store.events(subject: subject, before: before, limit: limit)
         return EventPage(events: events, limit: limit)
     }
 
     /// One page, newest first, of a patient's reports (by first submission).
-    public func reports(ofPatient patient: IdentityID, before: EventCursor? = nil,
-                        limit: Int = PageLimits.defaultItems) throws -> (reports: [ReportRecord], next: EventCursor?) {
+    public func reports(
+        ofPatient patient: IdentityID, before: EventCursor? = nil,
+        limit: Int = PageLimits.defaultItems
+    ) throws -> (reports: [ReportRecord], next: EventCursor?) {
         let page = try events(subject: EventIndexKey.patientReports(patient: patient), before: before, limit: limit)
         let reports = page.events.compactMap { indexed -> ReportRecord? in
-            guard case .report(let id, _, let owner, .submitted, _) = indexed.event, owner == patient else { return nil }
+            guard case .report(let id, _, let owner, .submitted, _) = indexed.event, owner == patient else {
+                return nil
+            }
             return state.report(id)
         }
         return (reports, page.next)
@@ -67,14 +75,18 @@ extension LedgerNode {
 
     /// One page, newest first, of every access attempt (granted or denied) to any of the
     /// patient's reports.
-    public func accessTrail(ofPatient patient: IdentityID, before: EventCursor? = nil,
-                            limit: Int = PageLimits.defaultItems) throws -> EventPage {
+    public func accessTrail(
+        ofPatient patient: IdentityID, before: EventCursor? = nil,
+        limit: Int = PageLimits.defaultItems
+    ) throws -> EventPage {
         try events(subject: EventIndexKey.auditTrail(patient: patient), before: before, limit: limit)
     }
 
     /// Waits for `hash` to be committed, woken by the commit itself (no polling).
     /// - Returns: the committed transaction, or nil when it is not committed within `timeout`.
-    public nonisolated func waitForCommit(_ hash: Hash256, timeout: Duration = .seconds(10)) async throws -> StoredTransaction? {
+    public nonisolated func waitForCommit(_ hash: Hash256, timeout: Duration = .seconds(10)) async throws
+        -> StoredTransaction?
+    {
         let ticket = commits.register(hash)
         if case .committed(let stored) = try await transactionStatus(hash) {
             commits.cancel(ticket)
@@ -90,8 +102,9 @@ extension LedgerNode {
     /// The state entry at the latest block, proven; nil before block 1 or when there is none.
     public func provenEntry(_ key: StateKey) -> ProvenEntry? {
         guard let latestHeader, let latestCertificate, let (value, proof) = state.provenEntry(key) else { return nil }
-        precondition(proof.verifies(key: key.bytes, value: value, stateRoot: latestHeader.stateRoot),
-                     "a proof from our own state verifies against our own header")
+        precondition(
+            proof.verifies(key: key.bytes, value: value, stateRoot: latestHeader.stateRoot),
+            "a proof from our own state verifies against our own header")
         return ProvenEntry(header: latestHeader, certificate: latestCertificate, value: value, proof: proof)
     }
 }

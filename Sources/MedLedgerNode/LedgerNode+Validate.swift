@@ -12,8 +12,9 @@ extension LedgerNode {
     public func executeProposed(_ block: Block) -> Result<ExecutedBlock, BlockValidationError> {
         var scratch = state
         do {
-            let execution = try blockRules.validateAndExecute(block, extending: tip, state: &scratch, engine: engine,
-                                                              signatureVerified: { mempool.contains($0.hash) })
+            let execution = try blockRules.validateAndExecute(
+                block, extending: tip, state: &scratch, engine: engine,
+                signatureVerified: { mempool.contains($0.hash) })
             return .success(ExecutedBlock(block: block, execution: execution, outcome: scratch.detachOutcome()))
         } catch {
             return .failure(error)
@@ -35,8 +36,9 @@ extension LedgerNode {
     public func admitGossiped(_ transactions: [Transaction], signaturesVerified: Bool = false) {
         guard haltReason == nil else { return }
         for tx in transactions where !mempool.contains(tx.hash) {
-            try? mempool.admit(tx, engine: engine, state: state, decodedFromBytes: true,
-                               signatureVerified: signaturesVerified)
+            try? mempool.admit(
+                tx, engine: engine, state: state, decodedFromBytes: true,
+                signatureVerified: signaturesVerified)
         }
         arrivals.signal()
     }

@@ -45,13 +45,16 @@ public actor LedgerNode {
     let blobClock: @Sendable () -> WallClockTime
 
     /// Opens an initialized data directory; the state comes back from disk with the same root.
-    public init(dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),
-                logger: Logger = Logger(label: "medledger.node"),
-                blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
-                metrics: NodeMetrics = .disabled) throws {
+    public init(
+        dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),
+        logger: Logger = Logger(label: "medledger.node"),
+        blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
+        metrics: NodeMetrics = .disabled
+    ) throws {
         guard dataDirectory.isInitialized else {
-            throw NodeError(.notFound, field: "data-dir",
-                            "\(dataDirectory.url.path) has no genesis.json; run `medledger node init` or `medledger demo` first")
+            throw NodeError(
+                .notFound, field: "data-dir",
+                "\(dataDirectory.url.path) has no genesis.json; run `medledger node init` or `medledger demo` first")
         }
         let genesis = try Genesis.load(from: dataDirectory.genesisFile)
         let keyFile = try KeyFile.load(dataDirectory.nodeKeyFile)
@@ -73,7 +76,8 @@ public actor LedgerNode {
         self.blockRules = BlockValidator(genesis: genesis)
         if let stored = try store.loadGenesis() {
             guard stored.hash == genesis.hash else {
-                throw NodeError(.invalid, field: "genesis", "genesis.json differs from the genesis this ledger was started with")
+                throw NodeError(
+                    .invalid, field: "genesis", "genesis.json differs from the genesis this ledger was started with")
             }
         } else {
             try store.saveGenesis(genesis)
@@ -86,7 +90,9 @@ public actor LedgerNode {
     }
 
     /// Loads state and latest header, and checks the state root against the header.
-    static func restore(store: LedgerStore, engine: ContractEngine, genesis: Genesis) throws -> (LedgerState, StoredBlock?) {
+    static func restore(store: LedgerStore, engine: ContractEngine, genesis: Genesis) throws -> (
+        LedgerState, StoredBlock?
+    ) {
         let height = try store.latestHeight
         guard height > 0 else { return (engine.genesisState(genesis), nil) }
         guard let latest = try store.block(at: height) else {
@@ -95,8 +101,10 @@ public actor LedgerNode {
         var state = try LedgerState.load(entries: store.allState())
         let root = state.stateRoot()
         guard root == latest.header.stateRoot else {
-            throw NodeError(.internalFailure,
-                            "stored state root \(root) differs from block \(height)'s \(latest.header.stateRoot); run `medledger verify`")
+            throw NodeError(
+                .internalFailure,
+                "stored state root \(root) differs from block \(height)'s \(latest.header.stateRoot); run `medledger verify`"
+            )
         }
         return (state, latest)
     }
@@ -108,8 +116,9 @@ public actor LedgerNode {
     /// The consensus time the next block will carry (the median of our latest certificate's
     /// precommit times): roughly when the latest block was committed.
     public var nextBlockTime: ConsensusTime {
-        Block.expectedTime(height: height + 1, genesisTime: genesis.genesisTime, lastCommit: latestCertificate,
-                           validators: validators)
+        Block.expectedTime(
+            height: height + 1, genesisTime: genesis.genesisTime, lastCommit: latestCertificate,
+            validators: validators)
     }
     public var appHash: Hash256 { latestHeader?.stateRoot ?? Hash256.zero }
     public var pendingCount: Int { mempool.count }
@@ -121,15 +130,19 @@ public actor LedgerNode {
     @discardableResult
     /// - Parameter signatureVerified: true when the caller verified the signature already
     ///   (see `verifiedSignatures`); the node actor then spends no time on it.
-    public func submit(_ tx: Transaction, decodedFromBytes: Bool = false,
-                       signatureVerified: Bool = false) throws(NodeError) -> Hash256 {
+    public func submit(
+        _ tx: Transaction, decodedFromBytes: Bool = false,
+        signatureVerified: Bool = false
+    ) throws(NodeError) -> Hash256 {
         if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
         if let stored = try? store.transaction(hash: tx.hash) {
-            throw NodeError(.conflict, field: "tx", "transaction already committed at height \(stored.height)",
-                            code: .staleNonce)
+            throw NodeError(
+                .conflict, field: "tx", "transaction already committed at height \(stored.height)",
+                code: .staleNonce)
         }
-        try mempool.admit(tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes,
-                          signatureVerified: signatureVerified)
+        try mempool.admit(
+            tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes,
+            signatureVerified: signatureVerified)
         _ = gossip?.broadcast(.transaction(tx))
         arrivals.signal()
         return tx.hash
@@ -193,9 +206,11 @@ public struct NodeConfiguration: Sendable {
     /// How long after its access receipt a reader may fetch the re-wrapped key.
     public var keyReleaseWindowMilliseconds: UInt64
 
-    public init(batchDelayMilliseconds: UInt64 = 20, emptyBlockIntervalMilliseconds: UInt64 = 1_000,
-                maxTransactionsPerBlock: Int = Limits.blockMaxTransactions,
-                keyReleaseWindowMilliseconds: UInt64 = 10 * 60 * 1_000) {
+    public init(
+        batchDelayMilliseconds: UInt64 = 20, emptyBlockIntervalMilliseconds: UInt64 = 1_000,
+        maxTransactionsPerBlock: Int = Limits.blockMaxTransactions,
+        keyReleaseWindowMilliseconds: UInt64 = 10 * 60 * 1_000
+    ) {
         precondition(maxTransactionsPerBlock > 0 && maxTransactionsPerBlock <= Limits.blockMaxTransactions)
         self.batchDelayMilliseconds = batchDelayMilliseconds
         self.emptyBlockIntervalMilliseconds = emptyBlockIntervalMilliseconds

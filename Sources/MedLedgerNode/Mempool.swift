@@ -30,10 +30,13 @@ struct Mempool: Sendable {
     ///   peers), which already enforced every decoder limit.
     /// - Parameter signatureVerified: true when the caller already verified the signature
     ///   (off the node actor, so a flood of signatures does not stall consensus).
-    mutating func admit(_ tx: Transaction, engine: ContractEngine, state: LedgerState,
-                        decodedFromBytes: Bool = false, signatureVerified: Bool = false) throws(NodeError) {
+    mutating func admit(
+        _ tx: Transaction, engine: ContractEngine, state: LedgerState,
+        decodedFromBytes: Bool = false, signatureVerified: Bool = false
+    ) throws(NodeError) {
         guard count < Limits.mempoolMaxTransactions else {
-            throw NodeError(.unavailable, "mempool is full (\(Limits.mempoolMaxTransactions) transactions); retry later")
+            throw NodeError(
+                .unavailable, "mempool is full (\(Limits.mempoolMaxTransactions) transactions); retry later")
         }
         let size = tx.encoded.count
         guard totalBytes + size <= Limits.mempoolMaxBytes else {
@@ -41,16 +44,18 @@ struct Mempool: Sendable {
         }
         let used = usage[tx.signer] ?? SignerUsage()
         guard used.count < Limits.mempoolMaxPerSigner, used.bytes + size <= Limits.mempoolMaxBytesPerSigner else {
-            throw NodeError(.unavailable, field: "tx.signer",
-                            "signer \(tx.signer) already has \(used.count) transactions (\(used.bytes) bytes) waiting; "
-                                + "limits are \(Limits.mempoolMaxPerSigner) and \(Limits.mempoolMaxBytesPerSigner) bytes")
+            throw NodeError(
+                .unavailable, field: "tx.signer",
+                "signer \(tx.signer) already has \(used.count) transactions (\(used.bytes) bytes) waiting; "
+                    + "limits are \(Limits.mempoolMaxPerSigner) and \(Limits.mempoolMaxBytesPerSigner) bytes")
         }
         guard !hashes.contains(tx.hash) else {
             throw NodeError(.conflict, field: "tx", "transaction \(tx.hash) is already pending", code: .staleNonce)
         }
         guard tx.chainID == engine.chainID else {
-            throw NodeError(.invalid, field: "tx.chainID", "transaction is for chain \(tx.chainID), this is \(engine.chainID)",
-                            code: .wrongChain)
+            throw NodeError(
+                .invalid, field: "tx.chainID", "transaction is for chain \(tx.chainID), this is \(engine.chainID)",
+                code: .wrongChain)
         }
         // Built in memory (not decoded), a transaction could break a decoder limit that other
         // nodes enforce when they read it from bytes: admit only what decodes back to itself.
@@ -60,27 +65,33 @@ struct Mempool: Sendable {
         guard signatureVerified || tx.hasValidSignature else { throw NodeError.badSignature }
         let pending = highestPendingNonce[tx.signer]
         if case .registerPatient(let body) = tx.payload, tx.signer == IdentityID(signingKey: body.signingKey),
-           state.identity(tx.signer) == nil {
+            state.identity(tx.signer) == nil
+        {
             guard pending == nil else {
-                throw NodeError(.conflict, field: "tx.nonce", "a registration for this key is already pending", code: .staleNonce)
+                throw NodeError(
+                    .conflict, field: "tx.nonce", "a registration for this key is already pending", code: .staleNonce)
             }
             guard (1...Limits.nonceMaxJump).contains(tx.nonce.rawValue) else {
-                throw NodeError(.invalid, field: "tx.nonce", "a first nonce must be 1-\(Limits.nonceMaxJump)", code: .nonceGap)
+                throw NodeError(
+                    .invalid, field: "tx.nonce", "a first nonce must be 1-\(Limits.nonceMaxJump)", code: .nonceGap)
             }
         } else {
             switch engine.admit(tx, state) {
             case .failure(let rejection):
-                let kind: NodeError.Kind = switch rejection.code {
-                case .staleNonce: .conflict
-                case .nonceGap: .invalid
-                default: .forbidden
-                }
-                throw NodeError(kind, field: "tx.signer", ReceiptText.sentence(code: rejection.code, facts: rejection.facts),
-                                code: rejection.code)
+                let kind: NodeError.Kind =
+                    switch rejection.code {
+                    case .staleNonce: .conflict
+                    case .nonceGap: .invalid
+                    default: .forbidden
+                    }
+                throw NodeError(
+                    kind, field: "tx.signer", ReceiptText.sentence(code: rejection.code, facts: rejection.facts),
+                    code: rejection.code)
             case .success:
                 if let pending, tx.nonce <= pending {
-                    throw NodeError(.conflict, field: "tx.nonce",
-                                    "nonce \(tx.nonce) is not above pending nonce \(pending)", code: .staleNonce)
+                    throw NodeError(
+                        .conflict, field: "tx.nonce",
+                        "nonce \(tx.nonce) is not above pending nonce \(pending)", code: .staleNonce)
                 }
             }
         }

@@ -54,8 +54,10 @@ public enum Testnet {
     public static func p2pPort(base: Int, index: Int) -> Int { base + 10 * index + 1 }
 
     /// Writes DIR/genesis.json, DIR/node0 … DIR/node{N-1} and DIR/org-keys/.
-    public static func initialize(validators count: Int, directory: URL, basePort: Int, chainID: String,
-                                  time: ConsensusTime) throws -> Genesis {
+    public static func initialize(
+        validators count: Int, directory: URL, basePort: Int, chainID: String,
+        time: ConsensusTime
+    ) throws -> Genesis {
         precondition(count >= 1 && count <= Limits.validatorsMaxCount, "1...\(Limits.validatorsMaxCount) validators")
         precondition(basePort > 0 && basePort + 10 * count + 1 <= 65_535, "ports must fit")
         let nodeKeys = (0..<count).map { _ in IdentityKeys.generate() }
@@ -63,12 +65,14 @@ public enum Testnet {
         let genesis = Genesis(
             chainID: chainID, genesisTime: time,
             validators: nodeKeys.enumerated().map {
-                Validator(name: "node\($0.offset)", signingKey: $0.element.publicSigningKey,
-                          encryptionKey: $0.element.publicEncryptionKey, power: 1)
+                Validator(
+                    name: "node\($0.offset)", signingKey: $0.element.publicSigningKey,
+                    encryptionKey: $0.element.publicEncryptionKey, power: 1)
             },
             organizations: orgKeys.enumerated().map {
-                GenesisOrganization(name: "Organization \($0.offset)", signingKey: $0.element.publicSigningKey,
-                                    encryptionKey: $0.element.publicEncryptionKey)
+                GenesisOrganization(
+                    name: "Organization \($0.offset)", signingKey: $0.element.publicSigningKey,
+                    encryptionKey: $0.element.publicEncryptionKey)
             })
         if let problem = genesis.problem() { throw NodeError(.invalid, field: "genesis", problem) }
         let manager = FileManager.default
@@ -77,16 +81,20 @@ public enum Testnet {
         let orgFolder = directory.appendingPathComponent("org-keys")
         try manager.createDirectory(at: orgFolder, withIntermediateDirectories: true)
         for (index, keys) in orgKeys.enumerated() {
-            try KeyFile(label: "Organization \(index)", keys: keys).write(to: orgFolder.appendingPathComponent("org\(index).json"))
+            try KeyFile(label: "Organization \(index)", keys: keys).write(
+                to: orgFolder.appendingPathComponent("org\(index).json"))
         }
         for index in 0..<count {
             let node = DataDirectory(directory.appendingPathComponent("node\(index)"))
             try node.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node\(index)", keys: nodeKeys[index]))
             let peers = (0..<count).filter { $0 != index }.map {
-                NetworkConfig.Peer(id: nodeKeys[$0].identityID, address: "127.0.0.1:\(p2pPort(base: basePort, index: $0))")
+                NetworkConfig.Peer(
+                    id: nodeKeys[$0].identityID, address: "127.0.0.1:\(p2pPort(base: basePort, index: $0))")
             }
-            try NetworkConfig(http: "127.0.0.1:\(httpPort(base: basePort, index: index))",
-                              p2p: "127.0.0.1:\(p2pPort(base: basePort, index: index))", peers: peers).write(to: node)
+            try NetworkConfig(
+                http: "127.0.0.1:\(httpPort(base: basePort, index: index))",
+                p2p: "127.0.0.1:\(p2pPort(base: basePort, index: index))", peers: peers
+            ).write(to: node)
         }
         return genesis
     }

@@ -33,8 +33,9 @@ final class PeerConnectionHandler: ChannelDuplexHandler {
     private let expectedPeer: IdentityID?
     private let onAuthenticated: (@Sendable (IdentityID) -> Void)?
     private let ephemeral = Curve25519.KeyAgreement.PrivateKey()
-    private lazy var ownHello = identity.hello(nonce: PeerHello.randomNonce(),
-                                               ephemeralKey: PublicEncryptionKey(rawBytes: Array(ephemeral.publicKey.rawRepresentation))!)
+    private lazy var ownHello = identity.hello(
+        nonce: PeerHello.randomNonce(),
+        ephemeralKey: PublicEncryptionKey(rawBytes: Array(ephemeral.publicKey.rawRepresentation))!)
     private var state = State.awaitingHello
     private var session: PeerSession?
     /// Kept apart from `state` so a connection closed after auth still leaves the registry.
@@ -42,8 +43,10 @@ final class PeerConnectionHandler: ChannelDuplexHandler {
     private var timeout: Scheduled<Void>?
     private var remote = "unknown address"
 
-    init(identity: PeerIdentity, registry: PeerRegistry, expectedPeer: IdentityID?,
-         onAuthenticated: (@Sendable (IdentityID) -> Void)?) {
+    init(
+        identity: PeerIdentity, registry: PeerRegistry, expectedPeer: IdentityID?,
+        onAuthenticated: (@Sendable (IdentityID) -> Void)?
+    ) {
         self.identity = identity
         self.registry = registry
         self.expectedPeer = expectedPeer
@@ -53,7 +56,10 @@ final class PeerConnectionHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         remote = context.remoteAddress.map { "\($0)" } ?? remote
         writePlain(ownHello.canonicalBytes, context: context)
-        let channel = context.channel, logger = registry.logger, registry = registry, remote = remote
+        let channel = context.channel
+        let logger = registry.logger
+        let registry = registry
+        let remote = remote
         timeout = context.eventLoop.scheduleTask(in: Self.handshakeTimeout) {
             logger.warning("p2p: closing connection to \(remote): handshake timed out")
             registry.recordRefusal()
@@ -67,7 +73,8 @@ final class PeerConnectionHandler: ChannelDuplexHandler {
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         switch state {
         case .awaitingHello: receiveHello(bytes, context: context)
-        case .awaitingAuth(let hello, let transcript): receiveAuth(bytes, hello: hello, transcript: transcript, context: context)
+        case .awaitingAuth(let hello, let transcript):
+            receiveAuth(bytes, hello: hello, transcript: transcript, context: context)
         case .authenticated(let peer): receiveMessage(bytes, from: peer, context: context)
         case .closing: return
         }
@@ -96,11 +103,13 @@ final class PeerConnectionHandler: ChannelDuplexHandler {
             return refuse(context: context, reason: "refused \(hello.nodeID): \(problem)")
         }
         let isDialer = expectedPeer != nil
-        let transcript = PeerIdentity.transcript(chainID: identity.chainID, genesisHash: identity.genesisHash,
-                                                 dialer: isDialer ? ownHello : hello, listener: isDialer ? hello : ownHello)
+        let transcript = PeerIdentity.transcript(
+            chainID: identity.chainID, genesisHash: identity.genesisHash,
+            dialer: isDialer ? ownHello : hello, listener: isDialer ? hello : ownHello)
         do {
-            session = try PeerSession(ephemeral: ephemeral, peerEphemeral: hello.ephemeralKey, transcript: transcript,
-                                      isDialer: isDialer)
+            session = try PeerSession(
+                ephemeral: ephemeral, peerEphemeral: hello.ephemeralKey, transcript: transcript,
+                isDialer: isDialer)
         } catch {
             return refuse(context: context, reason: "no session with \(hello.nodeID): \(error)")
         }

@@ -27,7 +27,9 @@ struct PeerDialer: Sendable {
     /// One connection attempt and its lifetime; true when it got past the handshake.
     private func connectOnce() async -> Bool {
         let authenticated = P2PLockedBox(false)
-        let identity = identity, registry = registry, expected = address.id
+        let identity = identity
+        let registry = registry
+        let expected = address.id
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(Self.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

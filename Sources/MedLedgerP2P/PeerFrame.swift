@@ -57,8 +57,10 @@ struct PeerFrameDecoder: ByteToMessageDecoder {
     /// when the frame is not all in yet. Pure, so it is tested and fuzzed without a channel.
     /// - Parameter limit: the largest payload allowed for this frame (smaller during the handshake).
     /// - Throws: `PeerFrameError` as soon as a length prefix over the limit is in.
-    static func nextPayload(_ buffer: inout ByteBuffer,
-                            limit: Int = PeerFrame.maxPayloadBytes) throws(PeerFrameError) -> ByteBuffer? {
+    static func nextPayload(
+        _ buffer: inout ByteBuffer,
+        limit: Int = PeerFrame.maxPayloadBytes
+    ) throws(PeerFrameError) -> ByteBuffer? {
         precondition(limit <= PeerFrame.maxPayloadBytes)
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
             return nil
@@ -71,8 +73,10 @@ struct PeerFrameDecoder: ByteToMessageDecoder {
         return buffer.readSlice(length: Int(length))
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer,
-                             seenEOF: Bool) throws -> DecodingState {
+    mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer,
+        seenEOF: Bool
+    ) throws -> DecodingState {
         // Deliver whole frames still buffered; a trailing partial frame is simply dropped,
         // the connection is closing anyway.
         try decode(context: context, buffer: &buffer)

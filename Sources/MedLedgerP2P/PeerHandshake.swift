@@ -27,8 +27,10 @@ struct PeerHello: Hashable, Sendable, CanonicalCodable {
         encoder.write(ephemeralKey)
     }
 
-    init(chainID: String, genesisHash: Hash256, nodeID: IdentityID, signingKey: PublicSigningKey, nonce: [UInt8],
-         ephemeralKey: PublicEncryptionKey) {
+    init(
+        chainID: String, genesisHash: Hash256, nodeID: IdentityID, signingKey: PublicSigningKey, nonce: [UInt8],
+        ephemeralKey: PublicEncryptionKey
+    ) {
         self.chainID = chainID
         self.genesisHash = genesisHash
         self.nodeID = nodeID
@@ -90,8 +92,9 @@ struct PeerIdentity: Sendable {
     var nodeID: IdentityID { keys.identityID }
 
     func hello(nonce: [UInt8], ephemeralKey: PublicEncryptionKey) -> PeerHello {
-        PeerHello(chainID: chainID, genesisHash: genesisHash, nodeID: nodeID,
-                  signingKey: keys.publicSigningKey, nonce: nonce, ephemeralKey: ephemeralKey)
+        PeerHello(
+            chainID: chainID, genesisHash: genesisHash, nodeID: nodeID,
+            signingKey: keys.publicSigningKey, nonce: nonce, ephemeralKey: ephemeralKey)
     }
 
     /// The hash both sides sign: the chain, then the dialer's hello, then the listener's.
@@ -132,7 +135,9 @@ struct PeerIdentity: Sendable {
         guard let validator = validators.member(hello.nodeID) else {
             return "node \(hello.nodeID) is not a validator of the genesis"
         }
-        if validator.signingKey != hello.signingKey { return "node \(hello.nodeID) presented a key that is not its validator key" }
+        if validator.signingKey != hello.signingKey {
+            return "node \(hello.nodeID) presented a key that is not its validator key"
+        }
         if hello.nodeID == nodeID { return "connected to itself" }
         if let expected, expected != hello.nodeID { return "dialed \(expected) but the peer is \(hello.nodeID)" }
         return nil

@@ -13,11 +13,13 @@ extension PeerMessage {
 
     static func readBlock(_ decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) -> Block {
         let header = try BlockHeader.decode(canonical: decoder.readBytes("block.header", maxCount: headerMaxBytes))
-        let (lastCommit, transactions) = try Block.decodeBody(decoder.readBytes("block.body", maxCount: Limits.blockMaxBytes))
+        let (lastCommit, transactions) = try Block.decodeBody(
+            decoder.readBytes("block.body", maxCount: Limits.blockMaxBytes))
         // `Block.init` enforces this with a precondition; check first so bad input throws.
         guard (lastCommit == nil) == (header.height == 1) else {
-            throw CanonicalDecodingError(field: "block.lastCommit",
-                                         reason: "block \(header.height) must carry a last commit iff it is not block 1")
+            throw CanonicalDecodingError(
+                field: "block.lastCommit",
+                reason: "block \(header.height) must carry a last commit iff it is not block 1")
         }
         return Block(header: header, lastCommit: lastCommit, transactions: transactions)
     }
@@ -30,7 +32,9 @@ extension PeerMessage {
         return count
     }
 
-    static func readBlocks(_ decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) -> [(Block, CommitCertificate)] {
+    static func readBlocks(_ decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) -> [(
+        Block, CommitCertificate
+    )] {
         let count = try readBlockCount(&decoder)
         var blocks = [(Block, CommitCertificate)]()
         blocks.reserveCapacity(Int(count))

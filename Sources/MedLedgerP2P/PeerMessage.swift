@@ -36,8 +36,16 @@ public enum PeerMessage: Sendable, CanonicalCodable {
     public static let maxTransactionsPerMessage = Limits.peerMessageMaxTransactions
 
     enum Tag: UInt8 {
-        case proposal = 1, vote = 2, transaction = 3, statusRequest = 4, status = 5
-        case blockRequest = 6, blockResponse = 7, ping = 8, pong = 9, transactions = 10
+        case proposal = 1
+        case vote = 2
+        case transaction = 3
+        case statusRequest = 4
+        case status = 5
+        case blockRequest = 6
+        case blockResponse = 7
+        case ping = 8
+        case pong = 9
+        case transactions = 10
     }
 
     /// A short name for logs (never the content: it may be large).
@@ -110,9 +118,11 @@ public enum PeerMessage: Sendable, CanonicalCodable {
             self = .proposal(proposal, try PeerMessage.readBlock(&decoder))
         case .vote: self = .vote(try decoder.read(SignedVote.self))
         case .transaction:
-            self = .transaction(try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
+            self = .transaction(
+                try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
         case .statusRequest: self = .statusRequest
-        case .status: self = .status(height: try decoder.read(Height.self), latestBlockHash: try decoder.read(Hash256.self))
+        case .status:
+            self = .status(height: try decoder.read(Height.self), latestBlockHash: try decoder.read(Hash256.self))
         case .blockRequest:
             let from = try decoder.read(Height.self)
             self = .blockRequest(from: from, count: try PeerMessage.readBlockCount(&decoder))
@@ -122,12 +132,14 @@ public enum PeerMessage: Sendable, CanonicalCodable {
         case .transactions:
             let count = Int(try decoder.readUInt32("transactions"))
             guard count <= PeerMessage.maxTransactionsPerMessage else {
-                throw CanonicalDecodingError(field: "transactions", reason: "count \(count) exceeds \(PeerMessage.maxTransactionsPerMessage)")
+                throw CanonicalDecodingError(
+                    field: "transactions", reason: "count \(count) exceeds \(PeerMessage.maxTransactionsPerMessage)")
             }
             var transactions = [Transaction]()
             transactions.reserveCapacity(count)
             for _ in 0..<count {
-                transactions.append(try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
+                transactions.append(
+                    try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
             }
             self = .transactions(transactions)
         }

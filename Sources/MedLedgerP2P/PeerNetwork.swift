@@ -35,8 +35,9 @@ public final class PeerNetwork: Sendable {
 
     /// How much may wait to be sent to one peer: past `high` the peer counts as not reading
     /// and gets nothing more until the queue drains below `low`. Room for two full blocks.
-    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 16 * 1024 * 1024,
-                                                                                high: 40 * 1024 * 1024)
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(
+        low: 16 * 1024 * 1024,
+        high: 40 * 1024 * 1024)
 
     /// Default bound of `inbound`.
     public static let defaultInboundCapacity = Limits.peerInboundQueueMax
@@ -63,19 +64,24 @@ public final class PeerNetwork: Sendable {
     /// - Parameters:
     ///   - host, port: where to listen (port 0 picks a free port; see `localPort`).
     ///   - peers: the other validators' addresses; entries for our own id are ignored.
-    public init(chainID: String, genesisHash: Hash256, validators: ValidatorSet, keys: IdentityKeys,
-                host: String, port: Int, peers: [(id: IdentityID, host: String, port: Int)],
-                inboundCapacity: Int = PeerNetwork.defaultInboundCapacity,
-                logger: Logger = Logger(label: "medledger.p2p")) {
-        let (stream, continuation) = AsyncStream.makeStream(of: (IdentityID, PeerMessage).self,
-                                                            bufferingPolicy: .bufferingNewest(max(1, inboundCapacity)))
+    public init(
+        chainID: String, genesisHash: Hash256, validators: ValidatorSet, keys: IdentityKeys,
+        host: String, port: Int, peers: [(id: IdentityID, host: String, port: Int)],
+        inboundCapacity: Int = PeerNetwork.defaultInboundCapacity,
+        logger: Logger = Logger(label: "medledger.p2p")
+    ) {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: (IdentityID, PeerMessage).self,
+            bufferingPolicy: .bufferingNewest(max(1, inboundCapacity)))
         inbound = stream
         identity = PeerIdentity(chainID: chainID, genesisHash: genesisHash, validators: validators, keys: keys)
         nodeID = keys.identityID
         registry = PeerRegistry(continuation: continuation, logger: logger)
         self.host = host
         self.port = port
-        self.peers = peers.map { PeerAddress(id: $0.id, host: $0.host, port: $0.port) }.filter { $0.id != keys.identityID }
+        self.peers = peers.map { PeerAddress(id: $0.id, host: $0.host, port: $0.port) }.filter {
+            $0.id != keys.identityID
+        }
     }
 
     /// Binds the listener and starts dialing the peers this node is responsible for.
@@ -111,12 +117,15 @@ public final class PeerNetwork: Sendable {
 
     /// SO_REUSEADDR so a restarted node can take its port back while old sockets linger in TIME_WAIT.
     private func bind(group: MultiThreadedEventLoopGroup) async throws -> any Channel {
-        let identity = identity, registry = registry
+        let identity = identity
+        let registry = registry
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: PeerNetwork.writeBufferWaterMark)
-            .childChannelInitializer { channel in PeerPipeline.configure(channel, identity: identity, registry: registry) }
+            .childChannelInitializer { channel in
+                PeerPipeline.configure(channel, identity: identity, registry: registry)
+            }
             .bind(host: host, port: port).get()
     }
 
@@ -124,7 +133,11 @@ public final class PeerNetwork: Sendable {
     public func stop() async {
         let (group, server, dialers) = runtime.withLock { state in
             state.stopped = true
-            defer { state.server = nil; state.dialers = []; state.group = nil }
+            defer {
+                state.server = nil
+                state.dialers = []
+                state.group = nil
+            }
             return (state.group, state.server, state.dialers)
         }
         for dialer in dialers { dialer.cancel() }

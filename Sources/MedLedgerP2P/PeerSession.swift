@@ -28,17 +28,21 @@ struct PeerSession {
     ///   - peerEphemeral: the peer's ephemeral public key from its hello.
     ///   - transcript: the hash both sides signed.
     ///   - isDialer: whether we opened the connection (the two directions use distinct keys).
-    init(ephemeral: Curve25519.KeyAgreement.PrivateKey, peerEphemeral: PublicEncryptionKey, transcript: Hash256,
-         isDialer: Bool) throws {
+    init(
+        ephemeral: Curve25519.KeyAgreement.PrivateKey, peerEphemeral: PublicEncryptionKey, transcript: Hash256,
+        isDialer: Bool
+    ) throws {
         let peerKey: Curve25519.KeyAgreement.PublicKey
         do { peerKey = try .init(rawRepresentation: peerEphemeral.rawBytes) } catch {
             throw Failure(description: "peer ephemeral key: \(error)")
         }
         let shared = try ephemeral.sharedSecretFromKeyAgreement(with: peerKey)
         func key(_ info: [UInt8]) -> SymmetricKey {
-            shared.hkdfDerivedSymmetricKey(using: SHA256.self, salt: transcript.bytes, sharedInfo: info, outputByteCount: 32)
+            shared.hkdfDerivedSymmetricKey(
+                using: SHA256.self, salt: transcript.bytes, sharedInfo: info, outputByteCount: 32)
         }
-        let dialerKey = key(Self.keyInfoDialer), listenerKey = key(Self.keyInfoListener)
+        let dialerKey = key(Self.keyInfoDialer)
+        let listenerKey = key(Self.keyInfoListener)
         sendKey = isDialer ? dialerKey : listenerKey
         receiveKey = isDialer ? listenerKey : dialerKey
     }
@@ -58,11 +62,13 @@ struct PeerSession {
         let nonce = try Self.nonce(received)
         received += 1
         do {
-            let box = try ChaChaPoly.SealedBox(nonce: nonce, ciphertext: sealed.dropLast(Self.tagBytes),
-                                               tag: sealed.suffix(Self.tagBytes))
+            let box = try ChaChaPoly.SealedBox(
+                nonce: nonce, ciphertext: sealed.dropLast(Self.tagBytes),
+                tag: sealed.suffix(Self.tagBytes))
             return Array(try ChaChaPoly.open(box, using: receiveKey))
         } catch {
-            throw Failure(description: "frame \(received - 1) does not open: not sealed by the peer for this connection")
+            throw Failure(
+                description: "frame \(received - 1) does not open: not sealed by the peer for this connection")
         }
     }
 

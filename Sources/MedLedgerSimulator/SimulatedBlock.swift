@@ -11,7 +11,8 @@ enum SimulatedBlock {
     static func alternative(to block: Block, rules: BlockValidator, random: inout SimulationRandom) -> Block {
         let header = block.header
         if random.chance(permille: 500), block.transactions.isEmpty, let lastCommit = block.lastCommit,
-           let subset = smallerQuorum(lastCommit, validators: rules.validators, random: &random) {
+            let subset = smallerQuorum(lastCommit, validators: rules.validators, random: &random)
+        {
             let time = rules.expectedTime(height: header.height, lastCommit: subset)
             let alternative = BlockHeader(
                 chainID: header.chainID, height: header.height, time: time, previousBlockHash: header.previousBlockHash,
@@ -20,7 +21,8 @@ enum SimulatedBlock {
             return Block(header: alternative, lastCommit: subset, transactions: block.transactions)
         }
         let invalid = BlockHeader(
-            chainID: header.chainID, height: header.height, time: header.time, previousBlockHash: header.previousBlockHash,
+            chainID: header.chainID, height: header.height, time: header.time,
+            previousBlockHash: header.previousBlockHash,
             lastCommitHash: header.lastCommitHash, transactionsRoot: header.transactionsRoot,
             resultsRoot: Hash256(bytes: random.bytes(32))!, stateRoot: header.stateRoot,
             validatorsHash: header.validatorsHash, proposer: header.proposer)
@@ -29,14 +31,17 @@ enum SimulatedBlock {
 
     /// The certificate without one signature, if what is left still has more than two
     /// thirds of the power.
-    static func smallerQuorum(_ certificate: CommitCertificate, validators: ValidatorSet,
-                              random: inout SimulationRandom) -> CommitCertificate? {
+    static func smallerQuorum(
+        _ certificate: CommitCertificate, validators: ValidatorSet,
+        random: inout SimulationRandom
+    ) -> CommitCertificate? {
         guard certificate.signatures.count > 1 else { return nil }
         var signatures = certificate.signatures
         signatures.remove(at: random.index(signatures.count))
         let power = signatures.reduce(UInt64(0)) { $0 + (validators.member($1.validator)?.power ?? 0) }
         guard power * 3 > validators.totalPower * 2 else { return nil }
-        return CommitCertificate(height: certificate.height, round: certificate.round, blockHash: certificate.blockHash,
-                                 signatures: signatures)
+        return CommitCertificate(
+            height: certificate.height, round: certificate.round, blockHash: certificate.blockHash,
+            signatures: signatures)
     }
 }

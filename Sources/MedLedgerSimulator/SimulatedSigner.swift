@@ -15,8 +15,10 @@ extension SimulationRun {
         let lyingTime = ConsensusTime(milliseconds: Self.genesisTime.milliseconds + random.below(10_000_000))
         let other = vote.blockHash == nil ? Hash256(bytes: random.bytes(32)) : nil
         let votes = [vote.blockHash, other].map {
-            SignedVote(vote: Vote(type: vote.type, chainID: vote.chainID, height: vote.height, round: vote.round,
-                                  blockHash: $0, time: lyingTime), keys: node.keys)
+            SignedVote(
+                vote: Vote(
+                    type: vote.type, chainID: vote.chainID, height: vote.height, round: vote.round,
+                    blockHash: $0, time: lyingTime), keys: node.keys)
         }
         for peer in nodes where peer.index != node.index {
             send(from: node.index, to: peer.index, .vote(votes[peer.index % 2]))
@@ -31,10 +33,12 @@ extension SimulationRun {
     /// round for another block (`SimulatedBlock.alternative`), valid or not.
     func equivocate(_ node: SimulatedNode, _ proposal: Proposal, _ block: Block) {
         let second = SimulatedBlock.alternative(to: block, rules: rules, random: &random)
-        let secondProposal = Proposal(chainID: proposal.chainID, height: proposal.height, round: proposal.round,
-                                      validRound: proposal.validRound, blockHash: second.hash, keys: node.keys)
+        let secondProposal = Proposal(
+            chainID: proposal.chainID, height: proposal.height, round: proposal.round,
+            validRound: proposal.validRound, blockHash: second.hash, keys: node.keys)
         for peer in nodes where peer.index != node.index {
-            let message: PeerMessage = peer.index % 2 == 0 ? .proposal(proposal, block) : .proposal(secondProposal, second)
+            let message: PeerMessage =
+                peer.index % 2 == 0 ? .proposal(proposal, block) : .proposal(secondProposal, second)
             send(from: node.index, to: peer.index, message)
         }
     }

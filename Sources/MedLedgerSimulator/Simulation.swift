@@ -15,7 +15,8 @@ import MedLedgerNode
 public enum Simulation {
     /// Runs until every honest validator has committed `heights` blocks and the chain grew
     /// by the profile's liveness heights after the fault window, or until an invariant fails.
-    public static func run(seed: UInt64, validators: Int, faults: FaultProfile, heights: Int) async -> SimulationResult {
+    public static func run(seed: UInt64, validators: Int, faults: FaultProfile, heights: Int) async -> SimulationResult
+    {
         precondition(validators >= 1 && validators <= 64, "1...64 validators")
         precondition(heights >= 1, "at least one height")
         let run = SimulationRun(seed: seed, validatorCount: validators, profile: faults, heights: heights)
@@ -72,9 +73,11 @@ final class SimulationRun {
         let keys = (0..<validatorCount).map { IdentityKeys.deterministic(seed: "sim-validator-\($0)") }
             .sorted { $0.identityID < $1.identityID }
         let members = keys.enumerated().map { index, key in
-            Validator(name: "sim\(index)", signingKey: key.publicSigningKey, encryptionKey: key.publicEncryptionKey, power: 1)
+            Validator(
+                name: "sim\(index)", signingKey: key.publicSigningKey, encryptionKey: key.publicEncryptionKey, power: 1)
         }
-        self.genesis = Genesis(chainID: Self.chainID, genesisTime: Self.genesisTime, validators: members, organizations: [])
+        self.genesis = Genesis(
+            chainID: Self.chainID, genesisTime: Self.genesisTime, validators: members, organizations: [])
         self.validators = genesis.validatorSet
         self.rules = BlockValidator(genesis: genesis)
         self.root = Self.scratchDirectory(seed: seed)
@@ -85,8 +88,10 @@ final class SimulationRun {
             let skewRange = profile.maxClockSkewMilliseconds
             let skew = skewRange == 0 ? 0 : Int64(random.uniform(0...(2 * skewRange))) - Int64(skewRange)
             let directory = DataDirectory(root.appendingPathComponent("node\(index)", isDirectory: true))
-            nodes.append(SimulatedNode(index: index, keys: key, byzantine: byzantine.contains(index), clockSkew: skew,
-                                       directory: directory))
+            nodes.append(
+                SimulatedNode(
+                    index: index, keys: key, byzantine: byzantine.contains(index), clockSkew: skew,
+                    directory: directory))
         }
         precondition(validators.validators.map(\.id) == nodes.map(\.id), "node index = position in the validator set")
     }
@@ -96,8 +101,9 @@ final class SimulationRun {
     static func scratchDirectory(seed: UInt64) -> URL {
         let shm = URL(fileURLWithPath: "/dev/shm", isDirectory: true)
         var isDirectory: ObjCBool = false
-        let base = FileManager.default.fileExists(atPath: shm.path, isDirectory: &isDirectory) && isDirectory.boolValue
-            && FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
+        let base =
+            FileManager.default.fileExists(atPath: shm.path, isDirectory: &isDirectory) && isDirectory.boolValue
+                && FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
         return base.appendingPathComponent("medledger-sim-\(seed)-\(UUID().uuidString)", isDirectory: true)
     }
 
@@ -121,7 +127,8 @@ final class SimulationRun {
         defer { removeScratch() }
         do {
             for node in nodes {
-                try node.directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "sim\(node.index)", keys: node.keys))
+                try node.directory.initialize(
+                    genesis: genesis, nodeKeys: KeyFile(label: "sim\(node.index)", keys: node.keys))
             }
         } catch {
             failure = "cannot create the nodes' data directories: \(error)"
@@ -138,7 +145,8 @@ final class SimulationRun {
                 break
             }
             if time > deadline {
-                failure = "liveness: " + (await nodeSummary()) + "honest validators reached height \(minHonestHeight) "
+                failure =
+                    "liveness: " + (await nodeSummary()) + "honest validators reached height \(minHonestHeight) "
                     + "(\(heightAtFaultEnd ?? 0) when faults ended at \(faultEnd) ms), not "
                     + "\(max(heights, (heightAtFaultEnd ?? 0) + profile.livenessHeights)) by \(deadline) ms"
                 break
@@ -152,9 +160,10 @@ final class SimulationRun {
             }
             await process(event)
         }
-        return SimulationResult(seed: seed, validators: nodes.count, profile: profile.name, heights: heights,
-                                failure: failure, committedHeight: minHonestHeight, virtualMilliseconds: now,
-                                steps: steps, statistics: statistics)
+        return SimulationResult(
+            seed: seed, validators: nodes.count, profile: profile.name, heights: heights,
+            failure: failure, committedHeight: minHonestHeight, virtualMilliseconds: now,
+            steps: steps, statistics: statistics)
     }
 
     /// Where every validator is, for failure messages.
@@ -162,7 +171,8 @@ final class SimulationRun {
         var text = ""
         for node in nodes {
             let machine = await node.driver?.machineDescription ?? "no driver"
-            text += "[v\(node.index)\(node.byzantine ? " byz" : "") up \(node.up) h\(node.checkedHeight + 1) \(machine)] "
+            text +=
+                "[v\(node.index)\(node.byzantine ? " byz" : "") up \(node.up) h\(node.checkedHeight + 1) \(machine)] "
         }
         return text
     }
@@ -184,7 +194,9 @@ final class SimulationRun {
         case .submit(let index, let number):
             await submit(number, to: nodes[index])
             if number + 1 < Self.workloadTransactions {
-                queue.push(.submit(node: random.index(nodes.count), transaction: number + 1), at: now + random.uniform(500...2_500))
+                queue.push(
+                    .submit(node: random.index(nodes.count), transaction: number + 1),
+                    at: now + random.uniform(500...2_500))
             }
         case .crash(let index):
             guard nodes[index].up else { return }
@@ -210,8 +222,9 @@ extension SimulationRun {
     func submit(_ number: Int, to node: SimulatedNode) async {
         guard node.up, let ledger = node.ledger else { return }
         let patient = IdentityKeys.deterministic(seed: "sim-patient-\(number)")
-        let tx = Transaction(chainID: Self.chainID, signer: patient.identityID, keys: patient, nonce: 1,
-                             payload: .registerPatient(RegisterPatient(keys: patient)))
+        let tx = Transaction(
+            chainID: Self.chainID, signer: patient.identityID, keys: patient, nonce: 1,
+            payload: .registerPatient(RegisterPatient(keys: patient)))
         do { try await ledger.submit(tx) } catch { return }
         statistics.transactionsSubmitted += 1
         _ = broadcast(from: node.index, .transaction(tx))
@@ -227,7 +240,8 @@ extension SimulationRun {
             switch message {
             case .proposal(let proposal, _): text = "v\(from) -> v\(to) proposal h\(proposal.height) r\(proposal.round)"
             case .vote(let vote):
-                text = "v\(from) -> v\(to) \(vote.vote.type.name) h\(vote.vote.height) r\(vote.vote.round) "
+                text =
+                    "v\(from) -> v\(to) \(vote.vote.type.name) h\(vote.vote.height) r\(vote.vote.round) "
                     + (vote.vote.blockHash.map { "\($0)".prefix(8).description } ?? "nil")
             default: text = "v\(from) -> v\(to) \(message.kind)"
             }

@@ -17,7 +17,8 @@ extension SimulationRun {
         guard failure == nil, let ledger = node.ledger else { return }
         let height = await ledger.height
         guard height >= node.checkedHeight else {
-            return fail("validator \(node.index) lost committed blocks: at height \(height) after \(node.checkedHeight)")
+            return fail(
+                "validator \(node.index) lost committed blocks: at height \(height) after \(node.checkedHeight)")
         }
         while node.checkedHeight < height, failure == nil {
             let next = node.checkedHeight + 1
@@ -46,14 +47,17 @@ extension SimulationRun {
         let tip = node.lastHeader.map(ChainTip.init(header:)) ?? .genesis(genesis)
         do {
             try rules.checkCertificate(stored.certificate, of: header)
-            try rules.checkHeader(header, lastCommit: stored.block.lastCommit, transactions: stored.transactions,
-                                  extending: tip)
+            try rules.checkHeader(
+                header, lastCommit: stored.block.lastCommit, transactions: stored.transactions,
+                extending: tip)
         } catch {
-            return fail("validator \(node.index) committed an invalid block or certificate at height \(height): \(error)")
+            return fail(
+                "validator \(node.index) committed an invalid block or certificate at height \(height): \(error)")
         }
         if let first = decided[height], first != header.hash {
-            return fail("agreement violated at height \(height): validator \(node.index) committed \(header.hash), "
-                        + "another honest validator \(first)")
+            return fail(
+                "agreement violated at height \(height): validator \(node.index) committed \(header.hash), "
+                    + "another honest validator \(first)")
         }
         if decided[height] == nil { statistics.transactionsCommitted += stored.transactions.count }
         decided[height] = header.hash

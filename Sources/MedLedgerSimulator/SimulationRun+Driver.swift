@@ -49,8 +49,9 @@ extension SimulationRun {
         let world = SimulationRunReference(run: self)
         let index = node.index
         do {
-            let ledger = try LedgerNode(dataDirectory: node.directory, configuration: configuration, logger: .silent,
-                                        blobClock: { WallClockTime(milliseconds: SimulationRun.genesisTime.milliseconds) })
+            let ledger = try LedgerNode(
+                dataDirectory: node.directory, configuration: configuration, logger: .silent,
+                blobClock: { WallClockTime(milliseconds: SimulationRun.genesisTime.milliseconds) })
             let driver = try await SimulatedDriver(
                 node: ledger, transport: SimulatedTransport(world: world, index: index),
                 clock: SimulatedClock(world: world, index: index, incarnation: node.incarnation),
@@ -72,8 +73,9 @@ extension SimulationRun {
         case .equivocation(let validator, let height, let round):
             statistics.equivocationReports += 1
             if let culprit = nodes.first(where: { $0.id == validator }), !culprit.byzantine {
-                fail("validator \(index) reported honest validator \(culprit.index) for equivocation at height \(height) "
-                     + "round \(round)")
+                fail(
+                    "validator \(index) reported honest validator \(culprit.index) for equivocation at height \(height) "
+                        + "round \(round)")
             }
         case .refusedToSign: statistics.signaturesRefused += 1
         case .droppedBadSignature: statistics.badSignaturesDropped += 1

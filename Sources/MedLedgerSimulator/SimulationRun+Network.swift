@@ -14,7 +14,9 @@ extension SimulationRun {
         precondition(to >= 0 && to < nodes.count, "a known validator")
         statistics.messagesSent += 1
         if inFaultWindow {
-            if activePartitions.contains(where: { $0.side[from] != $0.side[to] }) || random.chance(permille: profile.lossPermille) {
+            if activePartitions.contains(where: { $0.side[from] != $0.side[to] })
+                || random.chance(permille: profile.lossPermille)
+            {
                 statistics.messagesLost += 1
                 return
             }
@@ -51,9 +53,10 @@ extension SimulationRun {
     /// A forged vote in some validator's name with a random signature: receivers must drop it.
     func sendGarbage(from node: SimulatedNode) {
         let victim = validators.validators[random.index(validators.validators.count)].id
-        let vote = Vote(type: random.chance(permille: 500) ? .prevote : .precommit, chainID: Self.chainID,
-                        height: node.checkedHeight + 1, round: Round(UInt32(random.below(3))),
-                        blockHash: Hash256(bytes: random.bytes(32)), time: Self.genesisTime)
+        let vote = Vote(
+            type: random.chance(permille: 500) ? .prevote : .precommit, chainID: Self.chainID,
+            height: node.checkedHeight + 1, round: Round(UInt32(random.below(3))),
+            blockHash: Hash256(bytes: random.bytes(32)), time: Self.genesisTime)
         let forged = SignedVote(vote: vote, validator: victim, signature: Signature(rawBytes: random.bytes(64))!)
         for peer in nodes where peer.index != node.index { send(from: node.index, to: peer.index, .vote(forged)) }
     }

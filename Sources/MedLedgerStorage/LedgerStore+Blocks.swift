@@ -25,19 +25,22 @@ extension LedgerStore {
         // Checked here rather than left to `Block`'s precondition: damaged rows are reported,
         // never a reason to trap (a node opening this store, or `verify`, names the row).
         guard (lastCommit == nil) == (height == 1) else {
-            throw StorageError.corrupt(table: "blocks", row: row,
-                                       height == 1 ? "block 1 carries a last commit" : "body lost its last commit")
+            throw StorageError.corrupt(
+                table: "blocks", row: row,
+                height == 1 ? "block 1 carries a last commit" : "body lost its last commit")
         }
-        return StoredBlock(block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
-                           certificate: certificate)
+        return StoredBlock(
+            block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
+            certificate: certificate)
     }
 
     /// The stored bytes of the block at `height`, undecoded, or nil when none is stored.
     /// - Throws: `StorageError` when a column is missing or is not a blob.
     public func rawBlock(at height: Height) throws -> RawBlock? {
         guard height.rawValue <= UInt64(Int64.max) else { return nil }
-        let rows = try database.query("SELECT hash, header, body, certificate FROM blocks WHERE height = ?",
-                                      [.height(height)])
+        let rows = try database.query(
+            "SELECT hash, header, body, certificate FROM blocks WHERE height = ?",
+            [.height(height)])
         guard let row = rows.first else { return nil }
         let names = ["hash", "header", "body", "certificate"]
         var columns = [[UInt8]]()
@@ -52,8 +55,10 @@ extension LedgerStore {
 
     /// Runs a Core decoder over stored bytes, turning its error into one that names the
     /// table, row and column, so `verify` and logs say where the damage is.
-    func decodeColumn<T>(_ table: String, _ row: String, _ column: String,
-                         _ decode: () throws(CanonicalDecodingError) -> T) throws -> T {
+    func decodeColumn<T>(
+        _ table: String, _ row: String, _ column: String,
+        _ decode: () throws(CanonicalDecodingError) -> T
+    ) throws -> T {
         do {
             return try decode()
         } catch {
@@ -70,7 +75,8 @@ extension LedgerStore {
         precondition(latest.rawValue <= UInt64(Int64.max))
         var found = [(table: String, count: Int)]()
         for table in ["blocks", "transactions", "events"] {
-            let rows = try database.query("SELECT COUNT(*) FROM \(table) WHERE height < 1 OR height > ?", [.height(latest)])
+            let rows = try database.query(
+                "SELECT COUNT(*) FROM \(table) WHERE height < 1 OR height > ?", [.height(latest)])
             let count = rows.first?[0].integer.flatMap { Int(exactly: $0) } ?? 0
             if count > 0 { found.append((table, count)) }
         }

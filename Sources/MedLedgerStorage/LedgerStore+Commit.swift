@@ -15,21 +15,27 @@ extension LedgerStore {
     ///   already stored.
     /// - Precondition: the counts, heights and certificate agree with the block: a node that
     ///   breaks this has a bug, and storing the block would break the chain.
-    public func commit(_ block: Block, certificate: CommitCertificate, receipts: [TransactionReceipt],
-                       stateChanges: [StateChange]) throws {
+    public func commit(
+        _ block: Block, certificate: CommitCertificate, receipts: [TransactionReceipt],
+        stateChanges: [StateChange]
+    ) throws {
         let height = block.header.height
-        precondition(receipts.count == block.transactions.count,
-                     "\(receipts.count) receipts for \(block.transactions.count) transactions")
-        precondition(certificate.height == height && certificate.blockHash == block.hash,
-                     "certificate for \(certificate.height)/\(certificate.blockHash) "
-                         + "is not for block \(height)/\(block.hash)")
+        precondition(
+            receipts.count == block.transactions.count,
+            "\(receipts.count) receipts for \(block.transactions.count) transactions")
+        precondition(
+            certificate.height == height && certificate.blockHash == block.hash,
+            "certificate for \(certificate.height)/\(certificate.blockHash) "
+                + "is not for block \(height)/\(block.hash)")
         try database.transaction {
             let latest = try latestHeight
             precondition(height == latest + 1, "commit of height \(height) on top of height \(latest)")
-            try database.run("INSERT INTO blocks(height, hash, header, body, certificate) VALUES (?, ?, ?, ?, ?)", [
-                .height(height), .blob(block.hash.bytes), .blob(block.header.canonicalBytes),
-                .blob(block.encodedBody), .blob(certificate.canonicalBytes),
-            ])
+            try database.run(
+                "INSERT INTO blocks(height, hash, header, body, certificate) VALUES (?, ?, ?, ?, ?)",
+                [
+                    .height(height), .blob(block.hash.bytes), .blob(block.header.canonicalBytes),
+                    .blob(block.encodedBody), .blob(certificate.canonicalBytes),
+                ])
             try insertTransactions(block, receipts: receipts)
             try insertEvents(block.header, receipts: receipts)
             try apply(stateChanges)

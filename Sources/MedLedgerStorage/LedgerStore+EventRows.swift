@@ -30,8 +30,10 @@ public struct EventRow: Hashable, Sendable, Comparable {
                 let bytes = event.canonicalBytes
                 var filed = Set<[UInt8]>()
                 for subject in event.subjects where filed.insert(subject).inserted {
-                    rows.append(EventRow(subject: subject, position: position, eventIndex: eventIndex,
-                                         time: header.time.milliseconds, event: bytes))
+                    rows.append(
+                        EventRow(
+                            subject: subject, position: position, eventIndex: eventIndex,
+                            time: header.time.milliseconds, event: bytes))
                 }
             }
         }
@@ -46,9 +48,11 @@ extension LedgerStore {
             "SELECT subject, position, event_index, time, event FROM events WHERE height = ?", [.height(height)])
         return try rows.map { row in
             guard let subject = row[0].blob, let position = row[1].integer.flatMap({ Int(exactly: $0) }),
-                  let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), let time = row[3].unsigned,
-                  let event = row[4].blob else {
-                throw StorageError.corrupt(table: "events", row: "height \(height)", "a column is missing or of the wrong type")
+                let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), let time = row[3].unsigned,
+                let event = row[4].blob
+            else {
+                throw StorageError.corrupt(
+                    table: "events", row: "height \(height)", "a column is missing or of the wrong type")
             }
             return EventRow(subject: subject, position: position, eventIndex: eventIndex, time: time, event: event)
         }.sorted()

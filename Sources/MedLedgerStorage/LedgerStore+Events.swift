@@ -16,13 +16,20 @@ extension LedgerStore {
             """
         let order = "ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?"
         guard let before else {
-            return try database.query("\(select) WHERE e.subject = ? \(order)",
-                                      [.blob(subject), .integer(Int64(limit))]).map(indexedEvent)
+            return try database.query(
+                "\(select) WHERE e.subject = ? \(order)",
+                [.blob(subject), .integer(Int64(limit))]
+            ).map(indexedEvent)
         }
         // Row-value comparison walks the primary key (subject, height, position, event_index).
         let sql = "\(select) WHERE e.subject = ? AND (e.height, e.position, e.event_index) < (?, ?, ?) \(order)"
-        return try database.query(sql, [.blob(subject), .height(before.height), .integer(Int64(before.position)),
-                                         .integer(Int64(before.eventIndex)), .integer(Int64(limit))]).map(indexedEvent)
+        return try database.query(
+            sql,
+            [
+                .blob(subject), .height(before.height), .integer(Int64(before.position)),
+                .integer(Int64(before.eventIndex)), .integer(Int64(limit)),
+            ]
+        ).map(indexedEvent)
     }
 
     /// The newest event filed under `subject`, if any.
@@ -33,8 +40,9 @@ extension LedgerStore {
     private func indexedEvent(_ row: SQLiteRow) throws -> IndexedEvent {
         let rowName = "height \(row[0].unsigned.map(String.init) ?? "\(row[0])")"
         guard let height = row[0].unsigned, let position = row[1].integer.flatMap({ Int(exactly: $0) }),
-              let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), let time = row[3].unsigned,
-              let eventBytes = row[4].blob else {
+            let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), let time = row[3].unsigned,
+            let eventBytes = row[4].blob
+        else {
             throw StorageError.corrupt(table: "events", row: rowName, "a column is missing or of the wrong type")
         }
         let event = try decodeColumn("events", rowName, "event") { () throws(CanonicalDecodingError) in
@@ -47,7 +55,8 @@ extension LedgerStore {
             }
             transactionHash = hash
         }
-        return IndexedEvent(height: Height(height), position: position, eventIndex: eventIndex,
-                            time: ConsensusTime(milliseconds: time), transactionHash: transactionHash, event: event)
+        return IndexedEvent(
+            height: Height(height), position: position, eventIndex: eventIndex,
+            time: ConsensusTime(milliseconds: time), transactionHash: transactionHash, event: event)
     }
 }

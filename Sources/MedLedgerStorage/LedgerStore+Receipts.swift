@@ -16,8 +16,10 @@ extension LedgerStore {
         return try rows.map { row in
             let rowName = "height \(height)"
             guard let hashBytes = row[0].blob, let hash = Hash256(bytes: hashBytes),
-                  let position = row[1].integer.flatMap({ Int(exactly: $0) }), let bytes = row[2].blob else {
-                throw StorageError.corrupt(table: "transactions", row: rowName, "hash, position or receipt is malformed")
+                let position = row[1].integer.flatMap({ Int(exactly: $0) }), let bytes = row[2].blob
+            else {
+                throw StorageError.corrupt(
+                    table: "transactions", row: rowName, "hash, position or receipt is malformed")
             }
             let receipt = try decodeColumn("transactions", rowName, "receipt") { () throws(CanonicalDecodingError) in
                 try TransactionReceipt.decode(canonical: bytes)

@@ -12,7 +12,8 @@ extension LedgerStore {
         guard let row = try database.query(sql, [.blob(hash.bytes)]).first else { return nil }
         let rowName = "hash \(hash.hex)"
         guard let height = row[0].unsigned, let position = row[1].integer.flatMap({ Int(exactly: $0) }), position >= 0,
-              let receiptBytes = row[2].blob, let body = row[3].blob else {
+            let receiptBytes = row[2].blob, let body = row[3].blob
+        else {
             throw StorageError.corrupt(table: "transactions", row: rowName, "height, position or receipt is malformed")
         }
         let receipt = try decodeColumn("transactions", rowName, "receipt") { () throws(CanonicalDecodingError) in
@@ -22,8 +23,9 @@ extension LedgerStore {
             try Transaction.decode(Self.transactionBytes(inBody: body, at: position))
         }
         guard transaction.hash == hash else {
-            throw StorageError.corrupt(table: "blocks", row: "height \(height)",
-                                       "transaction at position \(position) is \(transaction.hash), index says \(hash)")
+            throw StorageError.corrupt(
+                table: "blocks", row: "height \(height)",
+                "transaction at position \(position) is \(transaction.hash), index says \(hash)")
         }
         return StoredTransaction(transaction: transaction, receipt: receipt, height: Height(height), position: position)
     }

@@ -40,8 +40,9 @@ public final class LedgerStore: Sendable {
         }
         let version = try decodeMeta("schema_version", stored, as: UInt64.self)
         guard version == Self.schemaVersion else {
-            throw StorageError(.invalidState,
-                               "\(path): schema version \(version), this build reads \(Self.schemaVersion)")
+            throw StorageError(
+                .invalidState,
+                "\(path): schema version \(version), this build reads \(Self.schemaVersion)")
         }
     }
 
@@ -50,8 +51,9 @@ public final class LedgerStore: Sendable {
         let recorded = try latestHeight
         let highest = Height(try database.query("SELECT MAX(height) FROM blocks").first?.first?.unsigned ?? 0)
         guard recorded == highest else {
-            throw StorageError.corrupt(table: "meta", row: "key 'height'",
-                                       "says \(recorded), highest block is \(highest)")
+            throw StorageError.corrupt(
+                table: "meta", row: "key 'height'",
+                "says \(recorded), highest block is \(highest)")
         }
     }
 
@@ -70,8 +72,9 @@ public final class LedgerStore: Sendable {
         try database.transaction {
             if let existing = try loadGenesis() {
                 guard existing == genesis else {
-                    throw StorageError(.invalidState,
-                                       "\(path) already holds the genesis of chain \(existing.chainID) (\(existing.hash))")
+                    throw StorageError(
+                        .invalidState,
+                        "\(path) already holds the genesis of chain \(existing.chainID) (\(existing.hash))")
                 }
                 return
             }

@@ -128,8 +128,9 @@ public final class SQLiteDatabase: @unchecked Sendable {
     func error(status: Int32, operation: String, sql: String, reason: String? = nil) -> StorageError {
         let message = reason ?? String(cString: sqlite3_errmsg(handle))
         let kind: StorageError.Kind = status & 0xff == SQLITE_CONSTRAINT ? .constraint : .sqlite
-        return StorageError(kind, "\(operation) `\(Self.abbreviate(sql))`: \(message) (code \(status))",
-                            sqliteCode: status)
+        return StorageError(
+            kind, "\(operation) `\(Self.abbreviate(sql))`: \(message) (code \(status))",
+            sqliteCode: status)
     }
 
     /// The first line of a statement, shortened: enough to find it in the source.

@@ -21,8 +21,9 @@ public final class SQLiteStatement {
     /// Resets the statement and binds `values` to parameters 1…n.
     /// - Precondition: `values.count` is the statement's parameter count.
     public func bind(_ values: [SQLiteValue]) throws {
-        precondition(values.count == Int(sqlite3_bind_parameter_count(handle)),
-                     "\(values.count) values for \(sqlite3_bind_parameter_count(handle)) parameters in \(sql)")
+        precondition(
+            values.count == Int(sqlite3_bind_parameter_count(handle)),
+            "\(values.count) values for \(sqlite3_bind_parameter_count(handle)) parameters in \(sql)")
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (offset, value) in values.enumerated() {
@@ -47,8 +48,9 @@ public final class SQLiteStatement {
             // withCString's buffer holds all of the UTF-8, embedded NULs included, and is
             // non-nil even for "" (a nil pointer would bind NULL); the length is explicit.
             status = string.withCString {
-                sqlite3_bind_text64(handle, index, $0, sqlite3_uint64(string.utf8.count), transientDestructor,
-                                    UInt8(SQLITE_UTF8))
+                sqlite3_bind_text64(
+                    handle, index, $0, sqlite3_uint64(string.utf8.count), transientDestructor,
+                    UInt8(SQLITE_UTF8))
             }
         case .null:
             status = sqlite3_bind_null(handle, index)

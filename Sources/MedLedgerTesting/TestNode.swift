@@ -16,8 +16,10 @@ public struct TestNode: Sendable {
 
     public static let chainID = "medledger-test"
 
-    public static func make(label: String = #function, configuration: NodeConfiguration = .init(),
-                            blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now) throws -> TestNode {
+    public static func make(
+        label: String = #function, configuration: NodeConfiguration = .init(),
+        blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now
+    ) throws -> TestNode {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("medledger-test-\(UUID().uuidString)", isDirectory: true)
         let directory = DataDirectory(url)
@@ -25,11 +27,14 @@ public struct TestNode: Sendable {
         let lab = ClientIdentity(label: "lab", keys: .deterministic(seed: "lab"))
         let nodeKeys = IdentityKeys.deterministic(seed: "node0")
         let time = ConsensusTime(milliseconds: 1_795_000_000_000)
-        let genesis = SingleValidatorGenesis.make(chainID: chainID, time: time, nodeKeys: nodeKeys,
-                                                  organizations: [("Hospital", hospital.keys), ("Lab", lab.keys)])
+        let genesis = SingleValidatorGenesis.make(
+            chainID: chainID, time: time, nodeKeys: nodeKeys,
+            organizations: [("Hospital", hospital.keys), ("Lab", lab.keys)])
         try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))
-        return TestNode(node: try LedgerNode(dataDirectory: directory, configuration: configuration, blobClock: blobClock), directory: directory,
-                        hospital: hospital, lab: lab, genesisTime: time)
+        return TestNode(
+            node: try LedgerNode(dataDirectory: directory, configuration: configuration, blobClock: blobClock),
+            directory: directory,
+            hospital: hospital, lab: lab, genesisTime: time)
     }
 
     /// A person with deterministic keys (not registered yet).
@@ -38,15 +43,19 @@ public struct TestNode: Sendable {
     }
 
     /// Signs a transaction for `signer` with the node's next nonce for them.
-    public func transaction(_ signer: ClientIdentity, _ payload: TransactionPayload, nonce: Nonce? = nil) async -> Transaction {
+    public func transaction(_ signer: ClientIdentity, _ payload: TransactionPayload, nonce: Nonce? = nil) async
+        -> Transaction
+    {
         let next = await node.nextNonce(for: signer.id)
-        return Transaction(chainID: Self.chainID, signer: signer.id, keys: signer.keys, nonce: nonce ?? next, payload: payload)
+        return Transaction(
+            chainID: Self.chainID, signer: signer.id, keys: signer.keys, nonce: nonce ?? next, payload: payload)
     }
 
     /// Submits, seals one block at `genesisTime + offset` (default: one second per height)
     /// and returns the transaction's receipt.
     @discardableResult
-    public func commit(_ tx: Transaction, atOffsetMilliseconds offset: UInt64? = nil) async throws -> TransactionReceipt {
+    public func commit(_ tx: Transaction, atOffsetMilliseconds offset: UInt64? = nil) async throws -> TransactionReceipt
+    {
         try await node.submit(tx)
         try await seal(atOffsetMilliseconds: offset)
         guard case .committed(let stored) = try await node.transactionStatus(tx.hash) else {
@@ -61,7 +70,8 @@ public struct TestNode: Sendable {
     @discardableResult
     public func seal(atOffsetMilliseconds offset: UInt64? = nil) async throws -> StoredBlock {
         let height = await node.height
-        return try await node.produceBlock(wallClock: genesisTime.adding(milliseconds: offset ?? (height + 1).rawValue * 1_000))
+        return try await node.produceBlock(
+            wallClock: genesisTime.adding(milliseconds: offset ?? (height + 1).rawValue * 1_000))
     }
 
     public func remove() { try? FileManager.default.removeItem(at: directory.url) }

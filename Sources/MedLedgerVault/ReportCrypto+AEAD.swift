@@ -16,7 +16,9 @@ extension ReportCrypto {
     }
 
     /// Opens `nonce || ciphertext || tag`. Short or altered input fails authentication; it never traps.
-    static func aesOpen(_ combined: [UInt8], key: SymmetricKey, aad: [UInt8], what: String) throws(VaultError) -> [UInt8] {
+    static func aesOpen(_ combined: [UInt8], key: SymmetricKey, aad: [UInt8], what: String) throws(VaultError)
+        -> [UInt8]
+    {
         do {
             let box = try AES.GCM.SealedBox(combined: combined)
             return Array(try AES.GCM.open(box, using: key, authenticating: aad))

@@ -69,10 +69,12 @@ extension ReportCrypto {
             raw = try recipient.open(envelope.wrappedKey)
         } catch {
             throw .unwrapFailed.with(
-                "envelope for \(envelope.recipient) does not open with these keys for report \(report) version \(version)")
+                "envelope for \(envelope.recipient) does not open with these keys for report \(report) version \(version)"
+            )
         }
         guard raw.count == dataKeyByteCount else {
-            throw .unwrapFailed.with("envelope for \(envelope.recipient) holds \(raw.count) bytes, not a \(dataKeyByteCount)-byte data key")
+            throw .unwrapFailed.with(
+                "envelope for \(envelope.recipient) holds \(raw.count) bytes, not a \(dataKeyByteCount)-byte data key")
         }
         return SymmetricKey(data: raw)
     }

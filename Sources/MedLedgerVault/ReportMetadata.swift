@@ -27,7 +27,8 @@ public struct ReportMetadata: Hashable, Sendable, CanonicalCodable {
             throw .invalidMetadata.with("title is \(title.utf8.count) bytes, limit \(Self.titleMaxBytes)")
         }
         if let effectiveDate, effectiveDate.utf8.count > Self.effectiveDateMaxBytes {
-            throw .invalidMetadata.with("effective date is \(effectiveDate.utf8.count) bytes, limit \(Self.effectiveDateMaxBytes)")
+            throw .invalidMetadata.with(
+                "effective date is \(effectiveDate.utf8.count) bytes, limit \(Self.effectiveDateMaxBytes)")
         }
         if let note, note.utf8.count > Self.noteMaxBytes {
             throw .invalidMetadata.with("note is \(note.utf8.count) bytes, limit \(Self.noteMaxBytes)")

@@ -23,13 +23,17 @@ extension LedgerVerifier {
         /// Checks block `height`; returns its transaction count.
         mutating func check(height: Height, store: LedgerStore) throws(VerificationFailure) -> Int {
             let location = "block \(height)"
-            func fail(_ reason: String) -> VerificationFailure { VerificationFailure(location: location, reason: reason) }
+            func fail(_ reason: String) -> VerificationFailure {
+                VerificationFailure(location: location, reason: reason)
+            }
             let raw: RawBlock
             do {
                 guard let found = try store.rawBlock(at: height) else { throw fail("missing") }
                 raw = found
             } catch let failure as VerificationFailure { throw failure } catch { throw fail("\(error)") }
-            let header: BlockHeader, transactions: [Transaction], certificate: CommitCertificate
+            let header: BlockHeader
+            let transactions: [Transaction]
+            let certificate: CommitCertificate
             let lastCommit: CommitCertificate?
             do {
                 header = try BlockHeader.decode(canonical: raw.header)
@@ -41,8 +45,9 @@ extension LedgerVerifier {
             let receipts: [TransactionReceipt]
             do {
                 try rules.checkCertificate(certificate, of: header)
-                let execution = try rules.validateAndExecute(header, lastCommit: lastCommit, transactions: transactions,
-                                                             extending: tip, state: &state, engine: engine)
+                let execution = try rules.validateAndExecute(
+                    header, lastCommit: lastCommit, transactions: transactions,
+                    extending: tip, state: &state, engine: engine)
                 receipts = execution.receipts
             } catch { throw fail("\(error.detail) (\(error.code))") }
             try checkIndexedReceipts(receipts, transactions: transactions, height: height, store: store, fail: fail)
@@ -59,8 +64,10 @@ extension LedgerVerifier {
 
         /// The transaction index must hold each transaction at its position with the receipt
         /// re-execution gave.
-        private func checkIndexedReceipts(_ receipts: [TransactionReceipt], transactions: [Transaction], height: Height,
-                                          store: LedgerStore, fail: (String) -> VerificationFailure) throws(VerificationFailure) {
+        private func checkIndexedReceipts(
+            _ receipts: [TransactionReceipt], transactions: [Transaction], height: Height,
+            store: LedgerStore, fail: (String) -> VerificationFailure
+        ) throws(VerificationFailure) {
             precondition(receipts.count == transactions.count, "one receipt per transaction")
             let indexed: [IndexedReceipt]
             do { indexed = try store.receipts(height: height) } catch { throw fail("transaction index: \(error)") }

@@ -32,8 +32,10 @@ public struct LedgerVerifier {
     ///     this directory). Without it the directory's own genesis is the anchor, so a chain
     ///     rewritten from a forged genesis with new validator keys would still pass.
     ///   - progress: called every `progressEvery` blocks with (height, latest).
-    public func verify(expectedGenesisHash: Hash256? = nil, progressEvery: UInt64 = 1_000,
-                       progress: (Height, Height) -> Void = { _, _ in }) throws(VerificationFailure) -> Summary {
+    public func verify(
+        expectedGenesisHash: Hash256? = nil, progressEvery: UInt64 = 1_000,
+        progress: (Height, Height) -> Void = { _, _ in }
+    ) throws(VerificationFailure) -> Summary {
         let genesis: Genesis
         let store: LedgerStore
         do {
@@ -67,16 +69,18 @@ public struct LedgerVerifier {
     /// expects must all be the same.
     private func checkGenesis(_ genesis: Genesis, store: LedgerStore, expected: Hash256?) throws(VerificationFailure) {
         if let expected, genesis.hash != expected {
-            throw VerificationFailure(location: "genesis",
-                                      reason: "genesis.json hashes to \(genesis.hash), expected \(expected)")
+            throw VerificationFailure(
+                location: "genesis",
+                reason: "genesis.json hashes to \(genesis.hash), expected \(expected)")
         }
         let stored: Genesis?
         do { stored = try store.loadGenesis() } catch {
             throw VerificationFailure(location: "genesis", reason: "stored genesis: \(error)")
         }
         if let stored, stored.hash != genesis.hash {
-            throw VerificationFailure(location: "genesis",
-                                      reason: "genesis.json (\(genesis.hash)) differs from the genesis stored in the ledger (\(stored.hash))")
+            throw VerificationFailure(
+                location: "genesis",
+                reason: "genesis.json (\(genesis.hash)) differs from the genesis stored in the ledger (\(stored.hash))")
         }
     }
 
@@ -87,13 +91,16 @@ public struct LedgerVerifier {
             throw VerificationFailure(location: "ledger", reason: "\(error)")
         }
         if let first = stray.first {
-            throw VerificationFailure(location: "\(first.table) table",
-                                      reason: "\(first.count) row(s) at heights outside 1…\(latest), which were never committed")
+            throw VerificationFailure(
+                location: "\(first.table) table",
+                reason: "\(first.count) row(s) at heights outside 1…\(latest), which were never committed")
         }
     }
 
     /// The stored state must equal, entry for entry, the state rebuilt by replay.
-    private func checkStoredState(_ state: LedgerState, store: LedgerStore, latest: Height) throws(VerificationFailure) -> Int {
+    private func checkStoredState(_ state: LedgerState, store: LedgerStore, latest: Height) throws(VerificationFailure)
+        -> Int
+    {
         let stored: [(key: [UInt8], value: [UInt8])]
         do { stored = try store.allState() } catch {
             throw VerificationFailure(location: "state table", reason: "\(error)")
@@ -104,16 +111,18 @@ public struct LedgerVerifier {
                 throw VerificationFailure(location: "state entry \(Hex.encode(entry.key))", reason: "unknown key")
             }
             guard state.encodedValue(key) == entry.value else {
-                throw VerificationFailure(location: "state entry \(Hex.encode(entry.key))",
-                                          reason: "differs from the state rebuilt from the blocks")
+                throw VerificationFailure(
+                    location: "state entry \(Hex.encode(entry.key))",
+                    reason: "differs from the state rebuilt from the blocks")
             }
             expectedCount += 1
         }
         let replayed = state.committedEntryCount
         // Before block 1 the genesis state lives only in memory (block 1 persists it).
         guard replayed == expectedCount || latest == 0 else {
-            throw VerificationFailure(location: "state table",
-                                      reason: "holds \(expectedCount) entries, the blocks give \(replayed)")
+            throw VerificationFailure(
+                location: "state table",
+                reason: "holds \(expectedCount) entries, the blocks give \(replayed)")
         }
         return expectedCount
     }
@@ -135,8 +144,9 @@ public struct LedgerVerifier {
         let stored = Set(addresses)
         for report in state.reports.values.sorted(by: { $0.id < $1.id }) {
             for version in report.versions where !stored.contains(version.content.contentAddress) {
-                throw VerificationFailure(location: "blob \(version.content.contentAddress)",
-                                          reason: "missing (report \(report.id) version \(version.version))")
+                throw VerificationFailure(
+                    location: "blob \(version.content.contentAddress)",
+                    reason: "missing (report \(report.id) version \(version.version))")
             }
         }
         return addresses.count

@@ -18,7 +18,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Batches in flight.") var concurrency: Int = 8
 
     func validate() throws {
-        guard !node.isEmpty else { throw ValidationError("give at least one --node URL, e.g. --node http://127.0.0.1:26600") }
+        guard !node.isEmpty else {
+            throw ValidationError("give at least one --node URL, e.g. --node http://127.0.0.1:26600")
+        }
         for text in node {
             guard let url = URL(string: text), url.scheme == "http", url.host != nil else {
                 throw ValidationError("--node must be an http URL, got \(text)")
@@ -30,15 +32,18 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = LoadGenerator.Options(nodes: node.map { URL(string: $0)! }, durationSeconds: duration, rate: rate,
-                                            concurrency: concurrency)
+        let options = LoadGenerator.Options(
+            nodes: node.map { URL(string: $0)! }, durationSeconds: duration, rate: rate,
+            concurrency: concurrency)
         let result: LoadGenerator.Result
         do { result = try await LoadGenerator(options: options, log: { print($0) }).run() } catch {
             throw CLIError("bench failed: \(error)")
         }
         print("submitted \(result.submitted), committed \(result.committed), refused \(result.rejected)")
-        print(String(format: "Ed25519: %.0f verifications/s per core × %d cores ÷ %d validators",
-                     result.verificationsPerSecondPerCore, result.cores, result.validators))
+        print(
+            String(
+                format: "Ed25519: %.0f verifications/s per core × %d cores ÷ %d validators",
+                result.verificationsPerSecondPerCore, result.cores, result.validators))
         print(result.resultLine)
     }
 }

@@ -12,7 +12,11 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "Your key file (made by `medledger keys new`).")
     var key: String
 
-    @Option(name: .long, help: "The consortium's genesis.json: keys you encrypt to are then checked against certified blocks (needed to submit or amend reports).")
+    @Option(
+        name: .long,
+        help:
+            "The consortium's genesis.json: keys you encrypt to are then checked against certified blocks (needed to submit or amend reports)."
+    )
     var genesis: String?
 
     func validate() throws {
@@ -45,7 +49,9 @@ enum Parse {
     }
 
     static func opaque<Kind>(_ text: String, _ option: String) throws -> OpaqueID<Kind> {
-        guard let id = OpaqueID<Kind>(hex: text) else { throw ValidationError("\(option) must be a 32-character hex id, got \(text)") }
+        guard let id = OpaqueID<Kind>(hex: text) else {
+            throw ValidationError("\(option) must be a 32-character hex id, got \(text)")
+        }
         return id
     }
 
@@ -57,7 +63,9 @@ enum Parse {
     }
 
     static func code(_ text: String, _ option: String) throws -> Code {
-        guard let code = Code(text) else { throw ValidationError("\(option) must be 1-64 printable characters, got \(text)") }
+        guard let code = Code(text) else {
+            throw ValidationError("\(option) must be 1-64 printable characters, got \(text)")
+        }
         return code
     }
 }

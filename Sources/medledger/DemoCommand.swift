@@ -36,8 +36,10 @@ struct DemoCommand: AsyncParsableCommand {
         print("MedLedger demo")
         print("==============")
         do {
-            _ = try await DemoStory(directory: directory, validators: validators, basePort: basePort,
-                                    say: { print($0) }).run()
+            _ = try await DemoStory(
+                directory: directory, validators: validators, basePort: basePort,
+                say: { print($0) }
+            ).run()
         } catch {
             throw CLIError("demo failed: \(error)")
         }

@@ -16,7 +16,8 @@ struct GrantCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The patient (default: you).") var patient: String?
         @Option(name: .long, help: "Who gets access: a practitioner or organization id.") var grantee: String
-        @Option(name: .long, help: "Purpose: \(Purpose.allNames.joined(separator: ", ")).") var purpose: String = "treatment"
+        @Option(name: .long, help: "Purpose: \(Purpose.allNames.joined(separator: ", ")).") var purpose: String =
+            "treatment"
         @Option(name: .long, help: "A report id in scope; repeatable.") var report: [String] = []
         @Option(name: .long, help: "A category code in scope; repeatable.") var category: [String] = []
         @Flag(name: .long, help: "All of the patient's reports.") var all = false
@@ -31,15 +32,21 @@ struct GrantCommand: AsyncParsableCommand {
         func run() async throws {
             let granteeID = try Parse.identity(grantee, "--grantee")
             let why = try Parse.tagged(purpose, "--purpose", as: Purpose.self)
-            let scope: GrantScope = all ? .allReports
-                : !report.isEmpty ? .reports(try report.map { try Parse.opaque($0, "--report") })
-                : .categories(try category.map { try Parse.code($0, "--category") })
+            let scope: GrantScope =
+                all
+                ? .allReports
+                : !report.isEmpty
+                    ? .reports(try report.map { try Parse.opaque($0, "--report") })
+                    : .categories(try category.map { try Parse.code($0, "--category") })
             try await runClient {
                 let client = try options.client()
                 let patientID = try patient.map { try Parse.identity($0, "--patient") } ?? client.me.id
                 // The expiry is stated in consensus time; the wall clock only proposes the figure.
-                let until = days.map { ConsensusTime(wallClock: SystemClock.now()).adding(milliseconds: UInt64($0) * 86_400_000) }
-                let id = try await client.grant(patient: patientID, to: granteeID, scope: scope, purpose: why, validUntil: until)
+                let until = days.map {
+                    ConsensusTime(wallClock: SystemClock.now()).adding(milliseconds: UInt64($0) * 86_400_000)
+                }
+                let id = try await client.grant(
+                    patient: patientID, to: granteeID, scope: scope, purpose: why, validUntil: until)
                 print("Granted \(id.hex) to \(granteeID.hex) for \(why)\(until.map { " until \($0)" } ?? "")")
             }
         }
@@ -74,7 +81,9 @@ struct GrantCommand: AsyncParsableCommand {
                 let now = ConsensusTime(wallClock: SystemClock.now())
                 print("\(grants.items.count) grant(s) of patient \(id.hex):")
                 for grant in grants.items {
-                    print("  \(grant.id.hex)  to \(grant.grantee.hex.prefix(12))  \(grant.purpose)  \(grant.origin)  \(grant.status(at: now).rawValue)")
+                    print(
+                        "  \(grant.id.hex)  to \(grant.grantee.hex.prefix(12))  \(grant.purpose)  \(grant.origin)  \(grant.status(at: now).rawValue)"
+                    )
                 }
                 PageOptions.printMore(grants.nextCursor)
             }
@@ -97,13 +106,18 @@ struct AuditCommand: AsyncParsableCommand {
             print("\(trail.items.count) access(es) to reports of patient \(id.hex), newest first:")
             defer { PageOptions.printMore(trail.nextCursor) }
             for entry in trail.items {
-                guard case .access(let report, let version, _, let reader, let purpose, let basis) = entry.event else { continue }
-                let outcome = switch basis {
-                case .relationship: "allowed (care relationship)"
-                case .grant(let grant): "allowed (grant \(grant.hex))"
-                case .denied(let code): "DENIED (\(code.name))"
+                guard case .access(let report, let version, _, let reader, let purpose, let basis) = entry.event else {
+                    continue
                 }
-                print("  \(entry.time)  block \(entry.height)  \(reader.hex.prefix(12)) read \(report.hex) v\(version) for \(purpose): \(outcome)")
+                let outcome =
+                    switch basis {
+                    case .relationship: "allowed (care relationship)"
+                    case .grant(let grant): "allowed (grant \(grant.hex))"
+                    case .denied(let code): "DENIED (\(code.name))"
+                    }
+                print(
+                    "  \(entry.time)  block \(entry.height)  \(reader.hex.prefix(12)) read \(report.hex) v\(version) for \(purpose): \(outcome)"
+                )
             }
         }
     }

@@ -56,12 +56,16 @@ struct PractitionerCommand: AsyncParsableCommand {
         var organization: String?
 
         func run() async throws {
-            let parsedRoles = try roles.split(separator: ",").map { try Parse.tagged(String($0), "--roles", as: Role.self) }
+            let parsedRoles = try roles.split(separator: ",").map {
+                try Parse.tagged(String($0), "--roles", as: Role.self)
+            }
             let practitioner = try KeyFile.load(URL(fileURLWithPath: practitionerKey)).keys()
             try await runClient {
                 let client = try options.client()
                 let org: IdentityID
-                if let organization { org = try Parse.identity(organization, "--organization") } else {
+                if let organization {
+                    org = try Parse.identity(organization, "--organization")
+                } else {
                     guard let me = try await client.gateway.identity(client.me.id) else {
                         throw CLIError("the signer \(client.me.id.hex) is not registered")
                     }

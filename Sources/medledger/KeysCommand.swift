@@ -34,7 +34,8 @@ struct KeysCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the identity id and public keys of a key file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the identity id and public keys of a key file.")
         @Option(name: .long, help: "The key file.")
         var key: String
 

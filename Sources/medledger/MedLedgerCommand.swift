@@ -11,7 +11,8 @@ struct MedLedgerCommand: AsyncParsableCommand {
             against it with key files made by `keys new`.
             """,
         subcommands: [
-            DemoCommand.self, VerifyCommand.self, NodeCommand.self, TestnetCommand.self, BenchCommand.self, SimulateCommand.self, KeysCommand.self,
+            DemoCommand.self, VerifyCommand.self, NodeCommand.self, TestnetCommand.self, BenchCommand.self,
+            SimulateCommand.self, KeysCommand.self,
             PatientCommand.self, PractitionerCommand.self, ReportCommand.self, GrantCommand.self, AuditCommand.self,
         ]
     )

@@ -51,8 +51,9 @@ struct NodeCommand: AsyncParsableCommand {
                 }
             }
             let nodeKeys = IdentityKeys.generate()
-            let genesis = SingleValidatorGenesis.make(chainID: chainId, time: ConsensusTime(wallClock: SystemClock.now()), nodeKeys: nodeKeys,
-                                                      organizations: organizations)
+            let genesis = SingleValidatorGenesis.make(
+                chainID: chainId, time: ConsensusTime(wallClock: SystemClock.now()), nodeKeys: nodeKeys,
+                organizations: organizations)
             if let problem = genesis.problem() { throw ValidationError(problem) }
             try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))
             print("Created chain \(chainId) in \(directory.url.path) with \(organizations.count) organization(s).")
@@ -87,8 +88,9 @@ struct NodeCommand: AsyncParsableCommand {
             let metrics = PrometheusCollectorRegistry()
             let node: LedgerNode
             do {
-                node = try LedgerNode(dataDirectory: directory, logger: logger,
-                                      metrics: NodeMetrics(factory: PrometheusMetricsFactory(registry: metrics)))
+                node = try LedgerNode(
+                    dataDirectory: directory, logger: logger,
+                    metrics: NodeMetrics(factory: PrometheusMetricsFactory(registry: metrics)))
             } catch {
                 throw CLIError("cannot start node: \(error)")
             }
@@ -98,10 +100,13 @@ struct NodeCommand: AsyncParsableCommand {
                 logger.notice("--p2p ignored: a single-validator network has no peers")
             }
             let blockMaking: [ServiceGroupConfiguration.ServiceConfiguration]
-            do { blockMaking = try await NodeRuntime.services(node: node, directory: directory, p2p: p2p, logger: logger) } catch {
+            do {
+                blockMaking = try await NodeRuntime.services(node: node, directory: directory, p2p: p2p, logger: logger)
+            } catch {
                 throw CLIError("cannot start block production: \(error)")
             }
-            let http = APIServer.service(node: node, host: address.host, port: address.port, logger: logger, metrics: metrics)
+            let http = APIServer.service(
+                node: node, host: address.host, port: address.port, logger: logger, metrics: metrics)
             try await ServiceGroup(configuration: Self.serviceGroup(blockMaking, http: http, logger: logger)).run()
             let finalHeight = await node.height
             logger.info("node stopped at height \(finalHeight)")
@@ -111,8 +116,10 @@ struct NodeCommand: AsyncParsableCommand {
         /// first, lets in-flight ones finish while blocks still commit, then stops block
         /// making and closes the network. SIGTERM and SIGINT start it; a shutdown stuck past
         /// the limit is escalated to cancellation.
-        static func serviceGroup(_ blockMaking: [ServiceGroupConfiguration.ServiceConfiguration], http: any Service,
-                                 logger: Logger) -> ServiceGroupConfiguration {
+        static func serviceGroup(
+            _ blockMaking: [ServiceGroupConfiguration.ServiceConfiguration], http: any Service,
+            logger: Logger
+        ) -> ServiceGroupConfiguration {
             var configuration = ServiceGroupConfiguration(
                 services: blockMaking + [.init(service: http, serviceName: "http")],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -130,7 +137,8 @@ struct HostPort {
     let port: Int
     init(_ text: String, option: String) throws {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (1...65_535).contains(port), colon != text.startIndex else {
+            (1...65_535).contains(port), colon != text.startIndex
+        else {
             throw ValidationError("\(option) must be HOST:PORT such as 127.0.0.1:8080, got \(text)")
         }
         self.host = String(text[..<colon])

@@ -18,7 +18,8 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Category code, e.g. a LOINC document class such as LP7789-9.") var category: String
         @Option(name: .long, help: "The report file (any format; it is encrypted).") var file: String
         @Option(name: .long, help: "Title (encrypted; never on the ledger in clear).") var title: String
-        @Option(name: .long, help: "A recipient (ordering practitioner, care team); repeatable.") var recipient: [String] = []
+        @Option(name: .long, help: "A recipient (ordering practitioner, care team); repeatable.") var recipient:
+            [String] = []
 
         func run() async throws {
             let patientID = try Parse.identity(patient, "--patient")
@@ -27,14 +28,16 @@ struct ReportCommand: AsyncParsableCommand {
             let body = try readFile(file, option: "--file")
             try await runClient {
                 let (id, committed) = try await options.client().submitReport(
-                    patient: patientID, category: code, draft: ReportDraft(title: title, body: body), recipients: recipients)
+                    patient: patientID, category: code, draft: ReportDraft(title: title, body: body),
+                    recipients: recipients)
                 print("Submitted report \(id.hex) in block \(committed.height): \(committed.receipt.sentence)")
             }
         }
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve the latest (preliminary) version; it becomes final.")
+        static let configuration = CommandConfiguration(
+            abstract: "Approve the latest (preliminary) version; it becomes final.")
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The report id.") var report: String
         @Option(name: .long, help: "The version to approve (the latest).") var version: UInt32
@@ -63,8 +66,9 @@ struct ReportCommand: AsyncParsableCommand {
             let why = try Parse.tagged(reason, "--reason", as: ChangeReason.self)
             let body = try readFile(file, option: "--file")
             try await runClient {
-                let committed = try await options.client().revise(id, kind: correct ? .correct : .amend, reason: why,
-                                                                  draft: ReportDraft(title: title, body: body))
+                let committed = try await options.client().revise(
+                    id, kind: correct ? .correct : .amend, reason: why,
+                    draft: ReportDraft(title: title, body: body))
                 print("Block \(committed.height): \(committed.receipt.sentence)")
             }
         }

@@ -32,12 +32,14 @@ struct TestnetCommand: ParsableCommand {
 
         func run() throws {
             let url = URL(fileURLWithPath: dir, isDirectory: true)
-            _ = try Testnet.initialize(validators: validators, directory: url, basePort: basePort, chainID: chainId,
-                                       time: ConsensusTime(wallClock: SystemClock.now()))
+            _ = try Testnet.initialize(
+                validators: validators, directory: url, basePort: basePort, chainID: chainId,
+                time: ConsensusTime(wallClock: SystemClock.now()))
             print("Created a \(validators)-validator network in \(url.path):")
             for index in 0..<validators {
-                print("  node\(index): http 127.0.0.1:\(Testnet.httpPort(base: basePort, index: index)), "
-                      + "p2p 127.0.0.1:\(Testnet.p2pPort(base: basePort, index: index))")
+                print(
+                    "  node\(index): http 127.0.0.1:\(Testnet.httpPort(base: basePort, index: index)), "
+                        + "p2p 127.0.0.1:\(Testnet.p2pPort(base: basePort, index: index))")
             }
             print("Start each with: medledger node start --data-dir \(dir)/nodeK")
         }

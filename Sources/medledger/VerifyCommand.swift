@@ -19,7 +19,11 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "The node's data directory.")
     var dataDir: String
 
-    @Option(name: .long, help: "The genesis hash you trust (64 hex, from your consortium); without it the directory's own genesis.json is trusted.")
+    @Option(
+        name: .long,
+        help:
+            "The genesis hash you trust (64 hex, from your consortium); without it the directory's own genesis.json is trusted."
+    )
     var genesisHash: String?
 
     @Option(name: .long, help: "Print progress every this many blocks.")
@@ -43,11 +47,15 @@ struct VerifyCommand: ParsableCommand {
             if expected == nil {
                 print("  (no --genesis-hash given: trusting this directory's genesis.json)")
             }
-            let summary = try LedgerVerifier(directory: directory).verify(expectedGenesisHash: expected,
-                                                                          progressEvery: progressEvery) { height, latest in
+            let summary = try LedgerVerifier(directory: directory).verify(
+                expectedGenesisHash: expected,
+                progressEvery: progressEvery
+            ) { height, latest in
                 print("  checked \(height) of \(latest) blocks")
             }
-            print("OK: \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.stateEntries) state entries, \(summary.blobs) blobs intact.")
+            print(
+                "OK: \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.stateEntries) state entries, \(summary.blobs) blobs intact."
+            )
         } catch {
             print("FAILED: \(error)")
             throw ExitCode(1)

@@ -36,21 +36,26 @@ struct APIFixture {
 
     /// A fresh node; nothing registered beyond the genesis organizations.
     /// - Parameter metrics: the node's metrics (off unless a test reads them).
-    static func make(configuration: NodeConfiguration = .init(), metrics: NodeMetrics = .disabled) throws -> APIFixture {
+    static func make(configuration: NodeConfiguration = .init(), metrics: NodeMetrics = .disabled) throws -> APIFixture
+    {
         func person(_ label: String) -> ClientIdentity { ClientIdentity(label: label, keys: .generate()) }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-api-\(UUID().uuidString)")
         let directory = DataDirectory(url)
         let nodeKeys = IdentityKeys.generate()
-        let hospital = person("hospital"), clinic = person("clinic")
-        let genesis = SingleValidatorGenesis.make(chainID: "medledger-api-test", time: genesisTime, nodeKeys: nodeKeys,
-                                                  organizations: [("Hospital", hospital.keys), ("Clinic", clinic.keys)])
+        let hospital = person("hospital")
+        let clinic = person("clinic")
+        let genesis = SingleValidatorGenesis.make(
+            chainID: "medledger-api-test", time: genesisTime, nodeKeys: nodeKeys,
+            organizations: [("Hospital", hospital.keys), ("Clinic", clinic.keys)])
         try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))
         var logger = Logger(label: "medledger.api-test")
         logger.logLevel = .error
-        let node = try LedgerNode(dataDirectory: directory, configuration: configuration, logger: logger, metrics: metrics)
-        return APIFixture(directory: directory, node: node, nodeKeys: nodeKeys, hospital: hospital, clinic: clinic,
-                          author: person("author"), clinicReader: person("clinic reader"), patient: person("patient"),
-                          stranger: person("stranger"))
+        let node = try LedgerNode(
+            dataDirectory: directory, configuration: configuration, logger: logger, metrics: metrics)
+        return APIFixture(
+            directory: directory, node: node, nodeKeys: nodeKeys, hospital: hospital, clinic: clinic,
+            author: person("author"), clinicReader: person("clinic reader"), patient: person("patient"),
+            stranger: person("stranger"))
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: directory.url) }
@@ -58,13 +63,16 @@ struct APIFixture {
     /// The application under test, on the fixed clock.
     /// - Parameter metrics: the registry `/metrics` renders (a fresh one by default).
     func app(metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) -> some ApplicationProtocol {
-        Application(router: buildRouter(node: node, metrics: metrics, clock: { WallClockTime(milliseconds: Self.genesisTime.milliseconds) }))
+        Application(
+            router: buildRouter(
+                node: node, metrics: metrics, clock: { WallClockTime(milliseconds: Self.genesisTime.milliseconds) }))
     }
 
     /// A signed transaction with the signer's next nonce.
     func transaction(_ payload: TransactionPayload, by signer: ClientIdentity) async -> Transaction {
-        Transaction(chainID: chainID, signer: signer.id, keys: signer.keys,
-                    nonce: await node.nextNonce(for: signer.id), payload: payload)
+        Transaction(
+            chainID: chainID, signer: signer.id, keys: signer.keys,
+            nonce: await node.nextNonce(for: signer.id), payload: payload)
     }
 
     /// Seals the next block at genesis time + `height` seconds.
@@ -91,12 +99,20 @@ struct APIFixture {
     /// clinic, the patient and a stranger (both self-registered patients).
     func registerCast() async throws {
         let payloads: [(TransactionPayload, ClientIdentity)] = [
-            (.registerPractitioner(RegisterPractitioner(organization: hospital.id, signingKey: author.keys.publicSigningKey,
-                                                        encryptionKey: author.keys.publicEncryptionKey,
-                                                        roles: [.author, .approver])), hospital),
-            (.registerPractitioner(RegisterPractitioner(organization: clinic.id, signingKey: clinicReader.keys.publicSigningKey,
-                                                        encryptionKey: clinicReader.keys.publicEncryptionKey,
-                                                        roles: [.reader])), clinic),
+            (
+                .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: hospital.id, signingKey: author.keys.publicSigningKey,
+                        encryptionKey: author.keys.publicEncryptionKey,
+                        roles: [.author, .approver])), hospital
+            ),
+            (
+                .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: clinic.id, signingKey: clinicReader.keys.publicSigningKey,
+                        encryptionKey: clinicReader.keys.publicEncryptionKey,
+                        roles: [.reader])), clinic
+            ),
             (.registerPatient(RegisterPatient(keys: patient.keys)), patient),
             (.registerPatient(RegisterPatient(keys: stranger.keys)), stranger),
         ]
@@ -112,21 +128,30 @@ struct APIFixture {
         let id = ReportID.random()
         let sealed = try ReportCrypto.seal(
             plaintext: Array(body.utf8), title: "CBC", effectiveDate: "2027-01-15", note: nil, report: id, version: 1,
-            recipients: [(patient.id, patient.keys.publicEncryptionKey), (author.id, author.keys.publicEncryptionKey),
-                         (nodeKeys.identityID, nodeKeys.publicEncryptionKey)])
+            recipients: [
+                (patient.id, patient.keys.publicEncryptionKey), (author.id, author.keys.publicEncryptionKey),
+                (nodeKeys.identityID, nodeKeys.publicEncryptionKey),
+            ])
         _ = try await node.putBlob(sealed.blob, uploader: author.id)
-        let receipt = try await commit(.submitReport(SubmitReport(report: id, patient: patient.id, category: Code("LAB")!,
-                                                                 content: sealed.content, recipients: [])), by: author)
+        let receipt = try await commit(
+            .submitReport(
+                SubmitReport(
+                    report: id, patient: patient.id, category: Code("LAB")!,
+                    content: sealed.content, recipients: [])), by: author)
         guard receipt.code == .ok else { throw FixtureError("submit failed: \(receipt.sentence)") }
         return (id, sealed)
     }
 
     /// Headers signing a request as `identity` at the router's fixed clock (or `at`).
-    func signed(_ method: String, _ path: String, body: [UInt8] = [], as identity: ClientIdentity,
-                at time: WallClockTime? = nil) -> HTTPFields {
+    func signed(
+        _ method: String, _ path: String, body: [UInt8] = [], as identity: ClientIdentity,
+        at time: WallClockTime? = nil
+    ) -> HTTPFields {
         var fields = HTTPFields()
-        for (name, value) in RequestAuthentication.headers(for: method, pathAndQuery: path, body: body, chainID: chainID,
-                                                           identity: identity, now: time ?? now) {
+        for (name, value) in RequestAuthentication.headers(
+            for: method, pathAndQuery: path, body: body, chainID: chainID,
+            identity: identity, now: time ?? now)
+        {
             fields[HTTPField.Name(name)!] = value
         }
         return fields

@@ -22,13 +22,17 @@ import MedLedgerNode
                 #expect(response.status == .unauthorized)
                 #expect(response.contentType == APIProblem.contentType)
             }
-            try await client.execute(uri: path, method: .get,
-                                     headers: fixture.signed("GET", path, as: fixture.stranger)) { response in
+            try await client.execute(
+                uri: path, method: .get,
+                headers: fixture.signed("GET", path, as: fixture.stranger)
+            ) { response in
                 #expect(response.status == .forbidden)
                 #expect(response.json["field"] as? String == "patient")
             }
-            try await client.execute(uri: path, method: .get,
-                                     headers: fixture.signed("GET", path, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: path, method: .get,
+                headers: fixture.signed("GET", path, as: fixture.patient)
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.json["patient"] as? String == fixture.patient.id.hex)
                 #expect((response.json["entries"] as? [Any])?.isEmpty == true)
@@ -46,10 +50,14 @@ import MedLedgerNode
         garbled[HTTPField.Name(RequestAuthentication.signatureHeader)!] = "not-base64"
         var onlyIdentity = HTTPFields()
         onlyIdentity[HTTPField.Name(RequestAuthentication.identityHeader)!] = fixture.patient.id.hex
-        let otherKey = fixture.signed("GET", path, as: ClientIdentity(label: "impostor", id: fixture.patient.id,
-                                                                      keys: .generate()))
-        let stale = fixture.signed("GET", path, as: fixture.patient,
-                                   at: fixture.now.adding(milliseconds: 301_000))
+        let otherKey = fixture.signed(
+            "GET", path,
+            as: ClientIdentity(
+                label: "impostor", id: fixture.patient.id,
+                keys: .generate()))
+        let stale = fixture.signed(
+            "GET", path, as: fixture.patient,
+            at: fixture.now.adding(milliseconds: 301_000))
         let unregistered = fixture.signed("GET", path, as: ClientIdentity(label: "nobody", keys: .generate()))
         let cases: [(HTTPFields, String)] = [
             (wrongPath, RequestAuthentication.signatureHeader), (garbled, RequestAuthentication.signatureHeader),
@@ -72,12 +80,16 @@ import MedLedgerNode
         try await fixture.registerCast()
         let signed = fixture.signed("PUT", "/v1/blobs", body: [1, 2, 3], as: fixture.author)
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/blobs", method: .put, headers: signed,
-                                     body: ByteBuffer(bytes: [1, 2, 4])) { response in
+            try await client.execute(
+                uri: "/v1/blobs", method: .put, headers: signed,
+                body: ByteBuffer(bytes: [1, 2, 4])
+            ) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: "/v1/blobs", method: .put, headers: signed,
-                                     body: ByteBuffer(bytes: [1, 2, 3])) { response in
+            try await client.execute(
+                uri: "/v1/blobs", method: .put, headers: signed,
+                body: ByteBuffer(bytes: [1, 2, 3])
+            ) { response in
                 #expect(response.status == .created)
                 #expect(response.json["address"] as? String == Hash256.of([1, 2, 3]).hex)
             }
@@ -87,8 +99,9 @@ import MedLedgerNode
     @Test func headersAreTheDocumentedCanonicalSignature() throws {
         let identity = ClientIdentity(label: "x", keys: .deterministic(seed: "auth"))
         let time = WallClockTime(milliseconds: 1_234)
-        let headers = Dictionary(uniqueKeysWithValues: RequestAuthentication.headers(
-            for: "get", pathAndQuery: "/v1/a?b=c", body: [9], chainID: "chain", identity: identity, now: time))
+        let headers = Dictionary(
+            uniqueKeysWithValues: RequestAuthentication.headers(
+                for: "get", pathAndQuery: "/v1/a?b=c", body: [9], chainID: "chain", identity: identity, now: time))
         #expect(headers[RequestAuthentication.identityHeader] == identity.id.hex)
         #expect(headers[RequestAuthentication.timestampHeader] == "1234")
         var encoder = CanonicalEncoder()
@@ -99,8 +112,10 @@ import MedLedgerNode
         encoder.write(UInt64(1_234))
         encoder.write(Hash256.of([9]))
         let signature = try #require(Data(base64Encoded: headers[RequestAuthentication.signatureHeader] ?? ""))
-        #expect(identity.keys.publicSigningKey.isValidSignature(try #require(Signature(rawBytes: Array(signature))),
-                                                                for: encoder.bytes))
+        #expect(
+            identity.keys.publicSigningKey.isValidSignature(
+                try #require(Signature(rawBytes: Array(signature))),
+                for: encoder.bytes))
     }
 
     /// Issue 6.6: a blob upload is judged by who sent it and when before its body is read.
@@ -111,29 +126,38 @@ import MedLedgerNode
         let body = [UInt8](repeating: 7, count: 1 << 20)
         let unknown = ClientIdentity(label: "nobody", keys: IdentityKeys.generate())
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/blobs", method: .put,
-                                     headers: fixture.signed("PUT", "/v1/blobs", body: body, as: unknown),
-                                     body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(
+                uri: "/v1/blobs", method: .put,
+                headers: fixture.signed("PUT", "/v1/blobs", body: body, as: unknown),
+                body: ByteBuffer(bytes: body)
+            ) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.json["field"] as? String == RequestAuthentication.identityHeader)
             }
-            let stale = WallClockTime(milliseconds: fixture.now.milliseconds - RequestAuthentication.maximumSkewMilliseconds - 1)
-            try await client.execute(uri: "/v1/blobs", method: .put,
-                                     headers: fixture.signed("PUT", "/v1/blobs", body: body, as: fixture.author, at: stale),
-                                     body: ByteBuffer(bytes: body)) { response in
+            let stale = WallClockTime(
+                milliseconds: fixture.now.milliseconds - RequestAuthentication.maximumSkewMilliseconds - 1)
+            try await client.execute(
+                uri: "/v1/blobs", method: .put,
+                headers: fixture.signed("PUT", "/v1/blobs", body: body, as: fixture.author, at: stale),
+                body: ByteBuffer(bytes: body)
+            ) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.json["field"] as? String == RequestAuthentication.timestampHeader)
             }
             // A known identity and a fresh timestamp get the body read, then the signature checked.
-            try await client.execute(uri: "/v1/blobs", method: .put,
-                                     headers: fixture.signed("PUT", "/v1/blobs", body: [1], as: fixture.author),
-                                     body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(
+                uri: "/v1/blobs", method: .put,
+                headers: fixture.signed("PUT", "/v1/blobs", body: [1], as: fixture.author),
+                body: ByteBuffer(bytes: body)
+            ) { response in
                 #expect(response.status == .unauthorized)
                 #expect(response.json["field"] as? String == RequestAuthentication.signatureHeader)
             }
-            try await client.execute(uri: "/v1/blobs", method: .put,
-                                     headers: fixture.signed("PUT", "/v1/blobs", body: body, as: fixture.author),
-                                     body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(
+                uri: "/v1/blobs", method: .put,
+                headers: fixture.signed("PUT", "/v1/blobs", body: body, as: fixture.author),
+                body: ByteBuffer(bytes: body)
+            ) { response in
                 #expect(response.status == .created)
             }
         }

@@ -30,11 +30,20 @@ import MedLedgerNode
 
     /// A fixture whose node produces blocks and serves HTTP; call the closure to stop both.
     static func servingFixture() async throws -> (APIFixture, URL, () -> Void) {
-        let fixture = try APIFixture.make(configuration: NodeConfiguration(batchDelayMilliseconds: 5,
-                                                                           emptyBlockIntervalMilliseconds: 200))
+        let fixture = try APIFixture.make(
+            configuration: NodeConfiguration(
+                batchDelayMilliseconds: 5,
+                emptyBlockIntervalMilliseconds: 200))
         let producer = Task { await fixture.node.runProducer() }
         let (url, server) = try await startServer(fixture.node)
-        return (fixture, url, { server.cancel(); producer.cancel(); fixture.cleanUp() })
+        return (
+            fixture, url,
+            {
+                server.cancel()
+                producer.cancel()
+                fixture.cleanUp()
+            }
+        )
     }
 
     static func client(_ identity: ClientIdentity, _ url: URL, anchor: Genesis) -> LedgerClient {
@@ -47,27 +56,37 @@ import MedLedgerNode
         defer { stop() }
 
         let approver = ClientIdentity(label: "approver", keys: .generate())
-        let hospital = Self.client(fixture.hospital, url, anchor: fixture.node.genesis), clinic = Self.client(fixture.clinic, url, anchor: fixture.node.genesis)
-        _ = try await hospital.registerPractitioner(fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
-        _ = try await hospital.registerPractitioner(approver.keys, organization: fixture.hospital.id, roles: [.approver])
-        _ = try await clinic.registerPractitioner(fixture.clinicReader.keys, organization: fixture.clinic.id, roles: [.reader])
+        let hospital = Self.client(fixture.hospital, url, anchor: fixture.node.genesis)
+        let clinic = Self.client(fixture.clinic, url, anchor: fixture.node.genesis)
+        _ = try await hospital.registerPractitioner(
+            fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
+        _ = try await hospital.registerPractitioner(
+            approver.keys, organization: fixture.hospital.id, roles: [.approver])
+        _ = try await clinic.registerPractitioner(
+            fixture.clinicReader.keys, organization: fixture.clinic.id, roles: [.reader])
         let patient = Self.client(fixture.patient, url, anchor: fixture.node.genesis)
         try await patient.registerSelfAsPatient()
 
         let author = Self.client(fixture.author, url, anchor: fixture.node.genesis)
         let draft = ReportDraft(title: "Lipid panel", effectiveDate: "2027-02-01", body: Array("LDL 2.1 mmol/L".utf8))
-        let (report, submitted) = try await author.submitReport(patient: fixture.patient.id, category: Code("LAB")!,
-                                                               draft: draft)
+        let (report, submitted) = try await author.submitReport(
+            patient: fixture.patient.id, category: Code("LAB")!,
+            draft: draft)
         #expect(submitted.receipt.code == .ok)
         // The signer gets the full receipt: its events, and a sentence rendered from them.
-        #expect(submitted.receipt.events == [.report(report: report, version: 1, patient: fixture.patient.id,
-                                                     action: .submitted, status: .preliminary)])
+        #expect(
+            submitted.receipt.events == [
+                .report(
+                    report: report, version: 1, patient: fixture.patient.id,
+                    action: .submitted, status: .preliminary)
+            ])
         #expect(submitted.receipt.sentence.contains("preliminary"))
         try await Self.client(approver, url, anchor: fixture.node.genesis).approve(report, version: 1)
         #expect(try await patient.gateway.report(report, caller: fixture.patient).latest.status == .final)
 
-        let grant = try await patient.grant(patient: fixture.patient.id, to: fixture.clinicReader.id,
-                                            scope: .allReports, purpose: .treatment)
+        let grant = try await patient.grant(
+            patient: fixture.patient.id, to: fixture.clinicReader.id,
+            scope: .allReports, purpose: .treatment)
         let reader = Self.client(fixture.clinicReader, url, anchor: fixture.node.genesis)
         let read = try await reader.read(report, purpose: .treatment)
         #expect(read.receipt.receipt.code == .ok)
@@ -79,23 +98,30 @@ import MedLedgerNode
         #expect(denied.report == nil)
         #expect(denied.receipt.receipt.code == .noActiveGrant)
 
-        let trail = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient,
-                                                          page: PageRequest())
+        let trail = try await patient.gateway.accessTrail(
+            ofPatient: fixture.patient.id, caller: fixture.patient,
+            page: PageRequest())
         #expect(trail.items.count == 2 && trail.nextCursor == nil)
-        #expect(trail.items.map { if case .access(_, _, _, _, _, let basis) = $0.event { basis.isGranted } else { false } }
+        #expect(
+            trail.items.map { if case .access(_, _, _, _, _, let basis) = $0.event { basis.isGranted } else { false } }
                 == [false, true], "newest first")
-        let oneByOne = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient,
-                                                             page: PageRequest(limit: 1))
+        let oneByOne = try await patient.gateway.accessTrail(
+            ofPatient: fixture.patient.id, caller: fixture.patient,
+            page: PageRequest(limit: 1))
         #expect(oneByOne.items == [trail.items[0]])
-        let rest = try await patient.gateway.accessTrail(ofPatient: fixture.patient.id, caller: fixture.patient,
-                                                         page: PageRequest(cursor: oneByOne.nextCursor, limit: 1))
+        let rest = try await patient.gateway.accessTrail(
+            ofPatient: fixture.patient.id, caller: fixture.patient,
+            page: PageRequest(cursor: oneByOne.nextCursor, limit: 1))
         #expect(rest.items == [trail.items[1]])
-        let grants = try await patient.gateway.grants(ofPatient: fixture.patient.id, caller: fixture.patient, page: PageRequest())
+        let grants = try await patient.gateway.grants(
+            ofPatient: fixture.patient.id, caller: fixture.patient, page: PageRequest())
         #expect(grants.items.first { $0.id == grant }?.revokedAt != nil)
-        let reports = try await patient.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.patient, page: PageRequest())
+        let reports = try await patient.gateway.reports(
+            ofPatient: fixture.patient.id, caller: fixture.patient, page: PageRequest())
         #expect(reports.items.map(\.id) == [report])
         await #expect(throws: NodeError.self) {
-            _ = try await reader.gateway.reports(ofPatient: fixture.patient.id, caller: fixture.clinicReader, page: PageRequest())
+            _ = try await reader.gateway.reports(
+                ofPatient: fixture.patient.id, caller: fixture.clinicReader, page: PageRequest())
         }
     }
 
@@ -111,8 +137,9 @@ import MedLedgerNode
         #expect(try await gateway.identity(fixture.patient.id) == nil)
         #expect(try await gateway.identity(fixture.hospital.id)?.kind == .organization)
         #expect(try await gateway.nextNonce(for: fixture.patient.id) == 1)
-        let stranger = await fixture.transaction(.setGuardian(SetGuardian(guardian: fixture.author.id, isGuardian: true)),
-                                                 by: fixture.stranger)
+        let stranger = await fixture.transaction(
+            .setGuardian(SetGuardian(guardian: fixture.author.id, isGuardian: true)),
+            by: fixture.stranger)
         do {
             _ = try await gateway.submit(stranger)
             Issue.record("an unknown signer's transaction was accepted")
@@ -135,7 +162,8 @@ import MedLedgerNode
         let (fixture, url, stop) = try await Self.servingFixture()
         defer { stop() }
         let hospital = Self.client(fixture.hospital, url, anchor: fixture.node.genesis)
-        _ = try await hospital.registerPractitioner(fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
+        _ = try await hospital.registerPractitioner(
+            fixture.author.keys, organization: fixture.hospital.id, roles: [.author])
         try await Self.client(fixture.patient, url, anchor: fixture.node.genesis).registerSelfAsPatient()
         let draft = ReportDraft(title: "t", effectiveDate: nil, body: Array("x".utf8))
 
@@ -149,8 +177,9 @@ import MedLedgerNode
             _ = try await unanchored.submitReport(patient: fixture.patient.id, category: Code("LAB")!, draft: draft)
         }
         // A genesis with other validators: the node's certificates do not verify against it.
-        let other = SingleValidatorGenesis.make(chainID: fixture.node.genesis.chainID, time: APIFixture.genesisTime,
-                                                nodeKeys: IdentityKeys.generate(), organizations: [])
+        let other = SingleValidatorGenesis.make(
+            chainID: fixture.node.genesis.chainID, time: APIFixture.genesisTime,
+            nodeKeys: IdentityKeys.generate(), organizations: [])
         let misled = Self.client(fixture.author, url, anchor: other)
         await #expect(throws: ClientError.self) {
             _ = try await misled.submitReport(patient: fixture.patient.id, category: Code("LAB")!, draft: draft)

@@ -30,12 +30,17 @@ import MedLedgerNode
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         let router = buildRouter(node: fixture.node)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
         let documented = Self.operations(in: document)
         let routed = Self.routes(of: router)
         #expect(routed.count == 21)
-        #expect(routed.subtracting(documented).isEmpty, "routes missing from openapi.json: \(routed.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
+        #expect(
+            routed.subtracting(documented).isEmpty,
+            "routes missing from openapi.json: \(routed.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(routed).isEmpty,
+            "documented but not routed: \(documented.subtracting(routed).sorted())")
     }
 
     /// The comparison above is not vacuous: a route the document lacks is caught.
@@ -44,7 +49,8 @@ import MedLedgerNode
         defer { fixture.cleanUp() }
         let router = buildRouter(node: fixture.node)
         router.get("/v1/undocumented") { _, _ in "x" }
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
         #expect(Self.routes(of: router).subtracting(Self.operations(in: document)) == ["GET /v1/undocumented"])
     }
 
@@ -59,9 +65,12 @@ import MedLedgerNode
                 #expect(json["openapi"] as? String == "3.0.3")
                 let components = json["components"] as? [String: Any] ?? [:]
                 let schemes = components["securitySchemes"] as? [String: [String: Any]] ?? [:]
-                #expect(Set(schemes.values.compactMap { $0["name"] as? String })
-                        == [RequestAuthentication.identityHeader, RequestAuthentication.timestampHeader,
-                            RequestAuthentication.signatureHeader])
+                #expect(
+                    Set(schemes.values.compactMap { $0["name"] as? String })
+                        == [
+                            RequestAuthentication.identityHeader, RequestAuthentication.timestampHeader,
+                            RequestAuthentication.signatureHeader,
+                        ])
                 let schemas = components["schemas"] as? [String: Any] ?? [:]
                 #expect(schemas["Problem"] != nil)
                 #expect(Self.allReferencesResolve(in: json))

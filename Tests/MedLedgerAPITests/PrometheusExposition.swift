@@ -53,7 +53,9 @@ struct PrometheusExposition {
 
     /// A histogram's samples are named after their family with a suffix.
     static func family(of name: String) -> String {
-        for suffix in ["_bucket", "_sum", "_count"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
+        for suffix in ["_bucket", "_sum", "_count"] where name.hasSuffix(suffix) {
+            return String(name.dropLast(suffix.count))
+        }
         return name
     }
 
@@ -70,7 +72,8 @@ struct PrometheusExposition {
             name = head[..<brace]
             for pair in head[head.index(after: brace)..<head.index(before: head.endIndex)].split(separator: ",") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, isName(parts[0]), parts[1].count >= 2, parts[1].hasPrefix("\""), parts[1].hasSuffix("\"")
+                guard parts.count == 2, isName(parts[0]), parts[1].count >= 2, parts[1].hasPrefix("\""),
+                    parts[1].hasSuffix("\"")
                 else { throw ParseError(description: "bad label \(pair) in \(line)") }
                 labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
             }

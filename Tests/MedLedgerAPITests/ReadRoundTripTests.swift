@@ -17,17 +17,21 @@ import Testing
         let (fixture, url, stop) = try await EndToEndTests.servingFixture()
         defer { stop() }
         let client = { (identity: ClientIdentity) in EndToEndTests.client(identity, url, anchor: fixture.node.genesis) }
-        _ = try await client(fixture.hospital).registerPractitioner(fixture.author.keys, organization: fixture.hospital.id,
-                                                                    roles: [.author])
-        _ = try await client(fixture.clinic).registerPractitioner(fixture.clinicReader.keys, organization: fixture.clinic.id,
-                                                                  roles: [.reader])
+        _ = try await client(fixture.hospital).registerPractitioner(
+            fixture.author.keys, organization: fixture.hospital.id,
+            roles: [.author])
+        _ = try await client(fixture.clinic).registerPractitioner(
+            fixture.clinicReader.keys, organization: fixture.clinic.id,
+            roles: [.reader])
         let patient = client(fixture.patient)
         try await patient.registerSelfAsPatient()
         let draft = ReportDraft(title: "Lipid panel", body: Array("LDL 2.1 mmol/L".utf8))
-        let (report, _) = try await client(fixture.author).submitReport(patient: fixture.patient.id,
-                                                                        category: Code("LAB")!, draft: draft)
-        _ = try await patient.grant(patient: fixture.patient.id, to: fixture.clinicReader.id, scope: .allReports,
-                                    purpose: .treatment)
+        let (report, _) = try await client(fixture.author).submitReport(
+            patient: fixture.patient.id,
+            category: Code("LAB")!, draft: draft)
+        _ = try await patient.grant(
+            patient: fixture.patient.id, to: fixture.clinicReader.id, scope: .allReports,
+            purpose: .treatment)
 
         let reader = client(fixture.clinicReader)  // a fresh gateway: no cached nonce or chain id
         let before = try await Self.requestsServed(url)

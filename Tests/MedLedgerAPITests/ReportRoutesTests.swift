@@ -23,8 +23,10 @@ import MedLedgerVault
         let blobPath = "\(reportPath)/blobs/\(sealed.content.contentAddress.hex)"
         let historyPath = "\(reportPath)/history"
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: reportPath, method: .get,
-                                     headers: fixture.signed("GET", reportPath, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: reportPath, method: .get,
+                headers: fixture.signed("GET", reportPath, as: fixture.patient)
+            ) { response in
                 #expect(response.status == .ok)
                 let json = response.json
                 #expect(json["patient"] as? String == fixture.patient.id.hex)
@@ -37,30 +39,39 @@ import MedLedgerVault
                 let canonical = try #require(Data(base64Encoded: json["canonical"] as? String ?? ""))
                 #expect(try ReportRecord.decode(canonical: Array(canonical)) == record)
             }
-            try await client.execute(uri: reportPath, method: .get,
-                                     headers: fixture.signed("GET", reportPath, as: fixture.stranger)) { response in
+            try await client.execute(
+                uri: reportPath, method: .get,
+                headers: fixture.signed("GET", reportPath, as: fixture.stranger)
+            ) { response in
                 #expect(response.status == .forbidden)
             }
             try await client.execute(uri: reportPath, method: .get) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: blobPath, method: .get,
-                                     headers: fixture.signed("GET", blobPath, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: blobPath, method: .get,
+                headers: fixture.signed("GET", blobPath, as: fixture.patient)
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.contentType == "application/octet-stream")
                 #expect(response.bytes == sealed.blob)
             }
             let otherBlob = "\(reportPath)/blobs/\(Hash256.of([7]).hex)"
-            try await client.execute(uri: otherBlob, method: .get,
-                                     headers: fixture.signed("GET", otherBlob, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: otherBlob, method: .get,
+                headers: fixture.signed("GET", otherBlob, as: fixture.patient)
+            ) { response in
                 #expect(response.status == .forbidden)
                 #expect(response.json["field"] as? String == "address")
             }
-            try await client.execute(uri: historyPath, method: .get,
-                                     headers: fixture.signed("GET", historyPath, as: fixture.author)) { response in
+            try await client.execute(
+                uri: historyPath, method: .get,
+                headers: fixture.signed("GET", historyPath, as: fixture.author)
+            ) { response in
                 #expect(response.status == .ok)
                 let entries = response.json["entries"] as? [[String: Any]] ?? []
-                #expect(entries.compactMap { ($0["event"] as? [String: Any])?["action"] as? String }
+                #expect(
+                    entries.compactMap { ($0["event"] as? [String: Any])?["action"] as? String }
                         == ["distributed", "submitted"], "newest first")
             }
         }
@@ -74,23 +85,31 @@ import MedLedgerVault
         let keyPath = "/v1/reports/\(id.hex)/versions/1/key"
         let app = fixture.app()
         try await app.test(.router) { client in
-            try await client.execute(uri: keyPath, method: .post,
-                                     headers: fixture.signed("POST", keyPath, as: fixture.clinicReader)) { response in
+            try await client.execute(
+                uri: keyPath, method: .post,
+                headers: fixture.signed("POST", keyPath, as: fixture.clinicReader)
+            ) { response in
                 #expect(response.status == .forbidden)
                 #expect(response.json["field"] as? String == "receipt")
             }
         }
-        let granted = try await fixture.commit(.grantAccess(GrantAccess(grant: .randomConsentGrantID(), patient: fixture.patient.id,
-                                                                        grantee: fixture.clinicReader.id, scope: .allReports,
-                                                                        purpose: .treatment, validFrom: nil, validUntil: nil)),
-                                               by: fixture.patient)
+        let granted = try await fixture.commit(
+            .grantAccess(
+                GrantAccess(
+                    grant: .randomConsentGrantID(), patient: fixture.patient.id,
+                    grantee: fixture.clinicReader.id, scope: .allReports,
+                    purpose: .treatment, validFrom: nil, validUntil: nil)),
+            by: fixture.patient)
         #expect(granted.code == .ok, "\(granted.sentence)")
-        let access = try await fixture.commit(.accessReport(AccessReport(report: id, version: 1, purpose: .treatment)),
-                                              by: fixture.clinicReader)
+        let access = try await fixture.commit(
+            .accessReport(AccessReport(report: id, version: 1, purpose: .treatment)),
+            by: fixture.clinicReader)
         #expect(access.code == .ok, "\(access.sentence)")
         try await app.test(.router) { client in
-            try await client.execute(uri: keyPath, method: .post,
-                                     headers: fixture.signed("POST", keyPath, as: fixture.clinicReader)) { response in
+            try await client.execute(
+                uri: keyPath, method: .post,
+                headers: fixture.signed("POST", keyPath, as: fixture.clinicReader)
+            ) { response in
                 #expect(response.status == .ok)
                 let json = response.json
                 #expect(json["recipient"] as? String == fixture.clinicReader.id.hex)
@@ -100,13 +119,16 @@ import MedLedgerVault
                 let key = try ReportCrypto.unwrap(envelope, using: fixture.clinicReader.keys, report: id, version: 1)
                 let record = try #require(await fixture.node.report(id))
                 let blob = try #require(try fixture.node.blobs.get(record.latest.content.contentAddress))
-                let opened = try ReportCrypto.open(blob: blob, content: record.latest.content, dataKey: key,
-                                                   report: id, version: 1)
+                let opened = try ReportCrypto.open(
+                    blob: blob, content: record.latest.content, dataKey: key,
+                    report: id, version: 1)
                 #expect(String(decoding: opened.plaintext, as: UTF8.self) == "Ferritin 45 ng/mL")
             }
             let auditPath = "/v1/patients/\(fixture.patient.id.hex)/audit"
-            try await client.execute(uri: auditPath, method: .get,
-                                     headers: fixture.signed("GET", auditPath, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: auditPath, method: .get,
+                headers: fixture.signed("GET", auditPath, as: fixture.patient)
+            ) { response in
                 let entries = response.json["entries"] as? [[String: Any]] ?? []
                 #expect(entries.count == 1)
                 #expect(entries.first?["outcome"] as? String == "allowed")
@@ -124,20 +146,27 @@ import MedLedgerVault
         try await fixture.registerCast()
         let (id, _) = try await fixture.submitReport()
         let grant = GrantID.randomConsentGrantID()
-        try await fixture.commit(.grantAccess(GrantAccess(grant: grant, patient: fixture.patient.id,
-                                                          grantee: fixture.clinic.id, scope: .reports([id]),
-                                                          purpose: .research, validFrom: nil, validUntil: nil)),
-                                 by: fixture.patient)
+        try await fixture.commit(
+            .grantAccess(
+                GrantAccess(
+                    grant: grant, patient: fixture.patient.id,
+                    grantee: fixture.clinic.id, scope: .reports([id]),
+                    purpose: .research, validFrom: nil, validUntil: nil)),
+            by: fixture.patient)
         try await fixture.commit(.revokeGrant(RevokeGrant(grant: grant)), by: fixture.patient)
         let reportsPath = "/v1/patients/\(fixture.patient.id.hex)/reports"
         let grantsPath = "/v1/patients/\(fixture.patient.id.hex)/grants"
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: reportsPath, method: .get,
-                                     headers: fixture.signed("GET", reportsPath, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: reportsPath, method: .get,
+                headers: fixture.signed("GET", reportsPath, as: fixture.patient)
+            ) { response in
                 #expect((response.json["reports"] as? [[String: Any]])?.map { $0["id"] as? String } == [id.hex])
             }
-            try await client.execute(uri: grantsPath, method: .get,
-                                     headers: fixture.signed("GET", grantsPath, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: grantsPath, method: .get,
+                headers: fixture.signed("GET", grantsPath, as: fixture.patient)
+            ) { response in
                 let grants = response.json["grants"] as? [[String: Any]] ?? []
                 #expect(grants.count == 1)
                 #expect(grants.first?["id"] as? String == grant.hex)
@@ -158,9 +187,11 @@ import MedLedgerVault
                 #expect(response.status == .unauthorized)
             }
             let oversized = ByteBuffer(repeating: 7, count: Limits.blobMaxBytes + 1)
-            try await client.execute(uri: "/v1/blobs", method: .put,
-                                     headers: fixture.signed("PUT", "/v1/blobs", as: fixture.author),
-                                     body: oversized) { response in
+            try await client.execute(
+                uri: "/v1/blobs", method: .put,
+                headers: fixture.signed("PUT", "/v1/blobs", as: fixture.author),
+                body: oversized
+            ) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.contentType == APIProblem.contentType)
             }

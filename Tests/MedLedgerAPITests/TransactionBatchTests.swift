@@ -18,7 +18,8 @@ import MedLedgerNode
     @Test func eachTransactionGetsItsOwnOutcome() async throws {
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
-        let good = await fixture.transaction(.registerPatient(RegisterPatient(keys: fixture.patient.keys)),
+        let good = await fixture.transaction(
+            .registerPatient(RegisterPatient(keys: fixture.patient.keys)),
             by: fixture.patient)
         var forgedBytes = good.encoded
         forgedBytes[forgedBytes.count - 1] ^= 0x01
@@ -30,7 +31,10 @@ import MedLedgerNode
                 #expect(results.count == 3)
                 #expect(results.first?["status"] as? String == "pending")
                 #expect(results.first?["hash"] as? String == good.hash.hex)
-                #expect(results.dropFirst().allSatisfy { $0["status"] as? String == "refused" && $0["httpStatus"] as? Int == 400 })
+                #expect(
+                    results.dropFirst().allSatisfy {
+                        $0["status"] as? String == "refused" && $0["httpStatus"] as? Int == 400
+                    })
                 #expect(results.last?["code"] as? Int == Int(ResultCode.badSignature.rawValue))
             }
             try await client.execute(uri: "/v1/transaction-batches", method: .post, body: try body([])) { response in

@@ -13,8 +13,9 @@ import MedLedgerNode
 
 @Suite struct TransactionRoutesTests {
     func registration(_ fixture: APIFixture) async -> Transaction {
-        await fixture.transaction(.registerPatient(RegisterPatient(keys: fixture.patient.keys)),
-                                  by: fixture.patient)
+        await fixture.transaction(
+            .registerPatient(RegisterPatient(keys: fixture.patient.keys)),
+            by: fixture.patient)
     }
 
     @Test func validTransactionIsPendingThenCommittedWithAProof() async throws {
@@ -41,18 +42,22 @@ import MedLedgerNode
                 #expect(json["codeName"] as? String == "ok")
                 #expect(json["type"] as? String == "register-patient")
                 // The public view hides what would reveal who is whose patient.
-                #expect(json["message"] == nil && json["facts"] == nil && json["events"] == nil
+                #expect(
+                    json["message"] == nil && json["facts"] == nil && json["events"] == nil
                         && json["transaction"] == nil)
                 let proof = json["proof"] as? [String: Any] ?? [:]
                 let root = try #require(Hash256(hex: json["transactionsRoot"] as? String ?? ""))
-                let merkle = MerkleProof(leafIndex: UInt64(proof["leafIndex"] as? Int ?? -1),
-                                         treeSize: UInt64(proof["treeSize"] as? Int ?? 0),
-                                         path: (proof["path"] as? [String] ?? []).compactMap(Hash256.init(hex:)))
+                let merkle = MerkleProof(
+                    leafIndex: UInt64(proof["leafIndex"] as? Int ?? -1),
+                    treeSize: UInt64(proof["treeSize"] as? Int ?? 0),
+                    path: (proof["path"] as? [String] ?? []).compactMap(Hash256.init(hex:)))
                 #expect(merkle.verifies(leafHash: Merkle.leafHash(tx.hash.bytes), root: root))
             }
             let path = "/v1/transactions/\(tx.hash.hex)"
-            try await client.execute(uri: path, method: .get,
-                                     headers: fixture.signed("GET", path, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: path, method: .get,
+                headers: fixture.signed("GET", path, as: fixture.patient)
+            ) { response in
                 let json = response.json
                 #expect((json["message"] as? String)?.hasPrefix("Accepted: registered patient") == true)
                 #expect((json["facts"] as? [Any])?.isEmpty == true)
@@ -78,7 +83,8 @@ import MedLedgerNode
                 while await fixture.node.pendingCount == 0 { try await Task.sleep(nanoseconds: 2_000_000) }
                 try await fixture.produceBlock()
             }
-            try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) {
+                response in
                 #expect(response.status == .ok)
                 let json = response.json
                 #expect(json["status"] as? String == "committed")
@@ -88,7 +94,8 @@ import MedLedgerNode
                 #expect(json["codeName"] as? String == "ok")
                 #expect((json["message"] is String) == signed)
                 #expect((json["receipt"] is String) == signed)
-                #expect(response.headers[HTTPField.Name(RequestAuthentication.nextNonceHeader)!] == (signed ? "2" : nil))
+                #expect(
+                    response.headers[HTTPField.Name(RequestAuthentication.nextNonceHeader)!] == (signed ? "2" : nil))
             }
             try await producer.value
         }
@@ -99,7 +106,8 @@ import MedLedgerNode
         defer { fixture.cleanUp() }
         let tx = await registration(fixture)
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/transactions?wait=forever", method: .post, body: submitBody(tx)) { response in
+            try await client.execute(uri: "/v1/transactions?wait=forever", method: .post, body: submitBody(tx)) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(response.json["field"] as? String == "wait")
             }
@@ -112,27 +120,39 @@ import MedLedgerNode
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         try await fixture.registerCast()
-        let tx = await fixture.transaction(.grantAccess(GrantAccess(
-            grant: GrantID.randomConsentGrantID(), patient: fixture.patient.id, grantee: fixture.stranger.id,
-            scope: .allReports, purpose: .treatment, validFrom: nil, validUntil: nil)), by: fixture.patient)
+        let tx = await fixture.transaction(
+            .grantAccess(
+                GrantAccess(
+                    grant: GrantID.randomConsentGrantID(), patient: fixture.patient.id, grantee: fixture.stranger.id,
+                    scope: .allReports, purpose: .treatment, validFrom: nil, validUntil: nil)), by: fixture.patient)
         try await fixture.node.submit(tx)
         try await fixture.produceBlock()
         let path = "/v1/transactions/\(tx.hash.hex)"
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: path, method: .get,
-                                     headers: fixture.signed("GET", path, as: fixture.patient)) { response in
+            try await client.execute(
+                uri: path, method: .get,
+                headers: fixture.signed("GET", path, as: fixture.patient)
+            ) { response in
                 let json = response.json
                 #expect(json["code"] as? Int == 302)
                 #expect(json["codeName"] as? String == "unknown-identity")
                 let facts = (json["facts"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? ""):\($0["value"] ?? "")" }
-                #expect(facts == ["field:grantee", "identity:\(fixture.stranger.id.hex)", "kind:practitioner",
-                                  "kind:organization"])
+                #expect(
+                    facts == [
+                        "field:grantee", "identity:\(fixture.stranger.id.hex)", "kind:practitioner",
+                        "kind:organization",
+                    ])
                 let message = try #require(json["message"] as? String)
-                #expect(message.contains("grantee") && message.contains(fixture.stranger.id.hex)
+                #expect(
+                    message.contains("grantee") && message.contains(fixture.stranger.id.hex)
                         && message.contains("practitioner or organization"), "\(message)")
                 let receipt = try #require(Data(base64Encoded: json["receipt"] as? String ?? ""))
-                #expect(try TransactionReceipt.decode(canonical: Array(receipt)).facts
-                        == [.field(.grantee), .identity(fixture.stranger.id), .kind(.practitioner), .kind(.organization)])
+                #expect(
+                    try TransactionReceipt.decode(canonical: Array(receipt)).facts
+                        == [
+                            .field(.grantee), .identity(fixture.stranger.id), .kind(.practitioner),
+                            .kind(.organization),
+                        ])
             }
         }
     }
@@ -148,7 +168,8 @@ import MedLedgerNode
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/transactions", method: .post, body: ByteBuffer(string: body)) { response in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: ByteBuffer(string: body)) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(response.contentType == APIProblem.contentType)
                 #expect(response.json["field"] as? String == field)
@@ -161,7 +182,8 @@ import MedLedgerNode
         defer { fixture.cleanUp() }
         let huge = "{\"transaction\": \"" + String(repeating: "A", count: Limits.httpBodyMaxBytes) + "\"}"
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/transactions", method: .post, body: ByteBuffer(string: huge)) { response in
+            try await client.execute(uri: "/v1/transactions", method: .post, body: ByteBuffer(string: huge)) {
+                response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.contentType == APIProblem.contentType)
                 #expect(response.json["status"] as? Int == 413)
@@ -174,8 +196,10 @@ import MedLedgerNode
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/transactions", method: .post,
-                                     body: jsonBody(["transaction": text])) { response in
+            try await client.execute(
+                uri: "/v1/transactions", method: .post,
+                body: jsonBody(["transaction": text])
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.json["field"] as? String == "transaction")
             }
@@ -189,8 +213,10 @@ import MedLedgerNode
         bytes[bytes.count - 1] ^= 0x01
         let tampered = bytes
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/transactions", method: .post,
-                                     body: jsonBody(["transaction": Data(tampered).base64EncodedString()])) { response in
+            try await client.execute(
+                uri: "/v1/transactions", method: .post,
+                body: jsonBody(["transaction": Data(tampered).base64EncodedString()])
+            ) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.json["code"] as? Int == 101)
                 #expect(response.json["codeName"] as? String == "bad-signature")
@@ -222,8 +248,9 @@ import MedLedgerNode
     @Test func unknownSignerIs403WithCode104() async throws {
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
-        let tx = await fixture.transaction(.setGuardian(SetGuardian(guardian: fixture.author.id, isGuardian: true)),
-                                           by: fixture.stranger)
+        let tx = await fixture.transaction(
+            .setGuardian(SetGuardian(guardian: fixture.author.id, isGuardian: true)),
+            by: fixture.stranger)
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
                 #expect(response.status == .forbidden)
@@ -293,8 +320,9 @@ import MedLedgerNode
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         let mallory = IdentityKeys.generate()
-        let tx = Transaction(chainID: fixture.chainID, signer: mallory.identityID, keys: mallory, nonce: .max,
-                             payload: .registerPatient(RegisterPatient(keys: mallory)))
+        let tx = Transaction(
+            chainID: fixture.chainID, signer: mallory.identityID, keys: mallory, nonce: .max,
+            payload: .registerPatient(RegisterPatient(keys: mallory)))
         try await fixture.app().test(.router) { client in
             try await client.execute(uri: "/v1/transactions", method: .post, body: submitBody(tx)) { response in
                 #expect(response.status == .badRequest)

@@ -22,14 +22,18 @@ struct ConsensusCluster {
         let keys = (0..<count).map { IdentityKeys.deterministic(seed: "consensus-validator-\($0)") }
             .sorted { $0.identityID < $1.identityID }
         self.keys = keys
-        let validators = ValidatorSet(keys.enumerated().map { index, key in
-            Validator(name: "v\(index)", signingKey: key.publicSigningKey, encryptionKey: key.publicEncryptionKey, power: 1)
-        })
+        let validators = ValidatorSet(
+            keys.enumerated().map { index, key in
+                Validator(
+                    name: "v\(index)", signingKey: key.publicSigningKey, encryptionKey: key.publicEncryptionKey,
+                    power: 1)
+            })
         self.validators = validators
         self.height = height
         self.machines = keys.map {
-            TendermintMachine(chainID: Self.chainID, validators: validators, me: $0.identityID, height: height,
-                              timeouts: TimeoutConfig())
+            TendermintMachine(
+                chainID: Self.chainID, validators: validators, me: $0.identityID, height: height,
+                timeouts: TimeoutConfig())
         }
         self.up = Array(repeating: true, count: count)
     }
@@ -44,13 +48,16 @@ struct ConsensusCluster {
     static func blockHash(_ label: String) -> Hash256 { Hash256.of(Array("block/\(label)".utf8)) }
 
     func vote(_ node: Int, _ type: VoteType, round: Round, _ blockHash: Hash256?, time: UInt64 = 1_000) -> SignedVote {
-        SignedVote(vote: Vote(type: type, chainID: Self.chainID, height: height, round: round, blockHash: blockHash,
-                              time: ConsensusTime(milliseconds: time)), keys: keys[node])
+        SignedVote(
+            vote: Vote(
+                type: type, chainID: Self.chainID, height: height, round: round, blockHash: blockHash,
+                time: ConsensusTime(milliseconds: time)), keys: keys[node])
     }
 
     func proposal(round: Round, validRound: Round? = nil, _ blockHash: Hash256) -> Proposal {
-        Proposal(chainID: Self.chainID, height: height, round: round, validRound: validRound, blockHash: blockHash,
-                 keys: keys[proposerIndex(round: round)])
+        Proposal(
+            chainID: Self.chainID, height: height, round: round, validRound: validRound, blockHash: blockHash,
+            keys: keys[proposerIndex(round: round)])
     }
 
     mutating func startAll() {
@@ -78,7 +85,8 @@ struct ConsensusCluster {
                 let hash = Self.blockHash("\(height)-\(round)-\(node)")
                 broadcast(from: node, .proposal(proposal(round: round, hash), blockIsValid: true))
             case .reproposeBlock(_, let round, let validRound, let hash):
-                broadcast(from: node, .proposal(proposal(round: round, validRound: validRound, hash), blockIsValid: true))
+                broadcast(
+                    from: node, .proposal(proposal(round: round, validRound: validRound, hash), blockIsValid: true))
             case .castVote(let type, _, let round, let hash):
                 casts[node, default: []].append((type, round, hash))
                 broadcast(from: node, .vote(vote(node, type, round: round, hash)))

@@ -19,7 +19,8 @@ struct LockingTests {
     @Test func lockIsKeptAgainstFreshProposalButAHigherPolkaUnlocks() {
         var cluster = ConsensusCluster()
         let me = (cluster.proposerIndex(round: 1) + 2) % 4
-        let v0 = ConsensusCluster.blockHash("v0"), v1 = ConsensusCluster.blockHash("v1")
+        let v0 = ConsensusCluster.blockHash("v0")
+        let v1 = ConsensusCluster.blockHash("v1")
         lockedInRoundZero(&cluster, me: me, v0: v0)
         #expect(cluster.lastCast(me, .precommit, round: 0) == .some(v0))
         #expect(cluster.machines[me].lockedBlock == v0 && cluster.machines[me].lockedRound == 0)
@@ -40,7 +41,8 @@ struct LockingTests {
     @Test func reproposalWithNewerPolkaUnlocksViaLine28() {
         var cluster = ConsensusCluster()
         let me = (0..<4).first { $0 != cluster.proposerIndex(round: 2) && $0 != cluster.proposerIndex(round: 1) }!
-        let v0 = ConsensusCluster.blockHash("v0"), v1 = ConsensusCluster.blockHash("v1")
+        let v0 = ConsensusCluster.blockHash("v0")
+        let v1 = ConsensusCluster.blockHash("v1")
         lockedInRoundZero(&cluster, me: me, v0: v0)
         // Round 1: we never see the proposal; the others prevote v1 (a polka we cannot act on).
         cluster.feed(me, .timeout(ConsensusTimeout(step: .propose, height: 1, round: 1)))
@@ -60,12 +62,15 @@ struct LockingTests {
     @Test func reproposalWithOlderPolkaDoesNotUnlock() {
         var cluster = ConsensusCluster()
         let me = (0..<4).first { $0 != cluster.proposerIndex(round: 2) && $0 != cluster.proposerIndex(round: 0) }!
-        let v0 = ConsensusCluster.blockHash("v0"), v1 = ConsensusCluster.blockHash("v1")
+        let v0 = ConsensusCluster.blockHash("v0")
+        let v1 = ConsensusCluster.blockHash("v1")
         // Lock on v0 in round 1 instead; then a re-proposal of v1 with validRound 0.
-        let state = PersistentConsensusState(height: 1, round: 2, step: .propose, lockedRound: 1, lockedBlock: v0,
-                                             validRound: 1, validBlock: v0)
-        cluster.machines[me] = TendermintMachine(chainID: ConsensusCluster.chainID, validators: cluster.validators,
-                                                 me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: state)
+        let state = PersistentConsensusState(
+            height: 1, round: 2, step: .propose, lockedRound: 1, lockedBlock: v0,
+            validRound: 1, validBlock: v0)
+        cluster.machines[me] = TendermintMachine(
+            chainID: ConsensusCluster.chainID, validators: cluster.validators,
+            me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: state)
         cluster.perform(me, cluster.machines[me].start())
         let others = (0..<4).filter { $0 != me }
         for node in others { cluster.feed(me, .vote(cluster.vote(node, .prevote, round: 0, v1))) }
@@ -76,11 +81,14 @@ struct LockingTests {
     @Test func restoredMachineKeepsItsLock() {
         var cluster = ConsensusCluster()
         let me = (0..<4).first { $0 != cluster.proposerIndex(round: 3) }!
-        let v0 = ConsensusCluster.blockHash("v0"), v1 = ConsensusCluster.blockHash("v1")
-        let state = PersistentConsensusState(height: 1, round: 3, step: .propose, lockedRound: 2, lockedBlock: v0,
-                                             validRound: 2, validBlock: v0)
-        cluster.machines[me] = TendermintMachine(chainID: ConsensusCluster.chainID, validators: cluster.validators,
-                                                 me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: state)
+        let v0 = ConsensusCluster.blockHash("v0")
+        let v1 = ConsensusCluster.blockHash("v1")
+        let state = PersistentConsensusState(
+            height: 1, round: 3, step: .propose, lockedRound: 2, lockedBlock: v0,
+            validRound: 2, validBlock: v0)
+        cluster.machines[me] = TendermintMachine(
+            chainID: ConsensusCluster.chainID, validators: cluster.validators,
+            me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: state)
         let startActions = cluster.machines[me].start()
         cluster.perform(me, startActions)
         #expect(!startActions.contains { if case .persist = $0 { true } else { false } }, "nothing changed yet")
@@ -98,8 +106,9 @@ struct LockingTests {
         let me = (0..<4).first { $0 != cluster.proposerIndex(round: 0) }!
         let v1 = ConsensusCluster.blockHash("v1")
         let state = PersistentConsensusState(height: 1, round: 0, step: .prevote)
-        cluster.machines[me] = TendermintMachine(chainID: ConsensusCluster.chainID, validators: cluster.validators,
-                                                 me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: state)
+        cluster.machines[me] = TendermintMachine(
+            chainID: ConsensusCluster.chainID, validators: cluster.validators,
+            me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: state)
         cluster.perform(me, cluster.machines[me].start())
         #expect(cluster.pendingTimeouts.contains { $0.timeout.step == .prevote && $0.timeout.round == 0 })
         cluster.feed(me, .proposal(cluster.proposal(round: 0, v1), blockIsValid: true))
@@ -109,14 +118,15 @@ struct LockingTests {
     @Test func equivocationIsReportedAndNotDoubleCounted() {
         var cluster = ConsensusCluster()
         let me = 0
-        let v = ConsensusCluster.blockHash("v"), w = ConsensusCluster.blockHash("w")
+        let v = ConsensusCluster.blockHash("v")
+        let w = ConsensusCluster.blockHash("w")
         _ = cluster.machines[me].start()
         cluster.feed(me, .vote(cluster.vote(1, .prevote, round: 0, v)))
         let actions = cluster.feed(me, .vote(cluster.vote(1, .prevote, round: 0, w)))
         #expect(actions.contains(.reportEquivocation(validator: cluster.id(1), height: 1, round: 0)))
         let again = cluster.feed(me, .vote(cluster.vote(1, .prevote, round: 0, nil)))
         #expect(!again.contains { if case .reportEquivocation = $0 { true } else { false } }, "reported once")
-        cluster.feed(me, .vote(cluster.vote(1, .prevote, round: 0, v)))   // duplicate: ignored
+        cluster.feed(me, .vote(cluster.vote(1, .prevote, round: 0, v)))  // duplicate: ignored
         // Each value counts the validator at most once, and the total counts it once.
         #expect(cluster.machines[me].prevotes[0]?.power(for: v) == 1)
         #expect(cluster.machines[me].prevotes[0]?.power(for: w) == 1)
@@ -127,7 +137,8 @@ struct LockingTests {
         #expect(cluster.machines[me].prevotes[0]?.totalPower == 2)
         // An equivocating proposer is reported too.
         let proposerIndex = cluster.proposerIndex(round: 0)
-        let p1 = cluster.proposal(round: 0, v), p2 = cluster.proposal(round: 0, w)
+        let p1 = cluster.proposal(round: 0, v)
+        let p2 = cluster.proposal(round: 0, w)
         cluster.feed(me, .proposal(p1, blockIsValid: true))
         let second = cluster.feed(me, .proposal(p2, blockIsValid: true))
         #expect(second.contains(.reportEquivocation(validator: cluster.id(proposerIndex), height: 1, round: 0)))

@@ -9,7 +9,9 @@ struct ProofOfLockTests {
     @Test func restartedValidatorKeepsItsProofAndAPeerAcceptsTheReproposalWithIt() {
         var cluster = ConsensusCluster()
         let v0 = ConsensusCluster.blockHash("v0")
-        let me = 0, byzantine = 1, peer = 2
+        let me = 0
+        let byzantine = 1
+        let peer = 2
         // Round 0: the polka for v0 is me, a peer that later leaves, and a Byzantine vote
         // that only I received.
         _ = cluster.machines[me].start()
@@ -23,17 +25,19 @@ struct ProofOfLockTests {
         #expect(persisted?.validProof == proof, "the proof is persisted with the lock")
 
         // Crash and restart: the machine's memory is gone, the persisted state is not.
-        var restarted = TendermintMachine(chainID: ConsensusCluster.chainID, validators: cluster.validators,
-                                          me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: persisted)
+        var restarted = TendermintMachine(
+            chainID: ConsensusCluster.chainID, validators: cluster.validators,
+            me: cluster.id(me), height: 1, timeouts: TimeoutConfig(), restoring: persisted)
         _ = restarted.start()
         #expect(restarted.validProof == proof && restarted.lockedBlock == v0)
 
         // A peer in round 2 gets a re-proposal of v0 with validRound 0: line 28 waits for
         // the polka, which only the restarted validator can still show.
         let round: Round = 2
-        cluster.machines[peer] = TendermintMachine(chainID: ConsensusCluster.chainID, validators: cluster.validators,
-                                                   me: cluster.id(peer), height: 1, timeouts: TimeoutConfig(),
-                                                   restoring: PersistentConsensusState(height: 1, round: round))
+        cluster.machines[peer] = TendermintMachine(
+            chainID: ConsensusCluster.chainID, validators: cluster.validators,
+            me: cluster.id(peer), height: 1, timeouts: TimeoutConfig(),
+            restoring: PersistentConsensusState(height: 1, round: round))
         cluster.perform(peer, cluster.machines[peer].start())
         cluster.feed(peer, .proposal(cluster.proposal(round: round, validRound: 0, v0), blockIsValid: true))
         #expect(cluster.lastCast(peer, .prevote, round: round) == nil, "no polka for round 0 seen yet")
@@ -45,8 +49,9 @@ struct ProofOfLockTests {
         let cluster = ConsensusCluster()
         let v0 = ConsensusCluster.blockHash("v0")
         let proof = (0..<3).map { cluster.vote($0, .prevote, round: 1, v0) }
-        let state = PersistentConsensusState(height: 1, round: 2, step: .precommit, lockedRound: 1, lockedBlock: v0,
-                                             validRound: 1, validBlock: v0, validProof: proof)
+        let state = PersistentConsensusState(
+            height: 1, round: 2, step: .precommit, lockedRound: 1, lockedBlock: v0,
+            validRound: 1, validBlock: v0, validProof: proof)
         var encoder = CanonicalEncoder()
         encoder.write(state)
         var decoder = CanonicalDecoder(encoder.bytes)

@@ -20,9 +20,10 @@ struct TendermintMachineTests {
     }
 
     @Test func persistComesBeforeEveryVoteAndProposal() {
-        var machine = TendermintMachine(chainID: "c", validators: ConsensusCluster().validators,
-                                        me: ConsensusCluster().id(ConsensusCluster().proposerIndex(round: 0)),
-                                        height: 1, timeouts: TimeoutConfig())
+        var machine = TendermintMachine(
+            chainID: "c", validators: ConsensusCluster().validators,
+            me: ConsensusCluster().id(ConsensusCluster().proposerIndex(round: 0)),
+            height: 1, timeouts: TimeoutConfig())
         let actions = machine.start()
         guard case .persist(let state) = actions.first else {
             Issue.record("first action is \(String(describing: actions.first))")
@@ -39,18 +40,19 @@ struct TendermintMachineTests {
         cluster.startAll()
         cluster.pump()
         #expect(cluster.decisions.isEmpty)
-        cluster.fire(.propose)       // line 57: prevote nil
+        cluster.fire(.propose)  // line 57: prevote nil
         for node in 0..<4 where node != silent {
             #expect(cluster.lastCast(node, .prevote, round: 0) == .some(nil))
-            #expect(cluster.lastCast(node, .precommit, round: 0) == .some(nil)) // line 44
+            #expect(cluster.lastCast(node, .precommit, round: 0) == .some(nil))  // line 44
         }
         cluster.fire(.prevote)
-        cluster.fire(.precommit)     // line 65: StartRound(1)
+        cluster.fire(.precommit)  // line 65: StartRound(1)
         let proposer1 = cluster.proposerIndex(round: 1)
         #expect(proposer1 != silent)
         for node in 0..<4 where node != silent {
             #expect(cluster.decisions[node]?.round == 1)
-            #expect(cluster.decisions[node]?.blockHash == ConsensusClusterHash.block(height: 1, round: 1, node: proposer1))
+            #expect(
+                cluster.decisions[node]?.blockHash == ConsensusClusterHash.block(height: 1, round: 1, node: proposer1))
         }
     }
 
@@ -81,9 +83,15 @@ struct TendermintMachineTests {
         let actions = cluster.feed(me, .vote(cluster.vote(2, .precommit, round: 5, nil)))
         #expect(cluster.machines[me].round == 5)
         #expect(cluster.machines[me].step == .propose)
-        #expect(actions.contains(.scheduleTimeout(ConsensusTimeout(step: .propose, height: 1, round: 5),
-                                                  afterMilliseconds: TimeoutConfig().duration(.propose, round: 5))))
-        guard case .persist(let state) = actions.first else { Issue.record("no persist first"); return }
+        #expect(
+            actions.contains(
+                .scheduleTimeout(
+                    ConsensusTimeout(step: .propose, height: 1, round: 5),
+                    afterMilliseconds: TimeoutConfig().duration(.propose, round: 5))))
+        guard case .persist(let state) = actions.first else {
+            Issue.record("no persist first")
+            return
+        }
         #expect(state.round == 5)
     }
 

@@ -17,8 +17,12 @@ struct ContractEngineAccessTests {
         for reader in [cast.patient, cast.authorA, cast.approverA, cast.readerA, cast.seniorA] {
             let receipt = cast.ledger.read(r1, by: reader)
             #expect(receipt.code == .ok, "\(reader.name)")
-            #expect(receipt.events == [.access(report: r1, version: 1, patient: cast.patient.id, reader: reader.id,
-                                               purpose: .treatment, basis: .relationship)])
+            #expect(
+                receipt.events == [
+                    .access(
+                        report: r1, version: 1, patient: cast.patient.id, reader: reader.id,
+                        purpose: .treatment, basis: .relationship)
+                ])
         }
         // An admin-only practitioner of the authoring organization has no clinical relationship.
         #expect(cast.ledger.read(r1, by: cast.adminA).code == .noActiveGrant)
@@ -30,8 +34,12 @@ struct ContractEngineAccessTests {
         let tx = cast.ledger.tx(cast.readerB, .accessReport(AccessReport(report: r1, version: 1, purpose: .emergency)))
         let receipt = cast.ledger.apply(tx)
         #expect(receipt.code == .noActiveGrant)
-        #expect(receipt.events == [.access(report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
-                                           purpose: .emergency, basis: .denied(.noActiveGrant))])
+        #expect(
+            receipt.events == [
+                .access(
+                    report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
+                    purpose: .emergency, basis: .denied(.noActiveGrant))
+            ])
         #expect(!AccessBasis.denied(.noActiveGrant).isGranted)
         #expect(cast.ledger.state.identity(cast.readerB.id)?.lastNonce == tx.nonce)
         #expect(cast.ledger.apply(tx).code == .staleNonce)
@@ -54,11 +62,14 @@ struct ContractEngineAccessTests {
 
     @Test func lowestGrantIDIsTheBasisWhenSeveralCover() {
         var cast = castWithReport()
-        let high = Ledger.grantID(0x70), low = Ledger.grantID(0x10)
+        let high = Ledger.grantID(0x70)
+        let low = Ledger.grantID(0x10)
         #expect(cast.ledger.grant(high, patient: cast.patient, to: cast.readerB.id).code == .ok)
         #expect(cast.ledger.grant(low, patient: cast.patient, to: cast.readerB.id).code == .ok)
-        #expect(cast.ledger.read(r1, by: cast.readerB).events.first
-                == .access(report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id, purpose: .treatment,
-                           basis: .grant(low)))
+        #expect(
+            cast.ledger.read(r1, by: cast.readerB).events.first
+                == .access(
+                    report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id, purpose: .treatment,
+                    basis: .grant(low)))
     }
 }

@@ -21,20 +21,27 @@ struct ContractEngineGrantsTests {
         #expect(cast.ledger.read(lab, by: cast.readerB).code == .noActiveGrant)
         let receipt = cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([lab]))
         #expect(receipt.code == .ok)
-        #expect(receipt.events == [.grantChanged(grant: g1, patient: cast.patient.id, grantee: cast.readerB.id, active: true)])
+        #expect(
+            receipt.events == [
+                .grantChanged(grant: g1, patient: cast.patient.id, grantee: cast.readerB.id, active: true)
+            ])
         let record = try #require(cast.ledger.state.grant(g1))
         #expect(record.origin == .consent)
         #expect(record.grantedBy == cast.patient.id)
         #expect(record.grantedAt == cast.ledger.time)
-        #expect(cast.ledger.read(lab, by: cast.readerB).events.first
-                == .access(report: lab, version: 1, patient: cast.patient.id, reader: cast.readerB.id, purpose: .treatment,
-                           basis: .grant(g1)))
+        #expect(
+            cast.ledger.read(lab, by: cast.readerB).events.first
+                == .access(
+                    report: lab, version: 1, patient: cast.patient.id, reader: cast.readerB.id, purpose: .treatment,
+                    basis: .grant(g1)))
         #expect(cast.ledger.read(rad, by: cast.readerB).code == .noActiveGrant)
     }
 
     @Test func grantByCategory() {
         var cast = castWithReports()
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .categories([Code("RAD")!])).code == .ok)
+        #expect(
+            cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .categories([Code("RAD")!])).code
+                == .ok)
         #expect(cast.ledger.read(rad, by: cast.readerB).code == .ok)
         #expect(cast.ledger.read(lab, by: cast.readerB).code == .noActiveGrant)
     }
@@ -65,8 +72,11 @@ struct ContractEngineGrantsTests {
         // A reader of org B: covered.
         let read = cast.ledger.read(lab, by: cast.readerB)
         #expect(read.code == .ok)
-        #expect(read.events.first == .access(report: lab, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
-                                             purpose: .treatment, basis: .grant(g1)))
+        #expect(
+            read.events.first
+                == .access(
+                    report: lab, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
+                    purpose: .treatment, basis: .grant(g1)))
         // Org B members without the reader role, and other organizations' readers: not covered.
         #expect(cast.ledger.read(lab, by: cast.authorB).code == .noActiveGrant)
         #expect(cast.ledger.read(lab, by: cast.approverB).code == .noActiveGrant)
@@ -79,23 +89,35 @@ struct ContractEngineGrantsTests {
         var cast = castWithReports()
         let guardian = cast.otherPatient
         // Not a guardian yet.
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, signedBy: guardian).code == .notPatientOrGuardian)
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true))).code == .ok)
+        #expect(
+            cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, signedBy: guardian).code
+                == .notPatientOrGuardian)
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true))).code
+                == .ok)
         let granted = cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, signedBy: guardian)
         #expect(granted.code == .ok)
         #expect(cast.ledger.state.grant(g1)?.grantedBy == guardian.id)
         #expect(cast.ledger.read(lab, by: cast.readerB).code == .ok)
         // The guardian reads through the relationship.
-        #expect(cast.ledger.read(lab, by: guardian).events.first
-                == .access(report: lab, version: 1, patient: cast.patient.id, reader: guardian.id, purpose: .treatment,
-                           basis: .relationship))
+        #expect(
+            cast.ledger.read(lab, by: guardian).events.first
+                == .access(
+                    report: lab, version: 1, patient: cast.patient.id, reader: guardian.id, purpose: .treatment,
+                    basis: .relationship))
         let revoked = cast.ledger.apply(guardian, .revokeGrant(RevokeGrant(grant: g1)))
         #expect(revoked.code == .ok)
-        #expect(revoked.events == [.grantChanged(grant: g1, patient: cast.patient.id, grantee: cast.readerB.id, active: false)])
+        #expect(
+            revoked.events == [
+                .grantChanged(grant: g1, patient: cast.patient.id, grantee: cast.readerB.id, active: false)
+            ])
         #expect(cast.ledger.read(lab, by: cast.readerB).code == .noActiveGrant)
         // Once unset, the guardian loses both powers.
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: false))).code == .ok)
-        #expect(cast.ledger.grant(Ledger.grantID(2), patient: cast.patient, to: cast.readerB.id, signedBy: guardian).code
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: false))).code
+                == .ok)
+        #expect(
+            cast.ledger.grant(Ledger.grantID(2), patient: cast.patient, to: cast.readerB.id, signedBy: guardian).code
                 == .notPatientOrGuardian)
         #expect(cast.ledger.read(lab, by: guardian).code == .noActiveGrant)
     }
@@ -103,7 +125,9 @@ struct ContractEngineGrantsTests {
     @Test func onlyThePatientOrAGuardianGrants() {
         var cast = castWithReports()
         for signer in [cast.readerB, cast.seniorA, cast.ledger.orgA, cast.otherPatient] {
-            #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, signedBy: signer).code == .notPatientOrGuardian)
+            #expect(
+                cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, signedBy: signer).code
+                    == .notPatientOrGuardian)
         }
         #expect(cast.ledger.state.grant(g1) == nil)
         #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id).code == .ok)
@@ -120,32 +144,50 @@ struct ContractEngineGrantsTests {
         let now = cast.ledger.time
         let grantee: [ReceiptFact] = [.field(.grantee), .kind(.practitioner), .kind(.organization)]
         func refusal(_ receipt: TransactionReceipt) -> (ResultCode, [ReceiptFact]) { (receipt.code, receipt.facts) }
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.readerA, to: cast.readerB.id))
+        #expect(
+            refusal(cast.ledger.grant(g1, patient: cast.readerA, to: cast.readerB.id))
                 == (.unknownIdentity, [.field(.patient), .identity(cast.readerA.id), .kind(.patient)]))
         let otherPatient = refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.otherPatient.id))
-        #expect(otherPatient == (.unknownIdentity, [grantee[0], .identity(cast.otherPatient.id)] + grantee.dropFirst()))
+        #expect(
+            otherPatient == (.unknownIdentity, [grantee[0], .identity(cast.otherPatient.id)] + grantee.dropFirst()))
         let ghost = Party("ghost").id
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: ghost))
+        #expect(
+            refusal(cast.ledger.grant(g1, patient: cast.patient, to: ghost))
                 == (.unknownIdentity, [grantee[0], .identity(ghost)] + grantee.dropFirst()))
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([])))
+        #expect(
+            refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([])))
                 == (.invalidField, [.field(.scopeReports), .problem(.empty)]))
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .categories([])))
+        #expect(
+            refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .categories([])))
                 == (.invalidField, [.field(.scopeCategories), .problem(.empty)]))
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([foreign])))
+        #expect(
+            refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([foreign])))
                 == (.invalidField, [.field(.scopeReports), .problem(.notPatientsReport), .report(foreign)]))
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([Ledger.reportID(9)])))
+        #expect(
+            refusal(
+                cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, scope: .reports([Ledger.reportID(9)]))
+            )
                 == (.invalidField, [.field(.scopeReports), .problem(.notPatientsReport), .report(Ledger.reportID(9))]))
         // validUntil in the past, at the block time, or not after validFrom.
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id,
-                                          until: ConsensusTime(milliseconds: now.milliseconds - 1)))
+        #expect(
+            refusal(
+                cast.ledger.grant(
+                    g1, patient: cast.patient, to: cast.readerB.id,
+                    until: ConsensusTime(milliseconds: now.milliseconds - 1)))
                 == (.invalidField, [.field(.validUntil), .problem(.past), .time(now)]))
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, until: now))
+        #expect(
+            refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, until: now))
                 == (.invalidField, [.field(.validUntil), .problem(.past), .time(now)]))
-        #expect(refusal(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, from: now.adding(milliseconds: 10),
-                                          until: now.adding(milliseconds: 10)))
+        #expect(
+            refusal(
+                cast.ledger.grant(
+                    g1, patient: cast.patient, to: cast.readerB.id, from: now.adding(milliseconds: 10),
+                    until: now.adding(milliseconds: 10)))
                 == (.invalidField, [.field(.validUntil), .problem(.notAfterStart)]))
         #expect(cast.ledger.state.grant(g1) == nil)
-        #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, until: now.adding(milliseconds: 1)).code == .ok)
+        #expect(
+            cast.ledger.grant(g1, patient: cast.patient, to: cast.readerB.id, until: now.adding(milliseconds: 1)).code
+                == .ok)
         #expect(cast.ledger.grant(g1, patient: cast.patient, to: cast.authorB.id).code == .grantExists)
     }
 
@@ -165,10 +207,12 @@ struct ContractEngineGrantsTests {
     }
 
     @Test func grantStatusFollowsConsensusTime() throws {
-        let from = ConsensusTime(milliseconds: 1_000), until = ConsensusTime(milliseconds: 2_000)
+        let from = ConsensusTime(milliseconds: 1_000)
+        let until = ConsensusTime(milliseconds: 2_000)
         let p = Party("p").id
-        var grant = GrantRecord(id: g1, patient: p, grantee: p, scope: .allReports, purpose: .treatment, validFrom: from,
-                                validUntil: until, origin: .consent, grantedBy: p, grantedAt: ConsensusTime(milliseconds: 0))
+        var grant = GrantRecord(
+            id: g1, patient: p, grantee: p, scope: .allReports, purpose: .treatment, validFrom: from,
+            validUntil: until, origin: .consent, grantedBy: p, grantedAt: ConsensusTime(milliseconds: 0))
         #expect(grant.status(at: ConsensusTime(milliseconds: 999)) == .pending)
         #expect(grant.status(at: from) == .active)
         #expect(grant.status(at: ConsensusTime(milliseconds: 1_999)) == .active)
@@ -196,7 +240,8 @@ struct ContractEngineGrantsTests {
         #expect(cast.ledger.state.grant(g1)?.revokedAt == cast.ledger.time)
         #expect(cast.ledger.read(lab, by: cast.readerB).code == .noActiveGrant)
         #expect(cast.ledger.apply(cast.patient, .revokeGrant(RevokeGrant(grant: g1))).code == .grantNotActive)
-        #expect(cast.ledger.apply(cast.patient, .revokeGrant(RevokeGrant(grant: Ledger.grantID(9)))).code == .unknownGrant)
+        #expect(
+            cast.ledger.apply(cast.patient, .revokeGrant(RevokeGrant(grant: Ledger.grantID(9)))).code == .unknownGrant)
     }
 
     @Test func patientRevokesADistributionGrant() {

@@ -4,15 +4,18 @@ import MedLedgerContracts
 
 @Suite struct ContractEngineIdentityTests {
     func practitionerPayload(_ party: Party, org: IdentityID, roles: [Role]) -> TransactionPayload {
-        .registerPractitioner(RegisterPractitioner(organization: org, signingKey: party.keys.publicSigningKey,
-                                                   encryptionKey: party.keys.publicEncryptionKey, roles: roles))
+        .registerPractitioner(
+            RegisterPractitioner(
+                organization: org, signingKey: party.keys.publicSigningKey,
+                encryptionKey: party.keys.publicEncryptionKey, roles: roles))
     }
 
     @Test func organizationRegistersPractitioner() throws {
         var ledger = Ledger()
         ledger.height = 5
         let doctor = Party("doctor")
-        let receipt = ledger.apply(ledger.orgA, practitionerPayload(doctor, org: ledger.orgA.id, roles: [.author, .reader]))
+        let receipt = ledger.apply(
+            ledger.orgA, practitionerPayload(doctor, org: ledger.orgA.id, roles: [.author, .reader]))
         #expect(receipt.code == .ok)
         #expect(receipt.events == [.identityRegistered(identity: doctor.id, kind: .practitioner)])
         let record = try #require(ledger.state.identity(doctor.id))
@@ -29,7 +32,9 @@ import MedLedgerContracts
     @Test func adminPractitionerRegistersPractitioner() {
         var cast = Cast()
         let nurse = Party("nurse")
-        #expect(cast.ledger.apply(cast.adminA, practitionerPayload(nurse, org: cast.ledger.orgA.id, roles: [.reader])).code == .ok)
+        #expect(
+            cast.ledger.apply(cast.adminA, practitionerPayload(nurse, org: cast.ledger.orgA.id, roles: [.reader])).code
+                == .ok)
         #expect(cast.ledger.state.identity(nurse.id)?.organization == cast.ledger.orgA.id)
     }
 
@@ -38,11 +43,15 @@ import MedLedgerContracts
         let nurse = Party("nurse")
         let orgA = cast.ledger.orgA.id
         // A practitioner without the admin role.
-        #expect(cast.ledger.apply(cast.authorA, practitionerPayload(nurse, org: orgA, roles: [.reader])).code == .notAdmin)
+        #expect(
+            cast.ledger.apply(cast.authorA, practitionerPayload(nurse, org: orgA, roles: [.reader])).code == .notAdmin)
         // Another organization's key.
-        #expect(cast.ledger.apply(cast.ledger.orgB, practitionerPayload(nurse, org: orgA, roles: [.reader])).code == .notAdmin)
+        #expect(
+            cast.ledger.apply(cast.ledger.orgB, practitionerPayload(nurse, org: orgA, roles: [.reader])).code
+                == .notAdmin)
         // A patient.
-        #expect(cast.ledger.apply(cast.patient, practitionerPayload(nurse, org: orgA, roles: [.reader])).code == .notAdmin)
+        #expect(
+            cast.ledger.apply(cast.patient, practitionerPayload(nurse, org: orgA, roles: [.reader])).code == .notAdmin)
         // An admin of another organization.
         let adminB = cast.ledger.registerPractitioner("admin-b", of: cast.ledger.orgB, roles: [.admin])
         #expect(cast.ledger.apply(adminB, practitionerPayload(nurse, org: orgA, roles: [.reader])).code == .notAdmin)
@@ -52,9 +61,12 @@ import MedLedgerContracts
     @Test func registeringIntoSomethingThatIsNotAnOrganizationFails() {
         var cast = Cast()
         let nurse = Party("nurse")
-        #expect(cast.ledger.apply(cast.ledger.orgA, practitionerPayload(nurse, org: cast.patient.id, roles: [.reader])).code
+        #expect(
+            cast.ledger.apply(cast.ledger.orgA, practitionerPayload(nurse, org: cast.patient.id, roles: [.reader])).code
                 == .unknownIdentity)
-        #expect(cast.ledger.apply(cast.ledger.orgA, practitionerPayload(nurse, org: Party("nowhere").id, roles: [.reader])).code
+        #expect(
+            cast.ledger.apply(cast.ledger.orgA, practitionerPayload(nurse, org: Party("nowhere").id, roles: [.reader]))
+                .code
                 == .unknownIdentity)
     }
 
@@ -62,7 +74,9 @@ import MedLedgerContracts
     func rolesMustBeSortedUniqueAndNonEmpty(roles: [Role]) {
         var ledger = Ledger()
         let nurse = Party("nurse")
-        #expect(ledger.apply(ledger.orgA, practitionerPayload(nurse, org: ledger.orgA.id, roles: roles)).code == .invalidField)
+        #expect(
+            ledger.apply(ledger.orgA, practitionerPayload(nurse, org: ledger.orgA.id, roles: roles)).code
+                == .invalidField)
         #expect(ledger.state.identity(nurse.id) == nil)
     }
 
@@ -71,9 +85,13 @@ import MedLedgerContracts
         let again = practitionerPayload(cast.authorA, org: cast.ledger.orgA.id, roles: [.author])
         #expect(cast.ledger.apply(cast.ledger.orgA, again).code == .identityExists)
         // The same key registered as a practitioner elsewhere, or as a patient.
-        #expect(cast.ledger.apply(cast.ledger.orgB, practitionerPayload(cast.authorA, org: cast.ledger.orgB.id, roles: [.author])).code
+        #expect(
+            cast.ledger.apply(
+                cast.ledger.orgB, practitionerPayload(cast.authorA, org: cast.ledger.orgB.id, roles: [.author])
+            ).code
                 == .identityExists)
-        #expect(cast.ledger.apply(cast.ledger.orgA, .registerPatient(RegisterPatient(keys: cast.patient.keys))).code
+        #expect(
+            cast.ledger.apply(cast.ledger.orgA, .registerPatient(RegisterPatient(keys: cast.patient.keys))).code
                 == .identityExists)
     }
 
@@ -81,8 +99,9 @@ import MedLedgerContracts
         var ledger = Ledger()
         ledger.height = 3
         let patient = Party("self")
-        let tx = ledger.tx(patient, .registerPatient(RegisterPatient(keys: patient.keys)),
-                           nonce: 4)
+        let tx = ledger.tx(
+            patient, .registerPatient(RegisterPatient(keys: patient.keys)),
+            nonce: 4)
         let receipt = ledger.apply(tx)
         #expect(receipt.code == .ok)
         #expect(receipt.events == [.identityRegistered(identity: patient.id, kind: .patient)])
@@ -98,17 +117,22 @@ import MedLedgerContracts
 
     @Test func selfRegistrationMustBeSignedByTheRegisteredKey() {
         var ledger = Ledger()
-        let victim = Party("victim"), attacker = Party("attacker")
+        let victim = Party("victim")
+        let attacker = Party("attacker")
         // Claims the victim's id and key in the body, but is signed by the attacker's key.
-        let tx = Transaction(chainID: Ledger.chainID, signer: victim.id, keys: attacker.keys, nonce: 1,
-                             payload: .registerPatient(RegisterPatient(signingKey: victim.keys.publicSigningKey,
-                                                                       encryptionKey: attacker.keys.publicEncryptionKey)))
+        let tx = Transaction(
+            chainID: Ledger.chainID, signer: victim.id, keys: attacker.keys, nonce: 1,
+            payload: .registerPatient(
+                RegisterPatient(
+                    signingKey: victim.keys.publicSigningKey,
+                    encryptionKey: attacker.keys.publicEncryptionKey)))
         #expect(tx.hasValidSignature)
         #expect(ledger.apply(tx).code == .signerKeyMismatch)
         #expect(ledger.state.identity(victim.id) == nil)
         // Nonce 0 is never fresh.
-        let zero = Transaction(chainID: Ledger.chainID, signer: victim.id, keys: victim.keys, nonce: 0,
-                               payload: .registerPatient(RegisterPatient(keys: victim.keys)))
+        let zero = Transaction(
+            chainID: Ledger.chainID, signer: victim.id, keys: victim.keys, nonce: 0,
+            payload: .registerPatient(RegisterPatient(keys: victim.keys)))
         #expect(ledger.apply(zero).code == .staleNonce)
     }
 
@@ -120,7 +144,9 @@ import MedLedgerContracts
         let record = try #require(cast.ledger.state.identity(walkIn.id))
         #expect(record.kind == .patient)
         #expect(record.lastNonce == 0)
-        #expect(cast.ledger.apply(walkIn, .setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))).code == .ok)
+        #expect(
+            cast.ledger.apply(walkIn, .setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))).code
+                == .ok)
         // Organization key works too; a non-admin practitioner or a patient does not.
         let second = Party("walk-in-2")
         let payload = TransactionPayload.registerPatient(RegisterPatient(keys: second.keys))
@@ -149,7 +175,8 @@ import MedLedgerContracts
         rotated.keys = newKeys
         #expect(cast.ledger.apply(rotated, payload).code == .wrongKind)
         // Rotating to the current key is refused.
-        #expect(cast.ledger.apply(rotated, .rotateKeys(RotateKeys(newKeys: newKeys))).code
+        #expect(
+            cast.ledger.apply(rotated, .rotateKeys(RotateKeys(newKeys: newKeys))).code
                 == .invalidField)
     }
 
@@ -167,7 +194,8 @@ import MedLedgerContracts
     @Test
     func suspendedPractitionerIsRejectedUntilReinstated() throws {
         var cast = Cast()
-        let suspend = TransactionPayload.setIdentityStatus(SetIdentityStatus(target: cast.readerA.id, status: .suspended))
+        let suspend = TransactionPayload.setIdentityStatus(
+            SetIdentityStatus(target: cast.readerA.id, status: .suspended))
         let receipt = cast.ledger.apply(cast.adminA, suspend)
         #expect(receipt.code == .ok)
         #expect(receipt.events == [.identityUpdated(identity: cast.readerA.id)])
@@ -177,8 +205,14 @@ import MedLedgerContracts
         #expect(cast.ledger.apply(tx).code == .signerSuspended)
         // A refused admission does not spend the nonce.
         #expect(cast.ledger.state.identity(cast.readerA.id)?.lastNonce == 0)
-        #expect(cast.ledger.apply(cast.ledger.orgA, .setIdentityStatus(SetIdentityStatus(target: cast.readerA.id,
-                                                                                          status: .active))).code == .ok)
+        #expect(
+            cast.ledger.apply(
+                cast.ledger.orgA,
+                .setIdentityStatus(
+                    SetIdentityStatus(
+                        target: cast.readerA.id,
+                        status: .active))
+            ).code == .ok)
         #expect(cast.ledger.apply(tx).code == .wrongKind)  // admitted again; refused by the handler
     }
 
@@ -198,30 +232,44 @@ import MedLedgerContracts
 
     @Test func guardianIsSetAndUnset() throws {
         var cast = Cast()
-        let set = cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.otherPatient.id, isGuardian: true)))
+        let set = cast.ledger.apply(
+            cast.patient, .setGuardian(SetGuardian(guardian: cast.otherPatient.id, isGuardian: true)))
         #expect(set.code == .ok)
         #expect(set.events == [.identityUpdated(identity: cast.patient.id)])
         #expect(cast.ledger.state.identity(cast.patient.id)?.guardians == [cast.otherPatient.id])
         // A practitioner may be a guardian too; the list stays sorted.
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.readerA.id, isGuardian: true))).code == .ok)
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.readerA.id, isGuardian: true))).code
+                == .ok)
         let guardians = try #require(cast.ledger.state.identity(cast.patient.id)?.guardians)
         #expect(guardians == [cast.otherPatient.id, cast.readerA.id].sorted())
         // Setting twice is idempotent.
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.readerA.id, isGuardian: true))).code == .ok)
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.readerA.id, isGuardian: true))).code
+                == .ok)
         #expect(cast.ledger.state.identity(cast.patient.id)?.guardians.count == 2)
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.otherPatient.id, isGuardian: false))).code == .ok)
+        #expect(
+            cast.ledger.apply(
+                cast.patient, .setGuardian(SetGuardian(guardian: cast.otherPatient.id, isGuardian: false))
+            ).code == .ok)
         #expect(cast.ledger.state.identity(cast.patient.id)?.guardians == [cast.readerA.id])
     }
 
     @Test func guardianRulesAreEnforced() {
         var cast = Cast()
-        #expect(cast.ledger.apply(cast.readerA, .setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))).code
+        #expect(
+            cast.ledger.apply(cast.readerA, .setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))).code
                 == .wrongKind)
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.ledger.orgA.id, isGuardian: true))).code
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.ledger.orgA.id, isGuardian: true)))
+                .code
                 == .unknownIdentity)
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: Party("ghost").id, isGuardian: true))).code
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: Party("ghost").id, isGuardian: true)))
+                .code
                 == .unknownIdentity)
-        #expect(cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))).code
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.patient.id, isGuardian: true))).code
                 == .invalidField)
     }
 
@@ -230,10 +278,13 @@ import MedLedgerContracts
         let patient = ledger.registerPatient("many-guardians")
         for n in 0..<Limits.guardiansMaxCount {
             let guardian = ledger.registerPatient("guardian-\(n)")
-            #expect(ledger.apply(patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true))).code == .ok)
+            #expect(
+                ledger.apply(patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true))).code == .ok)
         }
         let oneTooMany = ledger.registerPatient("guardian-extra")
-        #expect(ledger.apply(patient, .setGuardian(SetGuardian(guardian: oneTooMany.id, isGuardian: true))).code == .limitReached)
+        #expect(
+            ledger.apply(patient, .setGuardian(SetGuardian(guardian: oneTooMany.id, isGuardian: true))).code
+                == .limitReached)
         #expect(ledger.state.identity(patient.id)?.guardians.count == Limits.guardiansMaxCount)
     }
 
@@ -241,11 +292,14 @@ import MedLedgerContracts
     /// an encryption key the admin holds; now the patient's signing key must sign both keys.
     @Test func adminCannotRegisterAPatientWithAnEncryptionKeyThePatientDidNotChoose() {
         var cast = Cast()
-        let patient = Party("front-run-victim"), admin = Party("admin-own-keys")
-        let substituted = RegisterPatient(signingKey: patient.keys.publicSigningKey, encryptionKey: admin.keys.publicEncryptionKey,
-                                          keyProof: KeyProof.make(patient.keys))
+        let patient = Party("front-run-victim")
+        let admin = Party("admin-own-keys")
+        let substituted = RegisterPatient(
+            signingKey: patient.keys.publicSigningKey, encryptionKey: admin.keys.publicEncryptionKey,
+            keyProof: KeyProof.make(patient.keys))
         #expect(cast.ledger.apply(cast.adminA, .registerPatient(substituted)).code == .invalidField)
-        let unproven = RegisterPatient(signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)
+        let unproven = RegisterPatient(
+            signingKey: patient.keys.publicSigningKey, encryptionKey: patient.keys.publicEncryptionKey)
         #expect(cast.ledger.apply(cast.adminA, .registerPatient(unproven)).code == .invalidField)
         #expect(cast.ledger.state.identity(patient.id) == nil)
         #expect(cast.ledger.apply(cast.adminA, .registerPatient(RegisterPatient(keys: patient.keys))).code == .ok)
@@ -253,9 +307,11 @@ import MedLedgerContracts
 
     @Test func rotationNeedsAProofByTheNewKey() {
         var cast = Cast()
-        let newKeys = IdentityKeys.deterministic(seed: "rotation-target"), other = IdentityKeys.deterministic(seed: "other")
-        let forged = RotateKeys(newSigningKey: newKeys.publicSigningKey, newEncryptionKey: other.publicEncryptionKey,
-                                keyProof: KeyProof.make(newKeys))
+        let newKeys = IdentityKeys.deterministic(seed: "rotation-target")
+        let other = IdentityKeys.deterministic(seed: "other")
+        let forged = RotateKeys(
+            newSigningKey: newKeys.publicSigningKey, newEncryptionKey: other.publicEncryptionKey,
+            keyProof: KeyProof.make(newKeys))
         #expect(cast.ledger.apply(cast.patient, .rotateKeys(forged)).code == .invalidField)
         #expect(cast.ledger.apply(cast.patient, .rotateKeys(RotateKeys(newKeys: newKeys))).code == .ok)
     }

@@ -11,8 +11,12 @@ struct ContractEngineReportsTests {
         cast.ledger.height = 9
         let receipt = cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA, recipients: [cast.readerB.id])
         #expect(receipt.code == .ok)
-        #expect(receipt.events == [.report(report: r1, version: 1, patient: cast.patient.id, action: .submitted,
-                                           status: .preliminary)])
+        #expect(
+            receipt.events == [
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .submitted,
+                    status: .preliminary)
+            ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.patient == cast.patient.id)
         #expect(report.organization == cast.ledger.orgA.id)
@@ -26,7 +30,8 @@ struct ContractEngineReportsTests {
         #expect(report.latest.approvals.isEmpty)
         #expect(!report.distributed)
         // No distribution before release.
-        #expect(cast.ledger.state.grant(ContractEngine.distributionGrantID(report: r1, recipient: cast.readerB.id)) == nil)
+        #expect(
+            cast.ledger.state.grant(ContractEngine.distributionGrantID(report: r1, recipient: cast.readerB.id)) == nil)
     }
 
     @Test func approvalMakesFinalAndDistributes() throws {
@@ -37,12 +42,13 @@ struct ContractEngineReportsTests {
         let receipt = cast.ledger.approve(r1, by: cast.approverA)
         #expect(receipt.code == .ok)
         let grantIDs = recipients.map { ContractEngine.distributionGrantID(report: r1, recipient: $0) }
-        #expect(receipt.events == [
-            .report(report: r1, version: 1, patient: cast.patient.id, action: .approved, status: .final),
-            .grantChanged(grant: grantIDs[0], patient: cast.patient.id, grantee: recipients[0], active: true),
-            .grantChanged(grant: grantIDs[1], patient: cast.patient.id, grantee: recipients[1], active: true),
-            .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final),
-        ])
+        #expect(
+            receipt.events == [
+                .report(report: r1, version: 1, patient: cast.patient.id, action: .approved, status: .final),
+                .grantChanged(grant: grantIDs[0], patient: cast.patient.id, grantee: recipients[0], active: true),
+                .grantChanged(grant: grantIDs[1], patient: cast.patient.id, grantee: recipients[1], active: true),
+                .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final),
+            ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.latest.status == .final)
         #expect(report.latest.approvals == [Approval(approver: cast.approverA.id, time: cast.ledger.time)])
@@ -61,12 +67,16 @@ struct ContractEngineReportsTests {
         // The recipient reads through its distribution grant.
         let read = cast.ledger.read(r1, by: cast.readerB)
         #expect(read.code == .ok)
-        #expect(read.events.first == .access(report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
-                                             purpose: .treatment, basis: .grant(grantIDs[0])))
+        #expect(
+            read.events.first
+                == .access(
+                    report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
+                    purpose: .treatment, basis: .grant(grantIDs[0])))
     }
 
     @Test func distributionGrantIDIsDerivedFromReportAndRecipient() {
-        let a = Party("a").id, b = Party("b").id
+        let a = Party("a").id
+        let b = Party("b").id
         let id = ContractEngine.distributionGrantID(report: r1, recipient: a)
         #expect(id == ContractEngine.distributionGrantID(report: r1, recipient: a))
         #expect(id != ContractEngine.distributionGrantID(report: r1, recipient: b))
@@ -82,11 +92,12 @@ struct ContractEngineReportsTests {
         let receipt = cast.ledger.submit(r1, patient: cast.patient, author: cast.seniorA, recipients: [cast.readerB.id])
         #expect(receipt.code == .ok)
         let grant = ContractEngine.distributionGrantID(report: r1, recipient: cast.readerB.id)
-        #expect(receipt.events == [
-            .report(report: r1, version: 1, patient: cast.patient.id, action: .submitted, status: .final),
-            .grantChanged(grant: grant, patient: cast.patient.id, grantee: cast.readerB.id, active: true),
-            .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final),
-        ])
+        #expect(
+            receipt.events == [
+                .report(report: r1, version: 1, patient: cast.patient.id, action: .submitted, status: .final),
+                .grantChanged(grant: grant, patient: cast.patient.id, grantee: cast.readerB.id, active: true),
+                .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final),
+            ])
         #expect(cast.ledger.state.report(r1)?.latest.approvals.map(\.approver) == [cast.seniorA.id])
     }
 
@@ -134,17 +145,24 @@ struct ContractEngineReportsTests {
     @Test func contentIsChecked() {
         var cast = Cast()
         let good = cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id)
-        let empty = ReportContent(contentAddress: good.contentAddress, sizeBytes: 0, commitment: good.commitment,
-                                  encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes)
-        let huge = ReportContent(contentAddress: good.contentAddress, sizeBytes: UInt64(Limits.blobMaxBytes) + 1,
-                                 commitment: good.commitment, encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes)
-        let doubled = ReportContent(contentAddress: good.contentAddress, sizeBytes: 1, commitment: good.commitment,
-                                    encryptedMetadata: [], envelopes: good.envelopes + [good.envelopes[0]])
-        let range: [ReceiptFact] = [.field(.contentSizeBytes), .problem(.outOfRange), .limit(UInt64(Limits.blobMaxBytes))]
+        let empty = ReportContent(
+            contentAddress: good.contentAddress, sizeBytes: 0, commitment: good.commitment,
+            encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes)
+        let huge = ReportContent(
+            contentAddress: good.contentAddress, sizeBytes: UInt64(Limits.blobMaxBytes) + 1,
+            commitment: good.commitment, encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes)
+        let doubled = ReportContent(
+            contentAddress: good.contentAddress, sizeBytes: 1, commitment: good.commitment,
+            encryptedMetadata: [], envelopes: good.envelopes + [good.envelopes[0]])
+        let range: [ReceiptFact] = [
+            .field(.contentSizeBytes), .problem(.outOfRange), .limit(UInt64(Limits.blobMaxBytes)),
+        ]
         let expected: [[ReceiptFact]] = [range, range, [.field(.contentEnvelopes), .problem(.duplicate)]]
         for (content, facts) in zip([empty, huge, doubled], expected) {
-            let payload = TransactionPayload.submitReport(SubmitReport(report: r1, patient: cast.patient.id, category: Code("LAB")!,
-                                                                       content: content, recipients: []))
+            let payload = TransactionPayload.submitReport(
+                SubmitReport(
+                    report: r1, patient: cast.patient.id, category: Code("LAB")!,
+                    content: content, recipients: []))
             let receipt = cast.ledger.apply(cast.authorA, payload)
             #expect(receipt.code == .invalidField)
             #expect(receipt.facts == facts)
@@ -162,12 +180,17 @@ struct ContractEngineReportsTests {
         #expect(cast.ledger.submit(r1, patient: cast.patient, author: cast.patient).code == .missingRole)
         #expect(cast.ledger.submit(r1, patient: cast.readerB, author: cast.authorA).code == .unknownIdentity)
         #expect(cast.ledger.submit(r1, patient: Party("ghost"), author: cast.authorA).code == .unknownIdentity)
-        let recipient = cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA, recipients: [cast.otherPatient.id])
+        let recipient = cast.ledger.submit(
+            r1, patient: cast.patient, author: cast.authorA, recipients: [cast.otherPatient.id])
         #expect(recipient.code == .unknownIdentity)
-        #expect(recipient.facts == [.field(.recipients), .identity(cast.otherPatient.id), .kind(.practitioner),
-                                    .kind(.organization)])
-        let twice = cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA,
-                                       recipients: [cast.readerB.id, cast.readerB.id])
+        #expect(
+            recipient.facts == [
+                .field(.recipients), .identity(cast.otherPatient.id), .kind(.practitioner),
+                .kind(.organization),
+            ])
+        let twice = cast.ledger.submit(
+            r1, patient: cast.patient, author: cast.authorA,
+            recipients: [cast.readerB.id, cast.readerB.id])
         #expect(twice.code == .invalidField)
         #expect(twice.facts == [.field(.recipients), .problem(.duplicate)])
         #expect(cast.ledger.state.report(r1) == nil)
@@ -175,11 +198,16 @@ struct ContractEngineReportsTests {
         #expect(cast.ledger.submit(r1, patient: cast.otherPatient, author: cast.authorB).code == .reportExists)
     }
 
-    func revise(_ cast: Cast, kind: RevisionKind, previous: ReportVersion, author: Party? = nil,
-                reason: ChangeReason = .additionalInformation) -> TransactionPayload {
-        .reviseReport(ReviseReport(report: r1, previousVersion: previous, kind: kind, reason: reason,
-                                   content: cast.ledger.content(patient: cast.patient.id, author: (author ?? cast.authorA).id,
-                                                                tag: "v\(previous + 1)")))
+    func revise(
+        _ cast: Cast, kind: RevisionKind, previous: ReportVersion, author: Party? = nil,
+        reason: ChangeReason = .additionalInformation
+    ) -> TransactionPayload {
+        .reviseReport(
+            ReviseReport(
+                report: r1, previousVersion: previous, kind: kind, reason: reason,
+                content: cast.ledger.content(
+                    patient: cast.patient.id, author: (author ?? cast.authorA).id,
+                    tag: "v\(previous + 1)")))
     }
 
     @Test func revisionCreatesALinkedVersion() throws {
@@ -188,8 +216,12 @@ struct ContractEngineReportsTests {
         cast.ledger.approve(r1, by: cast.approverA)
         let receipt = cast.ledger.apply(cast.authorA, revise(cast, kind: .amend, previous: 1))
         #expect(receipt.code == .ok)
-        #expect(receipt.events == [.report(report: r1, version: 2, patient: cast.patient.id, action: .revised,
-                                           status: .preliminary)])
+        #expect(
+            receipt.events == [
+                .report(
+                    report: r1, version: 2, patient: cast.patient.id, action: .revised,
+                    status: .preliminary)
+            ])
         var report = try #require(cast.ledger.state.report(r1))
         #expect(report.versions.count == 2)
         #expect(report.version(1)?.status == .final)
@@ -199,11 +231,18 @@ struct ContractEngineReportsTests {
         // Approval of an amendment makes it "amended", and does not distribute again.
         let approved = cast.ledger.approve(r1, version: 2, by: cast.approverA)
         #expect(approved.code == .ok)
-        #expect(approved.events == [.report(report: r1, version: 2, patient: cast.patient.id, action: .approved,
-                                            status: .amended)])
+        #expect(
+            approved.events == [
+                .report(
+                    report: r1, version: 2, patient: cast.patient.id, action: .approved,
+                    status: .amended)
+            ])
         // A correction by an author-approver is released at once.
-        let corrected = cast.ledger.apply(cast.seniorA, revise(cast, kind: .correct, previous: 2, author: cast.seniorA,
-                                                               reason: .clericalError))
+        let corrected = cast.ledger.apply(
+            cast.seniorA,
+            revise(
+                cast, kind: .correct, previous: 2, author: cast.seniorA,
+                reason: .clericalError))
         #expect(corrected.code == .ok)
         report = try #require(cast.ledger.state.report(r1))
         #expect(report.latest.version == 3)
@@ -217,16 +256,23 @@ struct ContractEngineReportsTests {
         var cast = Cast()
         cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA)
         // Not yet released.
-        #expect(cast.ledger.apply(cast.authorA, revise(cast, kind: .amend, previous: 1)).code == .invalidStatusTransition)
+        #expect(
+            cast.ledger.apply(cast.authorA, revise(cast, kind: .amend, previous: 1)).code == .invalidStatusTransition)
         cast.ledger.approve(r1, by: cast.approverA)
         #expect(cast.ledger.apply(cast.authorA, revise(cast, kind: .amend, previous: 2)).code == .staleVersion)
         #expect(cast.ledger.apply(cast.authorA, revise(cast, kind: .amend, previous: 0)).code == .staleVersion)
-        #expect(cast.ledger.apply(cast.authorB, revise(cast, kind: .amend, previous: 1, author: cast.authorB)).code == .missingRole)
-        #expect(cast.ledger.apply(cast.approverA, revise(cast, kind: .amend, previous: 1, author: cast.approverA)).code == .missingRole)
+        #expect(
+            cast.ledger.apply(cast.authorB, revise(cast, kind: .amend, previous: 1, author: cast.authorB)).code
+                == .missingRole)
+        #expect(
+            cast.ledger.apply(cast.approverA, revise(cast, kind: .amend, previous: 1, author: cast.approverA)).code
+                == .missingRole)
         // Content rules apply to revisions too.
-        let missing = ReviseReport(report: r1, previousVersion: 1, kind: .amend, reason: .other,
-                                   content: cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id,
-                                                                omit: cast.patient.id))
+        let missing = ReviseReport(
+            report: r1, previousVersion: 1, kind: .amend, reason: .other,
+            content: cast.ledger.content(
+                patient: cast.patient.id, author: cast.authorA.id,
+                omit: cast.patient.id))
         #expect(cast.ledger.apply(cast.authorA, .reviseReport(missing)).code == .invalidField)
         #expect(cast.ledger.state.report(r1)?.versions.count == 1)
     }
@@ -234,31 +280,49 @@ struct ContractEngineReportsTests {
     @Test func enteredInError() throws {
         var cast = Cast()
         cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA)
-        #expect(cast.ledger.apply(cast.readerA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient))).code
+        #expect(
+            cast.ledger.apply(cast.readerA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient)))
+                .code
                 == .missingRole)
-        #expect(cast.ledger.apply(cast.authorB, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient))).code
+        #expect(
+            cast.ledger.apply(cast.authorB, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient)))
+                .code
                 == .missingRole)
-        let receipt = cast.ledger.apply(cast.approverA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient)))
+        let receipt = cast.ledger.apply(
+            cast.approverA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient)))
         #expect(receipt.code == .ok)
-        #expect(receipt.events == [.report(report: r1, version: 1, patient: cast.patient.id, action: .enteredInError,
-                                           status: .enteredInError)])
+        #expect(
+            receipt.events == [
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .enteredInError,
+                    status: .enteredInError)
+            ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.latest.status == .enteredInError)
         #expect(report.latest.withdrawal == .wrongPatient)
-        #expect(cast.ledger.apply(cast.authorA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .duplicate))).code
+        #expect(
+            cast.ledger.apply(cast.authorA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .duplicate)))
+                .code
                 == .invalidStatusTransition)
         #expect(cast.ledger.approve(r1, by: cast.approverA).code == .invalidStatusTransition)
-        #expect(cast.ledger.apply(cast.authorA, revise(cast, kind: .correct, previous: 1)).code == .invalidStatusTransition)
+        #expect(
+            cast.ledger.apply(cast.authorA, revise(cast, kind: .correct, previous: 1)).code == .invalidStatusTransition)
     }
 
     @Test func unknownReportIsRejectedEverywhere() {
         var cast = Cast()
         let ghost = Ledger.reportID(0xee)
         #expect(cast.ledger.approve(ghost, by: cast.approverA).code == .unknownReport)
-        #expect(cast.ledger.apply(cast.authorA, .reviseReport(ReviseReport(
-            report: ghost, previousVersion: 1, kind: .amend, reason: .other,
-            content: cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id)))).code == .unknownReport)
-        #expect(cast.ledger.apply(cast.authorA, .markEnteredInError(MarkEnteredInError(report: ghost, reason: .other))).code
+        #expect(
+            cast.ledger.apply(
+                cast.authorA,
+                .reviseReport(
+                    ReviseReport(
+                        report: ghost, previousVersion: 1, kind: .amend, reason: .other,
+                        content: cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id)))
+            ).code == .unknownReport)
+        #expect(
+            cast.ledger.apply(cast.authorA, .markEnteredInError(MarkEnteredInError(report: ghost, reason: .other))).code
                 == .unknownReport)
         #expect(cast.ledger.read(ghost, by: cast.patient).code == .unknownReport)
     }
@@ -271,11 +335,18 @@ struct ContractEngineReportsTests {
         cast.ledger.submit(r1, patient: cast.patient, author: cast.seniorA)
         for previous in 1...10 {
             _ = cast.ledger.state.takeChanges()
-            #expect(cast.ledger.apply(cast.seniorA, revise(cast, kind: .amend, previous: ReportVersion(UInt32(previous)), author: cast.seniorA)).code == .ok)
+            #expect(
+                cast.ledger.apply(
+                    cast.seniorA,
+                    revise(cast, kind: .amend, previous: ReportVersion(UInt32(previous)), author: cast.seniorA)
+                ).code == .ok)
             let written = cast.ledger.state.takeChanges().map(\.key)
             let reportKeys = written.filter { $0.first == 2 || $0.first == 4 }
-            #expect(reportKeys == [StateKey.report(r1).bytes, StateKey.reportVersion(r1, ReportVersion(UInt32(previous + 1))).bytes],
-                    "revision \(previous + 1) wrote \(reportKeys.count) report entries")
+            #expect(
+                reportKeys == [
+                    StateKey.report(r1).bytes, StateKey.reportVersion(r1, ReportVersion(UInt32(previous + 1))).bytes,
+                ],
+                "revision \(previous + 1) wrote \(reportKeys.count) report entries")
         }
         #expect(cast.ledger.state.report(r1)?.versions.count == 11)
     }

@@ -21,8 +21,9 @@ import MedLedgerContracts
     @Test func wrongChainIsRejected() {
         var ledger = Ledger()
         let patient = Party("p")
-        let tx = ledger.tx(ledger.orgA, .registerPatient(RegisterPatient(keys: patient.keys)),
-                           chainID: "another-chain")
+        let tx = ledger.tx(
+            ledger.orgA, .registerPatient(RegisterPatient(keys: patient.keys)),
+            chainID: "another-chain")
         let receipt = ledger.apply(tx)
         #expect(receipt.code == .wrongChain)
         #expect(receipt.events.isEmpty)

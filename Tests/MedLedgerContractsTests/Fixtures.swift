@@ -36,11 +36,15 @@ struct Ledger {
     init() {
         genesis = Genesis(
             chainID: Ledger.chainID, genesisTime: Ledger.genesisTime,
-            validators: [Validator(name: "validator-1", signingKey: validator.keys.publicSigningKey,
-                                   encryptionKey: validator.keys.publicEncryptionKey, power: 1)],
+            validators: [
+                Validator(
+                    name: "validator-1", signingKey: validator.keys.publicSigningKey,
+                    encryptionKey: validator.keys.publicEncryptionKey, power: 1)
+            ],
             organizations: [orgA, orgB, orgC].map {
-                GenesisOrganization(name: $0.name, signingKey: $0.keys.publicSigningKey,
-                                    encryptionKey: $0.keys.publicEncryptionKey)
+                GenesisOrganization(
+                    name: $0.name, signingKey: $0.keys.publicSigningKey,
+                    encryptionKey: $0.keys.publicEncryptionKey)
             })
         precondition(genesis.problem() == nil)
         engine = ContractEngine(genesis: genesis)
@@ -55,11 +59,14 @@ struct Ledger {
     }
 
     /// Signs a transaction with the party's current keys and its next nonce.
-    mutating func tx(_ signer: Party, _ payload: TransactionPayload, nonce: Nonce? = nil,
-                     keys: IdentityKeys? = nil, chainID: String = Ledger.chainID) -> Transaction {
+    mutating func tx(
+        _ signer: Party, _ payload: TransactionPayload, nonce: Nonce? = nil,
+        keys: IdentityKeys? = nil, chainID: String = Ledger.chainID
+    ) -> Transaction {
         let used = nonce ?? nextNonce(signer.id)
         if let nonce { nonces[signer.id] = max(nonces[signer.id] ?? 0, nonce) }
-        return Transaction(chainID: chainID, signer: signer.id, keys: keys ?? signer.keys, nonce: used, payload: payload)
+        return Transaction(
+            chainID: chainID, signer: signer.id, keys: keys ?? signer.keys, nonce: used, payload: payload)
     }
 
     @discardableResult
@@ -79,9 +86,12 @@ struct Ledger {
     @discardableResult
     mutating func registerPractitioner(_ name: String, of org: Party, roles: [Role]) -> Party {
         let party = Party(name)
-        let receipt = apply(org, .registerPractitioner(RegisterPractitioner(
-            organization: org.id, signingKey: party.keys.publicSigningKey,
-            encryptionKey: party.keys.publicEncryptionKey, roles: roles)))
+        let receipt = apply(
+            org,
+            .registerPractitioner(
+                RegisterPractitioner(
+                    organization: org.id, signingKey: party.keys.publicSigningKey,
+                    encryptionKey: party.keys.publicEncryptionKey, roles: roles)))
         precondition(receipt.code == .ok, "registering \(name): \(receipt.code.rawValue) \(receipt.sentence)")
         return party
     }
@@ -101,30 +111,40 @@ struct Ledger {
     static func grantID(_ n: UInt8) -> GrantID { GrantID(bytes: [UInt8](repeating: n, count: 15) + [0xBB])! }
 
     /// Content with envelopes for the patient, the author, every custodian and `extra`, minus `omit`.
-    func content(patient: IdentityID, author: IdentityID, extra: [IdentityID] = [], omit: IdentityID? = nil,
-                 tag: String = "v1") -> ReportContent {
+    func content(
+        patient: IdentityID, author: IdentityID, extra: [IdentityID] = [], omit: IdentityID? = nil,
+        tag: String = "v1"
+    ) -> ReportContent {
         let recipients = ([patient, author] + engine.custodians + extra).filter { $0 != omit }
         return ReportContent(
             contentAddress: Hash256.of(Array("ciphertext-\(tag)".utf8)), sizeBytes: 2_048,
             commitment: Hash256.of(Array("commitment-\(tag)".utf8)),
             encryptedMetadata: Array("sealed-\(tag)".utf8).map { $0 ^ 0x5a },
             envelopes: recipients.map {
-                KeyEnvelope(recipient: $0, encapsulatedKey: [UInt8](repeating: 1, count: 32),
-                            wrappedKey: [UInt8](repeating: 2, count: 48))
+                KeyEnvelope(
+                    recipient: $0, encapsulatedKey: [UInt8](repeating: 1, count: 32),
+                    wrappedKey: [UInt8](repeating: 2, count: 48))
             })
     }
 
-    func submitPayload(_ report: ReportID, patient: Party, author: Party, category: String = "LAB",
-                       recipients: [IdentityID] = [], omit: IdentityID? = nil) -> TransactionPayload {
-        .submitReport(SubmitReport(report: report, patient: patient.id, category: Code(category)!,
-                                   content: content(patient: patient.id, author: author.id, omit: omit),
-                                   recipients: recipients))
+    func submitPayload(
+        _ report: ReportID, patient: Party, author: Party, category: String = "LAB",
+        recipients: [IdentityID] = [], omit: IdentityID? = nil
+    ) -> TransactionPayload {
+        .submitReport(
+            SubmitReport(
+                report: report, patient: patient.id, category: Code(category)!,
+                content: content(patient: patient.id, author: author.id, omit: omit),
+                recipients: recipients))
     }
 
     @discardableResult
-    mutating func submit(_ report: ReportID, patient: Party, author: Party, category: String = "LAB",
-                         recipients: [IdentityID] = []) -> TransactionReceipt {
-        apply(author, submitPayload(report, patient: patient, author: author, category: category, recipients: recipients))
+    mutating func submit(
+        _ report: ReportID, patient: Party, author: Party, category: String = "LAB",
+        recipients: [IdentityID] = []
+    ) -> TransactionReceipt {
+        apply(
+            author, submitPayload(report, patient: patient, author: author, category: category, recipients: recipients))
     }
 
     @discardableResult
@@ -133,17 +153,25 @@ struct Ledger {
     }
 
     @discardableResult
-    mutating func read(_ report: ReportID, version: ReportVersion = 1, by reader: Party,
-                       purpose: Purpose = .treatment) -> TransactionReceipt {
+    mutating func read(
+        _ report: ReportID, version: ReportVersion = 1, by reader: Party,
+        purpose: Purpose = .treatment
+    ) -> TransactionReceipt {
         apply(reader, .accessReport(AccessReport(report: report, version: version, purpose: purpose)))
     }
 
     @discardableResult
-    mutating func grant(_ grant: GrantID, patient: Party, to grantee: IdentityID, scope: GrantScope = .allReports,
-                        purpose: Purpose = .treatment, from: ConsensusTime? = nil, until: ConsensusTime? = nil,
-                        signedBy signer: Party? = nil) -> TransactionReceipt {
-        apply(signer ?? patient, .grantAccess(GrantAccess(grant: grant, patient: patient.id, grantee: grantee, scope: scope,
-                                                          purpose: purpose, validFrom: from, validUntil: until)))
+    mutating func grant(
+        _ grant: GrantID, patient: Party, to grantee: IdentityID, scope: GrantScope = .allReports,
+        purpose: Purpose = .treatment, from: ConsensusTime? = nil, until: ConsensusTime? = nil,
+        signedBy signer: Party? = nil
+    ) -> TransactionReceipt {
+        apply(
+            signer ?? patient,
+            .grantAccess(
+                GrantAccess(
+                    grant: grant, patient: patient.id, grantee: grantee, scope: scope,
+                    purpose: purpose, validFrom: from, validUntil: until)))
     }
 
     /// Takes the pending changes and returns the state root.
@@ -156,14 +184,14 @@ struct Ledger {
 /// The standard cast: practitioners of org A and org B, two patients.
 struct Cast {
     var ledger = Ledger()
-    let authorA: Party          // author
-    let approverA: Party        // approver
-    let seniorA: Party          // author + approver (self-approves)
-    let readerA: Party          // reader
-    let adminA: Party           // admin
-    let approverB: Party        // approver of another organization
-    let readerB: Party          // reader of org B
-    let authorB: Party          // author of org B (no reader role)
+    let authorA: Party  // author
+    let approverA: Party  // approver
+    let seniorA: Party  // author + approver (self-approves)
+    let readerA: Party  // reader
+    let adminA: Party  // admin
+    let approverB: Party  // approver of another organization
+    let readerB: Party  // reader of org B
+    let authorB: Party  // author of org B (no reader role)
     let patient: Party
     let otherPatient: Party
 

@@ -11,10 +11,12 @@ import MedLedgerContracts
         // SHA-256("medledger/distribution-grant/v1" ‖ report ‖ recipient) starts 577f831a…;
         // setting the first bit makes it d77f831a….
         let report = ReportID(bytes: Array(0x10...0x1f))!
-        #expect(ContractEngine.distributionGrantID(report: report, recipient: recipient).hex
+        #expect(
+            ContractEngine.distributionGrantID(report: report, recipient: recipient).hex
                 == "d77f831a97a459babe3d30c1a53a38d8")
         let other = ReportID(bytes: Array(0x00...0x0f))!
-        #expect(ContractEngine.distributionGrantID(report: other, recipient: recipient).hex
+        #expect(
+            ContractEngine.distributionGrantID(report: other, recipient: recipient).hex
                 == "ca52ace7064089f9ba564b220b9ead15")
     }
 

@@ -5,30 +5,48 @@ import MedLedgerContracts
 @Suite struct LedgerStateTests {
     /// A fixed workload, signed once, so two replays see byte-identical transactions.
     static func workload(_ ledger: inout Ledger, includeReports: Bool) -> [Transaction] {
-        let doctor = Party("det-doctor"), patient = Party("det-patient"), reader = Party("det-reader")
+        let doctor = Party("det-doctor")
+        let patient = Party("det-patient")
+        let reader = Party("det-reader")
         var txs: [Transaction] = [
-            ledger.tx(ledger.orgA, .registerPractitioner(RegisterPractitioner(
-                organization: ledger.orgA.id, signingKey: doctor.keys.publicSigningKey,
-                encryptionKey: doctor.keys.publicEncryptionKey, roles: [.author, .approver]))),
-            ledger.tx(ledger.orgB, .registerPractitioner(RegisterPractitioner(
-                organization: ledger.orgB.id, signingKey: reader.keys.publicSigningKey,
-                encryptionKey: reader.keys.publicEncryptionKey, roles: [.reader]))),
+            ledger.tx(
+                ledger.orgA,
+                .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: ledger.orgA.id, signingKey: doctor.keys.publicSigningKey,
+                        encryptionKey: doctor.keys.publicEncryptionKey, roles: [.author, .approver]))),
+            ledger.tx(
+                ledger.orgB,
+                .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: ledger.orgB.id, signingKey: reader.keys.publicSigningKey,
+                        encryptionKey: reader.keys.publicEncryptionKey, roles: [.reader]))),
             ledger.tx(patient, .registerPatient(RegisterPatient(keys: patient.keys))),
             ledger.tx(patient, .setGuardian(SetGuardian(guardian: reader.id, isGuardian: true))),
-            ledger.tx(reader, .setGuardian(SetGuardian(guardian: patient.id, isGuardian: true))),  // refused: wrong kind
-            ledger.tx(Party("nobody"), .setGuardian(SetGuardian(guardian: patient.id, isGuardian: true))),  // unknown signer
+            // refused: wrong kind
+            ledger.tx(reader, .setGuardian(SetGuardian(guardian: patient.id, isGuardian: true))),
+            // refused: unknown signer
+            ledger.tx(Party("nobody"), .setGuardian(SetGuardian(guardian: patient.id, isGuardian: true))),
         ]
         if includeReports {
             let report = Ledger.reportID(7)
             txs += [
-                ledger.tx(doctor, .submitReport(SubmitReport(
-                    report: report, patient: patient.id, category: Code("LAB")!,
-                    content: ledger.content(patient: patient.id, author: doctor.id), recipients: [reader.id]))),
+                ledger.tx(
+                    doctor,
+                    .submitReport(
+                        SubmitReport(
+                            report: report, patient: patient.id, category: Code("LAB")!,
+                            content: ledger.content(patient: patient.id, author: doctor.id), recipients: [reader.id]))),
                 ledger.tx(reader, .accessReport(AccessReport(report: report, version: 1, purpose: .treatment))),
-                ledger.tx(reader, .accessReport(AccessReport(report: report, version: 1, purpose: .research))),  // the reader is the patient's guardian: allowed
-                ledger.tx(patient, .grantAccess(GrantAccess(grant: Ledger.grantID(1), patient: patient.id, grantee: ledger.orgB.id,
-                                                            scope: .allReports, purpose: .research, validFrom: nil,
-                                                            validUntil: ledger.time.adding(milliseconds: 1_000)))),
+                // the reader is the patient's guardian: allowed
+                ledger.tx(reader, .accessReport(AccessReport(report: report, version: 1, purpose: .research))),
+                ledger.tx(
+                    patient,
+                    .grantAccess(
+                        GrantAccess(
+                            grant: Ledger.grantID(1), patient: patient.id, grantee: ledger.orgB.id,
+                            scope: .allReports, purpose: .research, validFrom: nil,
+                            validUntil: ledger.time.adding(milliseconds: 1_000)))),
                 ledger.tx(patient, .revokeGrant(RevokeGrant(grant: Ledger.grantID(1)))),
             ]
         }
@@ -45,7 +63,8 @@ import MedLedgerContracts
     @Test func sameTransactionsGiveSameReceiptsAndRoot() {
         var builder = Ledger()
         let txs = Self.workload(&builder, includeReports: false)
-        let a = Self.replay(txs), b = Self.replay(txs)
+        let a = Self.replay(txs)
+        let b = Self.replay(txs)
         #expect(a.receipts == b.receipts)
         #expect(a.receipts.map(\.hash) == b.receipts.map(\.hash))
         #expect(a.root == b.root)
@@ -57,7 +76,8 @@ import MedLedgerContracts
     func sameTransactionsWithReportsGiveSameReceiptsAndRoot() {
         var builder = Ledger()
         let txs = Self.workload(&builder, includeReports: true)
-        let a = Self.replay(txs), b = Self.replay(txs)
+        let a = Self.replay(txs)
+        let b = Self.replay(txs)
         #expect(a.receipts == b.receipts)
         #expect(a.root == b.root)
         #expect(a.receipts.map(\.code) == [.ok, .ok, .ok, .ok, .wrongKind, .unknownSigner, .ok, .ok, .ok, .ok, .ok])
@@ -65,17 +85,26 @@ import MedLedgerContracts
 
     @Test func independentTransactionsInEitherOrderGiveTheSameRoot() {
         var builder = Ledger()
-        let x = Party("indep-x"), y = Party("indep-y"), p = Party("indep-p")
+        let x = Party("indep-x")
+        let y = Party("indep-y")
+        let p = Party("indep-p")
         let txs = [
-            builder.tx(builder.orgA, .registerPractitioner(RegisterPractitioner(
-                organization: builder.orgA.id, signingKey: x.keys.publicSigningKey,
-                encryptionKey: x.keys.publicEncryptionKey, roles: [.reader]))),
-            builder.tx(builder.orgB, .registerPractitioner(RegisterPractitioner(
-                organization: builder.orgB.id, signingKey: y.keys.publicSigningKey,
-                encryptionKey: y.keys.publicEncryptionKey, roles: [.author]))),
+            builder.tx(
+                builder.orgA,
+                .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: builder.orgA.id, signingKey: x.keys.publicSigningKey,
+                        encryptionKey: x.keys.publicEncryptionKey, roles: [.reader]))),
+            builder.tx(
+                builder.orgB,
+                .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: builder.orgB.id, signingKey: y.keys.publicSigningKey,
+                        encryptionKey: y.keys.publicEncryptionKey, roles: [.author]))),
             builder.tx(p, .registerPatient(RegisterPatient(keys: p.keys))),
         ]
-        let forward = Self.replay(txs), backward = Self.replay(txs.reversed())
+        let forward = Self.replay(txs)
+        let backward = Self.replay(txs.reversed())
         #expect(forward.root == backward.root)
         #expect(Self.replay([txs[1], txs[2], txs[0]]).root == forward.root)
         // A different final state gives a different root.
@@ -144,7 +173,8 @@ import MedLedgerContracts
         let after = ledger.root()
         #expect(after != genesisRoot)
         // A refused transaction that spends a nonce still changes the root.
-        ledger.apply(Party("root-patient"), .setGuardian(SetGuardian(guardian: Party("root-patient").id, isGuardian: true)))
+        ledger.apply(
+            Party("root-patient"), .setGuardian(SetGuardian(guardian: Party("root-patient").id, isGuardian: true)))
         #expect(ledger.root() != after)
         // A transaction refused at admission does not.
         let same = ledger.root()
@@ -153,9 +183,13 @@ import MedLedgerContracts
     }
 
     @Test func loadRejectsBadEntries() {
-        #expect(throws: StateLoadError.self) { try LedgerState.load(entries: [(key: [9] + [UInt8](repeating: 0, count: 32), value: [])]) }
+        #expect(throws: StateLoadError.self) {
+            try LedgerState.load(entries: [(key: [9] + [UInt8](repeating: 0, count: 32), value: [])])
+        }
         #expect(throws: StateLoadError.self) { try LedgerState.load(entries: [(key: [1, 2, 3], value: [])]) }
-        #expect(throws: StateLoadError.self) { try LedgerState.load(entries: [(key: [1] + [UInt8](repeating: 0, count: 32), value: [1, 2])]) }
+        #expect(throws: StateLoadError.self) {
+            try LedgerState.load(entries: [(key: [1] + [UInt8](repeating: 0, count: 32), value: [1, 2])])
+        }
         #expect(throws: StateLoadError.self) { try LedgerState.load(entries: [(key: [], value: [])]) }
     }
 
@@ -176,13 +210,15 @@ import MedLedgerContracts
         ledger.registerPatient("rt")
         let record = try #require(ledger.state.identity(Party("rt").id))
         #expect(try IdentityRecord.decode(canonical: record.canonicalBytes) == record)
-        let version = ReportVersionRecord(version: 2, status: .amended, author: record.id, submittedAt: ledger.time,
-                                          content: ledger.content(patient: record.id, author: record.id),
-                                          revision: Revision(kind: .amend, reason: .other),
-                                          approvals: [Approval(approver: record.id, time: ledger.time)], withdrawal: .duplicate)
-        let report = ReportRecord(id: Ledger.reportID(1), patient: record.id, organization: ledger.orgA.id,
-                                  category: Code("LAB")!, recipients: [ledger.orgB.id], versions: [version, version],
-                                  distributed: true)
+        let version = ReportVersionRecord(
+            version: 2, status: .amended, author: record.id, submittedAt: ledger.time,
+            content: ledger.content(patient: record.id, author: record.id),
+            revision: Revision(kind: .amend, reason: .other),
+            approvals: [Approval(approver: record.id, time: ledger.time)], withdrawal: .duplicate)
+        let report = ReportRecord(
+            id: Ledger.reportID(1), patient: record.id, organization: ledger.orgA.id,
+            category: Code("LAB")!, recipients: [ledger.orgB.id], versions: [version, version],
+            distributed: true)
         #expect(try ReportRecord.decode(canonical: report.canonicalBytes) == report)
         #expect(report.version(0) == nil && report.version(3) == nil && report.version(2) == version)
     }
@@ -246,15 +282,18 @@ import MedLedgerContracts
         for (id, _) in cast.ledger.state.identities {
             let key = StateKey.identity(id).bytes
             let value = cast.ledger.state.encodedValue(.identity(id))!
-            buckets[StateBuckets.index(ofKey: key), default: []].append((key, StateProof.leafHash(key: key, value: value)))
+            buckets[StateBuckets.index(ofKey: key), default: []].append(
+                (key, StateProof.leafHash(key: key, value: value)))
         }
         for (id, _) in cast.ledger.state.reports {
             let key = StateKey.report(id).bytes
-            buckets[StateBuckets.index(ofKey: key), default: []].append((key, StateProof.leafHash(key: key, value: cast.ledger.state.encodedValue(.report(id))!)))
+            buckets[StateBuckets.index(ofKey: key), default: []].append(
+                (key, StateProof.leafHash(key: key, value: cast.ledger.state.encodedValue(.report(id))!)))
         }
         for (id, _) in cast.ledger.state.grants {
             let key = StateKey.grant(id).bytes
-            buckets[StateBuckets.index(ofKey: key), default: []].append((key, StateProof.leafHash(key: key, value: cast.ledger.state.encodedValue(.grant(id))!)))
+            buckets[StateBuckets.index(ofKey: key), default: []].append(
+                (key, StateProof.leafHash(key: key, value: cast.ledger.state.encodedValue(.grant(id))!)))
         }
         let bucketRoots = (0..<StateBuckets.count).map { index in
             Merkle.root(leafHashes: (buckets[index] ?? []).sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1))

@@ -11,28 +11,42 @@ struct ReceiptPrivacyTests {
     @Test func receiptsHoldOnlyIdsAndCodes() throws {
         var cast = Cast()
         var receipts: [TransactionReceipt] = []
-        let r1 = Ledger.reportID(1), g1 = Ledger.grantID(1)
-        receipts.append(cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA, recipients: [cast.readerB.id]))
+        let r1 = Ledger.reportID(1)
+        let g1 = Ledger.grantID(1)
+        receipts.append(
+            cast.ledger.submit(r1, patient: cast.patient, author: cast.authorA, recipients: [cast.readerB.id]))
         receipts.append(cast.ledger.approve(r1, by: cast.approverA))
         receipts.append(cast.ledger.read(r1, by: cast.readerB))
         receipts.append(cast.ledger.read(r1, by: cast.authorB, purpose: .research))
         receipts.append(cast.ledger.grant(g1, patient: cast.patient, to: cast.authorB.id, purpose: .research))
         receipts.append(cast.ledger.apply(cast.patient, .revokeGrant(RevokeGrant(grant: g1))))
-        receipts.append(cast.ledger.apply(cast.seniorA, .reviseReport(ReviseReport(
-            report: r1, previousVersion: 1, kind: .correct, reason: .clericalError,
-            content: cast.ledger.content(patient: cast.patient.id, author: cast.seniorA.id, tag: "v2")))))
-        receipts.append(cast.ledger.apply(cast.authorA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient))))
+        receipts.append(
+            cast.ledger.apply(
+                cast.seniorA,
+                .reviseReport(
+                    ReviseReport(
+                        report: r1, previousVersion: 1, kind: .correct, reason: .clericalError,
+                        content: cast.ledger.content(patient: cast.patient.id, author: cast.seniorA.id, tag: "v2")))))
+        receipts.append(
+            cast.ledger.apply(cast.authorA, .markEnteredInError(MarkEnteredInError(report: r1, reason: .wrongPatient))))
         // Refusals with facts: a missing role (naming the organization), a status that allows no
         // approval, an unregistered grantee.
         receipts.append(cast.ledger.apply(cast.readerB, .approveReport(ApproveReport(report: r1, version: 1))))
         receipts.append(cast.ledger.apply(cast.approverA, .approveReport(ApproveReport(report: r1, version: 2))))
-        receipts.append(cast.ledger.apply(cast.patient, .grantAccess(GrantAccess(
-            grant: Ledger.grantID(2), patient: cast.patient.id, grantee: cast.otherPatient.id, scope: .allReports,
-            purpose: .treatment, validFrom: nil, validUntil: nil))))
+        receipts.append(
+            cast.ledger.apply(
+                cast.patient,
+                .grantAccess(
+                    GrantAccess(
+                        grant: Ledger.grantID(2), patient: cast.patient.id, grantee: cast.otherPatient.id,
+                        scope: .allReports,
+                        purpose: .treatment, validFrom: nil, validUntil: nil))))
 
-        let parties = [cast.authorA, cast.approverA, cast.seniorA, cast.readerA, cast.adminA, cast.approverB, cast.readerB,
-                       cast.authorB, cast.patient, cast.otherPatient, cast.ledger.orgA, cast.ledger.orgB, cast.ledger.orgC,
-                       cast.ledger.validator]
+        let parties = [
+            cast.authorA, cast.approverA, cast.seniorA, cast.readerA, cast.adminA, cast.approverB, cast.readerB,
+            cast.authorB, cast.patient, cast.otherPatient, cast.ledger.orgA, cast.ledger.orgB, cast.ledger.orgC,
+            cast.ledger.validator,
+        ]
         var known = Set(parties.map { $0.id.hash.bytes })
         known.insert(r1.bytes)
         known.insert(g1.bytes)
@@ -40,13 +54,21 @@ struct ReceiptPrivacyTests {
         let knownHex = Set(known.map { Hex.encode($0) })
 
         let content = cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id)
-        let secrets = [Hex.encode(content.encryptedMetadata), content.contentAddress.hex, content.commitment.hex, "sealed",
-                       "ciphertext"]
-        #expect(receipts.map(\.code) == [.ok, .ok, .ok, .noActiveGrant, .ok, .ok, .ok, .ok,
-                                          .missingRole, .invalidStatusTransition, .unknownIdentity])
+        let secrets = [
+            Hex.encode(content.encryptedMetadata), content.contentAddress.hex, content.commitment.hex, "sealed",
+            "ciphertext",
+        ]
+        #expect(
+            receipts.map(\.code) == [
+                .ok, .ok, .ok, .noActiveGrant, .ok, .ok, .ok, .ok,
+                .missingRole, .invalidStatusTransition, .unknownIdentity,
+            ])
         #expect(receipts[8].facts == [.role(.approver), .organization(cast.ledger.orgA.id)])
-        #expect(receipts[10].facts == [.field(.grantee), .identity(cast.otherPatient.id), .kind(.practitioner),
-                                       .kind(.organization)])
+        #expect(
+            receipts[10].facts == [
+                .field(.grantee), .identity(cast.otherPatient.id), .kind(.practitioner),
+                .kind(.organization),
+            ])
         for receipt in receipts {
             for event in receipt.events {
                 for id in event.ids { #expect(known.contains(id)) }

@@ -4,9 +4,16 @@ import MedLedgerCore
 @Suite struct CanonicalDecoderTests {
     @Test func readsWhatTheEncoderWrote() throws {
         var encoder = CanonicalEncoder()
-        encoder.write(UInt8(1)); encoder.write(UInt16(2)); encoder.write(UInt32(3)); encoder.write(UInt64(4))
-        encoder.write(true); encoder.write("héllo"); encoder.write(bytes: [5, 6]); encoder.write(fixed: [7, 8])
-        encoder.write(array: [T.id(1), T.id(2)]); encoder.write(optional: ConsensusTime?.none)
+        encoder.write(UInt8(1))
+        encoder.write(UInt16(2))
+        encoder.write(UInt32(3))
+        encoder.write(UInt64(4))
+        encoder.write(true)
+        encoder.write("héllo")
+        encoder.write(bytes: [5, 6])
+        encoder.write(fixed: [7, 8])
+        encoder.write(array: [T.id(1), T.id(2)])
+        encoder.write(optional: ConsensusTime?.none)
         encoder.write(optional: ConsensusTime(milliseconds: 9))
         var decoder = CanonicalDecoder(encoder.bytes)
         #expect(try decoder.readUInt8("a") == 1)
@@ -28,7 +35,9 @@ import MedLedgerCore
         var decoder = CanonicalDecoder([1, 2, 3])
         #expect(throws: CanonicalDecodingError.self) { try decoder.readUInt32("x") }
         var empty = CanonicalDecoder([])
-        #expect(throws: CanonicalDecodingError(field: "y", reason: "needs 1 bytes, 0 left")) { try empty.readUInt8("y") }
+        #expect(throws: CanonicalDecodingError(field: "y", reason: "needs 1 bytes, 0 left")) {
+            try empty.readUInt8("y")
+        }
     }
 
     @Test func truncatedStringThrows() {
@@ -87,14 +96,20 @@ import MedLedgerCore
         // submit-report whose encryptedMetadata claims 4 GiB.
         var encoder = CanonicalEncoder()
         encoder.write(UInt8(10))
-        encoder.write(T.id(1)); encoder.write(T.keys("p").identityID); encoder.write(Code("LAB")!)
-        encoder.write(T.hash("a")); encoder.write(UInt64(1)); encoder.write(T.hash("c"))
+        encoder.write(T.id(1))
+        encoder.write(T.keys("p").identityID)
+        encoder.write(Code("LAB")!)
+        encoder.write(T.hash("a"))
+        encoder.write(UInt64(1))
+        encoder.write(T.hash("c"))
         encoder.write(UInt32.max)
         #expect(throws: CanonicalDecodingError.self) { try TransactionPayload.decode(canonical: encoder.bytes) }
 
         // Metadata one byte over its limit.
         var over = CanonicalEncoder()
-        over.write(T.hash("a")); over.write(UInt64(1)); over.write(T.hash("c"))
+        over.write(T.hash("a"))
+        over.write(UInt64(1))
+        over.write(T.hash("c"))
         over.write(UInt32(Limits.encryptedMetadataMaxBytes + 1))
         over.write(fixed: [UInt8](repeating: 0, count: Limits.encryptedMetadataMaxBytes + 1))
         over.write(UInt32(0))
@@ -102,7 +117,10 @@ import MedLedgerCore
 
         // Too many envelopes.
         var many = CanonicalEncoder()
-        many.write(T.hash("a")); many.write(UInt64(1)); many.write(T.hash("c")); many.write(bytes: [])
+        many.write(T.hash("a"))
+        many.write(UInt64(1))
+        many.write(T.hash("c"))
+        many.write(bytes: [])
         many.write(UInt32(Limits.envelopesMaxCount + 1))
         #expect(throws: CanonicalDecodingError.self) { try ReportContent.decode(canonical: many.bytes) }
 
@@ -121,7 +139,8 @@ import MedLedgerCore
             }
         }
         // Inside a payload: set-guardian's isGuardian.
-        var bytes = TransactionPayload.setGuardian(SetGuardian(guardian: T.keys("g").identityID, isGuardian: true)).canonicalBytes
+        var bytes = TransactionPayload.setGuardian(SetGuardian(guardian: T.keys("g").identityID, isGuardian: true))
+            .canonicalBytes
         bytes[bytes.count - 1] = 2
         #expect(throws: CanonicalDecodingError.self) { try TransactionPayload.decode(canonical: bytes) }
     }
@@ -132,7 +151,9 @@ import MedLedgerCore
     }
 
     @Test func unknownEnumTagsThrow() throws {
-        #expect(throws: CanonicalDecodingError(field: "role", reason: "unknown tag 0")) { try Role.decode(canonical: [0]) }
+        #expect(throws: CanonicalDecodingError(field: "role", reason: "unknown tag 0")) {
+            try Role.decode(canonical: [0])
+        }
         #expect(throws: CanonicalDecodingError.self) { try Role.decode(canonical: [7]) }
         #expect(throws: CanonicalDecodingError.self) { try IdentityKind.decode(canonical: [5]) }
         #expect(throws: CanonicalDecodingError.self) { try ReportStatus.decode(canonical: [9]) }
@@ -153,7 +174,9 @@ import MedLedgerCore
         }
         // Every enum round-trips through its tag.
         for role in Role.allCases { #expect(try Role.decode(canonical: role.canonicalBytes) == role) }
-        for status in ReportStatus.allCases { #expect(try ReportStatus.decode(canonical: status.canonicalBytes) == status) }
+        for status in ReportStatus.allCases {
+            #expect(try ReportStatus.decode(canonical: status.canonicalBytes) == status)
+        }
         for purpose in Purpose.allCases { #expect(try Purpose.decode(canonical: purpose.canonicalBytes) == purpose) }
     }
 
@@ -195,46 +218,61 @@ import MedLedgerCore
     @Test func blockBodyRoundTrips() throws {
         let keys = T.keys("s")
         let txs = T.everyPayload.enumerated().map {
-            Transaction(chainID: "c", signer: keys.identityID, keys: keys, nonce: Nonce(UInt64($0.offset + 1)), payload: $0.element)
+            Transaction(
+                chainID: "c", signer: keys.identityID, keys: keys, nonce: Nonce(UInt64($0.offset + 1)),
+                payload: $0.element)
         }
         let header = GoldenFixtures.blockHeader
         let validator = T.keys("validator")
-        let vote = Precommit.vote(chainID: "c", height: header.height - 1, round: 0, blockHash: T.hash("previous"),
-                                  time: ConsensusTime(milliseconds: 5))
-        let lastCommit = CommitCertificate(height: header.height - 1, round: 0, blockHash: T.hash("previous"), signatures: [
-            CommitSignature(validator: validator.identityID, time: vote.time, signature: validator.sign(vote.canonicalBytes)),
-        ])
+        let vote = Precommit.vote(
+            chainID: "c", height: header.height - 1, round: 0, blockHash: T.hash("previous"),
+            time: ConsensusTime(milliseconds: 5))
+        let lastCommit = CommitCertificate(
+            height: header.height - 1, round: 0, blockHash: T.hash("previous"),
+            signatures: [
+                CommitSignature(
+                    validator: validator.identityID, time: vote.time, signature: validator.sign(vote.canonicalBytes))
+            ])
         let block = Block(header: header, lastCommit: lastCommit, transactions: txs)
         let decoded = try Block.decodeBody(block.encodedBody)
         #expect(decoded.0 == lastCommit)
         #expect(decoded.1 == txs)
         #expect(throws: CanonicalDecodingError.self) { try Block.decodeBody(block.encodedBody + [0]) }
-        #expect(try Block.decodeBody(Block(header: header, lastCommit: lastCommit, transactions: []).encodedBody).1.isEmpty)
+        #expect(
+            try Block.decodeBody(Block(header: header, lastCommit: lastCommit, transactions: []).encodedBody).1.isEmpty)
     }
 
     @Test func receiptsAndEventsRoundTrip() throws {
-        let p = T.keys("p").identityID, r = T.keys("r").identityID
+        let p = T.keys("p").identityID
+        let r = T.keys("r").identityID
         let events: [LedgerEvent] = [
             .identityRegistered(identity: p, kind: .patient),
             .identityUpdated(identity: r),
             .report(report: T.id(1), version: 2, patient: p, action: .distributed, status: .amended),
             .grantChanged(grant: T.grantID(2), patient: p, grantee: r, active: false),
-            .access(report: T.id(1), version: 1, patient: p, reader: r, purpose: .emergency, basis: .grant(T.grantID(2))),
-            .access(report: T.id(1), version: 1, patient: p, reader: r, purpose: .treatment, basis: .denied(.noActiveGrant)),
+            .access(
+                report: T.id(1), version: 1, patient: p, reader: r, purpose: .emergency, basis: .grant(T.grantID(2))),
+            .access(
+                report: T.id(1), version: 1, patient: p, reader: r, purpose: .treatment, basis: .denied(.noActiveGrant)),
             .access(report: T.id(1), version: 1, patient: p, reader: p, purpose: .treatment, basis: .relationship),
         ]
-        let receipt = TransactionReceipt.rejected(.noActiveGrant, [.identity(r), .report(T.id(1)), .purpose(.treatment)],
-                                                  events: events)
+        let receipt = TransactionReceipt.rejected(
+            .noActiveGrant, [.identity(r), .report(T.id(1)), .purpose(.treatment)],
+            events: events)
         let decoded = try TransactionReceipt.decode(canonical: receipt.canonicalBytes)
         #expect(decoded == receipt)
         #expect(receipt.hash == Hash256.of(receipt.canonicalBytes))
         #expect(events[2].ids == [T.id(1).bytes, p.hash.bytes])
         #expect(events[4].ids == [T.id(1).bytes, p.hash.bytes, r.hash.bytes])
-        #expect(events[4].subjects == events[4].ids + [EventIndexKey.auditTrail(patient: p),
-                                                        EventIndexKey.grantedReads(reader: r, report: T.id(1), version: 1),
-                                                        EventIndexKey.grantedReads(reader: r, report: T.id(1))])
-        #expect(events[5].subjects == events[5].ids + [EventIndexKey.auditTrail(patient: p)],
-                "a denied read is filed under the audit trail, not under the reader's granted reads")
+        #expect(
+            events[4].subjects == events[4].ids + [
+                EventIndexKey.auditTrail(patient: p),
+                EventIndexKey.grantedReads(reader: r, report: T.id(1), version: 1),
+                EventIndexKey.grantedReads(reader: r, report: T.id(1)),
+            ])
+        #expect(
+            events[5].subjects == events[5].ids + [EventIndexKey.auditTrail(patient: p)],
+            "a denied read is filed under the audit trail, not under the reader's granted reads")
     }
 
     @Test func otherValuesRoundTrip() throws {
@@ -245,7 +283,8 @@ import MedLedgerCore
         for (_, scope) in GoldenFixtures.grantScopes {
             #expect(try GrantScope.decode(canonical: scope.canonicalBytes) == scope)
         }
-        let precommit = Precommit.vote(chainID: "c", height: 3, round: 1, blockHash: T.hash("b"), time: ConsensusTime(milliseconds: 0))
+        let precommit = Precommit.vote(
+            chainID: "c", height: 3, round: 1, blockHash: T.hash("b"), time: ConsensusTime(milliseconds: 0))
         #expect(try Vote.decode(canonical: precommit.canonicalBytes) == precommit)
     }
 

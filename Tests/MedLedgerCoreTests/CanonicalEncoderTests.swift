@@ -68,8 +68,11 @@ import MedLedgerCore
         #expect(Role(name: "privacy-officer") == .privacyOfficer)
         #expect(Role(name: "nobody") == nil)
         #expect(Role.allNames == ["author", "approver", "reader", "emergency", "admin", "privacy-officer"])
-        #expect(ChangeReason.allNames == ["clerical-error", "additional-information", "revised-interpretation",
-                                          "wrong-patient", "duplicate", "other"])
+        #expect(
+            ChangeReason.allNames == [
+                "clerical-error", "additional-information", "revised-interpretation",
+                "wrong-patient", "duplicate", "other",
+            ])
         #expect("\(Role.privacyOfficer)" == "privacy-officer")
         #expect(ResultCode.noActiveGrant.description == "204 no-active-grant")
         #expect(ResultCode(rawValue: 999).name == "code-999")
@@ -83,8 +86,11 @@ import MedLedgerCore
     func everyTaggedEnumHasItsDocumentedName() {
         #expect(IdentityKind.allNames == ["organization", "practitioner", "patient", "node"])
         #expect(IdentityStatus.allNames == ["active", "suspended"])
-        #expect(ReportStatus.allNames == ["registered", "preliminary", "final", "amended", "corrected", "appended",
-                                          "cancelled", "entered-in-error"])
+        #expect(
+            ReportStatus.allNames == [
+                "registered", "preliminary", "final", "amended", "corrected", "appended",
+                "cancelled", "entered-in-error",
+            ])
         #expect(Purpose.allNames == ["treatment", "research", "emergency", "payment", "legal"])
         #expect(RevisionKind.allNames == ["amend", "correct"])
         #expect(ReportAction.allNames == ["submitted", "approved", "revised", "entered-in-error", "distributed"])
@@ -109,9 +115,11 @@ import MedLedgerCore
     }
 
     @Test func reportContentLayout() {
-        let content = ReportContent(contentAddress: T.hash("a"), sizeBytes: 5, commitment: T.hash("c"),
-                                    encryptedMetadata: [0xee], envelopes: [])
-        #expect(content.canonicalBytes == T.hash("a").bytes + T.be(5, 8) + T.hash("c").bytes
+        let content = ReportContent(
+            contentAddress: T.hash("a"), sizeBytes: 5, commitment: T.hash("c"),
+            encryptedMetadata: [0xee], envelopes: [])
+        #expect(
+            content.canonicalBytes == T.hash("a").bytes + T.be(5, 8) + T.hash("c").bytes
                 + [0, 0, 0, 1, 0xee] + [0, 0, 0, 0])
     }
 
@@ -121,7 +129,8 @@ import MedLedgerCore
         #expect(AccessBasis.denied(.noActiveGrant).canonicalBytes == [3, 0, 204])
         let who = T.keys("who").identityID
         #expect(LedgerEvent.identityUpdated(identity: who).canonicalBytes == [2] + who.hash.bytes)
-        #expect(LedgerEvent.identityRegistered(identity: who, kind: .patient).canonicalBytes == [1] + who.hash.bytes + [3])
+        #expect(
+            LedgerEvent.identityRegistered(identity: who, kind: .patient).canonicalBytes == [1] + who.hash.bytes + [3])
     }
 
     @Test func equalValuesEncodeIdentically() {

@@ -12,17 +12,22 @@ import MedLedgerCore
     @Test func hashIsSHA256OfCanonicalBytesWithDomainTag() {
         #expect(genesis.hash == Hash256.of(genesis.canonicalBytes))
         #expect(Array(genesis.canonicalBytes.prefix(24)) == T.str("medledger/genesis/v1"))
-        let other = Genesis(chainID: "other-chain", genesisTime: genesis.genesisTime, validators: genesis.validators,
-                            organizations: genesis.organizations)
+        let other = Genesis(
+            chainID: "other-chain", genesisTime: genesis.genesisTime, validators: genesis.validators,
+            organizations: genesis.organizations)
         #expect(other.hash != genesis.hash)
     }
 
     @Test func problemsAreFound() {
-        let v = genesis.validators[0], o = genesis.organizations[0]
-        func make(chain: String = GoldenFixtures.chainID, validators: [Validator]? = nil,
-                  organizations: [GenesisOrganization]? = nil) -> Genesis {
-            Genesis(chainID: chain, genesisTime: genesis.genesisTime, validators: validators ?? [v],
-                    organizations: organizations ?? [o])
+        let v = genesis.validators[0]
+        let o = genesis.organizations[0]
+        func make(
+            chain: String = GoldenFixtures.chainID, validators: [Validator]? = nil,
+            organizations: [GenesisOrganization]? = nil
+        ) -> Genesis {
+            Genesis(
+                chainID: chain, genesisTime: genesis.genesisTime, validators: validators ?? [v],
+                organizations: organizations ?? [o])
         }
         #expect(make(chain: "").problem() != nil)
         #expect(make(chain: "has space").problem() != nil)

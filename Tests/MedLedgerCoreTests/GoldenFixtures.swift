@@ -22,8 +22,9 @@ enum GoldenFixtures {
     }
 
     static var keyEnvelope: KeyEnvelope {
-        KeyEnvelope(recipient: patientKeys.identityID, encapsulatedKey: bytes(32, from: 0xa0),
-                    wrappedKey: bytes(48, from: 0x10))
+        KeyEnvelope(
+            recipient: patientKeys.identityID, encapsulatedKey: bytes(32, from: 0xa0),
+            wrappedKey: bytes(48, from: 0x10))
     }
 
     static var reportContent: ReportContent {
@@ -34,8 +35,9 @@ enum GoldenFixtures {
             encryptedMetadata: bytes(24, from: 0x40),
             envelopes: [
                 keyEnvelope,
-                KeyEnvelope(recipient: authorKeys.identityID, encapsulatedKey: bytes(32, from: 0x01),
-                            wrappedKey: bytes(48, from: 0x80)),
+                KeyEnvelope(
+                    recipient: authorKeys.identityID, encapsulatedKey: bytes(32, from: 0x01),
+                    wrappedKey: bytes(48, from: 0x80)),
             ])
     }
 
@@ -48,46 +50,63 @@ enum GoldenFixtures {
     }
 
     static var submitPayload: TransactionPayload {
-        .submitReport(SubmitReport(report: reportID, patient: patientKeys.identityID, category: Code("LAB")!,
-                                   content: reportContent, recipients: [orgKeys.identityID]))
+        .submitReport(
+            SubmitReport(
+                report: reportID, patient: patientKeys.identityID, category: Code("LAB")!,
+                content: reportContent, recipients: [orgKeys.identityID]))
     }
 
     static var transactionSigningBytes: [UInt8] {
-        Transaction.signingBytes(chainID: chainID, signer: authorKeys.identityID,
-                                 signerKey: authorKeys.publicSigningKey, nonce: 7, payload: submitPayload)
+        Transaction.signingBytes(
+            chainID: chainID, signer: authorKeys.identityID,
+            signerKey: authorKeys.publicSigningKey, nonce: 7, payload: submitPayload)
     }
 
     static var blockHeader: BlockHeader {
-        BlockHeader(chainID: chainID, height: 42, time: ConsensusTime(milliseconds: 1_795_255_200_000),
-                    previousBlockHash: Hash256.of(Array("previous".utf8)), lastCommitHash: .zero,
-                    transactionsRoot: Merkle.root(leaves: [[0x01], [0x02], [0x03]]),
-                    resultsRoot: Merkle.root(leaves: []),
-                    stateRoot: Hash256.of(Array("state".utf8)),
-                    validatorsHash: genesis.validatorSet.hash,
-                    proposer: validatorKeys.identityID)
+        BlockHeader(
+            chainID: chainID, height: 42, time: ConsensusTime(milliseconds: 1_795_255_200_000),
+            previousBlockHash: Hash256.of(Array("previous".utf8)), lastCommitHash: .zero,
+            transactionsRoot: Merkle.root(leaves: [[0x01], [0x02], [0x03]]),
+            resultsRoot: Merkle.root(leaves: []),
+            stateRoot: Hash256.of(Array("state".utf8)),
+            validatorsHash: genesis.validatorSet.hash,
+            proposer: validatorKeys.identityID)
     }
 
     static var genesis: Genesis {
-        Genesis(chainID: chainID, genesisTime: genesisTime,
-                validators: [Validator(name: "validator-1", signingKey: validatorKeys.publicSigningKey,
-                                       encryptionKey: validatorKeys.publicEncryptionKey, power: 10)],
-                organizations: [GenesisOrganization(name: "General Hospital", signingKey: orgKeys.publicSigningKey,
-                                                    encryptionKey: orgKeys.publicEncryptionKey)])
+        Genesis(
+            chainID: chainID, genesisTime: genesisTime,
+            validators: [
+                Validator(
+                    name: "validator-1", signingKey: validatorKeys.publicSigningKey,
+                    encryptionKey: validatorKeys.publicEncryptionKey, power: 10)
+            ],
+            organizations: [
+                GenesisOrganization(
+                    name: "General Hospital", signingKey: orgKeys.publicSigningKey,
+                    encryptionKey: orgKeys.publicEncryptionKey)
+            ])
     }
 
     /// A refused read: code 204, the facts of the refusal in order, and the access event
     /// the refusal still records.
     static var rejectedReceipt: TransactionReceipt {
-        let reader = authorKeys.identityID, patient = patientKeys.identityID
-        return .rejected(.noActiveGrant, [.identity(reader), .report(reportID), .version(1), .purpose(.treatment)],
-                         events: [.access(report: reportID, version: 1, patient: patient, reader: reader,
-                                          purpose: .treatment, basis: .denied(.noActiveGrant))])
+        let reader = authorKeys.identityID
+        let patient = patientKeys.identityID
+        return .rejected(
+            .noActiveGrant, [.identity(reader), .report(reportID), .version(1), .purpose(.treatment)],
+            events: [
+                .access(
+                    report: reportID, version: 1, patient: patient, reader: reader,
+                    purpose: .treatment, basis: .denied(.noActiveGrant))
+            ])
     }
 
     /// A self-approved submission: no facts, its events say what happened (submitted,
     /// distribution grant, distributed).
     static var acceptedReceipt: TransactionReceipt {
-        let patient = patientKeys.identityID, recipient = orgKeys.identityID
+        let patient = patientKeys.identityID
+        let recipient = orgKeys.identityID
         return .accepted([
             .report(report: reportID, version: 1, patient: patient, action: .submitted, status: .final),
             .grantChanged(grant: grantID, patient: patient, grantee: recipient, active: true),
@@ -107,23 +126,41 @@ enum GoldenFixtures {
     /// the hash the protocol takes of them where it takes one.
     static var all: [(file: String, description: String, bytes: [UInt8], hash: Hash256?)] {
         var vectors: [(file: String, description: String, bytes: [UInt8], hash: Hash256?)] = [
-            ("transaction-signing-bytes",
-             "Transaction.signingBytes: submit-report by deterministic key 'golden-author', nonce 7, chain 'medledger-golden'",
-             transactionSigningBytes, nil),
-            ("block-header", "BlockHeader at height 42; hash = SHA-256 of the canonical bytes",
-             blockHeader.canonicalBytes, blockHeader.hash),
-            ("genesis", "Genesis with one validator (power 10) and one organization; hash = SHA-256 of the canonical bytes",
-             genesis.canonicalBytes, genesis.hash),
+            (
+                "transaction-signing-bytes",
+                "Transaction.signingBytes: submit-report by deterministic key 'golden-author', nonce 7, chain 'medledger-golden'",
+                transactionSigningBytes, nil
+            ),
+            (
+                "block-header", "BlockHeader at height 42; hash = SHA-256 of the canonical bytes",
+                blockHeader.canonicalBytes, blockHeader.hash
+            ),
+            (
+                "genesis",
+                "Genesis with one validator (power 10) and one organization; hash = SHA-256 of the canonical bytes",
+                genesis.canonicalBytes, genesis.hash
+            ),
             ("key-envelope", "KeyEnvelope to the golden patient", keyEnvelope.canonicalBytes, nil),
             ("report-content", "ReportContent with two envelopes", reportContent.canonicalBytes, nil),
-            ("receipt-accepted", "TransactionReceipt: code 0, no facts, three events (submitted, grant, distributed); hash = results-tree leaf data",
-             acceptedReceipt.canonicalBytes, acceptedReceipt.hash),
-            ("receipt-rejected", "TransactionReceipt: code 204, facts identity, report, version, purpose, and the denied access event",
-             rejectedReceipt.canonicalBytes, rejectedReceipt.hash),
-            ("receipt-stale-nonce", "TransactionReceipt: code 103, facts nonce 5 and lastNonce 7, no events",
-             staleNonceReceipt.canonicalBytes, staleNonceReceipt.hash),
-            ("results-root", "RFC 6962 root over the hashes of receipt-accepted, receipt-rejected, receipt-stale-nonce",
-             resultsRoot.bytes, nil),
+            (
+                "receipt-accepted",
+                "TransactionReceipt: code 0, no facts, three events (submitted, grant, distributed); hash = results-tree leaf data",
+                acceptedReceipt.canonicalBytes, acceptedReceipt.hash
+            ),
+            (
+                "receipt-rejected",
+                "TransactionReceipt: code 204, facts identity, report, version, purpose, and the denied access event",
+                rejectedReceipt.canonicalBytes, rejectedReceipt.hash
+            ),
+            (
+                "receipt-stale-nonce", "TransactionReceipt: code 103, facts nonce 5 and lastNonce 7, no events",
+                staleNonceReceipt.canonicalBytes, staleNonceReceipt.hash
+            ),
+            (
+                "results-root",
+                "RFC 6962 root over the hashes of receipt-accepted, receipt-rejected, receipt-stale-nonce",
+                resultsRoot.bytes, nil
+            ),
         ]
         for (name, scope) in grantScopes {
             vectors.append(("grant-scope-\(name)", "GrantScope.\(name)", scope.canonicalBytes, nil))
@@ -141,8 +178,9 @@ struct GoldenVector: Codable, Equatable {
 
 enum Vectors {
     static func load(_ name: String) throws -> GoldenVector {
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Vectors"),
-                               "Vectors/\(name).json is not in the test bundle")
+        let url = try #require(
+            Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Vectors"),
+            "Vectors/\(name).json is not in the test bundle")
         return try JSONDecoder().decode(GoldenVector.self, from: Data(contentsOf: url))
     }
 

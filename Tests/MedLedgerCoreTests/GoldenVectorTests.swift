@@ -32,16 +32,22 @@ import MedLedgerCore
         let content = try ReportContent.decode(canonical: try #require(Hex.decode(Vectors.load("report-content").hex)))
         #expect(content == GoldenFixtures.reportContent)
 
-        let accepted = try TransactionReceipt.decode(canonical: try #require(Hex.decode(Vectors.load("receipt-accepted").hex)))
+        let accepted = try TransactionReceipt.decode(
+            canonical: try #require(Hex.decode(Vectors.load("receipt-accepted").hex)))
         #expect(accepted == GoldenFixtures.acceptedReceipt)
-        let rejected = try TransactionReceipt.decode(canonical: try #require(Hex.decode(Vectors.load("receipt-rejected").hex)))
+        let rejected = try TransactionReceipt.decode(
+            canonical: try #require(Hex.decode(Vectors.load("receipt-rejected").hex)))
         #expect(rejected == GoldenFixtures.rejectedReceipt)
-        let stale = try TransactionReceipt.decode(canonical: try #require(Hex.decode(Vectors.load("receipt-stale-nonce").hex)))
+        let stale = try TransactionReceipt.decode(
+            canonical: try #require(Hex.decode(Vectors.load("receipt-stale-nonce").hex)))
         #expect(stale == GoldenFixtures.staleNonceReceipt)
-        #expect(Merkle.root(leaves: [accepted, rejected, stale].map(\.hash.bytes)).hex == (try Vectors.load("results-root").hex))
+        #expect(
+            Merkle.root(leaves: [accepted, rejected, stale].map(\.hash.bytes)).hex
+                == (try Vectors.load("results-root").hex))
 
         for (name, scope) in GoldenFixtures.grantScopes {
-            let decoded = try GrantScope.decode(canonical: try #require(Hex.decode(Vectors.load("grant-scope-\(name)").hex)))
+            let decoded = try GrantScope.decode(
+                canonical: try #require(Hex.decode(Vectors.load("grant-scope-\(name)").hex)))
             #expect(decoded == scope)
         }
     }
@@ -49,8 +55,9 @@ import MedLedgerCore
     /// The pinned signing bytes, signed now, give a transaction that decodes and verifies.
     @Test func pinnedSigningBytesAreWhatTheSignerSigns() throws {
         let pinned = try #require(Hex.decode(Vectors.load("transaction-signing-bytes").hex))
-        let tx = Transaction(chainID: GoldenFixtures.chainID, signer: GoldenFixtures.authorKeys.identityID,
-                             keys: GoldenFixtures.authorKeys, nonce: 7, payload: GoldenFixtures.submitPayload)
+        let tx = Transaction(
+            chainID: GoldenFixtures.chainID, signer: GoldenFixtures.authorKeys.identityID,
+            keys: GoldenFixtures.authorKeys, nonce: 7, payload: GoldenFixtures.submitPayload)
         #expect(tx.signingBytes == pinned)
         #expect(tx.hasValidSignature)
         #expect(GoldenFixtures.authorKeys.publicSigningKey.isValidSignature(tx.signature, for: pinned))
@@ -65,19 +72,24 @@ import MedLedgerCore
         let ids = "000102030405060708090a0b0c0d0e0f" + "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
         #expect(try Vectors.load("grant-scope-reports").hex == "02" + "00000002" + ids)
         // "LAB" = 4c4142, "11502-2" = 31313530322d32, each a u32 length then UTF-8
-        #expect(try Vectors.load("grant-scope-categories").hex
+        #expect(
+            try Vectors.load("grant-scope-categories").hex
                 == "03" + "00000002" + "00000003" + "4c4142" + "00000007" + "31313530322d32")
     }
 
     /// Hand-checked layout of a receipt: code (u16), u32 fact count, each fact a tag byte and
     /// its value, then u32 event count. No text anywhere.
     @Test func receiptVectorHasTheDocumentedLayout() throws {
-        #expect(try Vectors.load("receipt-stale-nonce").hex
+        #expect(
+            try Vectors.load("receipt-stale-nonce").hex
                 == "0067" + "00000002" + "0d" + "0000000000000005" + "0e" + "0000000000000007" + "00000000")
         let rejected = try Vectors.load("receipt-rejected").hex
-        let reader = GoldenFixtures.authorKeys.identityID.hex, report = GoldenFixtures.reportID.hex
-        #expect(rejected.hasPrefix("00cc" + "00000004" + "03" + reader + "07" + report + "08" + "00000001" + "0c" + "01"
-                                   + "00000001" + "05"))
+        let reader = GoldenFixtures.authorKeys.identityID.hex
+        let report = GoldenFixtures.reportID.hex
+        #expect(
+            rejected.hasPrefix(
+                "00cc" + "00000004" + "03" + reader + "07" + report + "08" + "00000001" + "0c" + "01"
+                    + "00000001" + "05"))
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["MEDLEDGER_WRITE_VECTORS"] == "1"))
@@ -86,8 +98,9 @@ import MedLedgerCore
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try FileManager.default.createDirectory(at: Vectors.sourceFolder, withIntermediateDirectories: true)
         for fixture in GoldenFixtures.all {
-            let vector = GoldenVector(description: fixture.description, hex: Hex.encode(fixture.bytes),
-                                      sha256: fixture.hash?.hex)
+            let vector = GoldenVector(
+                description: fixture.description, hex: Hex.encode(fixture.bytes),
+                sha256: fixture.hash?.hex)
             try (encoder.encode(vector) + Data("\n".utf8))
                 .write(to: Vectors.sourceFolder.appendingPathComponent("\(fixture.file).json"))
         }

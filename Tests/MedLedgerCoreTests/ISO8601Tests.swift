@@ -64,8 +64,10 @@ import MedLedgerCore
     /// A calendar date that does not exist must not parse: otherwise "2026-02-30" is read as
     /// 2026-03-02 and format(parse(x)) != x, so two spellings name one instant.
     @Test(
-          arguments: ["2026-02-29", "2026-02-30", "2026-02-31", "2026-04-31", "2026-06-31", "2026-09-31",
-                      "2026-11-31", "1900-02-29", "2100-02-29T00:00:00Z"])
+        arguments: [
+            "2026-02-29", "2026-02-30", "2026-02-31", "2026-04-31", "2026-06-31", "2026-09-31",
+            "2026-11-31", "1900-02-29", "2100-02-29T00:00:00Z",
+        ])
     func rejectsDaysThatDoNotExist(text: String) {
         #expect(ISO8601.parse(text) == nil)
     }

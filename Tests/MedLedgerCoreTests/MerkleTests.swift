@@ -24,16 +24,31 @@ enum CTVectors {
 
     /// (0-based leaf index, tree size, audit path)
     static let inclusionProofs: [(index: Int, size: Int, path: [String])] = [
-        (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+        (
+            0, 8,
+            [
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                 "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-        (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+            ]
+        ),
+        (
+            5, 8,
+            [
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
                 "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
+        ),
         (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-        (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        (
+            1, 5,
+            [
+                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
                 "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            ]
+        ),
     ]
 }
 
@@ -52,7 +67,8 @@ enum CTVectors {
     @Test func leafAndNodeHashesUseDomainPrefixes() {
         #expect(Merkle.leafHash([]).hex == CTVectors.roots[0])
         #expect(Merkle.leafHash([0x61]) == Hash256.of([0x00, 0x61]))
-        let a = Merkle.leafHash([1]), b = Merkle.leafHash([2])
+        let a = Merkle.leafHash([1])
+        let b = Merkle.leafHash([2])
         #expect(Merkle.nodeHash(a, b) == Hash256.of([0x01] + a.bytes + b.bytes))
         #expect(Merkle.nodeHash(a, b) != Merkle.nodeHash(b, a))
     }
@@ -106,32 +122,42 @@ enum CTVectors {
                 bytes[0] ^= 0x08
                 path[element] = Hash256(bytes: bytes)!
                 let tampered = MerkleProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: path)
-                #expect(!tampered.verifies(leafHash: leaves[index], root: root), "size \(size) index \(index) element \(element)")
+                #expect(
+                    !tampered.verifies(leafHash: leaves[index], root: root),
+                    "size \(size) index \(index) element \(element)")
             }
             // Path with an element removed, added, or prepended.
             if !proof.path.isEmpty {
-                let shorter = MerkleProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: proof.path.dropLast())
+                let shorter = MerkleProof(
+                    leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: proof.path.dropLast())
                 #expect(!shorter.verifies(leafHash: leaves[index], root: root))
             }
             let longer = MerkleProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: proof.path + [root])
             #expect(!longer.verifies(leafHash: leaves[index], root: root))
-            let prepended = MerkleProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: [other] + proof.path)
+            let prepended = MerkleProof(
+                leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: [other] + proof.path)
             #expect(!prepended.verifies(leafHash: leaves[index], root: root))
 
             // Modified index.
-            for wrongIndex in [index - 1, index + 1, index ^ 2, size, size + 5] where wrongIndex >= 0 && wrongIndex != index {
+            for wrongIndex in [index - 1, index + 1, index ^ 2, size, size + 5]
+            where wrongIndex >= 0 && wrongIndex != index {
                 let moved = MerkleProof(leafIndex: UInt64(wrongIndex), treeSize: proof.treeSize, path: proof.path)
-                #expect(!moved.verifies(leafHash: leaves[index], root: root), "size \(size) index \(index) as \(wrongIndex)")
+                #expect(
+                    !moved.verifies(leafHash: leaves[index], root: root), "size \(size) index \(index) as \(wrongIndex)"
+                )
             }
             // Modified size. The root does not commit to the size: a size whose tree has the
             // same audit-path shape at this index still verifies (RFC 9162 verifiers bind the
             // size elsewhere, here the block header). Every other size must fail.
             for wrongSize in Set([size - 1, size + 1, size + 2, size * 2, size / 2, 0, index]) where wrongSize != size {
                 let resized = MerkleProof(leafIndex: proof.leafIndex, treeSize: UInt64(wrongSize), path: proof.path)
-                let sameShape = index < wrongSize
+                let sameShape =
+                    index < wrongSize
                     && Self.pathShape(index: index, size: wrongSize) == Self.pathShape(index: index, size: size)
                 if !sameShape {
-                    #expect(!resized.verifies(leafHash: leaves[index], root: root), "size \(size) index \(index) as size \(wrongSize)")
+                    #expect(
+                        !resized.verifies(leafHash: leaves[index], root: root),
+                        "size \(size) index \(index) as size \(wrongSize)")
                 }
             }
         }
@@ -142,8 +168,9 @@ enum CTVectors {
         if size <= 1 { return [] }
         var split = 1
         while split << 1 < size { split <<= 1 }
-        return index < split ? pathShape(index: index, size: split) + [false]
-                             : pathShape(index: index - split, size: size - split) + [true]
+        return index < split
+            ? pathShape(index: index, size: split) + [false]
+            : pathShape(index: index - split, size: size - split) + [true]
     }
 
     @Test func sizeWithTheSameShapeStillVerifies() {
@@ -183,14 +210,17 @@ enum CTVectors {
     @Test func blockTransactionInclusionProofs() {
         let keys = T.keys("block")
         let txs = (1...7).map {
-            Transaction(chainID: "c", signer: keys.identityID, keys: keys, nonce: Nonce(UInt64($0)),
-                        payload: .approveReport(ApproveReport(report: T.id(UInt8($0)), version: 1)))
+            Transaction(
+                chainID: "c", signer: keys.identityID, keys: keys, nonce: Nonce(UInt64($0)),
+                payload: .approveReport(ApproveReport(report: T.id(UInt8($0)), version: 1)))
         }
         let root = Block.transactionsRoot(txs)
         #expect(root == Merkle.root(leaves: txs.map(\.hash.bytes)))
-        let header = BlockHeader(chainID: "c", height: 1, time: ConsensusTime(milliseconds: 0), previousBlockHash: .zero, lastCommitHash: .zero,
-                                 transactionsRoot: root, resultsRoot: .empty, stateRoot: .empty,
-                                 validatorsHash: .empty, proposer: keys.identityID)
+        let header = BlockHeader(
+            chainID: "c", height: 1, time: ConsensusTime(milliseconds: 0), previousBlockHash: .zero,
+            lastCommitHash: .zero,
+            transactionsRoot: root, resultsRoot: .empty, stateRoot: .empty,
+            validatorsHash: .empty, proposer: keys.identityID)
         let block = Block(header: header, lastCommit: nil, transactions: txs)
         for (index, tx) in txs.enumerated() {
             let proof = block.inclusionProof(index: index)

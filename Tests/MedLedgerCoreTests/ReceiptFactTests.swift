@@ -17,16 +17,23 @@ import MedLedgerCore
     ]
 
     static var fullReceipt: TransactionReceipt {
-        TransactionReceipt(code: .noActiveGrant, facts: everyKind, events: [
-            .identityRegistered(identity: patient, kind: .patient),
-            .identityUpdated(identity: org),
-            .report(report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final),
-            .grantChanged(grant: T.grantID(2), patient: patient, grantee: org, active: true),
-            .access(report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment, basis: .relationship),
-            .access(report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment, basis: .grant(T.grantID(2))),
-            .access(report: T.id(1), version: 1, patient: patient, reader: org, purpose: .legal,
+        TransactionReceipt(
+            code: .noActiveGrant, facts: everyKind,
+            events: [
+                .identityRegistered(identity: patient, kind: .patient),
+                .identityUpdated(identity: org),
+                .report(report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final),
+                .grantChanged(grant: T.grantID(2), patient: patient, grantee: org, active: true),
+                .access(
+                    report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment,
+                    basis: .relationship),
+                .access(
+                    report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment,
+                    basis: .grant(T.grantID(2))),
+                .access(
+                    report: T.id(1), version: 1, patient: patient, reader: org, purpose: .legal,
                     basis: .denied(.noActiveGrant)),
-        ])
+            ])
     }
 
     @Test func sampleHasEveryKindOnceInTagOrder() {
@@ -57,7 +64,10 @@ import MedLedgerCore
         // The walk reaches what a receipt holds (it is not vacuous) ...
         #expect(Mirror(reflecting: receipt).children.map(\.label) == ["code", "facts", "events"])
         // ... and would catch text or free bytes inside an enum payload or a struct.
-        enum WithText { case note(String), blob(id: ReportID, bytes: [UInt8]) }
+        enum WithText {
+            case note(String)
+            case blob(id: ReportID, bytes: [UInt8])
+        }
         #expect(Self.freeText(in: [WithText.note("free")], "x").count == 1)
         #expect(Self.freeText(in: WithText.blob(id: T.id(1), bytes: [1, 2, 3]), "x").count == 1)
         #expect(Self.freeText(in: TransactionReceipt.rejected(.invalidField, [.report(T.id(1))]), "x").isEmpty)
@@ -68,7 +78,10 @@ import MedLedgerCore
     static func freeText(in value: Any, _ root: String) -> [String] {
         var problems: [String] = []
         func walk(_ value: Any, _ path: String, depth: Int) {
-            guard depth < 32 else { problems.append("\(path): too deep"); return }
+            guard depth < 32 else {
+                problems.append("\(path): too deep")
+                return
+            }
             switch value {
             case is String, is Substring, is Character, is Unicode.Scalar:
                 problems.append("\(path): text \(value)")
@@ -124,9 +137,13 @@ import MedLedgerCore
 
     @Test func factCountIsBounded() {
         let tooMany = UInt64(Limits.receiptFactsMaxCount + 1)
-        let bytes = T.be(103, 2) + T.be(tooMany, 4) + Array(repeating: [13] + T.be(1, 8), count: Int(tooMany)).flatMap { $0 }
+        let bytes =
+            T.be(103, 2) + T.be(tooMany, 4) + Array(repeating: [13] + T.be(1, 8), count: Int(tooMany)).flatMap { $0 }
             + T.be(0, 4)
-        #expect(throws: CanonicalDecodingError(field: "facts", reason: "count \(tooMany) exceeds limit \(Limits.receiptFactsMaxCount)")) {
+        #expect(
+            throws: CanonicalDecodingError(
+                field: "facts", reason: "count \(tooMany) exceeds limit \(Limits.receiptFactsMaxCount)")
+        ) {
             try TransactionReceipt.decode(canonical: bytes)
         }
         // A hostile count is refused before anything is allocated for it.

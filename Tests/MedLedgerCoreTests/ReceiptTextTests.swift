@@ -10,7 +10,9 @@ import MedLedgerCore
             let summary = ReceiptText.summary(of: code)
             #expect(!summary.isEmpty && !summary.hasPrefix("Refused with result code"), "\(code) has no summary")
             #expect(summaries.insert(summary).inserted, "\(code) shares its summary with another code")
-            for receipt in [TransactionReceipt(code: code), TransactionReceipt(code: code, facts: ReceiptFactTests.everyKind)] {
+            for receipt in [
+                TransactionReceipt(code: code), TransactionReceipt(code: code, facts: ReceiptFactTests.everyKind),
+            ] {
                 let sentence = receipt.sentence
                 #expect(sentence.hasPrefix(summary) && sentence.hasSuffix("."), "\(code): \(sentence)")
                 #expect(!sentence.contains("  ") && !sentence.contains(".."), "\(code): \(sentence)")
@@ -48,25 +50,38 @@ import MedLedgerCore
 
     @Test func sentencesReadAsBefore() {
         let id = ReceiptFactTests.patient
-        #expect(TransactionReceipt.rejected(.staleNonce, [.nonce(5), .lastNonce(7)]).sentence
+        #expect(
+            TransactionReceipt.rejected(.staleNonce, [.nonce(5), .lastNonce(7)]).sentence
                 == "The nonce is not above the signer's last used nonce: nonce 5, last nonce 7.")
-        #expect(TransactionReceipt.rejected(.invalidField, [.field(.recipients), .problem(.duplicate)]).sentence
+        #expect(
+            TransactionReceipt.rejected(.invalidField, [.field(.recipients), .problem(.duplicate)]).sentence
                 == "A field of the transaction is invalid: field recipients has duplicate entries.")
-        #expect(TransactionReceipt.rejected(.unknownIdentity, [.field(.grantee), .identity(id), .kind(.practitioner),
-                                                               .kind(.organization)]).sentence
+        #expect(
+            TransactionReceipt.rejected(
+                .unknownIdentity,
+                [
+                    .field(.grantee), .identity(id), .kind(.practitioner),
+                    .kind(.organization),
+                ]
+            ).sentence
                 == "An identity the transaction names is not registered as a kind allowed there: field grantee, "
-                   + "identity \(id.hex), kind practitioner or organization.")
-        #expect(TransactionReceipt.rejected(.missingRole, [.role(.author), .role(.approver), .organization(id)]).sentence
+                + "identity \(id.hex), kind practitioner or organization.")
+        #expect(
+            TransactionReceipt.rejected(.missingRole, [.role(.author), .role(.approver), .organization(id)]).sentence
                 == "The signer lacks a role this action needs: role author or approver, organization \(id.hex).")
-        let submitted = TransactionReceipt.accepted([.report(report: T.id(1), version: 1, patient: id, action: .submitted,
-                                                             status: .preliminary)])
+        let submitted = TransactionReceipt.accepted([
+            .report(
+                report: T.id(1), version: 1, patient: id, action: .submitted,
+                status: .preliminary)
+        ])
         #expect(submitted.sentence == "Accepted: report \(T.id(1).hex) version 1 submitted, now preliminary.")
     }
 
     /// Rendering is at the edge: the same receipt bytes whatever the sentence says.
     @Test func sentenceIsNotPartOfTheReceipt() throws {
         let receipt = TransactionReceipt.rejected(.staleNonce, [.nonce(5), .lastNonce(7)])
-        #expect(receipt.canonicalBytes == T.be(103, 2) + T.be(2, 4) + [13] + T.be(5, 8) + [14] + T.be(7, 8) + T.be(0, 4))
+        #expect(
+            receipt.canonicalBytes == T.be(103, 2) + T.be(2, 4) + [13] + T.be(5, 8) + [14] + T.be(7, 8) + T.be(0, 4))
         #expect(!Hex.encode(receipt.canonicalBytes).contains(Hex.encode(Array("nonce".utf8))))
     }
 }

@@ -15,44 +15,62 @@ enum T {
     static func str(_ text: String) -> [UInt8] { be(UInt64(text.utf8.count), 4) + Array(text.utf8) }
 
     static func content(patient: IdentityID, author: IdentityID, extra: [IdentityID] = []) -> ReportContent {
-        ReportContent(contentAddress: hash("blob"), sizeBytes: 1_234, commitment: hash("commitment"),
-                      encryptedMetadata: [1, 2, 3, 4],
-                      envelopes: ([patient, author] + extra).map {
-                          KeyEnvelope(recipient: $0, encapsulatedKey: [UInt8](repeating: 7, count: 32),
-                                      wrappedKey: [UInt8](repeating: 9, count: 48))
-                      })
+        ReportContent(
+            contentAddress: hash("blob"), sizeBytes: 1_234, commitment: hash("commitment"),
+            encryptedMetadata: [1, 2, 3, 4],
+            envelopes: ([patient, author] + extra).map {
+                KeyEnvelope(
+                    recipient: $0, encapsulatedKey: [UInt8](repeating: 7, count: 32),
+                    wrappedKey: [UInt8](repeating: 9, count: 48))
+            })
     }
 
     /// One payload of every case, with non-default field values.
     static var everyPayload: [TransactionPayload] {
-        let a = keys("a"), b = keys("b"), c = keys("c")
+        let a = keys("a")
+        let b = keys("b")
+        let c = keys("c")
         return [
-            .registerPractitioner(RegisterPractitioner(organization: a.identityID, signingKey: b.publicSigningKey,
-                                                       encryptionKey: b.publicEncryptionKey,
-                                                       roles: [.author, .approver, .privacyOfficer])),
+            .registerPractitioner(
+                RegisterPractitioner(
+                    organization: a.identityID, signingKey: b.publicSigningKey,
+                    encryptionKey: b.publicEncryptionKey,
+                    roles: [.author, .approver, .privacyOfficer])),
             .registerPatient(RegisterPatient(keys: c)),
-            .rotateKeys(RotateKeys(newSigningKey: b.publicSigningKey, newEncryptionKey: c.publicEncryptionKey,
-                                   keyProof: Signature(rawBytes: Array(repeating: 9, count: 64))!)),
+            .rotateKeys(
+                RotateKeys(
+                    newSigningKey: b.publicSigningKey, newEncryptionKey: c.publicEncryptionKey,
+                    keyProof: Signature(rawBytes: Array(repeating: 9, count: 64))!)),
             .registerPatient(RegisterPatient(signingKey: c.publicSigningKey, encryptionKey: c.publicEncryptionKey)),
             .setIdentityStatus(SetIdentityStatus(target: b.identityID, status: .suspended)),
             .setGuardian(SetGuardian(guardian: c.identityID, isGuardian: true)),
             .setGuardian(SetGuardian(guardian: c.identityID, isGuardian: false)),
-            .submitReport(SubmitReport(report: id(1), patient: c.identityID, category: Code("LAB")!,
-                                       content: content(patient: c.identityID, author: b.identityID),
-                                       recipients: [a.identityID, b.identityID])),
+            .submitReport(
+                SubmitReport(
+                    report: id(1), patient: c.identityID, category: Code("LAB")!,
+                    content: content(patient: c.identityID, author: b.identityID),
+                    recipients: [a.identityID, b.identityID])),
             .approveReport(ApproveReport(report: id(2), version: 3)),
-            .reviseReport(ReviseReport(report: id(3), previousVersion: 2, kind: .correct, reason: .clericalError,
-                                       content: content(patient: c.identityID, author: b.identityID, extra: [a.identityID]))),
+            .reviseReport(
+                ReviseReport(
+                    report: id(3), previousVersion: 2, kind: .correct, reason: .clericalError,
+                    content: content(patient: c.identityID, author: b.identityID, extra: [a.identityID]))),
             .markEnteredInError(MarkEnteredInError(report: id(4), reason: .wrongPatient)),
-            .grantAccess(GrantAccess(grant: grantID(5), patient: c.identityID, grantee: b.identityID,
-                                     scope: .categories([Code("RAD")!]), purpose: .research,
-                                     validFrom: ConsensusTime(milliseconds: 1), validUntil: ConsensusTime(milliseconds: 2))),
-            .grantAccess(GrantAccess(grant: grantID(6), patient: c.identityID, grantee: a.identityID,
-                                     scope: .reports([id(1), id(3)]), purpose: .treatment,
-                                     validFrom: nil, validUntil: nil)),
-            .grantAccess(GrantAccess(grant: grantID(7), patient: c.identityID, grantee: a.identityID,
-                                     scope: .allReports, purpose: .emergency, validFrom: nil,
-                                     validUntil: ConsensusTime(milliseconds: .max))),
+            .grantAccess(
+                GrantAccess(
+                    grant: grantID(5), patient: c.identityID, grantee: b.identityID,
+                    scope: .categories([Code("RAD")!]), purpose: .research,
+                    validFrom: ConsensusTime(milliseconds: 1), validUntil: ConsensusTime(milliseconds: 2))),
+            .grantAccess(
+                GrantAccess(
+                    grant: grantID(6), patient: c.identityID, grantee: a.identityID,
+                    scope: .reports([id(1), id(3)]), purpose: .treatment,
+                    validFrom: nil, validUntil: nil)),
+            .grantAccess(
+                GrantAccess(
+                    grant: grantID(7), patient: c.identityID, grantee: a.identityID,
+                    scope: .allReports, purpose: .emergency, validFrom: nil,
+                    validUntil: ConsensusTime(milliseconds: .max))),
             .revokeGrant(RevokeGrant(grant: grantID(5))),
             .accessReport(AccessReport(report: id(1), version: 1, purpose: .legal)),
         ]

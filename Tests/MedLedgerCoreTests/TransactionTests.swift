@@ -6,20 +6,24 @@ import MedLedgerCore
     let chainID = "chain-a"
 
     func tx(chain: String? = nil, nonce: Nonce = 5, payload: TransactionPayload? = nil) -> Transaction {
-        Transaction(chainID: chain ?? chainID, signer: keys.identityID, keys: keys, nonce: nonce,
-                    payload: payload ?? .approveReport(ApproveReport(report: T.id(0xab), version: 2)))
+        Transaction(
+            chainID: chain ?? chainID, signer: keys.identityID, keys: keys, nonce: nonce,
+            payload: payload ?? .approveReport(ApproveReport(report: T.id(0xab), version: 2)))
     }
 
     /// The signing bytes built by hand from the documented layout: domain tag, chain id,
     /// signer id, signer key, nonce (u64 BE), payload tag, payload body.
     @Test func signingBytesFollowTheDocumentedLayout() {
-        let expected: [UInt8] = T.str("medledger/tx/v1") + T.str("chain-a") + keys.identityID.hash.bytes
+        let expected: [UInt8] =
+            T.str("medledger/tx/v1") + T.str("chain-a") + keys.identityID.hash.bytes
             + keys.publicSigningKey.rawBytes + T.be(5, 8)
             + [11] + [UInt8](repeating: 0xab, count: 16) + T.be(2, 4)
         let transaction = tx()
         #expect(transaction.signingBytes == expected)
-        #expect(Transaction.signingBytes(chainID: chainID, signer: keys.identityID, signerKey: keys.publicSigningKey,
-                                         nonce: 5, payload: transaction.payload) == expected)
+        #expect(
+            Transaction.signingBytes(
+                chainID: chainID, signer: keys.identityID, signerKey: keys.publicSigningKey,
+                nonce: 5, payload: transaction.payload) == expected)
         #expect(transaction.encoded == expected + transaction.signature.rawBytes)
         #expect(transaction.hash == Hash256.of(transaction.encoded))
     }
@@ -81,7 +85,8 @@ import MedLedgerCore
     }
 
     @Test func chainIDIsPartOfTheSigningBytes() {
-        let a = tx(chain: "chain-a"), b = tx(chain: "chain-b")
+        let a = tx(chain: "chain-a")
+        let b = tx(chain: "chain-b")
         #expect(a.signingBytes != b.signingBytes)
         #expect(a.hash != b.hash)
         // A's signature is not valid for B's bytes: no cross-chain replay.
@@ -92,8 +97,10 @@ import MedLedgerCore
         #expect(tx(nonce: 1).signingBytes != tx(nonce: 2).signingBytes)
         let other = T.keys("other")
         let payload = TransactionPayload.approveReport(ApproveReport(report: T.id(0xab), version: 2))
-        #expect(Transaction.signingBytes(chainID: chainID, signer: other.identityID, signerKey: keys.publicSigningKey,
-                                         nonce: 5, payload: payload) != tx().signingBytes)
+        #expect(
+            Transaction.signingBytes(
+                chainID: chainID, signer: other.identityID, signerKey: keys.publicSigningKey,
+                nonce: 5, payload: payload) != tx().signingBytes)
     }
 
     @Test(arguments: T.everyPayload.indices)
@@ -147,7 +154,8 @@ import MedLedgerCore
     }
 
     @Test func equalityAndHashingFollowTheEncodedBytes() {
-        let a = tx(), b = tx()
+        let a = tx()
+        let b = tx()
         // Randomized signatures: same content, different bytes, different transactions.
         #expect(a.signingBytes == b.signingBytes)
         #expect(a != b || a.signature == b.signature)

@@ -39,7 +39,8 @@ func runDemo() async throws -> (DataDirectory, DemoStory.Outcome) {
             let path = directory.url.appendingPathComponent(file).path
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let data = FileManager.default.contents(atPath: path) else { continue }
+                let data = FileManager.default.contents(atPath: path)
+            else { continue }
             scannedBytes += data.count
             for secret in DemoCast.protectedStrings {
                 #expect(data.range(of: Data(secret.utf8)) == nil, "\(secret) found in \(file)")
@@ -71,7 +72,9 @@ func runDemo() async throws -> (DataDirectory, DemoStory.Outcome) {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-demo4-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: url) }
         let basePort = 40_000 + Int.random(in: 0..<200) * 100
-        let outcome = try await DemoStory(directory: DataDirectory(url), validators: 4, basePort: basePort, say: { _ in }).run()
+        let outcome = try await DemoStory(
+            directory: DataDirectory(url), validators: 4, basePort: basePort, say: { _ in }
+        ).run()
         #expect(outcome.deniedReadCode == .noActiveGrant)
         var roots = Set<Hash256>()
         for index in 0..<4 {

@@ -34,24 +34,41 @@ import MedLedgerTesting
         let net = try TestNode.make(blobClock: { clock.now })
         defer { net.remove() }
         let patient = TestNode.person("patient")
-        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))).code == .ok)
+        #expect(
+            try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
+                .code == .ok)
         let orphan = try await net.node.putBlob(Array("never submitted".utf8), uploader: patient.id)
         // A blob a committed report points to.
         let author = TestNode.person("author")
-        #expect(try await net.commit(await net.transaction(net.lab, .registerPractitioner(RegisterPractitioner(
-            organization: net.lab.id, signingKey: author.keys.publicSigningKey,
-            encryptionKey: author.keys.publicEncryptionKey, roles: [.author])))).code == .ok)
+        #expect(
+            try await net.commit(
+                await net.transaction(
+                    net.lab,
+                    .registerPractitioner(
+                        RegisterPractitioner(
+                            organization: net.lab.id, signingKey: author.keys.publicSigningKey,
+                            encryptionKey: author.keys.publicEncryptionKey, roles: [.author])))
+            ).code == .ok)
         let report = ReportID.random()
         let custodian = net.node.validators.validators[0]
-        let sealed = try ReportCrypto.seal(plaintext: Array("kept".utf8), title: "t", effectiveDate: nil, note: nil,
-                                           report: report, version: 1,
-                                           recipients: [(patient.id, patient.keys.publicEncryptionKey),
-                                                        (author.id, author.keys.publicEncryptionKey),
-                                                        (custodian.id, custodian.encryptionKey)])
+        let sealed = try ReportCrypto.seal(
+            plaintext: Array("kept".utf8), title: "t", effectiveDate: nil, note: nil,
+            report: report, version: 1,
+            recipients: [
+                (patient.id, patient.keys.publicEncryptionKey),
+                (author.id, author.keys.publicEncryptionKey),
+                (custodian.id, custodian.encryptionKey),
+            ])
         let kept = try await net.node.putBlob(sealed.blob, uploader: author.id)
-        #expect(try await net.commit(await net.transaction(author, .submitReport(SubmitReport(
-            report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content,
-            recipients: [])))).code == .ok)
+        #expect(
+            try await net.commit(
+                await net.transaction(
+                    author,
+                    .submitReport(
+                        SubmitReport(
+                            report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content,
+                            recipients: [])))
+            ).code == .ok)
         #expect(await net.node.collectUnreferencedBlobs() == 0, "nothing is collected within the grace period")
         clock.advance(milliseconds: Limits.unreferencedBlobGraceMilliseconds + 1)
         #expect(await net.node.collectUnreferencedBlobs() == 1)
@@ -68,17 +85,27 @@ extension BlobQuotaTests {
         let net = try TestNode.make(blobClock: { clock.now })
         defer { net.remove() }
         let patient = TestNode.person("patient")
-        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))).code == .ok)
+        #expect(
+            try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
+                .code == .ok)
         let custodian = net.node.validators.validators[0]
         let report = ReportID.random()
-        let sealed = try ReportCrypto.seal(plaintext: Array("orphan".utf8), title: "t", effectiveDate: nil, note: nil,
-                                           report: report, version: 1,
-                                           recipients: [(patient.id, patient.keys.publicEncryptionKey),
-                                                        (custodian.id, custodian.encryptionKey)])
+        let sealed = try ReportCrypto.seal(
+            plaintext: Array("orphan".utf8), title: "t", effectiveDate: nil, note: nil,
+            report: report, version: 1,
+            recipients: [
+                (patient.id, patient.keys.publicEncryptionKey),
+                (custodian.id, custodian.encryptionKey),
+            ])
         let address = try await net.node.putBlob(sealed.blob, uploader: patient.id)
         // A patient is not an author: the submission is refused, but it names the blob.
-        let refused = try await net.commit(await net.transaction(patient, .submitReport(SubmitReport(
-            report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content, recipients: []))))
+        let refused = try await net.commit(
+            await net.transaction(
+                patient,
+                .submitReport(
+                    SubmitReport(
+                        report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content,
+                        recipients: []))))
         #expect(refused.code == .missingRole)
         clock.advance(milliseconds: Limits.unreferencedBlobGraceMilliseconds + 1)
         #expect(await net.node.collectUnreferencedBlobs() == 1)

@@ -16,12 +16,15 @@ import MedLedgerTesting
         defer { net.remove() }
         let patients = (0..<200).map { TestNode.person("flood-\($0)") }
         for patient in patients {
-            try await net.node.submit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
+            try await net.node.submit(
+                await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
         }
         try await net.seal()
         var hashes = [Hash256]()
         for (index, patient) in patients.enumerated() {
-            hashes.append(try await net.node.submit(await net.transaction(patient, LargePayloads.submission(by: patient, index: index))))
+            hashes.append(
+                try await net.node.submit(
+                    await net.transaction(patient, LargePayloads.submission(by: patient, index: index))))
         }
         let executed = await net.node.buildNextBlock()
         #expect(throws: Never.self) { try BlockValidator.checkSize(executed.block.transactions, height: 2) }
@@ -40,14 +43,17 @@ import MedLedgerTesting
     @Test func oversizedBlockIsInvalid() {
         let patient = TestNode.person("p")
         let transactions = (0..<200).map { index in
-            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
-                        payload: LargePayloads.submission(by: patient, index: index))
+            Transaction(
+                chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
+                payload: LargePayloads.submission(by: patient, index: index))
         }
         #expect(Block.transactionsByteCount(transactions) > Limits.blockTransactionsMaxBytes)
         let fitting = Array(transactions.prefix(150))
         #expect(Block.transactionsByteCount(fitting) <= Limits.blockTransactionsMaxBytes)
         #expect(throws: BlockValidationError.self) { try BlockValidator.checkSize(transactions, height: 2) }
-        #expect(BlockValidator.fittingPrefix(transactions, maxCount: Limits.blockMaxTransactions).count < transactions.count)
+        #expect(
+            BlockValidator.fittingPrefix(transactions, maxCount: Limits.blockMaxTransactions).count < transactions.count
+        )
     }
 
     @Test func oneSignerCannotFillTheMempool() async throws {
@@ -61,7 +67,13 @@ import MedLedgerTesting
         for index in 0..<100 {
             let tx = await net.transaction(patient, LargePayloads.submission(by: patient, index: index))
             last = tx.encoded.count
-            do { try await net.node.submit(tx); admittedBytes += tx.encoded.count } catch { refusal = error; break }
+            do {
+                try await net.node.submit(tx)
+                admittedBytes += tx.encoded.count
+            } catch {
+                refusal = error
+                break
+            }
         }
         #expect(admittedBytes <= Limits.mempoolMaxBytesPerSigner)
         #expect(admittedBytes + last > Limits.mempoolMaxBytesPerSigner, "refused only when the next would not fit")
@@ -73,8 +85,9 @@ import MedLedgerTesting
     @Test func gossipOfALargeBatchIsSplitIntoMessagesThatFitAFrame() {
         let patient = TestNode.person("p")
         let transactions = (0..<Limits.peerMessageMaxTransactions).map { index in
-            Transaction(chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
-                        payload: LargePayloads.submission(by: patient, index: index))
+            Transaction(
+                chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
+                payload: LargePayloads.submission(by: patient, index: index))
         }
         let chunks = LedgerNode.gossipChunks(transactions)
         #expect(chunks.count > 1)
@@ -82,7 +95,8 @@ import MedLedgerTesting
         for chunk in chunks {
             #expect(PeerMessage.transactions(chunk).canonicalBytes.count <= PeerFrame.maxMessageBytes)
         }
-        #expect(PeerMessage.transactions(transactions).canonicalBytes.count > PeerFrame.maxMessageBytes,
-                "the whole batch really is too large for one frame")
+        #expect(
+            PeerMessage.transactions(transactions).canonicalBytes.count > PeerFrame.maxMessageBytes,
+            "the whole batch really is too large for one frame")
     }
 }

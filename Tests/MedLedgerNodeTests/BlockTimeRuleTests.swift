@@ -32,8 +32,9 @@ import MedLedgerVerifier
         try await commitWithPrecommitTime(net, offsetMilliseconds: offset)  // block 2
         let parent = try #require(try await net.node.block(at: 2))
         let proposed = await net.node.buildNextBlock()
-        #expect(proposed.block.header.time.milliseconds == UInt64(Int64(parent.header.time.milliseconds) + offset),
-                "the median of block 2's precommits")
+        #expect(
+            proposed.block.header.time.milliseconds == UInt64(Int64(parent.header.time.milliseconds) + offset),
+            "the median of block 2's precommits")
         #expect(proposed.block.header.time <= parent.header.time)
 
         // The node's valid(v), used for proposals and block sync:
@@ -44,14 +45,16 @@ import MedLedgerVerifier
         // The same rule, straight from the validator:
         var state = await net.node.state
         #expect(throws: BlockValidationError.self) {
-            _ = try net.node.blockRules.validateAndExecute(proposed.block, extending: ChainTip(header: parent.header),
-                                                           state: &state, engine: net.node.engine)
+            _ = try net.node.blockRules.validateAndExecute(
+                proposed.block, extending: ChainTip(header: parent.header),
+                state: &state, engine: net.node.engine)
         }
 
         // `verify` refuses the same block when it is on disk (committed here behind the
         // validator's back, as a tampered or buggy ledger would hold it).
-        let certificate = await net.node.signCertificate(proposed.block.header,
-                                                         time: proposed.block.header.time.adding(milliseconds: 1))
+        let certificate = await net.node.signCertificate(
+            proposed.block.header,
+            time: proposed.block.header.time.adding(milliseconds: 1))
         try await net.node.commit(proposed, certificate: certificate)
         do {
             _ = try LedgerVerifier(directory: net.directory).verify()
@@ -79,10 +82,11 @@ import MedLedgerVerifier
         let rules = BlockValidator(genesis: genesis)
         let built = await net.node.buildNextBlock()
         let header = built.block.header
-        let late = BlockHeader(chainID: header.chainID, height: 1, time: header.time.adding(milliseconds: 1),
-                               previousBlockHash: header.previousBlockHash, lastCommitHash: header.lastCommitHash,
-                               transactionsRoot: header.transactionsRoot, resultsRoot: header.resultsRoot,
-                               stateRoot: header.stateRoot, validatorsHash: header.validatorsHash, proposer: header.proposer)
+        let late = BlockHeader(
+            chainID: header.chainID, height: 1, time: header.time.adding(milliseconds: 1),
+            previousBlockHash: header.previousBlockHash, lastCommitHash: header.lastCommitHash,
+            transactionsRoot: header.transactionsRoot, resultsRoot: header.resultsRoot,
+            stateRoot: header.stateRoot, validatorsHash: header.validatorsHash, proposer: header.proposer)
         #expect(throws: Never.self) {
             try rules.checkHeader(header, lastCommit: nil, transactions: [], extending: .genesis(genesis))
         }

@@ -19,8 +19,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(try Self.runToEnd(["node", "init", "--data-dir", directory.path, "--org", "Hospital"]).status == 0)
         let port = 10_000 + Int.random(in: 0..<90) * 100
-        let node = try Self.spawn(["node", "start", "--data-dir", directory.path, "--http", "127.0.0.1:\(port)"],
-                                  log: directory.appendingPathComponent("node.log"))
+        let node = try Self.spawn(
+            ["node", "start", "--data-dir", directory.path, "--http", "127.0.0.1:\(port)"],
+            log: directory.appendingPathComponent("node.log"))
         defer { Self.forceStop(node) }
         let url = URL(string: "http://127.0.0.1:\(port)")!
         #expect(await Self.waitForHeight(url, 2, seconds: 30), "the node never reached height 2")
@@ -36,14 +37,17 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         // Apart from the other process tests' ports (21000+, 30000+, 40000+), below the ephemeral range.
         let basePort = 10_000 + Int.random(in: 0..<90) * 100
-        _ = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: "medledger-sigterm",
-                                   time: ConsensusTime(wallClock: SystemClock.now()))
+        _ = try Testnet.initialize(
+            validators: 4, directory: directory, basePort: basePort, chainID: "medledger-sigterm",
+            time: ConsensusTime(wallClock: SystemClock.now()))
         var nodes = [Process]()
         defer { for node in nodes { Self.forceStop(node) } }
         for index in 0..<4 {
             let folder = directory.appendingPathComponent("node\(index)")
-            nodes.append(try Self.spawn(["node", "start", "--data-dir", folder.path],
-                                        log: directory.appendingPathComponent("node\(index).log")))
+            nodes.append(
+                try Self.spawn(
+                    ["node", "start", "--data-dir", folder.path],
+                    log: directory.appendingPathComponent("node\(index).log")))
         }
         let url = URL(string: "http://127.0.0.1:\(Testnet.httpPort(base: basePort, index: 0))")!
         #expect(await Self.waitForHeight(url, 3, seconds: 60), "the network never reached height 3")
@@ -52,7 +56,9 @@ import Testing
             try await Self.expectExitsZeroOnSIGTERM(node, log: directory.appendingPathComponent("node\(index).log"))
         }
         for index in 0..<4 {
-            let verified = try Self.runToEnd(["verify", "--data-dir", directory.appendingPathComponent("node\(index)").path])
+            let verified = try Self.runToEnd([
+                "verify", "--data-dir", directory.appendingPathComponent("node\(index)").path,
+            ])
             #expect(verified.status == 0, "node\(index) after SIGTERM: \(verified.output)")
         }
     }
@@ -110,7 +116,8 @@ import Testing
             return
         }
         #expect(process.terminationReason == .exit, "ended by a signal, not by exiting")
-        #expect(process.terminationStatus == 0, "exit status \(process.terminationStatus); log:\n\(logText.suffix(2_000))")
+        #expect(
+            process.terminationStatus == 0, "exit status \(process.terminationStatus); log:\n\(logText.suffix(2_000))")
     }
 
     static func forceStop(_ process: Process) {
@@ -124,7 +131,8 @@ import Testing
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let (data, _) = try? await URLSession.shared.data(from: url.appendingPathComponent("v1/status")),
-               let status = try? JSONDecoder().decode(Status.self, from: data), status.height >= height {
+                let status = try? JSONDecoder().decode(Status.self, from: data), status.height >= height
+            {
                 return true
             }
             try? await Task.sleep(nanoseconds: 100_000_000)

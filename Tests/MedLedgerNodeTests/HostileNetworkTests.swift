@@ -28,18 +28,22 @@ import MedLedgerCore
             Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
             return
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-hostile-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "medledger-hostile-\(UUID().uuidString)")
         // Below the kernel's ephemeral range and apart from TestnetProcessTests' 30000+ ports.
         let basePort = 21_000 + Int.random(in: 0..<80) * 100
-        let genesis = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: Self.chainID,
-                                             time: ConsensusTime(wallClock: SystemClock.now()))
-        var network = TestnetProcessTests.Network(directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
+        let genesis = try Testnet.initialize(
+            validators: 4, directory: directory, basePort: basePort, chainID: Self.chainID,
+            time: ConsensusTime(wallClock: SystemClock.now()))
+        var network = TestnetProcessTests.Network(
+            directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
         defer {
             for index in 0..<4 { testnet.kill(&network, index) }
             try? FileManager.default.removeItem(at: directory)
         }
         for index in 0..<3 { try testnet.start(&network, index) }
-        #expect(await testnet.waitForHeight(network, [0, 1, 2], 2, seconds: 60), "three of four never reached height 2")
+        #expect(
+            await testnet.waitForHeight(network, [0, 1, 2], 2, seconds: 60), "three of four never reached height 2")
 
         let byzantine = try await startByzantinePeer(directory: directory, genesis: genesis, basePort: basePort)
         let junk = Task { await Self.sendJunkConsensus(byzantine, genesis: genesis, seconds: 8) }
@@ -54,11 +58,15 @@ import MedLedgerCore
         var gateway = HTTPGateway(baseURL: network.url(0))
         gateway.commitTimeoutMilliseconds = 60_000
         let committed = try await gateway.waitForCommit(lastLarge)
-        #expect(await testnet.waitForHeight(network, [1], committed.height.rawValue, seconds: 30), "node 1 never got the flood's block")
+        #expect(
+            await testnet.waitForHeight(network, [1], committed.height.rawValue, seconds: 30),
+            "node 1 never got the flood's block")
         let onNode1 = try await HTTPGateway(baseURL: network.url(1)).waitForCommit(lastLarge)
         #expect(onNode1.height == committed.height, "the flood of large transactions was never committed everywhere")
         let before = await testnet.status(network, 0)?.height ?? 0
-        #expect(await testnet.waitForHeight(network, [0, 1, 2], before + 3, seconds: 60), "honest validators stopped committing")
+        #expect(
+            await testnet.waitForHeight(network, [0, 1, 2], before + 3, seconds: 60),
+            "honest validators stopped committing")
         for index in 0..<3 {
             #expect(await testnet.status(network, index) != nil, "node \(index) stopped answering /v1/status")
             let rss = Self.residentMegabytes(network.processes[index])
@@ -77,16 +85,21 @@ import MedLedgerCore
     /// Node 3's real key, speaking the protocol from the test process.
     func startByzantinePeer(directory: URL, genesis: Genesis, basePort: Int) async throws -> PeerNetwork {
         let keys = try KeyFile.load(DataDirectory(directory.appendingPathComponent("node3")).nodeKeyFile).keys()
-        let peers = genesis.validatorSet.validators.enumerated().compactMap { index, validator -> (IdentityID, String, Int)? in
-            guard let node = Self.nodeIndex(of: validator.id, genesis: genesis, directory: directory), node < 3 else { return nil }
+        let peers = genesis.validatorSet.validators.enumerated().compactMap {
+            index, validator -> (IdentityID, String, Int)? in
+            guard let node = Self.nodeIndex(of: validator.id, genesis: genesis, directory: directory), node < 3 else {
+                return nil
+            }
             _ = index
             return (validator.id, "127.0.0.1", Testnet.p2pPort(base: basePort, index: node))
         }
-        let peer = PeerNetwork(chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
-                               keys: keys, host: "127.0.0.1", port: Testnet.p2pPort(base: basePort, index: 3), peers: peers)
+        let peer = PeerNetwork(
+            chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
+            keys: keys, host: "127.0.0.1", port: Testnet.p2pPort(base: basePort, index: 3), peers: peers)
         try await peer.start()
-        #expect(await eventually(timeout: .seconds(15)) { peer.connectedPeers.count == 3 },
-                "the Byzantine validator must be connected to all three honest ones for its junk to count")
+        #expect(
+            await eventually(timeout: .seconds(15)) { peer.connectedPeers.count == 3 },
+            "the Byzantine validator must be connected to all three honest ones for its junk to count")
         return peer
     }
 
@@ -106,29 +119,50 @@ import MedLedgerCore
         while Date() < deadline {
             for height: Height in [2, 3, 4, 5] {
                 for type in [VoteType.prevote, .precommit] {
-                    peer.broadcast(.vote(SignedVote(vote: Vote(type: type, chainID: genesis.chainID, height: height, round: round,
-                                                               blockHash: Hash256.of([UInt8(round.rawValue & 0xff)]),
-                                                               time: ConsensusTime(wallClock: SystemClock.now())), keys: keys)))
+                    peer.broadcast(
+                        .vote(
+                            SignedVote(
+                                vote: Vote(
+                                    type: type, chainID: genesis.chainID, height: height, round: round,
+                                    blockHash: Hash256.of([UInt8(round.rawValue & 0xff)]),
+                                    time: ConsensusTime(wallClock: SystemClock.now())), keys: keys)))
                 }
-                let proposalRound = (0..<UInt32(50)).map(Round.init(rawValue:)).first {
-                    TendermintMachine.proposer(validators: genesis.validatorSet, height: height, round: $0) != keys.identityID
-                } ?? 0
-                let header = BlockHeader(chainID: genesis.chainID, height: height, time: ConsensusTime(wallClock: SystemClock.now()),
-                                         previousBlockHash: Hash256.of([1]), lastCommitHash: .zero, transactionsRoot: .empty,
-                                         resultsRoot: .empty, stateRoot: .empty, validatorsHash: genesis.validatorSet.hash,
-                                         proposer: keys.identityID)
-                let block = Block(header: header, lastCommit: CommitCertificate(height: height - 1, round: 0, blockHash: .zero,
-                                                                                signatures: []), transactions: [])
-                peer.broadcast(.proposal(Proposal(chainID: genesis.chainID, height: height, round: proposalRound, validRound: nil,
-                                                  blockHash: block.hash, keys: keys), block))
+                let proposalRound =
+                    (0..<UInt32(50)).map(Round.init(rawValue:)).first {
+                        TendermintMachine.proposer(validators: genesis.validatorSet, height: height, round: $0)
+                            != keys.identityID
+                    } ?? 0
+                let header = BlockHeader(
+                    chainID: genesis.chainID, height: height, time: ConsensusTime(wallClock: SystemClock.now()),
+                    previousBlockHash: Hash256.of([1]), lastCommitHash: .zero, transactionsRoot: .empty,
+                    resultsRoot: .empty, stateRoot: .empty, validatorsHash: genesis.validatorSet.hash,
+                    proposer: keys.identityID)
+                let block = Block(
+                    header: header,
+                    lastCommit: CommitCertificate(
+                        height: height - 1, round: 0, blockHash: .zero,
+                        signatures: []), transactions: [])
+                peer.broadcast(
+                    .proposal(
+                        Proposal(
+                            chainID: genesis.chainID, height: height, round: proposalRound, validRound: nil,
+                            blockHash: block.hash, keys: keys), block))
             }
-            peer.broadcast(.vote(SignedVote(vote: Vote(type: .prevote, chainID: genesis.chainID, height: 1_000_000, round: 0,
-                                                       blockHash: nil, time: ConsensusTime(wallClock: SystemClock.now())), keys: keys)))
+            peer.broadcast(
+                .vote(
+                    SignedVote(
+                        vote: Vote(
+                            type: .prevote, chainID: genesis.chainID, height: 1_000_000, round: 0,
+                            blockHash: nil, time: ConsensusTime(wallClock: SystemClock.now())), keys: keys)))
             let stranger = IdentityKeys.generate()
-            var forged = Transaction(chainID: genesis.chainID, signer: stranger.identityID, keys: stranger, nonce: 1,
-                                     payload: .registerPatient(RegisterPatient(keys: stranger))).encoded
+            var forged = Transaction(
+                chainID: genesis.chainID, signer: stranger.identityID, keys: stranger, nonce: 1,
+                payload: .registerPatient(RegisterPatient(keys: stranger))
+            ).encoded
             forged[forged.count - 1] ^= 1
-            if let bad = try? Transaction.decode(forged) { peer.broadcast(.transactions(Array(repeating: bad, count: 50))) }
+            if let bad = try? Transaction.decode(forged) {
+                peer.broadcast(.transactions(Array(repeating: bad, count: 50)))
+            }
             round += 1
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
@@ -146,7 +180,9 @@ import MedLedgerCore
             let oversized = try await bootstrap.connect(host: "127.0.0.1", port: port).get()
             try await oversized.writeAndFlush(ByteBuffer(bytes: [0x7F, 0xFF, 0xFF, 0xFF]))
             for _ in 0..<8 {
-                if let socket = try? await bootstrap.connect(host: "127.0.0.1", port: port).get() { idle.append(socket) }
+                if let socket = try? await bootstrap.connect(host: "127.0.0.1", port: port).get() {
+                    idle.append(socket)
+                }
             }
         }
         return idle
@@ -156,12 +192,15 @@ import MedLedgerCore
     func abuseHTTP(_ url: URL) async throws {
         let gateway = HTTPGateway(baseURL: url)
         let mallory = IdentityKeys.generate()
-        let overflow = Transaction(chainID: Self.chainID, signer: mallory.identityID, keys: mallory, nonce: .max,
-                                   payload: .registerPatient(RegisterPatient(keys: mallory)))
+        let overflow = Transaction(
+            chainID: Self.chainID, signer: mallory.identityID, keys: mallory, nonce: .max,
+            payload: .registerPatient(RegisterPatient(keys: mallory)))
         await #expect(throws: NodeError.self) { _ = try await gateway.submit(overflow) }
         #expect(try await gateway.nextNonce(for: mallory.identityID) == 1)
         let stranger = ClientIdentity(label: "stranger", keys: mallory)
-        await #expect(throws: NodeError.self) { _ = try await gateway.putBlob(Array(repeating: 1, count: 1 << 20), caller: stranger) }
+        await #expect(throws: NodeError.self) {
+            _ = try await gateway.putBlob(Array(repeating: 1, count: 1 << 20), caller: stranger)
+        }
     }
 
     /// Issue 6.2 over the wire: 200 free accounts each send a 44 KB transaction at once,
@@ -172,15 +211,19 @@ import MedLedgerCore
         let people = (0..<accounts).map { ClientIdentity(label: "flood-\($0)", keys: IdentityKeys.generate()) }
         var registrations = [Hash256]()
         for person in people {
-            registrations.append(try await gateway.submit(Transaction(
-                chainID: Self.chainID, signer: person.id, keys: person.keys, nonce: 1,
-                payload: .registerPatient(RegisterPatient(keys: person.keys)))))
+            registrations.append(
+                try await gateway.submit(
+                    Transaction(
+                        chainID: Self.chainID, signer: person.id, keys: person.keys, nonce: 1,
+                        payload: .registerPatient(RegisterPatient(keys: person.keys)))))
         }
         _ = try await gateway.waitForCommit(registrations[registrations.count - 1])
         var last = Hash256.zero
         for (index, person) in people.enumerated() {
-            last = try await gateway.submit(Transaction(chainID: Self.chainID, signer: person.id, keys: person.keys, nonce: 2,
-                                                        payload: LargePayloads.submission(by: person, index: index)))
+            last = try await gateway.submit(
+                Transaction(
+                    chainID: Self.chainID, signer: person.id, keys: person.keys, nonce: 2,
+                    payload: LargePayloads.submission(by: person, index: index)))
         }
         return last
     }
@@ -188,9 +231,10 @@ import MedLedgerCore
     /// Resident memory of a node process, from /proc (0 when unreadable).
     static func residentMegabytes(_ process: Process?) -> Int {
         guard let pid = process?.processIdentifier,
-              let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+            let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
         return kilobytes / 1_024
     }
 }

@@ -23,29 +23,48 @@ import MedLedgerVault
         let patient = TestNode.person("patient")
         let author = TestNode.person("author")
         let reader = TestNode.person("reader")
-        #expect(try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys)))).code == .ok)
-        for (person, org, roles) in [(author, net.lab, [Role.author, .approver]), (reader, net.hospital, [Role.reader])] {
-            let receipt = try await net.commit(await net.transaction(org, .registerPractitioner(RegisterPractitioner(
-                organization: org.id, signingKey: person.keys.publicSigningKey,
-                encryptionKey: person.keys.publicEncryptionKey, roles: roles))))
+        #expect(
+            try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
+                .code == .ok)
+        for (person, org, roles) in [
+            (author, net.lab, [Role.author, .approver]), (reader, net.hospital, [Role.reader]),
+        ] {
+            let receipt = try await net.commit(
+                await net.transaction(
+                    org,
+                    .registerPractitioner(
+                        RegisterPractitioner(
+                            organization: org.id, signingKey: person.keys.publicSigningKey,
+                            encryptionKey: person.keys.publicEncryptionKey, roles: roles))))
             #expect(receipt.code == .ok)
         }
         let report = ReportID.random()
         let custodian = net.node.validators.validators[0]
         let sealed = try ReportCrypto.seal(
             plaintext: Array("result".utf8), title: "t", effectiveDate: nil, note: nil, report: report, version: 1,
-            recipients: [(patient.id, patient.keys.publicEncryptionKey), (author.id, author.keys.publicEncryptionKey),
-                         (custodian.id, custodian.encryptionKey)])
+            recipients: [
+                (patient.id, patient.keys.publicEncryptionKey), (author.id, author.keys.publicEncryptionKey),
+                (custodian.id, custodian.encryptionKey),
+            ])
         _ = try await net.node.putBlob(sealed.blob, uploader: author.id)
-        let submitted = try await net.commit(await net.transaction(author, .submitReport(SubmitReport(
-            report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content, recipients: []))))
+        let submitted = try await net.commit(
+            await net.transaction(
+                author,
+                .submitReport(
+                    SubmitReport(
+                        report: report, patient: patient.id, category: Code("LP7789-9")!, content: sealed.content,
+                        recipients: []))))
         #expect(submitted.code == .ok)
         return Fixture(net: net, patient: patient, author: author, reader: reader, report: report)
     }
 
     func read(_ f: Fixture, offset: UInt64? = nil) async throws -> TransactionReceipt {
-        try await f.net.commit(await f.net.transaction(f.reader, .accessReport(AccessReport(
-            report: f.report, version: 1, purpose: .treatment))), atOffsetMilliseconds: offset)
+        try await f.net.commit(
+            await f.net.transaction(
+                f.reader,
+                .accessReport(
+                    AccessReport(
+                        report: f.report, version: 1, purpose: .treatment))), atOffsetMilliseconds: offset)
     }
 
     @Test func noReceiptNoKey() async throws {
@@ -70,16 +89,22 @@ import MedLedgerVault
     @Test func grantedReadReleasesAKeyThatOpensTheReportUntilTheWindowCloses() async throws {
         let f = try await fixture()
         defer { f.net.remove() }
-        let grant = try await f.net.commit(await f.net.transaction(f.patient, .grantAccess(GrantAccess(
-            grant: GrantID.randomConsentGrantID(), patient: f.patient.id, grantee: f.reader.id, scope: .allReports, purpose: .treatment,
-            validFrom: nil, validUntil: nil))))
+        let grant = try await f.net.commit(
+            await f.net.transaction(
+                f.patient,
+                .grantAccess(
+                    GrantAccess(
+                        grant: GrantID.randomConsentGrantID(), patient: f.patient.id, grantee: f.reader.id,
+                        scope: .allReports, purpose: .treatment,
+                        validFrom: nil, validUntil: nil))))
         #expect(grant.code == .ok)
         #expect(try await read(f).code == .ok)
         let envelope = try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id)
         let key = try ReportCrypto.unwrap(envelope, using: f.reader.keys, report: f.report, version: 1)
         let record = try #require(await f.net.node.report(f.report))
         let blob = try #require(try f.net.node.blobs.get(record.latest.content.contentAddress))
-        let opened = try ReportCrypto.open(blob: blob, content: record.latest.content, dataKey: key, report: f.report, version: 1)
+        let opened = try ReportCrypto.open(
+            blob: blob, content: record.latest.content, dataKey: key, report: f.report, version: 1)
         #expect(opened.plaintext == Array("result".utf8))
         // Eleven minutes of consensus time later the receipt is too old.
         let later = await f.net.node.consensusTime.milliseconds - f.net.genesisTime.milliseconds + 11 * 60_000
@@ -95,9 +120,16 @@ import MedLedgerVault
         defer { f.net.remove() }
         let now = await f.net.node.consensusTime
         let until = now.adding(milliseconds: 60_000)
-        #expect(try await f.net.commit(await f.net.transaction(f.patient, .grantAccess(GrantAccess(
-            grant: GrantID.randomConsentGrantID(), patient: f.patient.id, grantee: f.reader.id, scope: .reports([f.report]),
-            purpose: .treatment, validFrom: nil, validUntil: until)))).code == .ok)
+        #expect(
+            try await f.net.commit(
+                await f.net.transaction(
+                    f.patient,
+                    .grantAccess(
+                        GrantAccess(
+                            grant: GrantID.randomConsentGrantID(), patient: f.patient.id, grantee: f.reader.id,
+                            scope: .reports([f.report]),
+                            purpose: .treatment, validFrom: nil, validUntil: until)))
+            ).code == .ok)
         let base = now.milliseconds - f.net.genesisTime.milliseconds
         // A block's time is the median of the previous block's precommit times, so seal a
         // block whose precommit carries the time the read's block should have.
@@ -109,9 +141,16 @@ import MedLedgerVault
 
     func grantAll(_ f: Fixture) async throws -> GrantID {
         let id = GrantID.randomConsentGrantID()
-        #expect(try await f.net.commit(await f.net.transaction(f.patient, .grantAccess(GrantAccess(
-            grant: id, patient: f.patient.id, grantee: f.reader.id, scope: .allReports, purpose: .treatment,
-            validFrom: nil, validUntil: nil)))).code == .ok)
+        #expect(
+            try await f.net.commit(
+                await f.net.transaction(
+                    f.patient,
+                    .grantAccess(
+                        GrantAccess(
+                            grant: id, patient: f.patient.id, grantee: f.reader.id, scope: .allReports,
+                            purpose: .treatment,
+                            validFrom: nil, validUntil: nil)))
+            ).code == .ok)
         return id
     }
 
@@ -134,7 +173,9 @@ import MedLedgerVault
         let f = try await fixture()
         defer { f.net.remove() }
         for (report, version) in [(ReportID.random(), ReportVersion(1)), (f.report, ReportVersion(9))] {
-            await #expect { try await f.net.node.releaseKey(report: report, version: version, reader: f.reader.id) } throws: {
+            await #expect {
+                try await f.net.node.releaseKey(report: report, version: version, reader: f.reader.id)
+            } throws: {
                 ($0 as? NodeError)?.kind == .forbidden && ($0 as? NodeError)?.field == "receipt"
             }
         }
@@ -150,9 +191,13 @@ import MedLedgerVault
         // Many later events under the reader's id: grants to him, each one filed under him.
         for _ in 0..<3 {
             for _ in 0..<40 {
-                try await f.net.node.submit(await f.net.transaction(f.patient, .grantAccess(GrantAccess(
-                    grant: GrantID.randomConsentGrantID(), patient: f.patient.id, grantee: f.reader.id,
-                    scope: .allReports, purpose: .research, validFrom: nil, validUntil: nil))))
+                try await f.net.node.submit(
+                    await f.net.transaction(
+                        f.patient,
+                        .grantAccess(
+                            GrantAccess(
+                                grant: GrantID.randomConsentGrantID(), patient: f.patient.id, grantee: f.reader.id,
+                                scope: .allReports, purpose: .research, validFrom: nil, validUntil: nil))))
             }
             try await f.net.seal()
         }
@@ -170,15 +215,23 @@ import MedLedgerVault
         #expect(try await read(f).code == .ok)
         #expect(try await f.net.node.mayView(report: f.report, caller: f.reader.id))
         #expect(await f.net.node.mayViewHistory(report: f.report, caller: f.reader.id) == false)
-        #expect(try await f.net.commit(await f.net.transaction(f.patient, .revokeGrant(RevokeGrant(grant: grant)))).code == .ok)
+        #expect(
+            try await f.net.commit(await f.net.transaction(f.patient, .revokeGrant(RevokeGrant(grant: grant)))).code
+                == .ok)
         #expect(try await f.net.node.mayView(report: f.report, caller: f.reader.id) == false)
         #expect(await f.net.node.mayViewHistory(report: f.report, caller: f.patient.id))
         #expect(await f.net.node.mayViewHistory(report: f.report, caller: f.author.id), "the author is an approver")
         // A plain reader of the authoring organization sees the report but not its history.
         let labReader = TestNode.person("lab-reader")
-        #expect(try await f.net.commit(await f.net.transaction(f.net.lab, .registerPractitioner(RegisterPractitioner(
-            organization: f.net.lab.id, signingKey: labReader.keys.publicSigningKey,
-            encryptionKey: labReader.keys.publicEncryptionKey, roles: [.reader])))).code == .ok)
+        #expect(
+            try await f.net.commit(
+                await f.net.transaction(
+                    f.net.lab,
+                    .registerPractitioner(
+                        RegisterPractitioner(
+                            organization: f.net.lab.id, signingKey: labReader.keys.publicSigningKey,
+                            encryptionKey: labReader.keys.publicEncryptionKey, roles: [.reader])))
+            ).code == .ok)
         #expect(try await f.net.node.mayView(report: f.report, caller: labReader.id))
         #expect(await f.net.node.mayViewHistory(report: f.report, caller: labReader.id) == false)
     }
@@ -191,11 +244,18 @@ import MedLedgerVault
         defer { f.net.remove() }
         _ = try await grantAll(f)
         let mallory = TestNode.person("mallory")
-        #expect(try await f.net.commit(await f.net.transaction(mallory, .registerPatient(RegisterPatient(keys: mallory.keys)))).code == .ok)
+        #expect(
+            try await f.net.commit(
+                await f.net.transaction(mallory, .registerPatient(RegisterPatient(keys: mallory.keys)))
+            ).code == .ok)
         for _ in 0..<2 {
             for _ in 0..<130 {
-                try await f.net.node.submit(await f.net.transaction(mallory, .accessReport(AccessReport(
-                    report: f.report, version: 1, purpose: .treatment))))
+                try await f.net.node.submit(
+                    await f.net.transaction(
+                        mallory,
+                        .accessReport(
+                            AccessReport(
+                                report: f.report, version: 1, purpose: .treatment))))
             }
             try await f.net.seal()
         }

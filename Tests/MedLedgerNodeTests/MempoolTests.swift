@@ -44,8 +44,9 @@ import MedLedgerTesting
             (error as? NodeError)?.kind == .conflict
         }
         // A fresh signature over the same nonce is refused as stale too.
-        let resigned = await net.transaction(patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true)),
-                                             nonce: tx.nonce)
+        let resigned = await net.transaction(
+            patient, .setGuardian(SetGuardian(guardian: guardian.id, isGuardian: true)),
+            nonce: tx.nonce)
         await #expect { try await net.node.submit(resigned) } throws: { error in
             (error as? NodeError)?.code == .staleNonce
         }
@@ -61,8 +62,9 @@ import MedLedgerTesting
         await #expect { try await net.node.submit(tx) } throws: { error in
             (error as? NodeError)?.code == .unknownSigner
         }
-        let otherChain = Transaction(chainID: "another-chain", signer: net.hospital.id, keys: net.hospital.keys, nonce: 1,
-                                     payload: .registerPatient(RegisterPatient(keys: stranger.keys)))
+        let otherChain = Transaction(
+            chainID: "another-chain", signer: net.hospital.id, keys: net.hospital.keys, nonce: 1,
+            payload: .registerPatient(RegisterPatient(keys: stranger.keys)))
         await #expect { try await net.node.submit(otherChain) } throws: { error in
             (error as? NodeError)?.code == .wrongChain
         }

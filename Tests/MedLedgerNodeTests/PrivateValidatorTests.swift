@@ -16,8 +16,9 @@ import MedLedgerTesting
     }
 
     func vote(_ type: VoteType, round: Round, _ seed: String?) -> Vote {
-        Vote(type: type, chainID: "c", height: 5, round: round, blockHash: seed.map { Hash256.of(Array($0.utf8)) },
-             time: ConsensusTime(milliseconds: 10))
+        Vote(
+            type: type, chainID: "c", height: 5, round: round, blockHash: seed.map { Hash256.of(Array($0.utf8)) },
+            time: ConsensusTime(milliseconds: 10))
     }
 
     @Test func conflictingVoteIsRefusedEvenAfterARestart() throws {
@@ -52,10 +53,15 @@ import MedLedgerTesting
         defer { try? FileManager.default.removeItem(at: url) }
         var signer = try PrivateValidator(keys: keys, file: url)
         let block = Hash256.of([7])
-        let proof = [SignedVote(vote: Vote(type: .prevote, chainID: "c", height: 5, round: 1, blockHash: block,
-                                           time: ConsensusTime(milliseconds: 10)), keys: keys)]
-        let state = PersistentConsensusState(height: 5, round: 2, step: .propose, lockedRound: 1, lockedBlock: block,
-                                             validRound: 1, validBlock: block, validProof: proof)
+        let proof = [
+            SignedVote(
+                vote: Vote(
+                    type: .prevote, chainID: "c", height: 5, round: 1, blockHash: block,
+                    time: ConsensusTime(milliseconds: 10)), keys: keys)
+        ]
+        let state = PersistentConsensusState(
+            height: 5, round: 2, step: .propose, lockedRound: 1, lockedBlock: block,
+            validRound: 1, validBlock: block, validProof: proof)
         try signer.persist(state)
         #expect(try PrivateValidator(keys: keys, file: url).consensusState == state)
     }
@@ -65,13 +71,14 @@ import MedLedgerTesting
         let url = file()
         defer { try? FileManager.default.removeItem(at: url) }
         let block = Hash256.of([7])
-        let state = PersistentConsensusState(height: 5, round: 2, step: .precommit, lockedRound: 1, lockedBlock: block,
-                                             validRound: 1, validBlock: block)
+        let state = PersistentConsensusState(
+            height: 5, round: 2, step: .precommit, lockedRound: 1, lockedBlock: block,
+            validRound: 1, validBlock: block)
         var encoder = CanonicalEncoder()
         encoder.write(state)
         var old = CanonicalEncoder()
-        old.write(UInt8(1))                                   // optional tag: a state follows
-        old.write(fixed: Array(encoder.bytes.dropLast(4)))    // the state without the proof's count
+        old.write(UInt8(1))  // optional tag: a state follows
+        old.write(fixed: Array(encoder.bytes.dropLast(4)))  // the state without the proof's count
         old.write(array: [PrivateValidator.SignedStep(type: .prevote, height: 5, round: 2, blockHash: nil)])
         old.write(array: [PrivateValidator.SignedStep]())
         try Data(old.bytes).write(to: url)

@@ -16,18 +16,23 @@ import MedLedgerNode
         let directory: URL
         let basePort: Int
         var processes: [Process?]
-        func url(_ index: Int) -> URL { URL(string: "http://127.0.0.1:\(Testnet.httpPort(base: basePort, index: index))")! }
+        func url(_ index: Int) -> URL {
+            URL(string: "http://127.0.0.1:\(Testnet.httpPort(base: basePort, index: index))")!
+        }
     }
 
     static var binary: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(".build/debug/medledger")
     }
 
     func start(_ network: inout Network, _ index: Int) throws {
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["node", "start", "--data-dir", network.directory.appendingPathComponent("node\(index)").path]
+        process.arguments = [
+            "node", "start", "--data-dir", network.directory.appendingPathComponent("node\(index)").path,
+        ]
         let log = network.directory.appendingPathComponent("node\(index).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -45,11 +50,20 @@ import MedLedgerNode
         network.processes[index] = nil
     }
 
-    struct Status: Decodable { let height: UInt64; let appHash: String }
-    struct BlockView: Decodable { let hash: String; let appHash: String }
+    struct Status: Decodable {
+        let height: UInt64
+        let appHash: String
+    }
+    struct BlockView: Decodable {
+        let hash: String
+        let appHash: String
+    }
 
     func status(_ network: Network, _ index: Int) async -> Status? {
-        guard let (data, _) = try? await URLSession.shared.data(from: network.url(index).appendingPathComponent("v1/status")) else {
+        guard
+            let (data, _) = try? await URLSession.shared.data(
+                from: network.url(index).appendingPathComponent("v1/status"))
+        else {
             return nil
         }
         return try? JSONDecoder().decode(Status.self, from: data)
@@ -87,10 +101,12 @@ import MedLedgerNode
             Issue.record("build the CLI first: swift build (missing \(Self.binary.path))")
             return
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-testnet-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "medledger-testnet-\(UUID().uuidString)")
         let basePort = 30_000 + Int.random(in: 0..<300) * 100
-        _ = try Testnet.initialize(validators: 4, directory: directory, basePort: basePort, chainID: "medledger-it",
-                                   time: ConsensusTime(wallClock: SystemClock.now()))
+        _ = try Testnet.initialize(
+            validators: 4, directory: directory, basePort: basePort, chainID: "medledger-it",
+            time: ConsensusTime(wallClock: SystemClock.now()))
         var network = Network(directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
         defer {
             for index in 0..<4 { kill(&network, index) }
@@ -105,7 +121,8 @@ import MedLedgerNode
         kill(&network, 3)
         let committed = try await load.value
         let heightWithout3 = await status(network, 0)?.height ?? 0
-        #expect(await waitForHeight(network, [0, 1, 2], heightWithout3 + 2, seconds: 30), "three nodes stopped committing")
+        #expect(
+            await waitForHeight(network, [0, 1, 2], heightWithout3 + 2, seconds: 30), "three nodes stopped committing")
 
         // Node 3 restarts and catches up.
         try start(&network, 3)
@@ -137,8 +154,9 @@ import MedLedgerNode
         var hashes = [Hash256]()
         for _ in 0..<count {
             let keys = IdentityKeys.generate()
-            let tx = Transaction(chainID: "medledger-it", signer: keys.identityID, keys: keys, nonce: 1,
-                                 payload: .registerPatient(RegisterPatient(keys: keys)))
+            let tx = Transaction(
+                chainID: "medledger-it", signer: keys.identityID, keys: keys, nonce: 1,
+                payload: .registerPatient(RegisterPatient(keys: keys)))
             let hash = try await gateway.submit(tx)
             _ = try await gateway.waitForCommit(hash)
             hashes.append(hash)

@@ -35,15 +35,26 @@ struct P2PNetworkTests {
             let messages = inbox.messages
             #expect(messages.count == 2)
             #expect(messages.allSatisfy { $0.0 == cluster.id(0) })
-            if case .vote(let received) = messages.first?.1 { #expect(received == vote) } else { Issue.record("no vote") }
+            if case .vote(let received) = messages.first?.1 {
+                #expect(received == vote)
+            } else {
+                Issue.record("no vote")
+            }
             if case .transaction(let received) = messages.last?.1 {
                 #expect(received.hash == transaction.hash)
-            } else { Issue.record("no transaction") }
+            } else {
+                Issue.record("no transaction")
+            }
         }
         #expect(inboxes[0].messages.isEmpty)
         // Point-to-point send, and pings answered by the network layer itself.
         #expect(cluster.nodes[2].send(.ping(77), to: cluster.id(1)))
-        #expect(await eventually { inboxes[2].messages.contains { $0.0 == cluster.id(1) && $0.1.canonicalBytes == PeerMessage.pong(77).canonicalBytes } })
+        #expect(
+            await eventually {
+                inboxes[2].messages.contains {
+                    $0.0 == cluster.id(1) && $0.1.canonicalBytes == PeerMessage.pong(77).canonicalBytes
+                }
+            })
         #expect(!cluster.nodes[2].send(.statusRequest, to: IdentityKeys.deterministic(seed: "nobody").identityID))
         await cluster.stopAll()
     }
@@ -54,9 +65,10 @@ struct P2PNetworkTests {
         #expect(await eventually { cluster.fullyConnected() })
         // Node 2 has the highest id: nodes 0 and 1 dial it, so they must redial with back-off.
         await cluster.nodes[2].stop()
-        #expect(await eventually {
-            cluster.nodes[0].connectedPeers == [cluster.id(1)] && cluster.nodes[1].connectedPeers == [cluster.id(0)]
-        })
+        #expect(
+            await eventually {
+                cluster.nodes[0].connectedPeers == [cluster.id(1)] && cluster.nodes[1].connectedPeers == [cluster.id(0)]
+            })
         try await Task.sleep(for: .milliseconds(700))  // let the back-off grow past its first steps
         cluster.nodes[2] = cluster.makeNode(2)
         try await cluster.nodes[2].start()
@@ -95,10 +107,12 @@ struct P2PNetworkTests {
         try await channel.setOption(.autoRead, value: false).get()
         let patient = ClientIdentity(label: "p", keys: cluster.keys[0])
         let big = (0..<20).map { index in
-            Transaction(chainID: P2PCluster.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
-                        payload: LargePayloads.submission(by: patient, index: index))
+            Transaction(
+                chainID: P2PCluster.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
+                payload: LargePayloads.submission(by: patient, index: index))
         }
-        var sent = 0, dropped = 0
+        var sent = 0
+        var dropped = 0
         for _ in 0..<200 {  // 200 × ~0.9 MB, far more than the 40 MiB high-water mark
             if cluster.nodes[0].send(.transactions(big), to: cluster.id(1)) { sent += 1 } else { dropped += 1 }
             if dropped > 0 { break }

@@ -11,12 +11,15 @@ import Testing
 struct P2PRefusalTests {
     /// A network for `keys` that dials only `target`; its id must be lower than the target's
     /// (the dial rule), which the callers arrange.
-    func intruder(_ keys: IdentityKeys, genesis: Genesis, cluster: P2PCluster, target: Int,
-                  log: P2PLogCapture) -> PeerNetwork {
+    func intruder(
+        _ keys: IdentityKeys, genesis: Genesis, cluster: P2PCluster, target: Int,
+        log: P2PLogCapture
+    ) -> PeerNetwork {
         #expect(keys.identityID < cluster.id(target))
-        return PeerNetwork(chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
-                           keys: keys, host: "127.0.0.1", port: 0, peers: [cluster.addresses[target]],
-                           logger: log.logger(label: "intruder"))
+        return PeerNetwork(
+            chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
+            keys: keys, host: "127.0.0.1", port: 0, peers: [cluster.addresses[target]],
+            logger: log.logger(label: "intruder"))
     }
 
     @Test func keyOutsideTheGenesisIsRefused() async throws {
@@ -115,9 +118,12 @@ struct P2PRefusalTests {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var sockets = [any Channel]()
         for _ in 0..<(PeerRegistry.maxHalfOpenPerAddress + 3) {
-            sockets.append(try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: cluster.ports[2]).get())
+            sockets.append(
+                try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: cluster.ports[2]).get())
         }
-        #expect(await eventually(timeout: .seconds(3)) { cluster.logs[2].contains("too many connections in the handshake") })
+        #expect(
+            await eventually(timeout: .seconds(3)) { cluster.logs[2].contains("too many connections in the handshake") }
+        )
         #expect(cluster.nodes[2].registry.halfOpenCount <= PeerRegistry.maxHalfOpenPerAddress)
         let closedByPeer = await eventually(timeout: .seconds(3)) { sockets.filter { !$0.isActive }.count >= 3 }
         #expect(closedByPeer)

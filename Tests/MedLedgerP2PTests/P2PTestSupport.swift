@@ -19,26 +19,31 @@ struct P2PCluster {
     let inboundCapacity: Int
 
     /// Keys sorted by id, so node 0 dials 1 and 2, node 1 dials 2, node 2 dials nobody.
-    static func make(count: Int = 3, seedPrefix: String = "p2p-node",
-                     inboundCapacity: Int = PeerNetwork.defaultInboundCapacity) throws -> P2PCluster {
+    static func make(
+        count: Int = 3, seedPrefix: String = "p2p-node",
+        inboundCapacity: Int = PeerNetwork.defaultInboundCapacity
+    ) throws -> P2PCluster {
         let keys = (0..<count).map { IdentityKeys.deterministic(seed: "\(seedPrefix)-\($0)") }
             .sorted { $0.identityID < $1.identityID }
         let genesis = genesis(validators: keys)
         let ports = try (0..<count).map { _ in try P2PPorts.free() }
         let logs = (0..<count).map { _ in P2PLogCapture() }
-        var cluster = P2PCluster(keys: keys, genesis: genesis, ports: ports, nodes: [], logs: logs,
-                                 inboundCapacity: inboundCapacity)
+        var cluster = P2PCluster(
+            keys: keys, genesis: genesis, ports: ports, nodes: [], logs: logs,
+            inboundCapacity: inboundCapacity)
         cluster.nodes = (0..<count).map { cluster.makeNode($0) }
         return cluster
     }
 
     static func genesis(validators: [IdentityKeys], chainID: String = chainID) -> Genesis {
-        Genesis(chainID: chainID, genesisTime: ConsensusTime(milliseconds: 1_795_000_000_000),
-                validators: validators.enumerated().map { index, keys in
-                    Validator(name: "node\(index)", signingKey: keys.publicSigningKey,
-                              encryptionKey: keys.publicEncryptionKey, power: 1)
-                },
-                organizations: [])
+        Genesis(
+            chainID: chainID, genesisTime: ConsensusTime(milliseconds: 1_795_000_000_000),
+            validators: validators.enumerated().map { index, keys in
+                Validator(
+                    name: "node\(index)", signingKey: keys.publicSigningKey,
+                    encryptionKey: keys.publicEncryptionKey, power: 1)
+            },
+            organizations: [])
     }
 
     var addresses: [(id: IdentityID, host: String, port: Int)] {
@@ -47,9 +52,10 @@ struct P2PCluster {
 
     /// A fresh network for node `index` (used again to "restart" a node).
     func makeNode(_ index: Int) -> PeerNetwork {
-        PeerNetwork(chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
-                    keys: keys[index], host: "127.0.0.1", port: ports[index], peers: addresses,
-                    inboundCapacity: inboundCapacity, logger: logs[index].logger(label: "node\(index)"))
+        PeerNetwork(
+            chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
+            keys: keys[index], host: "127.0.0.1", port: ports[index], peers: addresses,
+            inboundCapacity: inboundCapacity, logger: logs[index].logger(label: "node\(index)"))
     }
 
     func id(_ index: Int) -> IdentityID { keys[index].identityID }
@@ -122,13 +128,16 @@ final class P2PLogCapture: Sendable {
 /// Messages used by the tests.
 enum P2PFixtures {
     static func vote(_ keys: IdentityKeys, height: Height = 1) -> SignedVote {
-        SignedVote(vote: Vote(type: .prevote, chainID: P2PCluster.chainID, height: height, round: 0,
-                              blockHash: Hash256.of([1, 2, 3]), time: ConsensusTime(milliseconds: 42)),
-                   keys: keys)
+        SignedVote(
+            vote: Vote(
+                type: .prevote, chainID: P2PCluster.chainID, height: height, round: 0,
+                blockHash: Hash256.of([1, 2, 3]), time: ConsensusTime(milliseconds: 42)),
+            keys: keys)
     }
 
     static func transaction(_ keys: IdentityKeys, nonce: Nonce = 1) -> Transaction {
-        Transaction(chainID: P2PCluster.chainID, signer: keys.identityID, keys: keys, nonce: nonce,
-                    payload: .revokeGrant(RevokeGrant(grant: GrantID(bytes: Array(repeating: 7, count: 16))!)))
+        Transaction(
+            chainID: P2PCluster.chainID, signer: keys.identityID, keys: keys, nonce: nonce,
+            payload: .revokeGrant(RevokeGrant(grant: GrantID(bytes: Array(repeating: 7, count: 16))!)))
     }
 }

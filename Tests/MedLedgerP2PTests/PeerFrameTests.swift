@@ -14,7 +14,9 @@ struct PeerFrameTests {
         var payloads = [[UInt8]]()
         for byte in stream {  // one byte per read, the worst case for the decoder
             buffer.writeInteger(byte)
-            while let payload = try PeerFrameDecoder.nextPayload(&buffer) { payloads.append(Array(payload.readableBytesView)) }
+            while let payload = try PeerFrameDecoder.nextPayload(&buffer) {
+                payloads.append(Array(payload.readableBytesView))
+            }
         }
         #expect(payloads == [[1, 2, 3], [], [9]])
         #expect(buffer.readableBytes == 0)

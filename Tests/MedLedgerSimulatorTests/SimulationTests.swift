@@ -63,8 +63,9 @@ struct SimulationTests {
     }
 
     static func check(_ testCase: Case) async {
-        let result = await Simulation.run(seed: testCase.seed, validators: testCase.validators, faults: testCase.profile,
-                                    heights: heights)
+        let result = await Simulation.run(
+            seed: testCase.seed, validators: testCase.validators, faults: testCase.profile,
+            heights: heights)
         print(result)
         #expect(result.passed, "\(result)")
         #expect(result.committedHeight >= heights)
@@ -95,7 +96,8 @@ struct SimulationTests {
         var failures = 0
         for seed in 1...max(count, 1) {
             for profile in FaultProfile.all {
-                let result = await Simulation.run(seed: seed, validators: validators, faults: profile, heights: Self.heights)
+                let result = await Simulation.run(
+                    seed: seed, validators: validators, faults: profile, heights: Self.heights)
                 if !result.passed {
                     failures += 1
                     print(result)

@@ -25,7 +25,10 @@ public enum SpecDocument {
         var inFence = false
         var hex = ""
         for line in try text(relativePath).split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("```") { inFence.toggle(); continue }
+            if line.hasPrefix("```") {
+                inFence.toggle()
+                continue
+            }
             guard inFence || line.hasPrefix("    ") else { continue }
             let value = line.split(separator: "=").last ?? line
             for token in value.split(separator: " ") {

@@ -28,8 +28,9 @@ struct BlockFixture {
 enum Fixtures {
     static let chainID = "medledger-storage-test"
     static let validatorKeys = IdentityKeys.deterministic(seed: "validator-1")
-    static let validator = Validator(name: "node-1", signingKey: validatorKeys.publicSigningKey,
-                                     encryptionKey: validatorKeys.publicEncryptionKey, power: 10)
+    static let validator = Validator(
+        name: "node-1", signingKey: validatorKeys.publicSigningKey,
+        encryptionKey: validatorKeys.publicEncryptionKey, power: 10)
     static let validators = ValidatorSet([validator])
     static let genesisTime = ConsensusTime(milliseconds: 1_767_225_600_000)
 
@@ -51,29 +52,36 @@ enum Fixtures {
 
     /// A block at `height` on top of `previous`, with `count` patient registrations and
     /// one state entry per patient.
-    static func block(height: Height, previous: Hash256, lastCommit: CommitCertificate? = nil, count: Int = 2,
-                      extra: [(Transaction, TransactionReceipt)] = []) -> BlockFixture {
+    static func block(
+        height: Height, previous: Hash256, lastCommit: CommitCertificate? = nil, count: Int = 2,
+        extra: [(Transaction, TransactionReceipt)] = []
+    ) -> BlockFixture {
         let keys = (0..<count).map { patientKeys(height: height, index: $0) }
         let pairs = keys.map { (registerPatient($0), receipt(registering: $0)) } + extra
         let transactions = pairs.map(\.0)
         let receipts = pairs.map(\.1)
         let header = BlockHeader(
             chainID: chainID, height: height, time: genesisTime.adding(milliseconds: height.rawValue * 1_000),
-            previousBlockHash: previous, lastCommitHash: Block.lastCommitHash(lastCommit), transactionsRoot: Block.transactionsRoot(transactions),
+            previousBlockHash: previous, lastCommitHash: Block.lastCommitHash(lastCommit),
+            transactionsRoot: Block.transactionsRoot(transactions),
             resultsRoot: Merkle.root(leaves: receipts.map(\.hash.bytes)),
             stateRoot: Hash256.of(Array("state-\(height)".utf8)), validatorsHash: validators.hash,
             proposer: validator.id)
         let changes = keys.map {
             StateChange(key: Array("identity/".utf8) + $0.identityID.hash.bytes, value: [1, UInt8(height.rawValue)])
         }
-        return BlockFixture(block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
-                            certificate: certificate(for: header), receipts: receipts, stateChanges: changes)
+        return BlockFixture(
+            block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
+            certificate: certificate(for: header), receipts: receipts, stateChanges: changes)
     }
 
     static func certificate(for header: BlockHeader) -> CommitCertificate {
-        let precommit = Precommit.vote(chainID: chainID, height: header.height, round: 0, blockHash: header.hash, time: ConsensusTime(milliseconds: 0))
-        let signature = CommitSignature(validator: validator.id, time: precommit.time,
-                                        signature: validatorKeys.sign(precommit.canonicalBytes))
+        let precommit = Precommit.vote(
+            chainID: chainID, height: header.height, round: 0, blockHash: header.hash,
+            time: ConsensusTime(milliseconds: 0))
+        let signature = CommitSignature(
+            validator: validator.id, time: precommit.time,
+            signature: validatorKeys.sign(precommit.canonicalBytes))
         return CommitCertificate(height: header.height, round: 0, blockHash: header.hash, signatures: [signature])
     }
 
@@ -92,7 +100,8 @@ enum Fixtures {
 
 extension LedgerStore {
     func commit(_ fixture: BlockFixture) throws {
-        try commit(fixture.block, certificate: fixture.certificate, receipts: fixture.receipts,
-                   stateChanges: fixture.stateChanges)
+        try commit(
+            fixture.block, certificate: fixture.certificate, receipts: fixture.receipts,
+            stateChanges: fixture.stateChanges)
     }
 }

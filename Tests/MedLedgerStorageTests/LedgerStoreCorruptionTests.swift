@@ -44,7 +44,8 @@ import Testing
 
     @Test func corruptBodyAndReceiptAreCaught() throws {
         let transaction = chain[0].block.transactions[0]
-        try tamper("UPDATE transactions SET receipt = ? WHERE hash = ?", [.blob([0xff]), .blob(transaction.hash.bytes)])
+        try tamper(
+            "UPDATE transactions SET receipt = ? WHERE hash = ?", [.blob([0xff]), .blob(transaction.hash.bytes)])
         let receiptError = #expect(throws: StorageError.self) { try store.transaction(hash: transaction.hash) }
         #expect(receiptError?.message.contains("transactions row hash \(transaction.hash.hex)") == true)
 

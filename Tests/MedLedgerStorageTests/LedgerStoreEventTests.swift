@@ -22,7 +22,9 @@ import Testing
             .grantChanged(grant: grant, patient: patient, grantee: grantee, active: true),
             .grantChanged(grant: grant, patient: patient, grantee: patient, active: false),
         ])
-        let second = Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate, count: 1, extra: [(granting, receipt)])
+        let second = Fixtures.block(
+            height: 2, previous: first.block.hash, lastCommit: first.certificate, count: 1, extra: [(granting, receipt)]
+        )
         chain = [first, second]
         for fixture in chain { try store.commit(fixture) }
     }
@@ -55,7 +57,8 @@ import Testing
         let cursor = try #require(first.last).cursor
         let second = try store.events(subject: patient.hash.bytes, before: cursor, limit: 2)
         #expect(second.map(\.height) == [1])
-        #expect(try store.events(subject: patient.hash.bytes, before: try #require(second.last).cursor, limit: 2).isEmpty)
+        #expect(
+            try store.events(subject: patient.hash.bytes, before: try #require(second.last).cursor, limit: 2).isEmpty)
         #expect(try store.events(subject: patient.hash.bytes, limit: 0).isEmpty)
     }
 

@@ -21,8 +21,9 @@ import Testing
             let directory = try TemporaryDirectory()
             let store = try LedgerStore(dataDirectory: directory.url)
             let fixture = Fixtures.chain(count: 1)[0]
-            try store.commit(fixture.block, certificate: fixture.certificate,
-                             receipts: Array(fixture.receipts.dropLast()), stateChanges: [])
+            try store.commit(
+                fixture.block, certificate: fixture.certificate,
+                receipts: Array(fixture.receipts.dropLast()), stateChanges: [])
         }
         let standardError = String(decoding: try #require(result).standardErrorContent, as: UTF8.self)
         #expect(standardError.contains("1 receipts for 2 transactions"))

@@ -29,8 +29,10 @@ import Testing
             let stored = try #require(try store.block(at: fixture.block.header.height))
             #expect(stored.block == fixture.block)
             #expect(stored.certificate == fixture.certificate)
-            #expect(stored.certificate.problem(chainID: Fixtures.chainID, header: stored.header,
-                                               validators: Fixtures.validators) == nil)
+            #expect(
+                stored.certificate.problem(
+                    chainID: Fixtures.chainID, header: stored.header,
+                    validators: Fixtures.validators) == nil)
             let raw = try #require(try store.rawBlock(at: fixture.block.header.height))
             #expect(raw.hash == fixture.block.hash.bytes)
             #expect(raw.header == fixture.block.header.canonicalBytes)
@@ -60,14 +62,18 @@ import Testing
     @Test func stateIsSortedAndFollowsChangesInOrder() throws {
         let store = try openStore()
         let first = Fixtures.chain(count: 1)[0]
-        let changes = [StateChange(key: [2], value: [20]), StateChange(key: [1], value: [10]),
-                       StateChange(key: [1, 0], value: []), StateChange(key: [3], value: [30])]
+        let changes = [
+            StateChange(key: [2], value: [20]), StateChange(key: [1], value: [10]),
+            StateChange(key: [1, 0], value: []), StateChange(key: [3], value: [30]),
+        ]
         try store.commit(first.block, certificate: first.certificate, receipts: first.receipts, stateChanges: changes)
         #expect(try store.allState().map(\.key) == [[1], [1, 0], [2], [3]])
 
         let next = Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate)
-        let updates = [StateChange(key: [2], value: nil), StateChange(key: [3], value: [31]),
-                       StateChange(key: [4], value: [40]), StateChange(key: [4], value: nil)]
+        let updates = [
+            StateChange(key: [2], value: nil), StateChange(key: [3], value: [31]),
+            StateChange(key: [4], value: [40]), StateChange(key: [4], value: nil),
+        ]
         try store.commit(next.block, certificate: next.certificate, receipts: next.receipts, stateChanges: updates)
         let state = try store.allState()
         #expect(state.map(\.key) == [[1], [1, 0], [3]])
@@ -100,8 +106,9 @@ import Testing
         #expect(try store.loadGenesis() == nil)
         try store.saveGenesis(Fixtures.genesis)
         try store.saveGenesis(Fixtures.genesis)  // the same one again is fine
-        let other = Genesis(chainID: "another-chain", genesisTime: Fixtures.genesisTime,
-                            validators: [Fixtures.validator], organizations: [])
+        let other = Genesis(
+            chainID: "another-chain", genesisTime: Fixtures.genesisTime,
+            validators: [Fixtures.validator], organizations: [])
         let error = #expect(throws: StorageError.self) { try store.saveGenesis(other) }
         #expect(error?.kind == .invalidState)
         #expect(try store.loadGenesis() == Fixtures.genesis)

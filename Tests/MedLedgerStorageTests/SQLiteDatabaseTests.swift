@@ -19,7 +19,9 @@ import Testing
 
     @Test func bindsAndReadsEveryValueType() throws {
         try database.execute("CREATE TABLE t (a, b, c, d, e)")
-        let values: [SQLiteValue] = [.integer(Int64.min), .blob([0, 1, 0xff]), .blob([]), .text("héllo\u{0}wörld"), .null]
+        let values: [SQLiteValue] = [
+            .integer(Int64.min), .blob([0, 1, 0xff]), .blob([]), .text("héllo\u{0}wörld"), .null,
+        ]
         try database.run("INSERT INTO t VALUES (?, ?, ?, ?, ?)", values)
         let rows = try database.query("SELECT a, b, c, d, e FROM t")
         #expect(rows == [values])
@@ -55,7 +57,9 @@ import Testing
 
         try database.execute("CREATE TABLE t (k BLOB PRIMARY KEY)")
         try database.run("INSERT INTO t VALUES (?)", [.blob([1])])
-        let duplicate = #expect(throws: StorageError.self) { try database.run("INSERT INTO t VALUES (?)", [.blob([1])]) }
+        let duplicate = #expect(throws: StorageError.self) {
+            try database.run("INSERT INTO t VALUES (?)", [.blob([1])])
+        }
         #expect(duplicate?.kind == .constraint)
         #expect(duplicate?.message.contains("step") == true)
         #expect(duplicate?.message.contains("UNIQUE constraint failed") == true)

@@ -17,7 +17,8 @@ enum Party {
 enum Sample {
     static let report = ReportID(bytes: Array(1...16))!
     static let otherReport = ReportID(bytes: Array(101...116))!
-    static let plaintext = Array("""
+    static let plaintext = Array(
+        """
         {"resourceType":"DiagnosticReport","status":"final","conclusion":"No acute findings."}
         """.utf8)
 
@@ -26,7 +27,9 @@ enum Sample {
         try ReportCrypto.seal(
             plaintext: plaintext, title: "Chest X-ray", effectiveDate: "2026-11-21",
             note: "Compared with the study of 2025-03-02.", report: report, version: version,
-            recipients: [Party.recipient(Party.patient), Party.recipient(Party.author), Party.recipient(Party.custodian)])
+            recipients: [
+                Party.recipient(Party.patient), Party.recipient(Party.author), Party.recipient(Party.custodian),
+            ])
     }
 }
 

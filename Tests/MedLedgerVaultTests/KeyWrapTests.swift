@@ -58,7 +58,8 @@ struct KeyWrapTests {
         }
         // Relabelling the envelope as someone else's changes the HPKE info, so it fails too.
         let relabelled = KeyEnvelope(
-            recipient: Party.reader.identityID, encapsulatedKey: envelope.encapsulatedKey, wrappedKey: envelope.wrappedKey)
+            recipient: Party.reader.identityID, encapsulatedKey: envelope.encapsulatedKey,
+            wrappedKey: envelope.wrappedKey)
         #expect(throws: VaultError.unwrapFailed) {
             try ReportCrypto.unwrap(relabelled, using: Party.patient, report: Sample.report, version: 1)
         }
@@ -68,12 +69,20 @@ struct KeyWrapTests {
         let sealed = try Sample.sealed()
         let envelope = try #require(sealed.content.envelope(for: Party.patient.identityID))
         let variants = [
-            KeyEnvelope(recipient: envelope.recipient, encapsulatedKey: envelope.encapsulatedKey.flipping(at: 3), wrappedKey: envelope.wrappedKey),
-            KeyEnvelope(recipient: envelope.recipient, encapsulatedKey: envelope.encapsulatedKey, wrappedKey: envelope.wrappedKey.flipping(at: 0)),
+            KeyEnvelope(
+                recipient: envelope.recipient, encapsulatedKey: envelope.encapsulatedKey.flipping(at: 3),
+                wrappedKey: envelope.wrappedKey),
+            KeyEnvelope(
+                recipient: envelope.recipient, encapsulatedKey: envelope.encapsulatedKey,
+                wrappedKey: envelope.wrappedKey.flipping(at: 0)),
             KeyEnvelope(recipient: envelope.recipient, encapsulatedKey: [], wrappedKey: envelope.wrappedKey),
-            KeyEnvelope(recipient: envelope.recipient, encapsulatedKey: Array(envelope.encapsulatedKey.prefix(31)), wrappedKey: envelope.wrappedKey),
+            KeyEnvelope(
+                recipient: envelope.recipient, encapsulatedKey: Array(envelope.encapsulatedKey.prefix(31)),
+                wrappedKey: envelope.wrappedKey),
             KeyEnvelope(recipient: envelope.recipient, encapsulatedKey: envelope.encapsulatedKey, wrappedKey: []),
-            KeyEnvelope(recipient: envelope.recipient, encapsulatedKey: [UInt8](repeating: 0, count: 32), wrappedKey: envelope.wrappedKey),
+            KeyEnvelope(
+                recipient: envelope.recipient, encapsulatedKey: [UInt8](repeating: 0, count: 32),
+                wrappedKey: envelope.wrappedKey),
         ]
         for variant in variants {
             #expect(throws: VaultError.unwrapFailed) {
@@ -85,11 +94,14 @@ struct KeyWrapTests {
     @Test func envelopeHoldingAShortKeyIsRejected() throws {
         // A hostile author could wrap a 128-bit key; unwrap insists on the 256-bit data key size.
         let info = ReportCrypto.keyWrapInfo(report: Sample.report, version: 1, recipient: Party.patient.identityID)
-        let recipientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: Party.patient.publicEncryptionKey.rawBytes)
-        var sender = try HPKE.Sender(recipientKey: recipientKey, ciphersuite: ReportCrypto.keyWrapCiphersuite, info: .init(info))
+        let recipientKey = try Curve25519.KeyAgreement.PublicKey(
+            rawRepresentation: Party.patient.publicEncryptionKey.rawBytes)
+        var sender = try HPKE.Sender(
+            recipientKey: recipientKey, ciphersuite: ReportCrypto.keyWrapCiphersuite, info: .init(info))
         let wrapped = try sender.seal([UInt8](repeating: 7, count: 16))
         let envelope = KeyEnvelope(
-            recipient: Party.patient.identityID, encapsulatedKey: Array(sender.encapsulatedKey), wrappedKey: Array(wrapped))
+            recipient: Party.patient.identityID, encapsulatedKey: Array(sender.encapsulatedKey),
+            wrappedKey: Array(wrapped))
         #expect(throws: VaultError.unwrapFailed) {
             try ReportCrypto.unwrap(envelope, using: Party.patient, report: Sample.report, version: 1)
         }

@@ -36,7 +36,8 @@ struct SmallOrderKeyTests {
         let forged = KeyEnvelope(
             recipient: Party.patient.identityID, encapsulatedKey: point,
             wrappedKey: try ZeroSecretHPKE.seal(
-                chosenKey, encapsulatedKey: point, recipientKey: Party.patient.publicEncryptionKey.rawBytes, info: info))
+                chosenKey, encapsulatedKey: point, recipientKey: Party.patient.publicEncryptionKey.rawBytes, info: info)
+        )
 
         // Positive control: swift-crypto's HPKE on its own opens it to the forger's key.
         var plain = try HPKE.Recipient(
@@ -53,10 +54,13 @@ struct SmallOrderKeyTests {
 /// The sender side of RFC 9180 base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
 /// ChaCha20-Poly1305, for a DH result of 32 zero bytes: what an attacker can compute alone.
 private enum ZeroSecretHPKE {
-    static func seal(_ plaintext: [UInt8], encapsulatedKey: [UInt8], recipientKey: [UInt8], info: [UInt8]) throws -> [UInt8] {
+    static func seal(_ plaintext: [UInt8], encapsulatedKey: [UInt8], recipientKey: [UInt8], info: [UInt8]) throws
+        -> [UInt8]
+    {
         let kemSuite = Array("KEM".utf8) + [0x00, 0x20]
         let eaePRK = labeledExtract(salt: [], label: "eae_prk", ikm: [UInt8](repeating: 0, count: 32), suite: kemSuite)
-        let sharedSecret = labeledExpand(eaePRK, label: "shared_secret", info: encapsulatedKey + recipientKey, length: 32, suite: kemSuite)
+        let sharedSecret = labeledExpand(
+            eaePRK, label: "shared_secret", info: encapsulatedKey + recipientKey, length: 32, suite: kemSuite)
 
         let suite = Array("HPKE".utf8) + [0x00, 0x20, 0x00, 0x01, 0x00, 0x03]
         let pskIDHash = labeledExtract(salt: [], label: "psk_id_hash", ikm: [], suite: suite)
@@ -76,8 +80,11 @@ private enum ZeroSecretHPKE {
         return Array(HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: salt)))
     }
 
-    private static func labeledExpand(_ prk: [UInt8], label: String, info: [UInt8], length: Int, suite: [UInt8]) -> [UInt8] {
-        let labeledInfo = [UInt8(length >> 8), UInt8(length & 0xff)] + Array("HPKE-v1".utf8) + suite + Array(label.utf8) + info
+    private static func labeledExpand(_ prk: [UInt8], label: String, info: [UInt8], length: Int, suite: [UInt8])
+        -> [UInt8]
+    {
+        let labeledInfo =
+            [UInt8(length >> 8), UInt8(length & 0xff)] + Array("HPKE-v1".utf8) + suite + Array(label.utf8) + info
         return HKDF<SHA256>.expand(pseudoRandomKey: prk, info: labeledInfo, outputByteCount: length)
             .withUnsafeBytes { Array($0) }
     }

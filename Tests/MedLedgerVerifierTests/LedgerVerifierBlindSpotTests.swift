@@ -12,10 +12,12 @@ extension LedgerVerifierTests {
         try await withDemoCopy { directory in
             let db = try SQLiteDatabase(path: directory.ledgerFile.path)
             let latest = try #require(try db.query("SELECT MAX(height) FROM blocks").first?[0].integer)
-            let row = try #require(try db.query("SELECT subject, position, event_index, time, event FROM events LIMIT 1").first)
+            let row = try #require(
+                try db.query("SELECT subject, position, event_index, time, event FROM events LIMIT 1").first)
             try db.run("PRAGMA foreign_keys = OFF")
-            try db.run("INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, ?, ?, ?)",
-                       [row[0], .integer(latest + 5), row[1], row[2], row[3], row[4]])
+            try db.run(
+                "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, ?, ?, ?)",
+                [row[0], .integer(latest + 5), row[1], row[2], row[3], row[4]])
             expectFailure(directory, locationPrefix: "events table")
         }
     }

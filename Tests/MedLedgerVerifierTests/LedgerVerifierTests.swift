@@ -73,7 +73,8 @@ import MedLedgerStorage
     @Test func forgedCertificateIsNamedByHeight() async throws {
         try await withDemoCopy { directory in
             let db = try SQLiteDatabase(path: directory.ledgerFile.path)
-            var certificate = try #require(try db.query("SELECT certificate FROM blocks WHERE height = 3").first?[0].blob)
+            var certificate = try #require(
+                try db.query("SELECT certificate FROM blocks WHERE height = 3").first?[0].blob)
             certificate[certificate.count - 1] ^= 0x01  // last byte of the signature
             try db.run("UPDATE blocks SET certificate = ? WHERE height = 3", [.blob(certificate)])
             expectFailure(directory, locationPrefix: "block 3")
@@ -97,8 +98,9 @@ extension LedgerVerifierTests {
             let height = try #require(rows.first?[0].integer)
             var event = try #require(rows.first?[1].blob)
             event[event.count - 1] ^= 0x01
-            try db.run("UPDATE events SET event = ? WHERE height = ? AND event = ?",
-                       [.blob(event), .integer(height), try #require(rows.first?[1])])
+            try db.run(
+                "UPDATE events SET event = ? WHERE height = ? AND event = ?",
+                [.blob(event), .integer(height), try #require(rows.first?[1])])
             expectFailure(directory, locationPrefix: "block \(height)")
         }
     }

@@ -7,10 +7,11 @@ import MedLedgerCore
 public func fuzzBlockBody(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     guard let (lastCommit, transactions) = try? Block.decodeBody(bytes) else { return 0 }
-    let header = BlockHeader(chainID: "fuzz", height: lastCommit == nil ? 1 : 2, time: ConsensusTime(milliseconds: 0),
-                             previousBlockHash: .zero, lastCommitHash: Block.lastCommitHash(lastCommit),
-                             transactionsRoot: Block.transactionsRoot(transactions), resultsRoot: .zero,
-                             stateRoot: .zero, validatorsHash: .zero, proposer: IdentityID(hash: .zero))
+    let header = BlockHeader(
+        chainID: "fuzz", height: lastCommit == nil ? 1 : 2, time: ConsensusTime(milliseconds: 0),
+        previousBlockHash: .zero, lastCommitHash: Block.lastCommitHash(lastCommit),
+        transactionsRoot: Block.transactionsRoot(transactions), resultsRoot: .zero,
+        stateRoot: .zero, validatorsHash: .zero, proposer: IdentityID(hash: .zero))
     let block = Block(header: header, lastCommit: lastCommit, transactions: transactions)
     precondition(block.encodedBody == bytes, "accepted a non-canonical block body")
     if !transactions.isEmpty { _ = block.inclusionProof(index: transactions.count - 1) }

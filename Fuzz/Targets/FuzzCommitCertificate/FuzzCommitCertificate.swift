@@ -2,15 +2,18 @@ import MedLedgerCore
 
 /// A fixed four-validator set and a header for the certificates to be checked against.
 let fixture: (validators: ValidatorSet, header: BlockHeader) = {
-    let validators = ValidatorSet((0..<4).map { index in
-        let keys = IdentityKeys.deterministic(seed: "fuzz-validator-\(index)")
-        return Validator(name: "v\(index)", signingKey: keys.publicSigningKey,
-                         encryptionKey: keys.publicEncryptionKey, power: 10)
-    })
-    let header = BlockHeader(chainID: "fuzz-chain", height: 1, time: ConsensusTime(milliseconds: 0),
-                             previousBlockHash: .zero, lastCommitHash: .zero, transactionsRoot: .zero,
-                             resultsRoot: .zero, stateRoot: .zero, validatorsHash: validators.hash,
-                             proposer: validators.validators[0].id)
+    let validators = ValidatorSet(
+        (0..<4).map { index in
+            let keys = IdentityKeys.deterministic(seed: "fuzz-validator-\(index)")
+            return Validator(
+                name: "v\(index)", signingKey: keys.publicSigningKey,
+                encryptionKey: keys.publicEncryptionKey, power: 10)
+        })
+    let header = BlockHeader(
+        chainID: "fuzz-chain", height: 1, time: ConsensusTime(milliseconds: 0),
+        previousBlockHash: .zero, lastCommitHash: .zero, transactionsRoot: .zero,
+        resultsRoot: .zero, stateRoot: .zero, validatorsHash: validators.hash,
+        proposer: validators.validators[0].id)
     return (validators, header)
 }()
 

@@ -10,7 +10,10 @@ public func fuzzPeerMessage(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     guard let message = try? PeerMessage.decode(canonical: bytes) else { return 0 }
     _ = message.kind
     if case .transactions(let transactions) = message,
-       transactions.count > PeerMessage.maxTransactionsPerMessage { preconditionFailure("over the batch limit") }
+        transactions.count > PeerMessage.maxTransactionsPerMessage
+    {
+        preconditionFailure("over the batch limit")
+    }
     precondition(message.canonicalBytes == bytes, "accepted a non-canonical peer message")
     return 0
 }

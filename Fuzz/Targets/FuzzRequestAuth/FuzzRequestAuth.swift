@@ -6,9 +6,10 @@ import MedLedgerAPIModel
 /// One registered, active caller; requests are checked as the API does at `now`.
 let fixture: (record: IdentityRecord, chainID: String, now: WallClockTime) = {
     let keys = IdentityKeys.deterministic(seed: "fuzz-caller")
-    let record = IdentityRecord(id: keys.identityID, kind: .patient, signingKey: keys.publicSigningKey,
-                                encryptionKey: keys.publicEncryptionKey, organization: nil, roles: [],
-                                registeredAt: 1)
+    let record = IdentityRecord(
+        id: keys.identityID, kind: .patient, signingKey: keys.publicSigningKey,
+        encryptionKey: keys.publicEncryptionKey, organization: nil, roles: [],
+        registeredAt: 1)
     return (record, "fuzz-chain", WallClockTime(milliseconds: 1_800_000_000_000))
 }()
 
@@ -36,9 +37,10 @@ public func fuzzRequestAuth(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let record = credentials.identity == fixture.record.id ? fixture.record : nil
     let body = fields.count > 5 ? Array(fields[5]) : []
     do {
-        let caller = try RequestAuthentication.check(credentials, record: record, method: text(3) ?? "GET",
-                                                     pathAndQuery: text(4) ?? "/", body: body,
-                                                     chainID: fixture.chainID, now: fixture.now)
+        let caller = try RequestAuthentication.check(
+            credentials, record: record, method: text(3) ?? "GET",
+            pathAndQuery: text(4) ?? "/", body: body,
+            chainID: fixture.chainID, now: fixture.now)
         precondition(caller.id == fixture.record.id)
     } catch {
         precondition(error.kind == .unauthenticated, "a bad signature is a 401")

@@ -21,44 +21,77 @@ enum Seeds {
     static let grantID = GrantID(bytes: Array(0x70...0x7f))!
 
     static var validators: ValidatorSet {
-        ValidatorSet(validatorKeys.enumerated().map { index, keys in
-            Validator(name: "v\(index)", signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey,
-                      power: 10)
-        })
+        ValidatorSet(
+            validatorKeys.enumerated().map { index, keys in
+                Validator(
+                    name: "v\(index)", signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey,
+                    power: 10)
+            })
     }
 
     static var content: ReportContent {
-        ReportContent(contentAddress: Hash256.of(Array("ciphertext".utf8)), sizeBytes: 4_096,
-                      commitment: Hash256.of(Array("commitment".utf8)), encryptedMetadata: Array(repeating: 0x42, count: 24),
-                      envelopes: [KeyEnvelope(recipient: patientKeys.identityID, encapsulatedKey: Array(repeating: 1, count: 32),
-                                              wrappedKey: Array(repeating: 2, count: 48))])
+        ReportContent(
+            contentAddress: Hash256.of(Array("ciphertext".utf8)), sizeBytes: 4_096,
+            commitment: Hash256.of(Array("commitment".utf8)), encryptedMetadata: Array(repeating: 0x42, count: 24),
+            envelopes: [
+                KeyEnvelope(
+                    recipient: patientKeys.identityID, encapsulatedKey: Array(repeating: 1, count: 32),
+                    wrappedKey: Array(repeating: 2, count: 48))
+            ])
     }
 
     static var payloads: [(String, TransactionPayload)] {
         [
-            ("register-practitioner", .registerPractitioner(RegisterPractitioner(
-                organization: validatorKeys[0].identityID, signingKey: authorKeys.publicSigningKey,
-                encryptionKey: authorKeys.publicEncryptionKey, roles: [.author, .reader]))),
+            (
+                "register-practitioner",
+                .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: validatorKeys[0].identityID, signingKey: authorKeys.publicSigningKey,
+                        encryptionKey: authorKeys.publicEncryptionKey, roles: [.author, .reader]))
+            ),
             ("register-patient", .registerPatient(RegisterPatient(keys: patientKeys))),
             ("rotate-keys", .rotateKeys(RotateKeys(newKeys: callerKeys))),
-            ("set-identity-status", .setIdentityStatus(SetIdentityStatus(target: authorKeys.identityID, status: .suspended))),
+            (
+                "set-identity-status",
+                .setIdentityStatus(SetIdentityStatus(target: authorKeys.identityID, status: .suspended))
+            ),
             ("set-guardian", .setGuardian(SetGuardian(guardian: callerKeys.identityID, isGuardian: true))),
-            ("submit-report", .submitReport(SubmitReport(report: reportID, patient: patientKeys.identityID,
-                                                         category: Code("LAB")!, content: content,
-                                                         recipients: [validatorKeys[0].identityID]))),
+            (
+                "submit-report",
+                .submitReport(
+                    SubmitReport(
+                        report: reportID, patient: patientKeys.identityID,
+                        category: Code("LAB")!, content: content,
+                        recipients: [validatorKeys[0].identityID]))
+            ),
             ("approve-report", .approveReport(ApproveReport(report: reportID, version: 1))),
-            ("revise-report", .reviseReport(ReviseReport(report: reportID, previousVersion: 1, kind: .amend,
-                                                         reason: .clericalError, content: content))),
+            (
+                "revise-report",
+                .reviseReport(
+                    ReviseReport(
+                        report: reportID, previousVersion: 1, kind: .amend,
+                        reason: .clericalError, content: content))
+            ),
             ("mark-entered-in-error", .markEnteredInError(MarkEnteredInError(report: reportID, reason: .wrongPatient))),
-            ("grant-access-reports", .grantAccess(GrantAccess(grant: grantID, patient: patientKeys.identityID,
-                                                              grantee: authorKeys.identityID, scope: .reports([reportID]),
-                                                              purpose: .treatment, validFrom: nil,
-                                                              validUntil: ConsensusTime(milliseconds: 1_900_000_000_000)))),
-            ("grant-access-categories", .grantAccess(GrantAccess(grant: grantID, patient: patientKeys.identityID,
-                                                                 grantee: authorKeys.identityID,
-                                                                 scope: .categories([Code("LAB")!, Code("11502-2")!]),
-                                                                 purpose: .research,
-                                                                 validFrom: ConsensusTime(milliseconds: 1), validUntil: nil))),
+            (
+                "grant-access-reports",
+                .grantAccess(
+                    GrantAccess(
+                        grant: grantID, patient: patientKeys.identityID,
+                        grantee: authorKeys.identityID, scope: .reports([reportID]),
+                        purpose: .treatment, validFrom: nil,
+                        validUntil: ConsensusTime(milliseconds: 1_900_000_000_000)))
+            ),
+            (
+                "grant-access-categories",
+                .grantAccess(
+                    GrantAccess(
+                        grant: grantID, patient: patientKeys.identityID,
+                        grantee: authorKeys.identityID,
+                        scope: .categories([Code("LAB")!, Code("11502-2")!]),
+                        purpose: .research,
+                        validFrom: ConsensusTime(milliseconds: 1), validUntil: nil))
+            ),
             ("revoke-grant", .revokeGrant(RevokeGrant(grant: grantID))),
             ("access-report", .accessReport(AccessReport(report: reportID, version: 1, purpose: .emergency))),
         ]
@@ -66,26 +99,32 @@ enum Seeds {
 
     static var transactions: [(String, Transaction)] {
         payloads.enumerated().map { index, named in
-            (named.0, Transaction(chainID: chainID, signer: authorKeys.identityID, keys: authorKeys,
-                                  nonce: Nonce(UInt64(index + 1)), payload: named.1))
+            (
+                named.0,
+                Transaction(
+                    chainID: chainID, signer: authorKeys.identityID, keys: authorKeys,
+                    nonce: Nonce(UInt64(index + 1)), payload: named.1)
+            )
         }
     }
 
     static func header(height: Height, lastCommit: CommitCertificate?, transactions: [Transaction]) -> BlockHeader {
-        BlockHeader(chainID: chainID, height: height, time: ConsensusTime(milliseconds: 1_767_225_600_000 + height.rawValue),
-                    previousBlockHash: Hash256.of(Array("block \(height - 1)".utf8)),
-                    lastCommitHash: Block.lastCommitHash(lastCommit),
-                    transactionsRoot: Block.transactionsRoot(transactions), resultsRoot: .zero,
-                    stateRoot: Hash256.of(Array("state".utf8)), validatorsHash: validators.hash,
-                    proposer: validatorKeys[0].identityID)
+        BlockHeader(
+            chainID: chainID, height: height, time: ConsensusTime(milliseconds: 1_767_225_600_000 + height.rawValue),
+            previousBlockHash: Hash256.of(Array("block \(height - 1)".utf8)),
+            lastCommitHash: Block.lastCommitHash(lastCommit),
+            transactionsRoot: Block.transactionsRoot(transactions), resultsRoot: .zero,
+            stateRoot: Hash256.of(Array("state".utf8)), validatorsHash: validators.hash,
+            proposer: validatorKeys[0].identityID)
     }
 
     /// A certificate with valid precommit signatures of three of the four validators.
     static func certificate(for header: BlockHeader, round: Round = 0) -> CommitCertificate {
         let signatures = validatorKeys.prefix(3).enumerated().map { index, keys in
             let time = ConsensusTime(milliseconds: header.time.milliseconds + UInt64(index) * 100)
-            let vote = Precommit.vote(chainID: header.chainID, height: header.height, round: round,
-                                      blockHash: header.hash, time: time)
+            let vote = Precommit.vote(
+                chainID: header.chainID, height: header.height, round: round,
+                blockHash: header.hash, time: time)
             return CommitSignature(validator: keys.identityID, time: time, signature: keys.sign(vote.canonicalBytes))
         }
         return CommitCertificate(height: header.height, round: round, blockHash: header.hash, signatures: signatures)
@@ -102,26 +141,37 @@ enum Seeds {
     }
 
     static var genesis: Genesis {
-        Genesis(chainID: chainID, genesisTime: ConsensusTime(milliseconds: 1_767_225_600_000),
-                validators: validators.validators,
-                organizations: [GenesisOrganization(name: "General Hospital", signingKey: authorKeys.publicSigningKey,
-                                                    encryptionKey: authorKeys.publicEncryptionKey)])
+        Genesis(
+            chainID: chainID, genesisTime: ConsensusTime(milliseconds: 1_767_225_600_000),
+            validators: validators.validators,
+            organizations: [
+                GenesisOrganization(
+                    name: "General Hospital", signingKey: authorKeys.publicSigningKey,
+                    encryptionKey: authorKeys.publicEncryptionKey)
+            ])
     }
 
     static var peerIdentities: (ours: PeerIdentity, theirs: PeerIdentity) {
         let genesisHash = Hash256.of(Array("fuzz-genesis".utf8))
-        return (PeerIdentity(chainID: chainID, genesisHash: genesisHash, validators: validators, keys: validatorKeys[0]),
-                PeerIdentity(chainID: chainID, genesisHash: genesisHash, validators: validators, keys: validatorKeys[1]))
+        return (
+            PeerIdentity(chainID: chainID, genesisHash: genesisHash, validators: validators, keys: validatorKeys[0]),
+            PeerIdentity(chainID: chainID, genesisHash: genesisHash, validators: validators, keys: validatorKeys[1])
+        )
     }
 
     static var peerMessages: [(String, PeerMessage)] {
         let (block2, _) = blocks[1]
-        let proposal = Proposal(chainID: chainID, height: 2, round: 1, validRound: 0, blockHash: block2.hash,
-                                keys: validatorKeys[0])
-        let vote = SignedVote(vote: Vote(type: .prevote, chainID: chainID, height: 2, round: 1, blockHash: block2.hash,
-                                         time: ConsensusTime(milliseconds: 1_767_225_601_000)), keys: validatorKeys[1])
-        let nilVote = SignedVote(vote: Vote(type: .precommit, chainID: chainID, height: 2, round: 1, blockHash: nil,
-                                            time: ConsensusTime(milliseconds: 1_767_225_601_000)), keys: validatorKeys[2])
+        let proposal = Proposal(
+            chainID: chainID, height: 2, round: 1, validRound: 0, blockHash: block2.hash,
+            keys: validatorKeys[0])
+        let vote = SignedVote(
+            vote: Vote(
+                type: .prevote, chainID: chainID, height: 2, round: 1, blockHash: block2.hash,
+                time: ConsensusTime(milliseconds: 1_767_225_601_000)), keys: validatorKeys[1])
+        let nilVote = SignedVote(
+            vote: Vote(
+                type: .precommit, chainID: chainID, height: 2, round: 1, blockHash: nil,
+                time: ConsensusTime(milliseconds: 1_767_225_601_000)), keys: validatorKeys[2])
         return [
             ("proposal", .proposal(proposal, block2)),
             ("vote", .vote(vote)),
@@ -143,9 +193,11 @@ func goldenVectors(root: URL) -> [String: [UInt8]] {
     struct Vector: Decodable { let hex: String }
     let folder = root.appendingPathComponent("Tests/MedLedgerCoreTests/Vectors")
     var vectors = [String: [UInt8]]()
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".json") {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".json")
+    {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)),
-              let vector = try? JSONDecoder().decode(Vector.self, from: data), let bytes = Hex.decode(vector.hex) else {
+            let vector = try? JSONDecoder().decode(Vector.self, from: data), let bytes = Hex.decode(vector.hex)
+        else {
             fatalError("cannot read golden vector \(name)")
         }
         vectors[String(name.dropLast(5))] = bytes
@@ -170,46 +222,73 @@ func writeSeeds(root: URL) {
 
     // Canonical core types.
     let goldenSigning = golden["transaction-signing-bytes"]!
-    corpus["FuzzTransaction"] = [("golden-submit-report", goldenSigning + [UInt8](repeating: 0, count: 64))]
+    corpus["FuzzTransaction"] =
+        [("golden-submit-report", goldenSigning + [UInt8](repeating: 0, count: 64))]
         + transactions.map { ($0.0, $0.1.encoded) }
     var goldenDecoder = CanonicalDecoder(goldenSigning)  // skip to the payload of the golden transaction
     _ = try! goldenDecoder.readString("tag", maxBytes: 32)
     _ = try! goldenDecoder.readString("chain", maxBytes: 64)
     _ = try! goldenDecoder.readFixed("signer and key", count: 64)
     _ = try! goldenDecoder.readUInt64("nonce")
-    corpus["FuzzPayload"] = [("golden-submit-report", Array(goldenSigning.suffix(goldenDecoder.remaining)))]
+    corpus["FuzzPayload"] =
+        [("golden-submit-report", Array(goldenSigning.suffix(goldenDecoder.remaining)))]
         + Seeds.payloads.map { ($0.0, $0.1.canonicalBytes) }
     let blocks = Seeds.blocks
-    corpus["FuzzBlockHeader"] = [("golden-height-42", golden["block-header"]!)]
+    corpus["FuzzBlockHeader"] =
+        [("golden-height-42", golden["block-header"]!)]
         + blocks.map { ("height-\($0.0.header.height)", $0.0.header.canonicalBytes) }
-    corpus["FuzzBlockBody"] = blocks.map { ("height-\($0.0.header.height)", $0.0.encodedBody) }
-        + [("empty", Block(header: Seeds.header(height: 1, lastCommit: nil, transactions: []), lastCommit: nil,
-                           transactions: []).encodedBody)]
-    let fixedHeader = BlockHeader(chainID: "fuzz-chain", height: 1, time: ConsensusTime(milliseconds: 0),
-                                  previousBlockHash: .zero, lastCommitHash: .zero, transactionsRoot: .zero,
-                                  resultsRoot: .zero, stateRoot: .zero, validatorsHash: Seeds.validators.hash,
-                                  proposer: Seeds.validators.validators[0].id)
-    corpus["FuzzCommitCertificate"] = blocks.map { ("height-\($0.0.header.height)", $0.1.canonicalBytes) }
+    corpus["FuzzBlockBody"] =
+        blocks.map { ("height-\($0.0.header.height)", $0.0.encodedBody) }
+        + [
+            (
+                "empty",
+                Block(
+                    header: Seeds.header(height: 1, lastCommit: nil, transactions: []), lastCommit: nil,
+                    transactions: []
+                ).encodedBody
+            )
+        ]
+    let fixedHeader = BlockHeader(
+        chainID: "fuzz-chain", height: 1, time: ConsensusTime(milliseconds: 0),
+        previousBlockHash: .zero, lastCommitHash: .zero, transactionsRoot: .zero,
+        resultsRoot: .zero, stateRoot: .zero, validatorsHash: Seeds.validators.hash,
+        proposer: Seeds.validators.validators[0].id)
+    corpus["FuzzCommitCertificate"] =
+        blocks.map { ("height-\($0.0.header.height)", $0.1.canonicalBytes) }
         + [("valid-for-fixture", Seeds.certificate(for: fixedHeader).canonicalBytes)]
 
     // JSON files.
     let goldenGenesis = try! Genesis.decode(canonical: golden["genesis"]!)
     corpus["FuzzGenesis"] = [("golden", json(goldenGenesis)), ("four-validators", json(Seeds.genesis))]
-    corpus["FuzzKeyFile"] = [("with-identity", json(KeyFile(label: "author", keys: Seeds.authorKeys))),
-                             ("without-identity", Array(#"{"label":"x","signingKey":"\#(Hex.encode(Seeds.callerKeys.signing.rawRepresentation))","encryptionKey":"\#(Hex.encode(Seeds.callerKeys.encryption.rawRepresentation))"}"#.utf8))]
+    corpus["FuzzKeyFile"] = [
+        ("with-identity", json(KeyFile(label: "author", keys: Seeds.authorKeys))),
+        (
+            "without-identity",
+            Array(
+                #"{"label":"x","signingKey":"\#(Hex.encode(Seeds.callerKeys.signing.rawRepresentation))","encryptionKey":"\#(Hex.encode(Seeds.callerKeys.encryption.rawRepresentation))"}"#
+                    .utf8)
+        ),
+    ]
 
     // Peer protocol.
     let (ours, theirs) = Seeds.peerIdentities
-    let hello = theirs.hello(nonce: [UInt8](repeating: 7, count: PeerHello.nonceBytes),
-                             ephemeralKey: theirs.keys.publicEncryptionKey)
-    let ownHello = ours.hello(nonce: [UInt8](repeating: 9, count: PeerHello.nonceBytes), ephemeralKey: ours.keys.publicEncryptionKey)
-    let auth = theirs.auth(transcript: PeerIdentity.transcript(chainID: ours.chainID, genesisHash: ours.genesisHash,
-                                                               dialer: ownHello, listener: hello))
+    let hello = theirs.hello(
+        nonce: [UInt8](repeating: 7, count: PeerHello.nonceBytes),
+        ephemeralKey: theirs.keys.publicEncryptionKey)
+    let ownHello = ours.hello(
+        nonce: [UInt8](repeating: 9, count: PeerHello.nonceBytes), ephemeralKey: ours.keys.publicEncryptionKey)
+    let auth = theirs.auth(
+        transcript: PeerIdentity.transcript(
+            chainID: ours.chainID, genesisHash: ours.genesisHash,
+            dialer: ownHello, listener: hello))
     corpus["FuzzHandshake"] = [("hello", hello.canonicalBytes), ("auth", auth.canonicalBytes)]
     let messages = Seeds.peerMessages
     corpus["FuzzPeerMessage"] = messages.map { ($0.0, $0.1.canonicalBytes) }
     corpus["FuzzPeerFrame"] = [
-        ("handshake-then-ping", [1] + framed([hello.canonicalBytes, auth.canonicalBytes, PeerMessage.ping(1).canonicalBytes])),
+        (
+            "handshake-then-ping",
+            [1] + framed([hello.canonicalBytes, auth.canonicalBytes, PeerMessage.ping(1).canonicalBytes])
+        ),
         ("bytewise", [0] + framed([PeerMessage.statusRequest.canonicalBytes, PeerMessage.ping(7).canonicalBytes])),
         ("messages-chunked", [3] + framed(messages.prefix(6).map { $0.1.canonicalBytes })),
         ("block-response", [255] + framed([messages.first { $0.0 == "block-response" }!.1.canonicalBytes])),
@@ -226,10 +305,13 @@ func writeSeeds(root: URL) {
     let now: UInt64 = 1_800_000_000_000
     let caller = ClientIdentity(label: "caller", id: Seeds.callerKeys.identityID, keys: Seeds.callerKeys)
     var requests = [(String, [UInt8])]()
-    for (name, method, path, body) in [("get", "GET", "/v1/patients/x/reports", [UInt8]()),
-                                       ("post-key", "POST", "/v1/reports/00/versions/1/key?x=1", Array("{}".utf8))] {
-        let headers = RequestAuthentication.headers(for: method, pathAndQuery: path, body: body, chainID: "fuzz-chain",
-                                                    identity: caller, now: WallClockTime(milliseconds: now - 1_000))
+    for (name, method, path, body) in [
+        ("get", "GET", "/v1/patients/x/reports", [UInt8]()),
+        ("post-key", "POST", "/v1/reports/00/versions/1/key?x=1", Array("{}".utf8)),
+    ] {
+        let headers = RequestAuthentication.headers(
+            for: method, pathAndQuery: path, body: body, chainID: "fuzz-chain",
+            identity: caller, now: WallClockTime(milliseconds: now - 1_000))
         let fields = headers.map { Array($0.1.utf8) } + [Array(method.utf8), Array(path.utf8), body]
         requests.append((name, Array(fields.joined(separator: [0]))))
     }

@@ -8,9 +8,10 @@ public func fuzzTransaction(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     guard let transaction = try? Transaction.decode(bytes) else { return 0 }
     precondition(transaction.encoded == bytes, "a decoded transaction keeps its bytes")
-    let resigned = Transaction.signingBytes(chainID: transaction.chainID, signer: transaction.signer,
-                                            signerKey: transaction.signerKey, nonce: transaction.nonce,
-                                            payload: transaction.payload)
+    let resigned = Transaction.signingBytes(
+        chainID: transaction.chainID, signer: transaction.signer,
+        signerKey: transaction.signerKey, nonce: transaction.nonce,
+        payload: transaction.payload)
     precondition(resigned == transaction.signingBytes, "accepted a non-canonical transaction")
     _ = transaction.hasValidSignature
     _ = transaction.hash

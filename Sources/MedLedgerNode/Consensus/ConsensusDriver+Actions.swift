@@ -51,7 +51,9 @@ extension ConsensusDriver {
     /// network still makes a block per interval and a busy one proposes at once.
     func proposeIfReady(force: Bool) async -> [ConsensusAction] {
         guard let (height, round) = pendingProposal, height == currentHeight else { return [] }
-        let waited = clock.now().milliseconds >= (await node.nextBlockTime).milliseconds + node.configuration.emptyBlockIntervalMilliseconds
+        let waited =
+            clock.now().milliseconds >= (await node.nextBlockTime).milliseconds
+            + node.configuration.emptyBlockIntervalMilliseconds
         let pending = await node.pendingCount
         guard force || waited || pending > 0 || round > 0 else { return [] }
         pendingProposal = nil
@@ -71,19 +73,23 @@ extension ConsensusDriver {
             stop("cannot persist a proposal before sending it: \(error)")
             return []
         }
-        let proposal = Proposal(chainID: node.genesis.chainID, height: height, round: round, validRound: validRound,
-                                blockHash: block.hash, keys: signer.keys)
+        let proposal = Proposal(
+            chainID: node.genesis.chainID, height: height, round: round, validRound: validRound,
+            blockHash: block.hash, keys: signer.keys)
         _ = network.broadcast(.proposal(proposal, block))
         remember(.proposal(proposal, block))
         return machine.handle(.proposal(proposal, blockIsValid: true))
     }
 
-    private func castVote(_ type: VoteType, height: Height, round: Round, blockHash: Hash256?) async -> [ConsensusAction] {
+    private func castVote(_ type: VoteType, height: Height, round: Round, blockHash: Hash256?) async
+        -> [ConsensusAction]
+    {
         var time = clock.now()
         if let blockHash, let block = candidates[blockHash]?.block {
             time = node.precommitTime(wallClock: time, blockTime: block.header.time)
         }
-        let vote = Vote(type: type, chainID: node.genesis.chainID, height: height, round: round, blockHash: blockHash, time: time)
+        let vote = Vote(
+            type: type, chainID: node.genesis.chainID, height: height, round: round, blockHash: blockHash, time: time)
         let signed: SignedVote?
         do { signed = try signer.sign(vote) } catch {
             stop("cannot persist a vote before sending it: \(error)")
@@ -105,9 +111,11 @@ extension ConsensusDriver {
             await catchUpIfBehind()
             return
         }
-        let certificate = CommitCertificate(height: height, round: round, blockHash: blockHash, signatures: precommits.map {
-            CommitSignature(validator: $0.validator, time: $0.vote.time, signature: $0.signature)
-        })
+        let certificate = CommitCertificate(
+            height: height, round: round, blockHash: blockHash,
+            signatures: precommits.map {
+                CommitSignature(validator: $0.validator, time: $0.vote.time, signature: $0.signature)
+            })
         do {
             try await node.commit(executed, certificate: certificate)
         } catch {
@@ -125,8 +133,9 @@ extension ConsensusDriver {
         pendingProposal = nil
         ownMessages.removeAll()
         verified.removeAll()
-        machine = TendermintMachine(chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
-                                    height: height, timeouts: timeouts, restoring: nil)
+        machine = TendermintMachine(
+            chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
+            height: height, timeouts: timeouts, restoring: nil)
         await perform(machine.start())
     }
 

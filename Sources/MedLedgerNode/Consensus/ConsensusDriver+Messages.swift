@@ -15,7 +15,9 @@ extension ConsensusDriver {
             _ = network.send(.status(height: await node.height, latestBlockHash: await node.latestBlockHash), to: peer)
         case .status(let height, _):
             let ours = await node.height
-            if height > ours { network.send(.blockRequest(from: ours + 1, count: Limits.syncBlocksPerRequest), to: peer) }
+            if height > ours {
+                network.send(.blockRequest(from: ours + 1, count: Limits.syncBlocksPerRequest), to: peer)
+            }
         case .blockRequest(let from, let count): await serveBlocks(from: from, count: count, to: peer)
         case .blockResponse(let blocks): await applySynced(blocks)
         case .ping, .pong: break  // answered inside PeerNetwork
@@ -43,11 +45,15 @@ extension ConsensusDriver {
             notify(.droppedBadSignature)
             return
         }
-        if proposal.height > currentHeight { await catchUpIfBehind(); return }
+        if proposal.height > currentHeight {
+            await catchUpIfBehind()
+            return
+        }
         guard proposal.height == currentHeight else { return }
         // Cheap checks before the expensive one: only the round's proposer, within the round
         // window, may make us execute a block, and only so many blocks are kept per height.
-        guard machine.isWithinRoundWindow(proposal.round), proposal.proposer == machine.proposer(round: proposal.round) else {
+        guard machine.isWithinRoundWindow(proposal.round), proposal.proposer == machine.proposer(round: proposal.round)
+        else {
             logger.debug("dropped a proposal from a validator that is not proposer of round \(proposal.round)")
             return
         }
@@ -76,7 +82,10 @@ extension ConsensusDriver {
             notify(.droppedBadSignature)
             return
         }
-        if signed.vote.height > currentHeight { await catchUpIfBehind(); return }
+        if signed.vote.height > currentHeight {
+            await catchUpIfBehind()
+            return
+        }
         guard signed.vote.height == currentHeight else { return }
         await perform(machine.handle(.vote(signed)))
     }
@@ -85,7 +94,8 @@ extension ConsensusDriver {
     private func verifies(_ proposal: Proposal) -> Bool {
         if verified.contains(proposal) { return true }
         guard let validator = node.validators.member(proposal.proposer),
-              validator.signingKey.isValidSignature(proposal.signature, for: proposal.signingBytes) else { return false }
+            validator.signingKey.isValidSignature(proposal.signature, for: proposal.signingBytes)
+        else { return false }
         if proposal.height == currentHeight { verified.insert(proposal) }
         return true
     }
@@ -93,7 +103,8 @@ extension ConsensusDriver {
     /// Vote signature, checked once per height.
     private func verifies(_ signed: SignedVote) -> Bool {
         if verified.contains(signed) { return true }
-        guard let validator = node.validators.member(signed.validator), signed.verifies(with: validator.signingKey) else {
+        guard let validator = node.validators.member(signed.validator), signed.verifies(with: validator.signingKey)
+        else {
             return false
         }
         if signed.vote.height == currentHeight { verified.insert(signed) }

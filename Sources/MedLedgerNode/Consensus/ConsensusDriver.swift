@@ -59,9 +59,11 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     public private(set) var stopReason: String?
     var started = false
 
-    public init(node: LedgerNode, transport: Transport, clock: Clock, dataDirectory: DataDirectory,
-                timeouts: TimeoutConfig = .init(), options: Options = .init(), logger: Logger,
-                notify: @escaping @Sendable (ConsensusDriverNotice) -> Void = { _ in }) async throws {
+    public init(
+        node: LedgerNode, transport: Transport, clock: Clock, dataDirectory: DataDirectory,
+        timeouts: TimeoutConfig = .init(), options: Options = .init(), logger: Logger,
+        notify: @escaping @Sendable (ConsensusDriverNotice) -> Void = { _ in }
+    ) async throws {
         precondition(options.tickMilliseconds > 0, "the driver ticks")
         self.node = node
         self.network = transport
@@ -74,8 +76,9 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
         self.validBlockFile = ValidBlockFile(url: dataDirectory.consensusValidBlockFile)
         let height = await node.height + 1
         let restoring = signer.consensusState.flatMap { $0.height == height ? $0 : nil }
-        self.machine = TendermintMachine(chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
-                                         height: height, timeouts: timeouts, restoring: restoring)
+        self.machine = TendermintMachine(
+            chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
+            height: height, timeouts: timeouts, restoring: restoring)
         // After a restart: the votes we sent at this height before, re-sent with the rest.
         for vote in signer.votes where vote.vote.height == height { remember(.vote(vote)) }
     }
@@ -94,7 +97,8 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     private func restoreValidBlock() async {
         // The machine takes its valid value from the persisted state when it starts.
         guard let block = validBlockFile.block, let restored = signer.consensusState, restored.height == machine.height,
-              restored.validBlock == block.hash, block.header.height == machine.height else { return }
+            restored.validBlock == block.hash, block.header.height == machine.height
+        else { return }
         switch await node.executeProposed(block) {
         case .success(let executed): candidates[block.hash] = executed
         case .failure(let error): logger.warning("the kept valid block no longer validates: \(error)")

@@ -29,36 +29,42 @@ public enum NodeRuntime {
     /// node still serves reads; one that throws shuts the group down.
     /// - Parameter p2p: HOST:PORT to listen on (default: network.json's).
     public static func services(node: LedgerNode, directory: DataDirectory, p2p: String?, logger: Logger) async throws
-        -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        -> [ServiceGroupConfiguration.ServiceConfiguration]
+    {
         guard node.validators.validators.count > 1 else {
             return [configuration(BlockProducerService(node: node), name: "block producer")]
         }
         guard let config = try NetworkConfig.load(directory) else {
-            throw NodeError(.invalid, field: "network.json",
-                            "a multi-validator node needs \(directory.networkFile.path) (made by `testnet init`)")
+            throw NodeError(
+                .invalid, field: "network.json",
+                "a multi-validator node needs \(directory.networkFile.path) (made by `testnet init`)")
         }
         let listen = try parseAddress(p2p ?? config.p2p, field: "p2p")
         let peers = try config.peers.map { peer -> (IdentityID, String, Int) in
             let address = try parseAddress(peer.address, field: "peers.address")
             return (peer.id, address.host, address.port)
         }
-        let network = PeerNetwork(chainID: node.genesis.chainID, genesisHash: node.genesis.hash, validators: node.validators,
-                                  keys: await node.keysForConsensus, host: listen.host, port: listen.port, peers: peers,
-                                  logger: logger)
+        let network = PeerNetwork(
+            chainID: node.genesis.chainID, genesisHash: node.genesis.hash, validators: node.validators,
+            keys: await node.keysForConsensus, host: listen.host, port: listen.port, peers: peers,
+            logger: logger)
         try await network.start()
-        let (events, continuation) = AsyncStream<ConsensusDriverEvent>.makeStream(bufferingPolicy: .bufferingNewest(100_000))
+        let (events, continuation) = AsyncStream<ConsensusDriverEvent>.makeStream(
+            bufferingPolicy: .bufferingNewest(100_000))
         let clock = SystemConsensusClock { continuation.yield($0) }
         let driver: ConsensusDriver<PeerNetwork, SystemConsensusClock>
         do {
-            driver = try await ConsensusDriver(node: node, transport: network, clock: clock, dataDirectory: directory,
-                                               timeouts: timeouts(for: node.configuration), logger: logger)
+            driver = try await ConsensusDriver(
+                node: node, transport: network, clock: clock, dataDirectory: directory,
+                timeouts: timeouts(for: node.configuration), logger: logger)
         } catch {
             await network.stop()
             throw error
         }
         await node.attachGossip(network)
-        let consensus = ConsensusService(driver: driver, events: events, continuation: continuation,
-                                         inbound: network.inbound)
+        let consensus = ConsensusService(
+            driver: driver, events: events, continuation: continuation,
+            inbound: network.inbound)
         return [
             configuration(PeerNetworkService(network: network, metrics: node.metrics), name: "peer network"),
             configuration(consensus, name: "consensus"),
@@ -69,7 +75,8 @@ public enum NodeRuntime {
     /// nodes in one process); returns the task to cancel on shutdown. The task ends once every
     /// service has stopped and the network is closed.
     public static func start(node: LedgerNode, directory: DataDirectory, p2p: String?, logger: Logger) async throws
-        -> Task<Void, Never> {
+        -> Task<Void, Never>
+    {
         let services = try await self.services(node: node, directory: directory, p2p: p2p, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
         return Task {
@@ -77,14 +84,18 @@ public enum NodeRuntime {
         }
     }
 
-    private static func configuration(_ service: any Service, name: String) -> ServiceGroupConfiguration.ServiceConfiguration {
-        .init(service: service, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup,
-              serviceName: name)
+    private static func configuration(_ service: any Service, name: String)
+        -> ServiceGroupConfiguration.ServiceConfiguration
+    {
+        .init(
+            service: service, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup,
+            serviceName: name)
     }
 
     static func parseAddress(_ text: String, field: String) throws -> (host: String, port: Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (1...65_535).contains(port), colon != text.startIndex else {
+            (1...65_535).contains(port), colon != text.startIndex
+        else {
             throw NodeError(.invalid, field: field, "must be HOST:PORT, got \(text)")
         }
         return (String(text[..<colon]), port)

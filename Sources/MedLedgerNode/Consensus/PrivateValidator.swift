@@ -75,7 +75,8 @@ struct PrivateValidator {
     /// The consensus state, from the current layout or an older one, and whether the file
     /// goes on with the signed votes.
     private static func readState(_ decoder: inout CanonicalDecoder) throws(CanonicalDecodingError)
-        -> (PersistentConsensusState?, withVotes: Bool) {
+        -> (PersistentConsensusState?, withVotes: Bool)
+    {
         let tag = try decoder.readUInt8("format")
         switch tag {
         case formatVersion: return (try decoder.readOptional(PersistentConsensusState.self, "state"), true)
@@ -98,7 +99,9 @@ struct PrivateValidator {
     /// Signs the vote unless it conflicts with one already signed; persists before returning.
     mutating func sign(_ vote: Vote) throws -> SignedVote? {
         let step = SignedStep(type: vote.type, height: vote.height, round: vote.round, blockHash: vote.blockHash)
-        if let earlier = signed.first(where: { $0.type == step.type && $0.height == step.height && $0.round == step.round }) {
+        if let earlier = signed.first(where: {
+            $0.type == step.type && $0.height == step.height && $0.round == step.round
+        }) {
             guard earlier.blockHash == step.blockHash else { return nil }
             return SignedVote(vote: vote, keys: keys)
         }

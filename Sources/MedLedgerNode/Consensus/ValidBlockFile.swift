@@ -30,14 +30,16 @@ struct ValidBlockFile {
         do {
             try DurableFile.replace(url, with: encoder.bytes)
         } catch {
-            throw NodeError(.internalFailure, field: "consensus-valid-block.bin", "cannot replace \(url.path): \(error)")
+            throw NodeError(
+                .internalFailure, field: "consensus-valid-block.bin", "cannot replace \(url.path): \(error)")
         }
         self.block = block
     }
 
     private static func decode(_ bytes: [UInt8]) throws -> Block? {
         var decoder = CanonicalDecoder(bytes)
-        let header = try BlockHeader.decode(canonical: decoder.readBytes("header", maxCount: Limits.blockHeaderMaxBytes))
+        let header = try BlockHeader.decode(
+            canonical: decoder.readBytes("header", maxCount: Limits.blockHeaderMaxBytes))
         let body = try decoder.readBytes("body", maxCount: Limits.blockMaxBytes)
         try decoder.finish()
         let (lastCommit, transactions) = try Block.decodeBody(body)
