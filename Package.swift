@@ -17,6 +17,7 @@ import Foundation
 //   every runtime target <- medledger (the CLI); Testing (fixtures) is linked by tests only.
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
@@ -39,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -70,7 +72,11 @@ let package = Package(
         ),
         .target(
             name: "MedLedgerClient",
-            dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel"]),
+            dependencies: [
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", asyncHTTPClient, nioCore,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(
             name: "MedLedgerDemo",
@@ -88,7 +94,9 @@ let package = Package(
         .target(
             name: "MedLedgerBench",
             dependencies: [
-                "MedLedgerCore", "MedLedgerAPIModel", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "MedLedgerCore", "MedLedgerAPIModel", asyncHTTPClient, nioCore,
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(

@@ -1,36 +1,46 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import MedLedgerAPIModel
 import MedLedgerCore
+import NIOCore
+import NIOFoundationCompat
 
-/// The few HTTP calls the load generator makes, with plain URLSession, in the API model's
+/// The few HTTP calls the load generator makes, with async-http-client, in the API model's
 /// own shapes.
 struct BenchHTTP: Sendable {
     let nodes: [URL]
+    /// A batch answer is at most 500 outcomes; a block view at most a few MiB of hashes.
+    static let answerMaxBytes = 16 * 1024 * 1024
 
     func status(node: Int) async throws -> StatusView {
-        let (data, _) = try await URLSession.shared.data(from: nodes[node].appendingPathComponent("v1/status"))
-        return try JSONDecoder().decode(StatusView.self, from: data)
+        try await get(StatusView.self, nodes[node].appendingPathComponent("v1/status"))
     }
 
     func blockTransactions(height: UInt64) async throws -> [String] {
-        let url = nodes[0].appendingPathComponent("v1/blocks/\(height)")
-        let (data, _) = try await URLSession.shared.data(from: url)
-        return try JSONDecoder().decode(BlockView.self, from: data).transactions
+        try await get(BlockView.self, nodes[0].appendingPathComponent("v1/blocks/\(height)")).transactions
     }
 
     /// Submits a batch (POST /v1/transaction-batches); returns the hashes the node refused.
     func submit(batch: ArraySlice<Transaction>, node: Int) async throws -> [Hash256] {
-        var request = URLRequest(url: nodes[node % nodes.count].appendingPathComponent("v1/transaction-batches"))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(SubmitBatchBody(transactions: batch.map { $0.encoded.base64 }))
-        let (data, _) = try await URLSession.shared.data(for: request)
-        let outcomes = try JSONDecoder().decode(BatchResultView.self, from: data).results
+        var request = HTTPClientRequest(
+            url: nodes[node % nodes.count].appendingPathComponent("v1/transaction-batches").absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let body = try JSONEncoder().encode(SubmitBatchBody(transactions: batch.map { $0.encoded.base64 }))
+        request.body = .bytes(ByteBuffer(data: body))
+        let outcomes = try await send(BatchResultView.self, request).results
         let items = Array(batch)
         return outcomes.filter { $0.status != "pending" && $0.index < items.count }.map { items[$0.index].hash }
+    }
+
+    private func get<T: Decodable>(_ type: T.Type, _ url: URL) async throws -> T {
+        try await send(type, HTTPClientRequest(url: url.absoluteString))
+    }
+
+    private func send<T: Decodable>(_ type: T.Type, _ request: HTTPClientRequest) async throws -> T {
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: Self.answerMaxBytes)
+        return try JSONDecoder().decode(type, from: body)
     }
 }
 

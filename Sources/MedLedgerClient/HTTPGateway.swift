@@ -1,7 +1,8 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
 import MedLedgerCore
 import MedLedgerContracts
 import MedLedgerAPIModel
@@ -29,16 +30,22 @@ public struct HTTPGateway: LedgerGateway {
     public let trustAnchor: Genesis?
     /// How long `waitForCommit` waits before it gives up with `NodeError.unavailable`.
     public var commitTimeoutMilliseconds: UInt64 = 15_000
-    let session: URLSession
+    /// async-http-client; `HTTPClient.shared` unless the caller brings its own.
+    let httpClient: HTTPClient
+    /// The node holds a `wait=commit` request up to 15 s; leave room beyond that.
+    static let requestTimeoutSeconds: Int64 = 60
+    /// The largest answer read: a version's content (a 32 MiB blob in base64, and its proof).
+    static let answerMaxBytes = Limits.blobMaxBytes / 3 * 4 + 1024 * 1024
     private let chainIDCache = ChainIDCache()
     let nonceHints = NonceHints()
 
     /// A gateway to the node at `baseURL`; `me` is who full receipts are fetched as.
-    public init(baseURL: URL, me: ClientIdentity? = nil, trustAnchor: Genesis? = nil, session: URLSession = .shared) {
+    public init(baseURL: URL, me: ClientIdentity? = nil, trustAnchor: Genesis? = nil, httpClient: HTTPClient = .shared)
+    {
         self.baseURL = baseURL
         self.me = me
         self.trustAnchor = trustAnchor
-        self.session = session
+        self.httpClient = httpClient
     }
 
     public func chainID() async throws -> String {
@@ -215,30 +222,31 @@ extension HTTPGateway {
         guard let url = URL(string: root + pathAndQuery) else {
             throw NodeError(.invalid, field: "url", "bad URL \(root + pathAndQuery)")
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        if !body.isEmpty || method != "GET" { request.httpBody = Data(body) }
-        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        if !body.isEmpty || method != "GET" { request.body = .bytes(ByteBuffer(bytes: body)) }
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let caller {
             let headers = RequestAuthentication.headers(
                 for: method, pathAndQuery: pathAndQuery, body: body,
                 chainID: try await chainID(), identity: caller, now: SystemClock.now())
-            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
         }
-        let (data, response): (Data, URLResponse)
+        let status: Int
+        let answer: ByteBuffer
+        let nonceHeader: String?
         do {
-            (data, response) = try await session.data(for: request)
+            let response = try await httpClient.execute(request, timeout: .seconds(Self.requestTimeoutSeconds))
+            status = Int(response.status.code)
+            nonceHeader = response.headers.first(name: RequestAuthentication.nextNonceHeader)
+            answer = try await response.body.collect(upTo: Self.answerMaxBytes)
         } catch {
-            throw NodeError(
-                .unavailable, field: "url", "cannot reach the node at \(root): \(error.localizedDescription)")
+            throw NodeError(.unavailable, field: "url", "cannot reach the node at \(root): \(error)")
         }
-        let http = response as? HTTPURLResponse
-        if let caller, let text = http?.value(forHTTPHeaderField: RequestAuthentication.nextNonceHeader),
-            let nonce = UInt64(text).map(Nonce.init(rawValue:))
-        {
+        if let caller, let nonce = nonceHeader.flatMap(UInt64.init).map(Nonce.init(rawValue:)) {
             await nonceHints.set(caller.id, nonce)
         }
-        let status = http?.statusCode ?? 0
+        let data = Data(buffer: answer)
         guard (200..<300).contains(status) else { throw Self.problem(status: status, body: data) }
         return Array(data)
     }
