@@ -9,8 +9,6 @@ import NIOFoundationCompat
 /// own shapes.
 struct BenchHTTP: Sendable {
     let nodes: [URL]
-    /// A batch answer is at most 500 outcomes; a block view at most a few MiB of hashes.
-    static let answerMaxBytes = 16 * 1024 * 1024
 
     func status(node: Int) async throws -> StatusView {
         try await get(StatusView.self, nodes[node].appendingPathComponent("v1/status"))
@@ -38,8 +36,9 @@ struct BenchHTTP: Sendable {
     }
 
     private func send<T: Decodable>(_ type: T.Type, _ request: HTTPClientRequest) async throws -> T {
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: Self.answerMaxBytes)
+        let response = try await HTTPClient.shared.execute(
+            request, timeout: .seconds(Limits.httpClientRequestTimeoutSeconds))
+        let body = try await response.body.collect(upTo: Limits.httpClientAnswerMaxBytes)
         return try JSONDecoder().decode(type, from: body)
     }
 }

@@ -32,10 +32,6 @@ public struct HTTPGateway: LedgerGateway {
     public var commitTimeoutMilliseconds: UInt64 = 15_000
     /// async-http-client; `HTTPClient.shared` unless the caller brings its own.
     let httpClient: HTTPClient
-    /// The node holds a `wait=commit` request up to 15 s; leave room beyond that.
-    static let requestTimeoutSeconds: Int64 = 60
-    /// The largest answer read: a version's content (a 32 MiB blob in base64, and its proof).
-    static let answerMaxBytes = Limits.blobMaxBytes / 3 * 4 + 1024 * 1024
     private let chainIDCache = ChainIDCache()
     let nonceHints = NonceHints()
 
@@ -236,10 +232,11 @@ extension HTTPGateway {
         let answer: ByteBuffer
         let nonceHeader: String?
         do {
-            let response = try await httpClient.execute(request, timeout: .seconds(Self.requestTimeoutSeconds))
+            let response = try await httpClient.execute(
+                request, timeout: .seconds(Limits.httpClientRequestTimeoutSeconds))
             status = Int(response.status.code)
             nonceHeader = response.headers.first(name: RequestAuthentication.nextNonceHeader)
-            answer = try await response.body.collect(upTo: Self.answerMaxBytes)
+            answer = try await response.body.collect(upTo: Limits.httpClientAnswerMaxBytes)
         } catch {
             throw NodeError(.unavailable, field: "url", "cannot reach the node at \(root): \(error)")
         }

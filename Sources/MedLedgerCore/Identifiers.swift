@@ -73,24 +73,18 @@ public struct Nonce: CountingNumber {
 }
 
 /// A block height; the first block after genesis has height 1.
-public struct Height: CountingNumber, Strideable {
-    public static func < (lhs: Height, rhs: Height) -> Bool { lhs.rawValue < rhs.rawValue }
+public struct Height: CountingNumber {
     public let rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
-    public func distance(to other: Height) -> Int64 { Int64(other.rawValue) - Int64(rawValue) }
-    public func advanced(by n: Int64) -> Height { Height(UInt64(Int64(rawValue) + n)) }
     public static func + (lhs: Height, count: UInt64) -> Height { Height(lhs.rawValue + count) }
     public static func - (lhs: Height, count: UInt64) -> Height { Height(lhs.rawValue - count) }
     public static func += (lhs: inout Height, count: UInt64) { lhs = lhs + count }
 }
 
 /// A consensus round within a height; the first is 0.
-public struct Round: CountingNumber, Strideable {
-    public static func < (lhs: Round, rhs: Round) -> Bool { lhs.rawValue < rhs.rawValue }
+public struct Round: CountingNumber {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public func distance(to other: Round) -> Int64 { Int64(other.rawValue) - Int64(rawValue) }
-    public func advanced(by n: Int64) -> Round { Round(UInt32(Int64(rawValue) + n)) }
     public static func + (lhs: Round, count: UInt32) -> Round { Round(lhs.rawValue + count) }
     public static func += (lhs: inout Round, count: UInt32) { lhs = lhs + count }
 }

@@ -126,6 +126,11 @@ public enum Limits {
     public static let httpRequestSkewMaxMilliseconds: UInt64 = 300_000
     /// How long `POST /v1/transactions?wait=commit` holds a request open for the commit.
     public static let httpCommitWaitMaxMilliseconds: UInt64 = 15_000
+    /// The largest answer a client (the CLI's gateway, the load generator) reads: a version's
+    /// content, a whole blob in base64, with its proof.
+    public static let httpClientAnswerMaxBytes = (blobMaxBytes + 2) / 3 * 4 + 1024 * 1024
+    /// How long a client waits for one answer; longer than a `wait=commit` is held.
+    public static let httpClientRequestTimeoutSeconds: Int64 = 60
 
     // MARK: Report metadata (sealed inside `encryptedMetadata`)
 
@@ -134,6 +139,10 @@ public enum Limits {
     public static let metadataNoteMaxBytes = 2_048
 
     public static func checkConsistency() {
+        precondition(
+            UInt64(httpClientRequestTimeoutSeconds) * 1_000 > httpCommitWaitMaxMilliseconds,
+            "a client must outwait the node's hold on a wait=commit request")
+        precondition(httpClientAnswerMaxBytes > blobMaxBytes / 3 * 4, "a client reads a whole blob in base64")
         precondition(
             transactionMaxBytes * blockMaxTransactions / 16 <= blockMaxBytes * 1,
             "a block must hold a useful number of transactions")

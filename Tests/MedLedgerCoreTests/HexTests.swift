@@ -53,3 +53,17 @@ import MedLedgerCore
         #expect(T.id(1) < T.id(2))
     }
 }
+
+/// Heights and rounds from the wire can be any value: comparing them must not trap (an
+/// earlier `Strideable` conformance compared through a signed distance and trapped above
+/// 2^63; found by FuzzPeerMessage).
+@Suite struct CountingNumberTests {
+    @Test func extremeHeightsAndRoundsCompareWithoutTrapping() {
+        #expect(Height(.max) != Height(1))
+        #expect(Height(.max) > Height(0))
+        #expect(Round(.max) != Round(0))
+        #expect(Round(.max) > Round(1))
+        #expect(Nonce.max.next == .max)
+        #expect(Nonce(3).distance(above: Nonce(.max)) == 0)
+    }
+}

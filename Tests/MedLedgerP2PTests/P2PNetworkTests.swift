@@ -83,7 +83,7 @@ struct P2PNetworkTests {
         let cluster = try P2PCluster.make(count: 2, inboundCapacity: 2)
         try await cluster.startAll()
         #expect(await eventually { cluster.fullyConnected() })
-        for height in Height(1)...5 {
+        for height in (UInt64(1)...5).map(Height.init(rawValue:)) {
             cluster.nodes[0].send(.status(height: height, latestBlockHash: .zero), to: cluster.id(1))
         }
         #expect(await eventually { cluster.logs[1].all.filter { $0.contains("dropped oldest") }.count == 3 })
