@@ -31,8 +31,8 @@ extension APIHandlers {
             // patient's self-registration can ask for its own receipt. A signature that does
             // not hold gives the public view (no `receipt`), never a refusal of a committed
             // transaction.
-            let caller = try? await optionalCaller(request, body: body)
-            return try await committedView(hash, caller: caller ?? nil)
+            let caller = (try? await optionalCaller(request, body: body)) ?? nil
+            return try await committedView(hash, caller: caller)
         }
         return try APIEncoding.json(TransactionView.pending(hash), status: .accepted)
     }

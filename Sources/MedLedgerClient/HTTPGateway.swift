@@ -67,17 +67,16 @@ public struct HTTPGateway: LedgerGateway {
     }
 
     public func submit(_ tx: Transaction) async throws -> Hash256 {
-        let body = try JSONEncoder().encode(SubmitTransactionBody(transaction: Data(tx.encoded).base64EncodedString()))
-        let answer = try await call("POST", "/v1/transactions", body: Array(body), contentType: "application/json")
+        let answer = try await call(
+            "POST", "/v1/transactions", body: try Self.submissionBody(tx), contentType: "application/json")
         let submitted = try Self.decode(TransactionView.self, answer)
         guard let hash = Hash256(hex: submitted.hash) else { throw Self.malformed("hash") }
         return hash
     }
 
     public func submitAndWait(_ tx: Transaction) async throws -> CommittedTransaction {
-        let body = try JSONEncoder().encode(SubmitTransactionBody(transaction: Data(tx.encoded).base64EncodedString()))
         let answer = try await call(
-            "POST", "/v1/transactions?wait=commit", body: Array(body),
+            "POST", "/v1/transactions?wait=commit", body: try Self.submissionBody(tx),
             contentType: "application/json", as: me)
         let state = try Self.decode(TransactionView.self, answer)
         guard state.status == "committed" else { return try await waitForCommit(tx.hash) }
@@ -94,6 +93,11 @@ public struct HTTPGateway: LedgerGateway {
                 throw NodeError(.unavailable, field: "hash", "transaction \(hash) was not committed in time")
             }
         }
+    }
+
+    /// The JSON body of `POST /v1/transactions`.
+    static func submissionBody(_ tx: Transaction) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(SubmitTransactionBody(transaction: tx.encoded.base64)))
     }
 
     /// The committed transaction, with the full receipt when the answer has it.

@@ -6,6 +6,8 @@ public protocol CountingNumber: RawRepresentable, Hashable, Comparable, Sendable
     ExpressibleByIntegerLiteral, Codable
 where RawValue: FixedWidthInteger & UnsignedInteger & Codable & Sendable, IntegerLiteralType == RawValue {
     init(rawValue: RawValue)
+    /// What canonical decoding errors call a value of this type ("height", "nonce", ...).
+    static var fieldName: String { get }
 }
 
 extension CountingNumber {

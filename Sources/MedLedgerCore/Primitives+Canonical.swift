@@ -19,31 +19,23 @@ extension OpaqueID: CanonicalCodable {
     }
 }
 
-extension Height: CanonicalCodable {
+// A counting number encodes exactly as its raw integer; decoding errors name `fieldName`.
+extension Height: CanonicalCodable { public static let fieldName = "height" }
+extension Round: CanonicalCodable { public static let fieldName = "round" }
+extension Nonce: CanonicalCodable { public static let fieldName = "nonce" }
+extension ReportVersion: CanonicalCodable { public static let fieldName = "version" }
+
+extension CountingNumber where RawValue == UInt64 {
     public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        self.init(try decoder.readUInt64("height"))
+        self.init(try decoder.readUInt64(Self.fieldName))
     }
 }
 
-extension Round: CanonicalCodable {
+extension CountingNumber where RawValue == UInt32 {
     public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        self.init(try decoder.readUInt32("round"))
-    }
-}
-
-extension Nonce: CanonicalCodable {
-    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
-    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        self.init(try decoder.readUInt64("nonce"))
-    }
-}
-
-extension ReportVersion: CanonicalCodable {
-    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(rawValue) }
-    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        self.init(try decoder.readUInt32("version"))
+        self.init(try decoder.readUInt32(Self.fieldName))
     }
 }
 
