@@ -23,6 +23,7 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let openAPIRuntime: Target.Dependency = .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
 
 let package = Package(
     name: "MedLedger",
@@ -44,6 +45,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
     targets: [
         .target(name: "MedLedgerCore", dependencies: [crypto]),
@@ -52,7 +56,16 @@ let package = Package(
         .target(name: "MedLedgerVault", dependencies: ["MedLedgerCore", crypto]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "MedLedgerStorage", dependencies: ["MedLedgerCore", "CSQLite"]),
-        .target(name: "MedLedgerAPIModel", dependencies: ["MedLedgerCore", "MedLedgerContracts"]),
+        // The HTTP interface: openapi.json is its single source; Generated/ is written from it by
+        // scripts/openapi.sh (types, server routing, client) and checked by CI. Only generated
+        // code lives here, so it alone is spared the strict settings below (the generator's
+        // unused public imports would fail them).
+        .target(
+            name: "MedLedgerHTTPInterface", dependencies: [openAPIRuntime],
+            exclude: ["openapi.json", "openapi-generator-config.yaml"]),
+        .target(
+            name: "MedLedgerAPIModel",
+            dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerHTTPInterface", openAPIRuntime]),
         .target(
             name: "MedLedgerP2P",
             dependencies: ["MedLedgerCore", "MedLedgerConsensus", crypto, logging, nioCore, nioPosix]),
@@ -67,6 +80,7 @@ let package = Package(
             name: "MedLedgerAPI",
             dependencies: [
                 "MedLedgerNode", "MedLedgerAPIModel", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime,
                 metrics, prometheus, serviceLifecycle,
             ]
         ),
@@ -74,6 +88,7 @@ let package = Package(
             name: "MedLedgerClient",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", asyncHTTPClient, nioCore,
+                openAPIRuntime, .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]),
@@ -163,7 +178,7 @@ let package = Package(
 // so a protocol used as a type is never mistaken for a generic constraint, and no warning
 // left standing (a warning is where the next bug hides).
 let strictSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny"), .treatAllWarnings(as: .error)]
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "MedLedgerHTTPInterface" {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }
 
