@@ -166,7 +166,8 @@ let package = Package(
         .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [
-                "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerTesting", prometheus,
+                "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", "MedLedgerTesting",
+                prometheus,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

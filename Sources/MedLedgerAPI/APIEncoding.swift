@@ -3,7 +3,7 @@ import Hummingbird
 import MedLedgerAPIModel
 import MedLedgerCore
 
-/// JSON and byte helpers shared by the handlers.
+/// JSON and byte helpers for the hand-routed answers (meta routes, problems) and body reading.
 enum APIEncoding {
     static let jsonContentType = "application/json"
 
@@ -25,15 +25,6 @@ enum APIEncoding {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// Decodes a JSON body; a failure is a 400 problem naming the field.
-    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(body))
-        } catch let error as DecodingError {
-            throw APIProblem(error)
-        }
-    }
-
     /// Reads the whole body, refusing more than `limit` bytes with a 413 problem (checked
     /// against Content-Length first, then while reading).
     static func readBody(_ request: Request, limit: Int) async throws -> [UInt8] {
@@ -53,38 +44,38 @@ enum APIEncoding {
     }
 }
 
-/// Parsers for path parameters; a bad one is a 400 problem naming the parameter.
-enum PathParameter {
-    static func identity(_ context: some RequestContext, _ name: String = "id") throws -> IdentityID {
-        guard let text = context.parameters.get(name), let id = IdentityID(hex: text) else {
+/// Parsers for path and query parameters, which the document declares as strings with a
+/// pattern so that the node checks them here and a bad one is a 400 problem naming it.
+enum Parameter {
+    static func identity(_ text: String, _ name: String = "id") throws -> IdentityID {
+        guard let id = IdentityID(hex: text) else {
             throw APIProblem(status: .badRequest, detail: "expected a 64-character hex identity id", field: name)
         }
         return id
     }
 
-    static func opaque<Kind>(_ context: some RequestContext, _ name: String = "id") throws -> OpaqueID<Kind> {
-        guard let text = context.parameters.get(name), let id = OpaqueID<Kind>(hex: text) else {
+    static func opaque<Kind>(_ text: String, _ name: String = "id") throws -> OpaqueID<Kind> {
+        guard let id = OpaqueID<Kind>(hex: text) else {
             throw APIProblem(status: .badRequest, detail: "expected a 32-character hex id", field: name)
         }
         return id
     }
 
     /// The `version` path parameter: a report version, 1 or more.
-    static func version(_ context: some RequestContext) throws -> ReportVersion {
-        ReportVersion(UInt32(try positive(context, "version", maximum: UInt64(UInt32.max))))
+    static func version(_ text: String) throws -> ReportVersion {
+        ReportVersion(UInt32(try positive(text, "version", maximum: UInt64(UInt32.max))))
     }
 
-    static func hash(_ context: some RequestContext, _ name: String) throws -> Hash256 {
-        guard let text = context.parameters.get(name), let hash = Hash256(hex: text) else {
+    static func hash(_ text: String, _ name: String) throws -> Hash256 {
+        guard let hash = Hash256(hex: text) else {
             throw APIProblem(status: .badRequest, detail: "expected a 64-character hex SHA-256", field: name)
         }
         return hash
     }
 
     /// A decimal integer from 1 to `maximum`.
-    static func positive(_ context: some RequestContext, _ name: String, maximum: UInt64) throws -> UInt64 {
-        guard let text = context.parameters.get(name), text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-            let value = UInt64(text), value >= 1, value <= maximum
+    static func positive(_ text: String, _ name: String, maximum: UInt64) throws -> UInt64 {
+        guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = UInt64(text), value >= 1, value <= maximum
         else {
             throw APIProblem(status: .badRequest, detail: "expected a positive integer", field: name)
         }
@@ -97,9 +88,8 @@ struct PageQuery {
     let limit: Int
     let cursor: String?
 
-    init(_ request: Request) throws {
-        let query = request.uri.queryParameters
-        if let text = query.get("limit") {
+    init(limit text: String?, cursor: String?) throws {
+        if let text {
             guard text.utf8.count <= 6, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = Int(text),
                 (1...PageLimits.maxItems).contains(value)
             else {
@@ -111,7 +101,7 @@ struct PageQuery {
         } else {
             limit = PageLimits.defaultItems
         }
-        cursor = query.get("cursor")
+        self.cursor = cursor
     }
 
     /// The cursor of a newest-first event list, if one was sent.

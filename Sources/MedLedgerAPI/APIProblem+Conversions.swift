@@ -3,6 +3,7 @@ import Hummingbird
 import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
+import OpenAPIRuntime
 
 extension APIProblem {
     /// A problem with a type URI derived from the status (`urn:medledger:problem:<slug>`).
@@ -71,6 +72,7 @@ extension APIProblem {
         case let problem as APIProblem: return problem
         case let nodeError as NodeError: return APIProblem(nodeError)
         case let decoding as DecodingError: return APIProblem(decoding)
+        case let generated as ServerError: return from(generated)
         case let http as HTTPError:
             let status = http.status
             let detail = http.body ?? (status == .notFound ? "no such route" : status.reasonPhrase)
@@ -79,6 +81,18 @@ extension APIProblem {
             return APIProblem(status: responseError.status, detail: responseError.status.reasonPhrase)
         default:
             return APIProblem(status: .internalServerError, detail: "the node could not complete the request")
+        }
+    }
+
+    /// An error from the generated server: what a handler threw, a JSON body that did not
+    /// decode (naming the field), or the runtime's own refusal (a wrong content type, say)
+    /// with its status and description.
+    private static func from(_ error: ServerError) -> APIProblem {
+        switch error.underlyingError {
+        case is APIProblem, is NodeError, is DecodingError: return from(error.underlyingError)
+        default:
+            guard error.httpStatus.code < 500 else { return from(error.underlyingError) }
+            return APIProblem(status: error.httpStatus, detail: error.causeDescription)
         }
     }
 

@@ -1,4 +1,6 @@
 import Hummingbird
+import MedLedgerHTTPInterface
+import OpenAPIHummingbird
 import MedLedgerAPIModel
 import MedLedgerCore
 import MedLedgerNode
@@ -18,35 +20,20 @@ public func buildRouter(
     node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     clock: @escaping @Sendable () -> WallClockTime = SystemClock.now
 ) -> Router<APIRequestContext> {
-    let handlers = APIHandlers(node: node, metrics: APIMetrics(registry: metrics), clock: clock)
+    let apiMetrics = APIMetrics(registry: metrics)
     let router = Router(context: APIRequestContext.self)
-    router.add(middleware: MetricsMiddleware(metrics: handlers.metrics))
+    router.add(middleware: MetricsMiddleware(metrics: apiMetrics))
     router.add(middleware: NextNonceMiddleware(node: node))
     router.add(middleware: ProblemMiddleware())
-    registerRoutes(router, handlers)
+    MetaRoutes(node: node, metrics: apiMetrics).register(on: router)
+    // The JSON API's routes come from the generated server (openapi.json); the middleware
+    // in front of them reads the body within its limit and keeps what a signature covers.
+    let api = router.group().add(middleware: SignedRequestMiddleware(node: node, clock: clock))
+    do {
+        try LedgerAPI(node: node, clock: clock).registerHandlers(on: api)
+    } catch {
+        // Registration only fails on a malformed server URL; the document's is "/".
+        preconditionFailure("the generated API routes did not register: \(error)")
+    }
     return router
-}
-
-private func registerRoutes(_ router: Router<APIRequestContext>, _ h: APIHandlers) {
-    router.get("/v1/status") { try await h.status($0, $1) }
-    router.get("/v1/blocks/{height}") { try await h.block($0, $1) }
-    router.post("/v1/transactions") { try await h.submit($0, $1) }
-    router.post("/v1/transaction-batches") { try await h.submitBatch($0, $1) }
-    router.get("/v1/transactions/{hash}") { try await h.transaction($0, $1) }
-    router.get("/v1/identities/{id}") { try await h.identity($0, $1) }
-    router.get("/v1/identities/{id}/nonce") { try await h.nonce($0, $1) }
-    router.get("/v1/identities/{id}/proof") { try await h.identityProof($0, $1) }
-    router.put("/v1/blobs") { try await h.putBlob($0, $1) }
-    router.get("/v1/reports/{id}") { try await h.report($0, $1) }
-    router.get("/v1/reports/{id}/blobs/{address}") { try await h.reportBlob($0, $1) }
-    router.get("/v1/reports/{id}/history") { try await h.reportHistory($0, $1) }
-    router.get("/v1/reports/{id}/proof") { try await h.reportProof($0, $1) }
-    router.post("/v1/reports/{id}/versions/{version}/key") { try await h.releaseKey($0, $1) }
-    router.get("/v1/reports/{id}/versions/{version}/content") { try await h.versionContent($0, $1) }
-    router.get("/v1/patients/{id}/reports") { try await h.patientReports($0, $1) }
-    router.get("/v1/patients/{id}/grants") { try await h.patientGrants($0, $1) }
-    router.get("/v1/patients/{id}/audit") { try await h.patientAudit($0, $1) }
-    router.get("/openapi.json") { try await h.openAPI($0, $1) }
-    router.get("/metrics") { try await h.metricsText($0, $1) }
-    router.get("/fhir/metadata") { try await h.fhirMetadata($0, $1) }
 }

@@ -1,28 +1,16 @@
-import MedLedgerCore
 import MedLedgerContracts
+import MedLedgerCore
+import MedLedgerHTTPInterface
 
-/// `GET /v1/identities/{id}`: an identity's public record. Guardians are left out: they
-/// would tell anyone who looks after whom.
-public struct IdentityView: Codable, Sendable {
-    public let id: String
-    public let kind: String
-    public let organization: String?
-    public let roles: [String]
-    public let status: String
-    public let signingKey: String
-    public let encryptionKey: String
-    public let lastNonce: UInt64
-    public let registeredAt: UInt64
-
+extension Components.Schemas.Identity {
+    /// `GET /v1/identities/{id}`: an identity's public record. Guardians are left out: they
+    /// would tell anyone who looks after whom.
     public init(_ record: IdentityRecord) {
-        id = record.id.hex
-        kind = record.kind.name
-        organization = record.organization?.hex
-        roles = record.roles.map(\.name)
-        status = record.status.name
-        signingKey = record.signingKey.hex
-        encryptionKey = record.encryptionKey.hex
-        lastNonce = record.lastNonce.rawValue
-        registeredAt = record.registeredAt.rawValue
+        self.init(
+            id: record.id.hex, kind: KindPayload(rawValue: record.kind.name) ?? .node,
+            organization: record.organization?.hex, roles: record.roles.map(\.name),
+            status: record.status == .active ? .active : .suspended, signingKey: record.signingKey.hex,
+            encryptionKey: record.encryptionKey.hex, lastNonce: Int(ledger: record.lastNonce.rawValue),
+            registeredAt: Int(ledger: record.registeredAt.rawValue))
     }
 }

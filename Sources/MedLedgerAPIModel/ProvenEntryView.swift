@@ -1,43 +1,25 @@
 import MedLedgerCore
+import MedLedgerHTTPInterface
 
-/// A state entry with its proof: the latest header, its commit certificate, the record and
-/// the `StateProof`, all base64 canonical bytes (see `docs/spec/api.md`, proven records).
-public struct ProvenEntryView: Codable, Sendable {
-    public let height: UInt64
-    public let header: String
-    public let certificate: String
-    public let record: String
-    public let proof: String
-
+extension Components.Schemas.ProvenEntry {
+    /// A state entry with its proof: the latest header, its commit certificate, the record and
+    /// the `StateProof`, all canonical bytes (see `docs/spec/api.md`, proven records).
     public init(_ proven: ProvenEntry) {
-        height = proven.header.height.rawValue
-        header = proven.header.canonicalBytes.base64
-        certificate = proven.certificate.canonicalBytes.base64
-        record = proven.value.base64
-        proof = proven.proof.canonicalBytes.base64
+        self.init(
+            height: Int(ledger: proven.header.height.rawValue), header: .init(proven.header.canonicalBytes),
+            certificate: .init(proven.certificate.canonicalBytes), record: .init(proven.value),
+            proof: .init(proven.proof.canonicalBytes))
     }
 }
 
-/// A report with its proofs: the header entry, then one entry per version (oldest first),
-/// all against the same certified header.
-public struct ProvenReportView: Codable, Sendable {
-    public struct VersionEntry: Codable, Sendable {
-        public let record: String
-        public let proof: String
-    }
-    public let height: UInt64
-    public let header: String
-    public let certificate: String
-    public let record: String
-    public let proof: String
-    public let versions: [VersionEntry]
-
+extension Components.Schemas.ProvenReport {
+    /// A report with its proofs: the header entry, then one entry per version (oldest first),
+    /// all against the same certified header.
     public init(_ report: ProvenEntry, versions: [ProvenEntry]) {
-        height = report.header.height.rawValue
-        header = report.header.canonicalBytes.base64
-        certificate = report.certificate.canonicalBytes.base64
-        record = report.value.base64
-        proof = report.proof.canonicalBytes.base64
-        self.versions = versions.map { VersionEntry(record: $0.value.base64, proof: $0.proof.canonicalBytes.base64) }
+        self.init(
+            height: Int(ledger: report.header.height.rawValue), header: .init(report.header.canonicalBytes),
+            certificate: .init(report.certificate.canonicalBytes), record: .init(report.value),
+            proof: .init(report.proof.canonicalBytes),
+            versions: versions.map { .init(record: .init($0.value), proof: .init($0.proof.canonicalBytes)) })
     }
 }

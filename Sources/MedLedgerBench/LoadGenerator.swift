@@ -145,12 +145,12 @@ actor CommitTracker {
         }
     }
 
-    func watch(client: BenchHTTP, fromHeight: UInt64) async throws {
+    func watch(client: BenchHTTP, fromHeight: Int) async throws {
         var next = fromHeight + 1
         while !Task.isCancelled {
             let height = try await client.status(node: 0).height
             while next <= height {
-                let hashes = try await client.blockTransactions(height: next)
+                let hashes = try await client.blockTransactions(height: UInt64(next))
                 committed(hashes, at: DispatchTime.now().uptimeNanoseconds)
                 next += 1
             }

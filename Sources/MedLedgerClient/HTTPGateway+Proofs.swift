@@ -1,5 +1,7 @@
 import Foundation
 import MedLedgerAPIModel
+import MedLedgerHTTPInterface
+import OpenAPIRuntime
 import MedLedgerCore
 import MedLedgerContracts
 
@@ -13,16 +15,20 @@ extension HTTPGateway {
     /// The identity at the latest block, checked against `anchor` (see `provenRecord`).
     func provenIdentity(_ id: IdentityID, anchor: Genesis) async throws -> IdentityRecord? {
         do {
-            return try await provenRecord(
-                IdentityRecord.self, key: .identity(id), path: "/v1/identities/\(id.hex)/proof",
-                caller: nil, anchor: anchor)
+            let answer = try await call {
+                try await api().getIdentityProof(path: .init(id: id.hex)).ok.body.json
+            }
+            let header = try certifiedHeader(answer.header, answer.certificate, anchor: anchor)
+            return try provenValue(key: .identity(id), answer.record, answer.proof, header: header)
         } catch let error as NodeError where error.kind == .notFound { return nil }
     }
 
     /// The report record at the latest block, checked against `anchor`: its header entry and
     /// every version entry, each proven against the same certified header.
     func provenReport(_ id: ReportID, caller: ClientIdentity, anchor: Genesis) async throws -> ReportRecord {
-        let answer = try await get(ProvenReportView.self, "/v1/reports/\(id.hex)/proof", as: caller)
+        let answer = try await call {
+            try await api(as: caller).getReportProof(path: .init(id: id.hex)).ok.body.json
+        }
         let header = try certifiedHeader(answer.header, answer.certificate, anchor: anchor)
         let reportHeader: ReportHeader = try provenValue(key: .report(id), answer.record, answer.proof, header: header)
         guard reportHeader.id == id, answer.versions.count == Int(reportHeader.versionCount) else {
@@ -43,22 +49,10 @@ extension HTTPGateway {
         return record
     }
 
-    /// A state entry the node serves with its proof. The header's certificate must verify
-    /// with the genesis validators, the header be recent, and the entry be in the header's
-    /// state root; otherwise `ClientError.integrity` says which check failed.
-    func provenRecord<T: CanonicalDecodable>(
-        _ type: T.Type, key: StateKey, path: String, caller: ClientIdentity?,
-        anchor: Genesis
-    ) async throws -> T {
-        let answer = try await get(ProvenEntryView.self, path, as: caller)
-        let header = try certifiedHeader(answer.header, answer.certificate, anchor: anchor)
-        return try provenValue(key: key, answer.record, answer.proof, header: header)
-    }
-
     /// The header, once its certificate verifies with the genesis validators and it is recent.
-    func certifiedHeader(_ headerText: String, _ certificateText: String, anchor: Genesis) throws -> BlockHeader {
-        let header = try Self.canonical(BlockHeader.self, headerText, field: "header")
-        let certificate = try Self.canonical(CommitCertificate.self, certificateText, field: "certificate")
+    func certifiedHeader(_ headerBytes: Base64EncodedData, _ certificateBytes: Base64EncodedData, anchor: Genesis) throws -> BlockHeader {
+        let header = try Self.canonical(BlockHeader.self, headerBytes, field: "header")
+        let certificate = try Self.canonical(CommitCertificate.self, certificateBytes, field: "certificate")
         let validators = anchor.validatorSet
         guard header.chainID == anchor.chainID, header.validatorsHash == validators.hash else {
             throw ClientError.integrity("the node's header is for another chain or validator set")
@@ -76,12 +70,12 @@ extension HTTPGateway {
 
     /// A record at `key`, once its proof verifies against the certified header's state root.
     func provenValue<T: CanonicalDecodable>(
-        key: StateKey, _ recordText: String, _ proofText: String,
+        key: StateKey, _ recordBytes: Base64EncodedData, _ proofBytes: Base64EncodedData,
         header: BlockHeader
     ) throws -> T {
-        let proof = try Self.canonical(StateProof.self, proofText, field: "proof")
-        guard let value = Data(base64Encoded: recordText).map(Array.init) else { throw Self.malformed("record") }
-        let record = try Self.canonical(T.self, recordText, field: "record")
+        let proof = try Self.canonical(StateProof.self, proofBytes, field: "proof")
+        let value = Array(recordBytes.data)
+        let record = try Self.canonical(T.self, recordBytes, field: "record")
         guard proof.verifies(key: key.bytes, value: value, stateRoot: header.stateRoot) else {
             throw ClientError.integrity("the record is not proven by block \(header.height)'s state root")
         }

@@ -1,13 +1,13 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOFoundationCompat
-import NIOHTTP1
-import MedLedgerCore
-import MedLedgerContracts
 import MedLedgerAPIModel
+import MedLedgerContracts
+import MedLedgerCore
+import MedLedgerHTTPInterface
+import OpenAPIRuntime
 
-/// A gateway to a node's REST API (see `/openapi.json`), used by the CLI.
+/// A gateway to a node's REST API, used by the CLI: the client generated from `openapi.json`
+/// (`HTTPGateway+Transport`) over async-http-client.
 ///
 /// Calls that read protected data are signed with `RequestAuthentication` as the caller.
 /// Records (reports, grants, events, key envelopes) are rebuilt from the API's `canonical`
@@ -47,48 +47,64 @@ public struct HTTPGateway: LedgerGateway {
     public func chainID() async throws -> String {
         if let trustAnchor { return trustAnchor.chainID }
         if let cached = await chainIDCache.value { return cached }
-        let status = try await get(StatusView.self, "/v1/status")
+        let status = try await status()
         await chainIDCache.set(status.chainId)
         return status.chainId
+    }
+
+    private func status() async throws -> Components.Schemas.Status {
+        try await call { try await api().getStatus().ok.body.json }
     }
 
     public var provesKeys: Bool { trustAnchor != nil }
 
     public func custodians() async throws -> [Validator] {
         if let trustAnchor { return trustAnchor.validatorSet.validators }
-        return try await get(StatusView.self, "/v1/status").validators.map { entry in
+        return try await status().validators.map { entry in
             guard let signing = PublicSigningKey(hex: entry.signingKey),
-                let encryption = PublicEncryptionKey(hex: entry.encryptionKey)
+                let encryption = PublicEncryptionKey(hex: entry.encryptionKey),
+                let power = UInt64(json: entry.power)
             else {
                 throw Self.malformed("validators")
             }
-            return Validator(name: entry.name, signingKey: signing, encryptionKey: encryption, power: entry.power)
+            return Validator(name: entry.name, signingKey: signing, encryptionKey: encryption, power: power)
         }
     }
 
     public func submit(_ tx: Transaction) async throws -> Hash256 {
-        let answer = try await call(
-            "POST", "/v1/transactions", body: try Self.submissionBody(tx), contentType: "application/json")
-        let submitted = try Self.decode(TransactionView.self, answer)
+        let answer = try await call {
+            try await api().submitTransaction(body: .json(Self.submission(tx)))
+        }
+        let submitted: Components.Schemas.Transaction
+        switch answer {
+        case .ok(let ok): submitted = try ok.body.json
+        case .accepted(let accepted): submitted = try accepted.body.json
+        default: throw Self.malformed("status")
+        }
         guard let hash = Hash256(hex: submitted.hash) else { throw Self.malformed("hash") }
         return hash
     }
 
     public func submitAndWait(_ tx: Transaction) async throws -> CommittedTransaction {
-        let answer = try await call(
-            "POST", "/v1/transactions?wait=commit", body: try Self.submissionBody(tx),
-            contentType: "application/json", as: me)
-        let state = try Self.decode(TransactionView.self, answer)
-        guard state.status == "committed" else { return try await waitForCommit(tx.hash) }
-        return try committed(tx.hash, state)
+        let answer = try await call {
+            try await api(as: me).submitTransaction(query: .init(wait: "commit"), body: .json(Self.submission(tx)))
+        }
+        switch answer {
+        case .ok(let ok): return try committed(tx.hash, try ok.body.json)
+        case .accepted: return try await waitForCommit(tx.hash)
+        default: throw Self.malformed("status")
+        }
     }
 
     public func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction {
         // Each request is held by the node until the commit (or its own wait ends).
         let deadline = SystemClock.now().milliseconds + commitTimeoutMilliseconds
         while true {
-            let state = try await get(TransactionView.self, "/v1/transactions/\(hash.hex)?wait=commit", as: me)
-            if state.status == "committed" { return try committed(hash, state) }
+            let state = try await call {
+                try await api(as: me).getTransaction(path: .init(hash: hash.hex), query: .init(wait: "commit")).ok.body
+                    .json
+            }
+            if state.status == .committed { return try committed(hash, state) }
             guard SystemClock.now().milliseconds < deadline else {
                 throw NodeError(.unavailable, field: "hash", "transaction \(hash) was not committed in time")
             }
@@ -96,13 +112,15 @@ public struct HTTPGateway: LedgerGateway {
     }
 
     /// The JSON body of `POST /v1/transactions`.
-    static func submissionBody(_ tx: Transaction) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(SubmitTransactionBody(transaction: tx.encoded.base64)))
+    static func submission(_ tx: Transaction) -> Components.Schemas.SubmitTransaction {
+        .init(transaction: tx.encoded.base64)
     }
 
     /// The committed transaction, with the full receipt when the answer has it.
-    private func committed(_ hash: Hash256, _ state: TransactionView) throws -> CommittedTransaction {
-        guard let height = state.height, let position = state.position, let code = state.code else {
+    private func committed(_ hash: Hash256, _ state: Components.Schemas.Transaction) throws -> CommittedTransaction {
+        guard let height = state.height.flatMap(UInt64.init(json:)), let position = state.position,
+            let code = state.code.flatMap(UInt16.init(exactly:))
+        else {
             throw Self.malformed("height")
         }
         let receipt: TransactionReceipt
@@ -117,7 +135,8 @@ public struct HTTPGateway: LedgerGateway {
     public func identity(_ id: IdentityID) async throws -> IdentityRecord? {
         if let trustAnchor { return try await provenIdentity(id, anchor: trustAnchor) }
         do {
-            return try Self.record(from: try await get(IdentityView.self, "/v1/identities/\(id.hex)"))
+            return try Self.record(
+                from: try await call { try await api().getIdentity(path: .init(id: id.hex)).ok.body.json })
         } catch let error as NodeError where error.kind == .notFound {
             return nil
         }
@@ -125,15 +144,16 @@ public struct HTTPGateway: LedgerGateway {
 
     public func nextNonce(for id: IdentityID) async throws -> Nonce {
         if let hint = await nonceHints.take(id) { return hint }
-        return Nonce(try await get(NonceView.self, "/v1/identities/\(id.hex)/nonce").nextNonce)
+        let answer = try await call { try await api().getNextNonce(path: .init(id: id.hex)).ok.body.json }
+        guard let next = UInt64(json: answer.nextNonce) else { throw Self.malformed("nextNonce") }
+        return Nonce(next)
     }
 
     public func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256 {
-        let answer = try await call(
-            "PUT", "/v1/blobs", body: bytes, contentType: "application/octet-stream", as: caller)
-        guard let address = Hash256(hex: try Self.decode(AddressView.self, answer).address) else {
-            throw Self.malformed("address")
+        let answer = try await call {
+            try await api(as: caller).putBlob(body: .binary(HTTPBody(bytes))).created.body.json
         }
+        guard let address = Hash256(hex: answer.address) else { throw Self.malformed("address") }
         return address
     }
 
@@ -141,9 +161,11 @@ public struct HTTPGateway: LedgerGateway {
         report: ReportID, version: ReportVersion,
         caller: ClientIdentity
     ) async throws -> ReadableVersion {
-        let answer = try await get(
-            VersionContentView.self, "/v1/reports/\(report.hex)/versions/\(version)/content",
-            as: caller)
+        let answer = try await call {
+            try await api(as: caller).getVersionContent(
+                path: .init(id: report.hex, version: String(version.rawValue))
+            ).ok.body.json
+        }
         let record: ReportVersionRecord
         if let trustAnchor {
             let header = try certifiedHeader(answer.version.header, answer.version.certificate, anchor: trustAnchor)
@@ -153,18 +175,15 @@ public struct HTTPGateway: LedgerGateway {
         } else {
             record = try Self.canonical(ReportVersionRecord.self, answer.version.record, field: "version.record")
         }
-        guard let ciphertext = Data(base64Encoded: answer.ciphertext).map(Array.init) else {
-            throw Self.malformed("ciphertext")
-        }
         return ReadableVersion(
             record: record,
             envelope: try Self.canonical(KeyEnvelope.self, answer.envelope, field: "envelope"),
-            ciphertext: ciphertext)
+            ciphertext: Array(answer.ciphertext.data))
     }
 
     public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {
         if let trustAnchor { return try await provenReport(id, caller: caller, anchor: trustAnchor) }
-        let answer = try await get(ReportView.self, "/v1/reports/\(id.hex)", as: caller)
+        let answer = try await call { try await api(as: caller).getReport(path: .init(id: id.hex)).ok.body.json }
         return try Self.canonical(ReportRecord.self, answer.canonical, field: "canonical")
     }
 
@@ -172,7 +191,11 @@ public struct HTTPGateway: LedgerGateway {
         ofPatient patient: IdentityID, caller: ClientIdentity,
         page: PageRequest
     ) async throws -> Page<ReportRecord> {
-        let answer = try await get(ReportsView.self, "/v1/patients/\(patient.hex)/reports\(page.query)", as: caller)
+        let answer = try await call {
+            try await api(as: caller).getPatientReports(
+                path: .init(id: patient.hex), query: .init(limit: String(page.limit), cursor: page.cursor)
+            ).ok.body.json
+        }
         return Page(
             items: try answer.reports.map {
                 try Self.canonical(ReportRecord.self, $0.canonical, field: "reports.canonical")
@@ -183,7 +206,11 @@ public struct HTTPGateway: LedgerGateway {
         ofPatient patient: IdentityID, caller: ClientIdentity,
         page: PageRequest
     ) async throws -> Page<GrantRecord> {
-        let answer = try await get(GrantsView.self, "/v1/patients/\(patient.hex)/grants\(page.query)", as: caller)
+        let answer = try await call {
+            try await api(as: caller).getPatientGrants(
+                path: .init(id: patient.hex), query: .init(limit: String(page.limit), cursor: page.cursor)
+            ).ok.body.json
+        }
         return Page(
             items: try answer.grants.map {
                 try Self.canonical(GrantRecord.self, $0.canonical, field: "grants.canonical")
@@ -194,12 +221,19 @@ public struct HTTPGateway: LedgerGateway {
         ofPatient patient: IdentityID, caller: ClientIdentity,
         page: PageRequest
     ) async throws -> Page<IndexedEvent> {
-        let answer = try await get(AuditView.self, "/v1/patients/\(patient.hex)/audit\(page.query)", as: caller)
+        let answer = try await call {
+            try await api(as: caller).getPatientAudit(
+                path: .init(id: patient.hex), query: .init(limit: String(page.limit), cursor: page.cursor)
+            ).ok.body.json
+        }
         return Page(
             items: try answer.entries.map { entry in
-                IndexedEvent(
-                    height: Height(entry.height), position: entry.position, eventIndex: entry.eventIndex,
-                    time: ConsensusTime(milliseconds: entry.timeMs),
+                guard let height = UInt64(json: entry.height), let milliseconds = UInt64(json: entry.timeMs) else {
+                    throw Self.malformed("entries.height")
+                }
+                return IndexedEvent(
+                    height: Height(height), position: entry.position, eventIndex: entry.eventIndex,
+                    time: ConsensusTime(milliseconds: milliseconds),
                     transactionHash: entry.transaction.flatMap(Hash256.init(hex:)),
                     event: try Self.canonical(LedgerEvent.self, entry.canonical, field: "entries.canonical"))
             }, nextCursor: answer.nextCursor)
@@ -207,51 +241,6 @@ public struct HTTPGateway: LedgerGateway {
 }
 
 extension HTTPGateway {
-    /// GET and decode JSON, signed when `caller` is given.
-    func get<T: Decodable>(_ type: T.Type, _ pathAndQuery: String, as caller: ClientIdentity? = nil) async throws -> T {
-        try Self.decode(type, try await call("GET", pathAndQuery, as: caller))
-    }
-
-    /// Sends one request; answers the body of a 2xx response and throws the problem of any other.
-    func call(
-        _ method: String, _ pathAndQuery: String, body: [UInt8] = [], contentType: String? = nil,
-        as caller: ClientIdentity? = nil
-    ) async throws -> [UInt8] {
-        let root =
-            baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        guard let url = URL(string: root + pathAndQuery) else {
-            throw NodeError(.invalid, field: "url", "bad URL \(root + pathAndQuery)")
-        }
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = HTTPMethod(rawValue: method)
-        if !body.isEmpty || method != "GET" { request.body = .bytes(ByteBuffer(bytes: body)) }
-        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
-        if let caller {
-            let headers = RequestAuthentication.headers(
-                for: method, pathAndQuery: pathAndQuery, body: body,
-                chainID: try await chainID(), identity: caller, now: SystemClock.now())
-            for (name, value) in headers { request.headers.add(name: name, value: value) }
-        }
-        let status: Int
-        let answer: ByteBuffer
-        let nonceHeader: String?
-        do {
-            let response = try await httpClient.execute(
-                request, timeout: .seconds(Limits.httpClientRequestTimeoutSeconds))
-            status = Int(response.status.code)
-            nonceHeader = response.headers.first(name: RequestAuthentication.nextNonceHeader)
-            answer = try await response.body.collect(upTo: Limits.httpClientAnswerMaxBytes)
-        } catch {
-            throw NodeError(.unavailable, field: "url", "cannot reach the node at \(root): \(error)")
-        }
-        if let caller, let nonce = nonceHeader.flatMap(UInt64.init).map(Nonce.init(rawValue:)) {
-            await nonceHints.set(caller.id, nonce)
-        }
-        let data = Data(buffer: answer)
-        guard (200..<300).contains(status) else { throw Self.problem(status: status, body: data) }
-        return Array(data)
-    }
-
     /// The problem document of a failed response as a `NodeError`.
     static func problem(status: Int, body: Data) -> NodeError {
         let problem = try? JSONDecoder().decode(APIProblem.self, from: body)
@@ -263,7 +252,7 @@ extension HTTPGateway {
 
     static func kind(forStatus status: Int) -> NodeError.Kind {
         switch status {
-        case 400, 413, 422: .invalid
+        case 400, 413, 415, 422: .invalid
         case 401: .unauthenticated
         case 403: .forbidden
         case 404: .notFound
@@ -273,24 +262,19 @@ extension HTTPGateway {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
-        do { return try JSONDecoder().decode(type, from: Data(body)) } catch {
-            throw NodeError(.internalFailure, field: "body", "unexpected answer from the node: \(error)")
-        }
-    }
-
-    static func canonical<T: CanonicalDecodable>(_ type: T.Type, _ base64: String, field: String) throws -> T {
-        guard let raw = Data(base64Encoded: base64) else { throw malformed(field) }
-        do { return try T.decode(canonical: Array(raw)) } catch {
+    /// A record from the canonical bytes the node sent for it.
+    static func canonical<T: CanonicalDecodable>(_ type: T.Type, _ bytes: Base64EncodedData, field: String) throws -> T {
+        do { return try T.decode(canonical: Array(bytes.data)) } catch {
             throw NodeError(.internalFailure, field: field, "node sent a record that does not decode: \(error)")
         }
     }
 
-    static func record(from wire: IdentityView) throws -> IdentityRecord {
-        guard let id = IdentityID(hex: wire.id), let kind = IdentityKind(name: wire.kind),
-            let status = IdentityStatus(name: wire.status),
+    static func record(from wire: Components.Schemas.Identity) throws -> IdentityRecord {
+        guard let id = IdentityID(hex: wire.id), let kind = IdentityKind(name: wire.kind.rawValue),
+            let status = IdentityStatus(name: wire.status.rawValue),
             let signing = PublicSigningKey(hex: wire.signingKey),
-            let encryption = PublicEncryptionKey(hex: wire.encryptionKey)
+            let encryption = PublicEncryptionKey(hex: wire.encryptionKey),
+            let lastNonce = UInt64(json: wire.lastNonce), let registeredAt = UInt64(json: wire.registeredAt)
         else { throw malformed("identity") }
         let organization = try wire.organization.map { text in
             guard let org = IdentityID(hex: text) else { throw malformed("organization") }
@@ -302,8 +286,8 @@ extension HTTPGateway {
         }
         return IdentityRecord(
             id: id, kind: kind, signingKey: signing, encryptionKey: encryption,
-            organization: organization, roles: roles, status: status, lastNonce: Nonce(wire.lastNonce),
-            guardians: [], registeredAt: Height(wire.registeredAt))
+            organization: organization, roles: roles, status: status, lastNonce: Nonce(lastNonce),
+            guardians: [], registeredAt: Height(registeredAt))
     }
 
     static func malformed(_ field: String) -> NodeError {

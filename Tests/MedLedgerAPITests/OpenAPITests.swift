@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import MedLedgerAPIModel
 import MedLedgerClient
+import MedLedgerHTTPInterface
 import MedLedgerTesting
 import Testing
 @testable import MedLedgerAPI
@@ -31,7 +32,7 @@ import MedLedgerNode
         defer { fixture.cleanUp() }
         let router = buildRouter(node: fixture.node)
         let document = try #require(
-            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocumentText.json.utf8)) as? [String: Any])
         let documented = Self.operations(in: document)
         let routed = Self.routes(of: router)
         #expect(routed.count == 21)
@@ -50,7 +51,7 @@ import MedLedgerNode
         let router = buildRouter(node: fixture.node)
         router.get("/v1/undocumented") { _, _ in "x" }
         let document = try #require(
-            try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(OpenAPIDocumentText.json.utf8)) as? [String: Any])
         #expect(Self.routes(of: router).subtracting(Self.operations(in: document)) == ["GET /v1/undocumented"])
     }
 

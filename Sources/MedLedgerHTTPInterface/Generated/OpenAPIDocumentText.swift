@@ -1272,8 +1272,7 @@ public enum OpenAPIDocumentText {
                 "properties": {
                   "transaction": {
                     "type": "string",
-                    "format": "byte",
-                    "description": "Canonical transaction bytes"
+                    "description": "Base64 canonical transaction bytes (a string, so that a bad one is refused naming the field)"
                   }
                 }
               },

@@ -320,15 +320,15 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/SubmitTransaction`.
         public struct SubmitTransaction: Codable, Hashable, Sendable {
-            /// Canonical transaction bytes
+            /// Base64 canonical transaction bytes (a string, so that a bad one is refused naming the field)
             ///
             /// - Remark: Generated from `#/components/schemas/SubmitTransaction/transaction`.
-            public var transaction: OpenAPIRuntime.Base64EncodedData
+            public var transaction: Swift.String
             /// Creates a new `SubmitTransaction`.
             ///
             /// - Parameters:
-            ///   - transaction: Canonical transaction bytes
-            public init(transaction: OpenAPIRuntime.Base64EncodedData) {
+            ///   - transaction: Base64 canonical transaction bytes (a string, so that a bad one is refused naming the field)
+            public init(transaction: Swift.String) {
                 self.transaction = transaction
             }
             public enum CodingKeys: String, CodingKey {

@@ -1,23 +1,31 @@
 import Hummingbird
 import MedLedgerAPIModel
-import MedLedgerCore
+import MedLedgerHTTPInterface
 import MedLedgerNode
 
-extension APIHandlers {
-    /// `GET /openapi.json`
-    func openAPI(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        APIEncoding.bytes(Array(OpenAPIDocument.json.utf8), contentType: APIEncoding.jsonContentType)
+/// The routes that are not JSON API calls, routed by hand: the OpenAPI document itself,
+/// Prometheus metrics (text exposition) and the FHIR capability statement.
+struct MetaRoutes: Sendable {
+    let node: LedgerNode
+    let metrics: APIMetrics
+
+    func register(on router: Router<APIRequestContext>) {
+        router.get("/openapi.json") { _, _ in
+            APIEncoding.bytes(Array(OpenAPIDocumentText.json.utf8), contentType: APIEncoding.jsonContentType)
+        }
+        router.get("/metrics") { _, _ in try await metricsText() }
+        router.get("/fhir/metadata") { _, _ in try await fhirMetadata() }
     }
 
     /// `GET /metrics`: Prometheus text exposition format 0.0.4, from the router's registry.
-    func metricsText(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+    func metricsText() async throws -> Response {
         let text = metrics.exposition(height: await node.height, pendingTransactions: await node.pendingCount)
         return APIEncoding.bytes(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
 
     /// `GET /fhir/metadata`: a FHIR R4 CapabilityStatement. No FHIR resources are served yet,
     /// and the statement says so.
-    func fhirMetadata(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+    func fhirMetadata() async throws -> Response {
         let date = String(await node.consensusTime.description.prefix(10))
         return try APIEncoding.json(FHIRCapabilityStatement(date: date), contentType: "application/fhir+json")
     }
