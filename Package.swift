@@ -199,7 +199,7 @@ if Context.environment["MEDLEDGER_FUZZ"] == "1" {
         ("FuzzHandshake", ["MedLedgerP2P", .product(name: "Crypto", package: "swift-crypto")]),
         ("FuzzKeyFile", ["MedLedgerCore"]),
         ("FuzzRequestAuth", ["MedLedgerAPIModel", "MedLedgerContracts"]),
-        ("FuzzAPIBody", ["MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerNode"]),
+        ("FuzzAPIBody", ["MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerNode"]),
         // Not a fuzz target: writes the seed corpora (see scripts/fuzz.sh seeds).
         ("FuzzSeeds", ["MedLedgerP2P", "MedLedgerAPIModel", "MedLedgerConsensus", "MedLedgerContracts"]),
     ]

@@ -14,7 +14,8 @@ extension Components.Schemas.Event {
                 _type: .report, report: report.hex, version: Int(version.rawValue), patient: patient.hex,
                 action: action.name, status: status.name)
         case .grantChanged(let grant, let patient, let grantee, let active):
-            self.init(_type: .grantChanged, patient: patient.hex, grant: grant.hex, grantee: grantee.hex, active: active)
+            self.init(
+                _type: .grantChanged, patient: patient.hex, grant: grant.hex, grantee: grantee.hex, active: active)
         case .access(let report, let version, let patient, let reader, let purpose, let basis):
             self.init(
                 _type: .access, report: report.hex, version: Int(version.rawValue), patient: patient.hex,

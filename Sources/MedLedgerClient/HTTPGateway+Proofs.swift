@@ -50,7 +50,9 @@ extension HTTPGateway {
     }
 
     /// The header, once its certificate verifies with the genesis validators and it is recent.
-    func certifiedHeader(_ headerBytes: Base64EncodedData, _ certificateBytes: Base64EncodedData, anchor: Genesis) throws -> BlockHeader {
+    func certifiedHeader(_ headerBytes: Base64EncodedData, _ certificateBytes: Base64EncodedData, anchor: Genesis)
+        throws -> BlockHeader
+    {
         let header = try Self.canonical(BlockHeader.self, headerBytes, field: "header")
         let certificate = try Self.canonical(CommitCertificate.self, certificateBytes, field: "certificate")
         let validators = anchor.validatorSet

@@ -263,7 +263,8 @@ extension HTTPGateway {
     }
 
     /// A record from the canonical bytes the node sent for it.
-    static func canonical<T: CanonicalDecodable>(_ type: T.Type, _ bytes: Base64EncodedData, field: String) throws -> T {
+    static func canonical<T: CanonicalDecodable>(_ type: T.Type, _ bytes: Base64EncodedData, field: String) throws -> T
+    {
         do { return try T.decode(canonical: Array(bytes.data)) } catch {
             throw NodeError(.internalFailure, field: field, "node sent a record that does not decode: \(error)")
         }

@@ -2,10 +2,12 @@ import Foundation
 @testable import MedLedgerAPI
 import MedLedgerAPIModel
 import MedLedgerCore
+import MedLedgerHTTPInterface
 
 /// The JSON request bodies of `POST /v1/transactions` and `POST /v1/transaction-batches`,
-/// decoded as the handlers do: `APIEncoding.decode` (a bad body is a 400 problem naming the
-/// field), then base64, then `Transaction.decode`. Nothing traps on any body.
+/// decoded as the generated server and the handlers do: JSON into the generated schema type
+/// (a bad body is a 400 problem naming the field), then base64, then `Transaction.decode`.
+/// Nothing traps on any body.
 ///
 /// Input layout: byte 0 picks the route (even: single, odd: batch), the rest is the body.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -16,10 +18,12 @@ public func fuzzAPIBody(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     do {
         let texts: [String]
         if selector % 2 == 0 {
-            texts = [try APIEncoding.decode(SubmitTransactionBody.self, from: body).transaction]
+            texts = [try JSONDecoder().decode(Components.Schemas.SubmitTransaction.self, from: Data(body)).transaction]
         } else {
-            let batch = try APIEncoding.decode(SubmitBatchBody.self, from: body)
-            guard !batch.transactions.isEmpty, batch.transactions.count <= APIHandlers.maxBatch else { return 0 }
+            let batch = try JSONDecoder().decode(Components.Schemas.SubmitTransactionBatch.self, from: Data(body))
+            guard !batch.transactions.isEmpty, batch.transactions.count <= Limits.httpBatchMaxTransactions else {
+                return 0
+            }
             texts = batch.transactions
         }
         for text in texts {
