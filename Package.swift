@@ -147,7 +147,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "MedLedgerAPIModelTests",
-            dependencies: ["MedLedgerAPIModel", "MedLedgerContracts", "MedLedgerSpecSupport"]),
+            dependencies: ["MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerContracts", "MedLedgerSpecSupport"]),
         .testTarget(
             name: "MedLedgerVerifierTests",
             dependencies: ["MedLedgerVerifier", "MedLedgerDemo", "MedLedgerStorage", "MedLedgerTesting"]),

@@ -56,8 +56,13 @@ struct SignedRequestMiddleware<Context: RequestContext>: RouterMiddleware {
             _ = try await RequestAuthentication.precheck(credentials, node: node, now: clock())
         }
         incoming.body = try await APIEncoding.readBody(request, limit: Self.bodyLimit(request, isUpload: isUpload))
-        var buffered = request
-        buffered.body = RequestBody(buffer: ByteBuffer(bytes: incoming.body))
+        var head = request.head
+        // Every route has one representation, and the generated server checks `Accept` only
+        // when it writes the answer, after the handler ran: `Accept: text/html` on a
+        // submission would admit the transaction and then answer 406. The header is ignored
+        // instead (RFC 9110 lets a server send its one representation).
+        head.headerFields[.accept] = nil
+        let buffered = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: incoming.body)))
         return try await IncomingRequest.$current.withValue(incoming) { try await next(buffered, context) }
     }
 

@@ -12,7 +12,29 @@ extension Components.Schemas.ReceiptFact {
         case .number(let number): value = Int(exactly: number).map { .case2($0) } ?? .case1(String(number))
         case .text(let text): value = .case1(text)
         }
-        // Every fact name is in the document's enum; ReceiptFactTests walks them all.
-        self.init(_type: _TypePayload(rawValue: fact.name) ?? .problem, value: value)
+        self.init(_type: Self.type(of: fact), value: value)
+    }
+
+    /// The document's name for the fact's kind; a switch, so a new kind does not compile
+    /// until the document names it.
+    static func type(of fact: ReceiptFact) -> _TypePayload {
+        switch fact {
+        case .field: .field
+        case .problem: .problem
+        case .identity: .identity
+        case .organization: .organization
+        case .kind: .kind
+        case .role: .role
+        case .report: .report
+        case .version: .version
+        case .latestVersion: .latestVersion
+        case .status: .status
+        case .grant: .grant
+        case .purpose: .purpose
+        case .nonce: .nonce
+        case .lastNonce: .lastNonce
+        case .limit: .limit
+        case .time: .time
+        }
     }
 }

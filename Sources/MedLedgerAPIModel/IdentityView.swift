@@ -7,10 +7,21 @@ extension Components.Schemas.Identity {
     /// would tell anyone who looks after whom.
     public init(_ record: IdentityRecord) {
         self.init(
-            id: record.id.hex, kind: KindPayload(rawValue: record.kind.name) ?? .node,
+            id: record.id.hex, kind: KindPayload(record.kind),
             organization: record.organization?.hex, roles: record.roles.map(\.name),
             status: record.status == .active ? .active : .suspended, signingKey: record.signingKey.hex,
             encryptionKey: record.encryptionKey.hex, lastNonce: Int(ledger: record.lastNonce.rawValue),
             registeredAt: Int(ledger: record.registeredAt.rawValue))
+    }
+}
+
+extension Components.Schemas.Identity.KindPayload {
+    init(_ kind: IdentityKind) {
+        switch kind {
+        case .organization: self = .organization
+        case .practitioner: self = .practitioner
+        case .patient: self = .patient
+        case .node: self = .node
+        }
     }
 }

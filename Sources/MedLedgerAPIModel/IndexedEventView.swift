@@ -21,12 +21,18 @@ extension Components.Schemas.AuditEntry {
             return nil
         }
         let event = Components.Schemas.Event(indexed.event)
+        let basisName: BasisPayload =
+            switch basis {
+            case .relationship: .relationship
+            case .grant: .grant
+            case .denied: .denied
+            }
         self.init(
             height: Int(ledger: indexed.height.rawValue), position: indexed.position, eventIndex: indexed.eventIndex,
             time: indexed.time.description, timeMs: Int(ledger: indexed.time.milliseconds),
             transaction: indexed.transactionHash?.hex, report: report.hex, version: Int(version.rawValue),
             reader: reader.hex, purpose: purpose.name, outcome: basis.isGranted ? .allowed : .denied,
-            basis: BasisPayload(rawValue: event.basis?.rawValue ?? "denied") ?? .denied, grant: event.grant,
+            basis: basisName, grant: event.grant,
             code: event.code, codeName: event.codeName, canonical: .init(indexed.event.canonicalBytes))
     }
 }

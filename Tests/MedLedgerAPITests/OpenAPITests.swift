@@ -1,8 +1,11 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MedLedgerAPIModel
 import MedLedgerClient
+import MedLedgerContracts
+import MedLedgerCore
 import MedLedgerHTTPInterface
 import MedLedgerTesting
 import Testing
@@ -55,6 +58,26 @@ import MedLedgerNode
         #expect(Self.routes(of: router).subtracting(Self.operations(in: document)) == ["GET /v1/undocumented"])
     }
 
+    /// The served document is the source file the server and client were generated from,
+    /// byte for byte (apart from the indentation of the generated string).
+    @Test func servedDocumentIsTheSourceTheInterfaceIsGeneratedFrom() async throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/MedLedgerHTTPInterface/openapi.json").standardized
+        let file = try String(contentsOf: source, encoding: .utf8)
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.app().test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let served = String(buffer: response.body)
+                let trimmed = { (text: String) in
+                    text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                }
+                #expect(trimmed(served) == trimmed(file), "GET /openapi.json is not Sources/.../openapi.json")
+            }
+        }
+    }
+
     @Test func servedDocumentIsOpenAPI303WithSecurityAndProblemSchema() async throws {
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
@@ -75,6 +98,69 @@ import MedLedgerNode
                 let schemas = components["schemas"] as? [String: Any] ?? [:]
                 #expect(schemas["Problem"] != nil)
                 #expect(Self.allReferencesResolve(in: json))
+            }
+        }
+    }
+
+    /// A body of a media type the document does not list is refused by the generated
+    /// server with a 415 problem document, before the handler runs: never a trap or a 500.
+    @Test(arguments: ["text/plain", "application/xml", "application/x-www-form-urlencoded"])
+    func bodyOfAnotherMediaTypeIsRefusedBeforeTheHandler(contentType: String) async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let tx = await fixture.transaction(
+            .registerPatient(RegisterPatient(keys: fixture.patient.keys)), by: fixture.patient)
+        let headers: HTTPFields = [.contentType: contentType]
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/transactions", method: .post, headers: headers, body: submitBody(tx)
+            ) { response in
+                #expect(response.status == .unsupportedMediaType)
+                #expect(response.contentType == APIProblem.contentType)
+                #expect(response.json["status"] as? Int == 415)
+            }
+        }
+        #expect(await fixture.node.pendingCount == 0, "a refused request admits nothing")
+    }
+
+    /// The generated server checks `Accept` only after the handler ran, so honouring it would
+    /// admit a transaction and then answer 406. The node ignores `Accept`: the submission
+    /// is admitted and says so.
+    @Test func acceptHeaderNeverTurnsAnAdmittedTransactionIntoARefusal() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let tx = await fixture.transaction(
+            .registerPatient(RegisterPatient(keys: fixture.patient.keys)), by: fixture.patient)
+        let headers: HTTPFields = [.contentType: "application/json", .accept: "text/html"]
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/transactions", method: .post, headers: headers, body: submitBody(tx)
+            ) { response in
+                #expect(response.status == .accepted)
+                #expect(response.json["hash"] as? String == tx.hash.hex)
+            }
+        }
+        #expect(await fixture.node.pendingCount == 1)
+    }
+
+    /// A JSON body that does not match the document's schema is a 400 naming the field.
+    @Test(arguments: [
+        (#"{"transactions": "x"}"#, "transaction"),
+        (#"{"transaction": 7}"#, "transaction"),
+        (#"[1, 2]"#, "body"),
+        (#"{"transaction": "#, "body"),
+    ])
+    func bodyThatDoesNotMatchTheSchemaNamesTheField(body: String, field: String) async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        let headers: HTTPFields = [.contentType: "application/json"]
+        try await fixture.app().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/transactions", method: .post, headers: headers, body: ByteBuffer(string: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.contentType == APIProblem.contentType)
+                #expect(response.json["field"] as? String == field)
             }
         }
     }
