@@ -24,6 +24,9 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let openAPIRuntime: Target.Dependency = .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
+let openAPIClientTransport: Target.Dependency = .product(
+    name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 
 let package = Package(
     name: "MedLedger",
@@ -48,6 +51,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(name: "MedLedgerCore", dependencies: [crypto]),
@@ -79,18 +83,17 @@ let package = Package(
         .target(
             name: "MedLedgerAPI",
             dependencies: [
-                "MedLedgerNode", "MedLedgerAPIModel", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime,
+                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime, httpTypes,
                 metrics, prometheus, serviceLifecycle,
             ]
         ),
         .target(
             name: "MedLedgerClient",
             dependencies: [
-                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", asyncHTTPClient, nioCore,
-                openAPIRuntime, .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
+                asyncHTTPClient, openAPIRuntime, openAPIClientTransport, httpTypes, crypto,
             ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(
@@ -109,9 +112,8 @@ let package = Package(
         .target(
             name: "MedLedgerBench",
             dependencies: [
-                "MedLedgerCore", "MedLedgerAPIModel", asyncHTTPClient, nioCore,
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "MedLedgerCore", "MedLedgerAPIModel", "MedLedgerHTTPInterface", asyncHTTPClient, openAPIRuntime,
+                openAPIClientTransport, .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(
