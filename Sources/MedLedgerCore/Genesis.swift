@@ -32,14 +32,27 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     public let genesisTime: ConsensusTime
     public let validators: [Validator]
     public let organizations: [GenesisOrganization]
+    /// How many custodians' key shares rebuild a report key (k of n = every validator).
+    /// Any k − 1 custodians together learn nothing; k must answer for a read to open.
+    public let custodyThreshold: UInt8
 
+    /// `custodyThreshold` defaults to `defaultCustodyThreshold(validators:)`.
     public init(
-        chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization]
+        chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization],
+        custodyThreshold: UInt8? = nil
     ) {
         self.chainID = chainID
         self.genesisTime = genesisTime
         self.validators = validators
         self.organizations = organizations
+        self.custodyThreshold = custodyThreshold ?? Self.defaultCustodyThreshold(validators: validators.count)
+    }
+
+    /// n − f, where f = ⌊(n − 1) / 3⌋ is how many validators consensus lets fail: 2f + 1 of
+    /// n = 3f + 1, and 1 of 1 on a single node. Reads survive f custodians down, and up to
+    /// n − f − 1 colluding custodians cannot open a report.
+    public static func defaultCustodyThreshold(validators count: Int) -> UInt8 {
+        UInt8(clamping: count - (max(count, 1) - 1) / 3)
     }
 
     public var hash: Hash256 { Hash256.of(canonicalBytes) }
@@ -59,6 +72,9 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
             return "validators.power: each must be 1-1000000"
         }
         if Set(validators.map(\.id)).count != validators.count { return "validators: the same key appears twice" }
+        if custodyThreshold < 1 || Int(custodyThreshold) > validators.count {
+            return "custodyThreshold: must be 1-\(validators.count) (the number of validators)"
+        }
         let orgIDs = organizations.map(\.id)
         if Set(orgIDs).count != orgIDs.count { return "organizations: the same key appears twice" }
         if !Set(orgIDs).isDisjoint(with: validators.map(\.id)) { return "organizations: a key is also a validator key" }
@@ -77,6 +93,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         encoder.write(genesisTime)
         encoder.write(array: validators)
         encoder.write(array: organizations)
+        encoder.write(custodyThreshold)
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         guard try decoder.readString("domainTag", maxBytes: 32) == "medledger/genesis/v1" else {
@@ -87,11 +104,12 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         validators = try decoder.readArray(Validator.self, "validators", maxCount: Limits.validatorsMaxCount)
         organizations = try decoder.readArray(
             GenesisOrganization.self, "organizations", maxCount: Limits.genesisOrganizationsMaxCount)
+        custodyThreshold = try decoder.readUInt8("custodyThreshold")
     }
 }
 
 extension Genesis: Codable {
-    enum CodingKeys: String, CodingKey { case chainId, genesisTime, validators, organizations }
+    enum CodingKeys: String, CodingKey { case chainId, genesisTime, validators, organizations, custodyThreshold }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -105,6 +123,9 @@ extension Genesis: Codable {
         genesisTime = ConsensusTime(milliseconds: millis)
         validators = try container.decode([Validator].self, forKey: .validators)
         organizations = try container.decode([GenesisOrganization].self, forKey: .organizations)
+        custodyThreshold =
+            try container.decodeIfPresent(UInt8.self, forKey: .custodyThreshold)
+            ?? Self.defaultCustodyThreshold(validators: validators.count)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -113,6 +134,7 @@ extension Genesis: Codable {
         try container.encode(genesisTime.description, forKey: .genesisTime)
         try container.encode(validators, forKey: .validators)
         try container.encode(organizations, forKey: .organizations)
+        try container.encode(custodyThreshold, forKey: .custodyThreshold)
     }
 
     /// Reads and checks a genesis JSON file.

@@ -21,8 +21,9 @@ public enum Limits {
     public static let blobMaxBytes = 32 * 1024 * 1024
     /// Largest encrypted metadata carried on the ledger.
     public static let encryptedMetadataMaxBytes = 4 * 1024
-    /// Largest number of key envelopes on one report version.
-    public static let envelopesMaxCount = 16
+    /// Largest number of key envelopes on one report version: the patient's, the author's
+    /// and one key share per custodian (every validator).
+    public static let envelopesMaxCount = validatorsMaxCount + 2
     /// Largest number of distribution recipients named at submission.
     public static let recipientsMaxCount = 32
     /// Largest number of report ids or categories in one grant scope.
@@ -39,6 +40,9 @@ public enum Limits {
     public static let chainIDMaxBytes = 64
     /// Generic cap on one length-prefixed field, so a decoder never allocates from a hostile length.
     public static let fieldMaxBytes = blobMaxBytes
+    /// How long a reader waits for the remaining custodians once it holds enough key shares,
+    /// so that it can name those that refused or are down without a hung one stalling it.
+    public static let custodyStragglerMilliseconds = 2_000
     /// Largest number of validators (n = 3f + 1).
     public static let validatorsMaxCount = 100
     /// Largest step from a signer's last nonce to the next one. Without it, one transaction

@@ -150,6 +150,8 @@ public enum ReceiptField: UInt8, TaggedEnum {
     case versions = 19
     /// The patient's list of guardians.
     case guardians = 20
+    /// The commitments to the custodians' key shares.
+    case contentShareCommitments = 21
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -174,6 +176,7 @@ public enum ReceiptField: UInt8, TaggedEnum {
         case .scopeReports: "scope.reports"
         case .versions: "versions"
         case .guardians: "guardians"
+        case .contentShareCommitments: "content.shareCommitments"
         }
     }
     public static let fieldName = "receiptField"
@@ -205,6 +208,8 @@ public enum FieldProblem: UInt8, TaggedEnum {
     case empty = 11
     /// The report named by the next `.report` fact is not this patient's.
     case notPatientsReport = 12
+    /// The list must have exactly as many entries as the `.limit` fact says.
+    case wrongCount = 13
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -221,6 +226,7 @@ public enum FieldProblem: UInt8, TaggedEnum {
         case .past: "past"
         case .empty: "empty"
         case .notPatientsReport: "not-patients-report"
+        case .wrongCount: "wrong-count"
         }
     }
     public static let fieldName = "problem"

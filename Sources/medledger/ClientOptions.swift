@@ -19,6 +19,13 @@ struct ClientOptions: ParsableArguments {
     )
     var genesis: String?
 
+    @Option(
+        name: .customLong("custodian"),
+        help:
+            "Another custodian node's HTTP address (repeat). Reading needs the genesis's custody threshold of key shares, one from each of that many nodes; --node gives one."
+    )
+    var custodians: [String] = []
+
     func validate() throws {
         guard let url = URL(string: node), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--node must be an http(s) URL such as http://127.0.0.1:8080, got \(node)")
@@ -29,13 +36,23 @@ struct ClientOptions: ParsableArguments {
         if let genesis, !FileManager.default.fileExists(atPath: genesis) {
             throw ValidationError("--genesis \(genesis) does not exist")
         }
+        for custodian in custodians {
+            guard let url = URL(string: custodian), url.scheme == "http" || url.scheme == "https", url.host != nil
+            else {
+                throw ValidationError(
+                    "--custodian must be an http(s) URL such as http://127.0.0.1:8090, got \(custodian)")
+            }
+        }
     }
 
     func client() throws -> LedgerClient {
         let file = try KeyFile.load(URL(fileURLWithPath: key))
         let me = ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
         let anchor = try genesis.map { try Genesis.load(from: URL(fileURLWithPath: $0)) }
-        return LedgerClient(gateway: HTTPGateway(baseURL: URL(string: node)!, me: me, trustAnchor: anchor), me: me)
+        func gateway(_ address: String) -> HTTPGateway {
+            HTTPGateway(baseURL: URL(string: address)!, me: me, trustAnchor: anchor)
+        }
+        return LedgerClient(gateway: gateway(node), me: me, otherCustodians: custodians.map(gateway))
     }
 }
 
