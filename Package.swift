@@ -166,6 +166,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MedLedgerClientTests",
+            dependencies: ["MedLedgerClient", "MedLedgerVault", "MedLedgerContracts", "MedLedgerCore", "MedLedgerAPIModel"]
+        ),
+        .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", "MedLedgerTesting",

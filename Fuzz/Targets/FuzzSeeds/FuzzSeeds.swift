@@ -37,7 +37,8 @@ enum Seeds {
                 KeyEnvelope(
                     recipient: patientKeys.identityID, encapsulatedKey: Array(repeating: 1, count: 32),
                     wrappedKey: Array(repeating: 2, count: 48))
-            ])
+            ],
+            shareCommitments: [Hash256.of(Array("share 1".utf8))])
     }
 
     static var payloads: [(String, TransactionPayload)] {
