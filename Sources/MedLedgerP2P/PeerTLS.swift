@@ -65,9 +65,14 @@ struct PeerTLS: Sendable {
         identity: PeerIdentity, expectedPeer: IdentityID?, verdict: PeerTLSVerdict
     ) throws -> NIOSSLHandler {
         let verify: NIOSSLCustomVerificationCallback = { certificates, promise in
-            let result = identity.validator(
-                presenting: certificates.first.map { try? $0.toDERBytes() } ?? nil,
-                expected: expectedPeer)
+            let result: Result<IdentityID, PeerCertificateProblem>
+            do {
+                // The leaf comes first; anything after it is ignored (no chains, no CAs).
+                let leaf = try certificates.first?.toDERBytes()
+                result = identity.validator(presenting: leaf, expected: expectedPeer)
+            } catch {
+                result = .failure(PeerCertificateProblem("certificate cannot be re-encoded as DER: \(error)"))
+            }
             verdict.record(result)
             promise.succeed(result.isSuccess ? .certificateVerified : .failed)
         }

@@ -43,6 +43,7 @@ struct TestnetCommand: ParsableCommand {
                 validators: validators, directory: url, basePort: basePort, chainID: chainId,
                 time: ConsensusTime(wallClock: SystemClock.now()))
             print("Created a \(validators)-validator network in \(url.path):")
+            print("  peer links: mutual TLS 1.3 with DIR/nodeK/tls/peer-cert.pem (its key is the validator key)")
             for index in 0..<validators {
                 print(
                     "  node\(index): http 127.0.0.1:\(Testnet.httpPort(base: basePort, index: index)), "
