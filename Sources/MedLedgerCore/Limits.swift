@@ -78,7 +78,7 @@ public enum Limits {
 
     /// Largest payload of one peer frame (a proposal carries a whole block).
     public static let peerFramePayloadMaxBytes = 16 * 1024 * 1024
-    /// Largest payload of the first two frames of a connection (hello and auth).
+    /// Largest payload of the first frame of a peer connection (the hello, inside TLS).
     public static let peerHandshakePayloadMaxBytes = 512
     /// Most transactions in one gossip message (also split so the message fits a frame).
     public static let peerMessageMaxTransactions = 500
@@ -164,7 +164,7 @@ public enum Limits {
         // A proposal (block body, header, proposal and framing) fits one peer frame.
         precondition(blockMaxBytes + blockHeaderMaxBytes + 4 * 1024 <= peerFramePayloadMaxBytes - 16)
         precondition(transactionMaxBytes + 64 <= peerFramePayloadMaxBytes - 16, "any transaction can be gossiped")
-        precondition(peerHandshakePayloadMaxBytes >= 256, "a hello (about 230 bytes) fits the handshake limit")
+        precondition(peerHandshakePayloadMaxBytes >= 1 + 4 + chainIDMaxBytes + 32, "a hello fits the first-frame limit")
         precondition(peerHalfOpenPerAddressMax <= peerHalfOpenMax)
         precondition(syncBlocksPerRequest >= 1 && syncBlocksPerRequest <= peerBlocksPerRequestMax)
         precondition(peerInboundQueueMax >= validatorsMaxCount * 4)

@@ -26,6 +26,11 @@ struct ClientOptions: ParsableArguments {
     )
     var custodians: [String] = []
 
+    @Option(
+        name: .long,
+        help: "For https nodes: trust exactly this PEM certificate (the consortium's), not the system CAs.")
+    var pinCert: String?
+
     func validate() throws {
         guard let url = URL(string: node), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--node must be an http(s) URL such as http://127.0.0.1:8080, got \(node)")
@@ -43,16 +48,26 @@ struct ClientOptions: ParsableArguments {
                     "--custodian must be an http(s) URL such as http://127.0.0.1:8090, got \(custodian)")
             }
         }
+        if let pinCert {
+            guard FileManager.default.fileExists(atPath: pinCert) else {
+                throw ValidationError("--pin-cert \(pinCert) does not exist")
+            }
+            guard URL(string: node)?.scheme == "https" else {
+                throw ValidationError("--pin-cert needs an https --node, got \(node)")
+            }
+        }
     }
 
     func client() throws -> LedgerClient {
         let file = try KeyFile.load(URL(fileURLWithPath: key))
         let me = ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
         let anchor = try genesis.map { try Genesis.load(from: URL(fileURLWithPath: $0)) }
-        func gateway(_ address: String) -> HTTPGateway {
-            HTTPGateway(baseURL: URL(string: address)!, me: me, trustAnchor: anchor)
+        let http = try pinCert.map { try PinnedHTTPClient.shared(pinning: $0) } ?? .shared
+        func gateway(_ address: String) throws -> HTTPGateway {
+            guard let url = URL(string: address) else { throw ValidationError("\(address) is not a URL") }
+            return HTTPGateway(baseURL: url, me: me, trustAnchor: anchor, httpClient: http)
         }
-        return LedgerClient(gateway: gateway(node), me: me, otherCustodians: custodians.map(gateway))
+        return LedgerClient(gateway: try gateway(node), me: me, otherCustodians: try custodians.map(gateway))
     }
 }
 
