@@ -177,7 +177,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MedLedgerClientTests",
-            dependencies: ["MedLedgerClient", "MedLedgerVault", "MedLedgerContracts", "MedLedgerCore", "MedLedgerAPIModel"]
+            dependencies: [
+                "MedLedgerClient", "MedLedgerVault", "MedLedgerContracts", "MedLedgerCore", "MedLedgerAPIModel",
+            ]
         ),
         .testTarget(
             name: "MedLedgerAPITests",

@@ -29,7 +29,8 @@ import Testing
     static func read(_ behaviours: [Behaviour]) async throws -> (OpenedReport, CustodyOutcome?) {
         let sealed = try sealed()
         let gateways = custodians.indices.map {
-            FakeCustodian(index: $0, keys: custodians[$0], sealed: sealed, behaviour: $0 == 0 ? .honest : behaviours[$0 - 1])
+            FakeCustodian(
+                index: $0, keys: custodians[$0], sealed: sealed, behaviour: $0 == 0 ? .honest : behaviours[$0 - 1])
         }
         let client = LedgerClient(gateway: gateways[0], me: reader, otherCustodians: Array(gateways.dropFirst()))
         let content = try await gateways[0].versionContent(report: report, version: 1, caller: reader)
