@@ -105,6 +105,7 @@ public struct ContractEngine: Sendable {
         case .submitReport(let body): try submitReport(body, signer, &state, context)
         case .approveReport(let body): try approveReport(body, signer, &state, context)
         case .reviseReport(let body): try reviseReport(body, signer, &state, context)
+        case .rekeyReport(let body): try rekeyReport(body, signer, &state)
         case .markEnteredInError(let body): try markEnteredInError(body, signer, &state)
         case .grantAccess(let body): try grantAccess(body, signer, &state, context)
         case .revokeGrant(let body): try revokeGrant(body, signer, &state, context)

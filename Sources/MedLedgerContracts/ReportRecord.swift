@@ -84,6 +84,13 @@ public struct ReportVersionRecord: Hashable, Sendable, CanonicalCodable {
         approvals = try decoder.readArray(Approval.self, "approvals", maxCount: Limits.approvalsMaxCount)
         withdrawal = try decoder.readOptional(ChangeReason.self, "withdrawal")
     }
+
+    /// The same version with its content replaced (a re-keying); everything else stays.
+    func replacingContent(_ content: ReportContent) -> ReportVersionRecord {
+        ReportVersionRecord(
+            version: version, status: status, author: author, submittedAt: submittedAt, content: content,
+            revision: revision, approvals: approvals, withdrawal: withdrawal)
+    }
 }
 
 /// A report and all its versions (the latest last).

@@ -5,9 +5,11 @@ public enum ReportAction: UInt8, TaggedEnum {
     case revised = 3
     case enteredInError = 4
     case distributed = 5
+    /// Re-encrypted under a fresh key (`rekey-report`); same plaintext, same commitment.
+    case rekeyed = 6
     public var tag: UInt8 { rawValue }
     public var name: String {
-        ["submitted", "approved", "revised", "entered-in-error", "distributed"][Int(rawValue) - 1]
+        ["submitted", "approved", "revised", "entered-in-error", "distributed", "rekeyed"][Int(rawValue) - 1]
     }
     public static let fieldName = "action"
 }

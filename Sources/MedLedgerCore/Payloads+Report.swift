@@ -149,3 +149,36 @@ public struct MarkEnteredInError: Hashable, Sendable, CanonicalCodable {
         reason = try decoder.read(ChangeReason.self)
     }
 }
+
+/// The patient (or a guardian) re-encrypts the report's latest version under a fresh data
+/// key, so that a reader whose grant was revoked, and who kept the old key, can open nothing
+/// the nodes hold from now on. The plaintext and its commitment stay the same: the new
+/// content must keep `commitment` and `sizeBytes`, so a patient cannot alter what the author
+/// wrote (a reader's commitment check would fail).
+public struct RekeyReport: Hashable, Sendable, CanonicalCodable {
+    public let report: ReportID
+    public let version: ReportVersion
+    /// The blob being replaced: must be the version's current one, so two re-keyings that
+    /// race cannot both apply, and so every node knows which blob to delete.
+    public let previousContentAddress: Hash256
+    public let content: ReportContent
+
+    public init(report: ReportID, version: ReportVersion, previousContentAddress: Hash256, content: ReportContent) {
+        self.report = report
+        self.version = version
+        self.previousContentAddress = previousContentAddress
+        self.content = content
+    }
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(report)
+        encoder.write(version)
+        encoder.write(previousContentAddress)
+        encoder.write(content)
+    }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        report = try decoder.read(ReportID.self)
+        version = try decoder.read(ReportVersion.self)
+        previousContentAddress = try decoder.read(Hash256.self)
+        content = try decoder.read(ReportContent.self)
+    }
+}

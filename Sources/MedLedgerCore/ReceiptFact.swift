@@ -152,6 +152,12 @@ public enum ReceiptField: UInt8, TaggedEnum {
     case guardians = 20
     /// The commitments to the custodians' key shares.
     case contentShareCommitments = 21
+    /// The blob a re-keying replaces.
+    case previousContentAddress = 23
+    /// The plaintext commitment (which a re-keying must keep).
+    case contentCommitment = 24
+    /// The address of a version's blob.
+    case contentAddress = 25
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -177,6 +183,9 @@ public enum ReceiptField: UInt8, TaggedEnum {
         case .versions: "versions"
         case .guardians: "guardians"
         case .contentShareCommitments: "content.shareCommitments"
+        case .previousContentAddress: "previousContentAddress"
+        case .contentCommitment: "content.commitment"
+        case .contentAddress: "content.contentAddress"
         }
     }
     public static let fieldName = "receiptField"
@@ -210,6 +219,10 @@ public enum FieldProblem: UInt8, TaggedEnum {
     case notPatientsReport = 12
     /// The list must have exactly as many entries as the `.limit` fact says.
     case wrongCount = 13
+    /// The value is not the current one on the ledger.
+    case notCurrent = 14
+    /// The value must stay as it is on the ledger.
+    case changed = 15
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -227,6 +240,8 @@ public enum FieldProblem: UInt8, TaggedEnum {
         case .empty: "empty"
         case .notPatientsReport: "not-patients-report"
         case .wrongCount: "wrong-count"
+        case .notCurrent: "not-current"
+        case .changed: "changed"
         }
     }
     public static let fieldName = "problem"

@@ -109,6 +109,8 @@ public enum ReceiptText {
         case .empty: "is empty"
         case .notPatientsReport: "names a report that is not this patient's"
         case .wrongCount: "has the wrong number of entries"
+        case .notCurrent: "is not the current value on the ledger"
+        case .changed: "must stay as it is on the ledger"
         }
     }
 

@@ -9,6 +9,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
     case submitReport(SubmitReport)
     case approveReport(ApproveReport)
     case reviseReport(ReviseReport)
+    case rekeyReport(RekeyReport)
     case markEnteredInError(MarkEnteredInError)
     case grantAccess(GrantAccess)
     case revokeGrant(RevokeGrant)
@@ -25,6 +26,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .submitReport: "submit-report"
         case .approveReport: "approve-report"
         case .reviseReport: "revise-report"
+        case .rekeyReport: "rekey-report"
         case .markEnteredInError: "mark-entered-in-error"
         case .grantAccess: "grant-access"
         case .revokeGrant: "revoke-grant"
@@ -42,6 +44,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .submitReport: 10
         case .approveReport: 11
         case .reviseReport: 12
+        case .rekeyReport: 14
         case .markEnteredInError: 13
         case .grantAccess: 20
         case .revokeGrant: 21
@@ -60,6 +63,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .submitReport(let body): encoder.write(body)
         case .approveReport(let body): encoder.write(body)
         case .reviseReport(let body): encoder.write(body)
+        case .rekeyReport(let body): encoder.write(body)
         case .markEnteredInError(let body): encoder.write(body)
         case .grantAccess(let body): encoder.write(body)
         case .revokeGrant(let body): encoder.write(body)
@@ -77,6 +81,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case 10: self = .submitReport(try decoder.read(SubmitReport.self))
         case 11: self = .approveReport(try decoder.read(ApproveReport.self))
         case 12: self = .reviseReport(try decoder.read(ReviseReport.self))
+        case 14: self = .rekeyReport(try decoder.read(RekeyReport.self))
         case 13: self = .markEnteredInError(try decoder.read(MarkEnteredInError.self))
         case 20: self = .grantAccess(try decoder.read(GrantAccess.self))
         case 21: self = .revokeGrant(try decoder.read(RevokeGrant.self))

@@ -159,9 +159,13 @@ struct Chapters {
 
     func revoke(_ grant: GrantID) async throws {
         say("")
-        say("Step 9. The patient revokes the clinic's grant.")
-        try await client(cast.patient).revoke(grant)
-        say("   Grant \(short(grant)) is revoked as of the next block.")
+        say("Step 9. The patient revokes the clinic's grant, and re-keys the reports it covered.")
+        let rekeyed = try await client(cast.patient).revokeAndRekey(grant, patient: cast.patient.id)
+        say("   Grant \(short(grant)) is revoked as of the next block: custodians release no more key shares for it.")
+        say(
+            "   \(rekeyed.count) report(s) re-encrypted under a fresh key (same text, same commitment); every node deleted the old"
+        )
+        say("   ciphertext, so a key the clinic physician kept opens nothing the network still holds.")
     }
 
     func deniedRead(_ report: ReportID) async throws -> ResultCode {

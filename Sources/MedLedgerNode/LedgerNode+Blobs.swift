@@ -69,9 +69,21 @@ extension LedgerNode {
             switch tx.payload {
             case .submitReport(let body): blobQuota.referenced(body.content.contentAddress)
             case .reviseReport(let body): blobQuota.referenced(body.content.contentAddress)
+            case .rekeyReport(let body):
+                blobQuota.referenced(body.content.contentAddress)
+                deleteReplacedBlob(body.previousContentAddress)
             default: continue
             }
         }
+    }
+
+    /// A re-keyed version's old ciphertext goes at once: the point of re-keying is that a
+    /// revoked reader's old key opens nothing this node still holds. Kept if some other
+    /// version still points to the same bytes.
+    func deleteReplacedBlob(_ address: Hash256) {
+        guard !referencedAddresses().contains(address) else { return }
+        blobs.remove(address)
+        logger.info("deleted blob \(address), replaced by a re-keying")
     }
 
     /// Every blob address a committed report version points to (built once per collection,

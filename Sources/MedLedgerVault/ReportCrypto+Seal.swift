@@ -17,12 +17,33 @@ extension ReportCrypto {
         report: ReportID, version: ReportVersion,
         recipients: [(IdentityID, PublicEncryptionKey)], custody: Custody
     ) throws(VaultError) -> SealedReport {
+        let metadata = try ReportMetadata(
+            title: title, effectiveDate: effectiveDate, note: note, salt: ReportMetadata.randomSalt())
+        return try seal(
+            plaintext: plaintext, metadata: metadata, report: report, version: version, recipients: recipients,
+            custody: custody)
+    }
+
+    /// Seals an opened version again under a fresh data key (a re-keying): same plaintext and
+    /// metadata, salt included, so the commitment and size on the ledger stay the same while
+    /// the blob, the envelopes and the key shares are all new.
+    public static func reseal(
+        _ opened: OpenedReport, report: ReportID, version: ReportVersion,
+        recipients: [(IdentityID, PublicEncryptionKey)], custody: Custody
+    ) throws(VaultError) -> SealedReport {
+        try seal(
+            plaintext: opened.plaintext, metadata: opened.metadata, report: report, version: version,
+            recipients: recipients, custody: custody)
+    }
+
+    private static func seal(
+        plaintext: [UInt8], metadata: ReportMetadata, report: ReportID, version: ReportVersion,
+        recipients: [(IdentityID, PublicEncryptionKey)], custody: Custody
+    ) throws(VaultError) -> SealedReport {
         guard plaintext.count <= plaintextMaxBytes else {
             throw .plaintextTooLarge.with("report is \(plaintext.count) bytes, limit \(plaintextMaxBytes)")
         }
         let sortedRecipients = try checkedRecipients(recipients, custodians: custody.custodians.map(\.id))
-        let metadata = try ReportMetadata(
-            title: title, effectiveDate: effectiveDate, note: note, salt: ReportMetadata.randomSalt())
 
         let dataKey = SymmetricKey(size: .bits256)
         let blob = try aesSeal(plaintext, key: dataKey, aad: contentAAD(report: report, version: version))

@@ -53,15 +53,27 @@ struct GrantCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a grant (patient or guardian only).")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a grant (patient or guardian only).",
+            discussion:
+                "Custodians stop releasing key shares at once. With --rekey (the patient, with --genesis) every report the grant covered is also re-encrypted under a fresh key and the old ciphertext deleted, so keys the grantee kept open nothing the nodes hold."
+        )
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "The grant id.") var grant: String
+        @Flag(name: .long, help: "Also re-key every report the grant covered.") var rekey = false
 
         func run() async throws {
             let id: GrantID = try Parse.opaque(grant, "--grant")
             try await runClient {
-                try await options.client().revoke(id)
-                print("Revoked grant \(id.hex)")
+                let client = try options.client()
+                guard rekey else {
+                    try await client.revoke(id)
+                    print("Revoked grant \(id.hex)")
+                    return
+                }
+                let rekeyed = try await client.revokeAndRekey(id, patient: client.me.id)
+                print("Revoked grant \(id.hex) and re-keyed \(rekeyed.count) report(s):")
+                for report in rekeyed { print("  \(report.hex)") }
             }
         }
     }

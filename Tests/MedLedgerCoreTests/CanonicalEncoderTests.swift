@@ -93,7 +93,8 @@ import MedLedgerCore
             ])
         #expect(Purpose.allNames == ["treatment", "research", "emergency", "payment", "legal"])
         #expect(RevisionKind.allNames == ["amend", "correct"])
-        #expect(ReportAction.allNames == ["submitted", "approved", "revised", "entered-in-error", "distributed"])
+        #expect(
+            ReportAction.allNames == ["submitted", "approved", "revised", "entered-in-error", "distributed", "rekeyed"])
         #expect(ReportStatus(name: "entered-in-error") == .enteredInError)
         #expect(Purpose(name: "research") == .research)
         #expect("\(ReportStatus.final) \(Purpose.treatment)" == "final treatment")

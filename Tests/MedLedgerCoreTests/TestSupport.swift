@@ -61,6 +61,10 @@ enum T {
                     report: id(3), previousVersion: 2, kind: .correct, reason: .clericalError,
                     content: content(patient: c.identityID, author: b.identityID, extra: [a.identityID]))),
             .markEnteredInError(MarkEnteredInError(report: id(4), reason: .wrongPatient)),
+            .rekeyReport(
+                RekeyReport(
+                    report: id(6), version: 2, previousContentAddress: hash("old blob"),
+                    content: content(patient: c.identityID, author: b.identityID, custodians: 2))),
             .grantAccess(
                 GrantAccess(
                     grant: grantID(5), patient: c.identityID, grantee: b.identityID,

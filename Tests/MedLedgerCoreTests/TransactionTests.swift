@@ -168,7 +168,8 @@ import MedLedgerCore
         let expected: [String: UInt8] = [
             "register-practitioner": 1, "register-patient": 2, "rotate-keys": 3, "set-identity-status": 4,
             "set-guardian": 5, "submit-report": 10, "approve-report": 11, "revise-report": 12,
-            "mark-entered-in-error": 13, "grant-access": 20, "revoke-grant": 21, "access-report": 30,
+            "mark-entered-in-error": 13, "rekey-report": 14, "grant-access": 20, "revoke-grant": 21,
+            "access-report": 30,
         ]
         #expect(expected[payload.typeName] == payload.tag)
         #expect(payload.canonicalBytes.first == payload.tag)

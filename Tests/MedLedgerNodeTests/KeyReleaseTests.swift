@@ -260,6 +260,72 @@ import MedLedgerVault
         }
     }
 
+    /// Issue 8.7: revoking and re-keying. The reader rebuilt the key once; after the patient
+    /// revokes and re-keys, the node holds only the new ciphertext, which that key does not
+    /// open, while the patient reads on and the commitment still vouches for the plaintext.
+    @Test func rekeyingLeavesARevokedReadersKeyNothingToOpen() async throws {
+        let f = try await fixture()
+        defer { f.net.remove() }
+        let grant = try await grantAll(f)
+        #expect(try await read(f).code == .ok)
+        guard
+            case .share(let envelope, let x, let threshold) = try await f.net.node.releaseKey(
+                report: f.report, version: 1, reader: f.reader.id)
+        else {
+            Issue.record("no share released")
+            return
+        }
+        let before = try #require(await f.net.node.report(f.report)).latest
+        let share = try ReportCrypto.unwrapShare(
+            envelope, using: f.reader.keys, x: x, threshold: Int(threshold), report: f.report, version: 1)
+        let cachedKey = try ReportCrypto.combineShares(
+            [share], threshold: 1, commitments: before.content.shareCommitments, report: f.report, version: 1)
+        #expect(
+            try await f.net.commit(await f.net.transaction(f.patient, .revokeGrant(RevokeGrant(grant: grant)))).code
+                == .ok)
+
+        // The patient opens the version with her own envelope and seals it again.
+        let content = try await f.net.node.versionContent(report: f.report, version: 1, caller: f.patient.id)
+        guard case .whole(let own) = content.key else {
+            Issue.record("the patient has no envelope of her own")
+            return
+        }
+        let opened = try ReportCrypto.open(
+            blob: content.ciphertext, content: before.content,
+            dataKey: try ReportCrypto.unwrap(own, using: f.patient.keys, report: f.report, version: 1),
+            report: f.report, version: 1)
+        let resealed = try ReportCrypto.reseal(
+            opened, report: f.report, version: 1,
+            recipients: [
+                (f.patient.id, f.patient.keys.publicEncryptionKey), (f.author.id, f.author.keys.publicEncryptionKey),
+            ], custody: f.net.node.custody)
+        _ = try await f.net.node.putBlob(resealed.blob, uploader: f.patient.id)
+        let rekeyed = try await f.net.commit(
+            await f.net.transaction(
+                f.patient,
+                .rekeyReport(
+                    RekeyReport(
+                        report: f.report, version: 1, previousContentAddress: before.content.contentAddress,
+                        content: resealed.content))))
+        #expect(rekeyed.code == .ok)
+
+        let after = try #require(await f.net.node.report(f.report)).latest
+        #expect(after.content.commitment == before.content.commitment)
+        #expect(try f.net.node.blobs.get(before.content.contentAddress) == nil, "the old ciphertext is deleted")
+        let newBlob = try #require(try f.net.node.blobs.get(after.content.contentAddress))
+        #expect(throws: VaultError.self) {
+            try ReportCrypto.open(
+                blob: newBlob, content: after.content, dataKey: cachedKey, report: f.report, version: 1)
+        }
+        let reopened = try ReportCrypto.open(
+            blob: newBlob, content: after.content,
+            dataKey: try ReportCrypto.unwrap(
+                try #require(after.content.envelope(for: f.patient.id)), using: f.patient.keys, report: f.report,
+                version: 1),
+            report: f.report, version: 1)
+        #expect(reopened.plaintext == opened.plaintext)
+    }
+
     /// The same for a read on a standing relationship: a practitioner of the authoring
     /// organization whom the organization suspends gets nothing more from a receipt made
     /// before. (Roles cannot be taken away by any transaction yet, so suspension is the way

@@ -75,6 +75,13 @@ enum Seeds {
             ),
             ("mark-entered-in-error", .markEnteredInError(MarkEnteredInError(report: reportID, reason: .wrongPatient))),
             (
+                "rekey-report",
+                .rekeyReport(
+                    RekeyReport(
+                        report: reportID, version: 1, previousContentAddress: Hash256.of(Array("old".utf8)),
+                        content: content))
+            ),
+            (
                 "grant-access-reports",
                 .grantAccess(
                     GrantAccess(
