@@ -43,6 +43,7 @@ extension LedgerAPI {
             throw APIProblem(
                 status: .forbidden, detail: "blob \(address) is not a version of report \(id)", field: "address")
         }
+        try await node.ensureBlobStored(address)
         guard let bytes = try node.blobs.get(address) else {
             throw APIProblem(status: .notFound, detail: "blob \(address) is not stored on this node", field: "address")
         }
@@ -78,6 +79,13 @@ extension LedgerAPI {
         let id: ReportID = try Parameter.opaque(input.path.id)
         let version = try Parameter.version(input.path.version)
         let caller = try await caller()
+        // A blob this node should have but lacks (not replicated yet, lost, or never ours) is
+        // fetched from peers first, within the storage policy.
+        if let address = try await requireMayView(report: id, caller: caller.id).version(version)?.content
+            .contentAddress
+        {
+            try await node.ensureBlobStored(address)
+        }
         let content = try await node.versionContent(report: id, version: version, caller: caller.id)
         return .ok(.init(body: .json(.init(report: id, versionNumber: version, content))))
     }

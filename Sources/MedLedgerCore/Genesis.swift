@@ -32,14 +32,20 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     public let genesisTime: ConsensusTime
     public let validators: [Validator]
     public let organizations: [GenesisOrganization]
+    /// Blob replication and residency; nil (older genesis files) means every validator holds
+    /// every blob. Encoded after everything else and only when present, so a genesis without
+    /// it keeps its hash.
+    public let storage: GenesisStorage?
 
     public init(
-        chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization]
+        chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization],
+        storage: GenesisStorage? = nil
     ) {
         self.chainID = chainID
         self.genesisTime = genesisTime
         self.validators = validators
         self.organizations = organizations
+        self.storage = storage
     }
 
     public var hash: Hash256 { Hash256.of(canonicalBytes) }
@@ -68,7 +74,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         for validator in validators where validator.name.isEmpty || validator.name.utf8.count > Limits.nameMaxBytes {
             return "validators.name: must be 1-\(Limits.nameMaxBytes) bytes"
         }
-        return nil
+        return storage?.problem(validators: validators)
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
@@ -77,6 +83,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         encoder.write(genesisTime)
         encoder.write(array: validators)
         encoder.write(array: organizations)
+        if let storage { encoder.write(storage) }
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         guard try decoder.readString("domainTag", maxBytes: 32) == "medledger/genesis/v1" else {
@@ -87,11 +94,12 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         validators = try decoder.readArray(Validator.self, "validators", maxCount: Limits.validatorsMaxCount)
         organizations = try decoder.readArray(
             GenesisOrganization.self, "organizations", maxCount: Limits.genesisOrganizationsMaxCount)
+        storage = decoder.remaining > 0 ? try decoder.read(GenesisStorage.self) : nil
     }
 }
 
 extension Genesis: Codable {
-    enum CodingKeys: String, CodingKey { case chainId, genesisTime, validators, organizations }
+    enum CodingKeys: String, CodingKey { case chainId, genesisTime, validators, organizations, storage }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -105,6 +113,7 @@ extension Genesis: Codable {
         genesisTime = ConsensusTime(milliseconds: millis)
         validators = try container.decode([Validator].self, forKey: .validators)
         organizations = try container.decode([GenesisOrganization].self, forKey: .organizations)
+        storage = try container.decodeIfPresent(GenesisStorage.self, forKey: .storage)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -113,6 +122,7 @@ extension Genesis: Codable {
         try container.encode(genesisTime.description, forKey: .genesisTime)
         try container.encode(validators, forKey: .validators)
         try container.encode(organizations, forKey: .organizations)
+        try container.encodeIfPresent(storage, forKey: .storage)
     }
 
     /// Reads and checks a genesis JSON file.

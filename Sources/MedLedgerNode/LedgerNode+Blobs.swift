@@ -65,13 +65,20 @@ extension LedgerNode {
     /// blob would then never be collected either).
     func markReferencedBlobs(in block: Block, receipts: [TransactionReceipt]) {
         precondition(block.transactions.count == receipts.count, "one receipt per transaction")
+        var committed = [BlobNeed]()
         for (tx, receipt) in zip(block.transactions, receipts) where receipt.code.isSuccess {
+            let (report, content): (ReportID, ReportContent)
             switch tx.payload {
-            case .submitReport(let body): blobQuota.referenced(body.content.contentAddress)
-            case .reviseReport(let body): blobQuota.referenced(body.content.contentAddress)
+            case .submitReport(let body): (report, content) = (body.report, body.content)
+            case .reviseReport(let body): (report, content) = (body.report, body.content)
             default: continue
             }
+            blobQuota.referenced(content.contentAddress)
+            if let organization = state.report(report)?.organization {
+                committed.append(BlobNeed(content: content, organization: organization))
+            }
         }
+        if let replicator, !committed.isEmpty { Task { await replicator.committed(committed) } }
     }
 
     /// Every blob address a committed report version points to (built once per collection,

@@ -1,0 +1,29 @@
+import MedLedgerCore
+import MedLedgerP2P
+import ServiceLifecycle
+
+/// Runs a node's `BlobReplicator`: answers peers' blob messages, and repairs (fetches what
+/// this node should hold but lacks) at start and every `Limits.blobRepairIntervalMilliseconds`,
+/// which also catches blobs whose fetch after commit found no peer yet.
+struct BlobReplicationService: Service {
+    let replicator: BlobReplicator
+    let inbound: AsyncStream<(IdentityID, PeerMessage)>
+
+    func run() async {
+        let (replicator, inbound) = (replicator, inbound)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await (peer, message) in inbound { await replicator.handle(message, from: peer) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await replicator.repair()
+                        try? await Task.sleep(for: .milliseconds(Limits.blobRepairIntervalMilliseconds))
+                    }
+                }
+                await group.waitForAll()
+            }
+        }
+    }
+}
