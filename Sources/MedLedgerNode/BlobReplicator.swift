@@ -43,8 +43,8 @@ actor BlobReplicator {
     var runningTransfers = 0
     var waitingForSlot: [CheckedContinuation<Void, Never>] = []
     /// Counts for tests and logs.
-    private(set) var stored = 0
-    private(set) var refusedBlobs = 0
+    var stored = 0
+    var refusedBlobs = 0
 
     init(node: LedgerNode, network: PeerNetwork, logger: Logger) async {
         self.node = node

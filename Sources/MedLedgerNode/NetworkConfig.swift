@@ -78,7 +78,7 @@ public enum Testnet {
                     name: "Organization \($0.offset)", signingKey: $0.element.publicSigningKey,
                     encryptionKey: $0.element.publicEncryptionKey)
             },
-            storage: storage(nodes: nodeKeys, organizations: orgKeys, replicas: replicas, residency: residency))
+            storage: try storage(nodes: nodeKeys, organizations: orgKeys, replicas: replicas, residency: residency))
         if let problem = genesis.problem() { throw NodeError(.invalid, field: "genesis", problem) }
         let manager = FileManager.default
         try manager.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -40,7 +40,7 @@ import Testing
         encoder.write(array: old.organizations)
         #expect(old.canonicalBytes == encoder.bytes, "the hash of existing chains' genesis must not change")
         let json = try JSONEncoder().encode(old)
-        #expect(!String(decoding: json, as: UTF8.self).contains("storage"))
+        #expect(!String(decoding: json, as: UTF8.self).contains("\"storage\""))
         #expect(try Genesis.decode(json: json) == old)
         #expect(old.blobHolders(address: Hash256.of([1]), organization: orgs[0].identityID).count == 4)
     }

@@ -58,13 +58,13 @@ import Testing
     }
 
     /// Waits until `condition` holds; false on timeout.
-    func eventually(seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+    func eventually(seconds: Double, _ condition: () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if try condition() { return true }
+            if condition() { return true }
             try? await Task.sleep(nanoseconds: 200_000_000)
         }
-        return try condition()
+        return condition()
     }
 
     /// Several chunks' worth of report, so a transfer takes more than one request.
@@ -86,7 +86,7 @@ import Testing
         defer { stop(&cast) }
         let (report, address) = try await submit(cast)
         let stores = try (0..<4).map(cast.blobStore)
-        #expect(try await eventually(seconds: 30) { stores.allSatisfy { $0.verify(address) } }, "not replicated")
+        #expect(await eventually(seconds: 30) { stores.allSatisfy { $0.verify(address) } }, "not replicated")
 
         processes.kill(&cast.network, 0)
         // Node 2 loses its copy: asked for it, it fetches it from node 1 or 3 before answering.
@@ -99,7 +99,7 @@ import Testing
         processes.kill(&cast.network, 3)
         stores[3].remove(address)
         try processes.start(&cast.network, 3)
-        #expect(try await eventually(seconds: 40) { stores[3].verify(address) }, "node 3 did not repair")
+        #expect(await eventually(seconds: 40) { stores[3].verify(address) }, "node 3 did not repair")
     }
 
     @Test func blobNeverReachesANodeOutsideItsOrganizationsPolicy() async throws {
@@ -112,7 +112,7 @@ import Testing
         defer { stop(&cast) }
         let (report, address) = try await submit(cast)
         let stores = try (0..<4).map(cast.blobStore)
-        #expect(try await eventually(seconds: 30) { stores[1].verify(address) }, "node 1 never got the blob")
+        #expect(await eventually(seconds: 30) { stores[1].verify(address) }, "node 1 never got the blob")
 
         // Asked through node 2, the read is refused rather than fetched across the policy.
         await #expect(throws: (any Error).self) {
