@@ -18,7 +18,9 @@ extension LedgerAPI {
     func getReport(_ input: Operations.GetReport.Input) async throws -> Operations.GetReport.Output {
         let id: ReportID = try Parameter.opaque(input.path.id)
         let caller = try await caller()
-        return .ok(.init(body: .json(.init(try await requireMayView(report: id, caller: caller.id)))))
+        let record = try await requireMayView(report: id, caller: caller.id)
+        let holders = await node.blobHolders(report: id)
+        return .ok(.init(body: .json(.init(record, holders: { holders[$0] ?? [] }))))
     }
 
     /// The report record at the latest block with its header, certificate and state proofs

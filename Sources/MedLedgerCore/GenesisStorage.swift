@@ -107,28 +107,52 @@ public struct StoragePolicy: Hashable, Sendable, Codable, CanonicalCodable {
     }
 }
 
-extension Genesis {
+/// Where blobs go, from the genesis alone: the same answer on every node and in the
+/// contracts (which refuse attestations from nodes outside a policy).
+public struct BlobPlacement: Hashable, Sendable {
+    /// Validator ids, sorted.
+    let validators: [IdentityID]
+    let storage: GenesisStorage?
+
+    public init(genesis: Genesis) {
+        validators = genesis.validatorSet.validators.map(\.id)
+        storage = genesis.storage
+    }
+
     /// The validators that may hold blobs of `organization`'s reports under its storage
     /// policy (every validator when it has none), sorted by id.
     public func eligibleHolders(organization: IdentityID) -> [IdentityID] {
-        let all = validatorSet.validators.map(\.id)
         guard let storage, let policy = storage.policies.first(where: { $0.organization == organization }) else {
-            return all
+            return validators
         }
         let allowed = Set(policy.holderOrganizations)
         let runBy = Dictionary(
             storage.nodes.map { ($0.node, $0.organization) }, uniquingKeysWith: { first, _ in first })
-        return all.filter { runBy[$0].map(allowed.contains) ?? false }
+        return validators.filter { runBy[$0].map(allowed.contains) ?? false }
     }
 
     /// The validators that should hold the blob at `address` of `organization`'s report: the
     /// first `replicas` eligible holders ranked by SHA-256(address ‖ node id) (rendezvous
     /// hashing: every node computes the same list, and blobs spread evenly over nodes).
-    public func blobHolders(address: Hash256, organization: IdentityID) -> [IdentityID] {
+    public func holders(address: Hash256, organization: IdentityID) -> [IdentityID] {
         let eligible = eligibleHolders(organization: organization)
         let count = min(Int(storage?.replicas ?? UInt32(eligible.count)), eligible.count)
         let ranked = eligible.map { node in (Hash256.of(address.bytes + node.hash.bytes), node) }
             .sorted { $0.0 < $1.0 }
         return ranked.prefix(count).map(\.1)
+    }
+}
+
+extension Genesis {
+    public var blobPlacement: BlobPlacement { BlobPlacement(genesis: self) }
+
+    /// See `BlobPlacement.eligibleHolders(organization:)`.
+    public func eligibleHolders(organization: IdentityID) -> [IdentityID] {
+        blobPlacement.eligibleHolders(organization: organization)
+    }
+
+    /// See `BlobPlacement.holders(address:organization:)`.
+    public func blobHolders(address: Hash256, organization: IdentityID) -> [IdentityID] {
+        blobPlacement.holders(address: address, organization: organization)
     }
 }

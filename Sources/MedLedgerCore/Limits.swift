@@ -108,6 +108,10 @@ public enum Limits {
     /// Blob messages from peers waiting for the replicator (oldest dropped first): at most
     /// this many chunks are buffered, whatever peers send.
     public static let blobInboundQueueMax = 64
+    /// Most report versions one blob attestation names (each 20 bytes).
+    public static let attestationHoldingsMax = 256
+    /// How often a node attests the blobs it holds and has not attested yet.
+    public static let attestationIntervalMilliseconds: UInt64 = 2_000
     /// Most organizations named in one storage policy, and most policies in a genesis.
     public static let storagePolicyHoldersMax = 100
     public static let storagePoliciesMax = 1_000
@@ -198,6 +202,8 @@ public enum Limits {
         precondition(blobMaxBytes / blobChunkMaxBytes <= 64, "a blob is a bounded number of chunks")
         precondition(blobTransferTimeoutMilliseconds > blobChunkTimeoutMilliseconds, "a transfer outlasts one chunk")
         precondition(blobInboundQueueMax * blobChunkMaxBytes <= 128 * 1024 * 1024, "queued chunks stay bounded")
+        precondition(
+            attestationHoldingsMax * 20 + 1_024 <= transactionMaxBytes, "a full attestation is one transaction")
         precondition(storagePolicyHoldersMax >= validatorsMaxCount, "a policy can name every validator's organization")
         precondition(proposalsPerRoundMax >= 2 && voteValuesPerValidatorMax >= 2, "equivocation stays visible")
     }

@@ -150,6 +150,8 @@ public enum ReceiptField: UInt8, TaggedEnum {
     case versions = 19
     /// The patient's list of guardians.
     case guardians = 20
+    /// An attestation's list of held report versions.
+    case holdings = 21
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -174,6 +176,7 @@ public enum ReceiptField: UInt8, TaggedEnum {
         case .scopeReports: "scope.reports"
         case .versions: "versions"
         case .guardians: "guardians"
+        case .holdings: "holdings"
         }
     }
     public static let fieldName = "receiptField"

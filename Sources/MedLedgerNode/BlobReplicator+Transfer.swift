@@ -81,7 +81,7 @@ extension BlobReplicator {
     }
 
     private func servingProblem(_ need: BlobNeed, offset: UInt32, to peer: IdentityID) -> String? {
-        guard genesis.eligibleHolders(organization: need.organization).contains(peer) else {
+        guard placement.eligibleHolders(organization: need.organization).contains(peer) else {
             return "organization \(need.organization)'s storage policy does not allow that node"
         }
         guard Int(offset) < need.sizeBytes else { return "offset \(offset) is past its \(need.sizeBytes) bytes" }

@@ -30,7 +30,7 @@ actor BlobReplicator {
     let node: LedgerNode
     let network: PeerNetwork
     let blobs: FileBlobStore
-    let genesis: Genesis
+    let placement: BlobPlacement
     let nodeID: IdentityID
     let logger: Logger
     /// Blobs of committed report versions, by address.
@@ -50,7 +50,7 @@ actor BlobReplicator {
         self.node = node
         self.network = network
         self.blobs = node.blobs
-        self.genesis = node.genesis
+        self.placement = node.engine.blobPlacement
         self.nodeID = node.nodeID
         self.logger = logger
         for need in await node.referencedBlobs() { known[need.address] = need }
@@ -99,7 +99,7 @@ actor BlobReplicator {
         await acquireSlot()
         defer { releaseSlot() }
         if blobs.contains(need.address) { return true }
-        let holders = genesis.blobHolders(address: need.address, organization: need.organization)
+        let holders = placement.holders(address: need.address, organization: need.organization)
         let connected = network.connectedPeers
         let ordered = holders.filter(connected.contains) + connected.filter { !holders.contains($0) }
         for peer in ordered {

@@ -20,12 +20,12 @@ extension LedgerNode {
 
     /// Whether this node is one of the blob's holders (its replicas under the storage policy).
     nonisolated func shouldHold(_ need: BlobNeed) -> Bool {
-        genesis.blobHolders(address: need.address, organization: need.organization).contains(nodeID)
+        engine.blobPlacement.holders(address: need.address, organization: need.organization).contains(nodeID)
     }
 
     /// Whether the storage policy of the blob's organization lets this node hold it at all.
     nonisolated func mayHold(_ need: BlobNeed) -> Bool {
-        genesis.eligibleHolders(organization: need.organization).contains(nodeID)
+        engine.blobPlacement.eligibleHolders(organization: need.organization).contains(nodeID)
     }
 
     /// Makes sure the blob of a committed report version is stored here, fetching it from

@@ -4,17 +4,25 @@ import ServiceLifecycle
 
 /// Runs a node's `BlobReplicator`: answers peers' blob messages, and repairs (fetches what
 /// this node should hold but lacks) at start and every `Limits.blobRepairIntervalMilliseconds`,
-/// which also catches blobs whose fetch after commit found no peer yet.
+/// which also catches blobs whose fetch after commit found no peer yet; and attests on the
+/// ledger, every `Limits.attestationIntervalMilliseconds`, the blobs it holds and has not
+/// attested yet.
 struct BlobReplicationService: Service {
     let replicator: BlobReplicator
     let inbound: AsyncStream<(IdentityID, PeerMessage)>
 
     func run() async {
-        let (replicator, inbound) = (replicator, inbound)
+        let (replicator, inbound, node) = (replicator, inbound, replicator.node)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await (peer, message) in inbound { await replicator.handle(message, from: peer) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await node.attestHeldBlobs()
+                        try? await Task.sleep(for: .milliseconds(Limits.attestationIntervalMilliseconds))
+                    }
                 }
                 group.addTask {
                     while !Task.isCancelled {

@@ -1,0 +1,56 @@
+import MedLedgerContracts
+import MedLedgerCore
+
+extension LedgerNode {
+    /// Report versions whose blob this node stores (checked against its address) and has
+    /// not attested on the ledger yet, in (report, version) order, at most `limit`.
+    func unattestedHoldings(limit: Int = Limits.attestationHoldingsMax) -> [BlobHolding] {
+        precondition(limit > 0 && limit <= Limits.attestationHoldingsMax, "one attestation's worth")
+        var found = [BlobHolding]()
+        for report in state.reports.values.sorted(by: { $0.id < $1.id }) {
+            guard engine.blobPlacement.eligibleHolders(organization: report.organization).contains(nodeID) else {
+                continue  // the contracts would refuse it; the blob should not be here anyway
+            }
+            for version in report.versions {
+                let holding = BlobHolding(report: report.id, version: version.version)
+                guard !state.blobHolders(holding).holds(nodeID), blobs.verify(version.content.contentAddress) else {
+                    continue
+                }
+                found.append(holding)
+                if found.count == limit { return found }
+            }
+        }
+        return found
+    }
+
+    /// Submits one signed `attest-blobs` transaction for blobs held but not attested yet,
+    /// unless one of ours is still waiting in the mempool. Returns how many it names.
+    @discardableResult
+    func attestHeldBlobs() -> Int {
+        guard haltReason == nil, mempool.pendingNonce(of: nodeID) == nil else { return 0 }
+        let holdings = unattestedHoldings()
+        guard !holdings.isEmpty else { return 0 }
+        let tx = Transaction(
+            chainID: genesis.chainID, signer: nodeID, keys: nodeKeys, nonce: nextNonce(for: nodeID),
+            payload: .attestBlobs(AttestBlobs(holdings: holdings)))
+        do {
+            try submit(tx)
+            logger.info("attesting \(holdings.count) held blob(s)")
+            return holdings.count
+        } catch {
+            logger.warning("could not submit a blob attestation: \(error)")
+            return 0
+        }
+    }
+
+    /// The nodes that attested holding the blob of each version of `report`, by version.
+    public func blobHolders(report: ReportID) -> [ReportVersion: [IdentityID]] {
+        guard let record = state.report(report) else { return [:] }
+        var holders = [ReportVersion: [IdentityID]]()
+        for version in record.versions {
+            holders[version.version] = state.blobHolders(BlobHolding(report: report, version: version.version)).holders
+                .map(\.node)
+        }
+        return holders
+    }
+}
