@@ -87,8 +87,21 @@ import Testing
         let (report, address) = try await submit(cast)
         let stores = try (0..<4).map(cast.blobStore)
         #expect(await eventually(seconds: 30) { stores.allSatisfy { $0.verify(address) } }, "not replicated")
+        // Every node attests on the ledger that it holds the blob; the report view counts them.
+        let gateway = HTTPGateway(baseURL: cast.network.url(2), me: cast.patient)
+        var holders = [IdentityID]()
+        for _ in 0..<150 where holders.count < 4 {
+            holders = try await gateway.blobHolders(report: report, caller: cast.patient)[1] ?? []
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        #expect(Set(holders) == Set(cast.genesis.validators.map(\.id)), "attested holders: \(holders)")
 
         processes.kill(&cast.network, 0)
+        // `verify` holds node 0 to what it attested: intact, then missing the blob.
+        #expect(try verify(cast, node: 0).status == 0)
+        stores[0].remove(address)
+        let broken = try verify(cast, node: 0)
+        #expect(broken.status == 1 && broken.output.contains("attested"), "\(broken.output)")
         // Node 2 loses its copy: asked for it, it fetches it from node 1 or 3 before answering.
         stores[2].remove(address)
         let read = try await cast.client(cast.patient, node: 2).read(report, purpose: .treatment)
@@ -102,6 +115,20 @@ import Testing
         #expect(await eventually(seconds: 40) { stores[3].verify(address) }, "node 3 did not repair")
     }
 
+    /// Runs `medledger verify` on a node's data directory: exit status and output.
+    func verify(_ cast: Cast, node: Int) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = TestnetProcessTests.binary
+        process.arguments = ["verify", "--data-dir", cast.network.directory.appendingPathComponent("node\(node)").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     @Test func blobNeverReachesANodeOutsideItsOrganizationsPolicy() async throws {
         guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
             Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
@@ -113,6 +140,14 @@ import Testing
         let (report, address) = try await submit(cast)
         let stores = try (0..<4).map(cast.blobStore)
         #expect(await eventually(seconds: 30) { stores[1].verify(address) }, "node 1 never got the blob")
+        let allowed = Set([cast.genesis.validators[0].id, cast.genesis.validators[1].id])
+        let gateway = HTTPGateway(baseURL: cast.network.url(1), me: cast.patient)
+        var holders = [IdentityID]()
+        for _ in 0..<150 where holders.count < 2 {
+            holders = try await gateway.blobHolders(report: report, caller: cast.patient)[1] ?? []
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        #expect(Set(holders) == allowed, "attested holders: \(holders)")
 
         // Asked through node 2, the read is refused rather than fetched across the policy.
         await #expect(throws: (any Error).self) {
