@@ -94,6 +94,13 @@ enum Seeds {
             ),
             ("revoke-grant", .revokeGrant(RevokeGrant(grant: grantID))),
             ("access-report", .accessReport(AccessReport(report: reportID, version: 1, purpose: .emergency))),
+            (
+                "attest-blobs",
+                .attestBlobs(
+                    AttestBlobs(holdings: [
+                        BlobHolding(report: reportID, version: 1), BlobHolding(report: reportID, version: 2),
+                    ]))
+            ),
         ]
     }
 
