@@ -35,6 +35,9 @@ actor BlobReplicator {
     let logger: Logger
     /// Blobs of committed report versions, by address.
     var known: [Hash256: BlobNeed] = [:]
+    /// Blobs this node should hold that it lacks and could not fetch yet: what each repair
+    /// round retries (computed in full once, at start; a round does not rescan every blob).
+    var missing: Set<Hash256> = []
     /// One transfer per address at a time; later askers wait for its outcome.
     var inFlight: [Hash256: Task<Bool, Never>] = [:]
     /// The chunk request a transfer waits on, per address.
@@ -53,7 +56,10 @@ actor BlobReplicator {
         self.placement = node.engine.blobPlacement
         self.nodeID = node.nodeID
         self.logger = logger
-        for need in await node.referencedBlobs() { known[need.address] = need }
+        for need in await node.referencedBlobs() {
+            known[need.address] = need
+            if node.shouldHold(need), !blobs.contains(need.address) { missing.insert(need.address) }
+        }
     }
 
     /// The committed blob at `address`, if a report version points to it.
@@ -63,34 +69,39 @@ actor BlobReplicator {
     func committed(_ needs: [BlobNeed]) {
         for need in needs { known[need.address] = need }
         for need in needs where node.shouldHold(need) && !blobs.contains(need.address) {
+            missing.insert(need.address)
             Task { _ = await fetch(need) }
         }
     }
 
-    /// Fetches every blob this node should hold but lacks, one after another. Returns how
-    /// many are still missing.
+    /// Fetches the blobs this node should hold but lacks (found at start, or whose fetch after
+    /// their commit failed), one after another. Returns how many are still missing.
     @discardableResult
     func repair() async -> Int {
-        let missing = known.values.filter { node.shouldHold($0) && !blobs.contains($0.address) }
-            .sorted { $0.address < $1.address }
-        var left = 0
-        for need in missing where !(await fetch(need)) { left += 1 }
-        if !missing.isEmpty {
-            logger.info("blob repair: fetched \(missing.count - left) of \(missing.count) missing blob(s)")
-        }
-        return left
+        let round = missing.sorted().compactMap { known[$0] }
+        var fetched = 0
+        for need in round where await fetch(need) { fetched += 1 }
+        if !round.isEmpty { logger.info("blob repair: fetched \(fetched) of \(round.count) missing blob(s)") }
+        return missing.count
     }
 
     /// Stores the blob from a peer, unless it is stored already; true when it is stored now.
     /// Concurrent calls for one address share one transfer.
     func fetch(_ need: BlobNeed) async -> Bool {
-        if blobs.contains(need.address) { return true }
+        if blobs.contains(need.address) {
+            missing.remove(need.address)
+            return true
+        }
         guard node.mayHold(need) else { return false }
         if let running = inFlight[need.address] { return await running.value }
         let transfer = Task { await self.transfer(need) }
         inFlight[need.address] = transfer
         let result = await transfer.value
         inFlight[need.address] = nil
+        if result {
+            missing.remove(need.address)
+            await node.heldBlobsChanged()
+        }
         return result
     }
 

@@ -25,10 +25,15 @@ extension LedgerNode {
 
     /// Submits one signed `attest-blobs` transaction for blobs held but not attested yet,
     /// unless one of ours is still waiting in the mempool. Returns how many it names.
+    /// - Parameter fullScan: scan even if nothing changed (an attestation that never
+    ///   committed, a blob put back by hand).
     @discardableResult
-    func attestHeldBlobs() -> Int {
-        guard haltReason == nil, mempool.pendingNonce(of: nodeID) == nil else { return 0 }
+    func attestHeldBlobs(fullScan: Bool = false) -> Int {
+        if fullScan { attestationScanNeeded = true }
+        guard attestationScanNeeded, haltReason == nil, mempool.pendingNonce(of: nodeID) == nil else { return 0 }
         let holdings = unattestedHoldings()
+        // A full attestation may leave more behind: scan again once this one has committed.
+        attestationScanNeeded = holdings.count == Limits.attestationHoldingsMax
         guard !holdings.isEmpty else { return 0 }
         let tx = Transaction(
             chainID: genesis.chainID, signer: nodeID, keys: nodeKeys, nonce: nextNonce(for: nodeID),
@@ -39,9 +44,13 @@ extension LedgerNode {
             return holdings.count
         } catch {
             logger.warning("could not submit a blob attestation: \(error)")
+            attestationScanNeeded = true
             return 0
         }
     }
+
+    /// A blob was stored here: attest it at the next round.
+    func heldBlobsChanged() { attestationScanNeeded = true }
 
     /// The nodes that attested holding the blob of each version of `report`, by version.
     public func blobHolders(report: ReportID) -> [ReportVersion: [IdentityID]] {

@@ -78,6 +78,7 @@ extension LedgerNode {
                 committed.append(BlobNeed(content: content, organization: organization))
             }
         }
+        if !committed.isEmpty { attestationScanNeeded = true }
         if let replicator, !committed.isEmpty { Task { await replicator.committed(committed) } }
     }
 

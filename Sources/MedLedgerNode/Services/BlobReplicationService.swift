@@ -11,6 +11,10 @@ struct BlobReplicationService: Service {
     let replicator: BlobReplicator
     let inbound: AsyncStream<(IdentityID, PeerMessage)>
 
+    /// Every this many attestation rounds (one minute) the node scans for unattested blobs
+    /// even when it noticed no change.
+    static let attestationFullScanRounds = 30
+
     func run() async {
         let (replicator, inbound, node) = (replicator, inbound, replicator.node)
         await cancelWhenGracefulShutdown {
@@ -19,8 +23,11 @@ struct BlobReplicationService: Service {
                     for await (peer, message) in inbound { await replicator.handle(message, from: peer) }
                 }
                 group.addTask {
+                    var round = 0
                     while !Task.isCancelled {
-                        await node.attestHeldBlobs()
+                        // A full scan every `attestationFullScanRounds` rounds, else only after changes.
+                        await node.attestHeldBlobs(fullScan: round % Self.attestationFullScanRounds == 0)
+                        round += 1
                         try? await Task.sleep(for: .milliseconds(Limits.attestationIntervalMilliseconds))
                     }
                 }
