@@ -35,7 +35,7 @@ import Testing
         var assembly = BlobAssembly(need())
         try assembly.accept(chunk(Array(forged[0..<Limits.blobChunkMaxBytes]), at: 0))
         try assembly.accept(chunk(Array(forged[Limits.blobChunkMaxBytes...]), at: Limits.blobChunkMaxBytes))
-        #expect(throws: BlobAssembly.Refusal.hashMismatch(Hash256.of(forged))) { try assembly.verified() }
+        #expect(throws: BlobAssembly.Refusal.hashMismatch(Hash256.of(forged))) { _ = try assembly.verified() }
     }
 
     @Test func aBlobLargerThanTheLedgerDeclaresIsRefusedAtItsFirstChunk() {
