@@ -30,6 +30,18 @@ public struct GenesisStorage: Hashable, Sendable, Codable, CanonicalCodable {
         policies = try decoder.readArray(StoragePolicy.self, "storage.policies", maxCount: Limits.storagePoliciesMax)
     }
 
+    enum CodingKeys: String, CodingKey { case replicas, nodes, policies }
+
+    /// JSON: every member may be left out (`{}` is every validator, no policy); lists are
+    /// sorted as the memberwise initializer sorts them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            replicas: try container.decodeIfPresent(UInt32.self, forKey: .replicas),
+            nodes: try container.decodeIfPresent([NodeAffiliation].self, forKey: .nodes) ?? [],
+            policies: try container.decodeIfPresent([StoragePolicy].self, forKey: .policies) ?? [])
+    }
+
     /// Why this storage section cannot start a chain with `validators`, or nil when it can.
     func problem(validators: [Validator]) -> String? {
         if let replicas, replicas == 0 { return "storage.replicas: must be at least 1 (omit it for every validator)" }

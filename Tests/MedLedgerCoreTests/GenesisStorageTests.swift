@@ -73,6 +73,13 @@ import Testing
         #expect(chain.eligibleHolders(organization: orgs[3].identityID).count == 4)
     }
 
+    @Test func storageJSONMayLeaveMembersOut() throws {
+        let minimal = try JSONDecoder().decode(GenesisStorage.self, from: Data(#"{"replicas": 2}"#.utf8))
+        #expect(minimal == GenesisStorage(replicas: 2))
+        let everyone = try JSONDecoder().decode(GenesisStorage.self, from: Data("{}".utf8))
+        #expect(genesis(everyone).blobHolders(address: Hash256.of([9]), organization: orgs[0].identityID).count == 4)
+    }
+
     @Test func badStorageSectionsAreNamed() {
         #expect(genesis(storage(replicas: 0)).problem()?.hasPrefix("storage.replicas") == true)
         let stranger = GenesisStorage(nodes: [
