@@ -112,6 +112,10 @@ public enum Limits {
     public static let attestationHoldingsMax = 256
     /// How often a node attests the blobs it holds and has not attested yet.
     public static let attestationIntervalMilliseconds: UInt64 = 2_000
+    /// Chunks a node serves one peer per second (256 MiB/s): an authenticated peer asking
+    /// without pause cannot keep the disk busy for it alone. Above it the peer gets
+    /// blob-unavailable and an honest fetcher tries another holder.
+    public static let blobServeChunksPerPeerPerSecond = 256
     /// Most organizations named in one storage policy, and most policies in a genesis.
     public static let storagePolicyHoldersMax = 100
     public static let storagePoliciesMax = 1_000

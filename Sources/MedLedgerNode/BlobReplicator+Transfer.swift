@@ -85,7 +85,21 @@ extension BlobReplicator {
             return "organization \(need.organization)'s storage policy does not allow that node"
         }
         guard Int(offset) < need.sizeBytes else { return "offset \(offset) is past its \(need.sizeBytes) bytes" }
+        guard withinServingRate(peer) else {
+            return "more than \(Limits.blobServeChunksPerPeerPerSecond) chunks asked this second"
+        }
         return nil
+    }
+
+    /// Counts one chunk for `peer`; false when it has had its share of this second.
+    private func withinServingRate(_ peer: IdentityID) -> Bool {
+        let window = (ContinuousClock.now - startedAt).components.seconds
+        var entry = served[peer] ?? (window, 0)
+        if entry.window != window { entry = (window, 0) }
+        guard entry.chunks < Limits.blobServeChunksPerPeerPerSecond else { return false }
+        entry.chunks += 1
+        served[peer] = entry
+        return true
     }
 
     private func sendChunk(_ need: BlobNeed, offset: UInt32, to peer: IdentityID) {
@@ -96,6 +110,7 @@ extension BlobReplicator {
                 total == need.sizeBytes, !bytes.isEmpty
             else { return refuse(need.address, peer) }
             let chunk = BlobChunk(address: need.address, offset: offset, totalBytes: UInt32(total), bytes: bytes)
+            servedChunks += 1
             _ = network.send(.blobChunk(chunk), to: peer)
         } catch {
             logger.error("could not read blob \(need.address) for \(peer): \(error)")

@@ -43,11 +43,16 @@ actor BlobReplicator {
     /// The chunk request a transfer waits on, per address.
     var outstanding: [Hash256: Outstanding] = [:]
     var nextToken: UInt64 = 0
+    /// Chunks served per peer in the current one-second window (see
+    /// `Limits.blobServeChunksPerPeerPerSecond`).
+    var served: [IdentityID: (window: Int64, chunks: Int)] = [:]
+    let startedAt = ContinuousClock.now
     var runningTransfers = 0
     var waitingForSlot: [CheckedContinuation<Void, Never>] = []
     /// Counts for tests and logs.
     var stored = 0
     var refusedBlobs = 0
+    var servedChunks = 0
 
     init(node: LedgerNode, network: PeerNetwork, logger: Logger) async {
         self.node = node

@@ -194,6 +194,31 @@ import Testing
     }
 }
 
+extension BlobReplicatorTests {
+    /// A peer asking without pause gets at most its share of chunks per second, then refusals.
+    @Test func aPeerAskingWithoutPauseIsServedAtABoundedRate() async throws {
+        let rig = try await Rig.make()
+        let small: [UInt8] = Array("a small blob".utf8)
+        try rig.node.blobs.put(small)
+        await rig.replicator.committed([
+            BlobNeed(
+                content: ReportContent.sample(address: Hash256.of(small), sizeBytes: UInt64(small.count)),
+                organization: rig.open)
+        ])
+        let started = ContinuousClock.now
+        for _ in 0..<25 {
+            for _ in 0..<40 { rig.peer.send(.blobRequest(address: Hash256.of(small), offset: 0), to: rig.nodeID) }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let windows = Int((ContinuousClock.now - started).components.seconds) + 2
+        let served = await rig.replicator.servedChunks
+        #expect(await rig.replicator.refusedBlobs > 0, "1,000 requests and none refused")
+        #expect(served > 0 && served <= windows * Limits.blobServeChunksPerPeerPerSecond, "served \(served)")
+        await rig.stop()
+    }
+}
+
 /// A thread-safe counter for answers given from another task.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
