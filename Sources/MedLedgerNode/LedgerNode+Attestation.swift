@@ -9,7 +9,8 @@ extension LedgerNode {
         var found = [BlobHolding]()
         for report in state.reports.values.sorted(by: { $0.id < $1.id }) {
             guard engine.blobPlacement.eligibleHolders(organization: report.organization).contains(nodeID) else {
-                continue  // the contracts would refuse it; the blob should not be here anyway
+                evictOutsidePolicy(report)  // the contracts would refuse an attestation anyway
+                continue
             }
             for version in report.versions {
                 let holding = BlobHolding(report: report.id, version: version.version)
@@ -21,6 +22,23 @@ extension LedgerNode {
             }
         }
         return found
+    }
+
+    /// Deletes this node's copies of `report`'s blobs that its organization's storage policy
+    /// keeps off this node (a client uploaded here), once all the blob's designated holders
+    /// have attested holding it: until then this copy is what they fetch.
+    func evictOutsidePolicy(_ report: ReportRecord) {
+        for version in report.versions where blobs.contains(version.content.contentAddress) {
+            let address = version.content.contentAddress
+            let designated = engine.blobPlacement.holders(address: address, organization: report.organization)
+            let attested = Set(
+                state.blobHolders(BlobHolding(report: report.id, version: version.version)).holders.map(\.node))
+            guard !designated.isEmpty, designated.allSatisfy(attested.contains) else { continue }
+            blobs.remove(address)
+            logger.notice(
+                "deleted blob \(address): organization \(report.organization)'s storage policy keeps it on other nodes, which hold it now"
+            )
+        }
     }
 
     /// Submits one signed `attest-blobs` transaction for blobs held but not attested yet,

@@ -71,6 +71,10 @@ extension LedgerNode {
             switch tx.payload {
             case .submitReport(let body): (report, content) = (body.report, body.content)
             case .reviseReport(let body): (report, content) = (body.report, body.content)
+            case .attestBlobs:
+                // Others' attestations may let a copy outside its policy go (`evictOutsidePolicy`).
+                attestationScanNeeded = true
+                continue
             default: continue
             }
             blobQuota.referenced(content.contentAddress)

@@ -70,8 +70,9 @@ import Testing
     /// Several chunks' worth of report, so a transfer takes more than one request.
     static let body = (0..<(2 * 1024 * 1024 + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
 
-    func submit(_ cast: Cast) async throws -> (ReportID, Hash256) {
-        let (report, _) = try await cast.client(cast.author, node: 0).submitReport(
+    /// Uploads and submits a report through node `via`.
+    func submit(_ cast: Cast, via: Int = 0) async throws -> (ReportID, Hash256) {
+        let (report, _) = try await cast.client(cast.author, node: via).submitReport(
             patient: cast.patient.id, category: Code("LAB")!, draft: ReportDraft(title: "CBC", body: Self.body))
         let record = try await cast.client(cast.patient, node: 0).gateway.report(report, caller: cast.patient)
         return (report, record.latest.content.contentAddress)
@@ -134,12 +135,14 @@ import Testing
             Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
             return
         }
-        // Organization 0's blobs may live only on the nodes of organizations 0 and 1.
+        // Organization 0's blobs may live only on the nodes of organizations 0 and 1; its author
+        // uploads to node 2 all the same.
         var cast = try await startNetwork(residency: [0: [0, 1]])
         defer { stop(&cast) }
-        let (report, address) = try await submit(cast)
+        let (report, address) = try await submit(cast, via: 2)
         let stores = try (0..<4).map(cast.blobStore)
-        #expect(await eventually(seconds: 30) { stores[1].verify(address) }, "node 1 never got the blob")
+        #expect(
+            await eventually(seconds: 30) { stores[0].verify(address) && stores[1].verify(address) }, "not replicated")
         let allowed = Set([cast.genesis.validators[0].id, cast.genesis.validators[1].id])
         let gateway = HTTPGateway(baseURL: cast.network.url(1), me: cast.patient)
         var holders = [IdentityID]()
@@ -148,6 +151,8 @@ import Testing
             try await Task.sleep(nanoseconds: 200_000_000)
         }
         #expect(Set(holders) == allowed, "attested holders: \(holders)")
+        // Once both allowed nodes attest it, node 2 lets its uploaded copy go.
+        #expect(await eventually(seconds: 30) { !stores[2].contains(address) }, "node 2 kept a blob outside its policy")
 
         // Asked through node 2, the read is refused rather than fetched across the policy.
         await #expect(throws: (any Error).self) {
