@@ -49,25 +49,31 @@ import Testing
                 "medledger-repl-\(UUID().uuidString)")
             try DataDirectory(url).initialize(genesis: genesis, nodeKeys: KeyFile(label: "a", keys: keys[0]))
             let node = try LedgerNode(dataDirectory: DataDirectory(url))
-            let base = 42_000 + Int.random(in: 0..<1_000) * 2
-            let addresses = [(keys[0].identityID, "127.0.0.1", base), (keys[1].identityID, "127.0.0.1", base + 1)]
-            let networks = keys.indices.map { index in
+            // Port 0 everywhere: the lower id dials, so the higher one starts first and the lower
+            // one is told where it listens.
+            func network(_ index: Int, peers: [(id: IdentityID, host: String, port: Int)]) -> PeerNetwork {
                 PeerNetwork(
                     chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
-                    keys: keys[index], host: "127.0.0.1", port: base + index,
-                    peers: addresses.map { (id: $0.0, host: $0.1, port: $0.2) }, logger: Logger(label: "p2p\(index)"))
+                    keys: keys[index], host: "127.0.0.1", port: 0, peers: peers, logger: Logger(label: "p2p\(index)"))
             }
-            for network in networks { try await network.start() }
+            let (low, high) = keys[0].identityID < keys[1].identityID ? (0, 1) : (1, 0)
+            let listener = network(high, peers: [])
+            try await listener.start()
+            let port = try #require(listener.localPort)
+            let dialer = network(low, peers: [(id: keys[high].identityID, host: "127.0.0.1", port: port)])
+            try await dialer.start()
+            // Index 0 runs the replicator, index 1 is the test's peer.
+            let (ours, theirs) = low == 0 ? (dialer, listener) : (listener, dialer)
             let deadline = Date().addingTimeInterval(10)
-            while networks[0].connectedPeers.isEmpty || networks[1].connectedPeers.isEmpty, Date() < deadline {
+            while ours.connectedPeers.isEmpty || theirs.connectedPeers.isEmpty, Date() < deadline {
                 try await Task.sleep(nanoseconds: 20_000_000)
             }
-            #expect(networks[0].connectedPeers == [keys[1].identityID], "the peers never connected")
-            let replicator = await BlobReplicator(node: node, network: networks[0], logger: Logger(label: "blobs"))
-            let inbound = networks[0].blobInbound
+            #expect(ours.connectedPeers == [keys[1].identityID], "the peers never connected")
+            let replicator = await BlobReplicator(node: node, network: ours, logger: Logger(label: "blobs"))
+            let inbound = ours.blobInbound
             Task { for await (from, message) in inbound { await replicator.handle(message, from: from) } }
             return Rig(
-                node: node, directory: url, replicator: replicator, ours: networks[0], peer: networks[1],
+                node: node, directory: url, replicator: replicator, ours: ours, peer: theirs,
                 nodeID: keys[0].identityID, restricted: orgs[0].identityID, open: orgs[1].identityID)
         }
 
