@@ -7,7 +7,7 @@ import Foundation
 //
 //   Core <- Contracts, Consensus, Vault, Storage
 //   Core, Contracts <- APIModel (JSON shapes, problems, request signing; no server, no store)
-//   Core, Consensus <- P2P
+//   Core, Consensus <- P2P (mutual TLS 1.3 over swift-nio-ssl, certificates from swift-certificates)
 //   Contracts, Consensus, Vault, Storage, P2P <- Node <- API (Hummingbird routes)
 //   APIModel, Vault <- Client (no Node, no Storage)
 //   Contracts, Storage <- Verifier;  Client, API <- Demo;  Node <- Simulator
@@ -24,6 +24,12 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let openAPIRuntime: Target.Dependency = .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
+let openAPIClientTransport: Target.Dependency = .product(
+    name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
 
 let package = Package(
     name: "MedLedger",
@@ -48,6 +54,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         .target(name: "MedLedgerCore", dependencies: [crypto]),
@@ -68,7 +78,10 @@ let package = Package(
             dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerHTTPInterface", openAPIRuntime]),
         .target(
             name: "MedLedgerP2P",
-            dependencies: ["MedLedgerCore", "MedLedgerConsensus", crypto, logging, nioCore, nioPosix]),
+            dependencies: [
+                "MedLedgerCore", "MedLedgerConsensus", crypto, logging, nioCore, nioPosix, nioSSL, x509, asn1,
+                .product(name: "NIOTLS", package: "swift-nio"),
+            ]),
         .target(
             name: "MedLedgerNode",
             dependencies: [
@@ -79,18 +92,18 @@ let package = Package(
         .target(
             name: "MedLedgerAPI",
             dependencies: [
-                "MedLedgerNode", "MedLedgerAPIModel", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime,
+                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"), nioSSL, x509, asn1,
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime, httpTypes,
                 metrics, prometheus, serviceLifecycle,
             ]
         ),
         .target(
             name: "MedLedgerClient",
             dependencies: [
-                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", asyncHTTPClient, nioCore,
-                openAPIRuntime, .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
+                asyncHTTPClient, openAPIRuntime, openAPIClientTransport, httpTypes, crypto, nioCore, nioSSL,
             ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(
@@ -109,9 +122,8 @@ let package = Package(
         .target(
             name: "MedLedgerBench",
             dependencies: [
-                "MedLedgerCore", "MedLedgerAPIModel", asyncHTTPClient, nioCore,
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "MedLedgerCore", "MedLedgerAPIModel", "MedLedgerHTTPInterface", asyncHTTPClient, openAPIRuntime,
+                openAPIClientTransport, .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(
@@ -143,7 +155,7 @@ let package = Package(
             name: "MedLedgerP2PTests",
             dependencies: [
                 "MedLedgerP2P", "MedLedgerConsensus", "MedLedgerAPIModel", "MedLedgerTesting", crypto, logging, nioCore,
-                nioPosix,
+                nioPosix, nioSSL, x509, asn1,
             ]),
         .testTarget(
             name: "MedLedgerAPIModelTests",
@@ -160,14 +172,20 @@ let package = Package(
             name: "MedLedgerNodeTests",
             dependencies: [
                 "MedLedgerNode", "MedLedgerP2P", "MedLedgerClient", "MedLedgerAPIModel", "MedLedgerVerifier",
-                "MedLedgerTesting",
+                "MedLedgerTesting", nioSSL,
+            ]
+        ),
+        .testTarget(
+            name: "MedLedgerClientTests",
+            dependencies: [
+                "MedLedgerClient", "MedLedgerVault", "MedLedgerContracts", "MedLedgerCore", "MedLedgerAPIModel",
             ]
         ),
         .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", "MedLedgerTesting",
-                prometheus,
+                prometheus, asyncHTTPClient,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -196,7 +214,7 @@ if Context.environment["MEDLEDGER_FUZZ"] == "1" {
         ("FuzzGenesis", ["MedLedgerCore"]),
         ("FuzzPeerFrame", ["MedLedgerP2P", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzPeerMessage", ["MedLedgerP2P", "MedLedgerConsensus"]),
-        ("FuzzHandshake", ["MedLedgerP2P", .product(name: "Crypto", package: "swift-crypto")]),
+        ("FuzzHandshake", ["MedLedgerP2P"]),
         ("FuzzKeyFile", ["MedLedgerCore"]),
         ("FuzzRequestAuth", ["MedLedgerAPIModel", "MedLedgerContracts"]),
         ("FuzzAPIBody", ["MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerNode"]),

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import MedLedgerNode
 import Prometheus
@@ -11,25 +12,31 @@ public enum APIServer {
     /// requests finish.
     /// - Parameters:
     ///   - metrics: the registry `GET /metrics` renders (see `buildRouter`).
+    ///   - tls: serve HTTPS with this configuration (see `APITLS`); nil serves plain HTTP.
     ///   - onListening: called with the bound port once the server listens (useful with port
     ///     0, which picks a free port).
+    /// - Throws: when the TLS configuration cannot be used.
     public static func service(
         node: LedgerNode, host: String, port: Int, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        tls: TLSConfiguration? = nil,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> any Service {
-        application(node: node, host: host, port: port, logger: logger, metrics: metrics, onListening: onListening)
+    ) throws -> any Service {
+        try application(
+            node: node, host: host, port: port, logger: logger, metrics: metrics, tls: tls, onListening: onListening)
     }
 
     /// Serves the API on `host:port` until the task is cancelled or the process gets
     /// SIGTERM/SIGINT, then shuts down gracefully (in-flight requests finish).
-    /// - Parameter onListening: called with the bound port once the server listens.
+    /// - Parameters:
+    ///   - tls: serve HTTPS with this configuration (see `APITLS`); nil serves plain HTTP.
+    ///   - onListening: called with the bound port once the server listens.
     public static func run(
-        node: LedgerNode, host: String, port: Int, logger: Logger,
+        node: LedgerNode, host: String, port: Int, logger: Logger, tls: TLSConfiguration? = nil,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         try await application(
-            node: node, host: host, port: port, logger: logger, metrics: PrometheusCollectorRegistry(),
+            node: node, host: host, port: port, logger: logger, metrics: PrometheusCollectorRegistry(), tls: tls,
             onListening: onListening
         )
         .runService()
@@ -37,13 +44,14 @@ public enum APIServer {
 
     private static func application(
         node: LedgerNode, host: String, port: Int, logger: Logger,
-        metrics: PrometheusCollectorRegistry,
+        metrics: PrometheusCollectorRegistry, tls: TLSConfiguration?,
         onListening: @escaping @Sendable (Int) async -> Void
-    )
+    ) throws
         -> Application<RouterResponder<APIRequestContext>>
     {
         Application(
             router: buildRouter(node: node, metrics: metrics),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "MedLedger"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -37,10 +37,16 @@ extension Components.Schemas.GrantScope {
 }
 
 extension Components.Schemas.KeyEnvelope {
-    /// A key envelope released to a reader, with `canonical` (its canonical bytes).
-    public init(_ envelope: KeyEnvelope) {
+    /// Key material released to a reader, with `canonical` (the envelope's canonical bytes)
+    /// and, for a custodian's key share, its x and the threshold.
+    public init(_ key: ReleasedKey) {
+        let envelope = key.envelope
         self.init(
             recipient: envelope.recipient.hex, encapsulatedKey: .init(envelope.encapsulatedKey),
             wrappedKey: .init(envelope.wrappedKey), canonical: .init(envelope.canonicalBytes))
+        if case .share(_, let x, let threshold) = key {
+            shareIndex = Int(x)
+            self.threshold = Int(threshold)
+        }
     }
 }

@@ -9,6 +9,10 @@ extension Components.Schemas.VersionContent {
     public init(report: ReportID, versionNumber: ReportVersion, _ content: VersionContent) {
         self.init(
             report: report.hex, versionNumber: Int(versionNumber.rawValue), version: .init(content.version),
-            envelope: .init(content.envelope.canonicalBytes), ciphertext: .init(content.ciphertext))
+            envelope: .init(content.key.envelope.canonicalBytes), ciphertext: .init(content.ciphertext))
+        if case .share(_, let x, let threshold) = content.key {
+            shareIndex = Int(x)
+            self.threshold = Int(threshold)
+        }
     }
 }

@@ -4,6 +4,7 @@ import MedLedgerAPIModel
 import MedLedgerContracts
 import MedLedgerCore
 import MedLedgerHTTPInterface
+import MedLedgerVault
 import OpenAPIRuntime
 
 /// A gateway to a node's REST API, used by the CLI: the client generated from `openapi.json`
@@ -58,18 +59,19 @@ public struct HTTPGateway: LedgerGateway {
 
     public var provesKeys: Bool { trustAnchor != nil }
 
-    public func custodians() async throws -> [Validator] {
-        if let trustAnchor { return trustAnchor.validatorSet.validators }
-        return try await status().validators.map { entry in
-            guard let signing = PublicSigningKey(hex: entry.signingKey),
-                let encryption = PublicEncryptionKey(hex: entry.encryptionKey),
-                let power = UInt64(json: entry.power)
-            else {
-                throw Self.malformed("validators")
-            }
-            return Validator(name: entry.name, signingKey: signing, encryptionKey: encryption, power: power)
+    /// From the genesis only: sealing a report to keys a node merely claims would let a
+    /// lying node hold every share. Without the genesis the client cannot seal.
+    public func custody() async throws -> ReportCrypto.Custody {
+        guard let trustAnchor else {
+            throw ClientError.integrity(
+                "encrypting needs keys proven against the consortium's genesis; give the client the genesis file")
         }
+        return ReportCrypto.Custody(
+            threshold: Int(trustAnchor.custodyThreshold),
+            custodians: trustAnchor.validatorSet.validators.map { ($0.id, $0.encryptionKey) })
     }
+
+    public var nodeDescription: String { baseURL.absoluteString }
 
     public func submit(_ tx: Transaction) async throws -> Hash256 {
         let answer = try await call {
@@ -175,10 +177,33 @@ public struct HTTPGateway: LedgerGateway {
         } else {
             record = try Self.canonical(ReportVersionRecord.self, answer.version.record, field: "version.record")
         }
+        let envelope = try Self.canonical(KeyEnvelope.self, answer.envelope, field: "envelope")
         return ReadableVersion(
-            record: record,
-            envelope: try Self.canonical(KeyEnvelope.self, answer.envelope, field: "envelope"),
+            record: record, key: try Self.releasedKey(envelope, x: answer.shareIndex, threshold: answer.threshold),
             ciphertext: Array(answer.ciphertext.data))
+    }
+
+    public func keyShare(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> ReleasedKey {
+        let answer = try await call {
+            try await api(as: caller).releaseKey(
+                path: .init(id: report.hex, version: String(version.rawValue))
+            ).ok.body.json
+        }
+        let envelope = try Self.canonical(KeyEnvelope.self, answer.canonical, field: "canonical")
+        return try Self.releasedKey(envelope, x: answer.shareIndex, threshold: answer.threshold)
+    }
+
+    /// A whole envelope, or a key share when the answer gives its x and threshold.
+    static func releasedKey(_ envelope: KeyEnvelope, x: Int?, threshold: Int?) throws -> ReleasedKey {
+        switch (x, threshold) {
+        case (nil, nil): return .whole(envelope)
+        case (let x?, let threshold?):
+            guard let x = UInt8(exactly: x), x > 0, let threshold = UInt8(exactly: threshold), threshold > 0 else {
+                throw malformed("shareIndex")
+            }
+            return .share(envelope, x: x, threshold: threshold)
+        default: throw malformed("threshold")
+        }
     }
 
     public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {

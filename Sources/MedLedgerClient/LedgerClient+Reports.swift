@@ -17,10 +17,12 @@ public struct ReportDraft: Sendable {
     }
 }
 
-/// What a read gave: the committed access receipt and, when granted, the opened report.
+/// What a read gave: the committed access receipt and, when granted, the opened report
+/// and (when the key came from custodians' shares) which custodians gave it.
 public struct ReadResult: Sendable {
     public let receipt: CommittedTransaction
     public let report: OpenedReport?
+    public let custody: CustodyOutcome?
 }
 
 extension LedgerClient {
@@ -65,8 +67,9 @@ extension LedgerClient {
     }
 
     /// Reads a report: commits an access transaction (the receipt), then fetches the
-    /// version's record, data key (own envelope, or re-wrapped by the custodian against the
-    /// receipt) and ciphertext in one answer, decrypts, and checks address and commitment. A
+    /// version's record, key material (own envelope, or the node's key share released against
+    /// the receipt) and ciphertext in one answer; with a share, collects the rest of the
+    /// threshold from the other custodians; decrypts, and checks address and commitment. A
     /// denied read returns the committed denial and no report.
     ///
     /// Over HTTP with the genesis at hand this is three round trips: the report or the nonce
@@ -76,16 +79,16 @@ extension LedgerClient {
         let number: ReportVersion
         if let version { number = version } else { number = try await latestVersionVisibleOrOne(report) }
         let receipt = try await send(.accessReport(AccessReport(report: report, version: number, purpose: purpose)))
-        guard receipt.receipt.code.isSuccess else { return ReadResult(receipt: receipt, report: nil) }
+        guard receipt.receipt.code.isSuccess else { return ReadResult(receipt: receipt, report: nil, custody: nil) }
         let content = try await gateway.versionContent(report: report, version: number, caller: me)
         guard content.record.version == number else {
             throw ClientError.integrity("asked for version \(number), got \(content.record.version)")
         }
-        let dataKey = try ReportCrypto.unwrap(content.envelope, using: me.keys, report: report, version: number)
+        let (dataKey, custody) = try await dataKey(for: content, report: report, version: number, receipt: receipt)
         let opened = try ReportCrypto.open(
             blob: content.ciphertext, content: content.record.content, dataKey: dataKey,
             report: report, version: number)
-        return ReadResult(receipt: receipt, report: opened)
+        return ReadResult(receipt: receipt, report: opened, custody: custody)
     }
 
     /// Before the access receipt exists a stranger cannot see the report, so default to
@@ -105,14 +108,14 @@ extension LedgerClient {
         guard let patientRecord = try await gateway.identity(patient) else {
             throw ClientError.notFound("patient \(patient)")
         }
-        var recipients: [(IdentityID, PublicEncryptionKey)] = [
+        let recipients: [(IdentityID, PublicEncryptionKey)] = [
             (patient, patientRecord.encryptionKey),
             (me.id, me.keys.publicEncryptionKey),
         ]
-        for custodian in try await gateway.custodians() { recipients.append((custodian.id, custodian.encryptionKey)) }
         let sealed = try ReportCrypto.seal(
             plaintext: draft.body, title: draft.title, effectiveDate: draft.effectiveDate,
-            note: draft.note, report: report, version: version, recipients: recipients)
+            note: draft.note, report: report, version: version, recipients: recipients,
+            custody: try await gateway.custody())
         let address = try await gateway.putBlob(sealed.blob, caller: me)
         guard address == sealed.content.contentAddress else {
             throw ClientError.integrity(

@@ -8,10 +8,14 @@ import MedLedgerVault
 public struct LedgerClient: Sendable {
     public let gateway: any LedgerGateway
     public let me: ClientIdentity
+    /// Gateways to the other custodian nodes, asked for their key shares when a read needs
+    /// more than the one `gateway`'s node holds (`Genesis.custodyThreshold` > 1).
+    public let otherCustodians: [any LedgerGateway]
 
-    public init(gateway: any LedgerGateway, me: ClientIdentity) {
+    public init(gateway: any LedgerGateway, me: ClientIdentity, otherCustodians: [any LedgerGateway] = []) {
         self.gateway = gateway
         self.me = me
+        self.otherCustodians = otherCustodians
     }
 
     /// Signs `payload` with the next nonce, submits it and waits for its block.

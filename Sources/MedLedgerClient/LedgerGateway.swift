@@ -1,6 +1,7 @@
 import MedLedgerCore
 import MedLedgerContracts
 import MedLedgerAPIModel
+import MedLedgerVault
 
 /// A committed transaction as a client sees it.
 public struct CommittedTransaction: Sendable {
@@ -25,7 +26,11 @@ public protocol LedgerGateway: Sendable {
     /// certified header) or come from the node itself in this process, so a client may
     /// encrypt to the keys they contain.
     var provesKeys: Bool { get }
-    func custodians() async throws -> [Validator]
+    /// The custodian nodes in validator-set order and the custody threshold (from the
+    /// genesis, or the node itself in this process), which every new version is sealed for.
+    func custody() async throws -> ReportCrypto.Custody
+    /// Which node this gateway talks to, for messages naming a custodian that refused.
+    var nodeDescription: String { get }
     func submit(_ tx: Transaction) async throws -> Hash256
     /// Waits until the transaction is in a block; throws when it is not within the timeout.
     func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction
@@ -35,9 +40,13 @@ public protocol LedgerGateway: Sendable {
     func nextNonce(for id: IdentityID) async throws -> Nonce
     func putBlob(_ bytes: [UInt8], caller: ClientIdentity) async throws -> Hash256
     /// One version ready to open (its record, checked against the genesis when the gateway
-    /// proves keys; the data key wrapped to the caller; the ciphertext) in one round trip.
+    /// proves keys; the caller's own envelope or this node's key share; the ciphertext) in
+    /// one round trip.
     func versionContent(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws
         -> ReadableVersion
+    /// This node's key share for the version, sealed to the caller, against the caller's
+    /// committed granted receipt (`POST /v1/reports/{id}/versions/{v}/key`).
+    func keyShare(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> ReleasedKey
     func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord
     /// The patient's reports, newest first.
     func reports(ofPatient patient: IdentityID, caller: ClientIdentity, page: PageRequest) async throws -> Page<
@@ -59,16 +68,16 @@ extension LedgerGateway {
     }
 }
 
-/// A report version as a reader gets it: enough to unwrap the key and open the blob.
+/// A report version as a reader gets it: enough to rebuild the key and open the blob.
 public struct ReadableVersion: Sendable {
     public let record: ReportVersionRecord
-    /// The data key wrapped to the reader.
-    public let envelope: KeyEnvelope
+    /// The reader's own envelope, or the answering custodian's key share sealed to the reader.
+    public let key: ReleasedKey
     public let ciphertext: [UInt8]
 
-    public init(record: ReportVersionRecord, envelope: KeyEnvelope, ciphertext: [UInt8]) {
+    public init(record: ReportVersionRecord, key: ReleasedKey, ciphertext: [UInt8]) {
         self.record = record
-        self.envelope = envelope
+        self.key = key
         self.ciphertext = ciphertext
     }
 }

@@ -133,8 +133,8 @@ extension ContractEngine {
         return report
     }
 
-    /// Every version must be readable by its patient, its author and each custodian node,
-    /// and must fit the blob limit.
+    /// Every version must be readable by its patient, its author and each custodian node
+    /// (which holds a key share), commit to one share per custodian, and fit the blob limit.
     func checkContent(_ content: ReportContent, patient: IdentityID, author: IdentityID) throws {
         guard content.sizeBytes > 0, content.sizeBytes <= UInt64(Limits.blobMaxBytes) else {
             throw Rejection.invalid(.contentSizeBytes, .outOfRange, .limit(UInt64(Limits.blobMaxBytes)))
@@ -145,6 +145,9 @@ extension ContractEngine {
         }
         for required in [patient, author] + custodians where !recipients.contains(required) {
             throw Rejection.invalid(.contentEnvelopes, .missingEntry, .identity(required))
+        }
+        guard content.shareCommitments.count == custodians.count else {
+            throw Rejection.invalid(.contentShareCommitments, .wrongCount, .limit(UInt64(custodians.count)))
         }
     }
 

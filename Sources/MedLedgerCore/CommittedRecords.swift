@@ -98,12 +98,26 @@ public struct ProvenEntry: Sendable {
 public struct VersionContent: Sendable {
     /// The `ReportVersionRecord` at `StateKey.reportVersion`, with its proof.
     public let version: ProvenEntry
-    public let envelope: KeyEnvelope
+    public let key: ReleasedKey
     public let ciphertext: [UInt8]
 
-    public init(version: ProvenEntry, envelope: KeyEnvelope, ciphertext: [UInt8]) {
+    public init(version: ProvenEntry, key: ReleasedKey, ciphertext: [UInt8]) {
         self.version = version
-        self.envelope = envelope
+        self.key = key
         self.ciphertext = ciphertext
+    }
+}
+
+/// The key material a reader gets for one version: its own envelope of the whole data key
+/// (the patient's, the author's), or one custodian's key share re-sealed to the reader,
+/// one of the `threshold` the reader needs from as many custodians.
+public enum ReleasedKey: Hashable, Sendable {
+    case whole(KeyEnvelope)
+    case share(KeyEnvelope, x: UInt8, threshold: UInt8)
+
+    public var envelope: KeyEnvelope {
+        switch self {
+        case .whole(let envelope), .share(let envelope, _, _): envelope
+        }
     }
 }

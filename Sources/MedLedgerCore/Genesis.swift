@@ -32,13 +32,18 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     public let genesisTime: ConsensusTime
     public let validators: [Validator]
     public let organizations: [GenesisOrganization]
+    /// How many custodians' key shares rebuild a report key (k of n = every validator).
+    /// Any k − 1 custodians together learn nothing; k must answer for a read to open.
+    public let custodyThreshold: UInt8
     /// Blob replication and residency; nil (older genesis files) means every validator holds
     /// every blob. Encoded after everything else and only when present, so a genesis without
     /// it keeps its hash.
     public let storage: GenesisStorage?
 
+    /// `custodyThreshold` defaults to `defaultCustodyThreshold(validators:)`.
     public init(
         chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization],
+        custodyThreshold: UInt8? = nil,
         storage: GenesisStorage? = nil
     ) {
         self.chainID = chainID
@@ -46,6 +51,14 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         self.validators = validators
         self.organizations = organizations
         self.storage = storage
+        self.custodyThreshold = custodyThreshold ?? Self.defaultCustodyThreshold(validators: validators.count)
+    }
+
+    /// n − f, where f = ⌊(n − 1) / 3⌋ is how many validators consensus lets fail: 2f + 1 of
+    /// n = 3f + 1, and 1 of 1 on a single node. Reads survive f custodians down, and up to
+    /// n − f − 1 colluding custodians cannot open a report.
+    public static func defaultCustodyThreshold(validators count: Int) -> UInt8 {
+        UInt8(clamping: count - (max(count, 1) - 1) / 3)
     }
 
     public var hash: Hash256 { Hash256.of(canonicalBytes) }
@@ -65,6 +78,9 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
             return "validators.power: each must be 1-1000000"
         }
         if Set(validators.map(\.id)).count != validators.count { return "validators: the same key appears twice" }
+        if custodyThreshold < 1 || Int(custodyThreshold) > validators.count {
+            return "custodyThreshold: must be 1-\(validators.count) (the number of validators)"
+        }
         let orgIDs = organizations.map(\.id)
         if Set(orgIDs).count != orgIDs.count { return "organizations: the same key appears twice" }
         if !Set(orgIDs).isDisjoint(with: validators.map(\.id)) { return "organizations: a key is also a validator key" }
@@ -83,6 +99,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         encoder.write(genesisTime)
         encoder.write(array: validators)
         encoder.write(array: organizations)
+        encoder.write(custodyThreshold)
         if let storage { encoder.write(storage) }
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
@@ -94,12 +111,15 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         validators = try decoder.readArray(Validator.self, "validators", maxCount: Limits.validatorsMaxCount)
         organizations = try decoder.readArray(
             GenesisOrganization.self, "organizations", maxCount: Limits.genesisOrganizationsMaxCount)
+        custodyThreshold = try decoder.readUInt8("custodyThreshold")
         storage = decoder.remaining > 0 ? try decoder.read(GenesisStorage.self) : nil
     }
 }
 
 extension Genesis: Codable {
-    enum CodingKeys: String, CodingKey { case chainId, genesisTime, validators, organizations, storage }
+    enum CodingKeys: String, CodingKey {
+        case chainId, genesisTime, validators, organizations, custodyThreshold, storage
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -113,6 +133,9 @@ extension Genesis: Codable {
         genesisTime = ConsensusTime(milliseconds: millis)
         validators = try container.decode([Validator].self, forKey: .validators)
         organizations = try container.decode([GenesisOrganization].self, forKey: .organizations)
+        custodyThreshold =
+            try container.decodeIfPresent(UInt8.self, forKey: .custodyThreshold)
+            ?? Self.defaultCustodyThreshold(validators: validators.count)
         storage = try container.decodeIfPresent(GenesisStorage.self, forKey: .storage)
     }
 
@@ -122,6 +145,7 @@ extension Genesis: Codable {
         try container.encode(genesisTime.description, forKey: .genesisTime)
         try container.encode(validators, forKey: .validators)
         try container.encode(organizations, forKey: .organizations)
+        try container.encode(custodyThreshold, forKey: .custodyThreshold)
         try container.encodeIfPresent(storage, forKey: .storage)
     }
 

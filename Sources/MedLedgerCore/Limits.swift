@@ -21,8 +21,9 @@ public enum Limits {
     public static let blobMaxBytes = 32 * 1024 * 1024
     /// Largest encrypted metadata carried on the ledger.
     public static let encryptedMetadataMaxBytes = 4 * 1024
-    /// Largest number of key envelopes on one report version.
-    public static let envelopesMaxCount = 16
+    /// Largest number of key envelopes on one report version: the patient's, the author's
+    /// and one key share per custodian (every validator).
+    public static let envelopesMaxCount = validatorsMaxCount + 2
     /// Largest number of distribution recipients named at submission.
     public static let recipientsMaxCount = 32
     /// Largest number of report ids or categories in one grant scope.
@@ -39,6 +40,9 @@ public enum Limits {
     public static let chainIDMaxBytes = 64
     /// Generic cap on one length-prefixed field, so a decoder never allocates from a hostile length.
     public static let fieldMaxBytes = blobMaxBytes
+    /// How long a reader waits for the remaining custodians once it holds enough key shares,
+    /// so that it can name those that refused or are down without a hung one stalling it.
+    public static let custodyStragglerMilliseconds = 2_000
     /// Largest number of validators (n = 3f + 1).
     public static let validatorsMaxCount = 100
     /// Largest step from a signer's last nonce to the next one. Without it, one transaction
@@ -74,7 +78,7 @@ public enum Limits {
 
     /// Largest payload of one peer frame (a proposal carries a whole block).
     public static let peerFramePayloadMaxBytes = 16 * 1024 * 1024
-    /// Largest payload of the first two frames of a connection (hello and auth).
+    /// Largest payload of the first frame of a peer connection (the hello, inside TLS).
     public static let peerHandshakePayloadMaxBytes = 512
     /// Most transactions in one gossip message (also split so the message fits a frame).
     public static let peerMessageMaxTransactions = 500
@@ -190,7 +194,7 @@ public enum Limits {
         // A proposal (block body, header, proposal and framing) fits one peer frame.
         precondition(blockMaxBytes + blockHeaderMaxBytes + 4 * 1024 <= peerFramePayloadMaxBytes - 16)
         precondition(transactionMaxBytes + 64 <= peerFramePayloadMaxBytes - 16, "any transaction can be gossiped")
-        precondition(peerHandshakePayloadMaxBytes >= 256, "a hello (about 230 bytes) fits the handshake limit")
+        precondition(peerHandshakePayloadMaxBytes >= 1 + 4 + chainIDMaxBytes + 32, "a hello fits the first-frame limit")
         precondition(peerHalfOpenPerAddressMax <= peerHalfOpenMax)
         precondition(syncBlocksPerRequest >= 1 && syncBlocksPerRequest <= peerBlocksPerRequestMax)
         precondition(peerInboundQueueMax >= validatorsMaxCount * 4)

@@ -7,18 +7,24 @@ public struct ReportContent: Hashable, Sendable, CanonicalCodable {
     public let commitment: Hash256
     /// Title, dates and notes, AES-GCM sealed with the report's data key.
     public let encryptedMetadata: [UInt8]
-    /// The data key wrapped to the patient, the author and the custodian node(s).
+    /// The data key wrapped to the patient and the author, and one key share (of a
+    /// `Genesis.custodyThreshold`-of-n split) wrapped to each custodian node.
     public let envelopes: [KeyEnvelope]
+    /// The commitment to each custodian's key share, in genesis validator order (the share
+    /// at x = i + 1 belongs to validator i): a reader checks every share it gets against it
+    /// and can name a custodian that sent a wrong one (`docs/spec/custody.md`).
+    public let shareCommitments: [Hash256]
 
     public init(
         contentAddress: Hash256, sizeBytes: UInt64, commitment: Hash256, encryptedMetadata: [UInt8],
-        envelopes: [KeyEnvelope]
+        envelopes: [KeyEnvelope], shareCommitments: [Hash256]
     ) {
         self.contentAddress = contentAddress
         self.sizeBytes = sizeBytes
         self.commitment = commitment
         self.encryptedMetadata = encryptedMetadata
         self.envelopes = envelopes
+        self.shareCommitments = shareCommitments
     }
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.write(contentAddress)
@@ -26,6 +32,7 @@ public struct ReportContent: Hashable, Sendable, CanonicalCodable {
         encoder.write(commitment)
         encoder.write(bytes: encryptedMetadata)
         encoder.write(array: envelopes)
+        encoder.write(array: shareCommitments)
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         contentAddress = try decoder.read(Hash256.self)
@@ -33,6 +40,7 @@ public struct ReportContent: Hashable, Sendable, CanonicalCodable {
         commitment = try decoder.read(Hash256.self)
         encryptedMetadata = try decoder.readBytes("encryptedMetadata", maxCount: Limits.encryptedMetadataMaxBytes)
         envelopes = try decoder.readArray(KeyEnvelope.self, "envelopes", maxCount: Limits.envelopesMaxCount)
+        shareCommitments = try decoder.readArray(Hash256.self, "shareCommitments", maxCount: Limits.validatorsMaxCount)
     }
 }
 

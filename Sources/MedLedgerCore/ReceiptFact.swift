@@ -150,8 +150,10 @@ public enum ReceiptField: UInt8, TaggedEnum {
     case versions = 19
     /// The patient's list of guardians.
     case guardians = 20
+    /// The commitments to the custodians' key shares.
+    case contentShareCommitments = 21
     /// An attestation's list of held report versions.
-    case holdings = 21
+    case holdings = 22
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -176,6 +178,7 @@ public enum ReceiptField: UInt8, TaggedEnum {
         case .scopeReports: "scope.reports"
         case .versions: "versions"
         case .guardians: "guardians"
+        case .contentShareCommitments: "content.shareCommitments"
         case .holdings: "holdings"
         }
     }
@@ -208,6 +211,8 @@ public enum FieldProblem: UInt8, TaggedEnum {
     case empty = 11
     /// The report named by the next `.report` fact is not this patient's.
     case notPatientsReport = 12
+    /// The list must have exactly as many entries as the `.limit` fact says.
+    case wrongCount = 13
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -224,6 +229,7 @@ public enum FieldProblem: UInt8, TaggedEnum {
         case .past: "past"
         case .empty: "empty"
         case .notPatientsReport: "not-patients-report"
+        case .wrongCount: "wrong-count"
         }
     }
     public static let fieldName = "problem"

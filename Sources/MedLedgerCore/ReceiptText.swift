@@ -108,6 +108,7 @@ public enum ReceiptText {
         case .past: "is already past"
         case .empty: "is empty"
         case .notPatientsReport: "names a report that is not this patient's"
+        case .wrongCount: "has the wrong number of entries"
         }
     }
 

@@ -4,6 +4,7 @@ import MedLedgerCore
 import MedLedgerNode
 import MedLedgerContracts
 import MedLedgerStorage
+import Synchronization
 
 /// The steps of the demo story, each printed in plain words.
 struct Chapters {
@@ -11,15 +12,27 @@ struct Chapters {
     var blobMirrors: [LedgerNode] = []
     let cast: DemoConsortium
     let say: @Sendable (String) -> Void
+    /// Stops validator K's services (consensus, peer links) and marks it down for clients.
+    var stopValidator: @Sendable (Int) async -> Void = { _ in }
+    /// Which validators are down.
+    let down = DownValidators()
 
     struct Result {
         let report: ReportID
         let patient: IdentityID
         let deniedReadCode: ResultCode
+        /// Where the key of the last read (after a validator was stopped) came from.
+        let lastReadCustody: CustodyOutcome?
     }
 
+    /// A client of node 0 that asks the other validators for their key shares.
     func client(_ identity: ClientIdentity) -> LedgerClient {
-        LedgerClient(gateway: LocalGateway(node: node, blobMirrors: blobMirrors), me: identity)
+        let down = down
+        return LedgerClient(
+            gateway: LocalGateway(node: node, blobMirrors: blobMirrors), me: identity,
+            otherCustodians: blobMirrors.enumerated().map { index, other in
+                LocalGateway(node: other, isUp: { !down.contains(index + 1) })
+            })
     }
 
     func tell() async throws -> Result {
@@ -30,9 +43,9 @@ struct Chapters {
         try await showAuditTrail()
         try await revoke(grant)
         let denied = try await deniedRead(report)
-        try await amend(report)
+        let custody = try await amend(report)
         try await showAuditTrail(step: 12)
-        return Result(report: report, patient: cast.patient.id, deniedReadCode: denied)
+        return Result(report: report, patient: cast.patient.id, deniedReadCode: denied, lastReadCustody: custody)
     }
 
     func registerPeople() async throws {
@@ -67,11 +80,15 @@ struct Chapters {
         let (report, submitted) = try await client(cast.labTechnician).submitReport(
             patient: cast.patient.id, category: DemoCast.category, draft: draft, recipients: [cast.orderingPhysician.id]
         )
+        let custody = node.custody
         say(
-            "   The report was encrypted on the technician's side (AES-256-GCM), its key wrapped to the patient, the author and the"
+            "   The report was encrypted on the technician's side (AES-256-GCM), its key wrapped to the patient and the author,"
         )
         say(
-            "   custodian node; only the ciphertext's hash went on the ledger. Report \(short(report)) is preliminary (block \(submitted.height))."
+            "   and split \(custody.threshold)-of-\(custody.custodians.count) across the custodian nodes (Shamir): no single node can read it."
+        )
+        say(
+            "   Only the ciphertext's hash went on the ledger. Report \(short(report)) is preliminary (block \(submitted.height))."
         )
         say("")
         say("Step 3. \(cast.pathologist.label) approves it.")
@@ -90,11 +107,10 @@ struct Chapters {
         let result = try await client(cast.orderingPhysician).read(report, purpose: .treatment)
         guard let opened = result.report else { throw ClientError.rejected(result.receipt.receipt) }
         say(
-            "   The read was committed first as an access receipt (block \(result.receipt.height)); only then did the custodian"
+            "   The read was committed first as an access receipt (block \(result.receipt.height)); only then did the custodians"
         )
-        say(
-            "   release the key. Decrypted \(opened.plaintext.count) bytes, \"\(opened.metadata.title)\"; content commitment checked."
-        )
+        say("   release their key shares. \(custodyLine(result.custody))")
+        say("   Decrypted \(opened.plaintext.count) bytes, \"\(opened.metadata.title)\"; content commitment checked.")
     }
 
     func shareWithClinic(_ report: ReportID) async throws -> GrantID {
@@ -112,7 +128,7 @@ struct Chapters {
         let result = try await client(cast.clinicPhysician).read(report, purpose: .treatment)
         guard let opened = result.report else { throw ClientError.rejected(result.receipt.receipt) }
         say(
-            "   Granted (receipt in block \(result.receipt.height)); the custodian re-wrapped the key to the clinic physician."
+            "   Granted (receipt in block \(result.receipt.height)); the custodians sealed their key shares to the clinic physician."
         )
         say(
             "   First line of the report: \(String(decoding: opened.plaintext, as: UTF8.self).split(separator: "\n").first ?? "")"
@@ -158,11 +174,21 @@ struct Chapters {
         return result.receipt.receipt.code
     }
 
-    func amend(_ report: ReportID) async throws {
+    func amend(_ report: ReportID) async throws -> CustodyOutcome? {
         say("")
-        say(
-            "Step 11. Meanwhile the lab adds a ferritin result: \(cast.labTechnician.label) amends the report (version 2),"
-        )
+        if !blobMirrors.isEmpty {
+            let last = blobMirrors.count
+            await stopValidator(last)
+            down.insert(last)
+            say("Step 11. Validator node\(last) goes down (its consensus and peer links stop). The others carry on.")
+            say(
+                "   Meanwhile the lab adds a ferritin result: \(cast.labTechnician.label) amends the report (version 2),"
+            )
+        } else {
+            say(
+                "Step 11. Meanwhile the lab adds a ferritin result: \(cast.labTechnician.label) amends the report (version 2),"
+            )
+        }
         let draft = ReportDraft(
             title: DemoCast.reportTitle, effectiveDate: "2026-11-21", body: Array(DemoCast.amendedBody.utf8))
         try await client(cast.labTechnician).revise(report, kind: .amend, reason: .additionalInformation, draft: draft)
@@ -173,6 +199,21 @@ struct Chapters {
         say(
             "   \(cast.orderingPhysician.label) reads version 2 (\(opened.plaintext.count) bytes) under the same distribution grant."
         )
+        say("   \(custodyLine(result.custody))")
+        return result.custody
+    }
+
+    /// Which custodians' shares rebuilt a read's key, and who could not help.
+    func custodyLine(_ custody: CustodyOutcome?) -> String {
+        guard let custody else { return "The reader's own envelope held the key." }
+        let total = blobMirrors.count + 1
+        var line =
+            "\(custody.goodShares) of \(total) custodians sent good key shares; the key was rebuilt from \(custody.threshold)"
+            + " (x = \(custody.sharesUsed.map(String.init).joined(separator: ", "))). No node ever held the whole key."
+        if !custody.failures.isEmpty {
+            line += " Could not help: \(custody.failures.map(\.description).joined(separator: "; "))."
+        }
+        return line
     }
 
     func short(_ id: IdentityID) -> String { String(id.hex.prefix(12)) }
@@ -194,4 +235,11 @@ extension DemoConsortium {
         [hospital, lab, clinic, labTechnician, pathologist, orderingPhysician, clinicPhysician, patient]
             .first { $0.id == id }?.label ?? String(id.hex.prefix(12))
     }
+}
+
+/// The validators the demo has stopped, for the gateways that stand for them.
+final class DownValidators: Sendable {
+    private let indices = Mutex<Set<Int>>([])
+    func insert(_ index: Int) { indices.withLock { _ = $0.insert(index) } }
+    func contains(_ index: Int) -> Bool { indices.withLock { $0.contains(index) } }
 }

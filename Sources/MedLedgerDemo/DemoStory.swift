@@ -37,6 +37,8 @@ public struct DemoStory {
         public let patient: IdentityID
         public let blocks: Height
         public let deniedReadCode: ResultCode
+        /// Where the last read's key came from (with several validators, one of them down).
+        public let lastReadCustody: CustodyOutcome?
     }
 
     var nodeDirectories: [DataDirectory] {
@@ -62,8 +64,14 @@ public struct DemoStory {
                 ? "Started a node on SQLite in \(directory.url.path) (chain \(nodes[0].genesis.chainID), 1 validator)."
                 : "Started \(validators) validators (Tendermint over loopback), each on its own SQLite in \(directory.url.path)/nodeK."
         )
-        let outcome = try await Chapters(node: nodes[0], blobMirrors: Array(nodes.dropFirst()), cast: cast, say: say)
-            .tell()
+        let stoppable = runtimes
+        let outcome = try await Chapters(
+            node: nodes[0], blobMirrors: Array(nodes.dropFirst()), cast: cast, say: say,
+            stopValidator: { index in
+                stoppable[index].cancel()
+                _ = await stoppable[index].value
+            }
+        ).tell()
         for runtime in runtimes {
             runtime.cancel()
             _ = await runtime.value
@@ -89,7 +97,7 @@ public struct DemoStory {
         say("Done. Inspect it yourself: medledger verify --data-dir \(nodeDirectories[0].url.path)")
         return Outcome(
             report: outcome.report, patient: outcome.patient, blocks: blocks,
-            deniedReadCode: outcome.deniedReadCode)
+            deniedReadCode: outcome.deniedReadCode, lastReadCustody: outcome.lastReadCustody)
     }
 
     /// Writes a fresh genesis with three organizations and the validators. A directory left

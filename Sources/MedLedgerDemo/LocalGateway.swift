@@ -4,6 +4,7 @@ import MedLedgerCore
 import MedLedgerNode
 import MedLedgerContracts
 import MedLedgerStorage
+import MedLedgerVault
 
 /// A gateway to a node in the same process. It enforces the same read permissions as the
 /// HTTP API; the caller is trusted to be who it says, as within one process it must be.
@@ -12,18 +13,28 @@ public struct LocalGateway: LedgerGateway {
     /// Other nodes that receive a copy of every uploaded blob. Nodes do not replicate blobs
     /// among themselves yet, so a client of a multi-node network uploads to each.
     public let blobMirrors: [LedgerNode]
-    public init(node: LedgerNode, blobMirrors: [LedgerNode] = []) {
+    /// False while the node counts as down (the demo stops one to show reads survive it):
+    /// the calls a reader makes to other custodians then fail as an unreachable node would.
+    public let isUp: @Sendable () -> Bool
+    public init(node: LedgerNode, blobMirrors: [LedgerNode] = [], isUp: @escaping @Sendable () -> Bool = { true }) {
         self.node = node
         self.blobMirrors = blobMirrors
+        self.isUp = isUp
+    }
+
+    private func requireUp() throws {
+        guard isUp() else { throw NodeError(.unavailable, "the node is down") }
     }
 
     public func chainID() async throws -> String { node.genesis.chainID }
     /// The node is in this process: what it says needs no proof.
     public var provesKeys: Bool { true }
-    public func custodians() async throws -> [Validator] { node.validators.validators }
+    public func custody() async throws -> ReportCrypto.Custody { node.custody }
+    public var nodeDescription: String { "node \(node.nodeID.hex.prefix(12))" }
     public func submit(_ tx: Transaction) async throws -> Hash256 { try await node.submit(tx) }
 
     public func waitForCommit(_ hash: Hash256) async throws -> CommittedTransaction {
+        try requireUp()
         // Generous: an embedded node on a busy machine (CI, a laptop under load) may take a
         // while; a commit that never comes is still reported.
         guard let stored = try await node.waitForCommit(hash, timeout: .seconds(60)) else {
@@ -48,7 +59,12 @@ public struct LocalGateway: LedgerGateway {
     ) async throws -> ReadableVersion {
         let content = try await node.versionContent(report: report, version: version, caller: caller.id)
         let record = try ReportVersionRecord.decode(canonical: content.version.value)
-        return ReadableVersion(record: record, envelope: content.envelope, ciphertext: content.ciphertext)
+        return ReadableVersion(record: record, key: content.key, ciphertext: content.ciphertext)
+    }
+
+    public func keyShare(report: ReportID, version: ReportVersion, caller: ClientIdentity) async throws -> ReleasedKey {
+        try requireUp()
+        return try await node.releaseKey(report: report, version: version, reader: caller.id)
     }
 
     public func report(_ id: ReportID, caller: ClientIdentity) async throws -> ReportRecord {

@@ -3,7 +3,7 @@ import MedLedgerCore
 import MedLedgerStorage
 
 extension DataDirectory {
-    /// Creates the directory and writes the genesis and this node's key.
+    /// Creates the directory and writes the genesis, this node's key and its peer certificate.
     public func initialize(genesis: Genesis, nodeKeys: KeyFile) throws {
         if let problem = genesis.problem() { throw NodeError(.invalid, field: "genesis", problem) }
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -12,6 +12,7 @@ extension DataDirectory {
         }
         try genesis.write(to: genesisFile)
         try nodeKeys.write(to: nodeKeyFile)
+        try writePeerCertificate(keys: nodeKeys.keys())
     }
 }
 

@@ -4,11 +4,15 @@ import MedLedgerStorage
 import MedLedgerVault
 
 extension LedgerNode {
-    /// Releases a report version's data key to `reader`, wrapped to the reader's current
-    /// encryption key — only against the reader's committed, granted access receipt for that
-    /// version, no older than the key-release window. This is what makes reads leave receipts:
-    /// without the committed read transaction there is no key.
-    public func releaseKey(report reportID: ReportID, version: ReportVersion, reader: IdentityID) throws -> KeyEnvelope
+    /// Releases this custodian's share of a report version's data key to `reader`, sealed to
+    /// the reader's current encryption key (the reader needs `Genesis.custodyThreshold` of
+    /// them, from as many custodians) — only against the reader's committed, granted access receipt for that
+    /// version, no older than the key-release window, and only while what the receipt rested
+    /// on still holds in the latest committed state (the grant active, or the standing
+    /// relationship unchanged). This is what makes reads leave receipts: without the
+    /// committed read transaction there is no key; and what makes revocation close the door
+    /// at once: a receipt from before the revocation opens nothing.
+    public func releaseKey(report reportID: ReportID, version: ReportVersion, reader: IdentityID) throws -> ReleasedKey
     {
         guard let readerRecord = state.identity(reader), readerRecord.isActive else {
             throw NodeError(.forbidden, field: "reader", "reader \(reader) is not an active identity")
@@ -23,21 +27,54 @@ extension LedgerNode {
                 "no committed access receipt for \(reader) on report \(reportID) version \(version); submit an access-report transaction first"
             )
         }
+        try requireBasisStillHolds(receipt, reader: readerRecord, report: reportID)
         let age = receiptAgeMilliseconds(receipt.time)
         guard age <= configuration.keyReleaseWindowMilliseconds else {
             throw NodeError(
                 .forbidden, field: "receipt",
                 "the latest access receipt is \(age / 1000) s old; read again to get a fresh one")
         }
-        guard let custodianEnvelope = record.content.envelopes.first(where: { $0.recipient == nodeID }) else {
-            throw NodeError(.internalFailure, "version has no envelope for this custodian node")
+        guard let custodianEnvelope = record.content.envelopes.first(where: { $0.recipient == nodeID }),
+            let index = validators.validators.firstIndex(where: { $0.id == nodeID })
+        else {
+            throw NodeError(.internalFailure, "version has no key share for this custodian node")
         }
+        let x = UInt8(index + 1)
+        let threshold = genesis.custodyThreshold
         do {
-            return try ReportCrypto.rewrap(
-                custodianEnvelope, custodian: nodeKeys, for: reader,
+            let envelope = try ReportCrypto.rewrapShare(
+                custodianEnvelope, custodian: nodeKeys, x: x, threshold: Int(threshold), for: reader,
                 readerKey: readerRecord.encryptionKey, report: reportID, version: version)
+            return .share(envelope, x: x, threshold: threshold)
         } catch {
-            throw NodeError(.internalFailure, "could not re-wrap the key: \(error)")
+            throw NodeError(.internalFailure, "could not re-seal this custodian's key share: \(error)")
+        }
+    }
+
+    /// Refuses unless the basis of the granted read still holds now: its grant is active at
+    /// the latest block's time, or the reader still has the standing relationship the
+    /// contracts accepted (a practitioner who lost the reporting role or moved organization
+    /// gets nothing more).
+    func requireBasisStillHolds(_ receipt: IndexedEvent, reader: IdentityRecord, report reportID: ReportID) throws {
+        guard case .access(_, _, _, _, _, let basis) = receipt.event, let report = state.report(reportID) else {
+            throw NodeError(.forbidden, field: "receipt", "the latest access receipt is not a granted read")
+        }
+        switch basis {
+        case .grant(let grantID):
+            guard let grant = state.grant(grantID), grant.status(at: consensusTime) == .active else {
+                throw NodeError(
+                    .forbidden, field: "grant",
+                    "grant \(grantID) behind the access receipt is no longer active; the patient may grant access again"
+                )
+            }
+        case .relationship:
+            guard hasStandingRelationship(reader, to: report) else {
+                throw NodeError(
+                    .forbidden, field: "receipt",
+                    "\(reader.id) no longer has the relationship to report \(reportID) the receipt rested on")
+            }
+        case .denied:
+            throw NodeError(.forbidden, field: "receipt", "the latest access receipt is a denial")
         }
     }
 
@@ -102,5 +139,16 @@ extension LedgerNode {
     public func speaksFor(patient: IdentityID, caller: IdentityID) -> Bool {
         guard let record = state.identity(patient), record.kind == .patient else { return false }
         return caller == patient || record.guardians.contains(caller)
+    }
+}
+
+extension LedgerNode {
+    /// What a client seals new versions for: every validator as a custodian, in
+    /// validator-set order (custodian i holds the share at x = i + 1), and the genesis
+    /// threshold.
+    public nonisolated var custody: ReportCrypto.Custody {
+        ReportCrypto.Custody(
+            threshold: Int(genesis.custodyThreshold),
+            custodians: validators.validators.map { ($0.id, $0.encryptionKey) })
     }
 }

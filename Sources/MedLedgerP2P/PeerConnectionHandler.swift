@@ -1,61 +1,56 @@
-import Crypto
 import Logging
 import MedLedgerCore
 import NIOCore
+import NIOSSL
+import NIOTLS
 
-/// One connection's protocol: Hello, then Auth, then `PeerMessage`s, all as frame payloads
-/// from `PeerFrameDecoder`. Runs only on its channel's event loop.
+/// One connection's protocol above TLS: a `PeerHello` each way, then `PeerMessage`s, all as
+/// frame payloads from `PeerFrameDecoder`. Runs only on its channel's event loop.
 ///
-/// After the handshake every frame, both ways, is sealed by the connection's `PeerSession`:
-/// outbound writes are plain message payloads (from `PeerNetwork`), which this handler seals
-/// and frames; inbound frames are opened before they are decoded.
+/// Who is on the other end is settled by the TLS handshake (`PeerTLS`, which records it in
+/// `verdict`); the hello then checks that both sides are on the same chain. TLS encrypts and
+/// authenticates every byte, so frames here are plain length-prefixed payloads.
 ///
-/// Anything unexpected (a bad frame, a refused hello, a bad signature, a frame that does not
-/// open, a message that does not decode, the 5 s handshake deadline passing) closes the
-/// connection with one log line naming the peer and the reason. Nothing a peer sends can trap.
+/// Anything unexpected (a refused certificate, a failed TLS handshake, a bad frame, a hello
+/// for another chain, a message that does not decode, the 5 s deadline passing before the
+/// hello) closes the connection with one log line naming the peer and the reason, and counts
+/// as a refusal. Nothing a peer sends can trap.
 final class PeerConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// How long a peer has to complete the handshake.
+    /// How long a peer has to complete the TLS handshake and send its hello.
     static let handshakeTimeout = TimeAmount.seconds(5)
 
     private enum State {
         case awaitingHello
-        case awaitingAuth(PeerHello, transcript: Hash256)
         case authenticated(IdentityID)
         case closing
     }
 
     private let identity: PeerIdentity
     private let registry: PeerRegistry
-    private let expectedPeer: IdentityID?
+    private let verdict: PeerTLSVerdict
     private let onAuthenticated: (@Sendable (IdentityID) -> Void)?
-    private let ephemeral = Curve25519.KeyAgreement.PrivateKey()
-    private lazy var ownHello = identity.hello(
-        nonce: PeerHello.randomNonce(),
-        ephemeralKey: PublicEncryptionKey(rawBytes: Array(ephemeral.publicKey.rawRepresentation))!)
     private var state = State.awaitingHello
-    private var session: PeerSession?
     /// Kept apart from `state` so a connection closed after auth still leaves the registry.
     private var authenticatedPeer: IdentityID?
     private var timeout: Scheduled<Void>?
     private var remote = "unknown address"
 
     init(
-        identity: PeerIdentity, registry: PeerRegistry, expectedPeer: IdentityID?,
+        identity: PeerIdentity, registry: PeerRegistry, verdict: PeerTLSVerdict,
         onAuthenticated: (@Sendable (IdentityID) -> Void)?
     ) {
         self.identity = identity
         self.registry = registry
-        self.expectedPeer = expectedPeer
+        self.verdict = verdict
         self.onAuthenticated = onAuthenticated
     }
 
     func channelActive(context: ChannelHandlerContext) {
         remote = context.remoteAddress.map { "\($0)" } ?? remote
-        writePlain(ownHello.canonicalBytes, context: context)
         let channel = context.channel
         let logger = registry.logger
         let registry = registry
@@ -68,19 +63,36 @@ final class PeerConnectionHandler: ChannelDuplexHandler {
         context.fireChannelActive()
     }
 
+    /// Our hello goes out once TLS has authenticated both sides, never before.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event {
+            guard verdict.peer != nil else {
+                return refuse(context: context, reason: "TLS completed without an accepted certificate")
+            }
+            writeFrame(identity.hello.canonicalBytes, context: context, promise: nil)
+            context.flush()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = Self.unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         switch state {
         case .awaitingHello: receiveHello(bytes, context: context)
-        case .awaitingAuth(let hello, let transcript):
-            receiveAuth(bytes, hello: hello, transcript: transcript, context: context)
         case .authenticated(let peer): receiveMessage(bytes, from: peer, context: context)
         case .closing: return
         }
     }
 
+    /// A refused certificate reaches us as NIOSSL's handshake error; the verdict says why.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let refusal = verdict.refusal {
+            return refuse(context: context, reason: "refused certificate: \(refusal)")
+        }
+        if error is NIOSSLError || error is BoringSSLError {
+            return refuse(context: context, reason: "TLS handshake failed: \(error)")
+        }
         refuse(context: context, reason: "\(error)")
     }
 
@@ -95,91 +107,54 @@ final class PeerConnectionHandler: ChannelDuplexHandler {
     }
 
     private func receiveHello(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        // TLS delivers no application data before its handshake, whose verification set this.
+        guard let peer = verdict.peer else { return refuse(context: context, reason: "data before TLS verification") }
         let hello: PeerHello
         do { hello = try PeerHello.decode(canonical: bytes) } catch {
-            return refuse(context: context, reason: "malformed hello: \(error)")
+            return refuse(context: context, reason: "malformed hello from \(peer): \(error)")
         }
-        if let problem = identity.problem(with: hello, expected: expectedPeer) {
-            return refuse(context: context, reason: "refused \(hello.nodeID): \(problem)")
-        }
-        let isDialer = expectedPeer != nil
-        let transcript = PeerIdentity.transcript(
-            chainID: identity.chainID, genesisHash: identity.genesisHash,
-            dialer: isDialer ? ownHello : hello, listener: isDialer ? hello : ownHello)
-        do {
-            session = try PeerSession(
-                ephemeral: ephemeral, peerEphemeral: hello.ephemeralKey, transcript: transcript,
-                isDialer: isDialer)
-        } catch {
-            return refuse(context: context, reason: "no session with \(hello.nodeID): \(error)")
-        }
-        state = .awaitingAuth(hello, transcript: transcript)
-        writePlain(identity.auth(transcript: transcript).canonicalBytes, context: context)
-    }
-
-    private func receiveAuth(_ bytes: [UInt8], hello: PeerHello, transcript: Hash256, context: ChannelHandlerContext) {
-        let auth: PeerAuth
-        do { auth = try PeerAuth.decode(canonical: bytes) } catch {
-            return refuse(context: context, reason: "malformed auth from \(hello.nodeID): \(error)")
-        }
-        if let problem = identity.problem(with: auth, from: hello, transcript: transcript) {
-            return refuse(context: context, reason: "refused \(hello.nodeID): \(problem)")
+        if let problem = identity.problem(with: hello) {
+            return refuse(context: context, reason: "refused \(peer): \(problem)")
         }
         timeout?.cancel()
         timeout = nil
-        guard registry.authenticated(hello.nodeID, channel: context.channel) else {
+        guard registry.authenticated(peer, channel: context.channel) else {
             return refuse(context: context, reason: "network is stopping")
         }
-        state = .authenticated(hello.nodeID)
-        authenticatedPeer = hello.nodeID
-        registry.logger.info("p2p: authenticated \(hello.nodeID) (\(remote))")
-        onAuthenticated?(hello.nodeID)
+        state = .authenticated(peer)
+        authenticatedPeer = peer
+        registry.logger.info("p2p: authenticated \(peer) (\(remote))")
+        onAuthenticated?(peer)
     }
 
-    private func receiveMessage(_ sealed: [UInt8], from peer: IdentityID, context: ChannelHandlerContext) {
-        guard session != nil else { return refuse(context: context, reason: "no session") }
-        let bytes: [UInt8]
-        do { bytes = try session!.open(sealed) } catch {
-            return refuse(context: context, reason: "\(error)")
-        }
+    private func receiveMessage(_ bytes: [UInt8], from peer: IdentityID, context: ChannelHandlerContext) {
         let message: PeerMessage
         do { message = try PeerMessage.decode(canonical: bytes) } catch {
             return refuse(context: context, reason: "malformed message: \(error)")
         }
         // Liveness is the transport's business: answer pings here, deliver everything else.
         if case .ping(let value) = message {
-            writeSealed(PeerMessage.pong(value).canonicalBytes, context: context, promise: nil)
+            writeFrame(PeerMessage.pong(value).canonicalBytes, context: context, promise: nil)
             context.flush()
         } else {
             registry.deliver(message, from: peer)
         }
     }
 
-    /// Outbound message payloads (from `PeerNetwork`): sealed and framed. Nothing leaves
-    /// before the handshake completes.
+    /// Outbound message payloads (from `PeerNetwork`), framed. Nothing leaves before the
+    /// peer's hello is accepted.
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var buffer = Self.unwrapOutboundIn(data)
         guard case .authenticated = state else {
             promise?.fail(PeerFrameError(description: "connection is not authenticated"))
             return
         }
-        writeSealed(buffer.readBytes(length: buffer.readableBytes) ?? [], context: context, promise: promise)
+        writeFrame(buffer.readBytes(length: buffer.readableBytes) ?? [], context: context, promise: promise)
     }
 
-    private func writeSealed(_ payload: [UInt8], context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        let sealed: [UInt8]
-        do { sealed = try session!.seal(payload) } catch {
-            promise?.fail(error)
-            return refuse(context: context, reason: "\(error)")
-        }
-        let frame = PeerFrame.buffer(payload: sealed, allocator: context.channel.allocator)
-        context.write(Self.wrapOutboundOut(frame), promise: promise)
-    }
-
-    /// Handshake frames, in clear.
-    private func writePlain(_ payload: [UInt8], context: ChannelHandlerContext) {
+    private func writeFrame(_ payload: [UInt8], context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         let frame = PeerFrame.buffer(payload: payload, allocator: context.channel.allocator)
-        context.writeAndFlush(Self.wrapOutboundOut(frame), promise: nil)
+        context.write(Self.wrapOutboundOut(frame), promise: promise)
     }
 
     /// Logs why and closes; later events on the closing channel are ignored.

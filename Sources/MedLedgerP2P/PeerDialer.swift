@@ -11,6 +11,7 @@ struct PeerDialer: Sendable {
     let address: PeerNetwork.PeerAddress
     let group: MultiThreadedEventLoopGroup
     let identity: PeerIdentity
+    let tls: PeerTLS
     let registry: PeerRegistry
 
     func run() async {
@@ -28,6 +29,7 @@ struct PeerDialer: Sendable {
     private func connectOnce() async -> Bool {
         let authenticated = P2PLockedBox(false)
         let identity = identity
+        let tls = tls
         let registry = registry
         let expected = address.id
         let bootstrap = ClientBootstrap(group: group)
@@ -35,9 +37,9 @@ struct PeerDialer: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: PeerNetwork.writeBufferWaterMark)
             .channelInitializer { channel in
-                PeerPipeline.configure(channel, identity: identity, registry: registry, expectedPeer: expected) { _ in
-                    authenticated.withLock { $0 = true }
-                }
+                PeerPipeline.configure(
+                    channel, identity: identity, tls: tls, registry: registry, expectedPeer: expected
+                ) { _ in authenticated.withLock { $0 = true } }
             }
         let channel: any Channel
         do {

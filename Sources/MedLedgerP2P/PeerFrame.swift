@@ -2,18 +2,18 @@ import MedLedgerCore
 import NIOCore
 
 /// The wire framing of the peer-to-peer protocol: a UInt32 big-endian payload length, then
-/// the payload (a handshake message or a canonical `PeerMessage`).
+/// the payload (a `PeerHello` or a canonical `PeerMessage`). Frames travel inside TLS.
 public enum PeerFrame {
     /// Largest payload a frame may carry (16 MiB). The one place this limit lives: the
     /// decoder refuses a larger length prefix before reading any of the body, and senders
     /// refuse to build a larger frame.
     public static let maxPayloadBytes = Limits.peerFramePayloadMaxBytes
 
-    /// Largest message a frame may carry once sealed (the session adds its tag).
-    public static let maxMessageBytes = maxPayloadBytes - PeerSession.tagBytes
+    /// Largest message a frame may carry (TLS adds no bytes to the frame itself).
+    public static let maxMessageBytes = maxPayloadBytes
 
-    /// Largest payload of the first two frames of a connection (hello and auth, each a few
-    /// hundred bytes): a peer that has not authenticated cannot make us buffer more.
+    /// Largest payload of the first frame of a connection (the hello, under a hundred bytes):
+    /// a peer whose hello we have not accepted cannot make us buffer more.
     static let maxHandshakePayloadBytes = Limits.peerHandshakePayloadMaxBytes
 
     /// Bytes of the length prefix.
@@ -42,11 +42,11 @@ struct PeerFrameError: Error, CustomStringConvertible {
 struct PeerFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
-    /// Frames decoded so far: the first two are the handshake, with a small limit.
+    /// Frames decoded so far: the first is the hello, with a small limit.
     private var framesDecoded = 0
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        let limit = framesDecoded < 2 ? PeerFrame.maxHandshakePayloadBytes : PeerFrame.maxPayloadBytes
+        let limit = framesDecoded < 1 ? PeerFrame.maxHandshakePayloadBytes : PeerFrame.maxPayloadBytes
         guard let payload = try Self.nextPayload(&buffer, limit: limit) else { return .needMoreData }
         framesDecoded += 1
         context.fireChannelRead(Self.wrapInboundOut(payload))

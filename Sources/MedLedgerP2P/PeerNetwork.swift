@@ -3,8 +3,8 @@ import MedLedgerCore
 import NIOCore
 import NIOPosix
 
-/// The validators' peer-to-peer network over TCP: mutual authentication by node keys, then
-/// framed canonical `PeerMessage`s.
+/// The validators' peer-to-peer network over TCP: mutual TLS 1.3 with certificates whose keys
+/// are the validators' genesis keys (`PeerTLS`), then framed canonical `PeerMessage`s.
 ///
 /// **Who dials whom.** A node dials exactly the configured peers whose `IdentityID` is
 /// greater than its own and accepts inbound connections from any genesis validator. With
@@ -63,14 +63,18 @@ public final class PeerNetwork: Sendable {
     private let host: String
     private let port: Int
     private let peers: [PeerAddress]
+    private let certificatePEM: String?
     private let runtime = P2PLockedBox(Runtime())
 
     /// - Parameters:
     ///   - host, port: where to listen (port 0 picks a free port; see `localPort`).
     ///   - peers: the other validators' addresses; entries for our own id are ignored.
+    ///   - certificatePEM: this node's peer certificate (`PeerCertificate.makePEM`, kept in the
+    ///     data directory); nil makes one in memory from `keys`.
     public init(
         chainID: String, genesisHash: Hash256, validators: ValidatorSet, keys: IdentityKeys,
         host: String, port: Int, peers: [(id: IdentityID, host: String, port: Int)],
+        certificatePEM: String? = nil,
         inboundCapacity: Int = PeerNetwork.defaultInboundCapacity,
         logger: Logger = Logger(label: "medledger.p2p")
     ) {
@@ -86,13 +90,18 @@ public final class PeerNetwork: Sendable {
         registry = PeerRegistry(continuation: continuation, blobContinuation: blobContinuation, logger: logger)
         self.host = host
         self.port = port
+        self.certificatePEM = certificatePEM
         self.peers = peers.map { PeerAddress(id: $0.id, host: $0.host, port: $0.port) }.filter {
             $0.id != keys.identityID
         }
     }
 
     /// Binds the listener and starts dialing the peers this node is responsible for.
+    /// - Throws: `PeerNetworkError` when the certificate does not carry this node's key or TLS
+    ///   cannot be set up, or the bind error.
     public func start() async throws {
+        let tls = try PeerTLS(
+            keys: identity.keys, certificatePEM: certificatePEM ?? PeerCertificate.makePEM(keys: identity.keys))
         let group = try runtime.withLock { state -> MultiThreadedEventLoopGroup in
             guard !state.started else { throw PeerNetworkError("start called twice") }
             state.started = true
@@ -102,7 +111,7 @@ public final class PeerNetwork: Sendable {
         }
         let server: any Channel
         do {
-            server = try await bind(group: group)
+            server = try await bind(group: group, tls: tls)
         } catch {
             // Leave no event-loop thread behind for a node that never ran.
             runtime.withLock { $0.group = nil }
@@ -110,7 +119,7 @@ public final class PeerNetwork: Sendable {
             throw error
         }
         let dialers = peers.filter { nodeID < $0.id }.map { address in
-            let dialer = PeerDialer(address: address, group: group, identity: identity, registry: registry)
+            let dialer = PeerDialer(address: address, group: group, identity: identity, tls: tls, registry: registry)
             return Task { await dialer.run() }
         }
         let stoppedMeanwhile = runtime.withLock { state in
@@ -123,7 +132,7 @@ public final class PeerNetwork: Sendable {
     }
 
     /// SO_REUSEADDR so a restarted node can take its port back while old sockets linger in TIME_WAIT.
-    private func bind(group: MultiThreadedEventLoopGroup) async throws -> any Channel {
+    private func bind(group: MultiThreadedEventLoopGroup, tls: PeerTLS) async throws -> any Channel {
         let identity = identity
         let registry = registry
         return try await ServerBootstrap(group: group)
@@ -131,7 +140,7 @@ public final class PeerNetwork: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: PeerNetwork.writeBufferWaterMark)
             .childChannelInitializer { channel in
-                PeerPipeline.configure(channel, identity: identity, registry: registry)
+                PeerPipeline.configure(channel, identity: identity, tls: tls, registry: registry)
             }
             .bind(host: host, port: port).get()
     }
@@ -157,6 +166,10 @@ public final class PeerNetwork: Sendable {
 
     /// The port actually bound (useful with port 0); nil before `start`.
     public var localPort: Int? { runtime.withLock { $0.server?.localAddress?.port } }
+
+    /// Connections refused so far (certificate, TLS, hello, frame or message problems, the
+    /// handshake deadline, too many half-open); each was logged with its reason.
+    public var refusals: Int { registry.refusals }
 
     /// Authenticated peers, sorted by id.
     public var connectedPeers: [IdentityID] { registry.connectedPeers }
@@ -188,7 +201,7 @@ public final class PeerNetwork: Sendable {
         return true
     }
 
-    /// The message's payload; each connection's handler seals and frames it.
+    /// The message's payload; each connection's handler frames it and TLS encrypts it.
     private func frame(_ message: PeerMessage) -> ByteBuffer? {
         let payload = message.canonicalBytes
         guard payload.count <= PeerFrame.maxMessageBytes else {

@@ -21,27 +21,7 @@ extension ReportCrypto {
     ) throws(VaultError) -> KeyEnvelope {
         try checkDataKey(dataKey)
         let info = keyWrapInfo(report: report, version: version, recipient: recipient)
-        let recipientKey: Curve25519.KeyAgreement.PublicKey
-        do {
-            recipientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: key.rawBytes)
-        } catch {
-            throw .wrapFailed.with("\(recipient)'s encryption key \(key.hex) is not an X25519 key")
-        }
-        // A small-order key would make the HPKE shared secret all zeros, i.e. public: anyone
-        // reading the ledger could unwrap. swift-crypto does not reject it (RFC 9180 §7.1.4 says
-        // to), so check with a throwaway key: the result is zero exactly for small-order points.
-        guard producesNonZeroSecret(recipientKey, with: Curve25519.KeyAgreement.PrivateKey()) else {
-            throw .wrapFailed.with("\(recipient)'s encryption key \(key.hex) is a small-order X25519 point")
-        }
-        do {
-            var sender = try HPKE.Sender(recipientKey: recipientKey, ciphersuite: keyWrapCiphersuite, info: Data(info))
-            // Seal straight from the key's storage: no extra copy of the key in an array.
-            let wrapped = try dataKey.withUnsafeBytes { try sender.seal($0) }
-            return KeyEnvelope(
-                recipient: recipient, encapsulatedKey: Array(sender.encapsulatedKey), wrappedKey: Array(wrapped))
-        } catch {
-            throw .wrapFailed.with("cannot wrap the data key to \(recipient)'s encryption key \(key.hex): \(error)")
-        }
+        return try hpkeSeal(dataKey, to: recipient, key: key, info: info)
     }
 
     /// Opens an envelope with the recipient's private keys and returns the report's data key.
@@ -57,16 +37,7 @@ extension ReportCrypto {
         let info = keyWrapInfo(report: report, version: version, recipient: envelope.recipient)
         let raw: Data
         do {
-            // Same RFC 9180 check on the recipient side: refuse an encapsulated key that would
-            // give a zero shared secret rather than derive a key from it.
-            let ephemeral = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: envelope.encapsulatedKey)
-            guard producesNonZeroSecret(ephemeral, with: keys.encryption) else {
-                throw VaultError.unwrapFailed
-            }
-            var recipient = try HPKE.Recipient(
-                privateKey: keys.encryption, ciphersuite: keyWrapCiphersuite,
-                info: Data(info), encapsulatedKey: Data(envelope.encapsulatedKey))
-            raw = try recipient.open(envelope.wrappedKey)
+            raw = try hpkeOpen(envelope, using: keys, info: info)
         } catch {
             throw .unwrapFailed.with(
                 "envelope for \(envelope.recipient) does not open with these keys for report \(report) version \(version)"
@@ -79,19 +50,47 @@ extension ReportCrypto {
         return SymmetricKey(data: raw)
     }
 
-    /// What a custodian node does once an access receipt for `reader` is committed: opens its
-    /// own envelope and seals the same data key to the reader. The blob is not re-encrypted,
-    /// so the reader gets exactly the version on the ledger.
+    /// HPKE base mode (`keyWrapCiphersuite`) to one recipient's X25519 key, under `info`.
     ///
-    /// - Throws: `.unwrapFailed` when the envelope is not the custodian's for this version;
-    ///   `.wrapFailed` when the reader's key is unusable.
-    public static func rewrap(
-        _ envelope: KeyEnvelope, custodian: IdentityKeys,
-        for reader: IdentityID, readerKey: PublicEncryptionKey,
-        report: ReportID, version: ReportVersion
+    /// - Throws: `.wrapFailed` when the recipient key is unusable (not X25519, or a
+    ///   small-order point, which would make the envelope public).
+    static func hpkeSeal(
+        _ secret: some ContiguousBytes, to recipient: IdentityID, key: PublicEncryptionKey, info: [UInt8]
     ) throws(VaultError) -> KeyEnvelope {
-        let dataKey = try unwrap(envelope, using: custodian, report: report, version: version)
-        return try wrap(dataKey: dataKey, for: reader, key: readerKey, report: report, version: version)
+        let recipientKey: Curve25519.KeyAgreement.PublicKey
+        do {
+            recipientKey = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: key.rawBytes)
+        } catch {
+            throw .wrapFailed.with("\(recipient)'s encryption key \(key.hex) is not an X25519 key")
+        }
+        // A small-order key would make the HPKE shared secret all zeros, i.e. public: anyone
+        // reading the ledger could unwrap. swift-crypto does not reject it (RFC 9180 §7.1.4 says
+        // to), so check with a throwaway key: the result is zero exactly for small-order points.
+        guard producesNonZeroSecret(recipientKey, with: Curve25519.KeyAgreement.PrivateKey()) else {
+            throw .wrapFailed.with("\(recipient)'s encryption key \(key.hex) is a small-order X25519 point")
+        }
+        do {
+            var sender = try HPKE.Sender(recipientKey: recipientKey, ciphersuite: keyWrapCiphersuite, info: Data(info))
+            // Seal straight from the secret's storage: no extra copy of it in an array.
+            let wrapped = try secret.withUnsafeBytes { try sender.seal($0) }
+            return KeyEnvelope(
+                recipient: recipient, encapsulatedKey: Array(sender.encapsulatedKey), wrappedKey: Array(wrapped))
+        } catch {
+            throw .wrapFailed.with("HPKE refused \(recipient)'s encryption key \(key.hex): \(error)")
+        }
+    }
+
+    /// Opens an HPKE envelope under `info`; throws for the wrong keys or info, an altered
+    /// envelope, or a small-order encapsulated key.
+    static func hpkeOpen(_ envelope: KeyEnvelope, using keys: IdentityKeys, info: [UInt8]) throws -> Data {
+        // Same RFC 9180 check on the recipient side: refuse an encapsulated key that would
+        // give a zero shared secret rather than derive a key from it.
+        let ephemeral = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: envelope.encapsulatedKey)
+        guard producesNonZeroSecret(ephemeral, with: keys.encryption) else { throw VaultError.unwrapFailed }
+        var recipient = try HPKE.Recipient(
+            privateKey: keys.encryption, ciphersuite: keyWrapCiphersuite,
+            info: Data(info), encapsulatedKey: Data(envelope.encapsulatedKey))
+        return try recipient.open(envelope.wrappedKey)
     }
 
     /// False when X25519(`privateKey`, `publicKey`) is all zeros, which for a clamped scalar

@@ -9,6 +9,7 @@ public struct VaultError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidMetadata, invalidRecipients, plaintextTooLarge, invalidDataKey
         case encryptionFailed, wrapFailed, unwrapFailed
         case addressMismatch, sizeMismatch, decryptionFailed, commitmentMismatch
+        case shareMismatch, notEnoughShares
     }
 
     private let code: Code
@@ -49,5 +50,9 @@ public struct VaultError: Error, Hashable, Sendable, CustomStringConvertible {
     /// AES-GCM authentication failed: wrong key, report id or version, or altered ciphertext.
     public static let decryptionFailed = VaultError(.decryptionFailed, "decryption failed")
     /// The decrypted plaintext and salt do not hash to the commitment on the ledger.
+    /// A key share that does not match the commitment its version carries on the ledger.
+    public static let shareMismatch = VaultError(.shareMismatch, "key share does not match its commitment")
+    /// Fewer good key shares than the custody threshold.
+    public static let notEnoughShares = VaultError(.notEnoughShares, "not enough key shares")
     public static let commitmentMismatch = VaultError(.commitmentMismatch, "plaintext does not match its commitment")
 }

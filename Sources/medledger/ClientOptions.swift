@@ -19,6 +19,18 @@ struct ClientOptions: ParsableArguments {
     )
     var genesis: String?
 
+    @Option(
+        name: .customLong("custodian"),
+        help:
+            "Another custodian node's HTTP address (repeat). Reading needs the genesis's custody threshold of key shares, one from each of that many nodes; --node gives one."
+    )
+    var custodians: [String] = []
+
+    @Option(
+        name: .long,
+        help: "For https nodes: trust exactly this PEM certificate (the consortium's), not the system CAs.")
+    var pinCert: String?
+
     func validate() throws {
         guard let url = URL(string: node), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--node must be an http(s) URL such as http://127.0.0.1:8080, got \(node)")
@@ -29,13 +41,33 @@ struct ClientOptions: ParsableArguments {
         if let genesis, !FileManager.default.fileExists(atPath: genesis) {
             throw ValidationError("--genesis \(genesis) does not exist")
         }
+        for custodian in custodians {
+            guard let url = URL(string: custodian), url.scheme == "http" || url.scheme == "https", url.host != nil
+            else {
+                throw ValidationError(
+                    "--custodian must be an http(s) URL such as http://127.0.0.1:8090, got \(custodian)")
+            }
+        }
+        if let pinCert {
+            guard FileManager.default.fileExists(atPath: pinCert) else {
+                throw ValidationError("--pin-cert \(pinCert) does not exist")
+            }
+            guard URL(string: node)?.scheme == "https" else {
+                throw ValidationError("--pin-cert needs an https --node, got \(node)")
+            }
+        }
     }
 
     func client() throws -> LedgerClient {
         let file = try KeyFile.load(URL(fileURLWithPath: key))
         let me = ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
         let anchor = try genesis.map { try Genesis.load(from: URL(fileURLWithPath: $0)) }
-        return LedgerClient(gateway: HTTPGateway(baseURL: URL(string: node)!, me: me, trustAnchor: anchor), me: me)
+        let http = try pinCert.map { try PinnedHTTPClient.shared(pinning: $0) } ?? .shared
+        func gateway(_ address: String) throws -> HTTPGateway {
+            guard let url = URL(string: address) else { throw ValidationError("\(address) is not a URL") }
+            return HTTPGateway(baseURL: url, me: me, trustAnchor: anchor, httpClient: http)
+        }
+        return LedgerClient(gateway: try gateway(node), me: me, otherCustodians: try custodians.map(gateway))
     }
 }
 

@@ -72,10 +72,22 @@ struct NodeCommand: AsyncParsableCommand {
         var http: String?
         @Option(name: .long, help: "HOST:PORT for peer-to-peer (default: network.json's; multi-validator networks).")
         var p2p: String?
+        @Option(name: .long, help: "Serve the HTTP API over TLS with this PEM certificate chain (with --tls-key).")
+        var tlsCert: String?
+        @Option(name: .long, help: "The PEM private key of --tls-cert.")
+        var tlsKey: String?
 
         func validate() throws {
             if let http { _ = try HostPort(http, option: "--http") }
             if let p2p { _ = try HostPort(p2p, option: "--p2p") }
+            guard (tlsCert == nil) == (tlsKey == nil) else {
+                throw ValidationError("give --tls-cert and --tls-key together (HTTPS needs both), or neither")
+            }
+            for (option, file) in [("--tls-cert", tlsCert), ("--tls-key", tlsKey)] {
+                if let file, !FileManager.default.fileExists(atPath: file) {
+                    throw ValidationError("\(option) \(file) does not exist")
+                }
+            }
         }
 
         func run() async throws {
@@ -105,8 +117,12 @@ struct NodeCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("cannot start block production: \(error)")
             }
-            let http = APIServer.service(
-                node: node, host: address.host, port: address.port, logger: logger, metrics: metrics)
+            let tls = try tlsCert.flatMap { cert in
+                try tlsKey.map { try APITLS.serverConfiguration(certificateFile: cert, keyFile: $0) }
+            }
+            let http = try APIServer.service(
+                node: node, host: address.host, port: address.port, logger: logger, metrics: metrics, tls: tls)
+            logger.info("API on \(tls == nil ? "http" : "https")://\(address.host):\(address.port)")
             try await ServiceGroup(configuration: Self.serviceGroup(blockMaking, http: http, logger: logger)).run()
             let finalHeight = await node.height
             logger.info("node stopped at height \(finalHeight)")

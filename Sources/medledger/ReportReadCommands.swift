@@ -34,6 +34,12 @@ extension ReportCommand {
                     "Access recorded in block \(result.receipt.height). Wrote \(opened.plaintext.count) bytes to \(out)"
                 )
                 print("Title: \(opened.metadata.title). Content address and commitment verified.")
+                if let custody = result.custody {
+                    print(
+                        "Key rebuilt from \(custody.threshold) custodians' key shares (x = \(custody.sharesUsed.map(String.init).joined(separator: ", ")))."
+                    )
+                    for failure in custody.failures { print("Custodian could not help: \(failure)") }
+                }
             }
         }
     }

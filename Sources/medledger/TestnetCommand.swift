@@ -1,7 +1,9 @@
 import ArgumentParser
+import MedLedgerAPI
 import MedLedgerCore
 import Foundation
 import MedLedgerNode
+import MedLedgerStorage
 
 struct TestnetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,11 +17,16 @@ struct TestnetCommand: ParsableCommand {
                 Node K serves HTTP on BASE-PORT + 10·K and peer-to-peer on BASE-PORT + 10·K + 1; start each with
                 `medledger node start --data-dir DIR/nodeK`. One organization per validator; their admin keys are
                 in DIR/org-keys/. With n = 3f + 1 validators the network tolerates f faulty ones.
+                Peer links run mutual TLS 1.3 with DIR/nodeK/tls/peer-cert.pem, whose key is the validator key.
+                With --api-tls each node also gets a self-signed API certificate and key (DIR/nodeK/tls/api-cert.pem,
+                api-key.pem) for `node start --tls-cert … --tls-key …`; clients pin it with `--pin-cert`.
                 """)
         @Option(name: .long, help: "Number of validators (4 tolerates one fault).") var validators: Int
         @Option(name: .long, help: "The directory to create.") var dir: String
         @Option(name: .long, help: "First port.") var basePort: Int = 26_600
         @Option(name: .long, help: "The chain id.") var chainId: String = "medledger-testnet"
+        @Flag(name: .long, help: "Also write a self-signed HTTPS certificate and key for each node's API.")
+        var apiTls = false
         @Option(name: .long, help: "How many validators hold each report blob (default: all allowed).")
         var replicas: UInt32?
         @Option(
@@ -66,12 +73,36 @@ struct TestnetCommand: ParsableCommand {
                 validators: validators, directory: url, basePort: basePort, chainID: chainId,
                 time: ConsensusTime(wallClock: SystemClock.now()), replicas: replicas, residency: residencyPolicies())
             print("Created a \(validators)-validator network in \(url.path):")
+            print("  peer links: mutual TLS 1.3 with DIR/nodeK/tls/peer-cert.pem (its key is the validator key)")
             for index in 0..<validators {
                 print(
                     "  node\(index): http 127.0.0.1:\(Testnet.httpPort(base: basePort, index: index)), "
                         + "p2p 127.0.0.1:\(Testnet.p2pPort(base: basePort, index: index))")
             }
-            print("Start each with: medledger node start --data-dir \(dir)/nodeK")
+            if apiTls {
+                for index in 0..<validators {
+                    try Self.writeAPICertificate(DataDirectory(url.appendingPathComponent("node\(index)")))
+                }
+                print(
+                    "Start each with: medledger node start --data-dir \(dir)/nodeK "
+                        + "--tls-cert \(dir)/nodeK/tls/api-cert.pem --tls-key \(dir)/nodeK/tls/api-key.pem")
+                print("Clients: --node https://127.0.0.1:PORT --pin-cert \(dir)/nodeK/tls/api-cert.pem")
+            } else {
+                print("Start each with: medledger node start --data-dir \(dir)/nodeK")
+            }
+        }
+
+        /// A self-signed API certificate for loopback; the key file is private (0600).
+        static func writeAPICertificate(_ node: DataDirectory) throws {
+            let (certificate, key) = try APITLS.makeSelfSignedPEM(hosts: ["127.0.0.1", "localhost"])
+            let folder = node.tlsDirectory
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(certificate.utf8).write(to: folder.appendingPathComponent("api-cert.pem"))
+            let keyFile = folder.appendingPathComponent("api-key.pem")
+            guard
+                FileManager.default.createFile(
+                    atPath: keyFile.path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+            else { throw CLIError("cannot write \(keyFile.path)") }
         }
     }
 }

@@ -130,8 +130,7 @@ struct APIFixture {
             plaintext: Array(body.utf8), title: "CBC", effectiveDate: "2027-01-15", note: nil, report: id, version: 1,
             recipients: [
                 (patient.id, patient.keys.publicEncryptionKey), (author.id, author.keys.publicEncryptionKey),
-                (nodeKeys.identityID, nodeKeys.publicEncryptionKey),
-            ])
+            ], custody: node.custody)
         _ = try await node.putBlob(sealed.blob, uploader: author.id)
         let receipt = try await commit(
             .submitReport(

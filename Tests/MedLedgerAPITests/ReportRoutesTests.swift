@@ -116,8 +116,14 @@ import MedLedgerVault
                 let canonical = try #require(Data(base64Encoded: json["canonical"] as? String ?? ""))
                 let envelope = try KeyEnvelope.decode(canonical: Array(canonical))
                 #expect(Data(envelope.wrappedKey).base64EncodedString() == json["wrappedKey"] as? String)
-                let key = try ReportCrypto.unwrap(envelope, using: fixture.clinicReader.keys, report: id, version: 1)
+                // One node holds the one share (1 of 1): the answer says which x and threshold.
+                #expect(json["shareIndex"] as? Int == 1)
+                #expect(json["threshold"] as? Int == 1)
+                let share = try ReportCrypto.unwrapShare(
+                    envelope, using: fixture.clinicReader.keys, x: 1, threshold: 1, report: id, version: 1)
                 let record = try #require(await fixture.node.report(id))
+                let key = try ReportCrypto.combineShares(
+                    [share], threshold: 1, commitments: record.latest.content.shareCommitments, report: id, version: 1)
                 let blob = try #require(try fixture.node.blobs.get(record.latest.content.contentAddress))
                 let opened = try ReportCrypto.open(
                     blob: blob, content: record.latest.content, dataKey: key,

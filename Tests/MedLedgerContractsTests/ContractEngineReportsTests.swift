@@ -147,18 +147,28 @@ struct ContractEngineReportsTests {
         let good = cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id)
         let empty = ReportContent(
             contentAddress: good.contentAddress, sizeBytes: 0, commitment: good.commitment,
-            encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes)
+            encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes,
+            shareCommitments: good.shareCommitments)
         let huge = ReportContent(
             contentAddress: good.contentAddress, sizeBytes: UInt64(Limits.blobMaxBytes) + 1,
-            commitment: good.commitment, encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes)
+            commitment: good.commitment, encryptedMetadata: good.encryptedMetadata, envelopes: good.envelopes,
+            shareCommitments: good.shareCommitments)
         let doubled = ReportContent(
             contentAddress: good.contentAddress, sizeBytes: 1, commitment: good.commitment,
-            encryptedMetadata: [], envelopes: good.envelopes + [good.envelopes[0]])
+            encryptedMetadata: [], envelopes: good.envelopes + [good.envelopes[0]],
+            shareCommitments: good.shareCommitments)
+        let custodians = UInt64(cast.ledger.engine.custodians.count)
+        let tooFewShares = cast.ledger.content(patient: cast.patient.id, author: cast.authorA.id, shares: 0)
+        let tooManyShares = cast.ledger.content(
+            patient: cast.patient.id, author: cast.authorA.id, shares: Int(custodians) + 1)
         let range: [ReceiptFact] = [
             .field(.contentSizeBytes), .problem(.outOfRange), .limit(UInt64(Limits.blobMaxBytes)),
         ]
-        let expected: [[ReceiptFact]] = [range, range, [.field(.contentEnvelopes), .problem(.duplicate)]]
-        for (content, facts) in zip([empty, huge, doubled], expected) {
+        let shareCount: [ReceiptFact] = [.field(.contentShareCommitments), .problem(.wrongCount), .limit(custodians)]
+        let expected: [[ReceiptFact]] = [
+            range, range, [.field(.contentEnvelopes), .problem(.duplicate)], shareCount, shareCount,
+        ]
+        for (content, facts) in zip([empty, huge, doubled, tooFewShares, tooManyShares], expected) {
             let payload = TransactionPayload.submitReport(
                 SubmitReport(
                     report: r1, patient: cast.patient.id, category: Code("LAB")!,

@@ -112,10 +112,11 @@ struct Ledger {
     static func reportID(_ n: UInt8) -> ReportID { ReportID(bytes: [UInt8](repeating: n, count: 15) + [0xAA])! }
     static func grantID(_ n: UInt8) -> GrantID { GrantID(bytes: [UInt8](repeating: n, count: 15) + [0xBB])! }
 
-    /// Content with envelopes for the patient, the author, every custodian and `extra`, minus `omit`.
+    /// Content with envelopes for the patient, the author, every custodian and `extra`, minus
+    /// `omit`, and one share commitment per custodian (`shares` overrides how many).
     func content(
         patient: IdentityID, author: IdentityID, extra: [IdentityID] = [], omit: IdentityID? = nil,
-        tag: String = "v1"
+        tag: String = "v1", shares: Int? = nil
     ) -> ReportContent {
         let recipients = ([patient, author] + engine.custodians + extra).filter { $0 != omit }
         return ReportContent(
@@ -126,6 +127,9 @@ struct Ledger {
                 KeyEnvelope(
                     recipient: $0, encapsulatedKey: [UInt8](repeating: 1, count: 32),
                     wrappedKey: [UInt8](repeating: 2, count: 48))
+            },
+            shareCommitments: (0..<(shares ?? engine.custodians.count)).map {
+                Hash256.of(Array("share-\(tag)-\($0 + 1)".utf8))
             })
     }
 

@@ -117,10 +117,10 @@ import MedLedgerCore
     @Test func reportContentLayout() {
         let content = ReportContent(
             contentAddress: T.hash("a"), sizeBytes: 5, commitment: T.hash("c"),
-            encryptedMetadata: [0xee], envelopes: [])
-        #expect(
-            content.canonicalBytes == T.hash("a").bytes + T.be(5, 8) + T.hash("c").bytes
-                + [0, 0, 0, 1, 0xee] + [0, 0, 0, 0])
+            encryptedMetadata: [0xee], envelopes: [], shareCommitments: [T.hash("s")])
+        let head: [UInt8] = T.hash("a").bytes + T.be(5, 8) + T.hash("c").bytes
+        let tail: [UInt8] = [0, 0, 0, 1, 0xee] + [0, 0, 0, 0] + [0, 0, 0, 1] + T.hash("s").bytes
+        #expect(content.canonicalBytes == head + tail)
     }
 
     @Test func accessBasisAndEventLayouts() {

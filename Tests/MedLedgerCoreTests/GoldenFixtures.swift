@@ -38,7 +38,8 @@ enum GoldenFixtures {
                 KeyEnvelope(
                     recipient: authorKeys.identityID, encapsulatedKey: bytes(32, from: 0x01),
                     wrappedKey: bytes(48, from: 0x80)),
-            ])
+            ],
+            shareCommitments: [Hash256.of(Array("golden share 1".utf8))])
     }
 
     static var grantScopes: [(name: String, scope: GrantScope)] {

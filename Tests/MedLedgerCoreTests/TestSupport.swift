@@ -14,7 +14,11 @@ enum T {
     /// A u32 length prefix then the UTF-8 bytes.
     static func str(_ text: String) -> [UInt8] { be(UInt64(text.utf8.count), 4) + Array(text.utf8) }
 
-    static func content(patient: IdentityID, author: IdentityID, extra: [IdentityID] = []) -> ReportContent {
+    /// A version's content with envelopes for patient, author and `extra`, and one share
+    /// commitment per id in `custodians`.
+    static func content(
+        patient: IdentityID, author: IdentityID, extra: [IdentityID] = [], custodians: Int = 0
+    ) -> ReportContent {
         ReportContent(
             contentAddress: hash("blob"), sizeBytes: 1_234, commitment: hash("commitment"),
             encryptedMetadata: [1, 2, 3, 4],
@@ -22,7 +26,8 @@ enum T {
                 KeyEnvelope(
                     recipient: $0, encapsulatedKey: [UInt8](repeating: 7, count: 32),
                     wrappedKey: [UInt8](repeating: 9, count: 48))
-            })
+            },
+            shareCommitments: (0..<custodians).map { hash("share \($0 + 1)") })
     }
 
     /// One payload of every case, with non-default field values.

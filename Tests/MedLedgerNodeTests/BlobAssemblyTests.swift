@@ -63,6 +63,6 @@ extension ReportContent {
     static func sample(address: Hash256, sizeBytes: UInt64) -> ReportContent {
         ReportContent(
             contentAddress: address, sizeBytes: sizeBytes, commitment: Hash256.of([0]), encryptedMetadata: [1],
-            envelopes: [])
+            envelopes: [], shareCommitments: [])
     }
 }

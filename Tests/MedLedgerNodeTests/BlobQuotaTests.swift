@@ -50,15 +50,13 @@ import MedLedgerTesting
                             encryptionKey: author.keys.publicEncryptionKey, roles: [.author])))
             ).code == .ok)
         let report = ReportID.random()
-        let custodian = net.node.validators.validators[0]
         let sealed = try ReportCrypto.seal(
             plaintext: Array("kept".utf8), title: "t", effectiveDate: nil, note: nil,
             report: report, version: 1,
             recipients: [
                 (patient.id, patient.keys.publicEncryptionKey),
                 (author.id, author.keys.publicEncryptionKey),
-                (custodian.id, custodian.encryptionKey),
-            ])
+            ], custody: net.node.custody)
         let kept = try await net.node.putBlob(sealed.blob, uploader: author.id)
         #expect(
             try await net.commit(
@@ -88,15 +86,13 @@ extension BlobQuotaTests {
         #expect(
             try await net.commit(await net.transaction(patient, .registerPatient(RegisterPatient(keys: patient.keys))))
                 .code == .ok)
-        let custodian = net.node.validators.validators[0]
         let report = ReportID.random()
         let sealed = try ReportCrypto.seal(
             plaintext: Array("orphan".utf8), title: "t", effectiveDate: nil, note: nil,
             report: report, version: 1,
             recipients: [
-                (patient.id, patient.keys.publicEncryptionKey),
-                (custodian.id, custodian.encryptionKey),
-            ])
+                (patient.id, patient.keys.publicEncryptionKey)
+            ], custody: net.node.custody)
         let address = try await net.node.putBlob(sealed.blob, uploader: patient.id)
         // A patient is not an author: the submission is refused, but it names the blob.
         let refused = try await net.commit(

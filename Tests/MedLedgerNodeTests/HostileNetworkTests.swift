@@ -48,6 +48,9 @@ import MedLedgerCore
         let byzantine = try await startByzantinePeer(directory: directory, genesis: genesis, basePort: basePort)
         let junk = Task { await Self.sendJunkConsensus(byzantine, genesis: genesis, seconds: 8) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // Before the idle sockets, which fill the half-open allowance of this address.
+        let oversized = try await Self.oversizedPrefixOverTLS(
+            directory: directory, genesis: genesis, basePort: basePort, group: group)
         let sockets = try await Self.abusePeerPorts(basePort: basePort, group: group)
         try await abuseHTTP(testnet.network(network).url(0))
         let lastLarge = try await floodLargeTransactions(network.url(0))
@@ -76,8 +79,9 @@ import MedLedgerCore
         // The attacks reached the nodes and were refused, not ignored by accident.
         let log = (try? String(contentsOf: directory.appendingPathComponent("node0.log"), encoding: .utf8)) ?? ""
         #expect(log.contains("exceeds limit"), "oversized prefix not seen")
+        #expect(log.contains("TLS handshake failed"), "cleartext garbage not refused by TLS")
         #expect(log.contains("too many connections in the handshake"), "half-open flood not seen")
-        for socket in sockets { try? await socket.close() }
+        for socket in sockets + oversized { try? await socket.close() }
         await byzantine.stop()
         try await group.shutdownGracefully()
     }
@@ -186,6 +190,36 @@ import MedLedgerCore
             }
         }
         return idle
+    }
+
+    /// Node 3's real key gets through TLS (only a validator can), then sends a length prefix
+    /// far over the hello limit to each honest node: refused on the prefix alone.
+    static func oversizedPrefixOverTLS(
+        directory: URL, genesis: Genesis, basePort: Int, group: MultiThreadedEventLoopGroup
+    ) async throws -> [any Channel] {
+        func keys(_ index: Int) throws -> IdentityKeys {
+            try KeyFile.load(DataDirectory(directory.appendingPathComponent("node\(index)")).nodeKeyFile).keys()
+        }
+        let byzantine = try keys(3)
+        let tls = try PeerTLS(keys: byzantine, certificatePEM: PeerCertificate.makePEM(keys: byzantine))
+        let identity = PeerIdentity(
+            chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet, keys: byzantine)
+        var channels = [any Channel]()
+        for index in 0..<3 {
+            let target = try keys(index).identityID
+            let channel = try await ClientBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            tls.handler(identity: identity, expectedPeer: target, verdict: PeerTLSVerdict()))
+                    }
+                }
+                .connect(host: "127.0.0.1", port: Testnet.p2pPort(base: basePort, index: index)).get()
+            // The node closes on the prefix; whether our write completes first does not matter.
+            try? await channel.writeAndFlush(ByteBuffer(bytes: [0x7F, 0xFF, 0xFF, 0xFF]))
+            channels.append(channel)
+        }
+        return channels
     }
 
     /// The HTTP attacks of the review: nonce overflow, a stranger's blob, a bad cursor.

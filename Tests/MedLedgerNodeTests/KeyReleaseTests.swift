@@ -39,13 +39,11 @@ import MedLedgerVault
             #expect(receipt.code == .ok)
         }
         let report = ReportID.random()
-        let custodian = net.node.validators.validators[0]
         let sealed = try ReportCrypto.seal(
             plaintext: Array("result".utf8), title: "t", effectiveDate: nil, note: nil, report: report, version: 1,
             recipients: [
                 (patient.id, patient.keys.publicEncryptionKey), (author.id, author.keys.publicEncryptionKey),
-                (custodian.id, custodian.encryptionKey),
-            ])
+            ], custody: net.node.custody)
         _ = try await net.node.putBlob(sealed.blob, uploader: author.id)
         let submitted = try await net.commit(
             await net.transaction(
@@ -99,9 +97,18 @@ import MedLedgerVault
                         validFrom: nil, validUntil: nil))))
         #expect(grant.code == .ok)
         #expect(try await read(f).code == .ok)
-        let envelope = try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id)
-        let key = try ReportCrypto.unwrap(envelope, using: f.reader.keys, report: f.report, version: 1)
+        // One node: the custody threshold is 1 of 1, so its single share rebuilds the key.
+        let released = try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id)
+        guard case .share(let envelope, let x, let threshold) = released else {
+            Issue.record("a custodian released a whole key, not its share")
+            return
+        }
+        #expect(x == 1 && threshold == 1)
+        let share = try ReportCrypto.unwrapShare(
+            envelope, using: f.reader.keys, x: x, threshold: Int(threshold), report: f.report, version: 1)
         let record = try #require(await f.net.node.report(f.report))
+        let key = try ReportCrypto.combineShares(
+            [share], threshold: 1, commitments: record.latest.content.shareCommitments, report: f.report, version: 1)
         let blob = try #require(try f.net.node.blobs.get(record.latest.content.contentAddress))
         let opened = try ReportCrypto.open(
             blob: blob, content: record.latest.content, dataKey: key, report: f.report, version: 1)
@@ -234,6 +241,56 @@ import MedLedgerVault
             ).code == .ok)
         #expect(try await f.net.node.mayView(report: f.report, caller: labReader.id))
         #expect(await f.net.node.mayViewHistory(report: f.report, caller: labReader.id) == false)
+    }
+
+    /// Issue 8.6: revocation closes the door at once. The reader's receipt from before the
+    /// revocation is committed, granted and well inside the key-release window, and still
+    /// releases nothing once the grant is revoked.
+    @Test func revocationStopsKeyReleaseAtOnceWhateverReceiptsTheReaderHolds() async throws {
+        let f = try await fixture()
+        defer { f.net.remove() }
+        let grant = try await grantAll(f)
+        #expect(try await read(f).code == .ok)
+        _ = try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id)
+        #expect(
+            try await f.net.commit(await f.net.transaction(f.patient, .revokeGrant(RevokeGrant(grant: grant)))).code
+                == .ok)
+        await #expect { try await f.net.node.releaseKey(report: f.report, version: 1, reader: f.reader.id) } throws: {
+            ($0 as? NodeError)?.kind == .forbidden && ($0 as? NodeError)?.field == "grant"
+        }
+    }
+
+    /// The same for a read on a standing relationship: a practitioner of the authoring
+    /// organization whom the organization suspends gets nothing more from a receipt made
+    /// before. (Roles cannot be taken away by any transaction yet, so suspension is the way
+    /// a relationship ends today.)
+    @Test func suspendingTheReaderStopsKeyReleaseAtOnce() async throws {
+        let f = try await fixture()
+        defer { f.net.remove() }
+        let labReader = TestNode.person("lab-reader")
+        #expect(
+            try await f.net.commit(
+                await f.net.transaction(
+                    f.net.lab,
+                    .registerPractitioner(
+                        RegisterPractitioner(
+                            organization: f.net.lab.id, signingKey: labReader.keys.publicSigningKey,
+                            encryptionKey: labReader.keys.publicEncryptionKey, roles: [.reader])))
+            ).code == .ok)
+        #expect(
+            try await f.net.commit(
+                await f.net.transaction(
+                    labReader, .accessReport(AccessReport(report: f.report, version: 1, purpose: .treatment)))
+            ).code == .ok)
+        _ = try await f.net.node.releaseKey(report: f.report, version: 1, reader: labReader.id)
+        #expect(
+            try await f.net.commit(
+                await f.net.transaction(
+                    f.net.lab, .setIdentityStatus(SetIdentityStatus(target: labReader.id, status: .suspended)))
+            ).code == .ok)
+        await #expect { try await f.net.node.releaseKey(report: f.report, version: 1, reader: labReader.id) } throws: {
+            ($0 as? NodeError)?.kind == .forbidden
+        }
     }
 
     /// Issue 6.4: a free account's flood of denied reads used to push the patient's newer

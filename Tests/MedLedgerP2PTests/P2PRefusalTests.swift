@@ -60,9 +60,11 @@ struct P2PRefusalTests {
         let cluster = try P2PCluster.make()
         try await cluster.nodes[2].start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let raw = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: cluster.ports[2]).get()
-        // Issue 6.6: before authentication a frame may hold no more than a hello needs, so a
-        // 513-byte prefix is refused on the prefix alone, long before the handshake deadline.
+        // Only a validator gets past TLS, so play validator 0 with a bare TLS client.
+        let raw = try await P2PRawTLS.connect(
+            port: cluster.ports[2], group: group, configuration: P2PRawTLS.validator(cluster.keys[0]))
+        // Issue 6.6: before its hello is accepted a frame may hold no more than a hello needs,
+        // so a 513-byte prefix is refused on the prefix alone, long before the deadline.
         try await raw.writeAndFlush(ByteBuffer(bytes: [0x00, 0x00, 0x02, 0x01]))
         let closed = await eventually(timeout: .seconds(2)) { !raw.isActive }
         #expect(closed)
@@ -72,6 +74,20 @@ struct P2PRefusalTests {
         #expect(await eventually { cluster.nodes[2].connectedPeers == [cluster.id(0)] })
         await cluster.stopAll()
         try? await raw.close()
+        try await group.shutdownGracefully()
+    }
+
+    /// Bytes that are not TLS (the old cleartext protocol, a port scanner) end in a logged TLS failure.
+    @Test func cleartextIsRefusedByTLS() async throws {
+        let cluster = try P2PCluster.make()
+        try await cluster.nodes[2].start()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let raw = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: cluster.ports[2]).get()
+        try await raw.writeAndFlush(ByteBuffer(bytes: [0, 0, 0, 40] + Array(repeating: 0xAB, count: 40)))
+        #expect(await eventually(timeout: .seconds(2)) { !raw.isActive })
+        #expect(cluster.logs[2].contains("TLS handshake failed"))
+        #expect(cluster.nodes[2].refusals >= 1)
+        await cluster.stopAll()
         try await group.shutdownGracefully()
     }
 

@@ -5,6 +5,7 @@ import MedLedgerCore
 @testable import MedLedgerP2P
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Three validators with deterministic keys on loopback, each a `PeerNetwork` with the
 /// others as peers, plus a log capture per node.
@@ -139,5 +140,69 @@ enum P2PFixtures {
         Transaction(
             chainID: P2PCluster.chainID, signer: keys.identityID, keys: keys, nonce: nonce,
             payload: .revokeGrant(RevokeGrant(grant: GrantID(bytes: Array(repeating: 7, count: 16))!)))
+    }
+}
+
+/// A bare TLS client on a peer port, to play a peer that does not run `PeerNetwork`: the TLS
+/// configuration, certificate and private key are the test's to choose.
+enum P2PRawTLS {
+    /// Connects and starts the handshake; the channel closes when the server refuses.
+    static func connect(
+        port: Int, group: MultiThreadedEventLoopGroup, configuration: TLSConfiguration
+    ) async throws -> any Channel {
+        let context = try NIOSSLContext(configuration: configuration)
+        return try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = try NIOSSLClientHandler(
+                        context: context, serverHostname: nil,
+                        customVerificationCallback: { _, promise in promise.succeed(.certificateVerified) })
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+    }
+
+    /// A peer-link client configuration presenting `certificatePEM` with `key`.
+    static func configuration(
+        certificatePEM: String, key: NIOSSLPrivateKey, maximumVersion: TLSVersion = .tlsv13
+    ) throws -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateChain = [
+            .certificate(try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem))
+        ]
+        configuration.privateKey = .privateKey(key)
+        configuration.minimumTLSVersion = .tlsv1
+        configuration.maximumTLSVersion = maximumVersion
+        configuration.certificateVerification = .none
+        configuration.signingSignatureAlgorithms = [.ed25519]
+        configuration.verifySignatureAlgorithms = [.ed25519]
+        return configuration
+    }
+
+    /// A validator's genuine certificate and key.
+    static func validator(_ keys: IdentityKeys, maximumVersion: TLSVersion = .tlsv13) throws -> TLSConfiguration {
+        try configuration(
+            certificatePEM: PeerCertificate.makePEM(keys: keys),
+            key: NIOSSLPrivateKey(bytes: PeerCertificate.privateKeyDER(keys: keys), format: .der),
+            maximumVersion: maximumVersion)
+    }
+}
+
+/// A private key that signs with a key other than its certificate's: what someone who copied
+/// a validator's certificate (it is public) but not its key can do at best.
+struct P2PImpostorKey: NIOSSLCustomPrivateKey, Hashable {
+    let seed: String
+
+    var signatureAlgorithms: [SignatureAlgorithm] { [.ed25519] }
+
+    func sign(channel: any Channel, algorithm: SignatureAlgorithm, data: ByteBuffer) -> EventLoopFuture<ByteBuffer> {
+        let signer = IdentityKeys.deterministic(seed: seed)
+        return channel.eventLoop.makeSucceededFuture(
+            ByteBuffer(bytes: signer.sign(Array(data.readableBytesView)).rawBytes))
+    }
+
+    func decrypt(channel: any Channel, data: ByteBuffer) -> EventLoopFuture<ByteBuffer> {
+        channel.eventLoop.makeFailedFuture(PeerNetworkError("an Ed25519 key does not decrypt"))
     }
 }

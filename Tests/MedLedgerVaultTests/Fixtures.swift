@@ -12,6 +12,10 @@ enum Party {
     static func recipient(_ keys: IdentityKeys) -> (IdentityID, PublicEncryptionKey) {
         (keys.identityID, keys.publicEncryptionKey)
     }
+
+    /// One custodian holding the whole key as its share (1 of 1), as on a single node.
+    static let custody = ReportCrypto.Custody(
+        threshold: 1, custodians: [(custodian.identityID, custodian.publicEncryptionKey)])
 }
 
 enum Sample {
@@ -22,14 +26,13 @@ enum Sample {
         {"resourceType":"DiagnosticReport","status":"final","conclusion":"No acute findings."}
         """.utf8)
 
-    /// Version `version` of `report`, sealed to patient, author and custodian.
+    /// Version `version` of `report`, sealed to patient and author, with the custodian's
+    /// share (1 of 1).
     static func sealed(version: ReportVersion = 1, report: ReportID = report) throws -> SealedReport {
         try ReportCrypto.seal(
             plaintext: plaintext, title: "Chest X-ray", effectiveDate: "2026-11-21",
             note: "Compared with the study of 2025-03-02.", report: report, version: version,
-            recipients: [
-                Party.recipient(Party.patient), Party.recipient(Party.author), Party.recipient(Party.custodian),
-            ])
+            recipients: [Party.recipient(Party.patient), Party.recipient(Party.author)], custody: Party.custody)
     }
 }
 
@@ -44,7 +47,7 @@ extension ReportContent {
             sizeBytes: sizeBytes ?? self.sizeBytes,
             commitment: commitment ?? self.commitment,
             encryptedMetadata: encryptedMetadata ?? self.encryptedMetadata,
-            envelopes: envelopes ?? self.envelopes)
+            envelopes: envelopes ?? self.envelopes, shareCommitments: shareCommitments)
     }
 }
 

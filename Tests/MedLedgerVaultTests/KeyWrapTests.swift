@@ -5,33 +5,53 @@ import Testing
 
 @Suite("key wrapping")
 struct KeyWrapTests {
-    @Test func custodianRewrapsForAReaderWhoThenOpens() throws {
+    @Test func custodianResealsItsShareForAReaderWhoThenOpens() throws {
         let sealed = try Sample.sealed()
         let custodianEnvelope = try #require(sealed.content.envelope(for: Party.custodian.identityID))
-        let readerEnvelope = try ReportCrypto.rewrap(
-            custodianEnvelope, custodian: Party.custodian,
+        let readerEnvelope = try ReportCrypto.rewrapShare(
+            custodianEnvelope, custodian: Party.custodian, x: 1, threshold: 1,
             for: Party.reader.identityID, readerKey: Party.reader.publicEncryptionKey,
             report: Sample.report, version: 1)
         #expect(readerEnvelope.recipient == Party.reader.identityID)
 
-        let dataKey = try ReportCrypto.unwrap(readerEnvelope, using: Party.reader, report: Sample.report, version: 1)
+        let share = try ReportCrypto.unwrapShare(
+            readerEnvelope, using: Party.reader, x: 1, threshold: 1, report: Sample.report, version: 1)
+        let dataKey = try ReportCrypto.combineShares(
+            [share], threshold: 1, commitments: sealed.content.shareCommitments, report: Sample.report, version: 1)
         let opened = try ReportCrypto.open(
             blob: sealed.blob, content: sealed.content, dataKey: dataKey, report: Sample.report, version: 1)
         #expect(opened.plaintext == Sample.plaintext)
         // The reader's envelope is useless to anyone else, the custodian included.
         #expect(throws: VaultError.unwrapFailed) {
-            try ReportCrypto.unwrap(readerEnvelope, using: Party.custodian, report: Sample.report, version: 1)
+            try ReportCrypto.unwrapShare(
+                readerEnvelope, using: Party.custodian, x: 1, threshold: 1, report: Sample.report, version: 1)
         }
     }
 
-    @Test func rewrapNeedsTheCustodiansOwnEnvelope() throws {
+    @Test func resealingNeedsTheCustodiansOwnShareEnvelope() throws {
         let sealed = try Sample.sealed()
         let patientEnvelope = try #require(sealed.content.envelope(for: Party.patient.identityID))
         #expect(throws: VaultError.unwrapFailed) {
-            try ReportCrypto.rewrap(
-                patientEnvelope, custodian: Party.custodian,
+            try ReportCrypto.rewrapShare(
+                patientEnvelope, custodian: Party.custodian, x: 1, threshold: 1,
                 for: Party.reader.identityID, readerKey: Party.reader.publicEncryptionKey,
                 report: Sample.report, version: 1)
+        }
+    }
+
+    /// A custodian's envelope holds a share, bound to its x and threshold: it does not open
+    /// as a whole-key envelope, nor as another x or threshold.
+    @Test func aShareEnvelopeOpensOnlyAsItsOwnShare() throws {
+        let sealed = try Sample.sealed()
+        let envelope = try #require(sealed.content.envelope(for: Party.custodian.identityID))
+        #expect(throws: VaultError.unwrapFailed) {
+            try ReportCrypto.unwrap(envelope, using: Party.custodian, report: Sample.report, version: 1)
+        }
+        for (x, threshold) in [(UInt8(2), 1), (1, 2)] {
+            #expect(throws: VaultError.unwrapFailed) {
+                try ReportCrypto.unwrapShare(
+                    envelope, using: Party.custodian, x: x, threshold: threshold, report: Sample.report, version: 1)
+            }
         }
     }
 

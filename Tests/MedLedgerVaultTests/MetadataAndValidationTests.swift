@@ -48,7 +48,7 @@ struct MetadataAndValidationTests {
         let sealed = try ReportCrypto.seal(
             plaintext: [1], title: String(repeating: "t", count: 512),
             effectiveDate: String(repeating: "d", count: 64), note: String(repeating: "n", count: 2_048),
-            report: Sample.report, version: 1, recipients: [Party.recipient(Party.patient)])
+            report: Sample.report, version: 1, recipients: [Party.recipient(Party.patient)], custody: Party.custody)
         #expect(sealed.content.encryptedMetadata.count <= Limits.encryptedMetadataMaxBytes)
         #expect(try ReportContent.decode(canonical: sealed.content.canonicalBytes) == sealed.content)
     }
@@ -58,24 +58,25 @@ struct MetadataAndValidationTests {
         #expect(throws: VaultError.invalidMetadata) {
             try ReportCrypto.seal(
                 plaintext: [1], title: String(repeating: "t", count: 513), effectiveDate: nil, note: nil,
-                report: Sample.report, version: 1, recipients: [patient])
+                report: Sample.report, version: 1, recipients: [patient], custody: Party.custody)
         }
         #expect(throws: VaultError.invalidRecipients) {
             try ReportCrypto.seal(
                 plaintext: [1], title: "t", effectiveDate: nil, note: nil,
-                report: Sample.report, version: 1, recipients: [])
+                report: Sample.report, version: 1, recipients: [], custody: Party.custody)
         }
         let error = #expect(throws: VaultError.invalidRecipients) {
             try ReportCrypto.seal(
                 plaintext: [1], title: "t", effectiveDate: nil, note: nil,
-                report: Sample.report, version: 1, recipients: [patient, Party.recipient(Party.author), patient])
+                report: Sample.report, version: 1, recipients: [patient, Party.recipient(Party.author), patient],
+                custody: Party.custody)
         }
         #expect(error?.message.contains(Party.patient.identityID.hex) == true)
         let many = (0...Limits.envelopesMaxCount).map { Party.recipient(.deterministic(seed: "many-\($0)")) }
         #expect(throws: VaultError.invalidRecipients) {
             try ReportCrypto.seal(
                 plaintext: [1], title: "t", effectiveDate: nil, note: nil,
-                report: Sample.report, version: 1, recipients: many)
+                report: Sample.report, version: 1, recipients: many, custody: Party.custody)
         }
     }
 
@@ -84,7 +85,7 @@ struct MetadataAndValidationTests {
         #expect(throws: VaultError.plaintextTooLarge) {
             try ReportCrypto.seal(
                 plaintext: tooLarge, title: "t", effectiveDate: nil, note: nil,
-                report: Sample.report, version: 1, recipients: [Party.recipient(Party.patient)])
+                report: Sample.report, version: 1, recipients: [Party.recipient(Party.patient)], custody: Party.custody)
         }
     }
 

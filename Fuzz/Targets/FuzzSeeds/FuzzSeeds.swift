@@ -37,7 +37,8 @@ enum Seeds {
                 KeyEnvelope(
                     recipient: patientKeys.identityID, encapsulatedKey: Array(repeating: 1, count: 32),
                     wrappedKey: Array(repeating: 2, count: 48))
-            ])
+            ],
+            shareCommitments: [Hash256.of(Array("share 1".utf8))])
     }
 
     static var payloads: [(String, TransactionPayload)] {
@@ -299,23 +300,24 @@ func writeSeeds(root: URL) {
     ]
 
     // Peer protocol.
-    let (ours, theirs) = Seeds.peerIdentities
-    let hello = theirs.hello(
-        nonce: [UInt8](repeating: 7, count: PeerHello.nonceBytes),
-        ephemeralKey: theirs.keys.publicEncryptionKey)
-    let ownHello = ours.hello(
-        nonce: [UInt8](repeating: 9, count: PeerHello.nonceBytes), ephemeralKey: ours.keys.publicEncryptionKey)
-    let auth = theirs.auth(
-        transcript: PeerIdentity.transcript(
-            chainID: ours.chainID, genesisHash: ours.genesisHash,
-            dialer: ownHello, listener: hello))
-    corpus["FuzzHandshake"] = [("hello", hello.canonicalBytes), ("auth", auth.canonicalBytes)]
+    let theirs = Seeds.peerIdentities.theirs
+    let hello = theirs.hello
+    // A genuine validator certificate (DER), and one for a key outside the genesis.
+    func certificateDER(_ keys: IdentityKeys) -> [UInt8] {
+        let pem = try! PeerCertificate.makePEM(keys: keys, now: Date(timeIntervalSince1970: 1_795_000_000))
+        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        return Array(Data(base64Encoded: body)!)
+    }
+    corpus["FuzzHandshake"] = [
+        ("hello", hello.canonicalBytes), ("validator-certificate", certificateDER(theirs.keys)),
+        ("stranger-certificate", certificateDER(IdentityKeys.deterministic(seed: "fuzz-stranger"))),
+    ]
     let messages = Seeds.peerMessages
     corpus["FuzzPeerMessage"] = messages.map { ($0.0, $0.1.canonicalBytes) }
     corpus["FuzzPeerFrame"] = [
         (
-            "handshake-then-ping",
-            [1] + framed([hello.canonicalBytes, auth.canonicalBytes, PeerMessage.ping(1).canonicalBytes])
+            "hello-then-ping",
+            [1] + framed([hello.canonicalBytes, PeerMessage.ping(1).canonicalBytes])
         ),
         ("bytewise", [0] + framed([PeerMessage.statusRequest.canonicalBytes, PeerMessage.ping(7).canonicalBytes])),
         ("messages-chunked", [3] + framed(messages.prefix(6).map { $0.1.canonicalBytes })),

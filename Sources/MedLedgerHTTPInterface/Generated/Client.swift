@@ -1819,7 +1819,7 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// The version's data key re-wrapped to the caller, against the caller's committed granted access receipt
+    /// This custodian's key share of the version, sealed to the caller, against the caller's committed granted access receipt while its grant is active
     ///
     /// - Remark: HTTP `POST /v1/reports/{id}/versions/{version}/key`.
     /// - Remark: Generated from `#/paths//v1/reports/{id}/versions/{version}/key/post(releaseKey)`.

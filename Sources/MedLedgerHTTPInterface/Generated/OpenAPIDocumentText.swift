@@ -619,7 +619,7 @@ public enum OpenAPIDocumentText {
                 "tags": [
                   "reports"
                 ],
-                "summary": "The version's data key re-wrapped to the caller, against the caller's committed granted access receipt",
+                "summary": "This custodian's key share of the version, sealed to the caller, against the caller's committed granted access receipt while its grant is active",
                 "security": [
                   {
                     "identity": [],
@@ -1983,6 +1983,14 @@ public enum OpenAPIDocumentText {
                   "canonical": {
                     "type": "string",
                     "format": "byte"
+                  },
+                  "shareIndex": {
+                    "type": "integer",
+                    "description": "Present when the envelope holds one custodian's key share: its x (1-based position of the custodian in the validator set)"
+                  },
+                  "threshold": {
+                    "type": "integer",
+                    "description": "Present with shareIndex: how many shares, from as many custodians, rebuild the key"
                   }
                 }
               },
@@ -2101,11 +2109,19 @@ public enum OpenAPIDocumentText {
                   "envelope": {
                     "type": "string",
                     "format": "byte",
-                    "description": "Canonical KeyEnvelope: the data key wrapped to the caller"
+                    "description": "Canonical KeyEnvelope: the caller's own envelope of the data key, or this custodian's key share sealed to the caller"
                   },
                   "ciphertext": {
                     "type": "string",
                     "format": "byte"
+                  },
+                  "shareIndex": {
+                    "type": "integer",
+                    "description": "Present when envelope holds a key share: its x"
+                  },
+                  "threshold": {
+                    "type": "integer",
+                    "description": "Present with shareIndex: shares needed"
                   }
                 }
               },

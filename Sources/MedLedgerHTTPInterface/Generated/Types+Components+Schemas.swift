@@ -1387,6 +1387,14 @@ extension Components {
             public var wrappedKey: OpenAPIRuntime.Base64EncodedData
             /// - Remark: Generated from `#/components/schemas/KeyEnvelope/canonical`.
             public var canonical: OpenAPIRuntime.Base64EncodedData
+            /// Present when the envelope holds one custodian's key share: its x (1-based position of the custodian in the validator set)
+            ///
+            /// - Remark: Generated from `#/components/schemas/KeyEnvelope/shareIndex`.
+            public var shareIndex: Swift.Int?
+            /// Present with shareIndex: how many shares, from as many custodians, rebuild the key
+            ///
+            /// - Remark: Generated from `#/components/schemas/KeyEnvelope/threshold`.
+            public var threshold: Swift.Int?
             /// Creates a new `KeyEnvelope`.
             ///
             /// - Parameters:
@@ -1394,22 +1402,30 @@ extension Components {
             ///   - encapsulatedKey:
             ///   - wrappedKey:
             ///   - canonical:
+            ///   - shareIndex: Present when the envelope holds one custodian's key share: its x (1-based position of the custodian in the validator set)
+            ///   - threshold: Present with shareIndex: how many shares, from as many custodians, rebuild the key
             public init(
                 recipient: Components.Schemas.Hash,
                 encapsulatedKey: OpenAPIRuntime.Base64EncodedData,
                 wrappedKey: OpenAPIRuntime.Base64EncodedData,
-                canonical: OpenAPIRuntime.Base64EncodedData
+                canonical: OpenAPIRuntime.Base64EncodedData,
+                shareIndex: Swift.Int? = nil,
+                threshold: Swift.Int? = nil
             ) {
                 self.recipient = recipient
                 self.encapsulatedKey = encapsulatedKey
                 self.wrappedKey = wrappedKey
                 self.canonical = canonical
+                self.shareIndex = shareIndex
+                self.threshold = threshold
             }
             public enum CodingKeys: String, CodingKey {
                 case recipient
                 case encapsulatedKey
                 case wrappedKey
                 case canonical
+                case shareIndex
+                case threshold
             }
         }
         /// A state entry at the latest certified block, with its header, commit certificate and state proof
@@ -1545,32 +1561,46 @@ extension Components {
             public var versionNumber: Swift.Int
             /// - Remark: Generated from `#/components/schemas/VersionContent/version`.
             public var version: Components.Schemas.ProvenEntry
-            /// Canonical KeyEnvelope: the data key wrapped to the caller
+            /// Canonical KeyEnvelope: the caller's own envelope of the data key, or this custodian's key share sealed to the caller
             ///
             /// - Remark: Generated from `#/components/schemas/VersionContent/envelope`.
             public var envelope: OpenAPIRuntime.Base64EncodedData
             /// - Remark: Generated from `#/components/schemas/VersionContent/ciphertext`.
             public var ciphertext: OpenAPIRuntime.Base64EncodedData
+            /// Present when envelope holds a key share: its x
+            ///
+            /// - Remark: Generated from `#/components/schemas/VersionContent/shareIndex`.
+            public var shareIndex: Swift.Int?
+            /// Present with shareIndex: shares needed
+            ///
+            /// - Remark: Generated from `#/components/schemas/VersionContent/threshold`.
+            public var threshold: Swift.Int?
             /// Creates a new `VersionContent`.
             ///
             /// - Parameters:
             ///   - report:
             ///   - versionNumber:
             ///   - version:
-            ///   - envelope: Canonical KeyEnvelope: the data key wrapped to the caller
+            ///   - envelope: Canonical KeyEnvelope: the caller's own envelope of the data key, or this custodian's key share sealed to the caller
             ///   - ciphertext:
+            ///   - shareIndex: Present when envelope holds a key share: its x
+            ///   - threshold: Present with shareIndex: shares needed
             public init(
                 report: Swift.String,
                 versionNumber: Swift.Int,
                 version: Components.Schemas.ProvenEntry,
                 envelope: OpenAPIRuntime.Base64EncodedData,
-                ciphertext: OpenAPIRuntime.Base64EncodedData
+                ciphertext: OpenAPIRuntime.Base64EncodedData,
+                shareIndex: Swift.Int? = nil,
+                threshold: Swift.Int? = nil
             ) {
                 self.report = report
                 self.versionNumber = versionNumber
                 self.version = version
                 self.envelope = envelope
                 self.ciphertext = ciphertext
+                self.shareIndex = shareIndex
+                self.threshold = threshold
             }
             public enum CodingKeys: String, CodingKey {
                 case report
@@ -1578,6 +1608,8 @@ extension Components {
                 case version
                 case envelope
                 case ciphertext
+                case shareIndex
+                case threshold
             }
         }
         /// - Remark: Generated from `#/components/schemas/NextNonce`.

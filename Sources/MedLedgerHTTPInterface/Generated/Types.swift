@@ -87,7 +87,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/reports/{id}/versions/{version}/content`.
     /// - Remark: Generated from `#/paths//v1/reports/{id}/versions/{version}/content/get(getVersionContent)`.
     func getVersionContent(_ input: Operations.GetVersionContent.Input) async throws -> Operations.GetVersionContent.Output
-    /// The version's data key re-wrapped to the caller, against the caller's committed granted access receipt
+    /// This custodian's key share of the version, sealed to the caller, against the caller's committed granted access receipt while its grant is active
     ///
     /// - Remark: HTTP `POST /v1/reports/{id}/versions/{version}/key`.
     /// - Remark: Generated from `#/paths//v1/reports/{id}/versions/{version}/key/post(releaseKey)`.
@@ -293,7 +293,7 @@ extension APIProtocol {
             headers: headers
         ))
     }
-    /// The version's data key re-wrapped to the caller, against the caller's committed granted access receipt
+    /// This custodian's key share of the version, sealed to the caller, against the caller's committed granted access receipt while its grant is active
     ///
     /// - Remark: HTTP `POST /v1/reports/{id}/versions/{version}/key`.
     /// - Remark: Generated from `#/paths//v1/reports/{id}/versions/{version}/key/post(releaseKey)`.

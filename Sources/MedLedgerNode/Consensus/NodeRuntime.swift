@@ -44,10 +44,11 @@ public enum NodeRuntime {
             let address = try parseAddress(peer.address, field: "peers.address")
             return (peer.id, address.host, address.port)
         }
+        let keys = await node.keysForConsensus
         let network = PeerNetwork(
             chainID: node.genesis.chainID, genesisHash: node.genesis.hash, validators: node.validators,
-            keys: await node.keysForConsensus, host: listen.host, port: listen.port, peers: peers,
-            logger: logger)
+            keys: keys, host: listen.host, port: listen.port, peers: peers,
+            certificatePEM: try directory.loadPeerCertificate(keys: keys, logger: logger), logger: logger)
         try await network.start()
         let (events, continuation) = AsyncStream<ConsensusDriverEvent>.makeStream(
             bufferingPolicy: .bufferingNewest(100_000))

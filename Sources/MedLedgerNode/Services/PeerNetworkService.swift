@@ -8,14 +8,18 @@ public struct PeerNetworkService: Service {
     let network: PeerNetwork
     let metrics: NodeMetrics
 
-    /// How often the connected-peer gauge is refreshed.
+    /// How often the connected-peer gauge and the refusal counter are refreshed.
     static let sampleIntervalMilliseconds = 1_000
 
     public func run() async {
         let (network, metrics) = (network, metrics)
         await cancelWhenGracefulShutdown {
+            var refusalsSeen = 0
             while !Task.isCancelled {
                 metrics.peers(connected: network.connectedPeers.count)
+                let refusals = network.refusals
+                metrics.peersRefused(refusals - refusalsSeen)
+                refusalsSeen = refusals
                 try? await Task.sleep(for: .milliseconds(Self.sampleIntervalMilliseconds))
             }
         }
