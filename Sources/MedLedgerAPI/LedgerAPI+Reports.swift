@@ -18,7 +18,9 @@ extension LedgerAPI {
     func getReport(_ input: Operations.GetReport.Input) async throws -> Operations.GetReport.Output {
         let id: ReportID = try Parameter.opaque(input.path.id)
         let caller = try await caller()
-        return .ok(.init(body: .json(.init(try await requireMayView(report: id, caller: caller.id)))))
+        let record = try await requireMayView(report: id, caller: caller.id)
+        let holders = await node.blobHolders(report: id)
+        return .ok(.init(body: .json(.init(record, holders: { holders[$0] ?? [] }))))
     }
 
     /// The report record at the latest block with its header, certificate and state proofs
@@ -43,6 +45,7 @@ extension LedgerAPI {
             throw APIProblem(
                 status: .forbidden, detail: "blob \(address) is not a version of report \(id)", field: "address")
         }
+        try await node.ensureBlobStored(address)
         guard let bytes = try node.blobs.get(address) else {
             throw APIProblem(status: .notFound, detail: "blob \(address) is not stored on this node", field: "address")
         }
@@ -78,6 +81,13 @@ extension LedgerAPI {
         let id: ReportID = try Parameter.opaque(input.path.id)
         let version = try Parameter.version(input.path.version)
         let caller = try await caller()
+        // A blob this node should have but lacks (not replicated yet, lost, or never ours) is
+        // fetched from peers first, within the storage policy.
+        if let address = try await requireMayView(report: id, caller: caller.id).version(version)?.content
+            .contentAddress
+        {
+            try await node.ensureBlobStored(address)
+        }
         let content = try await node.versionContent(report: id, version: version, caller: caller.id)
         return .ok(.init(body: .json(.init(report: id, versionNumber: version, content))))
     }

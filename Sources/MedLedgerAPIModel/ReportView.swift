@@ -14,6 +14,20 @@ extension Components.Schemas.Report {
     }
 }
 
+extension Components.Schemas.Report {
+    /// A report with, per version, the nodes that attested holding its blob (and their count).
+    public init(_ record: ReportRecord, holders: (ReportVersion) -> [IdentityID]) {
+        self.init(record)
+        versions = zip(record.versions, versions).map { record, view in
+            var view = view
+            let nodes = holders(record.version)
+            view.replicas = nodes.count
+            view.holders = nodes.map(\.hex)
+            return view
+        }
+    }
+}
+
 extension Components.Schemas.ReportVersion {
     init(_ version: ReportVersionRecord) {
         self.init(

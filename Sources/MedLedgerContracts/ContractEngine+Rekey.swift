@@ -5,7 +5,7 @@ extension ContractEngine {
     /// new content must be complete (envelopes for the patient, the version's author and
     /// every custodian; one share commitment per custodian), replace exactly the blob named,
     /// and keep the plaintext: same commitment, same size. Nothing else of the version
-    /// changes: status, approvals and history stay.
+    /// changes: status, approvals and history stay; its blob attestations start again.
     func rekeyReport(
         _ body: RekeyReport, _ signer: IdentityRecord, _ state: inout LedgerState
     ) throws -> TransactionReceipt {
@@ -34,6 +34,11 @@ extension ContractEngine {
         latest = latest.replacingContent(body.content)
         report.versions[report.versions.count - 1] = latest
         state.put(report)
+        // The attestations were of the old blob, which every node now deletes: the version
+        // starts again with no holders, and each node attests the new blob once it has it.
+        if !state.blobHolders(BlobHolding(report: report.id, version: latest.version)).holders.isEmpty {
+            state.put(BlobHoldersRecord(), for: BlobHolding(report: report.id, version: latest.version))
+        }
         return .accepted([
             .report(
                 report: report.id, version: latest.version, patient: report.patient, action: .rekeyed,

@@ -7,10 +7,13 @@ public struct ContractEngine: Sendable {
     public let chainID: String
     /// Custodian nodes: every report version must carry a key envelope for each.
     public let custodians: [IdentityID]
+    /// Which validators may hold which organization's blobs (attestations are checked against it).
+    public let blobPlacement: BlobPlacement
 
     public init(genesis: Genesis) {
         self.chainID = genesis.chainID
         self.custodians = genesis.validatorSet.validators.map(\.id)
+        self.blobPlacement = genesis.blobPlacement
     }
 
     /// The state the chain starts from: founding organizations and validator nodes.
@@ -110,6 +113,7 @@ public struct ContractEngine: Sendable {
         case .grantAccess(let body): try grantAccess(body, signer, &state, context)
         case .revokeGrant(let body): try revokeGrant(body, signer, &state, context)
         case .accessReport(let body): try accessReport(body, signer, &state, context)
+        case .attestBlobs(let body): try attestBlobs(body, signer, &state, context)
         }
     }
 }

@@ -18,7 +18,9 @@ public struct LedgerState: Sendable {
         var grants: [GrantID: GrantRecord] = [:]
         /// A patient's grants, for the access check. Derived, so not part of the root.
         var grantsByPatient: [IdentityID: [GrantID]] = [:]
-        var isEmpty: Bool { identities.isEmpty && reports.isEmpty && grants.isEmpty }
+        /// Attested blob holders per report version.
+        var blobHolders: [BlobHolding: BlobHoldersRecord] = [:]
+        var isEmpty: Bool { identities.isEmpty && reports.isEmpty && grants.isEmpty && blobHolders.isEmpty }
     }
 
     private var committed = Layer()
@@ -32,6 +34,12 @@ public struct LedgerState: Sendable {
     public func identity(_ id: IdentityID) -> IdentityRecord? { pending.identities[id] ?? committed.identities[id] }
     public func report(_ id: ReportID) -> ReportRecord? { pending.reports[id] ?? committed.reports[id] }
     public func grant(_ id: GrantID) -> GrantRecord? { pending.grants[id] ?? committed.grants[id] }
+    /// The nodes that attested holding the blob of `holding`'s report version (empty: none).
+    public func blobHolders(_ holding: BlobHolding) -> BlobHoldersRecord {
+        pending.blobHolders[holding] ?? committed.blobHolders[holding] ?? BlobHoldersRecord()
+    }
+    /// Committed attestations, by report version (for `verify`; never iterated into a hash).
+    public var attestedBlobHolders: [BlobHolding: BlobHoldersRecord] { committed.blobHolders }
 
     /// The patient's grants, sorted by id (deterministic choice of a basis).
     public func grants(ofPatient patient: IdentityID) -> [GrantRecord] {
@@ -62,6 +70,11 @@ public struct LedgerState: Sendable {
         }
     }
 
+    mutating func put(_ record: BlobHoldersRecord, for holding: BlobHolding) {
+        pending.blobHolders[holding] = record
+        dirty.insert(.blobHolders(holding.report, holding.version))
+    }
+
     mutating func put(_ record: GrantRecord) {
         if grant(record.id) == nil { pending.grantsByPatient[record.patient, default: []].append(record.id) }
         pending.grants[record.id] = record
@@ -75,13 +88,16 @@ public struct LedgerState: Sendable {
         case .report(let id): report(id).map { ReportHeader($0).canonicalBytes }
         case .grant(let id): grant(id)?.canonicalBytes
         case .reportVersion(let id, let number): report(id)?.version(number)?.canonicalBytes
+        case .blobHolders(let id, let number):
+            (pending.blobHolders[BlobHolding(report: id, version: number)]
+                ?? committed.blobHolders[BlobHolding(report: id, version: number)])?.canonicalBytes
         }
     }
 
     /// How many entries the committed state stores (a report counts once plus once per version).
     public var committedEntryCount: Int {
         committed.identities.count + committed.grants.count
-            + committed.reports.values.reduce(0) { $0 + 1 + $1.versions.count }
+            + committed.reports.values.reduce(0) { $0 + 1 + $1.versions.count } + committed.blobHolders.count
     }
 
     /// The entries changed since the last call, sorted by key, and clears the change set.
@@ -135,6 +151,7 @@ public struct LedgerState: Sendable {
         target.identities.merge(layer.identities) { _, new in new }
         target.reports.merge(layer.reports) { _, new in new }
         target.grants.merge(layer.grants) { _, new in new }
+        target.blobHolders.merge(layer.blobHolders) { _, new in new }
         for (patient, ids) in layer.grantsByPatient {
             target.grantsByPatient[patient, default: []].append(contentsOf: ids)
         }
@@ -161,6 +178,10 @@ public struct LedgerState: Sendable {
                         throw StateLoadError(key: Hex.encode(entry.key), reason: "holds version \(version.version)")
                     }
                     versions[id, default: [:]][number] = version
+                case .blobHolders(let id, let number):
+                    state.put(
+                        try BlobHoldersRecord.decode(canonical: entry.value),
+                        for: BlobHolding(report: id, version: number))
                 }
             } catch let error as StateLoadError {
                 throw error

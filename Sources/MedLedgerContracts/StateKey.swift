@@ -9,6 +9,8 @@ public enum StateKey: Hashable, Sendable {
     /// One version of a report, stored apart from the report's header so that a revision
     /// writes and hashes only what changed (not every earlier version again).
     case reportVersion(ReportID, ReportVersion)
+    /// The nodes that attested holding a report version's blob.
+    case blobHolders(ReportID, ReportVersion)
 
     public var bytes: [UInt8] {
         switch self {
@@ -17,6 +19,8 @@ public enum StateKey: Hashable, Sendable {
         case .grant(let id): [3] + id.bytes
         case .reportVersion(let id, let version):
             [4] + id.bytes + Self.bigEndian(version.rawValue)
+        case .blobHolders(let id, let version):
+            [5] + id.bytes + Self.bigEndian(version.rawValue)
         }
     }
 
@@ -40,14 +44,14 @@ public enum StateKey: Hashable, Sendable {
         case 3:
             guard let id = GrantID(bytes: rest) else { return nil }
             self = .grant(id)
-        case 4:
+        case 4, 5:
             guard rest.count == ReportID.byteCount + 4, let id = ReportID(bytes: Array(rest.prefix(ReportID.byteCount)))
             else {
                 return nil
             }
             let version = rest.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             guard version >= 1 else { return nil }
-            self = .reportVersion(id, ReportVersion(version))
+            self = tag == 4 ? .reportVersion(id, ReportVersion(version)) : .blobHolders(id, ReportVersion(version))
         default: return nil
         }
     }

@@ -35,16 +35,22 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     /// How many custodians' key shares rebuild a report key (k of n = every validator).
     /// Any k − 1 custodians together learn nothing; k must answer for a read to open.
     public let custodyThreshold: UInt8
+    /// Blob replication and residency; nil (older genesis files) means every validator holds
+    /// every blob. Encoded after everything else and only when present, so a genesis without
+    /// it keeps its hash.
+    public let storage: GenesisStorage?
 
     /// `custodyThreshold` defaults to `defaultCustodyThreshold(validators:)`.
     public init(
         chainID: String, genesisTime: ConsensusTime, validators: [Validator], organizations: [GenesisOrganization],
-        custodyThreshold: UInt8? = nil
+        custodyThreshold: UInt8? = nil,
+        storage: GenesisStorage? = nil
     ) {
         self.chainID = chainID
         self.genesisTime = genesisTime
         self.validators = validators
         self.organizations = organizations
+        self.storage = storage
         self.custodyThreshold = custodyThreshold ?? Self.defaultCustodyThreshold(validators: validators.count)
     }
 
@@ -84,7 +90,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         for validator in validators where validator.name.isEmpty || validator.name.utf8.count > Limits.nameMaxBytes {
             return "validators.name: must be 1-\(Limits.nameMaxBytes) bytes"
         }
-        return nil
+        return storage?.problem(validators: validators)
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
@@ -94,6 +100,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         encoder.write(array: validators)
         encoder.write(array: organizations)
         encoder.write(custodyThreshold)
+        if let storage { encoder.write(storage) }
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         guard try decoder.readString("domainTag", maxBytes: 32) == "medledger/genesis/v1" else {
@@ -105,11 +112,14 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         organizations = try decoder.readArray(
             GenesisOrganization.self, "organizations", maxCount: Limits.genesisOrganizationsMaxCount)
         custodyThreshold = try decoder.readUInt8("custodyThreshold")
+        storage = decoder.remaining > 0 ? try decoder.read(GenesisStorage.self) : nil
     }
 }
 
 extension Genesis: Codable {
-    enum CodingKeys: String, CodingKey { case chainId, genesisTime, validators, organizations, custodyThreshold }
+    enum CodingKeys: String, CodingKey {
+        case chainId, genesisTime, validators, organizations, custodyThreshold, storage
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -126,6 +136,7 @@ extension Genesis: Codable {
         custodyThreshold =
             try container.decodeIfPresent(UInt8.self, forKey: .custodyThreshold)
             ?? Self.defaultCustodyThreshold(validators: validators.count)
+        storage = try container.decodeIfPresent(GenesisStorage.self, forKey: .storage)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -135,6 +146,7 @@ extension Genesis: Codable {
         try container.encode(validators, forKey: .validators)
         try container.encode(organizations, forKey: .organizations)
         try container.encode(custodyThreshold, forKey: .custodyThreshold)
+        try container.encodeIfPresent(storage, forKey: .storage)
     }
 
     /// Reads and checks a genesis JSON file.

@@ -94,6 +94,36 @@ public enum Limits {
     /// Messages from peers waiting for the consensus driver (oldest dropped first).
     public static let peerInboundQueueMax = 4_096
 
+    // MARK: Blob replication
+
+    /// Largest piece of a blob in one peer message: a transfer is many request/answer pairs,
+    /// so a blob of `blobMaxBytes` never needs a frame of its size.
+    public static let blobChunkMaxBytes = 1024 * 1024
+    /// Blob fetches one node runs at once; each buffers at most the blob's size as declared
+    /// on the ledger, so a node never holds more than this many `blobMaxBytes` in transfers.
+    public static let blobFetchesMax = 4
+    /// How long a fetch waits for one chunk before it tries the next peer.
+    public static let blobChunkTimeoutMilliseconds: UInt64 = 5_000
+    /// Longest one peer may take for a whole blob, so a peer trickling chunks just inside
+    /// the chunk timeout cannot hold a transfer slot for long.
+    public static let blobTransferTimeoutMilliseconds: UInt64 = 60_000
+    /// How often a node looks again for blobs it should hold but lacks (repair).
+    public static let blobRepairIntervalMilliseconds: UInt64 = 10_000
+    /// Blob messages from peers waiting for the replicator (oldest dropped first): at most
+    /// this many chunks are buffered, whatever peers send.
+    public static let blobInboundQueueMax = 64
+    /// Most report versions one blob attestation names (each 20 bytes).
+    public static let attestationHoldingsMax = 256
+    /// How often a node attests the blobs it holds and has not attested yet.
+    public static let attestationIntervalMilliseconds: UInt64 = 2_000
+    /// Chunks a node serves one peer per second (256 MiB/s): an authenticated peer asking
+    /// without pause cannot keep the disk busy for it alone. Above it the peer gets
+    /// blob-unavailable and an honest fetcher tries another holder.
+    public static let blobServeChunksPerPeerPerSecond = 256
+    /// Most organizations named in one storage policy, and most policies in a genesis.
+    public static let storagePolicyHoldersMax = 100
+    public static let storagePoliciesMax = 1_000
+
     // MARK: Consensus
 
     /// Distinct proposals kept per round (two show equivocation).
@@ -176,6 +206,13 @@ public enum Limits {
         precondition(
             metadataTitleMaxBytes + metadataEffectiveDateMaxBytes + metadataNoteMaxBytes + 32 + 64
                 <= encryptedMetadataMaxBytes, "the largest metadata, sealed, fits encryptedMetadata")
+        precondition(blobChunkMaxBytes + 1_024 <= peerFramePayloadMaxBytes - 16, "a blob chunk fits one frame")
+        precondition(blobMaxBytes / blobChunkMaxBytes <= 64, "a blob is a bounded number of chunks")
+        precondition(blobTransferTimeoutMilliseconds > blobChunkTimeoutMilliseconds, "a transfer outlasts one chunk")
+        precondition(blobInboundQueueMax * blobChunkMaxBytes <= 128 * 1024 * 1024, "queued chunks stay bounded")
+        precondition(
+            attestationHoldingsMax * 20 + 1_024 <= transactionMaxBytes, "a full attestation is one transaction")
+        precondition(storagePolicyHoldersMax >= validatorsMaxCount, "a policy can name every validator's organization")
         precondition(proposalsPerRoundMax >= 2 && voteValuesPerValidatorMax >= 2, "equivocation stays visible")
     }
 }

@@ -152,6 +152,8 @@ public enum ReceiptField: UInt8, TaggedEnum {
     case guardians = 20
     /// The commitments to the custodians' key shares.
     case contentShareCommitments = 21
+    /// An attestation's list of held report versions.
+    case holdings = 22
     /// The blob a re-keying replaces.
     case previousContentAddress = 23
     /// The plaintext commitment (which a re-keying must keep).
@@ -183,6 +185,7 @@ public enum ReceiptField: UInt8, TaggedEnum {
         case .versions: "versions"
         case .guardians: "guardians"
         case .contentShareCommitments: "content.shareCommitments"
+        case .holdings: "holdings"
         case .previousContentAddress: "previousContentAddress"
         case .contentCommitment: "content.commitment"
         case .contentAddress: "content.contentAddress"

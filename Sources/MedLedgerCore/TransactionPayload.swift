@@ -14,6 +14,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
     case grantAccess(GrantAccess)
     case revokeGrant(RevokeGrant)
     case accessReport(AccessReport)
+    case attestBlobs(AttestBlobs)
 
     /// The stable name of the transaction type, as shown in JSON and audit trails.
     public var typeName: String {
@@ -31,6 +32,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .grantAccess: "grant-access"
         case .revokeGrant: "revoke-grant"
         case .accessReport: "access-report"
+        case .attestBlobs: "attest-blobs"
         }
     }
 
@@ -49,6 +51,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .grantAccess: 20
         case .revokeGrant: 21
         case .accessReport: 30
+        case .attestBlobs: 40
         }
     }
 
@@ -68,6 +71,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .grantAccess(let body): encoder.write(body)
         case .revokeGrant(let body): encoder.write(body)
         case .accessReport(let body): encoder.write(body)
+        case .attestBlobs(let body): encoder.write(body)
         }
     }
 
@@ -86,6 +90,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case 20: self = .grantAccess(try decoder.read(GrantAccess.self))
         case 21: self = .revokeGrant(try decoder.read(RevokeGrant.self))
         case 30: self = .accessReport(try decoder.read(AccessReport.self))
+        case 40: self = .attestBlobs(try decoder.read(AttestBlobs.self))
         case let tag: throw CanonicalDecodingError(field: "type", reason: "unknown transaction type \(tag)")
         }
     }

@@ -65,16 +65,28 @@ extension LedgerNode {
     /// blob would then never be collected either).
     func markReferencedBlobs(in block: Block, receipts: [TransactionReceipt]) {
         precondition(block.transactions.count == receipts.count, "one receipt per transaction")
+        var committed = [BlobNeed]()
         for (tx, receipt) in zip(block.transactions, receipts) where receipt.code.isSuccess {
+            let (report, content): (ReportID, ReportContent)
             switch tx.payload {
-            case .submitReport(let body): blobQuota.referenced(body.content.contentAddress)
-            case .reviseReport(let body): blobQuota.referenced(body.content.contentAddress)
+            case .submitReport(let body): (report, content) = (body.report, body.content)
+            case .reviseReport(let body): (report, content) = (body.report, body.content)
             case .rekeyReport(let body):
-                blobQuota.referenced(body.content.contentAddress)
+                (report, content) = (body.report, body.content)
                 deleteReplacedBlob(body.previousContentAddress)
+            case .attestBlobs:
+                // Others' attestations may let a copy outside its policy go (`evictOutsidePolicy`).
+                attestationScanNeeded = true
+                continue
             default: continue
             }
+            blobQuota.referenced(content.contentAddress)
+            if let organization = state.report(report)?.organization {
+                committed.append(BlobNeed(content: content, organization: organization))
+            }
         }
+        if !committed.isEmpty { attestationScanNeeded = true }
+        if let replicator, !committed.isEmpty { Task { await replicator.committed(committed) } }
     }
 
     /// A re-keyed version's old ciphertext goes at once: the point of re-keying is that a

@@ -37,6 +37,11 @@ public actor LedgerNode {
     var lastCommitInstant = ContinuousClock.now
     /// Uploaded blobs that no committed report points to yet.
     var blobQuota = BlobQuota()
+    /// Fetches blobs from peers and serves them (multi-validator networks; see `BlobReplicator`).
+    var replicator: BlobReplicator?
+    /// Set when this node may hold blobs it has not attested (start, a commit naming blobs, a
+    /// fetch), so the attestation scan over every report runs only then.
+    var attestationScanNeeded = true
     /// Wakes whoever waits for a transaction's commit (HTTP `wait=commit`, the local gateway).
     public nonisolated let commits = CommitFeed()
     /// Wakes the single-validator block producer when a transaction is admitted.

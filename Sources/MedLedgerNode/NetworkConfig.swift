@@ -54,9 +54,13 @@ public enum Testnet {
     public static func p2pPort(base: Int, index: Int) -> Int { base + 10 * index + 1 }
 
     /// Writes DIR/genesis.json, DIR/node0 … DIR/node{N-1} and DIR/org-keys/.
+    /// - Parameters:
+    ///   - replicas: how many validators hold each blob (nil: all eligible ones).
+    ///   - residency: organization index → indexes of the organizations whose nodes may hold
+    ///     its blobs (node K is run by organization K).
     public static func initialize(
         validators count: Int, directory: URL, basePort: Int, chainID: String,
-        time: ConsensusTime
+        time: ConsensusTime, replicas: UInt32? = nil, residency: [Int: [Int]] = [:]
     ) throws -> Genesis {
         precondition(count >= 1 && count <= Limits.validatorsMaxCount, "1...\(Limits.validatorsMaxCount) validators")
         precondition(basePort > 0 && basePort + 10 * count + 1 <= 65_535, "ports must fit")
@@ -73,7 +77,8 @@ public enum Testnet {
                 GenesisOrganization(
                     name: "Organization \($0.offset)", signingKey: $0.element.publicSigningKey,
                     encryptionKey: $0.element.publicEncryptionKey)
-            })
+            },
+            storage: try storage(nodes: nodeKeys, organizations: orgKeys, replicas: replicas, residency: residency))
         if let problem = genesis.problem() { throw NodeError(.invalid, field: "genesis", problem) }
         let manager = FileManager.default
         try manager.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -97,5 +102,23 @@ public enum Testnet {
             ).write(to: node)
         }
         return genesis
+    }
+
+    /// Node K is run by organization K; policies by index.
+    static func storage(
+        nodes: [IdentityKeys], organizations: [IdentityKeys], replicas: UInt32?, residency: [Int: [Int]]
+    ) throws -> GenesisStorage {
+        let orgIDs = organizations.map(\.identityID)
+        let policies = try residency.keys.sorted().map { owner -> StoragePolicy in
+            let holders = residency[owner] ?? []
+            guard orgIDs.indices.contains(owner), holders.allSatisfy(orgIDs.indices.contains) else {
+                throw NodeError(.invalid, field: "residency", "organization indexes must be 0-\(orgIDs.count - 1)")
+            }
+            return StoragePolicy(organization: orgIDs[owner], holderOrganizations: holders.map { orgIDs[$0] })
+        }
+        return GenesisStorage(
+            replicas: replicas,
+            nodes: zip(nodes, orgIDs).map { NodeAffiliation(node: $0.0.identityID, organization: $0.1) },
+            policies: policies)
     }
 }

@@ -30,6 +30,12 @@ public enum PeerMessage: Sendable, CanonicalCodable {
     /// Several gossiped transactions in one frame (at most `maxTransactionsPerMessage`):
     /// a batch submitted over HTTP travels to the peers as one message.
     case transactions([Transaction])
+    /// Asks for the piece of the blob at `address` that starts at `offset` (replication).
+    case blobRequest(address: Hash256, offset: UInt32)
+    /// A piece of a blob, answering `blobRequest` (see `BlobChunk`).
+    case blobChunk(BlobChunk)
+    /// The sender will not serve the blob at `address` (it lacks it, or policy forbids).
+    case blobUnavailable(address: Hash256)
 
     /// Largest number of blocks one `blockRequest` may ask for or one `blockResponse` carry.
     public static let maxBlocksPerRequest = Limits.peerBlocksPerRequestMax
@@ -46,6 +52,9 @@ public enum PeerMessage: Sendable, CanonicalCodable {
         case ping = 8
         case pong = 9
         case transactions = 10
+        case blobRequest = 11
+        case blobChunk = 12
+        case blobUnavailable = 13
     }
 
     /// A short name for logs (never the content: it may be large).
@@ -61,6 +70,9 @@ public enum PeerMessage: Sendable, CanonicalCodable {
         case .ping: "ping"
         case .pong: "pong"
         case .transactions: "transactions"
+        case .blobRequest: "blob-request"
+        case .blobChunk: "blob-chunk"
+        case .blobUnavailable: "blob-unavailable"
         }
     }
 
@@ -104,6 +116,7 @@ public enum PeerMessage: Sendable, CanonicalCodable {
             encoder.write(Tag.transactions.rawValue)
             encoder.write(UInt32(transactions.count))
             for transaction in transactions { encoder.write(bytes: transaction.encoded) }
+        case .blobRequest, .blobChunk, .blobUnavailable: encodeBlobMessage(to: &encoder)
         }
     }
 
@@ -142,6 +155,7 @@ public enum PeerMessage: Sendable, CanonicalCodable {
                     try Transaction.decode(decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)))
             }
             self = .transactions(transactions)
+        case .blobRequest, .blobChunk, .blobUnavailable: self = try PeerMessage.readBlobMessage(tag, &decoder)
         }
     }
 }

@@ -52,6 +52,10 @@ public final class PeerNetwork: Sendable {
 
     /// Messages from authenticated peers, in arrival order per connection. Finishes on `stop`.
     public let inbound: AsyncStream<(IdentityID, PeerMessage)>
+    /// Blob transfer messages (`PeerMessage.isBlobMessage`), at most
+    /// `Limits.blobInboundQueueMax` waiting (oldest dropped: a fetch then times out and asks
+    /// again or another peer). Finishes on `stop`.
+    public let blobInbound: AsyncStream<(IdentityID, PeerMessage)>
     /// This node's id (the SHA-256 of its signing key).
     public let nodeID: IdentityID
     let identity: PeerIdentity
@@ -78,9 +82,12 @@ public final class PeerNetwork: Sendable {
             of: (IdentityID, PeerMessage).self,
             bufferingPolicy: .bufferingNewest(max(1, inboundCapacity)))
         inbound = stream
+        let (blobStream, blobContinuation) = AsyncStream.makeStream(
+            of: (IdentityID, PeerMessage).self, bufferingPolicy: .bufferingNewest(Limits.blobInboundQueueMax))
+        blobInbound = blobStream
         identity = PeerIdentity(chainID: chainID, genesisHash: genesisHash, validators: validators, keys: keys)
         nodeID = keys.identityID
-        registry = PeerRegistry(continuation: continuation, logger: logger)
+        registry = PeerRegistry(continuation: continuation, blobContinuation: blobContinuation, logger: logger)
         self.host = host
         self.port = port
         self.certificatePEM = certificatePEM

@@ -25,10 +25,16 @@ final class PeerRegistry: Sendable {
 
     private let state = P2PLockedBox(State())
     private let continuation: AsyncStream<(IdentityID, PeerMessage)>.Continuation
+    /// Blob transfers go to their own bounded queue, so chunks never crowd out votes.
+    private let blobContinuation: AsyncStream<(IdentityID, PeerMessage)>.Continuation?
     let logger: Logger
 
-    init(continuation: AsyncStream<(IdentityID, PeerMessage)>.Continuation, logger: Logger) {
+    init(
+        continuation: AsyncStream<(IdentityID, PeerMessage)>.Continuation,
+        blobContinuation: AsyncStream<(IdentityID, PeerMessage)>.Continuation? = nil, logger: Logger
+    ) {
         self.continuation = continuation
+        self.blobContinuation = blobContinuation
         self.logger = logger
     }
 
@@ -100,6 +106,12 @@ final class PeerRegistry: Sendable {
 
     /// Hands an authenticated peer's message to `PeerNetwork.inbound`.
     func deliver(_ message: PeerMessage, from peer: IdentityID) {
+        if message.isBlobMessage, let blobContinuation {
+            if case .dropped(let (oldPeer, oldMessage)) = blobContinuation.yield((peer, message)) {
+                logger.debug("p2p: blob queue full, dropped \(oldMessage.kind) from \(oldPeer)")
+            }
+            return
+        }
         if case .dropped(let (oldPeer, oldMessage)) = continuation.yield((peer, message)) {
             logger.warning("p2p: inbound buffer full, dropped oldest message (\(oldMessage.kind) from \(oldPeer))")
         }
@@ -126,5 +138,8 @@ final class PeerRegistry: Sendable {
     }
 
     /// Ends `PeerNetwork.inbound`.
-    func finish() { continuation.finish() }
+    func finish() {
+        continuation.finish()
+        blobContinuation?.finish()
+    }
 }

@@ -61,7 +61,7 @@ public struct LedgerVerifier {
         summary.blocks = latest
         try checkNothingBeyond(latest, store: store)
         summary.stateEntries = try checkStoredState(replay.state, store: store, latest: latest)
-        summary.blobs = try checkBlobs(replay.state)
+        summary.blobs = try checkBlobs(replay.state, placement: engine.blobPlacement)
         return summary
     }
 
@@ -127,9 +127,10 @@ public struct LedgerVerifier {
         return expectedCount
     }
 
-    /// Every blob a report version points to must exist and hash to its address, and every
-    /// file in the blob store must hash to its name.
-    private func checkBlobs(_ state: LedgerState) throws(VerificationFailure) -> Int {
+    /// Every file in the blob store must hash to its name; every blob this directory's node
+    /// attested on the ledger, and every blob it is a designated holder of, must be stored.
+    /// (Without a node key, every blob is required, as for a single node.)
+    private func checkBlobs(_ state: LedgerState, placement: BlobPlacement) throws(VerificationFailure) -> Int {
         let blobs: FileBlobStore
         let addresses: [Hash256]
         do {
@@ -142,11 +143,27 @@ public struct LedgerVerifier {
             throw VerificationFailure(location: "blob \(address)", reason: "content does not hash to its address")
         }
         let stored = Set(addresses)
+        let node = try? KeyFile.load(directory.nodeKeyFile).keys().identityID
         for report in state.reports.values.sorted(by: { $0.id < $1.id }) {
             for version in report.versions where !stored.contains(version.content.contentAddress) {
-                throw VerificationFailure(
-                    location: "blob \(version.content.contentAddress)",
-                    reason: "missing (report \(report.id) version \(version.version))")
+                let address = version.content.contentAddress
+                guard let node else {
+                    throw VerificationFailure(
+                        location: "blob \(address)", reason: "missing (report \(report.id) version \(version.version))")
+                }
+                if state.blobHolders(BlobHolding(report: report.id, version: version.version)).holds(node) {
+                    throw VerificationFailure(
+                        location: "blob \(address)",
+                        reason:
+                            "missing, though this node attested holding it (report \(report.id) version \(version.version))"
+                    )
+                }
+                if placement.holders(address: address, organization: report.organization).contains(node) {
+                    throw VerificationFailure(
+                        location: "blob \(address)",
+                        reason:
+                            "missing; this node is one of its holders (report \(report.id) version \(version.version))")
+                }
             }
         }
         return addresses.count

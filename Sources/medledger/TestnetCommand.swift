@@ -27,6 +27,32 @@ struct TestnetCommand: ParsableCommand {
         @Option(name: .long, help: "The chain id.") var chainId: String = "medledger-testnet"
         @Flag(name: .long, help: "Also write a self-signed HTTPS certificate and key for each node's API.")
         var apiTls = false
+        @Option(name: .long, help: "How many validators hold each report blob (default: all allowed).")
+        var replicas: UInt32?
+        @Option(
+            name: .long,
+            help: "K=I,J: organization K's blobs may only be held by the nodes of organizations I and J (repeatable).")
+        var residency: [String] = []
+
+        /// `--residency` values as organization index → holder organization indexes.
+        func residencyPolicies() throws -> [Int: [Int]] {
+            var policies = [Int: [Int]]()
+            for text in residency {
+                let parts = text.split(separator: "=", omittingEmptySubsequences: false)
+                guard parts.count == 2, let owner = Int(parts[0]), owner >= 0, owner < validators,
+                    policies[owner] == nil
+                else {
+                    throw ValidationError(
+                        "--residency \(text): expected K=I,J with K a new organization 0-\(validators - 1)")
+                }
+                let holders = parts[1].split(separator: ",").compactMap { Int($0) }
+                guard !holders.isEmpty, holders.count == parts[1].split(separator: ",").count,
+                    holders.allSatisfy({ (0..<validators).contains($0) })
+                else { throw ValidationError("--residency \(text): holders must be organizations 0-\(validators - 1)") }
+                policies[owner] = holders
+            }
+            return policies
+        }
 
         func validate() throws {
             guard (1...100).contains(validators) else { throw ValidationError("--validators must be 1-100") }
@@ -35,13 +61,17 @@ struct TestnetCommand: ParsableCommand {
             }
             let existing = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
             guard existing.isEmpty else { throw ValidationError("--dir \(dir) exists and is not empty") }
+            if let replicas, replicas == 0 || replicas > UInt32(validators) {
+                throw ValidationError("--replicas must be 1-\(validators)")
+            }
+            _ = try residencyPolicies()
         }
 
         func run() throws {
             let url = URL(fileURLWithPath: dir, isDirectory: true)
             _ = try Testnet.initialize(
                 validators: validators, directory: url, basePort: basePort, chainID: chainId,
-                time: ConsensusTime(wallClock: SystemClock.now()))
+                time: ConsensusTime(wallClock: SystemClock.now()), replicas: replicas, residency: residencyPolicies())
             print("Created a \(validators)-validator network in \(url.path):")
             print("  peer links: mutual TLS 1.3 with DIR/nodeK/tls/peer-cert.pem (its key is the validator key)")
             for index in 0..<validators {

@@ -33,7 +33,9 @@ struct Ledger {
     var time = ConsensusTime(milliseconds: 1_767_225_600_000 + 60_000)
     var context: BlockContext { BlockContext(height: height, time: time) }
 
-    init() {
+    /// - Parameter storage: the genesis storage section (replication and residency).
+    init(storage: (_ validator: IdentityID, _ orgs: [IdentityID]) -> GenesisStorage? = { _, _ in nil }) {
+        let storage = storage(validator.id, [orgA.id, orgB.id, orgC.id])
         genesis = Genesis(
             chainID: Ledger.chainID, genesisTime: Ledger.genesisTime,
             validators: [
@@ -45,7 +47,7 @@ struct Ledger {
                 GenesisOrganization(
                     name: $0.name, signingKey: $0.keys.publicSigningKey,
                     encryptionKey: $0.keys.publicEncryptionKey)
-            })
+            }, storage: storage)
         precondition(genesis.problem() == nil)
         engine = ContractEngine(genesis: genesis)
         state = engine.genesisState(genesis)
@@ -187,7 +189,7 @@ struct Ledger {
 
 /// The standard cast: practitioners of org A and org B, two patients.
 struct Cast {
-    var ledger = Ledger()
+    var ledger: Ledger
     let authorA: Party  // author
     let approverA: Party  // approver
     let seniorA: Party  // author + approver (self-approves)
@@ -199,7 +201,8 @@ struct Cast {
     let patient: Party
     let otherPatient: Party
 
-    init() {
+    init(_ base: Ledger = Ledger()) {
+        ledger = base
         authorA = ledger.registerPractitioner("author-a", of: ledger.orgA, roles: [.author])
         approverA = ledger.registerPractitioner("approver-a", of: ledger.orgA, roles: [.approver])
         seniorA = ledger.registerPractitioner("senior-a", of: ledger.orgA, roles: [.author, .approver])

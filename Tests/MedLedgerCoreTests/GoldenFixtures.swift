@@ -125,6 +125,23 @@ enum GoldenFixtures {
 
     /// Every pinned vector: file name (without extension), description, canonical bytes, and
     /// the hash the protocol takes of them where it takes one.
+    static var attestBlobsPayload: TransactionPayload {
+        .attestBlobs(
+            AttestBlobs(holdings: [
+                BlobHolding(report: reportID, version: 1), BlobHolding(report: reportID, version: 2),
+            ]))
+    }
+
+    static var genesisWithStorage: Genesis {
+        let org = orgKeys.identityID
+        return Genesis(
+            chainID: genesis.chainID, genesisTime: genesis.genesisTime, validators: genesis.validators,
+            organizations: genesis.organizations,
+            storage: GenesisStorage(
+                replicas: 1, nodes: [NodeAffiliation(node: validatorKeys.identityID, organization: org)],
+                policies: [StoragePolicy(organization: org, holderOrganizations: [org])]))
+    }
+
     static var all: [(file: String, description: String, bytes: [UInt8], hash: Hash256?)] {
         var vectors: [(file: String, description: String, bytes: [UInt8], hash: Hash256?)] = [
             (
@@ -161,6 +178,16 @@ enum GoldenFixtures {
                 "results-root",
                 "RFC 6962 root over the hashes of receipt-accepted, receipt-rejected, receipt-stale-nonce",
                 resultsRoot.bytes, nil
+            ),
+            (
+                "attest-blobs",
+                "TransactionPayload attest-blobs (tag 40): report versions 1 and 2 of the golden report",
+                attestBlobsPayload.canonicalBytes, nil
+            ),
+            (
+                "genesis-storage",
+                "The golden genesis with a storage section: 1 replica, the validator run by the organization, the organization's blobs only on its own nodes; hash = SHA-256 of the canonical bytes",
+                genesisWithStorage.canonicalBytes, genesisWithStorage.hash
             ),
         ]
         for (name, scope) in grantScopes {

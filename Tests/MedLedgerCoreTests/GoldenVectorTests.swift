@@ -25,6 +25,11 @@ import MedLedgerCore
 
         let genesis = try Genesis.decode(canonical: try #require(Hex.decode(Vectors.load("genesis").hex)))
         #expect(genesis == GoldenFixtures.genesis)
+        let stored = try Genesis.decode(canonical: try #require(Hex.decode(Vectors.load("genesis-storage").hex)))
+        #expect(stored == GoldenFixtures.genesisWithStorage)
+        let attest = try TransactionPayload.decode(
+            canonical: try #require(Hex.decode(Vectors.load("attest-blobs").hex)))
+        #expect(attest == GoldenFixtures.attestBlobsPayload)
 
         let envelope = try KeyEnvelope.decode(canonical: try #require(Hex.decode(Vectors.load("key-envelope").hex)))
         #expect(envelope == GoldenFixtures.keyEnvelope)

@@ -102,6 +102,13 @@ enum Seeds {
             ),
             ("revoke-grant", .revokeGrant(RevokeGrant(grant: grantID))),
             ("access-report", .accessReport(AccessReport(report: reportID, version: 1, purpose: .emergency))),
+            (
+                "attest-blobs",
+                .attestBlobs(
+                    AttestBlobs(holdings: [
+                        BlobHolding(report: reportID, version: 1), BlobHolding(report: reportID, version: 2),
+                    ]))
+            ),
         ]
     }
 
@@ -159,6 +166,18 @@ enum Seeds {
             ])
     }
 
+    /// Two replicas per blob; the hospital's blobs only on its own node.
+    static var genesisWithStoragePolicy: Genesis {
+        let plain = genesis
+        let hospital = plain.organizations[0].id
+        return Genesis(
+            chainID: plain.chainID, genesisTime: plain.genesisTime, validators: plain.validators,
+            organizations: plain.organizations,
+            storage: GenesisStorage(
+                replicas: 2, nodes: [NodeAffiliation(node: plain.validators[0].id, organization: hospital)],
+                policies: [StoragePolicy(organization: hospital, holderOrganizations: [hospital])]))
+    }
+
     static var peerIdentities: (ours: PeerIdentity, theirs: PeerIdentity) {
         let genesisHash = Hash256.of(Array("fuzz-genesis".utf8))
         return (
@@ -191,6 +210,12 @@ enum Seeds {
             ("block-response", .blockResponse(blocks)),
             ("ping", .ping(42)),
             ("pong", .pong(42)),
+            ("blob-request", .blobRequest(address: block2.hash, offset: 1_048_576)),
+            (
+                "blob-chunk",
+                .blobChunk(BlobChunk(address: block2.hash, offset: 2, totalBytes: 10, bytes: [1, 2, 3, 4, 5]))
+            ),
+            ("blob-unavailable", .blobUnavailable(address: block2.hash)),
             ("transactions", .transactions(Array(transactions.map(\.1).prefix(3)))),
         ]
     }
@@ -267,7 +292,10 @@ func writeSeeds(root: URL) {
 
     // JSON files.
     let goldenGenesis = try! Genesis.decode(canonical: golden["genesis"]!)
-    corpus["FuzzGenesis"] = [("golden", json(goldenGenesis)), ("four-validators", json(Seeds.genesis))]
+    corpus["FuzzGenesis"] = [
+        ("golden", json(goldenGenesis)), ("four-validators", json(Seeds.genesis)),
+        ("storage-policy", json(Seeds.genesisWithStoragePolicy)),
+    ]
     corpus["FuzzKeyFile"] = [
         ("with-identity", json(KeyFile(label: "author", keys: Seeds.authorKeys))),
         (

@@ -1614,6 +1614,17 @@ public enum OpenAPIDocumentText {
                       "$ref": "#/components/schemas/Hash"
                     },
                     "description": "Who holds a key envelope for this version"
+                  },
+                  "replicas": {
+                    "type": "integer",
+                    "description": "How many validator nodes attested on the ledger (attest-blobs) that they hold this version's blob; present in GET /v1/reports/{id}"
+                  },
+                  "holders": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Hash"
+                    },
+                    "description": "The nodes that attested holding this version's blob, sorted by id"
                   }
                 }
               },

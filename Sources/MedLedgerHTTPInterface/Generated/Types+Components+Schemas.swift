@@ -798,6 +798,14 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/ReportVersion/envelopeRecipients`.
             public var envelopeRecipients: [Components.Schemas.Hash]
+            /// How many validator nodes attested on the ledger (attest-blobs) that they hold this version's blob; present in GET /v1/reports/{id}
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReportVersion/replicas`.
+            public var replicas: Swift.Int?
+            /// The nodes that attested holding this version's blob, sorted by id
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReportVersion/holders`.
+            public var holders: [Components.Schemas.Hash]?
             /// Creates a new `ReportVersion`.
             ///
             /// - Parameters:
@@ -812,6 +820,8 @@ extension Components {
             ///   - revision:
             ///   - withdrawal:
             ///   - envelopeRecipients: Who holds a key envelope for this version
+            ///   - replicas: How many validator nodes attested on the ledger (attest-blobs) that they hold this version's blob; present in GET /v1/reports/{id}
+            ///   - holders: The nodes that attested holding this version's blob, sorted by id
             public init(
                 version: Swift.Int,
                 status: Swift.String,
@@ -823,7 +833,9 @@ extension Components {
                 approvals: [Components.Schemas.Approval],
                 revision: Components.Schemas.Revision? = nil,
                 withdrawal: Swift.String? = nil,
-                envelopeRecipients: [Components.Schemas.Hash]
+                envelopeRecipients: [Components.Schemas.Hash],
+                replicas: Swift.Int? = nil,
+                holders: [Components.Schemas.Hash]? = nil
             ) {
                 self.version = version
                 self.status = status
@@ -836,6 +848,8 @@ extension Components {
                 self.revision = revision
                 self.withdrawal = withdrawal
                 self.envelopeRecipients = envelopeRecipients
+                self.replicas = replicas
+                self.holders = holders
             }
             public enum CodingKeys: String, CodingKey {
                 case version
@@ -849,6 +863,8 @@ extension Components {
                 case revision
                 case withdrawal
                 case envelopeRecipients
+                case replicas
+                case holders
             }
         }
         /// - Remark: Generated from `#/components/schemas/Report`.

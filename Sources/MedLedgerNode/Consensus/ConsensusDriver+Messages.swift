@@ -21,6 +21,7 @@ extension ConsensusDriver {
         case .blockRequest(let from, let count): await serveBlocks(from: from, count: count, to: peer)
         case .blockResponse(let blocks): await applySynced(blocks)
         case .ping, .pong: break  // answered inside PeerNetwork
+        case .blobRequest, .blobChunk, .blobUnavailable: break  // PeerNetwork.blobInbound: BlobReplicator's
         }
     }
 

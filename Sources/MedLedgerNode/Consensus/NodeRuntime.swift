@@ -63,12 +63,15 @@ public enum NodeRuntime {
             throw error
         }
         await node.attachGossip(network)
+        let replicator = await BlobReplicator(node: node, network: network, logger: logger)
+        await node.attachReplicator(replicator)
         let consensus = ConsensusService(
             driver: driver, events: events, continuation: continuation,
             inbound: network.inbound)
         return [
             configuration(PeerNetworkService(network: network, metrics: node.metrics), name: "peer network"),
             configuration(consensus, name: "consensus"),
+            configuration(BlobReplicationService(replicator: replicator, inbound: network.blobInbound), name: "blobs"),
         ]
     }
 

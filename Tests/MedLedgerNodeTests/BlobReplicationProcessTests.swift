@@ -1,0 +1,166 @@
+import Foundation
+import MedLedgerAPIModel
+import MedLedgerClient
+import MedLedgerCore
+import MedLedgerNode
+import MedLedgerStorage
+import Testing
+
+/// Blob replication between four real node processes: a report uploaded to node 0 survives
+/// node 0's SIGKILL and is read through node 2; a node that lost a blob fetches it when asked
+/// and repairs at restart; a storage policy keeps a blob off nodes outside it.
+@Suite(.serialized) struct BlobReplicationProcessTests {
+    let processes = TestnetProcessTests()
+
+    /// A 4-node network started from `testnet init`, with org 0's admin, an author of org 0
+    /// and a patient registered through node 0.
+    struct Cast {
+        var network: TestnetProcessTests.Network
+        let genesis: Genesis
+        let author: ClientIdentity
+        let patient: ClientIdentity
+
+        func client(_ me: ClientIdentity, node: Int) -> LedgerClient {
+            LedgerClient(gateway: HTTPGateway(baseURL: network.url(node), me: me, trustAnchor: genesis), me: me)
+        }
+
+        func blobStore(_ node: Int) throws -> FileBlobStore {
+            try FileBlobStore(dataDirectory: network.directory.appendingPathComponent("node\(node)"))
+        }
+    }
+
+    func startNetwork(residency: [Int: [Int]] = [:]) async throws -> Cast {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "medledger-blobs-\(UUID().uuidString)")
+        let basePort = 30_000 + Int.random(in: 0..<300) * 100
+        let genesis = try Testnet.initialize(
+            validators: 4, directory: directory, basePort: basePort, chainID: "medledger-it",
+            time: ConsensusTime(wallClock: SystemClock.now()), residency: residency)
+        var network = TestnetProcessTests.Network(
+            directory: directory, basePort: basePort, processes: [nil, nil, nil, nil])
+        for index in 0..<4 { try processes.start(&network, index) }
+        #expect(await processes.waitForHeight(network, [0, 1, 2, 3], 2, seconds: 60), "the network never started")
+        let orgKeys = try KeyFile.load(directory.appendingPathComponent("org-keys/org0.json")).keys()
+        let admin = ClientIdentity(label: "org0", keys: orgKeys)
+        let author = ClientIdentity(label: "author", keys: .generate())
+        let patient = ClientIdentity(label: "patient", keys: .generate())
+        var cast = Cast(network: network, genesis: genesis, author: author, patient: patient)
+        _ = try await cast.client(admin, node: 0).registerPractitioner(
+            author.keys, organization: admin.id, roles: [.author, .approver])
+        try await cast.client(patient, node: 0).registerSelfAsPatient()
+        cast.network = network
+        return cast
+    }
+
+    func stop(_ cast: inout Cast) {
+        for index in 0..<4 { processes.kill(&cast.network, index) }
+        try? FileManager.default.removeItem(at: cast.network.directory)
+    }
+
+    /// Waits until `condition` holds; false on timeout.
+    func eventually(seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(nanoseconds: 200_000_000)
+        }
+        return condition()
+    }
+
+    /// Several chunks' worth of report, so a transfer takes more than one request.
+    static let body = (0..<(2 * 1024 * 1024 + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+
+    /// Uploads and submits a report through node `via`.
+    func submit(_ cast: Cast, via: Int = 0) async throws -> (ReportID, Hash256) {
+        let (report, _) = try await cast.client(cast.author, node: via).submitReport(
+            patient: cast.patient.id, category: Code("LAB")!, draft: ReportDraft(title: "CBC", body: Self.body))
+        let record = try await cast.client(cast.patient, node: 0).gateway.report(report, caller: cast.patient)
+        return (report, record.latest.content.contentAddress)
+    }
+
+    @Test func reportUploadedToNodeZeroIsReadThroughNodeTwoAfterNodeZeroIsKilled() async throws {
+        guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
+            return
+        }
+        var cast = try await startNetwork()
+        defer { stop(&cast) }
+        let (report, address) = try await submit(cast)
+        let stores = try (0..<4).map(cast.blobStore)
+        #expect(await eventually(seconds: 30) { stores.allSatisfy { $0.verify(address) } }, "not replicated")
+        // Every node attests on the ledger that it holds the blob; the report view counts them.
+        let gateway = HTTPGateway(baseURL: cast.network.url(2), me: cast.patient)
+        var holders = [IdentityID]()
+        for _ in 0..<150 where holders.count < 4 {
+            holders = try await gateway.blobHolders(report: report, caller: cast.patient)[1] ?? []
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        #expect(Set(holders) == Set(cast.genesis.validators.map(\.id)), "attested holders: \(holders)")
+
+        processes.kill(&cast.network, 0)
+        // `verify` holds node 0 to what it attested: intact, then missing the blob.
+        #expect(try verify(cast, node: 0).status == 0)
+        stores[0].remove(address)
+        let broken = try verify(cast, node: 0)
+        #expect(broken.status == 1 && broken.output.contains("attested"), "\(broken.output)")
+        // Node 2 loses its copy: asked for it, it fetches it from node 1 or 3 before answering.
+        stores[2].remove(address)
+        let read = try await cast.client(cast.patient, node: 2).read(report, purpose: .treatment)
+        #expect(read.report?.plaintext == Self.body)
+        #expect(stores[2].verify(address), "node 2 did not keep the blob it fetched")
+
+        // Node 3 loses its copy while down: it repairs at restart.
+        processes.kill(&cast.network, 3)
+        stores[3].remove(address)
+        try processes.start(&cast.network, 3)
+        #expect(await eventually(seconds: 40) { stores[3].verify(address) }, "node 3 did not repair")
+    }
+
+    /// Runs `medledger verify` on a node's data directory: exit status and output.
+    func verify(_ cast: Cast, node: Int) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = TestnetProcessTests.binary
+        process.arguments = ["verify", "--data-dir", cast.network.directory.appendingPathComponent("node\(node)").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test func blobNeverReachesANodeOutsideItsOrganizationsPolicy() async throws {
+        guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
+            return
+        }
+        // Organization 0's blobs may live only on the nodes of organizations 0 and 1; its author
+        // uploads to node 2 all the same.
+        var cast = try await startNetwork(residency: [0: [0, 1]])
+        defer { stop(&cast) }
+        let (report, address) = try await submit(cast, via: 2)
+        let stores = try (0..<4).map(cast.blobStore)
+        #expect(
+            await eventually(seconds: 30) { stores[0].verify(address) && stores[1].verify(address) }, "not replicated")
+        let allowed = Set([cast.genesis.validators[0].id, cast.genesis.validators[1].id])
+        let gateway = HTTPGateway(baseURL: cast.network.url(1), me: cast.patient)
+        var holders = [IdentityID]()
+        for _ in 0..<150 where holders.count < 2 {
+            holders = try await gateway.blobHolders(report: report, caller: cast.patient)[1] ?? []
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        #expect(Set(holders) == allowed, "attested holders: \(holders)")
+        // Once both allowed nodes attest it, node 2 lets its uploaded copy go.
+        #expect(await eventually(seconds: 30) { !stores[2].contains(address) }, "node 2 kept a blob outside its policy")
+
+        // Asked through node 2, the read is refused rather than fetched across the policy.
+        await #expect(throws: (any Error).self) {
+            _ = try await cast.client(cast.patient, node: 2).read(report, purpose: .treatment)
+        }
+        // A repair round later, still only on nodes 0 and 1.
+        try await Task.sleep(nanoseconds: (Limits.blobRepairIntervalMilliseconds + 2_000) * 1_000_000)
+        #expect(!stores[2].contains(address) && !stores[3].contains(address), "a blob left its storage policy")
+        #expect(stores[0].verify(address) && stores[1].verify(address))
+    }
+}
