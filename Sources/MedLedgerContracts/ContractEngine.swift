@@ -7,10 +7,13 @@ public struct ContractEngine: Sendable {
     public let chainID: String
     /// Custodian nodes: every report version must carry a key envelope for each.
     public let custodians: [IdentityID]
+    /// The suite of each custodian's genesis key (same order): the key clients seal shares to.
+    public let custodianSuites: [EncryptionSuite]
 
     public init(genesis: Genesis) {
         self.chainID = genesis.chainID
         self.custodians = genesis.validatorSet.validators.map(\.id)
+        self.custodianSuites = genesis.validatorSet.validators.map(\.encryptionKey.suite)
     }
 
     /// The state the chain starts from: founding organizations and validator nodes.

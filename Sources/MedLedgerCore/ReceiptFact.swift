@@ -210,6 +210,10 @@ public enum FieldProblem: UInt8, TaggedEnum {
     case notPatientsReport = 12
     /// The list must have exactly as many entries as the `.limit` fact says.
     case wrongCount = 13
+    /// The envelope to the identity named by the next `.identity` fact is sealed in another
+    /// suite (X25519 or X-Wing) than that identity's encryption key. 20, not 14: room for
+    /// problems added on other branches.
+    case wrongSuite = 20
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -227,6 +231,7 @@ public enum FieldProblem: UInt8, TaggedEnum {
         case .empty: "empty"
         case .notPatientsReport: "not-patients-report"
         case .wrongCount: "wrong-count"
+        case .wrongSuite: "wrong-suite"
         }
     }
     public static let fieldName = "problem"

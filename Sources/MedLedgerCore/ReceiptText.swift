@@ -109,6 +109,7 @@ public enum ReceiptText {
         case .empty: "is empty"
         case .notPatientsReport: "names a report that is not this patient's"
         case .wrongCount: "has the wrong number of entries"
+        case .wrongSuite: "has an envelope sealed in another suite than the recipient's encryption key"
         }
     }
 
