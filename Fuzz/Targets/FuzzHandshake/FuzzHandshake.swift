@@ -21,8 +21,10 @@ let fixture: (identity: PeerIdentity, peerHello: PeerHello, transcript: Hash256,
         nonce: [UInt8](repeating: 9, count: PeerHello.nonceBytes), ephemeralKey: keys[0].publicEncryptionKey)
     let transcript = PeerIdentity.transcript(
         chainID: "fuzz-chain", genesisHash: genesisHash, dialer: ownHello, listener: peerHello)
+    // The identity keys are X25519 (the default suite); the fuzz session reuses them as ephemerals.
+    guard case .x25519(let ephemeral) = keys[0].encryption else { fatalError("fuzz keys must be X25519") }
     let session = try! PeerSession(
-        ephemeral: keys[0].encryption, peerEphemeral: keys[1].publicEncryptionKey,
+        ephemeral: ephemeral, peerEphemeral: keys[1].publicEncryptionKey,
         transcript: transcript, isDialer: true)
     return (identity, peerHello, transcript, session)
 }()

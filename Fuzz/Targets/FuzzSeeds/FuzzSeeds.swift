@@ -17,6 +17,7 @@ enum Seeds {
     static let authorKeys = IdentityKeys.deterministic(seed: "fuzz-author")
     static let patientKeys = IdentityKeys.deterministic(seed: "fuzz-patient")
     static let callerKeys = IdentityKeys.deterministic(seed: "fuzz-caller")
+    static let xwingPatientKeys = IdentityKeys.deterministic(seed: "fuzz-xwing-patient", suite: .xwing)
     static let reportID = ReportID(bytes: Array(0x00...0x0f))!
     static let grantID = GrantID(bytes: Array(0x70...0x7f))!
 
@@ -52,6 +53,8 @@ enum Seeds {
             ),
             ("register-patient", .registerPatient(RegisterPatient(keys: patientKeys))),
             ("rotate-keys", .rotateKeys(RotateKeys(newKeys: callerKeys))),
+            // An X-Wing key in the extended form (ADR 10): marker, suite tag, 1,216 bytes.
+            ("register-patient-xwing", .registerPatient(RegisterPatient(keys: xwingPatientKeys))),
             (
                 "set-identity-status",
                 .setIdentityStatus(SetIdentityStatus(target: authorKeys.identityID, status: .suspended))
@@ -263,6 +266,7 @@ func writeSeeds(root: URL) {
     corpus["FuzzGenesis"] = [("golden", json(goldenGenesis)), ("four-validators", json(Seeds.genesis))]
     corpus["FuzzKeyFile"] = [
         ("with-identity", json(KeyFile(label: "author", keys: Seeds.authorKeys))),
+        ("xwing", json(KeyFile(label: "pq", keys: Seeds.xwingPatientKeys))),
         (
             "without-identity",
             Array(
