@@ -30,7 +30,7 @@ extension ContractEngine {
         else {
             throw Rejection.invalid(.contentCommitment, .changed)
         }
-        try checkContent(body.content, patient: report.patient, author: latest.author)
+        try checkContent(body.content, patient: report.patient, author: latest.author, state)
         latest = latest.replacingContent(body.content)
         report.versions[report.versions.count - 1] = latest
         state.put(report)

@@ -12,7 +12,7 @@ extension ContractEngine {
         guard let patient = state.identity(body.patient), patient.kind == .patient else {
             throw Rejection.unregistered(.patient, body.patient, expecting: .patient)
         }
-        try checkContent(body.content, patient: patient.id, author: author.id)
+        try checkContent(body.content, patient: patient.id, author: author.id, state)
         guard Set(body.recipients).count == body.recipients.count else {
             throw Rejection.invalid(.recipients, .duplicate)
         }
@@ -89,7 +89,7 @@ extension ContractEngine {
         guard report.versions.count < ReportRecord.versionsMaxCount else {
             throw Rejection(.limitReached, .field(.versions), .limit(UInt64(ReportRecord.versionsMaxCount)))
         }
-        try checkContent(body.content, patient: report.patient, author: author.id)
+        try checkContent(body.content, patient: report.patient, author: author.id, state)
         let selfApproved = author.has(.approver)
         let next = ReportVersionRecord(
             version: report.latest.version + 1,
@@ -135,7 +135,11 @@ extension ContractEngine {
 
     /// Every version must be readable by its patient, its author and each custodian node
     /// (which holds a key share), commit to one share per custodian, and fit the blob limit.
-    func checkContent(_ content: ReportContent, patient: IdentityID, author: IdentityID) throws {
+    /// Each envelope to a registered identity must be sealed in the suite of that identity's
+    /// current key (ADR 11): one sealed to the wrong kind of key could never be opened.
+    func checkContent(
+        _ content: ReportContent, patient: IdentityID, author: IdentityID, _ state: LedgerState
+    ) throws {
         guard content.sizeBytes > 0, content.sizeBytes <= UInt64(Limits.blobMaxBytes) else {
             throw Rejection.invalid(.contentSizeBytes, .outOfRange, .limit(UInt64(Limits.blobMaxBytes)))
         }
@@ -145,6 +149,16 @@ extension ContractEngine {
         }
         for required in [patient, author] + custodians where !recipients.contains(required) {
             throw Rejection.invalid(.contentEnvelopes, .missingEntry, .identity(required))
+        }
+        for envelope in content.envelopes {
+            // A custodian's share is sealed to its genesis key, as clients take it from there.
+            let expected =
+                custodians.firstIndex(of: envelope.recipient).map { custodianSuites[$0] }
+                ?? state.identity(envelope.recipient)?.encryptionKey.suite
+            guard let expected else { continue }
+            guard envelope.suite == expected else {
+                throw Rejection.invalid(.contentEnvelopes, .wrongSuite, .identity(envelope.recipient))
+            }
         }
         guard content.shareCommitments.count == custodians.count else {
             throw Rejection.invalid(.contentShareCommitments, .wrongCount, .limit(UInt64(custodians.count)))

@@ -9,11 +9,14 @@ public struct ContractEngine: Sendable {
     public let custodians: [IdentityID]
     /// Which validators may hold which organization's blobs (attestations are checked against it).
     public let blobPlacement: BlobPlacement
+    /// The suite of each custodian's genesis key (same order): the key clients seal shares to.
+    public let custodianSuites: [EncryptionSuite]
 
     public init(genesis: Genesis) {
         self.chainID = genesis.chainID
         self.custodians = genesis.validatorSet.validators.map(\.id)
         self.blobPlacement = genesis.blobPlacement
+        self.custodianSuites = genesis.validatorSet.validators.map(\.encryptionKey.suite)
     }
 
     /// The state the chain starts from: founding organizations and validator nodes.

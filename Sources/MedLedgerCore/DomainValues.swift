@@ -147,7 +147,8 @@ public enum GrantScope: Hashable, Sendable, CanonicalCodable {
 
 /// A report's data key wrapped (HPKE) to one recipient's encryption key.
 public struct KeyEnvelope: Hashable, Sendable, CanonicalCodable {
-    public static let maxPartBytes = 1_200  // room for an X-Wing encapsulation later
+    /// Room for an X-Wing encapsulation (1,120 bytes) with margin.
+    public static let maxPartBytes = 1_200
     public let recipient: IdentityID
     public let encapsulatedKey: [UInt8]
     public let wrappedKey: [UInt8]
@@ -157,6 +158,11 @@ public struct KeyEnvelope: Hashable, Sendable, CanonicalCodable {
         self.encapsulatedKey = encapsulatedKey
         self.wrappedKey = wrappedKey
     }
+    /// The suite the envelope was sealed with, named by its encapsulated key's length (32
+    /// X25519, 1,120 X-Wing; ADR 11); nil when no suite has that length. HPKE binds the suite
+    /// into its key schedule, so an envelope cannot be opened as another suite's.
+    public var suite: EncryptionSuite? { EncryptionSuite(encapsulatedKeyByteCount: encapsulatedKey.count) }
+
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.write(recipient)
         encoder.write(bytes: encapsulatedKey)

@@ -90,6 +90,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         for validator in validators where validator.name.isEmpty || validator.name.utf8.count > Limits.nameMaxBytes {
             return "validators.name: must be 1-\(Limits.nameMaxBytes) bytes"
         }
+        if let problem = EnvelopeBudget.problem(custodians: validators.map(\.encryptionKey.suite)) { return problem }
         return storage?.problem(validators: validators)
     }
 

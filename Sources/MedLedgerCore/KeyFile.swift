@@ -6,7 +6,10 @@ import Crypto
 public struct KeyFile: Codable, Sendable {
     public var label: String
     public var signingKey: String
+    /// The private encryption key: an X25519 scalar or an X-Wing seed, 32 bytes either way.
     public var encryptionKey: String
+    /// `x25519` or `xwing`; absent in files written before suites existed, which are X25519.
+    public var encryptionSuite: EncryptionSuite?
     /// The identity id, kept once known (for rotated keys it differs from the key's hash).
     public var identity: String?
 
@@ -14,6 +17,7 @@ public struct KeyFile: Codable, Sendable {
         self.label = label
         self.signingKey = Hex.encode(keys.signing.rawRepresentation)
         self.encryptionKey = Hex.encode(keys.encryption.rawRepresentation)
+        self.encryptionSuite = keys.encryption.suite
         self.identity = (identity ?? keys.identityID).hex
     }
 
@@ -25,7 +29,7 @@ public struct KeyFile: Codable, Sendable {
         }
         return IdentityKeys(
             signing: try .init(rawRepresentation: signing),
-            encryption: try .init(rawRepresentation: encryption))
+            encryption: try PrivateEncryptionKey(suite: encryptionSuite ?? .x25519, rawRepresentation: encryption))
     }
 
     public func identityID() throws -> IdentityID {

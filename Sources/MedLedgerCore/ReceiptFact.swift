@@ -226,6 +226,10 @@ public enum FieldProblem: UInt8, TaggedEnum {
     case notCurrent = 14
     /// The value must stay as it is on the ledger.
     case changed = 15
+    /// The envelope to the identity named by the next `.identity` fact is sealed in another
+    /// suite (X25519 or X-Wing) than that identity's encryption key. 20, not 14: room for
+    /// problems added on other branches.
+    case wrongSuite = 20
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -245,6 +249,7 @@ public enum FieldProblem: UInt8, TaggedEnum {
         case .wrongCount: "wrong-count"
         case .notCurrent: "not-current"
         case .changed: "changed"
+        case .wrongSuite: "wrong-suite"
         }
     }
     public static let fieldName = "problem"

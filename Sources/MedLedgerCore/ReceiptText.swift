@@ -111,6 +111,7 @@ public enum ReceiptText {
         case .wrongCount: "has the wrong number of entries"
         case .notCurrent: "is not the current value on the ledger"
         case .changed: "must stay as it is on the ledger"
+        case .wrongSuite: "has an envelope sealed in another suite than the recipient's encryption key"
         }
     }
 

@@ -18,13 +18,18 @@ struct DemoConsortium {
     let patient: ClientIdentity
 
     static func generate() -> DemoConsortium {
-        func person(_ label: String) -> ClientIdentity { ClientIdentity(label: label, keys: .generate()) }
+        func person(_ label: String, _ suite: EncryptionSuite = .x25519) -> ClientIdentity {
+            ClientIdentity(label: label, keys: .generate(suite: suite))
+        }
+        // The patient and the reading physician hold X-Wing keys (ADR 11), everyone else
+        // X25519: the story then seals to both suites and a custodian re-seals across them.
         return DemoConsortium(
             node: .generate(), hospital: person("St. Mary's Hospital"), lab: person("Northside Laboratory"),
             clinic: person("Riverside Clinic"), labTechnician: person("lab technician Sam Okafor"),
             pathologist: person("pathologist Dr. Lena Brandt"),
             orderingPhysician: person("Dr. Priya Raman (St. Mary's)"),
-            clinicPhysician: person("Dr. Tom Weller (Riverside Clinic)"), patient: person("the patient"))
+            clinicPhysician: person("Dr. Tom Weller (Riverside Clinic)", .xwing),
+            patient: person("the patient", .xwing))
     }
 
     /// Saves every key file so a user can continue with the CLI after the demo.

@@ -92,12 +92,14 @@ extension ReportCrypto {
     }
 
     /// Opens a share envelope as share `x` of a k = `threshold` split.
-    /// - Throws: `.unwrapFailed` for the wrong keys, x, threshold, report or version, or an
-    ///   altered envelope.
+    /// - Throws: `.suiteMismatch` when the envelope is sealed in another suite than `keys`;
+    ///   `.unwrapFailed` for the wrong keys, x, threshold, report or version, or an altered
+    ///   envelope.
     public static func unwrapShare(
         _ envelope: KeyEnvelope, using keys: IdentityKeys, x: UInt8, threshold: Int,
         report: ReportID, version: ReportVersion
     ) throws(VaultError) -> Shamir.Share {
+        try checkSuite(envelope, keys: keys, what: "share \(x)")
         let info = keyShareInfo(
             report: report, version: version, recipient: envelope.recipient, x: x, threshold: threshold)
         let raw: Data
@@ -115,7 +117,8 @@ extension ReportCrypto {
     }
 
     /// What a custodian does once a reader's granted receipt is committed: opens its own
-    /// share and seals it to the reader. It never sees the data key.
+    /// share and seals it to the reader. It never sees the data key. The two suites are
+    /// independent: an X25519 custodian re-seals to an X-Wing reader and the reverse.
     public static func rewrapShare(
         _ envelope: KeyEnvelope, custodian: IdentityKeys, x: UInt8, threshold: Int,
         for reader: IdentityID, readerKey: PublicEncryptionKey,

@@ -11,10 +11,16 @@ import MedLedgerCore
 /// All domain strings below are part of the wire format: changing one makes every existing
 /// report unreadable. Bump the `/v1` suffix instead.
 public enum ReportCrypto {
-    /// The HPKE ciphersuite of every key envelope. The only place it is named, so a move to
-    /// X-Wing (`.XWingMLKEM768X25519_SHA256_AES_GCM_256`) changes this line and the key type
-    /// in `wrap`/`unwrap`; `KeyEnvelope.maxPartBytes` already leaves room for its encapsulation.
-    static let keyWrapCiphersuite: HPKE.Ciphersuite = .Curve25519_SHA256_ChachaPoly
+    /// The HPKE ciphersuite of each encryption suite: the only place they are named (ADR 11).
+    /// Both are base mode with HKDF-SHA256; X25519 keeps ChaCha20-Poly1305 so every envelope
+    /// sealed before suites existed still opens, X-Wing takes the AEAD swift-crypto pairs it
+    /// with. `KeyEnvelope.maxPartBytes` leaves room for X-Wing's 1,120-byte encapsulation.
+    static func ciphersuite(_ suite: EncryptionSuite) -> HPKE.Ciphersuite {
+        switch suite {
+        case .x25519: .Curve25519_SHA256_ChachaPoly
+        case .xwing: .XWingMLKEM768X25519_SHA256_AES_GCM_256
+        }
+    }
 
     /// Size of a report data key.
     public static let dataKeyByteCount = 32

@@ -9,7 +9,7 @@ public struct VaultError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidMetadata, invalidRecipients, plaintextTooLarge, invalidDataKey
         case encryptionFailed, wrapFailed, unwrapFailed
         case addressMismatch, sizeMismatch, decryptionFailed, commitmentMismatch
-        case shareMismatch, notEnoughShares
+        case shareMismatch, notEnoughShares, suiteMismatch
     }
 
     private let code: Code
@@ -54,5 +54,7 @@ public struct VaultError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let shareMismatch = VaultError(.shareMismatch, "key share does not match its commitment")
     /// Fewer good key shares than the custody threshold.
     public static let notEnoughShares = VaultError(.notEnoughShares, "not enough key shares")
+    /// An envelope sealed in another suite (X25519 or X-Wing) than the key meant to open it.
+    public static let suiteMismatch = VaultError(.suiteMismatch, "envelope suite does not match the key")
     public static let commitmentMismatch = VaultError(.commitmentMismatch, "plaintext does not match its commitment")
 }

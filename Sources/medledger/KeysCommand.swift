@@ -11,13 +11,30 @@ struct KeysCommand: ParsableCommand {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a new identity key file (Ed25519 signing + X25519 encryption keys).",
-            discussion: "The file holds private keys: keep it to yourself (it is written with mode 0600).")
+            abstract: "Create a new identity key file (Ed25519 signing + X-Wing or X25519 encryption keys).",
+            discussion: """
+                The file holds private keys: keep it to yourself (it is written with mode 0600).
+                The encryption suite defaults to xwing (ML-KEM-768 + X25519, post-quantum hybrid): \
+                report keys sealed to it stay closed even to someone who records the ledger now and \
+                has a quantum computer later. Choose x25519 for an identity that must also be used \
+                from the web portal until browsers can do X-Wing (docs/adr/0011-post-quantum-envelopes.md).
+                """)
 
         @Option(name: .long, help: "Where to write the key file.")
         var out: String
         @Option(name: .long, help: "A label for your own reference (never sent to the ledger).")
         var label: String = "me"
+        @Option(
+            name: .long,
+            help: "Encryption key suite: \(EncryptionSuite.allNames.joined(separator: " or ")).",
+            transform: { name in
+                guard let suite = EncryptionSuite(name: name) else {
+                    throw ValidationError(
+                        "--suite \(name) is not a suite; use \(EncryptionSuite.allNames.joined(separator: " or "))")
+                }
+                return suite
+            })
+        var suite: EncryptionSuite = .xwing
 
         func validate() throws {
             guard !FileManager.default.fileExists(atPath: out) else {
@@ -26,10 +43,11 @@ struct KeysCommand: ParsableCommand {
         }
 
         func run() throws {
-            let keys = IdentityKeys.generate()
+            let keys = IdentityKeys.generate(suite: suite)
             try KeyFile(label: label, keys: keys).write(to: URL(fileURLWithPath: out))
             print("Wrote \(out)")
             print("identity: \(keys.identityID.hex)")
+            print("encryption suite: \(suite)")
         }
     }
 
@@ -45,6 +63,7 @@ struct KeysCommand: ParsableCommand {
             print("label:          \(file.label)")
             print("identity:       \(try file.identityID().hex)")
             print("signing key:    \(keys.publicSigningKey.hex)")
+            print("encryption:     \(keys.encryption.suite)")
             print("encryption key: \(keys.publicEncryptionKey.hex)")
         }
     }

@@ -36,12 +36,18 @@ struct APIFixture {
 
     /// A fresh node; nothing registered beyond the genesis organizations.
     /// - Parameter metrics: the node's metrics (off unless a test reads them).
-    static func make(configuration: NodeConfiguration = .init(), metrics: NodeMetrics = .disabled) throws -> APIFixture
-    {
-        func person(_ label: String) -> ClientIdentity { ClientIdentity(label: label, keys: .generate()) }
+    /// - Parameters `nodeSuite`, `peopleSuite`: the encryption suites of the node (the one
+    ///   custodian) and of the patient and clinic reader (ADR 11); the rest stay X25519.
+    static func make(
+        configuration: NodeConfiguration = .init(), metrics: NodeMetrics = .disabled,
+        nodeSuite: EncryptionSuite = .x25519, peopleSuite: EncryptionSuite = .x25519
+    ) throws -> APIFixture {
+        func person(_ label: String, _ suite: EncryptionSuite = .x25519) -> ClientIdentity {
+            ClientIdentity(label: label, keys: .generate(suite: suite))
+        }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-api-\(UUID().uuidString)")
         let directory = DataDirectory(url)
-        let nodeKeys = IdentityKeys.generate()
+        let nodeKeys = IdentityKeys.generate(suite: nodeSuite)
         let hospital = person("hospital")
         let clinic = person("clinic")
         let genesis = SingleValidatorGenesis.make(
@@ -54,7 +60,8 @@ struct APIFixture {
             dataDirectory: directory, configuration: configuration, logger: logger, metrics: metrics)
         return APIFixture(
             directory: directory, node: node, nodeKeys: nodeKeys, hospital: hospital, clinic: clinic,
-            author: person("author"), clinicReader: person("clinic reader"), patient: person("patient"),
+            author: person("author"), clinicReader: person("clinic reader", peopleSuite),
+            patient: person("patient", peopleSuite),
             stranger: person("stranger"))
     }
 

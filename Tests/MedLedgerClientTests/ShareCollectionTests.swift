@@ -15,7 +15,9 @@ import Testing
     static let custodians = (1...4).map { IdentityKeys.deterministic(seed: "client-custodian-\($0)") }
 
     /// A version sealed 3-of-4 (custodian i holds x = i + 1) and its blob.
-    static func sealed() throws -> SealedReport {
+    static func sealed(reader: ClientIdentity = reader, custodians: [IdentityKeys] = custodians) throws
+        -> SealedReport
+    {
         try ReportCrypto.seal(
             plaintext: Array("Troponin I 0.02 ng/mL".utf8), title: "Troponin", effectiveDate: nil, note: nil,
             report: report, version: 1, recipients: [(reader.id, reader.keys.publicEncryptionKey)],
@@ -26,8 +28,10 @@ import Testing
     enum Behaviour { case honest, lies, refuses, down }
 
     /// Reads with custodian 0 serving the content and custodians 1-3 behaving as given.
-    static func read(_ behaviours: [Behaviour]) async throws -> (OpenedReport, CustodyOutcome?) {
-        let sealed = try sealed()
+    static func read(
+        _ behaviours: [Behaviour], reader: ClientIdentity = reader, custodians: [IdentityKeys] = custodians
+    ) async throws -> (OpenedReport, CustodyOutcome?) {
+        let sealed = try sealed(reader: reader, custodians: custodians)
         let gateways = custodians.indices.map {
             FakeCustodian(
                 index: $0, keys: custodians[$0], sealed: sealed, behaviour: $0 == 0 ? .honest : behaviours[$0 - 1])
@@ -47,6 +51,19 @@ import Testing
         #expect(opened.plaintext == Array("Troponin I 0.02 ng/mL".utf8))
         #expect(outcome?.sharesUsed.count == 3)
         #expect(outcome?.failures.map(\.node) == ["custodian 3"])
+    }
+
+    /// ADR 11: custodians of both suites, readers of either; each custodian re-seals its
+    /// share in the reader's suite, and a lying one is still named.
+    @Test(arguments: [EncryptionSuite.xwing, .x25519])
+    func custodiansOfBothSuitesServeAReaderOfEither(readerSuite: EncryptionSuite) async throws {
+        let reader = ClientIdentity(label: "reader", keys: .deterministic(seed: "client-reader", suite: readerSuite))
+        let custodians = (1...4).map {
+            IdentityKeys.deterministic(seed: "client-custodian-\($0)", suite: $0.isMultiple(of: 2) ? .xwing : .x25519)
+        }
+        let (opened, outcome) = try await Self.read([.honest, .lies, .honest], reader: reader, custodians: custodians)
+        #expect(opened.plaintext == Array("Troponin I 0.02 ng/mL".utf8))
+        #expect(outcome?.failures.map(\.node) == ["custodian 2"])
     }
 
     @Test func aLyingCustodianIsNamedAndOutvoted() async throws {

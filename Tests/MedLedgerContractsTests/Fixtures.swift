@@ -7,9 +7,9 @@ struct Party {
     var keys: IdentityKeys
     let id: IdentityID
 
-    init(_ name: String) {
+    init(_ name: String, suite: EncryptionSuite = .x25519) {
         self.name = name
-        self.keys = IdentityKeys.deterministic(seed: name)
+        self.keys = IdentityKeys.deterministic(seed: name, suite: suite)
         self.id = keys.identityID
     }
 }
@@ -100,8 +100,8 @@ struct Ledger {
 
     /// A patient registers with their own key.
     @discardableResult
-    mutating func registerPatient(_ name: String) -> Party {
-        let party = Party(name)
+    mutating func registerPatient(_ name: String, suite: EncryptionSuite = .x25519) -> Party {
+        let party = Party(name, suite: suite)
         let receipt = apply(party, .registerPatient(RegisterPatient(keys: party.keys)))
         precondition(receipt.code == .ok, "registering \(name): \(receipt.code.rawValue) \(receipt.sentence)")
         return party
@@ -124,8 +124,10 @@ struct Ledger {
             commitment: Hash256.of(Array("commitment-\(tag)".utf8)),
             encryptedMetadata: Array("sealed-\(tag)".utf8).map { $0 ^ 0x5a },
             envelopes: recipients.map {
-                KeyEnvelope(
-                    recipient: $0, encapsulatedKey: [UInt8](repeating: 1, count: 32),
+                // As long as the recipient's suite's encapsulation (ADR 11), as a client seals.
+                let suite = state.identity($0)?.encryptionKey.suite ?? .x25519
+                return KeyEnvelope(
+                    recipient: $0, encapsulatedKey: [UInt8](repeating: 1, count: suite.encapsulatedKeyByteCount),
                     wrappedKey: [UInt8](repeating: 2, count: 48))
             },
             shareCommitments: (0..<(shares ?? engine.custodians.count)).map {

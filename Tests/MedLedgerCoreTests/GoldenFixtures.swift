@@ -21,6 +21,20 @@ enum GoldenFixtures {
         (0..<count).map { start &+ UInt8(truncatingIfNeeded: $0) }
     }
 
+    /// ADR 11: a patient whose encryption key is X-Wing (the extended form), and an X-Wing
+    /// envelope's layout (1,120-byte encapsulated key).
+    static let xwingPatientKeys = IdentityKeys.deterministic(seed: "golden-xwing-patient", suite: .xwing)
+    static var xwingRegistration: TransactionPayload {
+        .registerPatient(
+            RegisterPatient(
+                signingKey: xwingPatientKeys.publicSigningKey, encryptionKey: xwingPatientKeys.publicEncryptionKey))
+    }
+    static var xwingKeyEnvelope: KeyEnvelope {
+        KeyEnvelope(
+            recipient: xwingPatientKeys.identityID, encapsulatedKey: bytes(1_120, from: 0x30),
+            wrappedKey: bytes(48, from: 0x10))
+    }
+
     static var keyEnvelope: KeyEnvelope {
         KeyEnvelope(
             recipient: patientKeys.identityID, encapsulatedKey: bytes(32, from: 0xa0),
@@ -160,6 +174,15 @@ enum GoldenFixtures {
             ),
             ("key-envelope", "KeyEnvelope to the golden patient", keyEnvelope.canonicalBytes, nil),
             ("report-content", "ReportContent with two envelopes", reportContent.canonicalBytes, nil),
+            (
+                "payload-register-patient-xwing",
+                "TransactionPayload register-patient with an X-Wing encryption key (extended form: 32 zero bytes, 02, 1,216 bytes), no key proof",
+                xwingRegistration.canonicalBytes, nil
+            ),
+            (
+                "key-envelope-xwing", "KeyEnvelope to the golden X-Wing patient (1,120-byte encapsulated key)",
+                xwingKeyEnvelope.canonicalBytes, nil
+            ),
             (
                 "receipt-accepted",
                 "TransactionReceipt: code 0, no facts, three events (submitted, grant, distributed); hash = results-tree leaf data",

@@ -82,6 +82,18 @@ enum T {
                     validUntil: ConsensusTime(milliseconds: .max))),
             .revokeGrant(RevokeGrant(grant: grantID(5))),
             .accessReport(AccessReport(report: id(1), version: 1, purpose: .legal)),
+            // X-Wing keys take the extended form (ADR 11) in every payload that carries a key.
+            .registerPatient(RegisterPatient(keys: IdentityKeys.deterministic(seed: "x", suite: .xwing))),
+            .rotateKeys(
+                RotateKeys(
+                    newSigningKey: b.publicSigningKey,
+                    newEncryptionKey: IdentityKeys.deterministic(seed: "y", suite: .xwing).publicEncryptionKey,
+                    keyProof: Signature(rawBytes: Array(repeating: 9, count: 64))!)),
+            .registerPractitioner(
+                RegisterPractitioner(
+                    organization: a.identityID, signingKey: c.publicSigningKey,
+                    encryptionKey: IdentityKeys.deterministic(seed: "z", suite: .xwing).publicEncryptionKey,
+                    roles: [.reader])),
         ]
     }
 }

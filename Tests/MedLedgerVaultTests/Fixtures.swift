@@ -1,5 +1,14 @@
+import Crypto
 import MedLedgerCore
 @testable import MedLedgerVault
+
+extension PrivateEncryptionKey {
+    /// The X25519 key inside, for tests that drive swift-crypto's HPKE directly.
+    var x25519Key: Curve25519.KeyAgreement.PrivateKey? {
+        guard case .x25519(let key) = self else { return nil }
+        return key
+    }
+}
 
 /// Fixed parties, so failures reproduce; deterministic keys are for tests only.
 enum Party {
@@ -8,6 +17,11 @@ enum Party {
     static let custodian = IdentityKeys.deterministic(seed: "vault-custodian")
     static let reader = IdentityKeys.deterministic(seed: "vault-reader")
     static let stranger = IdentityKeys.deterministic(seed: "vault-stranger")
+    /// The same roles with X-Wing encryption keys.
+    static let xwingPatient = IdentityKeys.deterministic(seed: "vault-xwing-patient", suite: .xwing)
+    static let xwingAuthor = IdentityKeys.deterministic(seed: "vault-xwing-author", suite: .xwing)
+    static let xwingCustodian = IdentityKeys.deterministic(seed: "vault-xwing-custodian", suite: .xwing)
+    static let xwingReader = IdentityKeys.deterministic(seed: "vault-xwing-reader", suite: .xwing)
 
     static func recipient(_ keys: IdentityKeys) -> (IdentityID, PublicEncryptionKey) {
         (keys.identityID, keys.publicEncryptionKey)

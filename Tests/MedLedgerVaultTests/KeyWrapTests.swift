@@ -117,7 +117,7 @@ struct KeyWrapTests {
         let recipientKey = try Curve25519.KeyAgreement.PublicKey(
             rawRepresentation: Party.patient.publicEncryptionKey.rawBytes)
         var sender = try HPKE.Sender(
-            recipientKey: recipientKey, ciphersuite: ReportCrypto.keyWrapCiphersuite, info: .init(info))
+            recipientKey: recipientKey, ciphersuite: ReportCrypto.ciphersuite(.x25519), info: .init(info))
         let wrapped = try sender.seal([UInt8](repeating: 7, count: 16))
         let envelope = KeyEnvelope(
             recipient: Party.patient.identityID, encapsulatedKey: Array(sender.encapsulatedKey),

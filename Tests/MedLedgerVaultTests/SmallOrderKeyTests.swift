@@ -41,7 +41,8 @@ struct SmallOrderKeyTests {
 
         // Positive control: swift-crypto's HPKE on its own opens it to the forger's key.
         var plain = try HPKE.Recipient(
-            privateKey: Party.patient.encryption, ciphersuite: ReportCrypto.keyWrapCiphersuite,
+            privateKey: try #require(Party.patient.encryption.x25519Key),
+            ciphersuite: ReportCrypto.ciphersuite(.x25519),
             info: Data(info), encapsulatedKey: Data(point))
         #expect(Array(try plain.open(forged.wrappedKey)) == chosenKey)
 

@@ -17,6 +17,7 @@ enum Seeds {
     static let authorKeys = IdentityKeys.deterministic(seed: "fuzz-author")
     static let patientKeys = IdentityKeys.deterministic(seed: "fuzz-patient")
     static let callerKeys = IdentityKeys.deterministic(seed: "fuzz-caller")
+    static let xwingPatientKeys = IdentityKeys.deterministic(seed: "fuzz-xwing-patient", suite: .xwing)
     static let reportID = ReportID(bytes: Array(0x00...0x0f))!
     static let grantID = GrantID(bytes: Array(0x70...0x7f))!
 
@@ -109,6 +110,9 @@ enum Seeds {
                         BlobHolding(report: reportID, version: 1), BlobHolding(report: reportID, version: 2),
                     ]))
             ),
+            // Last, so the other seeds keep their nonces: an X-Wing key in the extended form
+            // (ADR 11), marker, suite tag, 1,216 bytes.
+            ("register-patient-xwing", .registerPatient(RegisterPatient(keys: xwingPatientKeys))),
         ]
     }
 
@@ -298,6 +302,7 @@ func writeSeeds(root: URL) {
     ]
     corpus["FuzzKeyFile"] = [
         ("with-identity", json(KeyFile(label: "author", keys: Seeds.authorKeys))),
+        ("xwing", json(KeyFile(label: "pq", keys: Seeds.xwingPatientKeys))),
         (
             "without-identity",
             Array(

@@ -1060,6 +1060,11 @@ public enum OpenAPIDocumentText {
                 "pattern": "^[0-9a-f]{64}$",
                 "description": "32 bytes as lower-case hex (a SHA-256, an identity id, a key)"
               },
+              "EncryptionKey": {
+                "type": "string",
+                "pattern": "^([0-9a-f]{64}|[0-9a-f]{2432})$",
+                "description": "An encryption public key as lower-case hex; its length names the suite: 32 bytes X25519, 1,216 bytes X-Wing (ML-KEM-768 + X25519, docs/adr/0011-post-quantum-envelopes.md)"
+              },
               "Problem": {
                 "type": "object",
                 "required": [
@@ -1118,7 +1123,7 @@ public enum OpenAPIDocumentText {
                     "$ref": "#/components/schemas/Hash"
                   },
                   "encryptionKey": {
-                    "$ref": "#/components/schemas/Hash"
+                    "$ref": "#/components/schemas/EncryptionKey"
                   }
                 }
               },
@@ -1517,7 +1522,7 @@ public enum OpenAPIDocumentText {
                     "$ref": "#/components/schemas/Hash"
                   },
                   "encryptionKey": {
-                    "$ref": "#/components/schemas/Hash"
+                    "$ref": "#/components/schemas/EncryptionKey"
                   },
                   "lastNonce": {
                     "type": "integer"
@@ -1974,7 +1979,8 @@ public enum OpenAPIDocumentText {
                   },
                   "encapsulatedKey": {
                     "type": "string",
-                    "format": "byte"
+                    "format": "byte",
+                    "description": "The HPKE encapsulated key; its length names the envelope's suite: 32 bytes X25519, 1,120 bytes X-Wing"
                   },
                   "wrappedKey": {
                     "type": "string",

@@ -22,6 +22,10 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/schemas/Hash`.
         public typealias Hash = Swift.String
+        /// An encryption public key as lower-case hex; its length names the suite: 32 bytes X25519, 1,216 bytes X-Wing (ML-KEM-768 + X25519, docs/adr/0011-post-quantum-envelopes.md)
+        ///
+        /// - Remark: Generated from `#/components/schemas/EncryptionKey`.
+        public typealias EncryptionKey = Swift.String
         /// - Remark: Generated from `#/components/schemas/Problem`.
         public struct Problem: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Problem/type`.
@@ -90,7 +94,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Validator/signingKey`.
             public var signingKey: Components.Schemas.Hash
             /// - Remark: Generated from `#/components/schemas/Validator/encryptionKey`.
-            public var encryptionKey: Components.Schemas.Hash
+            public var encryptionKey: Components.Schemas.EncryptionKey
             /// Creates a new `Validator`.
             ///
             /// - Parameters:
@@ -104,7 +108,7 @@ extension Components {
                 name: Swift.String,
                 power: Swift.Int,
                 signingKey: Components.Schemas.Hash,
-                encryptionKey: Components.Schemas.Hash
+                encryptionKey: Components.Schemas.EncryptionKey
             ) {
                 self.id = id
                 self.name = name
@@ -670,7 +674,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/Identity/signingKey`.
             public var signingKey: Components.Schemas.Hash
             /// - Remark: Generated from `#/components/schemas/Identity/encryptionKey`.
-            public var encryptionKey: Components.Schemas.Hash
+            public var encryptionKey: Components.Schemas.EncryptionKey
             /// - Remark: Generated from `#/components/schemas/Identity/lastNonce`.
             public var lastNonce: Swift.Int
             /// The height it was registered at
@@ -696,7 +700,7 @@ extension Components {
                 roles: [Swift.String],
                 status: Components.Schemas.Identity.StatusPayload,
                 signingKey: Components.Schemas.Hash,
-                encryptionKey: Components.Schemas.Hash,
+                encryptionKey: Components.Schemas.EncryptionKey,
                 lastNonce: Swift.Int,
                 registeredAt: Swift.Int
             ) {
@@ -1381,6 +1385,8 @@ extension Components {
         public struct KeyEnvelope: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/KeyEnvelope/recipient`.
             public var recipient: Components.Schemas.Hash
+            /// The HPKE encapsulated key; its length names the envelope's suite: 32 bytes X25519, 1,120 bytes X-Wing
+            ///
             /// - Remark: Generated from `#/components/schemas/KeyEnvelope/encapsulatedKey`.
             public var encapsulatedKey: OpenAPIRuntime.Base64EncodedData
             /// - Remark: Generated from `#/components/schemas/KeyEnvelope/wrappedKey`.
@@ -1399,7 +1405,7 @@ extension Components {
             ///
             /// - Parameters:
             ///   - recipient:
-            ///   - encapsulatedKey:
+            ///   - encapsulatedKey: The HPKE encapsulated key; its length names the envelope's suite: 32 bytes X25519, 1,120 bytes X-Wing
             ///   - wrappedKey:
             ///   - canonical:
             ///   - shareIndex: Present when the envelope holds one custodian's key share: its x (1-based position of the custodian in the validator set)
