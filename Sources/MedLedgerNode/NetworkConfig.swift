@@ -58,14 +58,16 @@ public enum Testnet {
     ///   - replicas: how many validators hold each blob (nil: all eligible ones).
     ///   - residency: organization index → indexes of the organizations whose nodes may hold
     ///     its blobs (node K is run by organization K).
+    ///   - suite: the encryption suite of the node (custodian) and organization keys.
     public static func initialize(
         validators count: Int, directory: URL, basePort: Int, chainID: String,
-        time: ConsensusTime, replicas: UInt32? = nil, residency: [Int: [Int]] = [:]
+        time: ConsensusTime, replicas: UInt32? = nil, residency: [Int: [Int]] = [:],
+        suite: EncryptionSuite = .x25519
     ) throws -> Genesis {
         precondition(count >= 1 && count <= Limits.validatorsMaxCount, "1...\(Limits.validatorsMaxCount) validators")
         precondition(basePort > 0 && basePort + 10 * count + 1 <= 65_535, "ports must fit")
-        let nodeKeys = (0..<count).map { _ in IdentityKeys.generate() }
-        let orgKeys = (0..<count).map { _ in IdentityKeys.generate() }
+        let nodeKeys = (0..<count).map { _ in IdentityKeys.generate(suite: suite) }
+        let orgKeys = (0..<count).map { _ in IdentityKeys.generate(suite: suite) }
         let genesis = Genesis(
             chainID: chainID, genesisTime: time,
             validators: nodeKeys.enumerated().map {

@@ -11,6 +11,8 @@ extension LedgerVerifier {
         let rules: BlockValidator
         var state: LedgerState
         var tip: ChainTip
+        /// Blobs that committed re-keyings replaced: every node deletes them at commit.
+        var replacedBlobs: Set<Hash256> = []
 
         init(genesis: Genesis, engine: ContractEngine, state: LedgerState) {
             self.genesis = genesis
@@ -56,6 +58,9 @@ extension LedgerVerifier {
             do { storedRows = try store.eventRows(height: height) } catch { throw fail("event index: \(error)") }
             guard storedRows == EventRow.expected(header: header, receipts: receipts) else {
                 throw fail("event index rows differ from the receipts")
+            }
+            for (tx, receipt) in zip(transactions, receipts) where receipt.code.isSuccess {
+                if case .rekeyReport(let body) = tx.payload { replacedBlobs.insert(body.previousContentAddress) }
             }
             state.foldPending()
             tip = ChainTip(header: header)

@@ -61,7 +61,7 @@ public struct LedgerVerifier {
         summary.blocks = latest
         try checkNothingBeyond(latest, store: store)
         summary.stateEntries = try checkStoredState(replay.state, store: store, latest: latest)
-        summary.blobs = try checkBlobs(replay.state, placement: engine.blobPlacement)
+        summary.blobs = try checkBlobs(replay.state, placement: engine.blobPlacement, replaced: replay.replacedBlobs)
         return summary
     }
 
@@ -129,8 +129,12 @@ public struct LedgerVerifier {
 
     /// Every file in the blob store must hash to its name; every blob this directory's node
     /// attested on the ledger, and every blob it is a designated holder of, must be stored.
-    /// (Without a node key, every blob is required, as for a single node.)
-    private func checkBlobs(_ state: LedgerState, placement: BlobPlacement) throws(VerificationFailure) -> Int {
+    /// (Without a node key, every blob is required, as for a single node.) And no blob a
+    /// committed re-keying replaced may remain, unless a version still names it: that the old
+    /// ciphertext is gone is what a re-keying promises the patient.
+    private func checkBlobs(
+        _ state: LedgerState, placement: BlobPlacement, replaced: Set<Hash256>
+    ) throws(VerificationFailure) -> Int {
         let blobs: FileBlobStore
         let addresses: [Hash256]
         do {
@@ -143,6 +147,11 @@ public struct LedgerVerifier {
             throw VerificationFailure(location: "blob \(address)", reason: "content does not hash to its address")
         }
         let stored = Set(addresses)
+        let referenced = Set(state.reports.values.flatMap { $0.versions.map(\.content.contentAddress) })
+        for address in replaced.sorted() where stored.contains(address) && !referenced.contains(address) {
+            throw VerificationFailure(
+                location: "blob \(address)", reason: "still stored, though a committed re-keying replaced it")
+        }
         let node = try? KeyFile.load(directory.nodeKeyFile).keys().identityID
         for report in state.reports.values.sorted(by: { $0.id < $1.id }) {
             for version in report.versions where !stored.contains(version.content.contentAddress) {

@@ -25,6 +25,20 @@ struct TestnetCommand: ParsableCommand {
         @Option(name: .long, help: "The directory to create.") var dir: String
         @Option(name: .long, help: "First port.") var basePort: Int = 26_600
         @Option(name: .long, help: "The chain id.") var chainId: String = "medledger-testnet"
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Encryption suite of the node (custodian) and organization keys: x25519 or xwing.",
+                discussion:
+                    "xwing (ML-KEM-768 + X25519) protects key shares against a future quantum computer; x25519, the default, lets browser clients (no SHA3 in WebCrypto) seal reports to the custodians (ADR 11)."
+            ),
+            transform: { name in
+                guard let suite = EncryptionSuite(name: name) else {
+                    throw ValidationError("--suite must be x25519 or xwing, got \(name)")
+                }
+                return suite
+            })
+        var suite: EncryptionSuite = .x25519
         @Flag(name: .long, help: "Also write a self-signed HTTPS certificate and key for each node's API.")
         var apiTls = false
         @Option(name: .long, help: "How many validators hold each report blob (default: all allowed).")
@@ -71,7 +85,8 @@ struct TestnetCommand: ParsableCommand {
             let url = URL(fileURLWithPath: dir, isDirectory: true)
             _ = try Testnet.initialize(
                 validators: validators, directory: url, basePort: basePort, chainID: chainId,
-                time: ConsensusTime(wallClock: SystemClock.now()), replicas: replicas, residency: residencyPolicies())
+                time: ConsensusTime(wallClock: SystemClock.now()), replicas: replicas, residency: residencyPolicies(),
+                suite: suite)
             print("Created a \(validators)-validator network in \(url.path):")
             print("  peer links: mutual TLS 1.3 with DIR/nodeK/tls/peer-cert.pem (its key is the validator key)")
             for index in 0..<validators {

@@ -7,6 +7,7 @@ import MedLedgerContracts
 import MedLedgerNode
 import MedLedgerTesting
 import MedLedgerVault
+import MedLedgerVerifier
 
 /// Principle 3: a reader gets a key only as the effect of a committed, granted read.
 @Suite struct KeyReleaseTests {
@@ -324,6 +325,16 @@ import MedLedgerVault
                 version: 1),
             report: f.report, version: 1)
         #expect(reopened.plaintext == opened.plaintext)
+
+        // `verify` checks the deletion on this node's disk: clean now, and it names the old
+        // blob if it comes back.
+        _ = try LedgerVerifier(directory: f.net.directory).verify()
+        _ = try f.net.node.blobs.put(content.ciphertext)
+        #expect {
+            try LedgerVerifier(directory: f.net.directory).verify()
+        } throws: { error in
+            (error as? VerificationFailure)?.location == "blob \(before.content.contentAddress)"
+        }
     }
 
     /// The same for a read on a standing relationship: a practitioner of the authoring
