@@ -24,17 +24,7 @@ struct KeysCommand: ParsableCommand {
         var out: String
         @Option(name: .long, help: "A label for your own reference (never sent to the ledger).")
         var label: String = "me"
-        @Option(
-            name: .long,
-            help: "Encryption key suite: \(EncryptionSuite.allNames.joined(separator: " or ")).",
-            transform: { name in
-                guard let suite = EncryptionSuite(name: name) else {
-                    throw ValidationError(
-                        "--suite \(name) is not a suite; use \(EncryptionSuite.allNames.joined(separator: " or "))")
-                }
-                return suite
-            })
-        var suite: EncryptionSuite = .xwing
+        @Option(name: .long, help: "Encryption key suite: x25519 or xwing.") var suite: EncryptionSuite = .xwing
 
         func validate() throws {
             guard !FileManager.default.fileExists(atPath: out) else {

@@ -27,20 +27,7 @@ struct NodeCommand: AsyncParsableCommand {
         var chainId: String = "medledger-local"
         @Option(name: .long, help: "A founding organization: NAME or NAME=KEYFILE. Repeat for each.")
         var org: [String] = []
-        @Option(
-            name: .long,
-            help: ArgumentHelp(
-                "Encryption suite of the node (custodian) and organization keys: x25519 or xwing.",
-                discussion:
-                    "xwing (ML-KEM-768 + X25519) protects key shares against a future quantum computer; x25519, the default, lets browser clients (no SHA3 in WebCrypto) seal reports to the custodians (ADR 11)."
-            ),
-            transform: { name in
-                guard let suite = EncryptionSuite(name: name) else {
-                    throw ValidationError("--suite must be x25519 or xwing, got \(name)")
-                }
-                return suite
-            })
-        var suite: EncryptionSuite = .x25519
+        @Option(name: .long, help: EncryptionSuite.nodeKeysHelp) var suite: EncryptionSuite = .x25519
 
         func validate() throws {
             guard !org.isEmpty else { throw ValidationError("give at least one --org") }

@@ -25,20 +25,7 @@ struct TestnetCommand: ParsableCommand {
         @Option(name: .long, help: "The directory to create.") var dir: String
         @Option(name: .long, help: "First port.") var basePort: Int = 26_600
         @Option(name: .long, help: "The chain id.") var chainId: String = "medledger-testnet"
-        @Option(
-            name: .long,
-            help: ArgumentHelp(
-                "Encryption suite of the node (custodian) and organization keys: x25519 or xwing.",
-                discussion:
-                    "xwing (ML-KEM-768 + X25519) protects key shares against a future quantum computer; x25519, the default, lets browser clients (no SHA3 in WebCrypto) seal reports to the custodians (ADR 11)."
-            ),
-            transform: { name in
-                guard let suite = EncryptionSuite(name: name) else {
-                    throw ValidationError("--suite must be x25519 or xwing, got \(name)")
-                }
-                return suite
-            })
-        var suite: EncryptionSuite = .x25519
+        @Option(name: .long, help: EncryptionSuite.nodeKeysHelp) var suite: EncryptionSuite = .x25519
         @Flag(name: .long, help: "Also write a self-signed HTTPS certificate and key for each node's API.")
         var apiTls = false
         @Option(name: .long, help: "How many validators hold each report blob (default: all allowed).")
