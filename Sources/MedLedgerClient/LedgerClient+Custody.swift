@@ -53,9 +53,11 @@ extension LedgerClient {
                 threshold: Int(threshold), sharesUsed: collector.good.prefix(Int(threshold)).map(\.x),
                 goodShares: collector.good.count, failures: collector.failures)
             guard collector.isComplete else {
-                throw ClientError.integrity(
-                    "only \(collector.good.count) of the \(threshold) key shares needed: \(outcome.failures.map(\.description).joined(separator: "; "))"
-                )
+                let why =
+                    otherCustodians.isEmpty
+                    ? "no other custodian node to ask (the CLI takes them with --custodian URL)"
+                    : outcome.failures.map(\.description).joined(separator: "; ")
+                throw ClientError.integrity("only \(collector.good.count) of the \(threshold) key shares needed: \(why)")
             }
             let key = try ReportCrypto.combineShares(
                 collector.good, threshold: Int(threshold), commitments: commitments, report: report, version: version)
