@@ -57,7 +57,8 @@ extension LedgerClient {
                     otherCustodians.isEmpty
                     ? "no other custodian node to ask (the CLI takes them with --custodian URL)"
                     : outcome.failures.map(\.description).joined(separator: "; ")
-                throw ClientError.integrity("only \(collector.good.count) of the \(threshold) key shares needed: \(why)")
+                throw ClientError.integrity(
+                    "only \(collector.good.count) of the \(threshold) key shares needed: \(why)")
             }
             let key = try ReportCrypto.combineShares(
                 collector.good, threshold: Int(threshold), commitments: commitments, report: report, version: version)
