@@ -17,11 +17,16 @@ import Testing
     struct Cast {
         var network: TestnetProcessTests.Network
         let genesis: Genesis
+        let admin: ClientIdentity
         let author: ClientIdentity
         let patient: ClientIdentity
 
-        func client(_ me: ClientIdentity, node: Int) -> LedgerClient {
-            LedgerClient(gateway: HTTPGateway(baseURL: network.url(node), me: me, trustAnchor: genesis), me: me)
+        /// A client of `node` that collects key shares from the nodes in `custodians`.
+        func client(_ me: ClientIdentity, node: Int, custodians: [Int] = []) -> LedgerClient {
+            func gateway(_ index: Int) -> HTTPGateway {
+                HTTPGateway(baseURL: network.url(index), me: me, trustAnchor: genesis)
+            }
+            return LedgerClient(gateway: gateway(node), me: me, otherCustodians: custodians.map(gateway))
         }
 
         func blobStore(_ node: Int) throws -> FileBlobStore {
@@ -44,7 +49,7 @@ import Testing
         let admin = ClientIdentity(label: "org0", keys: orgKeys)
         let author = ClientIdentity(label: "author", keys: .generate())
         let patient = ClientIdentity(label: "patient", keys: .generate())
-        var cast = Cast(network: network, genesis: genesis, author: author, patient: patient)
+        var cast = Cast(network: network, genesis: genesis, admin: admin, author: author, patient: patient)
         _ = try await cast.client(admin, node: 0).registerPractitioner(
             author.keys, organization: admin.id, roles: [.author, .approver])
         try await cast.client(patient, node: 0).registerSelfAsPatient()
@@ -97,7 +102,18 @@ import Testing
         }
         #expect(Set(holders) == Set(cast.genesis.validators.map(\.id)), "attested holders: \(holders)")
 
+        // A reader of the lab (no envelope of its own) needs 3 of the 4 custodians' key shares.
+        let reader = ClientIdentity(label: "reader", keys: .generate())
+        _ = try await cast.client(cast.admin, node: 1).registerPractitioner(
+            reader.keys, organization: cast.admin.id, roles: [.reader])
+
         processes.kill(&cast.network, 0)
+        // With node 0 killed, the reader's key still comes from three custodians over HTTP,
+        // and node 0 is named as one that could not help.
+        let threshold = try await cast.client(reader, node: 2, custodians: [0, 1, 3]).read(report, purpose: .treatment)
+        #expect(threshold.report?.plaintext == Self.body)
+        #expect(threshold.custody?.sharesUsed.count == 3)
+        #expect(threshold.custody?.failures.map(\.node) == [cast.network.url(0).absoluteString])
         // `verify` holds node 0 to what it attested: intact, then missing the blob.
         #expect(try verify(cast, node: 0).status == 0)
         stores[0].remove(address)
