@@ -23,23 +23,4 @@ public struct PageRequest: Sendable {
         self.cursor = cursor
         self.limit = limit
     }
-
-    /// `?limit=…&cursor=…` for the HTTP API.
-    public var query: String {
-        "?limit=\(limit)" + (cursor.map { "&cursor=\($0.addingPercentEncodingForQuery)" } ?? "")
-    }
-}
-
-extension String {
-    /// Cursors are digits, dots and hex; anything else is percent-encoded byte by byte.
-    var addingPercentEncodingForQuery: String {
-        utf8.map { byte in
-            let char = Character(Unicode.Scalar(byte))
-            return char.isASCII && (char.isLetter || char.isNumber || char == "." || char == "-")
-                ? String(char)
-                : "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-        }.joined()
-    }
-
-    private func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

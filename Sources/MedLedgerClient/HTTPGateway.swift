@@ -66,9 +66,7 @@ public struct HTTPGateway: LedgerGateway {
             throw ClientError.integrity(
                 "encrypting needs keys proven against the consortium's genesis; give the client the genesis file")
         }
-        return ReportCrypto.Custody(
-            threshold: Int(trustAnchor.custodyThreshold),
-            custodians: trustAnchor.validatorSet.validators.map { ($0.id, $0.encryptionKey) })
+        return ReportCrypto.Custody(genesis: trustAnchor)
     }
 
     public var nodeDescription: String { baseURL.absoluteString }

@@ -147,8 +147,6 @@ extension LedgerNode {
     /// validator-set order (custodian i holds the share at x = i + 1), and the genesis
     /// threshold.
     public nonisolated var custody: ReportCrypto.Custody {
-        ReportCrypto.Custody(
-            threshold: Int(genesis.custodyThreshold),
-            custodians: validators.validators.map { ($0.id, $0.encryptionKey) })
+        ReportCrypto.Custody(genesis: genesis)
     }
 }

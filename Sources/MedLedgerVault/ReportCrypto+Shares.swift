@@ -25,6 +25,13 @@ extension ReportCrypto {
             self.threshold = threshold
             self.custodians = custodians
         }
+
+        /// A genesis's custody: every validator, in validator-set order, and its threshold.
+        public init(genesis: Genesis) {
+            self.init(
+                threshold: Int(genesis.custodyThreshold),
+                custodians: genesis.validatorSet.validators.map { ($0.id, $0.encryptionKey) })
+        }
     }
 
     /// The shares of `dataKey`, with fresh random coefficients, sealed one to each custodian,
