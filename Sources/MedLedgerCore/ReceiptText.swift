@@ -118,15 +118,15 @@ public enum ReceiptText {
     /// What an event did: `report ab… version 1 submitted, now preliminary`.
     public static func phrase(of event: LedgerEvent) -> String {
         switch event {
-        case .identityRegistered(let id, let kind):
+        case .identityRegistered(let id, let kind, _):
             return "registered \(kind.name) \(id.hex)"
         case .identityUpdated(let id):
             return "updated identity \(id.hex)"
-        case .report(let report, let version, _, let action, let status):
+        case .report(let report, let version, _, let action, let status, _):
             return "report \(report.hex) version \(version) \(action.name), now \(status.name)"
         case .grantChanged(let grant, _, let grantee, let active):
             return "grant \(grant.hex) to \(grantee.hex) is \(active ? "active" : "revoked")"
-        case .access(let report, let version, _, let reader, let purpose, let basis):
+        case .access(let report, let version, _, let reader, let purpose, let basis, _):
             let how =
                 switch basis {
                 case .relationship: "allowed by relationship"

@@ -144,7 +144,7 @@ struct Chapters {
             page: PageRequest())
         // The API lists newest first; the story reads better in the order things happened.
         for entry in trail.items.reversed() {
-            guard case .access(_, let version, _, let reader, let purpose, let basis) = entry.event else { continue }
+            guard case .access(_, let version, _, let reader, let purpose, let basis, _) = entry.event else { continue }
             let outcome =
                 switch basis {
                 case .relationship: "allowed (care relationship)"

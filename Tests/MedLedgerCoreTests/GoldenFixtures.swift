@@ -113,7 +113,7 @@ enum GoldenFixtures {
             events: [
                 .access(
                     report: reportID, version: 1, patient: patient, reader: reader,
-                    purpose: .treatment, basis: .denied(.noActiveGrant))
+                    purpose: .treatment, basis: .denied(.noActiveGrant), organization: orgKeys.identityID)
             ])
     }
 
@@ -123,9 +123,13 @@ enum GoldenFixtures {
         let patient = patientKeys.identityID
         let recipient = orgKeys.identityID
         return .accepted([
-            .report(report: reportID, version: 1, patient: patient, action: .submitted, status: .final),
+            .report(
+                report: reportID, version: 1, patient: patient, action: .submitted, status: .final,
+                organization: recipient),
             .grantChanged(grant: grantID, patient: patient, grantee: recipient, active: true),
-            .report(report: reportID, version: 1, patient: patient, action: .distributed, status: .final),
+            .report(
+                report: reportID, version: 1, patient: patient, action: .distributed, status: .final,
+                organization: recipient),
         ])
     }
 

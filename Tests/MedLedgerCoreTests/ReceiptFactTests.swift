@@ -20,19 +20,20 @@ import MedLedgerCore
         TransactionReceipt(
             code: .noActiveGrant, facts: everyKind,
             events: [
-                .identityRegistered(identity: patient, kind: .patient),
+                .identityRegistered(identity: patient, kind: .patient, organization: nil),
                 .identityUpdated(identity: org),
-                .report(report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final),
+                .report(
+                    report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final, organization: org),
                 .grantChanged(grant: T.grantID(2), patient: patient, grantee: org, active: true),
                 .access(
                     report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment,
-                    basis: .relationship),
+                    basis: .relationship, organization: nil),
                 .access(
                     report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment,
-                    basis: .grant(T.grantID(2))),
+                    basis: .grant(T.grantID(2)), organization: org),
                 .access(
                     report: T.id(1), version: 1, patient: patient, reader: org, purpose: .legal,
-                    basis: .denied(.noActiveGrant)),
+                    basis: .denied(.noActiveGrant), organization: org),
             ])
     }
 

@@ -1841,9 +1841,12 @@ public enum OpenAPIDocumentText {
                   },
                   "codeName": {
                     "type": "string"
+                  },
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash"
                   }
                 },
-                "description": "A ledger event: `type` names the case, the other members its fields"
+                "description": "A ledger event: `type` names the case, the other members its fields. `organization` is the practitioner's organization (identity-registered), the report's organization (report) or the reader's organization when the reader is a practitioner (access)"
               },
               "IndexedEvent": {
                 "type": "object",
@@ -1930,6 +1933,10 @@ public enum OpenAPIDocumentText {
                   },
                   "reader": {
                     "$ref": "#/components/schemas/Hash"
+                  },
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash",
+                    "description": "The reader's organization when the reader is a practitioner"
                   },
                   "purpose": {
                     "type": "string"

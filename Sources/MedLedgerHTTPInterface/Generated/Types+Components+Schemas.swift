@@ -1073,7 +1073,7 @@ extension Components {
                 case canonical
             }
         }
-        /// A ledger event: `type` names the case, the other members its fields
+        /// A ledger event: `type` names the case, the other members its fields. `organization` is the practitioner's organization (identity-registered), the report's organization (report) or the reader's organization when the reader is a practitioner (access)
         ///
         /// - Remark: Generated from `#/components/schemas/Event`.
         public struct Event: Codable, Hashable, Sendable {
@@ -1123,6 +1123,8 @@ extension Components {
             public var code: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/Event/codeName`.
             public var codeName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Event/organization`.
+            public var organization: Components.Schemas.Hash?
             /// Creates a new `Event`.
             ///
             /// - Parameters:
@@ -1142,6 +1144,7 @@ extension Components {
             ///   - basis:
             ///   - code:
             ///   - codeName:
+            ///   - organization:
             public init(
                 _type: Components.Schemas.Event._TypePayload,
                 identity: Components.Schemas.Hash? = nil,
@@ -1158,7 +1161,8 @@ extension Components {
                 purpose: Swift.String? = nil,
                 basis: Components.Schemas.Event.BasisPayload? = nil,
                 code: Swift.Int? = nil,
-                codeName: Swift.String? = nil
+                codeName: Swift.String? = nil,
+                organization: Components.Schemas.Hash? = nil
             ) {
                 self._type = _type
                 self.identity = identity
@@ -1176,6 +1180,7 @@ extension Components {
                 self.basis = basis
                 self.code = code
                 self.codeName = codeName
+                self.organization = organization
             }
             public enum CodingKeys: String, CodingKey {
                 case _type = "type"
@@ -1194,6 +1199,7 @@ extension Components {
                 case basis
                 case code
                 case codeName
+                case organization
             }
         }
         /// - Remark: Generated from `#/components/schemas/IndexedEvent`.
@@ -1281,6 +1287,8 @@ extension Components {
             public var version: Swift.Int
             /// - Remark: Generated from `#/components/schemas/AuditEntry/reader`.
             public var reader: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/organization`.
+            public var organization: Components.Schemas.Hash?
             /// - Remark: Generated from `#/components/schemas/AuditEntry/purpose`.
             public var purpose: Swift.String
             /// - Remark: Generated from `#/components/schemas/AuditEntry/outcome`.
@@ -1320,6 +1328,7 @@ extension Components {
             ///   - report:
             ///   - version:
             ///   - reader:
+            ///   - organization:
             ///   - purpose:
             ///   - outcome:
             ///   - basis:
@@ -1337,6 +1346,7 @@ extension Components {
                 report: Swift.String,
                 version: Swift.Int,
                 reader: Components.Schemas.Hash,
+                organization: Components.Schemas.Hash? = nil,
                 purpose: Swift.String,
                 outcome: Components.Schemas.AuditEntry.OutcomePayload,
                 basis: Components.Schemas.AuditEntry.BasisPayload,
@@ -1354,6 +1364,7 @@ extension Components {
                 self.report = report
                 self.version = version
                 self.reader = reader
+                self.organization = organization
                 self.purpose = purpose
                 self.outcome = outcome
                 self.basis = basis
@@ -1372,6 +1383,7 @@ extension Components {
                 case report
                 case version
                 case reader
+                case organization
                 case purpose
                 case outcome
                 case basis
