@@ -31,6 +31,10 @@ extension Components.Schemas.Event {
                 self.code = Int(code.rawValue)
                 codeName = code.name
             }
+        case .caseChanged(let id, let patient, let organization, let reader, let status):
+            self.init(
+                _type: .caseChanged, patient: patient.hex, status: status.name, reader: reader.hex,
+                organization: organization.hex, _case: id.hex)
         }
     }
 }

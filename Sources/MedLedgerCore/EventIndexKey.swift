@@ -12,6 +12,8 @@ public enum EventIndexKey {
     static let organizationPractitionersTag: UInt8 = 0xA6
     static let organizationPendingReportsTag: UInt8 = 0xA7
     static let organizationCasesTag: UInt8 = 0xA8
+    static let patientCasesTag: UInt8 = 0xA9
+    static let granteeGrantsTag: UInt8 = 0xAA
 
     /// Every access attempt (granted or denied) on the patient's reports.
     public static func auditTrail(patient: IdentityID) -> [UInt8] { [auditTrailTag] + patient.hash.bytes }
@@ -51,6 +53,13 @@ public enum EventIndexKey {
         [organizationCasesTag] + organization.hash.bytes
     }
 
+    /// Every change of the cases the patient (or a guardian) opened.
+    public static func cases(patient: IdentityID) -> [UInt8] { [patientCasesTag] + patient.hash.bytes }
+
+    /// Every grant made to or revoked from the grantee (a practitioner's worklist reads it,
+    /// and its organization's): the grantee's plain id list also holds all its reads.
+    public static func grants(grantee: IdentityID) -> [UInt8] { [granteeGrantsTag] + grantee.hash.bytes }
+
     /// The extra keys an event is filed under.
     static func keys(of event: LedgerEvent) -> [[UInt8]] {
         switch event {
@@ -71,6 +80,10 @@ public enum EventIndexKey {
             }
             if let organization { keys.append(accessLog(organization: organization)) }
             return keys
+        case .grantChanged(_, _, let grantee, _):
+            return [grants(grantee: grantee)]
+        case .caseChanged(_, let patient, let organization, _, _):
+            return [cases(organization: organization), cases(patient: patient)]
         default:
             return []
         }

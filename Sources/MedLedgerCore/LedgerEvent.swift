@@ -61,6 +61,10 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
     case access(
         report: ReportID, version: ReportVersion, patient: IdentityID, reader: IdentityID, purpose: Purpose,
         basis: AccessBasis, organization: IdentityID?)
+    /// A privacy case opened or resolved. `organization` is the reader's organization, whose
+    /// privacy officers handle it. Filed under the case, the patient and the organization,
+    /// not under the reader: the reader is not told through their own feed.
+    case caseChanged(case: CaseID, patient: IdentityID, organization: IdentityID, reader: IdentityID, status: CaseStatus)
 
     /// The ids this event names ("everything about X").
     public var ids: [[UInt8]] {
@@ -71,6 +75,8 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
             [grant.bytes, patient.hash.bytes, grantee.hash.bytes]
         case .access(let report, _, let patient, let reader, _, _, _):
             [report.bytes, patient.hash.bytes, reader.hash.bytes]
+        case .caseChanged(let id, let patient, let organization, _, _):
+            [id.bytes, patient.hash.bytes, organization.hash.bytes]
         }
     }
 
@@ -111,6 +117,13 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
             encoder.write(purpose)
             encoder.write(basis)
             encoder.write(optional: organization)
+        case .caseChanged(let id, let patient, let organization, let reader, let status):
+            encoder.write(UInt8(6))
+            encoder.write(id)
+            encoder.write(patient)
+            encoder.write(organization)
+            encoder.write(reader)
+            encoder.write(status)
         }
     }
 
@@ -136,6 +149,11 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
                 patient: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
                 purpose: try decoder.read(Purpose.self), basis: try decoder.read(AccessBasis.self),
                 organization: try decoder.readOptional(IdentityID.self, "organization"))
+        case 6:
+            self = .caseChanged(
+                case: try decoder.read(CaseID.self), patient: try decoder.read(IdentityID.self),
+                organization: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
+                status: try decoder.read(CaseStatus.self))
         case let tag: throw CanonicalDecodingError(field: "event", reason: "unknown tag \(tag)")
         }
     }

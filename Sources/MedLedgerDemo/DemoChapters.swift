@@ -57,6 +57,7 @@ struct Chapters {
         let staff: [(DemoConsortium.Member, ClientIdentity, [Role])] = [
             (.lab, cast.labTechnician, [.author]), (.lab, cast.pathologist, [.approver, .reader]),
             (.hospital, cast.orderingPhysician, [.reader]), (.clinic, cast.clinicPhysician, [.reader]),
+            (.hospital, cast.privacyOfficer, [.privacyOfficer]),
         ]
         for (org, person, roles) in staff {
             let admin = cast.organization(org)
@@ -236,7 +237,7 @@ extension DemoConsortium {
     }
 
     func label(of id: IdentityID) -> String {
-        [hospital, lab, clinic, labTechnician, pathologist, orderingPhysician, clinicPhysician, patient]
+        [hospital, lab, clinic, labTechnician, pathologist, orderingPhysician, clinicPhysician, privacyOfficer, patient]
             .first { $0.id == id }?.label ?? String(id.hex.prefix(12))
     }
 }

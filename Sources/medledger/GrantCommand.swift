@@ -130,6 +130,8 @@ struct AuditCommand: AsyncParsableCommand {
                 print(
                     "  \(entry.time)  block \(entry.height)  \(reader.hex.prefix(12)) read \(report.hex) v\(version) for \(purpose): \(outcome)"
                 )
+                // What `medledger case open` needs to report this read.
+                print("      reader \(reader.hex)  tx \(entry.transactionHash?.hex ?? "-")")
             }
         }
     }

@@ -13,7 +13,7 @@ import MedLedgerCore
         .field(.contentEnvelopes), .problem(.missingEntry), .identity(patient), .organization(org),
         .kind(.practitioner), .role(.approver), .report(T.id(1)), .version(2), .latestVersion(3),
         .status(.preliminary), .grant(T.grantID(2)), .purpose(.research), .nonce(5), .lastNonce(7),
-        .limit(1 << 20), .time(ConsensusTime(milliseconds: 1_767_225_600_000)),
+        .limit(1 << 20), .time(ConsensusTime(milliseconds: 1_767_225_600_000)), .caseID(T.caseID(3)),
     ]
 
     static var fullReceipt: TransactionReceipt {

@@ -533,7 +533,7 @@ extension Components {
                 case path
             }
         }
-        /// Where a transaction stands. Committed: height, position, code, codeName, type, transactionsRoot and proof are present.
+        /// Where a transaction stands. Committed: height, position, code, codeName, type, transactionsRoot, proof, blockTime, blockTimeMs and blockHash are present.
         ///
         /// - Remark: Generated from `#/components/schemas/Transaction`.
         public struct Transaction: Codable, Hashable, Sendable {
@@ -580,6 +580,14 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Transaction/transaction`.
             public var transaction: OpenAPIRuntime.Base64EncodedData?
+            /// Committed: the block's consensus time, ISO 8601 UTC
+            ///
+            /// - Remark: Generated from `#/components/schemas/Transaction/blockTime`.
+            public var blockTime: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Transaction/blockTimeMs`.
+            public var blockTimeMs: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Transaction/blockHash`.
+            public var blockHash: Components.Schemas.Hash?
             /// Creates a new `Transaction`.
             ///
             /// - Parameters:
@@ -597,6 +605,9 @@ extension Components {
             ///   - events: Signer only
             ///   - receipt: Signer only: canonical receipt bytes
             ///   - transaction: Signer only: canonical transaction bytes
+            ///   - blockTime: Committed: the block's consensus time, ISO 8601 UTC
+            ///   - blockTimeMs:
+            ///   - blockHash:
             public init(
                 hash: Components.Schemas.Hash,
                 status: Components.Schemas.Transaction.StatusPayload,
@@ -611,7 +622,10 @@ extension Components {
                 facts: [Components.Schemas.ReceiptFact]? = nil,
                 events: [Components.Schemas.Event]? = nil,
                 receipt: OpenAPIRuntime.Base64EncodedData? = nil,
-                transaction: OpenAPIRuntime.Base64EncodedData? = nil
+                transaction: OpenAPIRuntime.Base64EncodedData? = nil,
+                blockTime: Swift.String? = nil,
+                blockTimeMs: Swift.Int? = nil,
+                blockHash: Components.Schemas.Hash? = nil
             ) {
                 self.hash = hash
                 self.status = status
@@ -627,6 +641,9 @@ extension Components {
                 self.events = events
                 self.receipt = receipt
                 self.transaction = transaction
+                self.blockTime = blockTime
+                self.blockTimeMs = blockTimeMs
+                self.blockHash = blockHash
             }
             public enum CodingKeys: String, CodingKey {
                 case hash
@@ -643,6 +660,9 @@ extension Components {
                 case events
                 case receipt
                 case transaction
+                case blockTime
+                case blockTimeMs
+                case blockHash
             }
         }
         /// An identity's public record. Guardians are left out: they would tell anyone who looks after whom.
@@ -1073,7 +1093,7 @@ extension Components {
                 case canonical
             }
         }
-        /// A ledger event: `type` names the case, the other members its fields. `organization` is the practitioner's organization (identity-registered), the report's organization (report) or the reader's organization when the reader is a practitioner (access)
+        /// A ledger event: `type` names the case, the other members its fields. `organization` is the practitioner's organization (identity-registered), the report's organization (report) or the reader's organization when the reader is a practitioner (access). case-changed: case, patient, organization (the reader's, whose privacy officers handle it), reader, status (open or resolved)
         ///
         /// - Remark: Generated from `#/components/schemas/Event`.
         public struct Event: Codable, Hashable, Sendable {
@@ -1084,6 +1104,7 @@ extension Components {
                 case report = "report"
                 case grantChanged = "grant-changed"
                 case access = "access"
+                case caseChanged = "case-changed"
             }
             /// - Remark: Generated from `#/components/schemas/Event/type`.
             public var _type: Components.Schemas.Event._TypePayload
@@ -1125,6 +1146,10 @@ extension Components {
             public var codeName: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Event/organization`.
             public var organization: Components.Schemas.Hash?
+            /// case-changed: the case id (32 hex)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/case`.
+            public var _case: Swift.String?
             /// Creates a new `Event`.
             ///
             /// - Parameters:
@@ -1145,6 +1170,7 @@ extension Components {
             ///   - code:
             ///   - codeName:
             ///   - organization:
+            ///   - _case: case-changed: the case id (32 hex)
             public init(
                 _type: Components.Schemas.Event._TypePayload,
                 identity: Components.Schemas.Hash? = nil,
@@ -1162,7 +1188,8 @@ extension Components {
                 basis: Components.Schemas.Event.BasisPayload? = nil,
                 code: Swift.Int? = nil,
                 codeName: Swift.String? = nil,
-                organization: Components.Schemas.Hash? = nil
+                organization: Components.Schemas.Hash? = nil,
+                _case: Swift.String? = nil
             ) {
                 self._type = _type
                 self.identity = identity
@@ -1181,6 +1208,7 @@ extension Components {
                 self.code = code
                 self.codeName = codeName
                 self.organization = organization
+                self._case = _case
             }
             public enum CodingKeys: String, CodingKey {
                 case _type = "type"
@@ -1200,6 +1228,7 @@ extension Components {
                 case code
                 case codeName
                 case organization
+                case _case = "case"
             }
         }
         /// - Remark: Generated from `#/components/schemas/IndexedEvent`.
@@ -1782,6 +1811,160 @@ extension Components {
                 case patient
                 case nextCursor
                 case entries
+            }
+        }
+        /// A privacy case: a patient reported one read to the reader's organization
+        ///
+        /// - Remark: Generated from `#/components/schemas/Case`.
+        public struct Case: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Case/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/patient`.
+            public var patient: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/report`.
+            public var report: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/reader`.
+            public var reader: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/organization`.
+            public var organization: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/accessTransaction`.
+            public var accessTransaction: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/concern`.
+            @frozen public enum ConcernPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case notInvolvedInCare = "not-involved-in-care"
+                case wrongPurpose = "wrong-purpose"
+                case unexpectedOrganization = "unexpected-organization"
+                case other = "other"
+            }
+            /// - Remark: Generated from `#/components/schemas/Case/concern`.
+            public var concern: Components.Schemas.Case.ConcernPayload
+            /// - Remark: Generated from `#/components/schemas/Case/openedBy`.
+            public var openedBy: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/openedAt`.
+            public var openedAt: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/openedAtMs`.
+            public var openedAtMs: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Case/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case resolved = "resolved"
+            }
+            /// - Remark: Generated from `#/components/schemas/Case/status`.
+            public var status: Components.Schemas.Case.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Case/resolution`.
+            @frozen public enum ResolutionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case appropriate = "appropriate"
+                case inappropriate = "inappropriate"
+                case referred = "referred"
+            }
+            /// - Remark: Generated from `#/components/schemas/Case/resolution`.
+            public var resolution: Components.Schemas.Case.ResolutionPayload?
+            /// - Remark: Generated from `#/components/schemas/Case/resolvedBy`.
+            public var resolvedBy: Components.Schemas.Hash?
+            /// - Remark: Generated from `#/components/schemas/Case/resolvedAt`.
+            public var resolvedAt: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/resolvedAtMs`.
+            public var resolvedAtMs: Swift.Int?
+            /// Canonical CaseRecord bytes (the state entry)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/canonical`.
+            public var canonical: OpenAPIRuntime.Base64EncodedData
+            /// Creates a new `Case`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - patient:
+            ///   - report:
+            ///   - reader:
+            ///   - organization:
+            ///   - accessTransaction:
+            ///   - concern:
+            ///   - openedBy:
+            ///   - openedAt:
+            ///   - openedAtMs:
+            ///   - status:
+            ///   - resolution:
+            ///   - resolvedBy:
+            ///   - resolvedAt:
+            ///   - resolvedAtMs:
+            ///   - canonical: Canonical CaseRecord bytes (the state entry)
+            public init(
+                id: Swift.String,
+                patient: Components.Schemas.Hash,
+                report: Swift.String,
+                reader: Components.Schemas.Hash,
+                organization: Components.Schemas.Hash,
+                accessTransaction: Components.Schemas.Hash,
+                concern: Components.Schemas.Case.ConcernPayload,
+                openedBy: Components.Schemas.Hash,
+                openedAt: Swift.String,
+                openedAtMs: Swift.Int,
+                status: Components.Schemas.Case.StatusPayload,
+                resolution: Components.Schemas.Case.ResolutionPayload? = nil,
+                resolvedBy: Components.Schemas.Hash? = nil,
+                resolvedAt: Swift.String? = nil,
+                resolvedAtMs: Swift.Int? = nil,
+                canonical: OpenAPIRuntime.Base64EncodedData
+            ) {
+                self.id = id
+                self.patient = patient
+                self.report = report
+                self.reader = reader
+                self.organization = organization
+                self.accessTransaction = accessTransaction
+                self.concern = concern
+                self.openedBy = openedBy
+                self.openedAt = openedAt
+                self.openedAtMs = openedAtMs
+                self.status = status
+                self.resolution = resolution
+                self.resolvedBy = resolvedBy
+                self.resolvedAt = resolvedAt
+                self.resolvedAtMs = resolvedAtMs
+                self.canonical = canonical
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case patient
+                case report
+                case reader
+                case organization
+                case accessTransaction
+                case concern
+                case openedBy
+                case openedAt
+                case openedAtMs
+                case status
+                case resolution
+                case resolvedBy
+                case resolvedAt
+                case resolvedAtMs
+                case canonical
+            }
+        }
+        /// Cases, newest opened first. A page filtered by status reads at most 2,000 index rows and may come back short with nextCursor set
+        ///
+        /// - Remark: Generated from `#/components/schemas/CaseList`.
+        public struct CaseList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseList/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseList/cases`.
+            public var cases: [Components.Schemas.Case]
+            /// Creates a new `CaseList`.
+            ///
+            /// - Parameters:
+            ///   - nextCursor:
+            ///   - cases:
+            public init(
+                nextCursor: Swift.String? = nil,
+                cases: [Components.Schemas.Case]
+            ) {
+                self.nextCursor = nextCursor
+                self.cases = cases
+            }
+            public enum CodingKeys: String, CodingKey {
+                case nextCursor
+                case cases
             }
         }
     }

@@ -107,6 +107,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/patients/{id}/audit`.
     /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/get(getPatientAudit)`.
     func getPatientAudit(_ input: Operations.GetPatientAudit.Input) async throws -> Operations.GetPatientAudit.Output
+    /// The cases the patient (or a guardian) opened (signed: the patient or a guardian)
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)`.
+    func getPatientCases(_ input: Operations.GetPatientCases.Input) async throws -> Operations.GetPatientCases.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -346,6 +351,21 @@ extension APIProtocol {
         headers: Operations.GetPatientAudit.Input.Headers = .init()
     ) async throws -> Operations.GetPatientAudit.Output {
         try await getPatientAudit(Operations.GetPatientAudit.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The cases the patient (or a guardian) opened (signed: the patient or a guardian)
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)`.
+    public func getPatientCases(
+        path: Operations.GetPatientCases.Input.Path,
+        query: Operations.GetPatientCases.Input.Query = .init(),
+        headers: Operations.GetPatientCases.Input.Headers = .init()
+    ) async throws -> Operations.GetPatientCases.Output {
+        try await getPatientCases(Operations.GetPatientCases.Input(
             path: path,
             query: query,
             headers: headers
