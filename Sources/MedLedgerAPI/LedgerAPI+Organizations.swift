@@ -104,8 +104,9 @@ extension LedgerAPI {
         }
         let proven = try await node.inclusionProof(record.accessTransaction)
         let problem = CaseEvidence.problem(with: record, evidence: proven?.0)
-        let evidence = proven.map { stored, header, proof in
-            Components.Schemas.Transaction.committed(stored, header: header, proof: proof, forSigner: true)
+        // The signer's view: the privacy officer needs the receipt's facts and events.
+        let evidence = proven.map {
+            Components.Schemas.Transaction.committed($0.0, header: $0.1, proof: $0.2, forSigner: true)
         }
         return .ok(
             .init(

@@ -12,6 +12,11 @@ import MedLedgerCore
 import MedLedgerNode
 import MedLedgerVault
 
+/// The case ids of a case list, in order.
+private func ids(_ response: TestResponse) -> [String] {
+    (response.json["cases"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+}
+
 @Suite struct CaseRoutesTests {
     func openCase(
         _ fixture: APIFixture, _ id: CaseID, access: Hash256, report: ReportID, reader: ClientIdentity
@@ -97,8 +102,9 @@ import MedLedgerVault
                 .transactionHash)
         let notARead = CaseID.randomCaseID()
         try await openCase(fixture, notARead, access: registration, report: report, reader: fixture.clinicReader)
+        let opened = ids
         try await fixture.app().test(.router) { client in
-            for (id, (_, _, problem)) in zip(ids, cases) {
+            for (id, (_, _, problem)) in zip(opened, cases) {
                 try await get(client, fixture, "/v1/cases/\(id.hex)", as: fixture.patient) { response in
                     #expect(response.status == .ok)
                     #expect(response.json["evidenceMatches"] as? Bool == problem.isEmpty)
@@ -132,9 +138,6 @@ import MedLedgerVault
         let patientCases = "/v1/patients/\(fixture.patient.id.hex)/cases"
         let clinicCases = "/v1/organizations/\(fixture.clinic.id.hex)/cases"
         let hospitalCases = "/v1/organizations/\(fixture.hospital.id.hex)/cases"
-        func ids(_ response: TestResponse) -> [String] {
-            (response.json["cases"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
-        }
         try await fixture.app().test(.router) { client in
             try await get(client, fixture, patientCases, as: fixture.patient) { response in
                 #expect(response.status == .ok)

@@ -78,7 +78,7 @@ import MedLedgerNode
             submitted.receipt.events == [
                 .report(
                     report: report, version: 1, patient: fixture.patient.id,
-                    action: .submitted, status: .preliminary)
+                    action: .submitted, status: .preliminary, organization: fixture.hospital.id)
             ])
         #expect(submitted.receipt.sentence.contains("preliminary"))
         try await Self.client(approver, url, anchor: fixture.node.genesis).approve(report, version: 1)

@@ -63,9 +63,10 @@ func get(
     _ client: some TestClientProtocol, _ fixture: APIFixture, _ path: String, as identity: ClientIdentity,
     _ check: (TestResponse) throws -> Void
 ) async throws {
-    try await client.execute(uri: path, method: .get, headers: fixture.signed("GET", path, as: identity)) {
-        try check($0)
-    }
+    let response = try await client.execute(
+        uri: path, method: .get, headers: fixture.signed("GET", path, as: identity)
+    ) { $0 }
+    try check(response)
 }
 
 @Suite struct OrganizationRoutesTests {

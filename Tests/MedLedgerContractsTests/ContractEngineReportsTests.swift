@@ -15,7 +15,7 @@ struct ContractEngineReportsTests {
             receipt.events == [
                 .report(
                     report: r1, version: 1, patient: cast.patient.id, action: .submitted,
-                    status: .preliminary)
+                    status: .preliminary, organization: cast.ledger.orgA.id)
             ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.patient == cast.patient.id)
@@ -230,7 +230,7 @@ struct ContractEngineReportsTests {
             receipt.events == [
                 .report(
                     report: r1, version: 2, patient: cast.patient.id, action: .revised,
-                    status: .preliminary)
+                    status: .preliminary, organization: cast.ledger.orgA.id)
             ])
         var report = try #require(cast.ledger.state.report(r1))
         #expect(report.versions.count == 2)
@@ -245,7 +245,7 @@ struct ContractEngineReportsTests {
             approved.events == [
                 .report(
                     report: r1, version: 2, patient: cast.patient.id, action: .approved,
-                    status: .amended)
+                    status: .amended, organization: cast.ledger.orgA.id)
             ])
         // A correction by an author-approver is released at once.
         let corrected = cast.ledger.apply(
@@ -305,7 +305,7 @@ struct ContractEngineReportsTests {
             receipt.events == [
                 .report(
                     report: r1, version: 1, patient: cast.patient.id, action: .enteredInError,
-                    status: .enteredInError)
+                    status: .enteredInError, organization: cast.ledger.orgA.id)
             ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.latest.status == .enteredInError)

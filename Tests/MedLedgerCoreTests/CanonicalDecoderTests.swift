@@ -284,7 +284,10 @@ import MedLedgerCore
             ],
             "a denied read is filed under the audit trail and the reader's organization, not under granted reads")
         #expect(
-            events[6].subjects == events[6].ids + [EventIndexKey.auditTrail(patient: p)],
+            events[6].subjects == events[6].ids + [
+                EventIndexKey.auditTrail(patient: p), EventIndexKey.grantedReads(reader: p, report: T.id(1), version: 1),
+                EventIndexKey.grantedReads(reader: p, report: T.id(1)),
+            ],
             "a patient's own read names no organization")
         #expect(events[7].subjects == events[7].ids + [EventIndexKey.practitioners(organization: o)])
         #expect(events[0].subjects == events[0].ids, "a patient's registration is in no organization's list")

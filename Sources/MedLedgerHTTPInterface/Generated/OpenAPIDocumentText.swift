@@ -1778,7 +1778,8 @@ public enum OpenAPIDocumentText {
                       "nonce",
                       "lastNonce",
                       "limit",
-                      "time"
+                      "time",
+                      "case"
                     ]
                   },
                   "value": {

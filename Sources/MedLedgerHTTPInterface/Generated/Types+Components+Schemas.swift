@@ -443,6 +443,7 @@ extension Components {
                 case lastNonce = "lastNonce"
                 case limit = "limit"
                 case time = "time"
+                case _case = "case"
             }
             /// - Remark: Generated from `#/components/schemas/ReceiptFact/type`.
             public var _type: Components.Schemas.ReceiptFact._TypePayload
@@ -1813,6 +1814,78 @@ extension Components {
                 case entries
             }
         }
+        /// Every read by the organization's practitioners, allowed or denied, newest first, filtered
+        ///
+        /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog`.
+        public struct OrganizationAccessLog: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/organization`.
+            public var organization: Components.Schemas.Hash
+            /// Present when more rows may match: a filtered page reads at most 2,000 index rows and may come back short (even empty) with nextCursor set
+            ///
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// How many index rows this page read
+            ///
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/scanned`.
+            public var scanned: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/entries`.
+            public var entries: [Components.Schemas.AuditEntry]
+            /// Creates a new `OrganizationAccessLog`.
+            ///
+            /// - Parameters:
+            ///   - organization:
+            ///   - nextCursor: Present when more rows may match: a filtered page reads at most 2,000 index rows and may come back short (even empty) with nextCursor set
+            ///   - scanned: How many index rows this page read
+            ///   - entries:
+            public init(
+                organization: Components.Schemas.Hash,
+                nextCursor: Swift.String? = nil,
+                scanned: Swift.Int,
+                entries: [Components.Schemas.AuditEntry]
+            ) {
+                self.organization = organization
+                self.nextCursor = nextCursor
+                self.scanned = scanned
+                self.entries = entries
+            }
+            public enum CodingKeys: String, CodingKey {
+                case organization
+                case nextCursor
+                case scanned
+                case entries
+            }
+        }
+        /// The organization's practitioners, newest registration first, as they stand now
+        ///
+        /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners`.
+        public struct OrganizationPractitioners: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners/organization`.
+            public var organization: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners/practitioners`.
+            public var practitioners: [Components.Schemas.Identity]
+            /// Creates a new `OrganizationPractitioners`.
+            ///
+            /// - Parameters:
+            ///   - organization:
+            ///   - nextCursor:
+            ///   - practitioners:
+            public init(
+                organization: Components.Schemas.Hash,
+                nextCursor: Swift.String? = nil,
+                practitioners: [Components.Schemas.Identity]
+            ) {
+                self.organization = organization
+                self.nextCursor = nextCursor
+                self.practitioners = practitioners
+            }
+            public enum CodingKeys: String, CodingKey {
+                case organization
+                case nextCursor
+                case practitioners
+            }
+        }
         /// A privacy case: a patient reported one read to the reader's organization
         ///
         /// - Remark: Generated from `#/components/schemas/Case`.
@@ -1965,6 +2038,123 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case nextCursor
                 case cases
+            }
+        }
+        /// A case with the evidence the patient pointed to
+        ///
+        /// - Remark: Generated from `#/components/schemas/CaseDetail`.
+        public struct CaseDetail: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/case`.
+            public var _case: Components.Schemas.Case
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/evidence`.
+            public var evidence: Components.Schemas.Transaction?
+            /// True when the evidence is a committed access-report whose access event names this case's report, patient and reader
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/evidenceMatches`.
+            public var evidenceMatches: Swift.Bool
+            /// Why the evidence does not match, when it does not
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/evidenceProblem`.
+            public var evidenceProblem: Swift.String?
+            /// Creates a new `CaseDetail`.
+            ///
+            /// - Parameters:
+            ///   - _case:
+            ///   - evidence:
+            ///   - evidenceMatches: True when the evidence is a committed access-report whose access event names this case's report, patient and reader
+            ///   - evidenceProblem: Why the evidence does not match, when it does not
+            public init(
+                _case: Components.Schemas.Case,
+                evidence: Components.Schemas.Transaction? = nil,
+                evidenceMatches: Swift.Bool,
+                evidenceProblem: Swift.String? = nil
+            ) {
+                self._case = _case
+                self.evidence = evidence
+                self.evidenceMatches = evidenceMatches
+                self.evidenceProblem = evidenceProblem
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _case = "case"
+                case evidence
+                case evidenceMatches
+                case evidenceProblem
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WorklistGrant`.
+        public struct WorklistGrant: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WorklistGrant/grant`.
+            public var grant: Components.Schemas.Grant
+            /// The reports a `reports` scope names, as they stand now (empty for other scopes)
+            ///
+            /// - Remark: Generated from `#/components/schemas/WorklistGrant/reports`.
+            public var reports: [Components.Schemas.Report]
+            /// Creates a new `WorklistGrant`.
+            ///
+            /// - Parameters:
+            ///   - grant:
+            ///   - reports: The reports a `reports` scope names, as they stand now (empty for other scopes)
+            public init(
+                grant: Components.Schemas.Grant,
+                reports: [Components.Schemas.Report]
+            ) {
+                self.grant = grant
+                self.reports = reports
+            }
+            public enum CodingKeys: String, CodingKey {
+                case grant
+                case reports
+            }
+        }
+        /// What a practitioner has to do. Each list pages on its own cursor; a page may come back short (items no longer active are skipped) with its next cursor set
+        ///
+        /// - Remark: Generated from `#/components/schemas/Worklist`.
+        public struct Worklist: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Worklist/practitioner`.
+            public var practitioner: Components.Schemas.Hash
+            /// Active grants to the practitioner, and to its organization when it has `reader` (distributions included), newest first
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/shared`.
+            public var shared: [Components.Schemas.WorklistGrant]
+            /// Pass as sharedCursor for the next page of shared
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/sharedNextCursor`.
+            public var sharedNextCursor: Swift.String?
+            /// Reports of its organization whose latest version is preliminary (only for `approver`), newest first
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/awaitingApproval`.
+            public var awaitingApproval: [Components.Schemas.Report]
+            /// Pass as approvalCursor for the next page of awaitingApproval
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/awaitingApprovalNextCursor`.
+            public var awaitingApprovalNextCursor: Swift.String?
+            /// Creates a new `Worklist`.
+            ///
+            /// - Parameters:
+            ///   - practitioner:
+            ///   - shared: Active grants to the practitioner, and to its organization when it has `reader` (distributions included), newest first
+            ///   - sharedNextCursor: Pass as sharedCursor for the next page of shared
+            ///   - awaitingApproval: Reports of its organization whose latest version is preliminary (only for `approver`), newest first
+            ///   - awaitingApprovalNextCursor: Pass as approvalCursor for the next page of awaitingApproval
+            public init(
+                practitioner: Components.Schemas.Hash,
+                shared: [Components.Schemas.WorklistGrant],
+                sharedNextCursor: Swift.String? = nil,
+                awaitingApproval: [Components.Schemas.Report],
+                awaitingApprovalNextCursor: Swift.String? = nil
+            ) {
+                self.practitioner = practitioner
+                self.shared = shared
+                self.sharedNextCursor = sharedNextCursor
+                self.awaitingApproval = awaitingApproval
+                self.awaitingApprovalNextCursor = awaitingApprovalNextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case practitioner
+                case shared
+                case sharedNextCursor
+                case awaitingApproval
+                case awaitingApprovalNextCursor
             }
         }
     }
