@@ -21,7 +21,8 @@ extension LedgerAPI {
             switch text {
             case "allowed": return true
             case "denied": return false
-            default: throw APIProblem(status: .badRequest, detail: "outcome must be allowed or denied", field: "outcome")
+            default:
+                throw APIProblem(status: .badRequest, detail: "outcome must be allowed or denied", field: "outcome")
             }
         }
         filter.from = try query.from.map { try Parameter.time($0, "from") }
@@ -65,7 +66,8 @@ extension LedgerAPI {
         let organization = try await authorizedOverseer(input.path.id)
         let (cases, next) = try await node.cases(
             ofOrganization: organization, status: status, before: page.eventCursor(), limit: page.limit)
-        return .ok(.init(body: .json(.init(nextCursor: next?.description, cases: cases.map(Components.Schemas.Case.init)))))
+        return .ok(
+            .init(body: .json(.init(nextCursor: next?.description, cases: cases.map(Components.Schemas.Case.init)))))
     }
 
     /// 403 unless the caller oversees the organization (its key, privacy officers, admins);
@@ -90,7 +92,8 @@ extension LedgerAPI {
         let patient = try Parameter.identity(input.path.id)
         try await requireSpeaksFor(patient: patient, caller: try await caller().id)
         let (cases, next) = try await node.cases(ofPatient: patient, before: page.eventCursor(), limit: page.limit)
-        return .ok(.init(body: .json(.init(nextCursor: next?.description, cases: cases.map(Components.Schemas.Case.init)))))
+        return .ok(
+            .init(body: .json(.init(nextCursor: next?.description, cases: cases.map(Components.Schemas.Case.init)))))
     }
 
     /// A case and the access transaction it points to, as that transaction's signer would
@@ -137,7 +140,9 @@ extension LedgerAPI {
                     .init(
                         practitioner: practitioner.hex,
                         shared: shared.grants.map {
-                            .init(grant: .init($0.grant, at: time), reports: $0.reports.map(Components.Schemas.Report.init))
+                            .init(
+                                grant: .init($0.grant, at: time),
+                                reports: $0.reports.map(Components.Schemas.Report.init))
                         },
                         sharedNextCursor: shared.next?.description,
                         awaitingApproval: pending.reports.map { Components.Schemas.Report($0.report) },

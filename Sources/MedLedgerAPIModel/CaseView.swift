@@ -27,7 +27,8 @@ public enum CaseEvidence {
             return "no committed transaction \(record.accessTransaction.hex) on this ledger"
         }
         guard case .accessReport = evidence.transaction.payload else {
-            return "transaction \(record.accessTransaction.hex) is a \(evidence.transaction.payload.typeName), not an access-report"
+            return
+                "transaction \(record.accessTransaction.hex) is a \(evidence.transaction.payload.typeName), not an access-report"
         }
         let reads = evidence.receipt.events.compactMap { event -> (ReportID, IdentityID, IdentityID)? in
             guard case .access(let report, _, let patient, let reader, _, _, _) = event else { return nil }

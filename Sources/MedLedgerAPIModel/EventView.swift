@@ -6,7 +6,8 @@ extension Components.Schemas.Event {
     public init(_ event: LedgerEvent) {
         switch event {
         case .identityRegistered(let identity, let kind, let organization):
-            self.init(_type: .identityRegistered, identity: identity.hex, kind: kind.name, organization: organization?.hex)
+            self.init(
+                _type: .identityRegistered, identity: identity.hex, kind: kind.name, organization: organization?.hex)
         case .identityUpdated(let identity):
             self.init(_type: .identityUpdated, identity: identity.hex)
         case .report(let report, let version, let patient, let action, let status, let organization):

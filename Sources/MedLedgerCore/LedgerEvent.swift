@@ -64,7 +64,8 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
     /// A privacy case opened or resolved. `organization` is the reader's organization, whose
     /// privacy officers handle it. Filed under the case, the patient and the organization,
     /// not under the reader: the reader is not told through their own feed.
-    case caseChanged(case: CaseID, patient: IdentityID, organization: IdentityID, reader: IdentityID, status: CaseStatus)
+    case caseChanged(
+        case: CaseID, patient: IdentityID, organization: IdentityID, reader: IdentityID, status: CaseStatus)
 
     /// The ids this event names ("everything about X").
     public var ids: [[UInt8]] {

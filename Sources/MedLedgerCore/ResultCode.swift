@@ -49,7 +49,8 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
         .badSignature, .wrongChain, .staleNonce, .unknownSigner, .signerKeyMismatch, .signerSuspended, .nonceGap,
         .missingRole, .notPatientOrGuardian, .wrongOrganization, .noActiveGrant, .notAdmin, .wrongKind,
         .identityExists, .unknownIdentity, .reportExists, .unknownReport, .unknownVersion, .invalidStatusTransition,
-        .grantExists, .unknownGrant, .grantNotActive, .staleVersion, .limitReached, .caseExists, .unknownCase, .caseClosed,
+        .grantExists, .unknownGrant, .grantNotActive, .staleVersion, .limitReached, .caseExists, .unknownCase,
+        .caseClosed,
         .invalidField,
     ]
 

@@ -237,8 +237,11 @@ extension DemoConsortium {
     }
 
     func label(of id: IdentityID) -> String {
-        [hospital, lab, clinic, labTechnician, pathologist, orderingPhysician, clinicPhysician, privacyOfficer, patient]
-            .first { $0.id == id }?.label ?? String(id.hex.prefix(12))
+        [
+            hospital, lab, clinic, labTechnician, pathologist, orderingPhysician, clinicPhysician, privacyOfficer,
+            patient,
+        ]
+        .first { $0.id == id }?.label ?? String(id.hex.prefix(12))
     }
 }
 

@@ -146,7 +146,8 @@ extension LedgerNode {
     /// True when `caller` may see the case: its patient or a guardian, or the overseers of
     /// its organization (key, privacy officers, admins).
     public func mayView(case record: CaseRecord, caller: IdentityID) -> Bool {
-        speaksFor(patient: record.patient, caller: caller) || mayOverseeOrganization(record.organization, caller: caller)
+        speaksFor(patient: record.patient, caller: caller)
+            || mayOverseeOrganization(record.organization, caller: caller)
     }
 }
 
@@ -193,7 +194,11 @@ extension LedgerNode {
                 grant.status(at: time) == .active
             else { return nil }
             let reports: [ReportRecord]
-            if case .reports(let ids) = grant.scope { reports = ids.compactMap { state.report($0) } } else { reports = [] }
+            if case .reports(let ids) = grant.scope {
+                reports = ids.compactMap { state.report($0) }
+            } else {
+                reports = []
+            }
             return WorklistGrant(grant: grant, reports: reports)
         }
         return (grants, more ? rows.last?.cursor : nil)

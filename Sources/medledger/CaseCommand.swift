@@ -59,7 +59,8 @@ struct CaseCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List cases: your own as a patient, or an organization's (--organization) as its privacy officer.")
+            abstract: "List cases: your own as a patient, or an organization's (--organization) as its privacy officer."
+        )
         @OptionGroup var options: ClientOptions
         @Option(name: .long, help: "An organization id: list its cases instead of your own.") var organization: String?
         @Option(name: .long, help: "Only open or only resolved cases (with --organization).") var status: String?

@@ -23,7 +23,8 @@ private func ids(_ response: TestResponse) -> [String] {
     ) async throws {
         let receipt = try await fixture.commit(
             .openCase(
-                OpenCase(caseID: id, accessTransaction: access, report: report, reader: reader.id, concern: .wrongPurpose)
+                OpenCase(
+                    caseID: id, accessTransaction: access, report: report, reader: reader.id, concern: .wrongPurpose)
             ), by: fixture.patient)
         guard receipt.code == .ok else { throw FixtureError("open-case: \(receipt.sentence)") }
     }
@@ -232,7 +233,9 @@ private func ids(_ response: TestResponse) -> [String] {
                 #expect(response.json["field"] as? String == "sharedCursor")
             }
         }
-        #expect(try await fixture.commit(.approveReport(ApproveReport(report: pending, version: 1)), by: fixture.author).code == .ok)
+        #expect(
+            try await fixture.commit(.approveReport(ApproveReport(report: pending, version: 1)), by: fixture.author)
+                .code == .ok)
         try await fixture.app().test(.router) { client in
             try await get(client, fixture, approverList, as: fixture.author) { response in
                 #expect((response.json["awaitingApproval"] as? [Any])?.isEmpty == true, "approved: off the list")

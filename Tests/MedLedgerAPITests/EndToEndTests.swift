@@ -103,7 +103,9 @@ import MedLedgerNode
             page: PageRequest())
         #expect(trail.items.count == 2 && trail.nextCursor == nil)
         #expect(
-            trail.items.map { if case .access(_, _, _, _, _, let basis, _) = $0.event { basis.isGranted } else { false } }
+            trail.items.map {
+                if case .access(_, _, _, _, _, let basis, _) = $0.event { basis.isGranted } else { false }
+            }
                 == [false, true], "newest first")
         let oneByOne = try await patient.gateway.accessTrail(
             ofPatient: fixture.patient.id, caller: fixture.patient,

@@ -114,7 +114,10 @@ func get(
                 ("?patient=\(fixture.stranger.id.hex)", []),
                 ("?patient=\(fixture.patient.id.hex)&purpose=treatment", [fixture.author.id.hex]),
                 ("?from=2030-01-01T00:00:00Z", []),
-                ("?to=2030-01-01T00:00:00.000Z&from=1800000000000", [cast.hospitalReader.id.hex, fixture.author.id.hex]),
+                (
+                    "?to=2030-01-01T00:00:00.000Z&from=1800000000000",
+                    [cast.hospitalReader.id.hex, fixture.author.id.hex]
+                ),
             ]
             for (query, readers) in filtered {
                 try await get(client, fixture, hospitalLog + query, as: cast.hospitalOfficer) { response in

@@ -22,7 +22,8 @@ import MedLedgerContracts
         _ id: CaseID? = nil, report: ReportID? = nil, reader: IdentityID, concern: CaseConcern = .notInvolvedInCare
     ) -> TransactionPayload {
         .openCase(
-            OpenCase(caseID: id ?? c1, accessTransaction: access, report: report ?? r1, reader: reader, concern: concern))
+            OpenCase(
+                caseID: id ?? c1, accessTransaction: access, report: report ?? r1, reader: reader, concern: concern))
     }
 
     func resolve(_ id: CaseID? = nil, _ resolution: CaseResolution = .appropriate) -> TransactionPayload {

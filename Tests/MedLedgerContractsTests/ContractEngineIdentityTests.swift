@@ -17,7 +17,10 @@ import MedLedgerContracts
         let receipt = ledger.apply(
             ledger.orgA, practitionerPayload(doctor, org: ledger.orgA.id, roles: [.author, .reader]))
         #expect(receipt.code == .ok)
-        #expect(receipt.events == [.identityRegistered(identity: doctor.id, kind: .practitioner, organization: ledger.orgA.id)])
+        #expect(
+            receipt.events == [
+                .identityRegistered(identity: doctor.id, kind: .practitioner, organization: ledger.orgA.id)
+            ])
         let record = try #require(ledger.state.identity(doctor.id))
         #expect(record.kind == .practitioner)
         #expect(record.organization == ledger.orgA.id)

@@ -44,10 +44,14 @@ struct ContractEngineReportsTests {
         let grantIDs = recipients.map { ContractEngine.distributionGrantID(report: r1, recipient: $0) }
         #expect(
             receipt.events == [
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .approved, status: .final, organization: cast.ledger.orgA.id),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .approved, status: .final,
+                    organization: cast.ledger.orgA.id),
                 .grantChanged(grant: grantIDs[0], patient: cast.patient.id, grantee: recipients[0], active: true),
                 .grantChanged(grant: grantIDs[1], patient: cast.patient.id, grantee: recipients[1], active: true),
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final, organization: cast.ledger.orgA.id),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final,
+                    organization: cast.ledger.orgA.id),
             ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.latest.status == .final)
@@ -94,9 +98,13 @@ struct ContractEngineReportsTests {
         let grant = ContractEngine.distributionGrantID(report: r1, recipient: cast.readerB.id)
         #expect(
             receipt.events == [
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .submitted, status: .final, organization: cast.ledger.orgA.id),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .submitted, status: .final,
+                    organization: cast.ledger.orgA.id),
                 .grantChanged(grant: grant, patient: cast.patient.id, grantee: cast.readerB.id, active: true),
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final, organization: cast.ledger.orgA.id),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final,
+                    organization: cast.ledger.orgA.id),
             ])
         #expect(cast.ledger.state.report(r1)?.latest.approvals.map(\.approver) == [cast.seniorA.id])
     }

@@ -285,7 +285,8 @@ import MedLedgerCore
             "a denied read is filed under the audit trail and the reader's organization, not under granted reads")
         #expect(
             events[6].subjects == events[6].ids + [
-                EventIndexKey.auditTrail(patient: p), EventIndexKey.grantedReads(reader: p, report: T.id(1), version: 1),
+                EventIndexKey.auditTrail(patient: p),
+                EventIndexKey.grantedReads(reader: p, report: T.id(1), version: 1),
                 EventIndexKey.grantedReads(reader: p, report: T.id(1)),
             ],
             "a patient's own read names no organization")

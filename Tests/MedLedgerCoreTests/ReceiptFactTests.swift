@@ -23,7 +23,8 @@ import MedLedgerCore
                 .identityRegistered(identity: patient, kind: .patient, organization: nil),
                 .identityUpdated(identity: org),
                 .report(
-                    report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final, organization: org),
+                    report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final, organization: org
+                ),
                 .grantChanged(grant: T.grantID(2), patient: patient, grantee: org, active: true),
                 .access(
                     report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment,
