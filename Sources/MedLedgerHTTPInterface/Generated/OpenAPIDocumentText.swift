@@ -2318,6 +2318,7 @@ public enum OpenAPIDocumentText {
               "AuditEntry": {
                 "type": "object",
                 "required": [
+                  "cursor",
                   "height",
                   "position",
                   "eventIndex",
@@ -2329,9 +2330,14 @@ public enum OpenAPIDocumentText {
                   "purpose",
                   "outcome",
                   "basis",
-                  "canonical"
+                  "canonical",
+                  "event"
                 ],
                 "properties": {
+                  "cursor": {
+                    "type": "string",
+                    "description": "HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)"
+                  },
                   "height": {
                     "type": "integer"
                   },
@@ -2395,6 +2401,10 @@ public enum OpenAPIDocumentText {
                     "type": "string",
                     "format": "byte",
                     "description": "Canonical LedgerEvent bytes"
+                  },
+                  "event": {
+                    "$ref": "#/components/schemas/Event",
+                    "description": "The access event itself, as in indexed-event lists"
                   }
                 }
               },
