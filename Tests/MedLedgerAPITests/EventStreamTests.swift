@@ -216,7 +216,7 @@ import Testing
         let event = try await stream.nextEvent(comments: &comments)
         #expect(event == nil, "the stream ends by itself")
         #expect(comments.first == "retry: 3000")
-        #expect(comments.filter { $0 == ": keep-alive" }.count >= 3)
+        #expect(comments.contains(": keep-alive"))
         // Its slot is free again (per identity 1): a new stream opens.
         var status = 0
         for _ in 0..<50 where status != 200 {
