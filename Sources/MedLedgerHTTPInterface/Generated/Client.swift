@@ -16,7 +16,7 @@ public import struct Foundation.Data
 #endif
 public import struct Foundation.Date
 import HTTPTypes
-/// Permissioned ledger of encrypted medical reports. This document is the single source of the API's shapes: the server's routing and the client are generated from it (scripts/openapi.sh). Ids are lower-case hex, byte strings base64. Path and query parameters are strings with a pattern, checked by the node so that a refusal names the parameter. Errors are RFC 9457 problem documents (application/problem+json). Routes marked with the signed-request security scheme need the three X-MedLedger-* headers: the signature is Ed25519, by the caller's current signing key, over the canonical encoding of "medledger/http/v1", chain id, method, path with query, timestamp (UInt64 ms) and SHA-256 of the body; the timestamp must be within 300 s of the node's clock. Every answer to a request naming an identity carries X-MedLedger-Next-Nonce.
+/// Permissioned ledger of encrypted medical reports. This document is the single source of the API's shapes: the server's routing and the client are generated from it (scripts/openapi.sh). Ids are lower-case hex, byte strings base64. Path and query parameters are strings with a pattern, checked by the node so that a refusal names the parameter. Errors are RFC 9457 problem documents (application/problem+json). Routes marked with the signed-request security scheme need the three X-MedLedger-* headers: the signature is Ed25519, by the caller's current signing key, over the canonical encoding of "medledger/http/v1", chain id, method, path with query, timestamp (UInt64 ms) and SHA-256 of the body; the timestamp must be within 300 s of the node's clock. Every answer to a request naming an identity carries X-MedLedger-Next-Nonce. Every /v1/ route allows cross-origin calls (CORS: Access-Control-Allow-Origin *, the X-MedLedger-* headers, Content-Type and Last-Event-ID allowed, X-MedLedger-Next-Nonce exposed; OPTIONS preflight answers 204), since signed requests carry no cookies.
 public struct Client: APIProtocol {
     /// The underlying HTTP client.
     private let client: UniversalClient
@@ -3278,6 +3278,155 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .forbidden(.init(body: body))
+                default:
+                    return .undocumented(
+                        statusCode: response.status.code,
+                        .init(
+                            headerFields: response.headerFields,
+                            body: responseBody
+                        )
+                    )
+                }
+            }
+        )
+    }
+    /// This node, its peers and the validators' recent signing (public)
+    ///
+    /// - Remark: HTTP `GET /v1/network`.
+    /// - Remark: Generated from `#/paths//v1/network/get(getNetwork)`.
+    public func getNetwork(_ input: Operations.GetNetwork.Input) async throws -> Operations.GetNetwork.Output {
+        try await client.send(
+            input: input,
+            forOperation: Operations.GetNetwork.id,
+            serializer: { input in
+                let path = try converter.renderedPath(
+                    template: "/v1/network",
+                    parameters: []
+                )
+                var request: HTTPTypes.HTTPRequest = .init(
+                    soar_path: path,
+                    method: .get
+                )
+                suppressMutabilityWarning(&request)
+                converter.setAcceptHeader(
+                    in: &request.headerFields,
+                    contentTypes: input.headers.accept
+                )
+                return (request, nil)
+            },
+            deserializer: { response, responseBody in
+                switch response.status.code {
+                case 200:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Operations.GetNetwork.Output.Ok.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Network.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .json(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .ok(.init(body: body))
+                default:
+                    return .undocumented(
+                        statusCode: response.status.code,
+                        .init(
+                            headerFields: response.headerFields,
+                            body: responseBody
+                        )
+                    )
+                }
+            }
+        )
+    }
+    /// The newest blocks, newest first (public): what a dashboard plots
+    ///
+    /// - Remark: HTTP `GET /v1/blocks`.
+    /// - Remark: Generated from `#/paths//v1/blocks/get(listBlocks)`.
+    public func listBlocks(_ input: Operations.ListBlocks.Input) async throws -> Operations.ListBlocks.Output {
+        try await client.send(
+            input: input,
+            forOperation: Operations.ListBlocks.id,
+            serializer: { input in
+                let path = try converter.renderedPath(
+                    template: "/v1/blocks",
+                    parameters: []
+                )
+                var request: HTTPTypes.HTTPRequest = .init(
+                    soar_path: path,
+                    method: .get
+                )
+                suppressMutabilityWarning(&request)
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
+                    name: "limit",
+                    value: input.query.limit
+                )
+                converter.setAcceptHeader(
+                    in: &request.headerFields,
+                    contentTypes: input.headers.accept
+                )
+                return (request, nil)
+            },
+            deserializer: { response, responseBody in
+                switch response.status.code {
+                case 200:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Operations.ListBlocks.Output.Ok.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            [Components.Schemas.BlockSummary].self,
+                            from: responseBody,
+                            transforming: { value in
+                                .json(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .ok(.init(body: body))
+                case 400:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.BadRequest.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .badRequest(.init(body: body))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,
