@@ -162,14 +162,15 @@ export function decodeVersionRecord(bytes) {
 // --- Custody ----------------------------------------------------------------------------------
 
 /**
- * The custodians of a genesis (its validators, sorted by id: custodian i holds x = i + 1)
- * and its threshold (default n − ⌊(n − 1)/3⌋).
+ * The custody of a genesis (GET /v1/genesis): { custodians (its validators), custodyThreshold
+ * (default n − ⌊(n − 1)/3⌋) }, ready to spread into sealReport's arguments. sealReport sorts
+ * the custodians by id (validator-set order: custodian i holds x = i + 1).
  */
-export async function custodyFromGenesis(genesis) {
-  const custodians = await normalizeCustodians(genesis.validators);
+export function custodyFromGenesis(genesis) {
+  const custodians = genesis.validators.map((v) => ({ id: v.id, signingKey: v.signingKey, encryptionKey: v.encryptionKey }));
   const n = custodians.length;
-  const threshold = genesis.custodyThreshold ?? n - Math.floor((Math.max(n, 1) - 1) / 3);
-  return { custodians, threshold };
+  const custodyThreshold = genesis.custodyThreshold ?? n - Math.floor((Math.max(n, 1) - 1) / 3);
+  return { custodians, custodyThreshold };
 }
 
 async function normalizeCustodians(list) {
