@@ -17,6 +17,7 @@ import * as shamir from "./lib/shamir.js";
 import * as tx from "./lib/transactions.js";
 import { APIError, NodeClient, readEventStream, requestSigningBytes, signatureHeaders } from "./lib/api.js";
 import * as vault from "./lib/vault.js";
+import { ProofError, provenIdentity } from "./lib/proofs.js";
 
 const results = document.getElementById("results");
 let failed = 0;
@@ -555,6 +556,15 @@ async function liveNodeChecks() {
     if (typeof status.chainId !== "string" || status.chainId.length === 0) throw new Error("no chainId");
     const error = await expectThrows(() => client.get(`/v1/patients/${PATIENT_ID}/grants`, { signed: false }), null, "anonymous read");
     if (!(error instanceof APIError) || error.status !== 401) throw new Error(`expected a 401 APIError, got ${error.name} ${error.status}`);
+  });
+  await check("proofs against the serving node: its own identity record is proven by a certified header of GET /v1/genesis; another validator set is refused", async () => {
+    const client = new NodeClient();
+    const [status, genesis] = await Promise.all([client.status(), client.genesis()]);
+    const record = await provenIdentity(client, status.nodeId, genesis);
+    expectEqual(record.id, status.nodeId, "record id");
+    const other = { ...genesis, validators: genesis.validators.map((v) => ({ ...v, power: Number(v.power) + 1 })) };
+    const error = await expectThrows(() => provenIdentity(client, status.nodeId, other), /validator set/, "another validator set");
+    if (!(error instanceof ProofError)) throw new Error("not a ProofError");
   });
 }
 

@@ -71,10 +71,13 @@ const sleep = (ms, signal) =>
 
 /** One node, spoken to as one identity (or anonymously when `identity` is absent). */
 export class NodeClient {
-  constructor({ baseURL = location.origin, identity = null, chainId = null } = {}) {
+  /** `genesis` (GET /v1/genesis, or better the consortium's file) makes vault.readReport
+   * check the version record's proof; without it the node is trusted for the record. */
+  constructor({ baseURL = location.origin, identity = null, chainId = null, genesis = null } = {}) {
     this.baseURL = baseURL.replace(/\/+$/, "");
     this.identity = identity;
-    this.chainId = chainId;
+    this.chainId = chainId ?? genesis?.chainId ?? null;
+    this.genesis = genesis;
     /** The next nonce as the node last told us (BigInt), or null. */
     this.nextNonce = null;
   }

@@ -20,6 +20,7 @@ import * as hpke from "./hpke.js";
 import * as shamir from "./shamir.js";
 import { APIError } from "./api.js";
 import { accessReport, idBytes } from "./transactions.js";
+import { provenRecord, stateKey } from "./proofs.js";
 
 const CONTENT_DOMAIN = "medledger/report-content/v1";
 const METADATA_DOMAIN = "medledger/report-metadata/v1";
@@ -327,10 +328,12 @@ export async function openOwnEnvelope({ identity, reportId, version, blob, conte
 /**
  * Reads one version: commits access-report (waiting for the commit), fetches the content,
  * gets the data key (own envelope, or k custodian shares), decrypts and checks. Returns
- * { plaintext, metadata, receipt, verified: true, custody }. A denied read throws a
- * VaultError with `denied: true`, `code`, `codeName` and the `receipt`.
+ * { plaintext, metadata, receipt, verified: true, proven, custody }. With a `genesis` (by
+ * default the client's) the version record is checked against a certified header first
+ * (`proven: true`). A denied read throws a VaultError with `denied: true`, `code`,
+ * `codeName` and the `receipt`.
  */
-export async function readReport({ client, reportId, version, purpose, custodianClients = [] }) {
+export async function readReport({ client, reportId, version, purpose, custodianClients = [], genesis = client.genesis }) {
   const identity = client.identity;
   if (!identity) throw new VaultError("reading a report needs a signed-in identity");
   const number = version ?? (await latestVisibleVersion(client, reportId));
@@ -342,7 +345,9 @@ export async function readReport({ client, reportId, version, purpose, custodian
     });
   }
   const answer = await client.get(`/v1/reports/${reportId}/versions/${number}/content`);
-  const record = decodeVersionRecord(fromBase64(answer.version.record, "version.record"));
+  let recordBytes = fromBase64(answer.version.record, "version.record");
+  if (genesis) recordBytes = await provenRecord(answer.version, stateKey.reportVersion(reportId, number), genesis);
+  const record = decodeVersionRecord(recordBytes);
   if (record.version !== number) throw new VaultError(`asked for version ${number}, the node answered version ${record.version}`);
   const envelope = decodeEnvelope(fromBase64(answer.envelope, "envelope"));
   if (envelope.recipient !== identity.id) throw new VaultError(`the node answered an envelope for ${envelope.recipient}, not for this identity`);
@@ -360,7 +365,7 @@ export async function readReport({ client, reportId, version, purpose, custodian
   }
   try {
     const opened = await openVersion({ blob, content: record.content, dataKey, reportId, version: number });
-    return { ...opened, receipt, record, verified: true, custody };
+    return { ...opened, receipt, record, verified: true, proven: Boolean(genesis), custody };
   } finally {
     dataKey.fill(0);
   }
