@@ -77,7 +77,8 @@ export class NodeClient {
     this.baseURL = baseURL.replace(/\/+$/, "");
     this.identity = identity;
     this.chainId = chainId ?? genesis?.chainId ?? null;
-    this.genesis = genesis;
+    /** The genesis proofs are checked against (not the genesis() method's answer). */
+    this.trustAnchor = genesis;
     /** The next nonce as the node last told us (BigInt), or null. */
     this.nextNonce = null;
   }

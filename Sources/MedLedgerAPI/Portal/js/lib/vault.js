@@ -333,7 +333,7 @@ export async function openOwnEnvelope({ identity, reportId, version, blob, conte
  * (`proven: true`). A denied read throws a VaultError with `denied: true`, `code`,
  * `codeName` and the `receipt`.
  */
-export async function readReport({ client, reportId, version, purpose, custodianClients = [], genesis = client.genesis }) {
+export async function readReport({ client, reportId, version, purpose, custodianClients = [], genesis = client.trustAnchor }) {
   const identity = client.identity;
   if (!identity) throw new VaultError("reading a report needs a signed-in identity");
   const number = version ?? (await latestVisibleVersion(client, reportId));
