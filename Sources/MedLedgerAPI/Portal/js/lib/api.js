@@ -56,7 +56,7 @@ async function problemFrom(response) {
   } catch {
     // not JSON: fall through to a generic problem
   }
-  if (doc && typeof doc === "object") return new APIError({ status: response.status, ...doc, status: response.status });
+  if (doc && typeof doc === "object") return new APIError({ ...doc, status: response.status });
   return new APIError({ status: response.status, title: response.statusText, detail: `HTTP ${response.status} ${response.statusText}` });
 }
 
