@@ -321,6 +321,10 @@ async function vaultExampleChecks() {
     await expectThrows(() => encryptionKey(fromHex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880")), /small order/, "order-8 point with bit 255 set");
     await expectThrows(() => encryptionKey(new Uint8Array(1216).fill(0xff)), /modulus/, "unreduced ML-KEM key");
     await expectThrows(() => encryptionKey(new Uint8Array(33)), /neither/, "33-byte key");
+    const xw = await specPatient("xwing", "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
+    expectEqual(encryptionKey(xw.encryptionPublic).raw, xw.encryptionRaw, "the canonical (extended) form is taken too");
+    expectEqual(hex(tx.registerPractitioner({ organization: PATIENT_ID, signingKey: xw.signingPublic, encryptionKey: xw.encryptionPublic, roles: ["reader"] }).body),
+      hex(tx.registerPractitioner({ organization: PATIENT_ID, signingKey: xw.signingPublic, encryptionKey: hex(xw.encryptionRaw), roles: ["reader"] }).body), "register-practitioner from either form");
   });
 }
 
