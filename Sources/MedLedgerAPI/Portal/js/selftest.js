@@ -4,12 +4,12 @@
 // of docs/spec (api.md, transactions.md, vault.md, custody.md); and selftest/swift-vectors.json
 // written by the Swift side (Tests/MedLedgerVaultTests/PortalVectorTests.swift).
 
-import { base64, concat, equalBytes, fromBase64, fromHex, fromUtf8, hex, sha256, utf8 } from "./lib/bytes.js";
+import { concat, equalBytes, fromHex, fromUtf8, hex, sha256, utf8 } from "./lib/bytes.js";
 import { DecodingError, Reader, encode } from "./lib/canonical.js";
 import { sha3_256, shake256 } from "./lib/sha3.js";
 import * as hpke from "./lib/hpke.js";
 import * as xwing from "./lib/xwing.js";
-import { ed25519FromSeed, ed25519Verify, aesGcmSeal, x25519FromScalar } from "./lib/primitives.js";
+import { aesGcmSeal, ed25519Verify, x25519FromScalar } from "./lib/primitives.js";
 import { encryptionKey } from "./lib/enckey.js";
 import { importKeyFile, newKeyFile } from "./lib/keys.js";
 import * as keystore from "./lib/keystore.js";
