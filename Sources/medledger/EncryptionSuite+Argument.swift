@@ -12,6 +12,6 @@ extension EncryptionSuite {
     static let nodeKeysHelp = ArgumentHelp(
         "Encryption suite of the node (custodian) and organization keys: x25519 or xwing.",
         discussion:
-            "xwing (ML-KEM-768 + X25519) protects key shares against a future quantum computer; x25519, the default, lets browser clients (no SHA3 in WebCrypto) seal reports to the custodians (ADR 11)."
+            "xwing, the default (ML-KEM-768 + X25519), protects key shares against a future quantum computer; the web portal seals to it too (SHA3 in JavaScript, ML-KEM-768 in WebCrypto). x25519 is for consortia whose other clients lack X-Wing (ADR 11)."
     )
 }

@@ -16,8 +16,8 @@ struct KeysCommand: ParsableCommand {
                 The file holds private keys: keep it to yourself (it is written with mode 0600).
                 The encryption suite defaults to xwing (ML-KEM-768 + X25519, post-quantum hybrid): \
                 report keys sealed to it stay closed even to someone who records the ledger now and \
-                has a quantum computer later. Choose x25519 for an identity that must also be used \
-                from the web portal until browsers can do X-Wing (docs/adr/0011-post-quantum-envelopes.md).
+                has a quantum computer later. The web portal opens and seals both suites \
+                (docs/adr/0011-post-quantum-envelopes.md).
                 """)
 
         @Option(name: .long, help: "Where to write the key file.")

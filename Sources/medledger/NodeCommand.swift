@@ -27,7 +27,7 @@ struct NodeCommand: AsyncParsableCommand {
         var chainId: String = "medledger-local"
         @Option(name: .long, help: "A founding organization: NAME or NAME=KEYFILE. Repeat for each.")
         var org: [String] = []
-        @Option(name: .long, help: EncryptionSuite.nodeKeysHelp) var suite: EncryptionSuite = .x25519
+        @Option(name: .long, help: EncryptionSuite.nodeKeysHelp) var suite: EncryptionSuite = .xwing
 
         func validate() throws {
             guard !org.isEmpty else { throw ValidationError("give at least one --org") }

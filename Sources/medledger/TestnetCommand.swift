@@ -25,7 +25,7 @@ struct TestnetCommand: ParsableCommand {
         @Option(name: .long, help: "The directory to create.") var dir: String
         @Option(name: .long, help: "First port.") var basePort: Int = 26_600
         @Option(name: .long, help: "The chain id.") var chainId: String = "medledger-testnet"
-        @Option(name: .long, help: EncryptionSuite.nodeKeysHelp) var suite: EncryptionSuite = .x25519
+        @Option(name: .long, help: EncryptionSuite.nodeKeysHelp) var suite: EncryptionSuite = .xwing
         @Flag(name: .long, help: "Also write a self-signed HTTPS certificate and key for each node's API.")
         var apiTls = false
         @Option(name: .long, help: "How many validators hold each report blob (default: all allowed).")
