@@ -60,7 +60,6 @@ export async function render(main, session) {
               throw new Error("Choose the report file.");
             }
             const reportId = newReportId();
-            notify("Encrypting the report in your browser and uploading it…");
             const content = await sealAndUpload(session, {
               reportId,
               version: 1,

@@ -207,7 +207,6 @@ function showAmendForm(session, row, slot, reload) {
         }
         const report = await session.client.get(`/v1/reports/${row.report}`);
         const latest = latestVersion(report);
-        notify("Encrypting the new version in your browser…");
         const content = await sealAndUpload(session, {
           reportId: row.report,
           version: latest.version + 1,

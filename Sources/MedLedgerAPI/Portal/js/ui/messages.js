@@ -4,8 +4,8 @@
 import { h, focus } from "./dom.js";
 import { explain } from "./explain.js";
 
-const noticeLimit = 4;
-const noticeLifetimeMs = 15000;
+const noticeLimit = 3;
+const noticeLifetimeMs = 10000;
 
 /** Shows a notice; success and info fade after a while, errors stay until dismissed. */
 export function notify(text, { kind = "info" } = {}) {
