@@ -232,7 +232,8 @@ function showWhoAmI() {
   replace(
     who,
     h("span", { class: "who-label" }, identity.label || "Signed in"),
-    ` (${kindWords[record.kind] ?? record.kind}${roles ? `: ${roles}` : ""}) · id `,
+    roleText(identity.label, kindWords[record.kind] ?? record.kind, roles),
+    " · id ",
     h("span", { class: "id", title: identity.id }, shortId(identity.id)),
     " ",
     h(
@@ -245,6 +246,13 @@ function showWhoAmI() {
     ),
   );
   button.hidden = false;
+}
+
+/** " (practitioner: author, approver)"; the kind is left out when the label already says it. */
+function roleText(label, kind, roles) {
+  const parts = [(label ?? "").toLowerCase().includes(kind) ? "" : kind, roles].filter(Boolean);
+  if (parts.length === 2) return ` (${parts[0]}: ${parts[1]})`;
+  return parts.length ? ` (${parts[0]})` : "";
 }
 
 function signOut() {

@@ -125,10 +125,16 @@ function savedKeyCard(shell, names) {
   return h("section", { class: "card", "aria-labelledby": "saved-heading" }, h("h2", { id: "saved-heading" }, "Use a key kept in this browser"), unlockForm);
 }
 
-/** The name a kept key is listed under: its label and short id (labels can repeat). */
+/** The name a kept key is listed under: its label and short id (labels can repeat), in
+ * printable ASCII without spaces (what the keystore accepts). */
 function keyName(identity) {
-  const label = (identity.label || "key").replace(/[^\p{L}\p{N} ._-]/gu, "").trim().slice(0, 40) || "key";
-  return `${label} (${identity.id.slice(0, 8)})`;
+  const label = (identity.label || "key")
+    .normalize("NFKD")
+    .replace(/[^\x21-\x7e ]/g, "")
+    .trim()
+    .replace(/\s+/g, "-")
+    .slice(0, 50);
+  return `${label || "key"}-${identity.id.slice(0, 8)}`;
 }
 
 function safeListKeys() {

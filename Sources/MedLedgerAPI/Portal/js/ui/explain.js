@@ -35,6 +35,8 @@ export function explain(error) {
     return "Cannot reach the MedLedger node. Check your connection and try again in a moment.";
   }
   switch (error.status) {
+    case 0:
+      return "Cannot reach the MedLedger node. Check your connection and try again in a moment.";
     case 401:
       return "The node did not accept your signature. Check that your computer's clock is right, then sign in again.";
     case 403:

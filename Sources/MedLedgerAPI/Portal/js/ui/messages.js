@@ -7,14 +7,18 @@ import { explain } from "./explain.js";
 const noticeLimit = 3;
 const noticeLifetimeMs = 10000;
 
-/** Shows a notice; success and info fade after a while, errors stay until dismissed. */
+/**
+ * Shows a notice that fades by itself (the floating region lets clicks through, so it has
+ * no buttons). An error notice goes to #errors instead, where it stays until dismissed.
+ */
 export function notify(text, { kind = "info" } = {}) {
+  if (kind === "error") return showError(text, { focusIt: false });
   const region = document.getElementById("notices");
   if (!region) return;
-  const item = h("div", { class: `notice ${kind}` }, h("p", {}, text), dismissButton(() => item.remove()));
+  const item = h("div", { class: `notice ${kind}` }, h("p", {}, text));
   region.append(item);
   while (region.children.length > noticeLimit) region.firstElementChild.remove();
-  if (kind !== "error") setTimeout(() => item.remove(), noticeLifetimeMs);
+  setTimeout(() => item.remove(), noticeLifetimeMs);
 }
 
 /**
