@@ -207,7 +207,7 @@ function showWhoAmI() {
   const who = document.getElementById("whoami");
   const button = document.getElementById("signout-button");
   if (!session) {
-    replace(who, "Not signed in");
+    who.replaceChildren();
     button.hidden = true;
     return;
   }
@@ -233,17 +233,10 @@ function showWhoAmI() {
     who,
     h("span", { class: "who-label" }, identity.label || "Signed in"),
     roleText(identity.label, kindWords[record.kind] ?? record.kind, roles),
-    " · id ",
-    h("span", { class: "id", title: identity.id }, shortId(identity.id)),
+    h("br"),
+    h("span", { class: "who-id" }, "My id: ", h("span", { class: "id full-id", id: "whoami-id" }, identity.id)),
     " ",
-    h(
-      "details",
-      { class: "full-id-box" },
-      h("summary", {}, "Show full id"),
-      h("span", { class: "id full-id", id: "whoami-id" }, identity.id),
-      " ",
-      copy,
-    ),
+    copy,
   );
   button.hidden = false;
 }

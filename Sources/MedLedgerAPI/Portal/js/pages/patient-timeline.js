@@ -149,7 +149,7 @@ function showCaseForm(context, entry, slot) {
           h("a", { href: "#/patient/cases" }, "Go to My concerns"),
         );
         replace(slot, done);
-        notify("Your concern was sent to the privacy officer.", { kind: "success" });
+        notify(`Your concern was sent to the privacy officer as case ${shortId(caseId)}.`, { kind: "success" });
         focus(done);
       },
     },
