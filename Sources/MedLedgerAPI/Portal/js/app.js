@@ -78,7 +78,7 @@ function visible(path) {
 
 function updateNav(current) {
   const nav = document.getElementById("nav");
-  const items = navOrder.filter((path) => session && visible(path));
+  const items = session ? navOrder.filter(visible) : ["signin", "dashboard"];
   if (items.length === 0) {
     nav.replaceChildren();
     return;
@@ -138,8 +138,9 @@ async function render() {
   }
 }
 
+/** What a page gets when nobody is signed in: an unsigned client for public routes. */
 function signedOutShell(params) {
-  return { signIn, notify, navigate, params, signedOut: true };
+  return { signIn, notify, navigate, params, signedOut: true, client: new NodeClient({ baseURL: location.origin }) };
 }
 
 /** Called by the sign-in page with an imported identity (lib/keys.js). */

@@ -53,12 +53,10 @@ export function describeEvent(evt, session) {
           return `Your ${report} changed.`;
       }
     }
-    case "case-opened":
-    case "case-resolved":
-    case "case": {
-      const resolved = e.type === "case-resolved" || e.resolution || e.status === "resolved";
-      if (e.patient === me) return resolved ? "Your concern about an access was answered. See My concerns." : null;
-      return resolved ? null : `A patient reported an access by ${personName(session, e.reader)}.`;
+    case "case-changed": {
+      const resolved = e.status === "resolved";
+      if (e.patient === me) return resolved ? "Your concern about a read was answered. See “My concerns”." : null;
+      return resolved ? null : `A patient reported a read by ${personName(session, e.reader)} (case ${shortId(e.case)}).`;
     }
     case "identity-updated":
       return e.identity === me ? "Your account was updated on the ledger." : null;
