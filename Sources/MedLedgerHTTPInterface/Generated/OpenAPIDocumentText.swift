@@ -7,7 +7,7 @@ public enum OpenAPIDocumentText {
           "info": {
             "title": "MedLedger API",
             "version": "1.0.0",
-            "description": "Permissioned ledger of encrypted medical reports. This document is the single source of the API's shapes: the server's routing and the client are generated from it (scripts/openapi.sh). Ids are lower-case hex, byte strings base64. Path and query parameters are strings with a pattern, checked by the node so that a refusal names the parameter. Errors are RFC 9457 problem documents (application/problem+json). Routes marked with the signed-request security scheme need the three X-MedLedger-* headers: the signature is Ed25519, by the caller's current signing key, over the canonical encoding of \"medledger/http/v1\", chain id, method, path with query, timestamp (UInt64 ms) and SHA-256 of the body; the timestamp must be within 300 s of the node's clock. Every answer to a request naming an identity carries X-MedLedger-Next-Nonce."
+            "description": "Permissioned ledger of encrypted medical reports. This document is the single source of the API's shapes: the server's routing and the client are generated from it (scripts/openapi.sh). Ids are lower-case hex, byte strings base64. Path and query parameters are strings with a pattern, checked by the node so that a refusal names the parameter. Errors are RFC 9457 problem documents (application/problem+json). Routes marked with the signed-request security scheme need the three X-MedLedger-* headers: the signature is Ed25519, by the caller's current signing key, over the canonical encoding of \"medledger/http/v1\", chain id, method, path with query, timestamp (UInt64 ms) and SHA-256 of the body; the timestamp must be within 300 s of the node's clock. Every answer to a request naming an identity carries X-MedLedger-Next-Nonce. Every /v1/ route allows cross-origin calls (CORS: Access-Control-Allow-Origin *, the X-MedLedger-* headers, Content-Type and Last-Event-ID allowed, X-MedLedger-Next-Nonce exposed; OPTIONS preflight answers 204), since signed requests carry no cookies."
           },
           "servers": [
             {
@@ -864,6 +864,252 @@ public enum OpenAPIDocumentText {
                         }
                       }
                     }
+                  }
+                }
+              }
+            },
+            "/": {
+              "get": {
+                "operationId": "getPortalIndex",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "The web portal (index.html)",
+                "description": "The portal's shell page, from the files bundled with the node (loaded into memory at start). Served with the security headers listed; the page's scripts and styles come from /portal/.",
+                "responses": {
+                  "200": {
+                    "description": "The portal's index.html",
+                    "headers": {
+                      "Content-Security-Policy": {
+                        "description": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Content-Type-Options": {
+                        "description": "nosniff",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Referrer-Policy": {
+                        "description": "no-referrer",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Cache-Control": {
+                        "description": "no-cache",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Frame-Options": {
+                        "description": "DENY",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
+                }
+              }
+            },
+            "/portal/{path}": {
+              "get": {
+                "operationId": "getPortalFile",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "A file of the web portal",
+                "description": "Any file bundled under the portal (e.g. /portal/js/app.js); `path` may contain slashes. Only .html .css .js .json .svg .png .ico .txt files present in the bundle are served, with their content type and the security headers listed; anything else (including `..` segments and percent-encoded bytes) is a 404 problem.",
+                "parameters": [
+                  {
+                    "name": "path",
+                    "in": "path",
+                    "required": true,
+                    "description": "The file's path under the portal; may contain `/`",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The file",
+                    "headers": {
+                      "Content-Security-Policy": {
+                        "description": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Content-Type-Options": {
+                        "description": "nosniff",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Referrer-Policy": {
+                        "description": "no-referrer",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Cache-Control": {
+                        "description": "no-cache",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Frame-Options": {
+                        "description": "DENY",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "text/css": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "text/javascript": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "image/svg+xml": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "image/png": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary"
+                        }
+                      },
+                      "image/x-icon": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary"
+                        }
+                      },
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
+                }
+              }
+            },
+            "/v1/genesis": {
+              "get": {
+                "operationId": "getGenesis",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "The genesis the node runs",
+                "description": "The genesis document, encoded as `medledger node init` writes genesis.json (pretty-printed, sorted keys): chainId, genesisTime, validators, organizations, custodyThreshold and storage. Public.",
+                "responses": {
+                  "200": {
+                    "description": "The genesis JSON",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "additionalProperties": true
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/v1/events": {
+              "get": {
+                "operationId": "getEvents",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "The caller's ledger events as server-sent events",
+                "description": "A text/event-stream of the events filed under the caller's identity id (and, for a practitioner with `privacy-officer` or `admin`, under its organization's id; an organization's key sees its own id's events). Each event: `id: HEIGHT.POSITION.INDEX` (the event cursor), `event: <type>` (the event's `type`, e.g. `access`), `data: <IndexedEvent JSON>` on one line. With `Last-Event-ID` the stream first replays every event after that cursor, oldest first, then goes live; without it, live from the latest block. A `: keep-alive` comment is sent after 15 s without events; the stream ends after 30 minutes (reconnect with `Last-Event-ID` and a fresh signature). At most 4 open streams per identity (429) and 256 per node (503). Routed by hand (tag meta).",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": false,
+                    "description": "Resume after this event (the `id` of an event this stream sent: HEIGHT.POSITION.INDEX)",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9]{1,19}\\.[0-9]{1,19}\\.[0-9]{1,19}$"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The event stream",
+                    "content": {
+                      "text/event-stream": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "example": "retry: 3000\n\nid: 7.0.1\nevent: access\ndata: {\"event\":{\"type\":\"access\",...},\"height\":7,...}\n\n: keep-alive\n\n"
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "429": {
+                    "description": "The identity already has 4 event streams open",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
                   }
                 }
               }
