@@ -147,7 +147,10 @@ function signedOutShell(params) {
 async function signIn(identity) {
   const anonymous = new NodeClient({ baseURL: location.origin });
   const status = await anonymous.status();
-  const client = new NodeClient({ baseURL: location.origin, identity, chainId: status.chainId });
+  // The serving node's genesis is the trust anchor: report versions and the keys sealed to
+  // are checked against blocks its validators certified (lib/proofs.js).
+  const genesis = await anonymous.genesis().catch(() => null);
+  const client = new NodeClient({ baseURL: location.origin, identity, chainId: status.chainId, genesis });
   let record;
   try {
     record = await client.identityRecord(identity.id);
@@ -162,7 +165,6 @@ async function signIn(identity) {
   if (record.signingKey && identity.signingPublic && record.signingKey !== hex(identity.signingPublic)) {
     throw new Error("This key file is out of date: the account's keys were changed since. Open your newest key file.");
   }
-  const genesis = await client.genesis().catch(() => null);
   session = {
     identity,
     client,
