@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MedLedgerAPIModel
+import MedLedgerClient
 import MedLedgerContracts
 import MedLedgerCore
 import MedLedgerNode
@@ -149,15 +150,16 @@ import Testing
         #expect(live.id == "\(live.data["height"]!).\(live.data["position"]!).\(live.data["eventIndex"]!)")
 
         // While disconnected: a denied read by the clinic, a grant, an allowed read.
-        let grant = GrantID.random()
+        let grant = GrantID.randomConsentGrantID()
         try await fixture.commit(
             .accessReport(AccessReport(report: report, version: 1, purpose: .treatment)), by: fixture.clinicReader)
-        try await fixture.commit(
+        let granted = try await fixture.commit(
             .grantAccess(
                 GrantAccess(
                     grant: grant, patient: fixture.patient.id, grantee: fixture.clinicReader.id,
                     scope: .allReports, purpose: .treatment, validFrom: nil, validUntil: nil)),
             by: fixture.patient)
+        #expect(granted.code == .ok)
         try await fixture.commit(
             .accessReport(AccessReport(report: report, version: 1, purpose: .treatment)), by: fixture.clinicReader)
         let missed = try await Self.stored(fixture, after: live.id)
@@ -256,5 +258,54 @@ import Testing
             let record = practitioner(roles)
             #expect(EventStreamRoutes.subjects(of: record) == [record.id.hash.bytes])
         }
+    }
+}
+
+/// The client half (`EventStreamClient`, what `medledger watch` runs) against the real stream.
+@Suite struct EventStreamClientTests {
+    @Test func clientReconnectsAfterTheStreamEndsAndMissesNothing() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        let (report, _) = try await fixture.submitReport()
+        // Streams of 300 ms: the client must reconnect several times while events commit.
+        let (base, server) = try await EventStreamTests.serve(
+            fixture, settings: EventStreamSettings(maximumDuration: .milliseconds(300)))
+        defer { server.cancel() }
+        let gateway = HTTPGateway(baseURL: URL(string: base)!, me: fixture.patient)
+        // Signed at the router's fixed clock.
+        var client = EventStreamClient(gateway: gateway, me: fixture.patient)
+        let now = fixture.now
+        client.now = { now }
+        let received = Received()
+        let follower = Task {
+            try await client.follow(from: "1.0.0", onEvent: { await received.add($0) }, onReconnect: { _ in })
+        }
+        defer { follower.cancel() }
+        for _ in 0..<3 {
+            try await fixture.commit(
+                .accessReport(AccessReport(report: report, version: 1, purpose: .treatment)), by: fixture.patient)
+            try await Task.sleep(for: .milliseconds(400))
+        }
+        let expected = try await EventStreamTests.stored(fixture, after: "1.0.0")
+        var got: [String] = []
+        for _ in 0..<100 {
+            got = await received.ids
+            if got.count >= expected.count { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(got == expected)
+        let events = await received.events
+        #expect(events.filter { $0.type == "access" }.count == 3)
+        #expect(events.allSatisfy { $0.event != nil })
+        let line = events.last!.line
+        #expect(line.contains("access"))
+        #expect(line.hasSuffix("[\(expected.last!)]"))
+    }
+
+    actor Received {
+        var events: [StreamedEvent] = []
+        var ids: [String] { events.map(\.id) }
+        func add(_ event: StreamedEvent) { events.append(event) }
     }
 }
