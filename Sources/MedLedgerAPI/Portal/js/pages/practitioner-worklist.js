@@ -127,7 +127,14 @@ export async function render(main, session) {
   return {
     async onEvent(evt) {
       const e = evt?.data?.event ?? {};
-      if ((e.type === "grant-changed" && e.grantee === me) || e.type === "report") await load();
+      if ((e.type === "grant-changed" && e.grantee === me) || e.type === "report") {
+        await load();
+        // Mark what just arrived, for a few seconds.
+        for (const row of listSlot.querySelectorAll(`tr[data-grant="${e.grant}"], tr[data-report="${e.report}"]`)) {
+          row.classList.add("highlight");
+          setTimeout(() => row.classList.remove("highlight"), 10000);
+        }
+      }
     },
   };
 }
