@@ -5,7 +5,7 @@
 import { grantAccess, revokeGrant, newGrantId } from "../lib/transactions.js";
 import { h, replace, focus } from "../ui/dom.js";
 import { field, form, select, busy } from "../ui/forms.js";
-import { table, badge } from "../ui/table.js";
+import { table, badge, keepUnchangedRows } from "../ui/table.js";
 import { notify } from "../ui/messages.js";
 import { record, readPages } from "../ui/ledger.js";
 import {
@@ -38,7 +38,7 @@ export async function render(main, session) {
     replace(
       grantsSlot,
       h("h2", { id: "grants-heading" }, "Who can read my reports"),
-      grantsTable(session, items, reports, loadGrants),
+      keepUnchangedRows(grantsTable(session, items, reports, loadGrants), "data-grant"),
       nextCursor ? h("p", { class: "hint" }, "Only the first 500 are shown.") : null,
     );
   };
