@@ -8,7 +8,7 @@ import { field, form, select, busy, fileBytes } from "../ui/forms.js";
 import { table, badge, keepUnchangedRows } from "../ui/table.js";
 import { notify } from "../ui/messages.js";
 import { record, latestVersion } from "../ui/ledger.js";
-import { openReport } from "../ui/reader.js";
+import { openReport, custodianURLs, saveCustodianURLs } from "../ui/reader.js";
 import { sealAndUpload, metadataFor } from "../ui/sealing.js";
 import {
   purposeChoices, purposeName, categoryWords, statusWords, statusTone, shortId, day, when, changeReasons, cleanId, reportIdPattern,
@@ -69,6 +69,27 @@ export async function render(main, session) {
       h("div", { class: "actions" }, h("button", { type: "submit", id: "read-button" }, "Read this report")),
     ),
   );
+  const nodes = h("textarea", { rows: 3, spellcheck: "false" }, custodianURLs().join("\n"));
+  const nodesBox = h(
+    "details",
+    { class: "card compact", id: "custodian-settings" },
+    h("summary", {}, "Other nodes of this network"),
+    h("p", { class: "hint" }, "Only for networks of several validators: reading a report that was shared with you needs key pieces from several nodes. Kept in this browser."),
+    form(
+      {
+        id: "custodian-form",
+        label: "Other nodes of this network",
+        errorContext: "Could not keep the addresses",
+        onSubmit: async () => {
+          const urls = saveCustodianURLs(nodes.value);
+          nodes.value = urls.join("\n");
+          notify(urls.length ? `Reads will also ask ${urls.length} other ${urls.length === 1 ? "node" : "nodes"} for key pieces.` : "Reads ask only this node.", { kind: "success" });
+        },
+      },
+      field({ id: "custodian-urls", label: "Addresses of the other nodes, one per line", hint: "For example http://10.0.0.2:8080" }, nodes),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "button-secondary", id: "custodian-save" }, "Keep these addresses")),
+    ),
+  );
   main.append(
     h(
       "div",
@@ -79,6 +100,7 @@ export async function render(main, session) {
     amendSlot,
     listSlot,
     byId,
+    nodesBox,
   );
 
   const load = async () => {
