@@ -215,7 +215,7 @@ function caseList(session, organization) {
     const id = caseId(record);
     const open = el("button", { type: "button", dataset: { action: "evidence" }, "aria-label": `Evidence for case ${id.slice(0, 12)}` }, "Evidence");
     open.addEventListener("click", () => showEvidence(id));
-    return el("tr", { dataset: { case: id, status: record.status ?? "" } },
+    return el("tr", { dataset: { case: id, status: record.status ?? "", reader: record.reader ?? "", patient: record.patient ?? "" } },
       el("td", {}, record.openedAt ?? record.time ?? record.openedHeight ?? "—"),
       el("td", {}, shortId(record.patient)), el("td", {}, shortId(record.reader)), el("td", {}, shortId(record.report)),
       el("td", {}, CONCERNS[record.concern] ?? record.concern ?? ""),

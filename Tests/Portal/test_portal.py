@@ -1,0 +1,591 @@
+#!/usr/bin/env python3
+"""End-to-end browser suite for the MedLedger portal (issue 9).
+
+Runs against a node started by `medledger demo --serve` (scripts/portal-e2e.sh starts it and
+passes --url and --demo-log). Real headless Chromium through Selenium; every cryptographic
+step happens in the browser. Prints each step; exits non-zero on the first failure, with a
+screenshot and the browser's console of every open session.
+
+Usage: test_portal.py --url http://127.0.0.1:PORT/ --demo-log DEMO.LOG --medledger BIN... [--out DIR]
+"""
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.common.exceptions import JavascriptException, TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT = 45  # seconds for anything that commits a transaction (blocks come every few ms..1 s)
+
+# DemoCast.reportBody / amendedBody (Sources/MedLedgerDemo/DemoCast.swift), byte for byte.
+REPORT_BODY = (
+    "Patient: Maria Gonzalez, born 1984-03-12\n"
+    "Test: Complete blood count (LOINC 58410-2)\n"
+    "Hemoglobin 13.2 g/dL (ref 12.0-15.5)\n"
+    "White cell count 6.1 x10^9/L (ref 4.5-11.0)\n"
+    "Platelets 251 x10^9/L (ref 150-400)\n"
+    "Interpretation: within normal limits."
+)
+AMENDED_BODY = REPORT_BODY + "\nAddendum: ferritin 48 ng/mL, iron stores adequate."
+DEMO_CATEGORY = "LP7789-9"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+class Portal:
+    """One browser session (one person) on the portal."""
+
+    def __init__(self, suite, name):
+        self.suite = suite
+        self.name = name
+        options = webdriver.ChromeOptions()
+        options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                         "--disable-gpu", "--no-first-run", "--disable-extensions"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+        self.driver = webdriver.Chrome(service=service, options=options)
+        self.driver.set_script_timeout(60)
+        self.console = []
+
+    # --- finding and waiting -------------------------------------------------------------
+    def wait(self, condition, timeout=WAIT, message="condition"):
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(condition)
+        except TimeoutException:
+            raise Failure(f"[{self.name}] timed out after {timeout} s waiting for {message}; "
+                          f"notices: {self.text_of('#notices')!r}; errors: {self.text_of('#errors')!r}") from None
+
+    def css(self, selector, timeout=WAIT):
+        return self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, selector)), timeout, selector)
+
+    def visible(self, selector, timeout=WAIT):
+        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)), timeout, f"{selector} visible")
+
+    def all(self, selector):
+        return self.driver.find_elements(By.CSS_SELECTOR, selector)
+
+    def text_of(self, selector):
+        found = self.all(selector)
+        return found[0].text if found else ""
+
+    def click(self, selector, timeout=WAIT):
+        element = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, selector)), timeout, f"{selector} clickable")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+        return element
+
+    def fill(self, selector, text):
+        element = self.visible(selector)
+        element.clear()
+        element.send_keys(text)
+        return element
+
+    def choose(self, selector, value):
+        Select(self.visible(selector)).select_by_value(value)
+
+    def go(self, route):
+        """Hash navigation inside the single-page portal (no reload, so the session stays)."""
+        self.driver.execute_script("location.hash = arguments[0]", route)
+        self.wait(lambda d: d.execute_script("return location.hash") == route, 10, f"route {route}")
+        time.sleep(0.3)
+
+    # --- session ----------------------------------------------------------------------
+    def open(self):
+        self.driver.get(self.suite.url)
+        self.css("#keyfile")
+
+    def sign_in(self, key_path):
+        self.open()
+        self.css("#keyfile").send_keys(str(key_path))
+        self.click("#signin-button")
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#whoami") and d.find_element(By.CSS_SELECTOR, "#whoami").text.strip(),
+                  WAIT, "#whoami after sign-in")
+
+    def sign_out(self):
+        self.click("#signout-button")
+        self.css("#keyfile")
+
+    def screenshot(self, name):
+        path = self.suite.out / f"{self.suite.next_shot():02d}-{name}.png"
+        self.driver.save_screenshot(str(path))
+        self.suite.check_labels(self, name)
+        return path
+
+    def blob_text(self, selector):
+        """The text behind a Blob download link (the file the user would save)."""
+        link = self.visible(selector)
+        href = link.get_attribute("href")
+        check(href and href.startswith("blob:"), f"{selector} is not a Blob download link: {href!r}")
+        check(link.get_attribute("download"), f"{selector} has no download file name")
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERROR ' + e));", href)
+
+    def drain_console(self):
+        try:
+            self.console += [f"{e['level']} {e['message']}" for e in self.driver.get_log("browser")]
+        except Exception:  # noqa: BLE001 - logs are best effort
+            pass
+        return self.console
+
+    def quit(self):
+        self.drain_console()
+        self.driver.quit()
+
+
+class Suite:
+    def __init__(self, args):
+        self.url = args.url if args.url.endswith("/") else args.url + "/"
+        self.base = self.url.rstrip("/")
+        self.medledger = shlex.split(args.medledger)
+        self.out = Path(args.out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        for old in self.out.glob("*.png"):
+            old.unlink()
+        self.keys = parse_keys(Path(args.demo_log).read_text())
+        self.ids = {name: json.loads(Path(path).read_text()).get("identity") for name, path in self.keys.items()}
+        self.work = Path(tempfile.mkdtemp(prefix="portal-e2e-"))
+        self.sessions = []
+        self.shots = 0
+        self.label_problems = []
+        self.step_number = 0
+
+    def next_shot(self):
+        self.shots += 1
+        return self.shots
+
+    def browser(self, name):
+        session = Portal(self, name)
+        self.sessions.append(session)
+        return session
+
+    def step(self, text):
+        self.step_number += 1
+        print(f"STEP {self.step_number}: {text}", flush=True)
+
+    def ok(self, text=""):
+        print(f"    ok {text}".rstrip(), flush=True)
+
+    def check_labels(self, portal, page):
+        """Every input, select and textarea on the page has a label (WCAG 1.3.1 / 4.1.2)."""
+        missing = portal.driver.execute_script("""
+            const out = [];
+            for (const c of document.querySelectorAll('input, select, textarea')) {
+              if (c.type === 'hidden') continue;
+              const labelled = (c.id && document.querySelector(`label[for="${CSS.escape(c.id)}"]`))
+                || c.closest('label') || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby');
+              if (!labelled) out.push(c.outerHTML.slice(0, 120));
+            }
+            return out;""")
+        for control in missing:
+            self.label_problems.append(f"{page}: {control}")
+
+
+def parse_keys(log):
+    keys = {}
+    for match in re.finditer(r"^key (\S+) (\S.*)$", log, re.MULTILINE):
+        keys[match.group(1)] = match.group(2).strip()
+    check(keys, "the demo printed no `key <name> <path>` lines")
+    return keys
+
+
+def key_named(suite, *names):
+    for name in names:
+        if name in suite.keys:
+            return suite.keys[name]
+    raise Failure(f"the demo printed none of the keys {names}; it printed {sorted(suite.keys)}")
+
+
+# --- the story ------------------------------------------------------------------------
+
+def selftest(suite):
+    suite.step("the portal's own crypto self-test (/portal/selftest.html) passes in Chromium")
+    script = ROOT / "scripts" / "portal-selftest.py"
+    if script.exists():
+        result = subprocess.run([sys.executable, str(script), suite.base], capture_output=True, text=True, timeout=300)
+        print(result.stdout[-3000:] + result.stderr[-2000:])
+        check(result.returncode == 0, f"scripts/portal-selftest.py failed with exit code {result.returncode}")
+        suite.ok("scripts/portal-selftest.py")
+        return
+    page = suite.browser("selftest")
+    page.driver.get(f"{suite.base}/portal/selftest.html")
+    page.wait(lambda d: d.execute_script(
+        "return document.body && document.body.dataset.done === 'true' || /\\b(passed|failed)\\b/i.test(document.body.innerText)"),
+        240, "the self-test to finish")
+    text = page.driver.find_element(By.TAG_NAME, "body").text
+    page.screenshot("selftest")
+    failed = page.driver.execute_script("return document.body.dataset.failed")
+    match = re.search(r"(\d+)\s+failed", text)
+    failures = int(failed) if failed not in (None, "") else int(match.group(1)) if match else None
+    check(failures == 0, f"the self-test reports failures ({failures}):\n{text[-2000:]}")
+    suite.ok(text.strip().splitlines()[-1] if text.strip() else "")
+
+
+def patient_opens_report(suite, patient):
+    suite.step("the patient signs in with her key file and opens her report; the text matches the demo's")
+    patient.sign_in(key_named(suite, "patient"))
+    check(suite.ids["patient"][:12] in patient.text_of("#whoami"), f"#whoami does not show the patient id: {patient.text_of('#whoami')!r}")
+    patient.go("#/patient/reports")
+    row = patient.css("#reports tr[data-report]")
+    suite.report = row.get_attribute("data-report")
+    patient.screenshot("patient-reports")
+    patient.click(f'#reports tr[data-report="{suite.report}"] button[data-action="open"]')
+    patient.wait(lambda d: d.find_element(By.CSS_SELECTOR, "#report-text").text.strip(), WAIT, "#report-text")
+    text = patient.driver.execute_script("return document.querySelector('#report-text').textContent").strip()
+    check(text in (REPORT_BODY, AMENDED_BODY), f"decrypted text differs from the demo's:\n{text!r}")
+    check(patient.text_of("#report-verified").strip(), "#report-verified is empty")
+    patient.screenshot("patient-report-open")
+    suite.ok(f"report {suite.report[:12]}…, {len(text)} characters, {'amended' if text == AMENDED_BODY else 'original'} text")
+
+
+def patient_shares(suite, patient):
+    suite.step("the patient shares the report with the clinic physician (treatment, 30 days)")
+    patient.go("#/patient/sharing")
+    patient.css("#share-grantee")
+    before = {row.get_attribute("data-grant") for row in patient.all("#grants tr[data-grant]")}
+    patient.fill("#share-grantee", suite.ids["clinic-physician"])
+    patient.choose("#share-scope", "report")
+    report_choice = patient.all("#share-report")
+    if report_choice:
+        Select(report_choice[0]).select_by_value(suite.report)
+    patient.choose("#share-purpose", "treatment")
+    expiry = (datetime.date.today() + datetime.timedelta(days=30))
+    set_date(patient, "#share-expiry", expiry)
+    patient.click("#share-submit")
+    patient.wait(lambda d: {r.get_attribute("data-grant") for r in d.find_elements(By.CSS_SELECTOR, "#grants tr[data-grant]")} - before,
+                 WAIT, "a new row in #grants")
+    suite.grant = ({r.get_attribute("data-grant") for r in patient.all("#grants tr[data-grant]")} - before).pop()
+    patient.screenshot("patient-sharing")
+    suite.ok(f"grant {suite.grant[:12]}…")
+
+
+def set_date(portal, selector, day):
+    element = portal.visible(selector)
+    portal.driver.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, day.isoformat())
+
+
+def timeline_cursors(patient):
+    return {li.get_attribute("data-cursor") for li in patient.all("#timeline li[data-cursor]")}
+
+
+def clinician_reads(suite, clinician, expect):
+    clinician.go("#/practitioner/worklist")
+    clinician.fill("#read-report-id", suite.report)
+    purpose = clinician.all("#read-purpose")
+    if purpose:
+        Select(purpose[0]).select_by_value("treatment")
+    stale = clinician.driver.execute_script(
+        "const r = document.querySelector('#read-result'); if (r) { r.removeAttribute('data-outcome'); } return !!r;")
+    clinician.click("#read-button")
+    result = clinician.wait(lambda d: (d.find_elements(By.CSS_SELECTOR, "#read-result[data-outcome]") or [None])[0],
+                            WAIT, "#read-result[data-outcome]")
+    outcome = result.get_attribute("data-outcome")
+    check(outcome == expect, f"the read came back {outcome!r}, expected {expect!r}: {result.text!r}")
+    return result, stale
+
+
+def clinician_reads_live(suite, patient, clinician):
+    suite.step("the patient watches her timeline; the clinic physician reads in a second browser; the read appears live")
+    patient.go("#/patient/timeline")
+    patient.css("#timeline")
+    time.sleep(1.0)
+    before = timeline_cursors(patient)
+    clinician.sign_in(key_named(suite, "clinic-physician"))
+    clinician.go("#/practitioner/worklist")
+    clinician.screenshot("clinician-worklist")
+    clinician_reads(suite, clinician, "allowed")
+    text = clinician.driver.execute_script("return document.querySelector('#report-text').textContent").strip()
+    check(text in (REPORT_BODY, AMENDED_BODY), f"the clinician's decrypted text differs from the demo's: {text!r}")
+    clinician.screenshot("clinician-read-allowed")
+    reader = suite.ids["clinic-physician"]
+    reloaded = patient.driver.execute_script("window.__noReload = true; return true")
+    patient.wait(lambda d: [li for li in d.find_elements(By.CSS_SELECTOR, f'#timeline li[data-reader="{reader}"][data-outcome="allowed"]')
+                            if li.get_attribute("data-cursor") not in before], WAIT, "the clinician's read on the timeline")
+    check(reloaded and patient.driver.execute_script("return window.__noReload === true"), "the patient's page reloaded")
+    patient.screenshot("patient-timeline-live")
+    suite.ok("the new read arrived over /v1/events without a reload")
+
+
+def patient_revokes(suite, patient, clinician):
+    suite.step("the patient revokes the grant; the clinic physician's next read is denied")
+    patient.go("#/patient/sharing")
+    patient.click(f'#grants tr[data-grant="{suite.grant}"] button[data-action="revoke"]')
+    confirm = patient.all("#revoke-confirm")
+    if confirm:
+        confirm[0].click()
+    patient.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#grants tr[data-grant="{suite.grant}"] button[data-action="revoke"]'),
+                 WAIT, "the grant to show as revoked")
+    patient.screenshot("patient-revoked")
+    result, _ = clinician_reads(suite, clinician, "denied")
+    clinician.screenshot("clinician-read-denied")
+    suite.ok(result.text.strip().splitlines()[0] if result.text.strip() else "denied")
+
+
+def admin_registers(suite, admin):
+    suite.step("the hospital's administrator (organization key) registers a practitioner; keys made in the browser")
+    admin.sign_in(key_named(suite, "hospital"))
+    admin.go("#/admin/practitioners")
+    admin.css("#practitioners")
+    admin.fill("#reg-keyfile-label", "Dr. Eve Test (St. Mary's, e2e)")
+    for box in admin.all('input[name="role"]'):
+        if box.is_selected() != (box.get_attribute("value") == "reader"):
+            box.click()
+    admin.click("#reg-submit")
+    admin.visible("#reg-download")
+    suite.new_id = admin.css("#reg-result[data-identity]").get_attribute("data-identity")
+    key_json = admin.blob_text("#reg-download")
+    key = json.loads(key_json)
+    check(key.get("signingKey") and key.get("encryptionKey"), f"the downloaded key file lacks keys: {list(key)}")
+    suite.new_key = suite.work / "new-practitioner.json"
+    suite.new_key.write_text(key_json)
+    admin.css(f'#practitioners tr[data-identity="{suite.new_id}"]')
+    admin.screenshot("admin-registered")
+    suite.ok(f"practitioner {suite.new_id[:12]}… registered; key file downloaded ({len(key_json)} bytes)")
+
+
+def new_practitioner_denied(suite, browser):
+    suite.step("the new hospital practitioner (no grant) tries to read the report three times: denied each time")
+    browser.sign_in(suite.new_key)
+    for attempt in range(3):
+        clinician_reads(suite, browser, "denied")
+    browser.screenshot("new-practitioner-denied")
+    suite.ok("3 denied reads recorded on the ledger")
+
+
+def privacy_officer_finds(suite, officer):
+    suite.step("the hospital's privacy officer finds the denied reads, sees the spike, exports CSV and FHIR")
+    officer.sign_in(key_named(suite, "privacy-officer", "hospital-privacy-officer"))
+    officer.go("#/privacy/log")
+    officer.css("#access-log")
+    officer.choose("#filter-outcome", "denied")
+    officer.fill("#filter-practitioner", suite.new_id)
+    officer.click("#filter-apply")
+    reader = suite.new_id
+    officer.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, f'#access-log tr[data-outcome="denied"][data-reader="{reader}"]')) >= 3,
+                 WAIT, "3 denied reads by the new practitioner in #access-log")
+    check(not officer.all('#access-log tr[data-outcome="allowed"]'), "the outcome filter let allowed reads through")
+    officer.css(f'#spikes .spike[data-reader="{reader}"]')
+    officer.screenshot("privacy-log-denied")
+
+    officer.click("#export-csv")
+    csv_text = officer.blob_text("#export-download")
+    lines = [line for line in csv_text.splitlines() if line]
+    check(lines[0].startswith("time,"), f"CSV header: {lines[0]!r}")
+    check(sum(1 for line in lines[1:] if reader in line and ",denied," in line) >= 3, f"CSV lacks the denied reads:\n{csv_text[:800]}")
+    (suite.out / "access-log.csv").write_text(csv_text)
+
+    officer.click("#export-fhir")
+    bundle_text = officer.blob_text("#export-download")
+    (suite.out / "access-log.fhir.json").write_text(bundle_text)
+    from fhir.resources.R4B.bundle import Bundle
+    bundle = Bundle.model_validate_json(bundle_text)
+    check(bundle.type == "collection", f"bundle type {bundle.type}")
+    events = [entry.resource for entry in bundle.entry]
+    check(len(events) >= 3 and all(e.get_resource_type() == "AuditEvent" for e in events), "the bundle's entries are not AuditEvents")
+    for event in events:
+        check(event.type.code == "rest" and event.subtype[0].code == "read" and event.action == "R", "AuditEvent type/subtype/action")
+        check(event.outcome == "4", f"a denied read exported with outcome {event.outcome}")
+        check(event.agent[0].who.identifier.value == reader, "AuditEvent agent is not the reader")
+        check(event.entity[0].what.identifier.value == suite.report, "AuditEvent entity is not the report")
+        check(event.purposeOfEvent[0].coding[0].code == "TREAT", "purposeOfEvent is not TREAT")
+    suite.ok(f"{len(lines) - 1} CSV rows; FHIR R4B Bundle of {len(events)} AuditEvents validated by fhir.resources")
+
+
+def patient_opens_case(suite, patient):
+    suite.step("the patient reports the new practitioner's access from her timeline (opens a case)")
+    patient.go("#/patient/timeline")
+    reader = suite.new_id
+    item = patient.css(f'#timeline li[data-reader="{reader}"][data-outcome="denied"]')
+    cursor = item.get_attribute("data-cursor")
+    patient.click(f'#timeline li[data-cursor="{cursor}"] button[data-action="report-access"]')
+    patient.choose("#case-concern", "not-involved-in-care")
+    patient.click("#case-submit")
+    patient.wait(lambda d: "case" in (d.find_element(By.CSS_SELECTOR, "#notices").text.lower()), WAIT, "a notice about the case")
+    patient.screenshot("patient-case-opened")
+    suite.ok(patient.text_of("#notices").strip()[:160])
+
+
+def privacy_officer_resolves(suite, officer):
+    suite.step("the privacy officer opens the case, the inclusion proof is checked in the browser, resolves it on the ledger")
+    officer.go("#/privacy/cases")
+    reader = suite.new_id
+    row = officer.css(f'#cases tr[data-case][data-reader="{reader}"]')
+    case = row.get_attribute("data-case")
+    officer.click(f'#cases tr[data-case="{case}"] button[data-action="evidence"]')
+    proof = officer.wait(lambda d: (d.find_elements(By.CSS_SELECTOR, "#case-proof") or [None])[0], WAIT, "#case-proof")
+    check("proof checked" in proof.text and proof.get_attribute("data-checked") == "true", f"inclusion proof: {proof.text!r}")
+    officer.screenshot("privacy-case-evidence")
+    officer.choose("#case-resolution", "inappropriate")
+    officer.click("#case-resolve")
+    officer.css("#case-resolved")
+    officer.screenshot("privacy-case-resolved")
+    suite.ok(f"case {case[:12]}…: {proof.text.strip()}")
+
+
+def dashboard(suite, officer):
+    suite.step("the node dashboard shows height, validators, mempool and draws both charts")
+    officer.go("#/dashboard")
+    officer.wait(lambda d: re.fullmatch(r"\d+", d.find_element(By.CSS_SELECTOR, "#dash-height").text.strip() or "x"), WAIT, "#dash-height")
+    officer.css("#dash-validators tr[data-validator]")
+    officer.css("#chart-tps polyline")
+    officer.css("#chart-interval polyline")
+    officer.screenshot("dashboard")
+    suite.ok(f"height {officer.text_of('#dash-height')}, mempool {officer.text_of('#dash-mempool')}")
+
+
+def browser_submits_swift_reads(suite, author):
+    suite.step("the lab technician submits a report from a file in the browser; the Swift CLI reads it back as the patient")
+    author.sign_in(key_named(suite, "lab-technician"))
+    author.go("#/practitioner/submit")
+    body = ("Patient: pseudonymous\nTest: Serum ferritin (LOINC 2276-4)\nFerritin 52 ng/mL (ref 15-150)\n"
+            f"Written in the browser by the e2e suite at {datetime.datetime.now(datetime.timezone.utc).isoformat()}.\n")
+    source = suite.work / "ferritin.txt"
+    source.write_text(body)
+    author.fill("#submit-patient", suite.ids["patient"])
+    category = author.visible("#submit-category")
+    if category.tag_name == "select":
+        Select(category).select_by_value(DEMO_CATEGORY)
+    else:
+        category.clear()
+        category.send_keys(DEMO_CATEGORY)
+    author.css("#submit-file").send_keys(str(source))
+    author.click("#submit-button")
+    result = author.wait(lambda d: (d.find_elements(By.CSS_SELECTOR, "#submit-result[data-report]") or [None])[0], WAIT, "#submit-result[data-report]")
+    report = result.get_attribute("data-report")
+    author.screenshot("practitioner-submitted")
+    out = suite.work / "read-back.txt"
+    command = suite.medledger + ["report", "read", "--node", suite.base, "--key", key_named(suite, "patient"),
+                                 "--report", report, "--out", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    print("    $ " + " ".join(shlex.quote(c) for c in command[-9:]))
+    print("    " + (run.stdout + run.stderr).strip().replace("\n", "\n    "))
+    check(run.returncode == 0, f"medledger report read exited {run.returncode}")
+    check(out.read_text() == body, f"the Swift side decrypted other text:\n{out.read_text()!r}")
+    suite.ok(f"report {report[:12]}…: the browser's sealing opened in Swift, {len(body)} bytes identical")
+
+
+def tab_to(portal, predicate, what, limit=120):
+    """Presses TAB (only TAB) until the focused element satisfies `predicate`."""
+    for _ in range(limit):
+        active = portal.driver.switch_to.active_element
+        if predicate(active):
+            return active
+        ActionChains(portal.driver).send_keys(Keys.TAB).perform()
+    raise Failure(f"[{portal.name}] TAB never reached {what}")
+
+
+def keyboard_only(suite, browser):
+    suite.step("keyboard only: sign in and open a report using TAB and ENTER")
+    browser.sign_out()
+    browser.driver.get(suite.url)
+    browser.css("#keyfile")
+    browser.driver.find_element(By.TAG_NAME, "body").click()
+    field = tab_to(browser, lambda e: e.get_attribute("id") == "keyfile", "#keyfile")
+    field.send_keys(key_named(suite, "patient"))  # what the file chooser's typed path does
+    tab_to(browser, lambda e: e.get_attribute("id") == "signin-button", "#signin-button")
+    ActionChains(browser.driver).send_keys(Keys.ENTER).perform()
+    browser.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#whoami") and d.find_element(By.CSS_SELECTOR, "#whoami").text.strip(),
+                 WAIT, "#whoami after a keyboard sign-in")
+    if browser.driver.execute_script("return location.hash") != "#/patient/reports":
+        tab_to(browser, lambda e: e.get_attribute("data-route") == "patient/reports", "the My reports link")
+        ActionChains(browser.driver).send_keys(Keys.ENTER).perform()
+    browser.css("#reports tr[data-report]")
+    tab_to(browser, lambda e: e.get_attribute("data-action") == "open", "an Open button")
+    ActionChains(browser.driver).send_keys(Keys.ENTER).perform()
+    browser.wait(lambda d: d.find_element(By.CSS_SELECTOR, "#report-text").text.strip(), WAIT, "#report-text by keyboard")
+    text = browser.driver.execute_script("return document.querySelector('#report-text').textContent").strip()
+    check(text in (REPORT_BODY, AMENDED_BODY) or "Ferritin 52" in text, f"keyboard-opened text: {text[:120]!r}")
+    browser.screenshot("keyboard-only")
+    suite.ok("signed in and opened a report with TAB and ENTER only")
+
+
+def labels(suite):
+    suite.step("every input, select and textarea on every page has a label")
+    check(not suite.label_problems, "controls without a label:\n  " + "\n  ".join(suite.label_problems))
+    suite.ok(f"checked on {suite.shots} pages")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--demo-log", required=True)
+    parser.add_argument("--medledger", required=True, help="how to run the CLI, e.g. '.build/debug/medledger'")
+    parser.add_argument("--out", default=str(ROOT / "test-output" / "portal"))
+    parser.add_argument("--only", default="", help="comma-separated step function names (debugging)")
+    args = parser.parse_args()
+    suite = Suite(args)
+    started = time.time()
+    try:
+        selftest(suite)
+        patient = suite.browser("patient")
+        clinician = suite.browser("clinician")
+        patient_opens_report(suite, patient)
+        patient_shares(suite, patient)
+        clinician_reads_live(suite, patient, clinician)
+        patient_revokes(suite, patient, clinician)
+        admin = suite.browser("admin")
+        admin_registers(suite, admin)
+        clinician.sign_out()
+        new_practitioner_denied(suite, clinician)
+        officer = suite.browser("privacy-officer")
+        privacy_officer_finds(suite, officer)
+        patient_opens_case(suite, patient)
+        privacy_officer_resolves(suite, officer)
+        dashboard(suite, officer)
+        admin.sign_out()
+        browser_submits_swift_reads(suite, admin)
+        keyboard_only(suite, patient)
+        labels(suite)
+    except Exception as error:  # noqa: BLE001 - report every failure the same way
+        print(f"FAILED at step {suite.step_number}: {error}", flush=True)
+        if not isinstance(error, Failure):
+            traceback.print_exc()
+        for session in suite.sessions:
+            try:
+                session.driver.save_screenshot(str(suite.out / f"FAILED-{session.name}.png"))
+            except Exception:  # noqa: BLE001
+                pass
+            for line in session.drain_console()[-30:]:
+                print(f"    [{session.name} console] {line[:400]}")
+        return 1
+    finally:
+        for session in suite.sessions:
+            try:
+                session.quit()
+            except Exception:  # noqa: BLE001
+                pass
+    print(f"PASSED: {suite.step_number} steps in {time.time() - started:.0f} s; screenshots in {suite.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
