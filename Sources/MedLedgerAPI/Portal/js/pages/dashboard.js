@@ -117,7 +117,7 @@ function chart(id, title) {
     node("line", { x1: pad.left, y1: height - pad.bottom, x2: width - pad.right, y2: height - pad.bottom, class: "axis", stroke: "currentColor" });
     node("line", { x1: pad.left, y1: pad.top, x2: pad.left, y2: height - pad.bottom, class: "axis", stroke: "currentColor" });
     if (points.length === 0) {
-      node("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "label" }, "waiting for blocks…");
+      node("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "label", "font-size": 13, fill: "currentColor" }, "waiting for blocks…");
       caption.textContent = `${title}: no data yet`;
       return;
     }
@@ -132,8 +132,8 @@ function chart(id, title) {
       node("line", { x1: pad.left, x2: width - pad.right, y1: sy(value), y2: sy(value), class: "grid", stroke: "#bbb", "stroke-dasharray": "3 3" });
       node("text", { x: pad.left - 4, y: sy(value) + 4, "text-anchor": "end", class: "label", "font-size": 11, fill: "currentColor" }, format(value));
     }
-    node("text", { x: pad.left, y: height - 8, class: "label" }, `block ${x0}`);
-    node("text", { x: width - pad.right, y: height - 8, "text-anchor": "end", class: "label" }, `block ${x1}`);
+    node("text", { x: pad.left, y: height - 8, class: "label", "font-size": 11, fill: "currentColor" }, `block ${x0}`);
+    node("text", { x: width - pad.right, y: height - 8, "text-anchor": "end", class: "label", "font-size": 11, fill: "currentColor" }, `block ${x1}`);
     node("polyline", { points: points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(" "), class: "series", fill: "none", stroke: "#1f5fa8", "stroke-width": 2 });
     for (const [x, y] of points) node("circle", { cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 2.5, class: "point", fill: "#1f5fa8" });
     const latest = ys[ys.length - 1];
