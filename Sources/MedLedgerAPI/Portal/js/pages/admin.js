@@ -86,7 +86,9 @@ function registrationForm(session, organization, changed) {
       const { json, identity } = await newKeyFile({ label: name, suite: suite.value });
       const ordered = ROLES.map(([value]) => value).filter((value) => chosen.includes(value));
       const view = await session.client.submit(registerPractitioner({
-        organization, signingKey: identity.signingPublic, encryptionKey: identity.encryptionPublic, roles: ordered,
+        organization, signingKey: identity.signingPublic,
+        // The builder takes the raw public key (its length names the suite), not the canonical form.
+        encryptionKey: identity.encryptionRaw ?? identity.encryptionPublic, roles: ordered,
       }));
       const problem = receiptProblem(view);
       if (problem) return fail(session, result, `Not registered: ${problem}`);
