@@ -1,0 +1,74 @@
+// Opening a report in the browser: the read is recorded on the ledger (access-report), the
+// key is unwrapped here, the text decrypted here, and the content checked against what the
+// author signed. The result goes in #read-result (data-outcome allowed|denied|failed) with
+// the text in #report-text and the check in #report-verified.
+
+import { readReport } from "../lib/vault.js";
+import { h, replace, focus } from "./dom.js";
+import { explain } from "./explain.js";
+import { purposeWords, shortId, categoryWords } from "./format.js";
+
+const textTypes = /^(text\/|application\/(json|fhir\+json|xml|fhir\+xml))/;
+
+/**
+ * Reads `reportId` version `version` for `purpose` and shows it in `slot` (emptied first).
+ * `who` is "the lab" or similar for the verified line.
+ */
+export async function openReport({ session, slot, reportId, version, purpose, category, signedBy = "the lab" }) {
+  replace(slot, h("p", { class: "hint" }, `Opening report ${shortId(reportId)}: recording the read on the ledger, then decrypting in this browser…`));
+  let opened;
+  try {
+    opened = await readReport({ client: session.client, reportId, version, purpose });
+  } catch (error) {
+    const denied = isDenied(error);
+    const result = h(
+      "section",
+      { id: "read-result", class: "card result", "data-outcome": denied ? "denied" : "failed", tabindex: "-1", "aria-labelledby": "read-result-heading" },
+      h("h2", { id: "read-result-heading" }, denied ? "Not allowed" : "The report could not be opened"),
+      h("p", {}, explain(error)),
+      denied ? h("p", { class: "hint" }, `Your attempt to read report ${shortId(reportId)} ${purposeWords(purpose)} is recorded on the ledger, like every read.`) : null,
+    );
+    replace(slot, result);
+    focus(result);
+    return { outcome: denied ? "denied" : "failed", error };
+  }
+  const metadata = opened.metadata ?? {};
+  const mediaType = metadata.mediaType ?? "text/plain";
+  const title = metadata.title || (category ? categoryWords(category) : `Report ${shortId(reportId)}`);
+  const body = textTypes.test(mediaType)
+    ? h("pre", { id: "report-text" }, new TextDecoder().decode(opened.plaintext))
+    : fileLink(opened.plaintext, mediaType, metadata.fileName || `report-${shortId(reportId)}`);
+  const result = h(
+    "section",
+    { id: "read-result", class: "card result report-view", "data-outcome": "allowed", "data-report": reportId, tabindex: "-1", "aria-labelledby": "read-result-heading" },
+    h("h2", { id: "read-result-heading" }, title),
+    h(
+      "p",
+      { id: "report-verified", "data-verified": String(opened.verified === true) },
+      opened.verified === true
+        ? `✓ Checked: this is exactly what ${signedBy} signed.`
+        : "This report could not be checked against what was signed.",
+    ),
+    h("p", { class: "hint" }, `Report ${shortId(reportId)}, version ${version}. Decrypted in this browser; this read is recorded on the ledger ${purposeWords(purpose)}.`),
+    body,
+    h("div", { class: "actions" }, h("button", { type: "button", class: "button-secondary", onclick: () => slot.replaceChildren() }, "Close the report")),
+  );
+  replace(slot, result);
+  focus(result);
+  return { outcome: "allowed", opened };
+}
+
+function isDenied(error) {
+  const code = error?.codeName ?? error?.receipt?.codeName;
+  return code === "no-active-grant" || error?.denied === true || (error?.status === 403 && !code);
+}
+
+function fileLink(bytes, mediaType, fileName) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: mediaType }));
+  return h(
+    "p",
+    { id: "report-text", class: "report-file" },
+    `This report is a file (${mediaType}). `,
+    h("a", { href: url, download: fileName, class: "button" }, `Download ${fileName}`),
+  );
+}
