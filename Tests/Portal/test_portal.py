@@ -229,7 +229,7 @@ def selftest(suite):
     suite.step("the portal's own crypto self-test (/portal/selftest.html) passes in Chromium")
     script = ROOT / "scripts" / "portal-selftest.py"
     if script.exists():
-        result = subprocess.run([sys.executable, str(script), suite.base], capture_output=True, text=True, timeout=300)
+        result = subprocess.run([sys.executable, str(script), f"{suite.base}/portal"], capture_output=True, text=True, timeout=300)
         print(result.stdout[-3000:] + result.stderr[-2000:])
         check(result.returncode == 0, f"scripts/portal-selftest.py failed with exit code {result.returncode}")
         suite.ok("scripts/portal-selftest.py")

@@ -36,9 +36,10 @@ const CONCERNS = {
   other: "other",
 };
 
-export async function render(main, session) {
+export async function render(main, session, view) {
   const organization = organizationOf(session);
-  main.append(el("h1", { id: "page-title", tabindex: "-1" }, "Privacy office"));
+  const casesFirst = view === "cases" || location.hash.startsWith("#/privacy/cases");
+  main.append(el("h1", { id: "page-title", tabindex: "-1" }, casesFirst ? "Patient concerns (cases)" : "Access log"));
   if (!organization) {
     main.append(el("p", {}, "This identity does not belong to an organization."));
     return {};
@@ -47,7 +48,6 @@ export async function render(main, session) {
     ". Every read of a report by the organization's practitioners, allowed and denied, as the ledger recorded it."));
   const log = accessLog(session, organization);
   const cases = caseList(session, organization);
-  const casesFirst = location.hash.startsWith("#/privacy/cases");
   main.append(...(casesFirst ? [cases.section, log.section] : [log.section, cases.section]));
   await Promise.all([log.load(), cases.load()]);
   return {
