@@ -58,10 +58,10 @@ function registrationForm(session, organization, changed) {
   const label = el("input", { id: "reg-keyfile-label", name: "reg-keyfile-label", type: "text", required: true,
     autocomplete: "off", maxlength: 120 });
   const suite = select("reg-suite", [["x25519", "X25519 (every browser)"], ["xwing", "X-Wing (post-quantum hybrid)"]], "x25519");
-  const roles = el("fieldset", { id: "reg-roles" }, el("legend", {}, "Roles"),
+  const roles = el("fieldset", { id: "reg-roles", class: "field choices" }, el("legend", {}, "Roles"),
     ROLES.map(([value, text]) => {
       const id = `reg-role-${value}`;
-      return el("div", { class: "check" },
+      return el("div", { class: "field checkbox" },
         el("input", { type: "checkbox", id, name: "role", value, checked: value === "reader" }),
         el("label", { for: id }, text));
     }));
@@ -105,14 +105,14 @@ function registrationForm(session, organization, changed) {
       submit.disabled = false;
     }
   });
-  return el("section", { "aria-labelledby": "reg-heading" }, el("h2", { id: "reg-heading" }, "Register a practitioner"), form);
+  return el("section", { class: "card", "aria-labelledby": "reg-heading" }, el("h2", { id: "reg-heading" }, "Register a practitioner"), form);
 }
 
 function practitionerList(session, organization) {
   const { table: tableNode, body } = table("practitioners", "The organization's practitioners",
     ["Name / id", "Roles", "Status", "Registered at block", "Action"]);
   const more = el("p", { id: "practitioners-more", hidden: true });
-  const section = el("section", { "aria-labelledby": "practitioners-heading" },
+  const section = el("section", { class: "card", "aria-labelledby": "practitioners-heading" },
     el("h2", { id: "practitioners-heading" }, "Practitioners"), tableNode, more);
 
   async function reload() {

@@ -23,7 +23,7 @@ export async function render(main, session) {
   const tps = chart("chart-tps", "Committed transactions per second, per block");
   const interval = chart("chart-interval", "Block interval (seconds)");
   const updated = el("p", { id: "dash-updated", class: "hint" });
-  const root = el("div", { id: "dashboard" }, figures, validators,
+  const root = el("div", { id: "dashboard", class: "card" }, figures, validators,
     el("h2", {}, "Throughput"), tps.figure, el("h2", {}, "Block interval"), interval.figure, updated);
   main.append(root);
 

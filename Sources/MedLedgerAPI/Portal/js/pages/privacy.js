@@ -82,7 +82,7 @@ function accessLog(session, organization) {
   const csv = el("button", { type: "button", id: "export-csv" }, "Export CSV");
   const fhir = el("button", { type: "button", id: "export-fhir" }, "Export FHIR AuditEvent bundle");
   const download = el("a", { id: "export-download", hidden: true, class: "button" }, "Download");
-  const section = el("section", { "aria-labelledby": "log-heading" },
+  const section = el("section", { class: "card", "aria-labelledby": "log-heading" },
     el("h2", { id: "log-heading" }, "Access log"), form, summary,
     el("h3", { id: "spikes-heading" }, "Spikes of denied reads"), spikeRule, spikes,
     el("div", { class: "actions" }, csv, fhir, download), logTable, more);
@@ -192,7 +192,7 @@ function caseList(session, organization) {
   const { table: casesTable, body } = table("cases", "Cases patients opened",
     ["Opened", "Patient", "Practitioner", "Report", "Concern", "Status", "Evidence"]);
   const detail = el("div", { id: "case-detail", hidden: true, tabindex: "-1" });
-  const section = el("section", { "aria-labelledby": "cases-heading" },
+  const section = el("section", { class: "card", "aria-labelledby": "cases-heading" },
     el("h2", { id: "cases-heading" }, "Cases"), field("Show cases", status), casesTable, detail);
 
   async function load() {
