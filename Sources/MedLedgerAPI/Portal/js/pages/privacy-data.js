@@ -30,7 +30,7 @@ export function normalizeEntry(entry) {
     time: entry.time ?? new Date(timeMs).toISOString(),
     timeMs,
     transaction: entry.transaction ?? "",
-    patient: event.patient ?? entry.patient ?? "",
+    patient: event.patient ?? entry.patient ?? patientOfAccessEvent(entry.canonical) ?? "",
     report: event.report ?? entry.report ?? "",
     version: event.version ?? entry.version ?? "",
     reader: event.reader ?? entry.reader ?? "",
@@ -40,6 +40,22 @@ export function normalizeEntry(entry) {
     code: event.code ?? entry.code ?? (outcome === "allowed" ? 0 : ""),
     codeName: event.codeName ?? entry.codeName ?? (outcome === "allowed" ? "ok" : ""),
   };
+}
+
+/**
+ * The patient pseudonym of an access event from its canonical bytes (docs/spec/encoding.md:
+ * tag 5, report id16, version u32, patient id32, …): the audit-entry JSON leaves it out.
+ */
+export function patientOfAccessEvent(canonicalBase64) {
+  if (typeof canonicalBase64 !== "string") return null;
+  let bytes;
+  try {
+    bytes = Uint8Array.from(atob(canonicalBase64), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+  if (bytes.length < 53 || bytes[0] !== 5) return null;
+  return [...bytes.subarray(21, 53)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export const SPIKE_RULE =
