@@ -232,12 +232,12 @@ function caseList(session, organization) {
       const proof = await checkProof(session, evidence);
       const matches = record.evidenceMatches;
       const list = el("dl", { id: "case-evidence" },
-        el("dt", {}, "Access transaction"), el("dd", {}, el("code", {}, evidence.hash ?? record.accessTransaction ?? "—")),
+        el("dt", {}, "Access transaction"), el("dd", {}, el("code", {}, evidence.hash ?? (record.case ?? record).accessTransaction ?? "—")),
         el("dt", {}, "Receipt"), el("dd", {}, `${evidence.codeName ?? evidence.code ?? "—"}: ${evidence.message ?? ""}`),
         el("dt", {}, "Block"), el("dd", {}, `${evidence.height ?? "—"}, position ${evidence.position ?? "—"}`),
         el("dt", {}, "Inclusion proof"), el("dd", { id: "case-proof", dataset: { checked: String(proof.ok) } }, proof.text),
         el("dt", {}, "Evidence names this case's report, patient and reader"),
-        el("dd", { id: "case-matches" }, matches === undefined ? "—" : matches ? "yes" : `no: ${record.evidenceReason ?? record.reason ?? ""}`));
+        el("dd", { id: "case-matches" }, matches === undefined ? "—" : matches ? "yes" : `no: ${record.evidenceProblem ?? record.reason ?? ""}`));
       detail.replaceChildren(el("h3", {}, `Case ${id.slice(0, 12)}…`), list);
       const caseRecord = record.case ?? record;
       if ((caseRecord.status ?? "open") === "open") detail.append(resolutionForm(id));
