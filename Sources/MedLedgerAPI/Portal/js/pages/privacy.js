@@ -216,7 +216,7 @@ function caseList(session, organization) {
     const open = el("button", { type: "button", dataset: { action: "evidence" }, "aria-label": `Evidence for case ${id.slice(0, 12)}` }, "Evidence");
     open.addEventListener("click", () => showEvidence(id));
     return el("tr", { dataset: { case: id, status: record.status ?? "", reader: record.reader ?? "", patient: record.patient ?? "" } },
-      el("td", {}, record.openedAt ?? record.time ?? record.openedHeight ?? "—"),
+      el("td", {}, record.openedAtMs ? formatTime(record.openedAtMs) : record.openedAt ?? "—"),
       el("td", {}, shortId(record.patient)), el("td", {}, shortId(record.reader)), el("td", {}, shortId(record.report)),
       el("td", {}, CONCERNS[record.concern] ?? record.concern ?? ""),
       el("td", {}, record.resolution ? `${record.status} (${record.resolution})` : record.status ?? ""), el("td", {}, open));
