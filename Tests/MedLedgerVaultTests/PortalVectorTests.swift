@@ -116,7 +116,9 @@ import Testing
         let sealed = try ReportCrypto.seal(
             plaintext: Array(Self.plaintext.utf8), title: "Complete blood count", effectiveDate: "2026-01-15",
             note: "file-name: cbc.txt\nmedia-type: text/plain", report: Self.report, version: 1,
-            recipients: [(patient.identityID, patient.publicEncryptionKey), (author.identityID, author.publicEncryptionKey)],
+            recipients: [
+                (patient.identityID, patient.publicEncryptionKey), (author.identityID, author.publicEncryptionKey),
+            ],
             custody: Self.custody)
         let custodianNames = Self.custody.custodians.map { custodian in
             Self.cast.first { Self.keys($0.name).identityID == custodian.id }!.name
@@ -161,11 +163,18 @@ import Testing
                 organization: organization.identityID, signingKey: author.publicSigningKey,
                 encryptionKey: author.publicEncryptionKey, roles: [.author, .reader, .privacyOfficer]))
         return [
-            ("submit-report", "author", Transaction(chainID: chainID, signer: author.identityID, keys: author, nonce: 7, payload: submit)),
-            ("grant-access", "patient", Transaction(chainID: chainID, signer: patient.identityID, keys: patient, nonce: 3, payload: grant)),
+            (
+                "submit-report", "author",
+                Transaction(chainID: chainID, signer: author.identityID, keys: author, nonce: 7, payload: submit)
+            ),
+            (
+                "grant-access", "patient",
+                Transaction(chainID: chainID, signer: patient.identityID, keys: patient, nonce: 3, payload: grant)
+            ),
             (
                 "register-practitioner", "organization",
-                Transaction(chainID: chainID, signer: organization.identityID, keys: organization, nonce: 1, payload: register)
+                Transaction(
+                    chainID: chainID, signer: organization.identityID, keys: organization, nonce: 1, payload: register)
             ),
         ]
     }
@@ -192,7 +201,8 @@ import Testing
     @Test(.enabled(if: !writing)) func envelopesOpenToTheDataKey() throws {
         let vectors = try Self.load()
         for (suite, name) in [("x25519", "patient"), ("xwing", "author")] {
-            let envelope = try KeyEnvelope.decode(canonical: try #require(Hex.decode(try #require(vectors.envelopes[suite]))))
+            let envelope = try KeyEnvelope.decode(
+                canonical: try #require(Hex.decode(try #require(vectors.envelopes[suite]))))
             #expect(envelope.suite?.name == suite)
             let key = try ReportCrypto.unwrap(envelope, using: Self.keys(name), report: Self.report, version: 1)
             #expect(key.withUnsafeBytes { Array($0) } == Self.dataKey)
@@ -206,7 +216,9 @@ import Testing
             blob: sealed.blob, content: sealed.content, report: Self.report, version: vectors.version)
         #expect(plaintext == sealed.plaintext)
         #expect(title == sealed.title)
-        #expect(sealed.custodians == Self.custody.custodians.map { c in Self.cast.first { Self.keys($0.name).identityID == c.id }!.name })
+        #expect(
+            sealed.custodians
+                == Self.custody.custodians.map { c in Self.cast.first { Self.keys($0.name).identityID == c.id }!.name })
     }
 
     @Test(.enabled(if: !writing)) func transactionsAreReproduced() throws {
@@ -249,7 +261,8 @@ import Testing
             let keys = keys(name)
             let envelope = try #require(content.envelope(for: keys.identityID))
             let key = try ReportCrypto.unwrap(envelope, using: keys, report: report, version: version)
-            results.append(try ReportCrypto.open(blob: blob, content: content, dataKey: key, report: report, version: version))
+            results.append(
+                try ReportCrypto.open(blob: blob, content: content, dataKey: key, report: report, version: version))
         }
         var shares: [Shamir.Share] = []
         for (index, custodian) in custody.custodians.enumerated().prefix(2) {
@@ -261,8 +274,10 @@ import Testing
                     version: version))
         }
         let key = try ReportCrypto.combineShares(
-            shares, threshold: custody.threshold, commitments: content.shareCommitments, report: report, version: version)
-        results.append(try ReportCrypto.open(blob: blob, content: content, dataKey: key, report: report, version: version))
+            shares, threshold: custody.threshold, commitments: content.shareCommitments, report: report,
+            version: version)
+        results.append(
+            try ReportCrypto.open(blob: blob, content: content, dataKey: key, report: report, version: version))
         #expect(Set(results).count == 1)
         return (String(decoding: results[0].plaintext, as: UTF8.self), results[0].metadata.title)
     }

@@ -15,8 +15,9 @@ import { importKeyFile, newKeyFile } from "./lib/keys.js";
 import * as keystore from "./lib/keystore.js";
 import * as shamir from "./lib/shamir.js";
 import * as tx from "./lib/transactions.js";
-import { readEventStream, requestSigningBytes, signatureHeaders } from "./lib/api.js";
+import { APIError, NodeClient, readEventStream, requestSigningBytes, signatureHeaders } from "./lib/api.js";
 import * as vault from "./lib/vault.js";
+import { ProofError, provenIdentity } from "./lib/proofs.js";
 
 const results = document.getElementById("results");
 let failed = 0;
@@ -226,7 +227,7 @@ async function transactionExampleChecks() {
         "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a" + "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a" + "01" + keyProof,
       "signing bytes",
     );
-    expectEqual(signed.bytes.subarray(269), "c0015c9a145e871dc37edfd1c21d3f0acad1f8a3b86ac805126d5bbb9ea4a7d4d0becdf2b84b1ea0366641fd5d95e3aae6571f3d122dae1cd7639f8b6c8cec0e", "signature");
+    expectEqual(signed.bytes.subarray(239), "c0015c9a145e871dc37edfd1c21d3f0acad1f8a3b86ac805126d5bbb9ea4a7d4d0becdf2b84b1ea0366641fd5d95e3aae6571f3d122dae1cd7639f8b6c8cec0e", "signature");
     expectEqual(signed.id, "89e35dd66dc65693d745302eb3979792170b6e75bf351be8b7a79abc42d6eb64", "transaction id");
   });
   await check("transactions.md example 2: grant-access, byte for byte", async () => {
@@ -546,9 +547,30 @@ async function roundTripChecks(swift) {
   }
 }
 
+// When the node itself serves this page (/portal/selftest.html), the client also talks to it.
+async function liveNodeChecks() {
+  if (!location.pathname.startsWith("/portal/")) return; // a plain static server: no node to ask
+  await check("NodeClient against the serving node: status, and an unsigned protected route is a 401 APIError naming the header", async () => {
+    const client = new NodeClient();
+    const status = await client.status();
+    if (typeof status.chainId !== "string" || status.chainId.length === 0) throw new Error("no chainId");
+    const error = await expectThrows(() => client.get(`/v1/patients/${PATIENT_ID}/grants`, { signed: false }), null, "anonymous read");
+    if (!(error instanceof APIError) || error.status !== 401) throw new Error(`expected a 401 APIError, got ${error.name} ${error.status}`);
+  });
+  await check("proofs against the serving node: its own identity record is proven by a certified header of GET /v1/genesis; another validator set is refused", async () => {
+    const client = new NodeClient();
+    const [status, genesis] = await Promise.all([client.status(), client.genesis()]);
+    const record = await provenIdentity(client, status.nodeId, genesis);
+    expectEqual(record.id, status.nodeId, "record id");
+    const other = { ...genesis, validators: genesis.validators.map((v) => ({ ...v, power: Number(v.power) + 1 })) };
+    const error = await expectThrows(() => provenIdentity(client, status.nodeId, other), /validator set/, "another validator set");
+    if (!(error instanceof ProofError)) throw new Error("not a ProofError");
+  });
+}
+
 async function main() {
   const started = performance.now();
-  const sections = [sha3Checks, canonicalChecks, hpkeChecks, xwingChecks, apiExampleChecks, transactionExampleChecks, vaultExampleChecks, shamirChecks, keyChecks];
+  const sections = [sha3Checks, canonicalChecks, hpkeChecks, xwingChecks, apiExampleChecks, transactionExampleChecks, vaultExampleChecks, shamirChecks, keyChecks, liveNodeChecks];
   for (const section of sections) {
     try {
       await section();

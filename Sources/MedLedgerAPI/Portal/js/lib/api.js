@@ -56,7 +56,7 @@ async function problemFrom(response) {
   } catch {
     // not JSON: fall through to a generic problem
   }
-  if (doc && typeof doc === "object") return new APIError({ status: response.status, ...doc, status: response.status });
+  if (doc && typeof doc === "object") return new APIError({ ...doc, status: response.status });
   return new APIError({ status: response.status, title: response.statusText, detail: `HTTP ${response.status} ${response.statusText}` });
 }
 
@@ -71,10 +71,14 @@ const sleep = (ms, signal) =>
 
 /** One node, spoken to as one identity (or anonymously when `identity` is absent). */
 export class NodeClient {
-  constructor({ baseURL = location.origin, identity = null, chainId = null } = {}) {
+  /** `genesis` (GET /v1/genesis, or better the consortium's file) makes vault.readReport
+   * check the version record's proof; without it the node is trusted for the record. */
+  constructor({ baseURL = location.origin, identity = null, chainId = null, genesis = null } = {}) {
     this.baseURL = baseURL.replace(/\/+$/, "");
     this.identity = identity;
-    this.chainId = chainId;
+    this.chainId = chainId ?? genesis?.chainId ?? null;
+    /** The genesis proofs are checked against (not the genesis() method's answer). */
+    this.trustAnchor = genesis;
     /** The next nonce as the node last told us (BigInt), or null. */
     this.nextNonce = null;
   }

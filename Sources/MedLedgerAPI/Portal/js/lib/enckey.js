@@ -52,7 +52,9 @@ export function keyProblem(suite, raw) {
  * { suite, raw, canonical }. Throws naming the problem.
  */
 export function encryptionKey(value, what = "encryption key") {
+  if (value && value.raw instanceof Uint8Array) value = value.raw; // an encryptionKey() result
   const raw = typeof value === "string" ? fromHex(value, what) : value;
+  if (!(raw instanceof Uint8Array)) throw new Error(`${what} is missing`);
   const suite = Object.keys(PUBLIC_BYTES).find((s) => PUBLIC_BYTES[s] === raw.length);
   if (!suite) throw new Error(`${what} is ${raw.length} bytes: neither X25519 (32) nor X-Wing (1,216)`);
   const problem = keyProblem(suite, raw);

@@ -17,13 +17,12 @@ function checkLength(bytes, length, what) {
   }
 }
 
-/** The public half (raw 32 bytes) of an imported private key, via a throwaway JWK export. */
+/** The public half (raw 32 bytes) of a PKCS#8 private key, via a throwaway extractable
+ * import and its JWK export (WebCrypto has no "public key of this private key" for these). */
 async function publicFromPrivate(pkcs8, algorithm) {
   const exportable = await subtle.importKey("pkcs8", pkcs8, { name: algorithm }, true, algorithm === "Ed25519" ? ["sign"] : ["deriveBits"]);
   const jwk = await subtle.exportKey("jwk", exportable);
-  const raw = base64urlDecode(jwk.x);
-  jwk.d = "";
-  return raw;
+  return base64urlDecode(jwk.x);
 }
 
 function base64urlDecode(text) {

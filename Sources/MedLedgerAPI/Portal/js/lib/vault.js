@@ -20,6 +20,7 @@ import * as hpke from "./hpke.js";
 import * as shamir from "./shamir.js";
 import { APIError } from "./api.js";
 import { accessReport, idBytes } from "./transactions.js";
+import { provenRecord, stateKey } from "./proofs.js";
 
 const CONTENT_DOMAIN = "medledger/report-content/v1";
 const METADATA_DOMAIN = "medledger/report-metadata/v1";
@@ -162,14 +163,15 @@ export function decodeVersionRecord(bytes) {
 // --- Custody ----------------------------------------------------------------------------------
 
 /**
- * The custodians of a genesis (its validators, sorted by id: custodian i holds x = i + 1)
- * and its threshold (default n − ⌊(n − 1)/3⌋).
+ * The custody of a genesis (GET /v1/genesis): { custodians (its validators), custodyThreshold
+ * (default n − ⌊(n − 1)/3⌋) }, ready to spread into sealReport's arguments. sealReport sorts
+ * the custodians by id (validator-set order: custodian i holds x = i + 1).
  */
-export async function custodyFromGenesis(genesis) {
-  const custodians = await normalizeCustodians(genesis.validators);
+export function custodyFromGenesis(genesis) {
+  const custodians = genesis.validators.map((v) => ({ id: v.id, signingKey: v.signingKey, encryptionKey: v.encryptionKey }));
   const n = custodians.length;
-  const threshold = genesis.custodyThreshold ?? n - Math.floor((Math.max(n, 1) - 1) / 3);
-  return { custodians, threshold };
+  const custodyThreshold = genesis.custodyThreshold ?? n - Math.floor((Math.max(n, 1) - 1) / 3);
+  return { custodians, custodyThreshold };
 }
 
 async function normalizeCustodians(list) {
@@ -326,10 +328,12 @@ export async function openOwnEnvelope({ identity, reportId, version, blob, conte
 /**
  * Reads one version: commits access-report (waiting for the commit), fetches the content,
  * gets the data key (own envelope, or k custodian shares), decrypts and checks. Returns
- * { plaintext, metadata, receipt, verified: true, custody }. A denied read throws a
- * VaultError with `denied: true`, `code`, `codeName` and the `receipt`.
+ * { plaintext, metadata, receipt, verified: true, proven, custody }. With a `genesis` (by
+ * default the client's) the version record is checked against a certified header first
+ * (`proven: true`). A denied read throws a VaultError with `denied: true`, `code`,
+ * `codeName` and the `receipt`.
  */
-export async function readReport({ client, reportId, version, purpose, custodianClients = [] }) {
+export async function readReport({ client, reportId, version, purpose, custodianClients = [], genesis = client.trustAnchor }) {
   const identity = client.identity;
   if (!identity) throw new VaultError("reading a report needs a signed-in identity");
   const number = version ?? (await latestVisibleVersion(client, reportId));
@@ -341,7 +345,9 @@ export async function readReport({ client, reportId, version, purpose, custodian
     });
   }
   const answer = await client.get(`/v1/reports/${reportId}/versions/${number}/content`);
-  const record = decodeVersionRecord(fromBase64(answer.version.record, "version.record"));
+  let recordBytes = fromBase64(answer.version.record, "version.record");
+  if (genesis) recordBytes = await provenRecord(answer.version, stateKey.reportVersion(reportId, number), genesis);
+  const record = decodeVersionRecord(recordBytes);
   if (record.version !== number) throw new VaultError(`asked for version ${number}, the node answered version ${record.version}`);
   const envelope = decodeEnvelope(fromBase64(answer.envelope, "envelope"));
   if (envelope.recipient !== identity.id) throw new VaultError(`the node answered an envelope for ${envelope.recipient}, not for this identity`);
@@ -359,7 +365,7 @@ export async function readReport({ client, reportId, version, purpose, custodian
   }
   try {
     const opened = await openVersion({ blob, content: record.content, dataKey, reportId, version: number });
-    return { ...opened, receipt, record, verified: true, custody };
+    return { ...opened, receipt, record, verified: true, proven: Boolean(genesis), custody };
   } finally {
     dataKey.fill(0);
   }
