@@ -83,7 +83,15 @@ function reportsTable(session, reports, slot) {
                 "aria-label": `Open report ${shortId(r.id)} (${categoryWords(r.category)})`,
                 onclick: (event) =>
                   busy(event.currentTarget, "Opening…", () =>
-                    openReport({ session, slot, reportId: r.id, version: latestVersion(r).version, purpose: "treatment", category: r.category }),
+                    openReport({
+                      session,
+                      slot,
+                      reportId: r.id,
+                      version: latestVersion(r).version,
+                      purpose: "treatment",
+                      category: r.category,
+                      versions: (r.versions ?? []).map((v) => v.version),
+                    }),
                   ),
               },
               "Open",

@@ -4,7 +4,7 @@
 
 import { openCase, newCaseId } from "../lib/transactions.js";
 import { h, replace, focus } from "../ui/dom.js";
-import { field, form, select } from "../ui/forms.js";
+import { field, form, select, busy } from "../ui/forms.js";
 import { notify } from "../ui/messages.js";
 import { record, readPages, cursorOf } from "../ui/ledger.js";
 import { concerns, purposeWords, shortId, when, categoryWords } from "../ui/format.js";
@@ -39,7 +39,7 @@ export async function render(main, session) {
     replace(
       more,
       nextCursor
-        ? h("button", { type: "button", class: "button-secondary", onclick: (event) => { event.currentTarget.disabled = true; loadPage(nextCursor); } }, "Show older reads")
+        ? h("button", { type: "button", class: "button-secondary", onclick: (event) => busy(event.currentTarget, "Loading…", () => loadPage(nextCursor), "Could not load older reads") }, "Show older reads")
         : null,
     );
   };
@@ -49,7 +49,9 @@ export async function render(main, session) {
     async onEvent(evt) {
       const e = evt?.data?.event ?? {};
       if (e.type !== "access" || e.patient !== session.identity.id) return;
-      const entry = { ...evt.data, ...e, cursor: evt.id ?? cursorOf(evt.data), outcome: e.basis === "denied" ? "denied" : "allowed" };
+      const data = evt.data ?? {};
+      const cursor = data.height !== undefined ? cursorOf({ ...data, cursor: undefined }) : evt.id;
+      const entry = { ...data, ...e, type: undefined, cursor, outcome: e.basis === "denied" ? "denied" : "allowed" };
       const key = cursorOf(entry);
       if (seen.has(key)) return;
       seen.add(key);

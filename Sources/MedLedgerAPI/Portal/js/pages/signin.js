@@ -63,7 +63,11 @@ function keyFileCard(shell, hasSaved) {
       },
     },
     field(
-      { id: "keyfile", label: "Your key file", hint: "A .json file, for example patient.json. It is read here and never uploaded." },
+      {
+        id: "keyfile",
+        label: "Your key file",
+        hint: "A .json file, for example patient.json (the demo writes them to its demo-keys folder). It is read here and never uploaded.",
+      },
       keyfile,
     ),
     field({ id: "remember", label: "Keep my key in this browser (locked with a passphrase)" }, remember),

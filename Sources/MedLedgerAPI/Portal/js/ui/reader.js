@@ -14,7 +14,7 @@ const textTypes = /^(text\/|application\/(json|fhir\+json|xml|fhir\+xml))/;
  * Reads `reportId` version `version` for `purpose` and shows it in `slot` (emptied first).
  * `who` is "the lab" or similar for the verified line.
  */
-export async function openReport({ session, slot, reportId, version, purpose, category, signedBy = "the lab" }) {
+export async function openReport({ session, slot, reportId, version, purpose, category, signedBy = "the lab", versions = [] }) {
   replace(slot, h("p", { class: "hint" }, `Opening report ${shortId(reportId)}: recording the read on the ledger, then decrypting in this browser…`));
   let opened;
   try {
@@ -51,7 +51,26 @@ export async function openReport({ session, slot, reportId, version, purpose, ca
     ),
     h("p", { class: "hint" }, `Report ${shortId(reportId)}, version ${version}. Decrypted in this browser; this read is recorded on the ledger ${purposeWords(purpose)}.`),
     body,
-    h("div", { class: "actions" }, h("button", { type: "button", class: "button-secondary", onclick: () => slot.replaceChildren() }, "Close the report")),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "button-secondary", onclick: () => slot.replaceChildren() }, "Close the report"),
+      versions
+        .filter((v) => v !== version)
+        .map((v) =>
+          h(
+            "button",
+            {
+              type: "button",
+              class: "button-secondary",
+              "data-action": "open-version",
+              "data-version": String(v),
+              onclick: () => openReport({ session, slot, reportId, version: v, purpose, category, signedBy, versions }),
+            },
+            `Open version ${v}`,
+          ),
+        ),
+    ),
   );
   replace(slot, result);
   focus(result);
