@@ -97,7 +97,10 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"), nioSSL, x509, asn1,
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime, httpTypes,
                 metrics, prometheus, serviceLifecycle,
-            ]
+            ],
+            // The web portal the node serves (see PortalFiles.swift); copied as a tree so its
+            // relative paths are the URLs' paths.
+            resources: [.copy("Portal")]
         ),
         .target(
             name: "MedLedgerClient",

@@ -1,10 +1,12 @@
+import Foundation
 import Hummingbird
 import MedLedgerAPIModel
 import MedLedgerHTTPInterface
 import MedLedgerNode
 
 /// The routes that are not JSON API calls, routed by hand: the OpenAPI document itself,
-/// Prometheus metrics (text exposition) and the FHIR capability statement.
+/// Prometheus metrics (text exposition), the FHIR capability statement and the genesis the
+/// node runs.
 struct MetaRoutes: Sendable {
     let node: LedgerNode
     let metrics: APIMetrics
@@ -15,6 +17,24 @@ struct MetaRoutes: Sendable {
         }
         router.get("/metrics") { _, _ in try await metricsText() }
         router.get("/fhir/metadata") { _, _ in try await fhirMetadata() }
+        let genesis = genesisJSON()
+        router.get("/v1/genesis") { _, _ in
+            APIEncoding.bytes(genesis, contentType: APIEncoding.jsonContentType)
+        }
+    }
+
+    /// `GET /v1/genesis`: the genesis encoded as `node init` writes genesis.json (pretty,
+    /// sorted keys), so a client sees the same document the node was started from and can
+    /// hash or compare it.
+    func genesisJSON() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // The genesis was decoded from JSON and checked when the node started; encoding it
+        // back cannot fail.
+        guard let data = try? encoder.encode(node.genesis) else {
+            preconditionFailure("the node's genesis did not encode as JSON")
+        }
+        return Array(data)
     }
 
     /// `GET /metrics`: Prometheus text exposition format 0.0.4, from the router's registry.

@@ -16,16 +16,20 @@ public typealias APIRequestContext = BasicRequestContext
 ///     node's (`NodeMetrics`) factory the same registry to serve both. A fresh one by default,
 ///     so routers built side by side (tests) count apart.
 ///   - clock: the wall clock signed requests' timestamps are checked against.
+///   - portal: the static files served at `/` and `/portal/` (the bundled portal by default).
 public func buildRouter(
     node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    clock: @escaping @Sendable () -> WallClockTime = SystemClock.now
+    clock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
+    portal: PortalFiles = .bundled
 ) -> Router<APIRequestContext> {
     let apiMetrics = APIMetrics(registry: metrics)
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: apiMetrics))
+    router.add(middleware: CORSMiddleware())
     router.add(middleware: NextNonceMiddleware(node: node))
     router.add(middleware: ProblemMiddleware())
     MetaRoutes(node: node, metrics: apiMetrics).register(on: router)
+    PortalRoutes(portal: portal).register(on: router)
     // The JSON API's routes come from the generated server (openapi.json); the middleware
     // in front of them reads the body within its limit and keeps what a signature covers.
     let api = router.group().add(middleware: SignedRequestMiddleware(node: node, clock: clock))

@@ -7,7 +7,7 @@ public enum OpenAPIDocumentText {
           "info": {
             "title": "MedLedger API",
             "version": "1.0.0",
-            "description": "Permissioned ledger of encrypted medical reports. This document is the single source of the API's shapes: the server's routing and the client are generated from it (scripts/openapi.sh). Ids are lower-case hex, byte strings base64. Path and query parameters are strings with a pattern, checked by the node so that a refusal names the parameter. Errors are RFC 9457 problem documents (application/problem+json). Routes marked with the signed-request security scheme need the three X-MedLedger-* headers: the signature is Ed25519, by the caller's current signing key, over the canonical encoding of \"medledger/http/v1\", chain id, method, path with query, timestamp (UInt64 ms) and SHA-256 of the body; the timestamp must be within 300 s of the node's clock. Every answer to a request naming an identity carries X-MedLedger-Next-Nonce."
+            "description": "Permissioned ledger of encrypted medical reports. This document is the single source of the API's shapes: the server's routing and the client are generated from it (scripts/openapi.sh). Ids are lower-case hex, byte strings base64. Path and query parameters are strings with a pattern, checked by the node so that a refusal names the parameter. Errors are RFC 9457 problem documents (application/problem+json). Routes marked with the signed-request security scheme need the three X-MedLedger-* headers: the signature is Ed25519, by the caller's current signing key, over the canonical encoding of \"medledger/http/v1\", chain id, method, path with query, timestamp (UInt64 ms) and SHA-256 of the body; the timestamp must be within 300 s of the node's clock. Every answer to a request naming an identity carries X-MedLedger-Next-Nonce. Every /v1/ route allows cross-origin calls (CORS: Access-Control-Allow-Origin *, the X-MedLedger-* headers, Content-Type and Last-Event-ID allowed, X-MedLedger-Next-Nonce exposed; OPTIONS preflight answers 204), since signed requests carry no cookies."
           },
           "servers": [
             {
@@ -861,6 +861,191 @@ public enum OpenAPIDocumentText {
                       "application/fhir+json": {
                         "schema": {
                           "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/": {
+              "get": {
+                "operationId": "getPortalIndex",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "The web portal (index.html)",
+                "description": "The portal's shell page, from the files bundled with the node (loaded into memory at start). Served with the security headers listed; the page's scripts and styles come from /portal/.",
+                "responses": {
+                  "200": {
+                    "description": "The portal's index.html",
+                    "headers": {
+                      "Content-Security-Policy": {
+                        "description": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Content-Type-Options": {
+                        "description": "nosniff",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Referrer-Policy": {
+                        "description": "no-referrer",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Cache-Control": {
+                        "description": "no-cache",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Frame-Options": {
+                        "description": "DENY",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
+                }
+              }
+            },
+            "/portal/{path}": {
+              "get": {
+                "operationId": "getPortalFile",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "A file of the web portal",
+                "description": "Any file bundled under the portal (e.g. /portal/js/app.js); `path` may contain slashes. Only .html .css .js .json .svg .png .ico .txt files present in the bundle are served, with their content type and the security headers listed; anything else (including `..` segments and percent-encoded bytes) is a 404 problem.",
+                "parameters": [
+                  {
+                    "name": "path",
+                    "in": "path",
+                    "required": true,
+                    "description": "The file's path under the portal; may contain `/`",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The file",
+                    "headers": {
+                      "Content-Security-Policy": {
+                        "description": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Content-Type-Options": {
+                        "description": "nosniff",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Referrer-Policy": {
+                        "description": "no-referrer",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "Cache-Control": {
+                        "description": "no-cache",
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "X-Frame-Options": {
+                        "description": "DENY",
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "content": {
+                      "text/html": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "text/css": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "text/javascript": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "application/json": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "image/svg+xml": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      },
+                      "image/png": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary"
+                        }
+                      },
+                      "image/x-icon": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary"
+                        }
+                      },
+                      "text/plain": {
+                        "schema": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/NotFound"
+                  }
+                }
+              }
+            },
+            "/v1/genesis": {
+              "get": {
+                "operationId": "getGenesis",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "The genesis the node runs",
+                "description": "The genesis document, encoded as `medledger node init` writes genesis.json (pretty-printed, sorted keys): chainId, genesisTime, validators, organizations, custodyThreshold and storage. Public.",
+                "responses": {
+                  "200": {
+                    "description": "The genesis JSON",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "additionalProperties": true
                         }
                       }
                     }
