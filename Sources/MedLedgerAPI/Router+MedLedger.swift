@@ -16,11 +16,13 @@ public typealias APIRequestContext = BasicRequestContext
 ///     node's (`NodeMetrics`) factory the same registry to serve both. A fresh one by default,
 ///     so routers built side by side (tests) count apart.
 ///   - clock: the wall clock signed requests' timestamps are checked against.
+///   - eventStreams: the bounds of `GET /v1/events`.
 ///   - portal: the static files served at `/` and `/portal/` (the bundled portal by default).
 public func buildRouter(
     node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     clock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
-    portal: PortalFiles = .bundled
+    portal: PortalFiles = .bundled,
+    eventStreams: EventStreamSettings = EventStreamSettings()
 ) -> Router<APIRequestContext> {
     let apiMetrics = APIMetrics(registry: metrics)
     let router = Router(context: APIRequestContext.self)
@@ -39,5 +41,8 @@ public func buildRouter(
         // Registration only fails on a malformed server URL; the document's is "/".
         preconditionFailure("the generated API routes did not register: \(error)")
     }
+    EventStreamRoutes(
+        node: node, clock: clock, settings: eventStreams, slots: EventStreamSlots(settings: eventStreams)
+    ).register(on: api)
     return router
 }

@@ -46,6 +46,7 @@ public struct APIProblem: Error, Sendable, Codable, Equatable {
         case 405: "method-not-allowed"
         case 409: "conflict"
         case 413: "content-too-large"
+        case 429: "too-many-requests"
         case 503: "unavailable"
         case 500: "internal-failure"
         default: "http-\(status)"

@@ -78,6 +78,7 @@ extension LedgerNode {
         mempool.removeCommitted(executed.block.transactions, state: state)
         markReferencedBlobs(in: executed.block, receipts: executed.receipts)
         commits.publish(executed.block.transactions.map(\.hash))
+        heights.publish(header.height)
         metrics.blockCommitted(transactions: executed.block.transactions.count)
         if !executed.block.transactions.isEmpty {
             logger.debug("committed block \(header.height) with \(executed.block.transactions.count) transactions")

@@ -44,6 +44,8 @@ public actor LedgerNode {
     var attestationScanNeeded = true
     /// Wakes whoever waits for a transaction's commit (HTTP `wait=commit`, the local gateway).
     public nonisolated let commits = CommitFeed()
+    /// Wakes the event streams when a block commits (see `HeightFeed`).
+    public nonisolated let heights = HeightFeed()
     /// Wakes the single-validator block producer when a transaction is admitted.
     nonisolated let arrivals = WakeSignal()
     /// The wall clock for blob collection (tests set their own).
@@ -92,6 +94,7 @@ public actor LedgerNode {
         self.latestHeader = latest?.header
         self.latestCertificate = latest?.certificate
         self.blobQuota = try Self.unreferencedBlobs(in: blobs, state: state, now: blobClock())
+        heights.publish(latest?.header.height ?? 0)
     }
 
     /// Loads state and latest header, and checks the state root against the header.

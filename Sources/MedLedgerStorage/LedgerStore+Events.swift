@@ -60,3 +60,30 @@ extension LedgerStore {
             time: ConsensusTime(milliseconds: time), transactionHash: transactionHash, event: event)
     }
 }
+
+extension LedgerStore {
+    /// Events filed under `subject` after `cursor`, oldest first: what an event stream
+    /// replays (`GET /v1/events` with `Last-Event-ID`). Walks the primary key (subject,
+    /// height, position, event_index) forward from the cursor, so a chunk costs `limit`
+    /// rows however long the history.
+    /// - Parameters:
+    ///   - after: the last event the reader has; nil starts at the oldest.
+    ///   - limit: the most rows to return (at most `PageLimits.maxItems`).
+    public func events(subject: [UInt8], after: EventCursor?, limit: Int) throws -> [IndexedEvent] {
+        precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
+        let after = after ?? EventCursor(height: 0, position: 0, eventIndex: 0)
+        let sql = """
+            SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
+            FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
+            WHERE e.subject = ? AND (e.height, e.position, e.event_index) > (?, ?, ?)
+            ORDER BY e.height ASC, e.position ASC, e.event_index ASC LIMIT ?
+            """
+        return try database.query(
+            sql,
+            [
+                .blob(subject), .height(after.height), .integer(Int64(after.position)),
+                .integer(Int64(after.eventIndex)), .integer(Int64(limit)),
+            ]
+        ).map(indexedEvent)
+    }
+}

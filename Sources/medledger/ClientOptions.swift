@@ -59,15 +59,23 @@ struct ClientOptions: ParsableArguments {
     }
 
     func client() throws -> LedgerClient {
+        let me = try identity()
+        return LedgerClient(
+            gateway: try gateway(node, me: me), me: me, otherCustodians: try custodians.map { try gateway($0, me: me) })
+    }
+
+    /// The key file's identity.
+    func identity() throws -> ClientIdentity {
         let file = try KeyFile.load(URL(fileURLWithPath: key))
-        let me = ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
+        return ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
+    }
+
+    /// The HTTP gateway to `address` (the --genesis anchor and --pin-cert applied).
+    func gateway(_ address: String, me: ClientIdentity) throws -> HTTPGateway {
+        guard let url = URL(string: address) else { throw ValidationError("\(address) is not a URL") }
         let anchor = try genesis.map { try Genesis.load(from: URL(fileURLWithPath: $0)) }
         let http = try pinCert.map { try PinnedHTTPClient.shared(pinning: $0) } ?? .shared
-        func gateway(_ address: String) throws -> HTTPGateway {
-            guard let url = URL(string: address) else { throw ValidationError("\(address) is not a URL") }
-            return HTTPGateway(baseURL: url, me: me, trustAnchor: anchor, httpClient: http)
-        }
-        return LedgerClient(gateway: try gateway(node), me: me, otherCustodians: try custodians.map(gateway))
+        return HTTPGateway(baseURL: url, me: me, trustAnchor: anchor, httpClient: http)
     }
 }
 

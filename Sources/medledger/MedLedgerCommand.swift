@@ -14,6 +14,7 @@ struct MedLedgerCommand: AsyncParsableCommand {
             DemoCommand.self, VerifyCommand.self, NodeCommand.self, TestnetCommand.self, BenchCommand.self,
             SimulateCommand.self, KeysCommand.self,
             PatientCommand.self, PractitionerCommand.self, ReportCommand.self, GrantCommand.self, AuditCommand.self,
+            WatchCommand.self,
         ]
     )
 }

@@ -1052,6 +1052,67 @@ public enum OpenAPIDocumentText {
                   }
                 }
               }
+            },
+            "/v1/events": {
+              "get": {
+                "operationId": "getEvents",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "The caller's ledger events as server-sent events",
+                "description": "A text/event-stream of the events filed under the caller's identity id (and, for a practitioner with `privacy-officer` or `admin`, under its organization's id; an organization's key sees its own id's events). Each event: `id: HEIGHT.POSITION.INDEX` (the event cursor), `event: <type>` (the event's `type`, e.g. `access`), `data: <IndexedEvent JSON>` on one line. With `Last-Event-ID` the stream first replays every event after that cursor, oldest first, then goes live; without it, live from the latest block. A `: keep-alive` comment is sent after 15 s without events; the stream ends after 30 minutes (reconnect with `Last-Event-ID` and a fresh signature). At most 4 open streams per identity (429) and 256 per node (503). Routed by hand (tag meta).",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": false,
+                    "description": "Resume after this event (the `id` of an event this stream sent: HEIGHT.POSITION.INDEX)",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9]{1,19}\\.[0-9]{1,19}\\.[0-9]{1,19}$"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The event stream",
+                    "content": {
+                      "text/event-stream": {
+                        "schema": {
+                          "type": "string"
+                        },
+                        "example": "retry: 3000\n\nid: 7.0.1\nevent: access\ndata: {\"event\":{\"type\":\"access\",...},\"height\":7,...}\n\n: keep-alive\n\n"
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "429": {
+                    "description": "The identity already has 4 event streams open",
+                    "content": {
+                      "application/problem+json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Problem"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
+                  }
+                }
+              }
             }
           },
           "components": {
