@@ -73,6 +73,31 @@ enum Parameter {
         return hash
     }
 
+    /// A closed enum by its name (`treatment`, `open`, …).
+    static func named<T: TaggedEnum>(_ type: T.Type, _ text: String, _ name: String) throws -> T {
+        guard let value = T(name: text) else {
+            throw APIProblem(
+                status: .badRequest, detail: "expected one of \(T.allNames.joined(separator: ", "))", field: name)
+        }
+        return value
+    }
+
+    /// A time: ISO 8601 UTC (`2026-01-05T09:30:00Z`, milliseconds optional, or a date) or
+    /// milliseconds since 1970.
+    static func time(_ text: String, _ name: String) throws -> ConsensusTime {
+        if !text.isEmpty, text.utf8.count <= 16, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+            let milliseconds = UInt64(text)
+        {
+            return ConsensusTime(milliseconds: milliseconds)
+        }
+        guard text.utf8.count <= 40, let milliseconds = ISO8601.parse(text) else {
+            throw APIProblem(
+                status: .badRequest,
+                detail: "expected an ISO 8601 UTC time (2026-01-05T09:30:00Z) or milliseconds since 1970", field: name)
+        }
+        return ConsensusTime(milliseconds: milliseconds)
+    }
+
     /// A decimal integer from 1 to `maximum`.
     static func positive(_ text: String, _ name: String, maximum: UInt64) throws -> UInt64 {
         guard text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let value = UInt64(text), value >= 1, value <= maximum
@@ -105,11 +130,14 @@ struct PageQuery {
     }
 
     /// The cursor of a newest-first event list, if one was sent.
-    func eventCursor() throws -> EventCursor? {
-        guard let cursor else { return nil }
-        guard let parsed = EventCursor(cursor) else {
+    func eventCursor() throws -> EventCursor? { try Self.eventCursor(cursor, "cursor") }
+
+    /// A newest-first event cursor sent as parameter `name`, if one was sent.
+    static func eventCursor(_ text: String?, _ name: String) throws -> EventCursor? {
+        guard let text else { return nil }
+        guard let parsed = EventCursor(text) else {
             throw APIProblem(
-                status: .badRequest, detail: "cursor must be the nextCursor of a previous page", field: "cursor")
+                status: .badRequest, detail: "\(name) must be the next cursor of a previous page", field: name)
         }
         return parsed
     }

@@ -35,6 +35,7 @@ extension Components.Schemas.ReceiptFact {
         case .lastNonce: .lastNonce
         case .limit: .limit
         case .time: .time
+        case .caseID: ._case
         }
     }
 }

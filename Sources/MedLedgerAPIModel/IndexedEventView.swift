@@ -17,7 +17,10 @@ extension Components.Schemas.AuditEntry {
     /// One entry of a patient's audit trail (`GET /v1/patients/{id}/audit`): a read attempt;
     /// nil for events that are not reads.
     public init?(_ indexed: IndexedEvent) {
-        guard case .access(let report, let version, _, let reader, let purpose, let basis) = indexed.event else {
+        guard
+            case .access(let report, let version, _, let reader, let purpose, let basis, let organization) = indexed
+                .event
+        else {
             return nil
         }
         let event = Components.Schemas.Event(indexed.event)
@@ -31,7 +34,8 @@ extension Components.Schemas.AuditEntry {
             height: Int(ledger: indexed.height.rawValue), position: indexed.position, eventIndex: indexed.eventIndex,
             time: indexed.time.description, timeMs: Int(ledger: indexed.time.milliseconds),
             transaction: indexed.transactionHash?.hex, report: report.hex, version: Int(version.rawValue),
-            reader: reader.hex, purpose: purpose.name, outcome: basis.isGranted ? .allowed : .denied,
+            reader: reader.hex, organization: organization?.hex, purpose: purpose.name,
+            outcome: basis.isGranted ? .allowed : .denied,
             basis: basisName, grant: event.grant,
             code: event.code, codeName: event.codeName, canonical: .init(indexed.event.canonicalBytes))
     }

@@ -25,6 +25,9 @@ extension Components.Schemas.Transaction {
         view.codeName = stored.receipt.code.name
         view._type = stored.transaction.payload.typeName
         view.transactionsRoot = header.transactionsRoot.hex
+        view.blockTime = header.time.description
+        view.blockTimeMs = Int(ledger: header.time.milliseconds)
+        view.blockHash = header.hash.hex
         view.proof = .init(
             leafIndex: Int(ledger: proof.leafIndex), treeSize: Int(ledger: proof.treeSize), path: proof.path.map(\.hex))
         if forSigner {

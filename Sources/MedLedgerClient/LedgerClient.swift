@@ -71,6 +71,25 @@ public struct LedgerClient: Sendable {
     public func revoke(_ grant: GrantID) async throws {
         try await sendExpectingSuccess(.revokeGrant(RevokeGrant(grant: grant)))
     }
+
+    /// Reports one read to the privacy officers of the reader's organization (patient or
+    /// guardian); returns the new case's id.
+    public func openCase(
+        accessTransaction: Hash256, report: ReportID, reader: IdentityID, concern: CaseConcern
+    ) async throws -> CaseID {
+        let id = CaseID.randomCaseID()
+        try await sendExpectingSuccess(
+            .openCase(
+                OpenCase(
+                    caseID: id, accessTransaction: accessTransaction, report: report, reader: reader, concern: concern)
+            ))
+        return id
+    }
+
+    /// Records a privacy officer's finding; the case closes.
+    public func resolveCase(_ id: CaseID, resolution: CaseResolution) async throws {
+        try await sendExpectingSuccess(.resolveCase(ResolveCase(caseID: id, resolution: resolution)))
+    }
 }
 
 /// Why a client call failed after the node answered.

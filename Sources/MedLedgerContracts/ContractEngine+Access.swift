@@ -15,7 +15,8 @@ extension ContractEngine {
         let basis = accessBasis(reader: reader, report: report, purpose: body.purpose, state, context)
         let event = LedgerEvent.access(
             report: report.id, version: body.version, patient: report.patient,
-            reader: reader.id, purpose: body.purpose, basis: basis)
+            reader: reader.id, purpose: body.purpose, basis: basis,
+            organization: reader.kind == .practitioner ? reader.organization : nil)
         if case .denied(let code) = basis {
             throw Rejection(
                 code, .identity(reader.id), .report(report.id), .version(body.version),

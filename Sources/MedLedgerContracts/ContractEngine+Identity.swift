@@ -28,7 +28,7 @@ extension ContractEngine {
                 id: id, kind: .practitioner, signingKey: body.signingKey,
                 encryptionKey: body.encryptionKey, organization: org.id, roles: body.roles,
                 registeredAt: context.height))
-        return .accepted([.identityRegistered(identity: id, kind: .practitioner)])
+        return .accepted([.identityRegistered(identity: id, kind: .practitioner, organization: org.id)])
     }
 
     /// A patient registered by an organization admin (front-desk enrolment).
@@ -53,7 +53,7 @@ extension ContractEngine {
             IdentityRecord(
                 id: id, kind: .patient, signingKey: body.signingKey, encryptionKey: body.encryptionKey,
                 organization: nil, roles: [], registeredAt: context.height))
-        return .accepted([.identityRegistered(identity: id, kind: .patient)])
+        return .accepted([.identityRegistered(identity: id, kind: .patient, organization: nil)])
     }
 
     /// A patient registers with their own new key: the transaction is its own proof of key
@@ -74,7 +74,7 @@ extension ContractEngine {
                 id: tx.signer, kind: .patient, signingKey: body.signingKey,
                 encryptionKey: body.encryptionKey, organization: nil, roles: [],
                 lastNonce: tx.nonce, registeredAt: context.height))
-        return .accepted([.identityRegistered(identity: tx.signer, kind: .patient)])
+        return .accepted([.identityRegistered(identity: tx.signer, kind: .patient, organization: nil)])
     }
 
     func rotateKeys(_ body: RotateKeys, _ signer: IdentityRecord, _ state: inout LedgerState) throws

@@ -42,7 +42,7 @@ extension ContractEngine {
         return .accepted([
             .report(
                 report: report.id, version: latest.version, patient: report.patient, action: .rekeyed,
-                status: latest.status)
+                status: latest.status, organization: report.organization)
         ])
     }
 }

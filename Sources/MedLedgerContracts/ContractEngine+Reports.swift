@@ -33,7 +33,7 @@ extension ContractEngine {
         var events: [LedgerEvent] = [
             .report(
                 report: report.id, version: 1, patient: patient.id, action: .submitted,
-                status: first.status)
+                status: first.status, organization: report.organization)
         ]
         if selfApproved { events += distribute(&report, &state, context) }
         state.put(report)
@@ -62,7 +62,7 @@ extension ContractEngine {
         var events: [LedgerEvent] = [
             .report(
                 report: report.id, version: latest.version, patient: report.patient,
-                action: .approved, status: latest.status)
+                action: .approved, status: latest.status, organization: report.organization)
         ]
         events += distribute(&report, &state, context)
         state.put(report)
@@ -101,7 +101,7 @@ extension ContractEngine {
         return .accepted([
             .report(
                 report: report.id, version: next.version, patient: report.patient, action: .revised,
-                status: next.status)
+                status: next.status, organization: report.organization)
         ])
     }
 
@@ -124,7 +124,7 @@ extension ContractEngine {
         return .accepted([
             .report(
                 report: report.id, version: latest.version, patient: report.patient,
-                action: .enteredInError, status: .enteredInError)
+                action: .enteredInError, status: .enteredInError, organization: report.organization)
         ])
     }
 
@@ -185,7 +185,7 @@ extension ContractEngine {
         events.append(
             .report(
                 report: report.id, version: report.latest.version, patient: report.patient,
-                action: .distributed, status: report.latest.status))
+                action: .distributed, status: report.latest.status, organization: report.organization))
         return events
     }
 

@@ -117,6 +117,8 @@ public struct ContractEngine: Sendable {
         case .revokeGrant(let body): try revokeGrant(body, signer, &state, context)
         case .accessReport(let body): try accessReport(body, signer, &state, context)
         case .attestBlobs(let body): try attestBlobs(body, signer, &state, context)
+        case .openCase(let body): try openCase(body, signer, &state, context)
+        case .resolveCase(let body): try resolveCase(body, signer, &state, context)
         }
     }
 }

@@ -20,7 +20,10 @@ public struct LedgerState: Sendable {
         var grantsByPatient: [IdentityID: [GrantID]] = [:]
         /// Attested blob holders per report version.
         var blobHolders: [BlobHolding: BlobHoldersRecord] = [:]
-        var isEmpty: Bool { identities.isEmpty && reports.isEmpty && grants.isEmpty && blobHolders.isEmpty }
+        var cases: [CaseID: CaseRecord] = [:]
+        var isEmpty: Bool {
+            identities.isEmpty && reports.isEmpty && grants.isEmpty && blobHolders.isEmpty && cases.isEmpty
+        }
     }
 
     private var committed = Layer()
@@ -34,6 +37,7 @@ public struct LedgerState: Sendable {
     public func identity(_ id: IdentityID) -> IdentityRecord? { pending.identities[id] ?? committed.identities[id] }
     public func report(_ id: ReportID) -> ReportRecord? { pending.reports[id] ?? committed.reports[id] }
     public func grant(_ id: GrantID) -> GrantRecord? { pending.grants[id] ?? committed.grants[id] }
+    public func `case`(_ id: CaseID) -> CaseRecord? { pending.cases[id] ?? committed.cases[id] }
     /// The nodes that attested holding the blob of `holding`'s report version (empty: none).
     public func blobHolders(_ holding: BlobHolding) -> BlobHoldersRecord {
         pending.blobHolders[holding] ?? committed.blobHolders[holding] ?? BlobHoldersRecord()
@@ -51,6 +55,7 @@ public struct LedgerState: Sendable {
     public var identities: [IdentityID: IdentityRecord] { committed.identities }
     public var reports: [ReportID: ReportRecord] { committed.reports }
     public var grants: [GrantID: GrantRecord] { committed.grants }
+    public var cases: [CaseID: CaseRecord] { committed.cases }
 
     mutating func put(_ record: IdentityRecord) {
         pending.identities[record.id] = record
@@ -75,6 +80,11 @@ public struct LedgerState: Sendable {
         dirty.insert(.blobHolders(holding.report, holding.version))
     }
 
+    mutating func put(_ record: CaseRecord) {
+        pending.cases[record.id] = record
+        dirty.insert(.case(record.id))
+    }
+
     mutating func put(_ record: GrantRecord) {
         if grant(record.id) == nil { pending.grantsByPatient[record.patient, default: []].append(record.id) }
         pending.grants[record.id] = record
@@ -91,6 +101,7 @@ public struct LedgerState: Sendable {
         case .blobHolders(let id, let number):
             (pending.blobHolders[BlobHolding(report: id, version: number)]
                 ?? committed.blobHolders[BlobHolding(report: id, version: number)])?.canonicalBytes
+        case .case(let id): self.case(id)?.canonicalBytes
         }
     }
 
@@ -98,6 +109,7 @@ public struct LedgerState: Sendable {
     public var committedEntryCount: Int {
         committed.identities.count + committed.grants.count
             + committed.reports.values.reduce(0) { $0 + 1 + $1.versions.count } + committed.blobHolders.count
+            + committed.cases.count
     }
 
     /// The entries changed since the last call, sorted by key, and clears the change set.
@@ -152,6 +164,7 @@ public struct LedgerState: Sendable {
         target.reports.merge(layer.reports) { _, new in new }
         target.grants.merge(layer.grants) { _, new in new }
         target.blobHolders.merge(layer.blobHolders) { _, new in new }
+        target.cases.merge(layer.cases) { _, new in new }
         for (patient, ids) in layer.grantsByPatient {
             target.grantsByPatient[patient, default: []].append(contentsOf: ids)
         }
@@ -182,6 +195,7 @@ public struct LedgerState: Sendable {
                     state.put(
                         try BlobHoldersRecord.decode(canonical: entry.value),
                         for: BlobHolding(report: id, version: number))
+                case .case: state.put(try CaseRecord.decode(canonical: entry.value))
                 }
             } catch let error as StateLoadError {
                 throw error

@@ -11,6 +11,8 @@ public enum StateKey: Hashable, Sendable {
     case reportVersion(ReportID, ReportVersion)
     /// The nodes that attested holding a report version's blob.
     case blobHolders(ReportID, ReportVersion)
+    /// A privacy case.
+    case `case`(CaseID)
 
     public var bytes: [UInt8] {
         switch self {
@@ -21,6 +23,7 @@ public enum StateKey: Hashable, Sendable {
             [4] + id.bytes + Self.bigEndian(version.rawValue)
         case .blobHolders(let id, let version):
             [5] + id.bytes + Self.bigEndian(version.rawValue)
+        case .case(let id): [6] + id.bytes
         }
     }
 
@@ -52,6 +55,9 @@ public enum StateKey: Hashable, Sendable {
             let version = rest.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             guard version >= 1 else { return nil }
             self = tag == 4 ? .reportVersion(id, ReportVersion(version)) : .blobHolders(id, ReportVersion(version))
+        case 6:
+            guard let id = CaseID(bytes: rest) else { return nil }
+            self = .case(id)
         default: return nil
         }
     }

@@ -8,6 +8,12 @@ public enum EventIndexKey {
     static let patientReportsTag: UInt8 = 0xA2
     static let grantedVersionTag: UInt8 = 0xA3
     static let grantedReportTag: UInt8 = 0xA4
+    static let organizationAccessLogTag: UInt8 = 0xA5
+    static let organizationPractitionersTag: UInt8 = 0xA6
+    static let organizationPendingReportsTag: UInt8 = 0xA7
+    static let organizationCasesTag: UInt8 = 0xA8
+    static let patientCasesTag: UInt8 = 0xA9
+    static let granteeGrantsTag: UInt8 = 0xAA
 
     /// Every access attempt (granted or denied) on the patient's reports.
     public static func auditTrail(patient: IdentityID) -> [UInt8] { [auditTrailTag] + patient.hash.bytes }
@@ -25,18 +31,59 @@ public enum EventIndexKey {
         [grantedReportTag] + reader.hash.bytes + report.bytes
     }
 
+    /// Every access attempt (granted or denied) by the organization's practitioners.
+    public static func accessLog(organization: IdentityID) -> [UInt8] {
+        [organizationAccessLogTag] + organization.hash.bytes
+    }
+
+    /// The registration of each of the organization's practitioners.
+    public static func practitioners(organization: IdentityID) -> [UInt8] {
+        [organizationPractitionersTag] + organization.hash.bytes
+    }
+
+    /// Every version of the organization's reports that entered as `preliminary` (a
+    /// submission or revision waiting for an approver). Whether it still waits is a state
+    /// question: readers check the report's current status.
+    public static func pendingReports(organization: IdentityID) -> [UInt8] {
+        [organizationPendingReportsTag] + organization.hash.bytes
+    }
+
+    /// Every change of the cases opened against reads by the organization's practitioners.
+    public static func cases(organization: IdentityID) -> [UInt8] {
+        [organizationCasesTag] + organization.hash.bytes
+    }
+
+    /// Every change of the cases the patient (or a guardian) opened.
+    public static func cases(patient: IdentityID) -> [UInt8] { [patientCasesTag] + patient.hash.bytes }
+
+    /// Every grant made to or revoked from the grantee (a practitioner's worklist reads it,
+    /// and its organization's): the grantee's plain id list also holds all its reads.
+    public static func grants(grantee: IdentityID) -> [UInt8] { [granteeGrantsTag] + grantee.hash.bytes }
+
     /// The extra keys an event is filed under.
     static func keys(of event: LedgerEvent) -> [[UInt8]] {
         switch event {
-        case .report(_, _, let patient, .submitted, _):
-            return [patientReports(patient: patient)]
-        case .access(let report, let version, let patient, let reader, _, let basis):
+        case .identityRegistered(_, .practitioner, let organization?):
+            return [practitioners(organization: organization)]
+        case .report(_, _, let patient, let action, let status, let organization):
+            var keys: [[UInt8]] = []
+            if action == .submitted { keys.append(patientReports(patient: patient)) }
+            if action == .submitted || action == .revised, status == .preliminary {
+                keys.append(pendingReports(organization: organization))
+            }
+            return keys
+        case .access(let report, let version, let patient, let reader, _, let basis, let organization):
             var keys = [auditTrail(patient: patient)]
             if basis.isGranted {
                 keys.append(grantedReads(reader: reader, report: report, version: version))
                 keys.append(grantedReads(reader: reader, report: report))
             }
+            if let organization { keys.append(accessLog(organization: organization)) }
             return keys
+        case .grantChanged(_, _, let grantee, _):
+            return [grants(grantee: grantee)]
+        case .caseChanged(_, let patient, let organization, _, _):
+            return [cases(organization: organization), cases(patient: patient)]
         default:
             return []
         }

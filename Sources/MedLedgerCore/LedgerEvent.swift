@@ -47,24 +47,37 @@ public enum AccessBasis: Hashable, Sendable, CanonicalCodable {
 /// A fact a transaction produced, kept in its receipt and indexed by the node. Events hold
 /// only pseudonymous ids and codes.
 public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
-    case identityRegistered(identity: IdentityID, kind: IdentityKind)
+    /// `organization` is the practitioner's organization (nil for other kinds), so an
+    /// organization's practitioners are one index list.
+    case identityRegistered(identity: IdentityID, kind: IdentityKind, organization: IdentityID?)
     case identityUpdated(identity: IdentityID)
+    /// `organization` is the report's (authoring) organization.
     case report(
-        report: ReportID, version: ReportVersion, patient: IdentityID, action: ReportAction, status: ReportStatus)
+        report: ReportID, version: ReportVersion, patient: IdentityID, action: ReportAction, status: ReportStatus,
+        organization: IdentityID)
     case grantChanged(grant: GrantID, patient: IdentityID, grantee: IdentityID, active: Bool)
+    /// `organization` is the reader's organization when the reader is a practitioner (nil
+    /// for patients and guardians), so an organization's access log is one index list.
     case access(
         report: ReportID, version: ReportVersion, patient: IdentityID, reader: IdentityID, purpose: Purpose,
-        basis: AccessBasis)
+        basis: AccessBasis, organization: IdentityID?)
+    /// A privacy case opened or resolved. `organization` is the reader's organization, whose
+    /// privacy officers handle it. Filed under the case, the patient and the organization,
+    /// not under the reader: the reader is not told through their own feed.
+    case caseChanged(
+        case: CaseID, patient: IdentityID, organization: IdentityID, reader: IdentityID, status: CaseStatus)
 
     /// The ids this event names ("everything about X").
     public var ids: [[UInt8]] {
         switch self {
-        case .identityRegistered(let id, _), .identityUpdated(let id): [id.hash.bytes]
-        case .report(let report, _, let patient, _, _): [report.bytes, patient.hash.bytes]
+        case .identityRegistered(let id, _, _), .identityUpdated(let id): [id.hash.bytes]
+        case .report(let report, _, let patient, _, _, _): [report.bytes, patient.hash.bytes]
         case .grantChanged(let grant, let patient, let grantee, _):
             [grant.bytes, patient.hash.bytes, grantee.hash.bytes]
-        case .access(let report, _, let patient, let reader, _, _):
+        case .access(let report, _, let patient, let reader, _, _, _):
             [report.bytes, patient.hash.bytes, reader.hash.bytes]
+        case .caseChanged(let id, let patient, let organization, _, _):
+            [id.bytes, patient.hash.bytes, organization.hash.bytes]
         }
     }
 
@@ -74,27 +87,29 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
-        case .identityRegistered(let id, let kind):
+        case .identityRegistered(let id, let kind, let organization):
             encoder.write(UInt8(1))
             encoder.write(id)
             encoder.write(kind)
+            encoder.write(optional: organization)
         case .identityUpdated(let id):
             encoder.write(UInt8(2))
             encoder.write(id)
-        case .report(let report, let version, let patient, let action, let status):
+        case .report(let report, let version, let patient, let action, let status, let organization):
             encoder.write(UInt8(3))
             encoder.write(report)
             encoder.write(version)
             encoder.write(patient)
             encoder.write(action)
             encoder.write(status)
+            encoder.write(organization)
         case .grantChanged(let grant, let patient, let grantee, let active):
             encoder.write(UInt8(4))
             encoder.write(grant)
             encoder.write(patient)
             encoder.write(grantee)
             encoder.write(active)
-        case .access(let report, let version, let patient, let reader, let purpose, let basis):
+        case .access(let report, let version, let patient, let reader, let purpose, let basis, let organization):
             encoder.write(UInt8(5))
             encoder.write(report)
             encoder.write(version)
@@ -102,6 +117,14 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
             encoder.write(reader)
             encoder.write(purpose)
             encoder.write(basis)
+            encoder.write(optional: organization)
+        case .caseChanged(let id, let patient, let organization, let reader, let status):
+            encoder.write(UInt8(6))
+            encoder.write(id)
+            encoder.write(patient)
+            encoder.write(organization)
+            encoder.write(reader)
+            encoder.write(status)
         }
     }
 
@@ -109,13 +132,14 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
         switch try decoder.readUInt8("event") {
         case 1:
             self = .identityRegistered(
-                identity: try decoder.read(IdentityID.self), kind: try decoder.read(IdentityKind.self))
+                identity: try decoder.read(IdentityID.self), kind: try decoder.read(IdentityKind.self),
+                organization: try decoder.readOptional(IdentityID.self, "organization"))
         case 2: self = .identityUpdated(identity: try decoder.read(IdentityID.self))
         case 3:
             self = .report(
                 report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
                 patient: try decoder.read(IdentityID.self), action: try decoder.read(ReportAction.self),
-                status: try decoder.read(ReportStatus.self))
+                status: try decoder.read(ReportStatus.self), organization: try decoder.read(IdentityID.self))
         case 4:
             self = .grantChanged(
                 grant: try decoder.read(GrantID.self), patient: try decoder.read(IdentityID.self),
@@ -124,7 +148,13 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
             self = .access(
                 report: try decoder.read(ReportID.self), version: try decoder.read(ReportVersion.self),
                 patient: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
-                purpose: try decoder.read(Purpose.self), basis: try decoder.read(AccessBasis.self))
+                purpose: try decoder.read(Purpose.self), basis: try decoder.read(AccessBasis.self),
+                organization: try decoder.readOptional(IdentityID.self, "organization"))
+        case 6:
+            self = .caseChanged(
+                case: try decoder.read(CaseID.self), patient: try decoder.read(IdentityID.self),
+                organization: try decoder.read(IdentityID.self), reader: try decoder.read(IdentityID.self),
+                status: try decoder.read(CaseStatus.self))
         case let tag: throw CanonicalDecodingError(field: "event", reason: "unknown tag \(tag)")
         }
     }

@@ -141,8 +141,9 @@ public enum Limits {
     public static let reportVersionsMaxCount = 1_000
     /// Most events in one receipt (a distribution makes one per recipient, plus a few).
     public static let receiptEventsMaxCount = 256
-    /// Most facts in one receipt (a refusal names a handful: a field, its problem, an id).
-    public static let receiptFactsMaxCount = 16
+    /// Most facts in one receipt (a refusal names a handful: a field, its problem, an id; room
+    /// for a test receipt holding one fact of every kind).
+    public static let receiptFactsMaxCount = 32
     /// Longest Merkle audit path (a tree of 2^64 leaves).
     public static let merklePathMaxCount = 64
     /// Most founding organizations in a genesis.

@@ -38,6 +38,8 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
     case limit(UInt64)
     /// The block's consensus time.
     case time(ConsensusTime)
+    /// A privacy case the transaction named.
+    case caseID(CaseID)
 
     /// The fact's one-byte tag on the wire.
     public var tag: UInt8 {
@@ -58,6 +60,7 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
         case .lastNonce: 14
         case .limit: 15
         case .time: 16
+        case .caseID: 17
         }
     }
 
@@ -80,6 +83,7 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
         case .lastNonce: "lastNonce"
         case .limit: "limit"
         case .time: "time"
+        case .caseID: "case"
         }
     }
 
@@ -99,6 +103,7 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
         case .nonce(let value), .lastNonce(let value): encoder.write(value)
         case .limit(let value): encoder.write(value)
         case .time(let time): encoder.write(time)
+        case .caseID(let id): encoder.write(id)
         }
     }
 
@@ -120,6 +125,7 @@ public enum ReceiptFact: Hashable, Sendable, CanonicalCodable {
         case 14: self = .lastNonce(try decoder.read(Nonce.self))
         case 15: self = .limit(try decoder.readUInt64("limit"))
         case 16: self = .time(try decoder.read(ConsensusTime.self))
+        case 17: self = .caseID(try decoder.read(CaseID.self))
         case let tag: throw CanonicalDecodingError(field: "fact", reason: "unknown tag \(tag)")
         }
     }
@@ -160,6 +166,10 @@ public enum ReceiptField: UInt8, TaggedEnum {
     case contentCommitment = 24
     /// The address of a version's blob.
     case contentAddress = 25
+    /// A case id (`open-case`, `resolve-case`).
+    case caseID = 26
+    /// The reader a case is about.
+    case reader = 27
 
     public var tag: UInt8 { rawValue }
     public var name: String {
@@ -189,6 +199,8 @@ public enum ReceiptField: UInt8, TaggedEnum {
         case .previousContentAddress: "previousContentAddress"
         case .contentCommitment: "content.commitment"
         case .contentAddress: "content.contentAddress"
+        case .caseID: "case"
+        case .reader: "reader"
         }
     }
     public static let fieldName = "receiptField"

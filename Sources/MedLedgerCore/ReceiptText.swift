@@ -49,6 +49,9 @@ public enum ReceiptText {
         case .grantNotActive: "The grant is no longer active"
         case .staleVersion: "The version named is not the report's latest"
         case .limitReached: "A limit is reached"
+        case .caseExists: "The case already exists"
+        case .unknownCase: "The case does not exist"
+        case .caseClosed: "The case is already resolved"
         case .invalidField: "A field of the transaction is invalid"
         default: "Refused with result code \(code.rawValue)"
         }
@@ -90,6 +93,7 @@ public enum ReceiptText {
         case .lastNonce(let nonce): "last nonce \(nonce)"
         case .limit(let limit): "limit \(limit)"
         case .time(let time): "block time \(time)"
+        case .caseID(let id): "case \(id.hex)"
         }
     }
 
@@ -118,15 +122,15 @@ public enum ReceiptText {
     /// What an event did: `report ab… version 1 submitted, now preliminary`.
     public static func phrase(of event: LedgerEvent) -> String {
         switch event {
-        case .identityRegistered(let id, let kind):
+        case .identityRegistered(let id, let kind, _):
             return "registered \(kind.name) \(id.hex)"
         case .identityUpdated(let id):
             return "updated identity \(id.hex)"
-        case .report(let report, let version, _, let action, let status):
+        case .report(let report, let version, _, let action, let status, _):
             return "report \(report.hex) version \(version) \(action.name), now \(status.name)"
         case .grantChanged(let grant, _, let grantee, let active):
             return "grant \(grant.hex) to \(grantee.hex) is \(active ? "active" : "revoked")"
-        case .access(let report, let version, _, let reader, let purpose, let basis):
+        case .access(let report, let version, _, let reader, let purpose, let basis, _):
             let how =
                 switch basis {
                 case .relationship: "allowed by relationship"
@@ -134,6 +138,8 @@ public enum ReceiptText {
                 case .denied(let code): "denied (\(code.name))"
                 }
             return "read of report \(report.hex) version \(version) by \(reader.hex) for \(purpose.name) \(how)"
+        case .caseChanged(let id, _, let organization, let reader, let status):
+            return "case \(id.hex) about a read by \(reader.hex) is \(status.name) at organization \(organization.hex)"
         }
     }
 }
@@ -166,6 +172,7 @@ extension ReceiptFact {
         case .nonce(let value), .lastNonce(let value): .number(value.rawValue)
         case .limit(let value): .number(value)
         case .time(let time): .text(time.description)
+        case .caseID(let id): .text(id.hex)
         }
     }
 }

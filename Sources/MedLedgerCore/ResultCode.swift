@@ -36,6 +36,9 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let grantNotActive = ResultCode(rawValue: 309)
     public static let staleVersion = ResultCode(rawValue: 310)
     public static let limitReached = ResultCode(rawValue: 311)
+    public static let caseExists = ResultCode(rawValue: 312)
+    public static let unknownCase = ResultCode(rawValue: 313)
+    public static let caseClosed = ResultCode(rawValue: 314)
 
     // 4xx: malformed content
     public static let invalidField = ResultCode(rawValue: 401)
@@ -46,7 +49,8 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
         .badSignature, .wrongChain, .staleNonce, .unknownSigner, .signerKeyMismatch, .signerSuspended, .nonceGap,
         .missingRole, .notPatientOrGuardian, .wrongOrganization, .noActiveGrant, .notAdmin, .wrongKind,
         .identityExists, .unknownIdentity, .reportExists, .unknownReport, .unknownVersion, .invalidStatusTransition,
-        .grantExists, .unknownGrant, .grantNotActive, .staleVersion, .limitReached,
+        .grantExists, .unknownGrant, .grantNotActive, .staleVersion, .limitReached, .caseExists, .unknownCase,
+        .caseClosed,
         .invalidField,
     ]
 
@@ -77,6 +81,9 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
         case 309: "grant-not-active"
         case 310: "stale-version"
         case 311: "limit-reached"
+        case 312: "case-exists"
+        case 313: "unknown-case"
+        case 314: "case-closed"
         case 401: "invalid-field"
         default: "code-\(rawValue)"
         }

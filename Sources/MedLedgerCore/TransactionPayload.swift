@@ -15,6 +15,8 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
     case revokeGrant(RevokeGrant)
     case accessReport(AccessReport)
     case attestBlobs(AttestBlobs)
+    case openCase(OpenCase)
+    case resolveCase(ResolveCase)
 
     /// The stable name of the transaction type, as shown in JSON and audit trails.
     public var typeName: String {
@@ -33,6 +35,8 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .revokeGrant: "revoke-grant"
         case .accessReport: "access-report"
         case .attestBlobs: "attest-blobs"
+        case .openCase: "open-case"
+        case .resolveCase: "resolve-case"
         }
     }
 
@@ -52,6 +56,8 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .revokeGrant: 21
         case .accessReport: 30
         case .attestBlobs: 40
+        case .openCase: 50
+        case .resolveCase: 51
         }
     }
 
@@ -72,6 +78,8 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .revokeGrant(let body): encoder.write(body)
         case .accessReport(let body): encoder.write(body)
         case .attestBlobs(let body): encoder.write(body)
+        case .openCase(let body): encoder.write(body)
+        case .resolveCase(let body): encoder.write(body)
         }
     }
 
@@ -91,6 +99,8 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case 21: self = .revokeGrant(try decoder.read(RevokeGrant.self))
         case 30: self = .accessReport(try decoder.read(AccessReport.self))
         case 40: self = .attestBlobs(try decoder.read(AttestBlobs.self))
+        case 50: self = .openCase(try decoder.read(OpenCase.self))
+        case 51: self = .resolveCase(try decoder.read(ResolveCase.self))
         case let tag: throw CanonicalDecodingError(field: "type", reason: "unknown transaction type \(tag)")
         }
     }

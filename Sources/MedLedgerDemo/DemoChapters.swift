@@ -57,6 +57,7 @@ struct Chapters {
         let staff: [(DemoConsortium.Member, ClientIdentity, [Role])] = [
             (.lab, cast.labTechnician, [.author]), (.lab, cast.pathologist, [.approver, .reader]),
             (.hospital, cast.orderingPhysician, [.reader]), (.clinic, cast.clinicPhysician, [.reader]),
+            (.hospital, cast.privacyOfficer, [.privacyOfficer]),
         ]
         for (org, person, roles) in staff {
             let admin = cast.organization(org)
@@ -144,7 +145,7 @@ struct Chapters {
             page: PageRequest())
         // The API lists newest first; the story reads better in the order things happened.
         for entry in trail.items.reversed() {
-            guard case .access(_, let version, _, let reader, let purpose, let basis) = entry.event else { continue }
+            guard case .access(_, let version, _, let reader, let purpose, let basis, _) = entry.event else { continue }
             let outcome =
                 switch basis {
                 case .relationship: "allowed (care relationship)"
@@ -236,8 +237,11 @@ extension DemoConsortium {
     }
 
     func label(of id: IdentityID) -> String {
-        [hospital, lab, clinic, labTechnician, pathologist, orderingPhysician, clinicPhysician, patient]
-            .first { $0.id == id }?.label ?? String(id.hex.prefix(12))
+        [
+            hospital, lab, clinic, labTechnician, pathologist, orderingPhysician, clinicPhysician, privacyOfficer,
+            patient,
+        ]
+        .first { $0.id == id }?.label ?? String(id.hex.prefix(12))
     }
 }
 

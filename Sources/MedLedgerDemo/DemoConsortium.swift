@@ -15,6 +15,8 @@ struct DemoConsortium {
     let pathologist: ClientIdentity
     let orderingPhysician: ClientIdentity
     let clinicPhysician: ClientIdentity
+    /// St. Mary's privacy officer: sees the hospital's access log and the cases patients open.
+    let privacyOfficer: ClientIdentity
     let patient: ClientIdentity
 
     static func generate() -> DemoConsortium {
@@ -29,6 +31,7 @@ struct DemoConsortium {
             pathologist: person("pathologist Dr. Lena Brandt"),
             orderingPhysician: person("Dr. Priya Raman (St. Mary's)"),
             clinicPhysician: person("Dr. Tom Weller (Riverside Clinic)", .xwing),
+            privacyOfficer: person("privacy officer Ana Silva (St. Mary's)"),
             patient: person("the patient", .xwing))
     }
 
@@ -38,7 +41,7 @@ struct DemoConsortium {
         let all: [(String, ClientIdentity)] = [
             ("hospital", hospital), ("lab", lab), ("clinic", clinic), ("lab-technician", labTechnician),
             ("pathologist", pathologist), ("ordering-physician", orderingPhysician),
-            ("clinic-physician", clinicPhysician), ("patient", patient),
+            ("clinic-physician", clinicPhysician), ("privacy-officer", privacyOfficer), ("patient", patient),
         ]
         for (file, identity) in all {
             try KeyFile(label: identity.label, keys: identity.keys, identity: identity.id)

@@ -56,7 +56,7 @@ extension LedgerNode {
     /// contracts accepted (a practitioner who lost the reporting role or moved organization
     /// gets nothing more).
     func requireBasisStillHolds(_ receipt: IndexedEvent, reader: IdentityRecord, report reportID: ReportID) throws {
-        guard case .access(_, _, _, _, _, let basis) = receipt.event, let report = state.report(reportID) else {
+        guard case .access(_, _, _, _, _, let basis, _) = receipt.event, let report = state.report(reportID) else {
             throw NodeError(.forbidden, field: "receipt", "the latest access receipt is not a granted read")
         }
         switch basis {
@@ -107,7 +107,7 @@ extension LedgerNode {
         }
         if hasStandingRelationship(identity, to: report) { return true }
         guard let latest = try store.latestEvent(subject: EventIndexKey.grantedReads(reader: caller, report: reportID)),
-            case .access(_, _, _, _, _, .grant(let grantID)) = latest.event,
+            case .access(_, _, _, _, _, .grant(let grantID), _) = latest.event,
             let grant = state.grant(grantID)
         else { return false }
         return grant.status(at: consensusTime) == .active

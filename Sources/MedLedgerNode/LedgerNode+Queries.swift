@@ -65,7 +65,7 @@ extension LedgerNode {
     ) throws -> (reports: [ReportRecord], next: EventCursor?) {
         let page = try events(subject: EventIndexKey.patientReports(patient: patient), before: before, limit: limit)
         let reports = page.events.compactMap { indexed -> ReportRecord? in
-            guard case .report(let id, _, let owner, .submitted, _) = indexed.event, owner == patient else {
+            guard case .report(let id, _, let owner, .submitted, _, _) = indexed.event, owner == patient else {
                 return nil
             }
             return state.report(id)

@@ -118,7 +118,8 @@ struct AuditCommand: AsyncParsableCommand {
             print("\(trail.items.count) access(es) to reports of patient \(id.hex), newest first:")
             defer { PageOptions.printMore(trail.nextCursor) }
             for entry in trail.items {
-                guard case .access(let report, let version, _, let reader, let purpose, let basis) = entry.event else {
+                guard case .access(let report, let version, _, let reader, let purpose, let basis, _) = entry.event
+                else {
                     continue
                 }
                 let outcome =
@@ -130,6 +131,8 @@ struct AuditCommand: AsyncParsableCommand {
                 print(
                     "  \(entry.time)  block \(entry.height)  \(reader.hex.prefix(12)) read \(report.hex) v\(version) for \(purpose): \(outcome)"
                 )
+                // What `medledger case open` needs to report this read.
+                print("      reader \(reader.hex)  tx \(entry.transactionHash?.hex ?? "-")")
             }
         }
     }

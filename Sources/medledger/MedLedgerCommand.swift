@@ -15,6 +15,7 @@ struct MedLedgerCommand: AsyncParsableCommand {
             SimulateCommand.self, KeysCommand.self,
             PatientCommand.self, PractitionerCommand.self, ReportCommand.self, GrantCommand.self, AuditCommand.self,
             WatchCommand.self,
+            CaseCommand.self,
         ]
     )
 }

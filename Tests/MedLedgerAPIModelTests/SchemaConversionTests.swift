@@ -32,6 +32,7 @@ import Testing
             .grant(GrantID(hex: String(repeating: "03", count: 16))!),
             .purpose(.treatment), .nonce(Nonce(4)), .lastNonce(Nonce(3)), .limit(9),
             .time(ConsensusTime(milliseconds: 1_800_000_000_000)),
+            .caseID(CaseID(hex: String(repeating: "04", count: 16))!),
         ]
         for fact in facts {
             #expect(Components.Schemas.ReceiptFact(fact)._type.rawValue == fact.name)

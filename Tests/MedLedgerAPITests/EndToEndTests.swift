@@ -78,7 +78,7 @@ import MedLedgerNode
             submitted.receipt.events == [
                 .report(
                     report: report, version: 1, patient: fixture.patient.id,
-                    action: .submitted, status: .preliminary)
+                    action: .submitted, status: .preliminary, organization: fixture.hospital.id)
             ])
         #expect(submitted.receipt.sentence.contains("preliminary"))
         try await Self.client(approver, url, anchor: fixture.node.genesis).approve(report, version: 1)
@@ -103,7 +103,9 @@ import MedLedgerNode
             page: PageRequest())
         #expect(trail.items.count == 2 && trail.nextCursor == nil)
         #expect(
-            trail.items.map { if case .access(_, _, _, _, _, let basis) = $0.event { basis.isGranted } else { false } }
+            trail.items.map {
+                if case .access(_, _, _, _, _, let basis, _) = $0.event { basis.isGranted } else { false }
+            }
                 == [false, true], "newest first")
         let oneByOne = try await patient.gateway.accessTrail(
             ofPatient: fixture.patient.id, caller: fixture.patient,

@@ -21,7 +21,8 @@ struct ContractEngineAccessTests {
                 receipt.events == [
                     .access(
                         report: r1, version: 1, patient: cast.patient.id, reader: reader.id,
-                        purpose: .treatment, basis: .relationship)
+                        purpose: .treatment, basis: .relationship,
+                        organization: reader.id == cast.patient.id ? nil : cast.ledger.orgA.id)
                 ])
         }
         // An admin-only practitioner of the authoring organization has no clinical relationship.
@@ -38,7 +39,7 @@ struct ContractEngineAccessTests {
             receipt.events == [
                 .access(
                     report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
-                    purpose: .emergency, basis: .denied(.noActiveGrant))
+                    purpose: .emergency, basis: .denied(.noActiveGrant), organization: cast.ledger.orgB.id)
             ])
         #expect(!AccessBasis.denied(.noActiveGrant).isGranted)
         #expect(cast.ledger.state.identity(cast.readerB.id)?.lastNonce == tx.nonce)
@@ -70,6 +71,6 @@ struct ContractEngineAccessTests {
             cast.ledger.read(r1, by: cast.readerB).events.first
                 == .access(
                     report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id, purpose: .treatment,
-                    basis: .grant(low)))
+                    basis: .grant(low), organization: cast.ledger.orgB.id))
     }
 }

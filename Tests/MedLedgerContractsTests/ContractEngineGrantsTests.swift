@@ -33,7 +33,7 @@ struct ContractEngineGrantsTests {
             cast.ledger.read(lab, by: cast.readerB).events.first
                 == .access(
                     report: lab, version: 1, patient: cast.patient.id, reader: cast.readerB.id, purpose: .treatment,
-                    basis: .grant(g1)))
+                    basis: .grant(g1), organization: cast.ledger.orgB.id))
         #expect(cast.ledger.read(rad, by: cast.readerB).code == .noActiveGrant)
     }
 
@@ -76,7 +76,7 @@ struct ContractEngineGrantsTests {
             read.events.first
                 == .access(
                     report: lab, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
-                    purpose: .treatment, basis: .grant(g1)))
+                    purpose: .treatment, basis: .grant(g1), organization: cast.ledger.orgB.id))
         // Org B members without the reader role, and other organizations' readers: not covered.
         #expect(cast.ledger.read(lab, by: cast.authorB).code == .noActiveGrant)
         #expect(cast.ledger.read(lab, by: cast.approverB).code == .noActiveGrant)
@@ -104,7 +104,7 @@ struct ContractEngineGrantsTests {
             cast.ledger.read(lab, by: guardian).events.first
                 == .access(
                     report: lab, version: 1, patient: cast.patient.id, reader: guardian.id, purpose: .treatment,
-                    basis: .relationship))
+                    basis: .relationship, organization: nil))
         let revoked = cast.ledger.apply(guardian, .revokeGrant(RevokeGrant(grant: g1)))
         #expect(revoked.code == .ok)
         #expect(

@@ -17,7 +17,10 @@ import MedLedgerContracts
         let receipt = ledger.apply(
             ledger.orgA, practitionerPayload(doctor, org: ledger.orgA.id, roles: [.author, .reader]))
         #expect(receipt.code == .ok)
-        #expect(receipt.events == [.identityRegistered(identity: doctor.id, kind: .practitioner)])
+        #expect(
+            receipt.events == [
+                .identityRegistered(identity: doctor.id, kind: .practitioner, organization: ledger.orgA.id)
+            ])
         let record = try #require(ledger.state.identity(doctor.id))
         #expect(record.kind == .practitioner)
         #expect(record.organization == ledger.orgA.id)
@@ -104,7 +107,7 @@ import MedLedgerContracts
             nonce: 4)
         let receipt = ledger.apply(tx)
         #expect(receipt.code == .ok)
-        #expect(receipt.events == [.identityRegistered(identity: patient.id, kind: .patient)])
+        #expect(receipt.events == [.identityRegistered(identity: patient.id, kind: .patient, organization: nil)])
         let record = try #require(ledger.state.identity(patient.id))
         #expect(record.kind == .patient)
         #expect(record.organization == nil)

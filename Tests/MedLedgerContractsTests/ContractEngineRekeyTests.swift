@@ -33,7 +33,9 @@ import Testing
         #expect(receipt.code == .ok)
         #expect(
             receipt.events == [
-                .report(report: report, version: 1, patient: cast.patient.id, action: .rekeyed, status: .final)
+                .report(
+                    report: report, version: 1, patient: cast.patient.id, action: .rekeyed, status: .final,
+                    organization: cast.ledger.orgA.id)
             ])
         let after = cast.ledger.state.report(report)!.latest
         #expect(after.content == rekeyed)

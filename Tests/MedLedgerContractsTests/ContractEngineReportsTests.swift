@@ -15,7 +15,7 @@ struct ContractEngineReportsTests {
             receipt.events == [
                 .report(
                     report: r1, version: 1, patient: cast.patient.id, action: .submitted,
-                    status: .preliminary)
+                    status: .preliminary, organization: cast.ledger.orgA.id)
             ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.patient == cast.patient.id)
@@ -44,10 +44,14 @@ struct ContractEngineReportsTests {
         let grantIDs = recipients.map { ContractEngine.distributionGrantID(report: r1, recipient: $0) }
         #expect(
             receipt.events == [
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .approved, status: .final),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .approved, status: .final,
+                    organization: cast.ledger.orgA.id),
                 .grantChanged(grant: grantIDs[0], patient: cast.patient.id, grantee: recipients[0], active: true),
                 .grantChanged(grant: grantIDs[1], patient: cast.patient.id, grantee: recipients[1], active: true),
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final,
+                    organization: cast.ledger.orgA.id),
             ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.latest.status == .final)
@@ -71,7 +75,7 @@ struct ContractEngineReportsTests {
             read.events.first
                 == .access(
                     report: r1, version: 1, patient: cast.patient.id, reader: cast.readerB.id,
-                    purpose: .treatment, basis: .grant(grantIDs[0])))
+                    purpose: .treatment, basis: .grant(grantIDs[0]), organization: cast.ledger.orgB.id))
     }
 
     @Test func distributionGrantIDIsDerivedFromReportAndRecipient() {
@@ -94,9 +98,13 @@ struct ContractEngineReportsTests {
         let grant = ContractEngine.distributionGrantID(report: r1, recipient: cast.readerB.id)
         #expect(
             receipt.events == [
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .submitted, status: .final),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .submitted, status: .final,
+                    organization: cast.ledger.orgA.id),
                 .grantChanged(grant: grant, patient: cast.patient.id, grantee: cast.readerB.id, active: true),
-                .report(report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final),
+                .report(
+                    report: r1, version: 1, patient: cast.patient.id, action: .distributed, status: .final,
+                    organization: cast.ledger.orgA.id),
             ])
         #expect(cast.ledger.state.report(r1)?.latest.approvals.map(\.approver) == [cast.seniorA.id])
     }
@@ -230,7 +238,7 @@ struct ContractEngineReportsTests {
             receipt.events == [
                 .report(
                     report: r1, version: 2, patient: cast.patient.id, action: .revised,
-                    status: .preliminary)
+                    status: .preliminary, organization: cast.ledger.orgA.id)
             ])
         var report = try #require(cast.ledger.state.report(r1))
         #expect(report.versions.count == 2)
@@ -245,7 +253,7 @@ struct ContractEngineReportsTests {
             approved.events == [
                 .report(
                     report: r1, version: 2, patient: cast.patient.id, action: .approved,
-                    status: .amended)
+                    status: .amended, organization: cast.ledger.orgA.id)
             ])
         // A correction by an author-approver is released at once.
         let corrected = cast.ledger.apply(
@@ -305,7 +313,7 @@ struct ContractEngineReportsTests {
             receipt.events == [
                 .report(
                     report: r1, version: 1, patient: cast.patient.id, action: .enteredInError,
-                    status: .enteredInError)
+                    status: .enteredInError, organization: cast.ledger.orgA.id)
             ])
         let report = try #require(cast.ledger.state.report(r1))
         #expect(report.latest.status == .enteredInError)

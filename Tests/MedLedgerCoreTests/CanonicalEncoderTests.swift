@@ -131,7 +131,11 @@ import MedLedgerCore
         let who = T.keys("who").identityID
         #expect(LedgerEvent.identityUpdated(identity: who).canonicalBytes == [2] + who.hash.bytes)
         #expect(
-            LedgerEvent.identityRegistered(identity: who, kind: .patient).canonicalBytes == [1] + who.hash.bytes + [3])
+            LedgerEvent.identityRegistered(identity: who, kind: .patient, organization: nil).canonicalBytes
+                == [1] + who.hash.bytes + [3, 0])
+        #expect(
+            LedgerEvent.identityRegistered(identity: who, kind: .practitioner, organization: who).canonicalBytes
+                == [1] + who.hash.bytes + [2, 1] + who.hash.bytes)
     }
 
     @Test func equalValuesEncodeIdentically() {

@@ -113,7 +113,7 @@ enum GoldenFixtures {
             events: [
                 .access(
                     report: reportID, version: 1, patient: patient, reader: reader,
-                    purpose: .treatment, basis: .denied(.noActiveGrant))
+                    purpose: .treatment, basis: .denied(.noActiveGrant), organization: orgKeys.identityID)
             ])
     }
 
@@ -123,9 +123,13 @@ enum GoldenFixtures {
         let patient = patientKeys.identityID
         let recipient = orgKeys.identityID
         return .accepted([
-            .report(report: reportID, version: 1, patient: patient, action: .submitted, status: .final),
+            .report(
+                report: reportID, version: 1, patient: patient, action: .submitted, status: .final,
+                organization: recipient),
             .grantChanged(grant: grantID, patient: patient, grantee: recipient, active: true),
-            .report(report: reportID, version: 1, patient: patient, action: .distributed, status: .final),
+            .report(
+                report: reportID, version: 1, patient: patient, action: .distributed, status: .final,
+                organization: recipient),
         ])
     }
 
@@ -144,6 +148,28 @@ enum GoldenFixtures {
             AttestBlobs(holdings: [
                 BlobHolding(report: reportID, version: 1), BlobHolding(report: reportID, version: 2),
             ]))
+    }
+
+    static let caseID = CaseID(bytes: Array(0x20...0x2f))!
+
+    /// The patient reports the golden author's read (tag 50), concern wrong-purpose.
+    static var openCasePayload: TransactionPayload {
+        .openCase(
+            OpenCase(
+                caseID: caseID, accessTransaction: Hash256.of(Array("golden access".utf8)), report: reportID,
+                reader: authorKeys.identityID, concern: .wrongPurpose))
+    }
+
+    /// The privacy officer's finding (tag 51): inappropriate.
+    static var resolveCasePayload: TransactionPayload {
+        .resolveCase(ResolveCase(caseID: caseID, resolution: .inappropriate))
+    }
+
+    /// The event both transactions leave (tag 6), here after resolution.
+    static var caseChangedEvent: LedgerEvent {
+        .caseChanged(
+            case: caseID, patient: patientKeys.identityID, organization: orgKeys.identityID,
+            reader: authorKeys.identityID, status: .resolved)
     }
 
     static var genesisWithStorage: Genesis {
@@ -211,6 +237,20 @@ enum GoldenFixtures {
                 "genesis-storage",
                 "The golden genesis with a storage section: 1 replica, the validator run by the organization, the organization's blobs only on its own nodes; hash = SHA-256 of the canonical bytes",
                 genesisWithStorage.canonicalBytes, genesisWithStorage.hash
+            ),
+            (
+                "open-case",
+                "TransactionPayload open-case (tag 50): case 2021…2f, access transaction SHA-256('golden access'), the golden report, reader the golden author, concern 2 wrong-purpose",
+                openCasePayload.canonicalBytes, nil
+            ),
+            (
+                "resolve-case", "TransactionPayload resolve-case (tag 51): case 2021…2f, resolution 2 inappropriate",
+                resolveCasePayload.canonicalBytes, nil
+            ),
+            (
+                "event-case-changed",
+                "LedgerEvent case-changed (tag 6): case, patient, organization, reader, status 2 resolved",
+                caseChangedEvent.canonicalBytes, nil
             ),
         ]
         for (name, scope) in grantScopes {

@@ -13,26 +13,28 @@ import MedLedgerCore
         .field(.contentEnvelopes), .problem(.missingEntry), .identity(patient), .organization(org),
         .kind(.practitioner), .role(.approver), .report(T.id(1)), .version(2), .latestVersion(3),
         .status(.preliminary), .grant(T.grantID(2)), .purpose(.research), .nonce(5), .lastNonce(7),
-        .limit(1 << 20), .time(ConsensusTime(milliseconds: 1_767_225_600_000)),
+        .limit(1 << 20), .time(ConsensusTime(milliseconds: 1_767_225_600_000)), .caseID(T.caseID(3)),
     ]
 
     static var fullReceipt: TransactionReceipt {
         TransactionReceipt(
             code: .noActiveGrant, facts: everyKind,
             events: [
-                .identityRegistered(identity: patient, kind: .patient),
+                .identityRegistered(identity: patient, kind: .patient, organization: nil),
                 .identityUpdated(identity: org),
-                .report(report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final),
+                .report(
+                    report: T.id(1), version: 1, patient: patient, action: .submitted, status: .final, organization: org
+                ),
                 .grantChanged(grant: T.grantID(2), patient: patient, grantee: org, active: true),
                 .access(
                     report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment,
-                    basis: .relationship),
+                    basis: .relationship, organization: nil),
                 .access(
                     report: T.id(1), version: 1, patient: patient, reader: org, purpose: .treatment,
-                    basis: .grant(T.grantID(2))),
+                    basis: .grant(T.grantID(2)), organization: org),
                 .access(
                     report: T.id(1), version: 1, patient: patient, reader: org, purpose: .legal,
-                    basis: .denied(.noActiveGrant)),
+                    basis: .denied(.noActiveGrant), organization: org),
             ])
     }
 

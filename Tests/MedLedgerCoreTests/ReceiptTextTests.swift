@@ -72,7 +72,7 @@ import MedLedgerCore
         let submitted = TransactionReceipt.accepted([
             .report(
                 report: T.id(1), version: 1, patient: id, action: .submitted,
-                status: .preliminary)
+                status: .preliminary, organization: id)
         ])
         #expect(submitted.sentence == "Accepted: report \(T.id(1).hex) version 1 submitted, now preliminary.")
     }

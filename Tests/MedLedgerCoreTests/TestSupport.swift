@@ -4,6 +4,7 @@ import MedLedgerCore
 enum T {
     static func id(_ byte: UInt8) -> ReportID { ReportID(bytes: [UInt8](repeating: byte, count: 16))! }
     static func grantID(_ byte: UInt8) -> GrantID { GrantID(bytes: [UInt8](repeating: byte, count: 16))! }
+    static func caseID(_ byte: UInt8) -> CaseID { CaseID(bytes: [UInt8](repeating: byte, count: 16))! }
     static func hash(_ text: String) -> Hash256 { Hash256.of(Array(text.utf8)) }
     static func keys(_ seed: String) -> IdentityKeys { IdentityKeys.deterministic(seed: seed) }
 

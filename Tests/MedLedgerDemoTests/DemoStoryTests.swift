@@ -59,6 +59,12 @@ func runDemo() async throws -> (DataDirectory, DemoStory.Outcome) {
         let report = try #require(await node.report(outcome.report))
         #expect(report.versions.count == 2)
         #expect(report.latest.status == .amended)
+        // St. Mary's privacy officer is on the ledger, with the key file the portal signs in with.
+        let officerFile = try KeyFile.load(directory.url.appendingPathComponent("demo-keys/privacy-officer.json"))
+        let officer = try #require(await node.identity(try officerFile.identityID()))
+        #expect(officer.roles == [.privacyOfficer])
+        let hospital = try KeyFile.load(directory.url.appendingPathComponent("demo-keys/hospital.json"))
+        #expect(officer.organization == (try hospital.identityID()))
         // The restarted node keeps producing on top of the stored chain.
         let next = try await node.produceBlock(wallClock: ConsensusTime(wallClock: SystemClock.now()))
         #expect(next.header.height == outcome.blocks + 1)

@@ -395,7 +395,7 @@ import MedLedgerVerifier
         }
         #expect(try await read(f).code == .ok)
         let first = try await f.net.node.accessTrail(ofPatient: f.patient.id, limit: 100)
-        guard case .access(_, _, _, let reader, _, let basis) = try #require(first.events.first).event else {
+        guard case .access(_, _, _, let reader, _, let basis, _) = try #require(first.events.first).event else {
             Issue.record("the newest entry is not an access")
             return
         }

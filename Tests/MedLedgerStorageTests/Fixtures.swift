@@ -47,7 +47,7 @@ enum Fixtures {
     }
 
     static func receipt(registering keys: IdentityKeys) -> TransactionReceipt {
-        .accepted([.identityRegistered(identity: keys.identityID, kind: .patient)])
+        .accepted([.identityRegistered(identity: keys.identityID, kind: .patient, organization: nil)])
     }
 
     /// A block at `height` on top of `previous`, with `count` patient registrations and

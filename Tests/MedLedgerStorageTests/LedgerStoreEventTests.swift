@@ -34,7 +34,7 @@ import Testing
         #expect(events.map(\.height) == [1, 2, 2])
         #expect(events.map(\.position) == [0, 1, 1])
         #expect(events.map(\.eventIndex) == [0, 0, 1])
-        #expect(events[0].event == .identityRegistered(identity: patient, kind: .patient))
+        #expect(events[0].event == .identityRegistered(identity: patient, kind: .patient, organization: nil))
         #expect(events[0].transactionHash == chain[0].block.transactions[0].hash)
         #expect(events[1].transactionHash == chain[1].block.transactions[1].hash)
         #expect(events[0].time == chain[0].block.header.time)

@@ -113,6 +113,17 @@ enum Seeds {
             // Last, so the other seeds keep their nonces: an X-Wing key in the extended form
             // (ADR 11), marker, suite tag, 1,216 bytes.
             ("register-patient-xwing", .registerPatient(RegisterPatient(keys: xwingPatientKeys))),
+            (
+                "open-case",
+                .openCase(
+                    OpenCase(
+                        caseID: CaseID(bytes: Array(0x20...0x2f))!, accessTransaction: Hash256.of([1, 2, 3]),
+                        report: reportID, reader: authorKeys.identityID, concern: .notInvolvedInCare))
+            ),
+            (
+                "resolve-case",
+                .resolveCase(ResolveCase(caseID: CaseID(bytes: Array(0x20...0x2f))!, resolution: .referred))
+            ),
         ]
     }
 

@@ -32,6 +32,15 @@ public enum OpenAPIDocumentText {
             },
             {
               "name": "meta"
+            },
+            {
+              "name": "organizations"
+            },
+            {
+              "name": "cases"
+            },
+            {
+              "name": "practitioners"
             }
           ],
           "paths": {
@@ -1113,6 +1122,326 @@ public enum OpenAPIDocumentText {
                   }
                 }
               }
+            },
+            "/v1/organizations/{id}/access-log": {
+              "get": {
+                "operationId": "getOrganizationAccessLog",
+                "tags": [
+                  "organizations"
+                ],
+                "summary": "Every read by the organization's practitioners, allowed or denied, newest first, filtered (signed: the organization's key, or its practitioners with privacy-officer or admin)",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdentityId"
+                  },
+                  {
+                    "$ref": "#/components/parameters/FilterPatient"
+                  },
+                  {
+                    "$ref": "#/components/parameters/FilterPractitioner"
+                  },
+                  {
+                    "$ref": "#/components/parameters/FilterPurpose"
+                  },
+                  {
+                    "$ref": "#/components/parameters/FilterOutcome"
+                  },
+                  {
+                    "$ref": "#/components/parameters/FilterFrom"
+                  },
+                  {
+                    "$ref": "#/components/parameters/FilterTo"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Access log",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OrganizationAccessLog"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
+            },
+            "/v1/organizations/{id}/practitioners": {
+              "get": {
+                "operationId": "getOrganizationPractitioners",
+                "tags": [
+                  "organizations"
+                ],
+                "summary": "The organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdentityId"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Practitioners",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/OrganizationPractitioners"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
+            },
+            "/v1/organizations/{id}/cases": {
+              "get": {
+                "operationId": "getOrganizationCases",
+                "tags": [
+                  "organizations"
+                ],
+                "summary": "Cases about reads by the organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdentityId"
+                  },
+                  {
+                    "$ref": "#/components/parameters/CaseStatus"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Cases",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CaseList"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
+            },
+            "/v1/patients/{id}/cases": {
+              "get": {
+                "operationId": "getPatientCases",
+                "tags": [
+                  "patients"
+                ],
+                "summary": "The cases the patient (or a guardian) opened (signed: the patient or a guardian)",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdentityId"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Cursor"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Cases",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CaseList"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
+            },
+            "/v1/cases/{id}": {
+              "get": {
+                "operationId": "getCase",
+                "tags": [
+                  "cases"
+                ],
+                "summary": "A case with its evidence (signed: the case's patient or a guardian, or the organization's key, privacy officers or admins; an unknown case is 403 too, so ids cannot be probed)",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/CaseId"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Case",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/CaseDetail"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
+            },
+            "/v1/practitioners/{id}/worklist": {
+              "get": {
+                "operationId": "getPractitionerWorklist",
+                "tags": [
+                  "practitioners"
+                ],
+                "summary": "Reports shared with the practitioner and reports awaiting its approval (signed: that practitioner)",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdentityId"
+                  },
+                  {
+                    "$ref": "#/components/parameters/Limit"
+                  },
+                  {
+                    "name": "sharedCursor",
+                    "in": "query",
+                    "required": false,
+                    "description": "The sharedNextCursor of the previous page",
+                    "schema": {
+                      "type": "string",
+                      "maxLength": 64
+                    }
+                  },
+                  {
+                    "name": "approvalCursor",
+                    "in": "query",
+                    "required": false,
+                    "description": "The awaitingApprovalNextCursor of the previous page",
+                    "schema": {
+                      "type": "string",
+                      "maxLength": 64
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Worklist",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Worklist"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -1225,6 +1554,86 @@ public enum OpenAPIDocumentText {
                 "schema": {
                   "type": "string",
                   "maxLength": 64
+                }
+              },
+              "CaseId": {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "description": "A case id (32 lower-case hex)",
+                "schema": {
+                  "type": "string",
+                  "pattern": "^[0-9a-f]{32}$"
+                }
+              },
+              "FilterPatient": {
+                "name": "patient",
+                "in": "query",
+                "required": false,
+                "description": "Only reads of this patient's reports (identity id)",
+                "schema": {
+                  "type": "string",
+                  "pattern": "^[0-9a-f]{64}$"
+                }
+              },
+              "FilterPractitioner": {
+                "name": "practitioner",
+                "in": "query",
+                "required": false,
+                "description": "Only reads by this practitioner (identity id)",
+                "schema": {
+                  "type": "string",
+                  "pattern": "^[0-9a-f]{64}$"
+                }
+              },
+              "FilterPurpose": {
+                "name": "purpose",
+                "in": "query",
+                "required": false,
+                "description": "Only reads for this purpose",
+                "schema": {
+                  "type": "string",
+                  "pattern": "^(treatment|research|emergency|payment|legal)$"
+                }
+              },
+              "FilterOutcome": {
+                "name": "outcome",
+                "in": "query",
+                "required": false,
+                "description": "Only allowed or only denied reads",
+                "schema": {
+                  "type": "string",
+                  "pattern": "^(allowed|denied)$"
+                }
+              },
+              "FilterFrom": {
+                "name": "from",
+                "in": "query",
+                "required": false,
+                "description": "Only reads at or after this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 40
+                }
+              },
+              "FilterTo": {
+                "name": "to",
+                "in": "query",
+                "required": false,
+                "description": "Only reads at or before this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970",
+                "schema": {
+                  "type": "string",
+                  "maxLength": 40
+                }
+              },
+              "CaseStatus": {
+                "name": "status",
+                "in": "query",
+                "required": false,
+                "description": "Only cases now open, or now resolved",
+                "schema": {
+                  "type": "string",
+                  "pattern": "^(open|resolved)$"
                 }
               }
             },
@@ -1615,7 +2024,8 @@ public enum OpenAPIDocumentText {
                       "nonce",
                       "lastNonce",
                       "limit",
-                      "time"
+                      "time",
+                      "case"
                     ]
                   },
                   "value": {
@@ -1719,9 +2129,20 @@ public enum OpenAPIDocumentText {
                     "type": "string",
                     "format": "byte",
                     "description": "Signer only: canonical transaction bytes"
+                  },
+                  "blockTime": {
+                    "type": "string",
+                    "description": "Committed: the block's consensus time, ISO 8601 UTC"
+                  },
+                  "blockTimeMs": {
+                    "type": "integer"
+                  },
+                  "blockHash": {
+                    "$ref": "#/components/schemas/Hash",
+                    "description": "Committed: the hash of the block header holding the transaction"
                   }
                 },
-                "description": "Where a transaction stands. Committed: height, position, code, codeName, type, transactionsRoot and proof are present."
+                "description": "Where a transaction stands. Committed: height, position, code, codeName, type, transactionsRoot, proof, blockTime, blockTimeMs and blockHash are present."
               },
               "Identity": {
                 "type": "object",
@@ -2035,7 +2456,8 @@ public enum OpenAPIDocumentText {
                       "identity-updated",
                       "report",
                       "grant-changed",
-                      "access"
+                      "access",
+                      "case-changed"
                     ]
                   },
                   "identity": {
@@ -2087,9 +2509,16 @@ public enum OpenAPIDocumentText {
                   },
                   "codeName": {
                     "type": "string"
+                  },
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "case": {
+                    "type": "string",
+                    "description": "case-changed: the case id (32 hex)"
                   }
                 },
-                "description": "A ledger event: `type` names the case, the other members its fields"
+                "description": "A ledger event: `type` names the case, the other members its fields. `organization` is the practitioner's organization (identity-registered), the report's organization (report) or the reader's organization when the reader is a practitioner (access). case-changed: case, patient, organization (the reader's, whose privacy officers handle it), reader, status (open or resolved)"
               },
               "IndexedEvent": {
                 "type": "object",
@@ -2208,6 +2637,10 @@ public enum OpenAPIDocumentText {
                     "type": "string",
                     "format": "byte",
                     "description": "Canonical LedgerEvent bytes"
+                  },
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash",
+                    "description": "The reader's organization when the reader is a practitioner"
                   }
                 }
               },
@@ -2487,6 +2920,240 @@ public enum OpenAPIDocumentText {
                     }
                   }
                 }
+              },
+              "OrganizationAccessLog": {
+                "type": "object",
+                "required": [
+                  "organization",
+                  "scanned",
+                  "entries"
+                ],
+                "properties": {
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "nextCursor": {
+                    "type": "string",
+                    "description": "Present when more rows may match: a filtered page reads at most 2,000 index rows and may come back short (even empty) with nextCursor set"
+                  },
+                  "scanned": {
+                    "type": "integer",
+                    "description": "How many index rows this page read"
+                  },
+                  "entries": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/AuditEntry"
+                    }
+                  }
+                },
+                "description": "Every read by the organization's practitioners, allowed or denied, newest first, filtered"
+              },
+              "OrganizationPractitioners": {
+                "type": "object",
+                "required": [
+                  "organization",
+                  "practitioners"
+                ],
+                "properties": {
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "nextCursor": {
+                    "type": "string"
+                  },
+                  "practitioners": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Identity"
+                    }
+                  }
+                },
+                "description": "The organization's practitioners, newest registration first, as they stand now"
+              },
+              "Case": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "patient",
+                  "report",
+                  "reader",
+                  "organization",
+                  "accessTransaction",
+                  "concern",
+                  "openedBy",
+                  "openedAt",
+                  "openedAtMs",
+                  "status",
+                  "canonical"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "patient": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "report": {
+                    "type": "string"
+                  },
+                  "reader": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash",
+                    "description": "The reader's organization, whose privacy officers resolve the case"
+                  },
+                  "accessTransaction": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "concern": {
+                    "type": "string",
+                    "enum": [
+                      "not-involved-in-care",
+                      "wrong-purpose",
+                      "unexpected-organization",
+                      "other"
+                    ]
+                  },
+                  "openedBy": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "openedAt": {
+                    "type": "string"
+                  },
+                  "openedAtMs": {
+                    "type": "integer"
+                  },
+                  "status": {
+                    "type": "string",
+                    "enum": [
+                      "open",
+                      "resolved"
+                    ]
+                  },
+                  "resolution": {
+                    "type": "string",
+                    "enum": [
+                      "appropriate",
+                      "inappropriate",
+                      "referred"
+                    ]
+                  },
+                  "resolvedBy": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "resolvedAt": {
+                    "type": "string"
+                  },
+                  "resolvedAtMs": {
+                    "type": "integer"
+                  },
+                  "canonical": {
+                    "type": "string",
+                    "format": "byte",
+                    "description": "Canonical CaseRecord bytes (the state entry)"
+                  }
+                },
+                "description": "A privacy case: a patient reported one read to the reader's organization"
+              },
+              "CaseList": {
+                "type": "object",
+                "required": [
+                  "cases"
+                ],
+                "properties": {
+                  "nextCursor": {
+                    "type": "string"
+                  },
+                  "cases": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Case"
+                    }
+                  }
+                },
+                "description": "Cases, newest opened first. A page filtered by status reads at most 2,000 index rows and may come back short with nextCursor set"
+              },
+              "CaseDetail": {
+                "type": "object",
+                "required": [
+                  "case",
+                  "evidenceMatches"
+                ],
+                "properties": {
+                  "case": {
+                    "$ref": "#/components/schemas/Case"
+                  },
+                  "evidence": {
+                    "$ref": "#/components/schemas/Transaction",
+                    "description": "The access transaction as its signer sees it (receipt, facts, events, bytes, inclusion proof, block); absent when it is not committed"
+                  },
+                  "evidenceMatches": {
+                    "type": "boolean",
+                    "description": "True when the evidence is a committed access-report whose access event names this case's report, patient and reader"
+                  },
+                  "evidenceProblem": {
+                    "type": "string",
+                    "description": "Why the evidence does not match, when it does not"
+                  }
+                },
+                "description": "A case with the evidence the patient pointed to"
+              },
+              "WorklistGrant": {
+                "type": "object",
+                "required": [
+                  "grant",
+                  "reports"
+                ],
+                "properties": {
+                  "grant": {
+                    "$ref": "#/components/schemas/Grant"
+                  },
+                  "reports": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Report"
+                    },
+                    "description": "The reports a `reports` scope names, as they stand now (empty for other scopes)"
+                  }
+                }
+              },
+              "Worklist": {
+                "type": "object",
+                "required": [
+                  "practitioner",
+                  "shared",
+                  "awaitingApproval"
+                ],
+                "properties": {
+                  "practitioner": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "shared": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/WorklistGrant"
+                    },
+                    "description": "Active grants to the practitioner, and to its organization when it has `reader` (distributions included), newest first"
+                  },
+                  "sharedNextCursor": {
+                    "type": "string",
+                    "description": "Pass as sharedCursor for the next page of shared"
+                  },
+                  "awaitingApproval": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Report"
+                    },
+                    "description": "Reports of its organization whose latest version is preliminary (only for `approver`), newest first"
+                  },
+                  "awaitingApprovalNextCursor": {
+                    "type": "string",
+                    "description": "Pass as approvalCursor for the next page of awaitingApproval"
+                  }
+                },
+                "description": "What a practitioner has to do. Each list pages on its own cursor; a page may come back short (items no longer active are skipped) with its next cursor set"
               }
             }
           }

@@ -54,5 +54,37 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/Cursor`.
         public typealias Cursor = Swift.String
+        /// A case id (32 lower-case hex)
+        ///
+        /// - Remark: Generated from `#/components/parameters/CaseId`.
+        public typealias CaseId = Swift.String
+        /// Only reads of this patient's reports (identity id)
+        ///
+        /// - Remark: Generated from `#/components/parameters/FilterPatient`.
+        public typealias FilterPatient = Swift.String
+        /// Only reads by this practitioner (identity id)
+        ///
+        /// - Remark: Generated from `#/components/parameters/FilterPractitioner`.
+        public typealias FilterPractitioner = Swift.String
+        /// Only reads for this purpose
+        ///
+        /// - Remark: Generated from `#/components/parameters/FilterPurpose`.
+        public typealias FilterPurpose = Swift.String
+        /// Only allowed or only denied reads
+        ///
+        /// - Remark: Generated from `#/components/parameters/FilterOutcome`.
+        public typealias FilterOutcome = Swift.String
+        /// Only reads at or after this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970
+        ///
+        /// - Remark: Generated from `#/components/parameters/FilterFrom`.
+        public typealias FilterFrom = Swift.String
+        /// Only reads at or before this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970
+        ///
+        /// - Remark: Generated from `#/components/parameters/FilterTo`.
+        public typealias FilterTo = Swift.String
+        /// Only cases now open, or now resolved
+        ///
+        /// - Remark: Generated from `#/components/parameters/CaseStatus`.
+        public typealias CaseStatus = Swift.String
     }
 }

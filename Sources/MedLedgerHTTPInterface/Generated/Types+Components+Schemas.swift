@@ -443,6 +443,7 @@ extension Components {
                 case lastNonce = "lastNonce"
                 case limit = "limit"
                 case time = "time"
+                case _case = "case"
             }
             /// - Remark: Generated from `#/components/schemas/ReceiptFact/type`.
             public var _type: Components.Schemas.ReceiptFact._TypePayload
@@ -533,7 +534,7 @@ extension Components {
                 case path
             }
         }
-        /// Where a transaction stands. Committed: height, position, code, codeName, type, transactionsRoot and proof are present.
+        /// Where a transaction stands. Committed: height, position, code, codeName, type, transactionsRoot, proof, blockTime, blockTimeMs and blockHash are present.
         ///
         /// - Remark: Generated from `#/components/schemas/Transaction`.
         public struct Transaction: Codable, Hashable, Sendable {
@@ -580,6 +581,14 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Transaction/transaction`.
             public var transaction: OpenAPIRuntime.Base64EncodedData?
+            /// Committed: the block's consensus time, ISO 8601 UTC
+            ///
+            /// - Remark: Generated from `#/components/schemas/Transaction/blockTime`.
+            public var blockTime: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Transaction/blockTimeMs`.
+            public var blockTimeMs: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Transaction/blockHash`.
+            public var blockHash: Components.Schemas.Hash?
             /// Creates a new `Transaction`.
             ///
             /// - Parameters:
@@ -597,6 +606,9 @@ extension Components {
             ///   - events: Signer only
             ///   - receipt: Signer only: canonical receipt bytes
             ///   - transaction: Signer only: canonical transaction bytes
+            ///   - blockTime: Committed: the block's consensus time, ISO 8601 UTC
+            ///   - blockTimeMs:
+            ///   - blockHash:
             public init(
                 hash: Components.Schemas.Hash,
                 status: Components.Schemas.Transaction.StatusPayload,
@@ -611,7 +623,10 @@ extension Components {
                 facts: [Components.Schemas.ReceiptFact]? = nil,
                 events: [Components.Schemas.Event]? = nil,
                 receipt: OpenAPIRuntime.Base64EncodedData? = nil,
-                transaction: OpenAPIRuntime.Base64EncodedData? = nil
+                transaction: OpenAPIRuntime.Base64EncodedData? = nil,
+                blockTime: Swift.String? = nil,
+                blockTimeMs: Swift.Int? = nil,
+                blockHash: Components.Schemas.Hash? = nil
             ) {
                 self.hash = hash
                 self.status = status
@@ -627,6 +642,9 @@ extension Components {
                 self.events = events
                 self.receipt = receipt
                 self.transaction = transaction
+                self.blockTime = blockTime
+                self.blockTimeMs = blockTimeMs
+                self.blockHash = blockHash
             }
             public enum CodingKeys: String, CodingKey {
                 case hash
@@ -643,6 +661,9 @@ extension Components {
                 case events
                 case receipt
                 case transaction
+                case blockTime
+                case blockTimeMs
+                case blockHash
             }
         }
         /// An identity's public record. Guardians are left out: they would tell anyone who looks after whom.
@@ -1073,7 +1094,7 @@ extension Components {
                 case canonical
             }
         }
-        /// A ledger event: `type` names the case, the other members its fields
+        /// A ledger event: `type` names the case, the other members its fields. `organization` is the practitioner's organization (identity-registered), the report's organization (report) or the reader's organization when the reader is a practitioner (access). case-changed: case, patient, organization (the reader's, whose privacy officers handle it), reader, status (open or resolved)
         ///
         /// - Remark: Generated from `#/components/schemas/Event`.
         public struct Event: Codable, Hashable, Sendable {
@@ -1084,6 +1105,7 @@ extension Components {
                 case report = "report"
                 case grantChanged = "grant-changed"
                 case access = "access"
+                case caseChanged = "case-changed"
             }
             /// - Remark: Generated from `#/components/schemas/Event/type`.
             public var _type: Components.Schemas.Event._TypePayload
@@ -1123,6 +1145,12 @@ extension Components {
             public var code: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/Event/codeName`.
             public var codeName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Event/organization`.
+            public var organization: Components.Schemas.Hash?
+            /// case-changed: the case id (32 hex)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Event/case`.
+            public var _case: Swift.String?
             /// Creates a new `Event`.
             ///
             /// - Parameters:
@@ -1142,6 +1170,8 @@ extension Components {
             ///   - basis:
             ///   - code:
             ///   - codeName:
+            ///   - organization:
+            ///   - _case: case-changed: the case id (32 hex)
             public init(
                 _type: Components.Schemas.Event._TypePayload,
                 identity: Components.Schemas.Hash? = nil,
@@ -1158,7 +1188,9 @@ extension Components {
                 purpose: Swift.String? = nil,
                 basis: Components.Schemas.Event.BasisPayload? = nil,
                 code: Swift.Int? = nil,
-                codeName: Swift.String? = nil
+                codeName: Swift.String? = nil,
+                organization: Components.Schemas.Hash? = nil,
+                _case: Swift.String? = nil
             ) {
                 self._type = _type
                 self.identity = identity
@@ -1176,6 +1208,8 @@ extension Components {
                 self.basis = basis
                 self.code = code
                 self.codeName = codeName
+                self.organization = organization
+                self._case = _case
             }
             public enum CodingKeys: String, CodingKey {
                 case _type = "type"
@@ -1194,6 +1228,8 @@ extension Components {
                 case basis
                 case code
                 case codeName
+                case organization
+                case _case = "case"
             }
         }
         /// - Remark: Generated from `#/components/schemas/IndexedEvent`.
@@ -1281,6 +1317,8 @@ extension Components {
             public var version: Swift.Int
             /// - Remark: Generated from `#/components/schemas/AuditEntry/reader`.
             public var reader: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/organization`.
+            public var organization: Components.Schemas.Hash?
             /// - Remark: Generated from `#/components/schemas/AuditEntry/purpose`.
             public var purpose: Swift.String
             /// - Remark: Generated from `#/components/schemas/AuditEntry/outcome`.
@@ -1320,6 +1358,7 @@ extension Components {
             ///   - report:
             ///   - version:
             ///   - reader:
+            ///   - organization:
             ///   - purpose:
             ///   - outcome:
             ///   - basis:
@@ -1337,6 +1376,7 @@ extension Components {
                 report: Swift.String,
                 version: Swift.Int,
                 reader: Components.Schemas.Hash,
+                organization: Components.Schemas.Hash? = nil,
                 purpose: Swift.String,
                 outcome: Components.Schemas.AuditEntry.OutcomePayload,
                 basis: Components.Schemas.AuditEntry.BasisPayload,
@@ -1354,6 +1394,7 @@ extension Components {
                 self.report = report
                 self.version = version
                 self.reader = reader
+                self.organization = organization
                 self.purpose = purpose
                 self.outcome = outcome
                 self.basis = basis
@@ -1372,6 +1413,7 @@ extension Components {
                 case report
                 case version
                 case reader
+                case organization
                 case purpose
                 case outcome
                 case basis
@@ -1770,6 +1812,349 @@ extension Components {
                 case patient
                 case nextCursor
                 case entries
+            }
+        }
+        /// Every read by the organization's practitioners, allowed or denied, newest first, filtered
+        ///
+        /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog`.
+        public struct OrganizationAccessLog: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/organization`.
+            public var organization: Components.Schemas.Hash
+            /// Present when more rows may match: a filtered page reads at most 2,000 index rows and may come back short (even empty) with nextCursor set
+            ///
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// How many index rows this page read
+            ///
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/scanned`.
+            public var scanned: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/OrganizationAccessLog/entries`.
+            public var entries: [Components.Schemas.AuditEntry]
+            /// Creates a new `OrganizationAccessLog`.
+            ///
+            /// - Parameters:
+            ///   - organization:
+            ///   - nextCursor: Present when more rows may match: a filtered page reads at most 2,000 index rows and may come back short (even empty) with nextCursor set
+            ///   - scanned: How many index rows this page read
+            ///   - entries:
+            public init(
+                organization: Components.Schemas.Hash,
+                nextCursor: Swift.String? = nil,
+                scanned: Swift.Int,
+                entries: [Components.Schemas.AuditEntry]
+            ) {
+                self.organization = organization
+                self.nextCursor = nextCursor
+                self.scanned = scanned
+                self.entries = entries
+            }
+            public enum CodingKeys: String, CodingKey {
+                case organization
+                case nextCursor
+                case scanned
+                case entries
+            }
+        }
+        /// The organization's practitioners, newest registration first, as they stand now
+        ///
+        /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners`.
+        public struct OrganizationPractitioners: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners/organization`.
+            public var organization: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/OrganizationPractitioners/practitioners`.
+            public var practitioners: [Components.Schemas.Identity]
+            /// Creates a new `OrganizationPractitioners`.
+            ///
+            /// - Parameters:
+            ///   - organization:
+            ///   - nextCursor:
+            ///   - practitioners:
+            public init(
+                organization: Components.Schemas.Hash,
+                nextCursor: Swift.String? = nil,
+                practitioners: [Components.Schemas.Identity]
+            ) {
+                self.organization = organization
+                self.nextCursor = nextCursor
+                self.practitioners = practitioners
+            }
+            public enum CodingKeys: String, CodingKey {
+                case organization
+                case nextCursor
+                case practitioners
+            }
+        }
+        /// A privacy case: a patient reported one read to the reader's organization
+        ///
+        /// - Remark: Generated from `#/components/schemas/Case`.
+        public struct Case: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Case/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/patient`.
+            public var patient: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/report`.
+            public var report: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/reader`.
+            public var reader: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/organization`.
+            public var organization: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/accessTransaction`.
+            public var accessTransaction: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/concern`.
+            @frozen public enum ConcernPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case notInvolvedInCare = "not-involved-in-care"
+                case wrongPurpose = "wrong-purpose"
+                case unexpectedOrganization = "unexpected-organization"
+                case other = "other"
+            }
+            /// - Remark: Generated from `#/components/schemas/Case/concern`.
+            public var concern: Components.Schemas.Case.ConcernPayload
+            /// - Remark: Generated from `#/components/schemas/Case/openedBy`.
+            public var openedBy: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Case/openedAt`.
+            public var openedAt: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Case/openedAtMs`.
+            public var openedAtMs: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Case/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case resolved = "resolved"
+            }
+            /// - Remark: Generated from `#/components/schemas/Case/status`.
+            public var status: Components.Schemas.Case.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/Case/resolution`.
+            @frozen public enum ResolutionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case appropriate = "appropriate"
+                case inappropriate = "inappropriate"
+                case referred = "referred"
+            }
+            /// - Remark: Generated from `#/components/schemas/Case/resolution`.
+            public var resolution: Components.Schemas.Case.ResolutionPayload?
+            /// - Remark: Generated from `#/components/schemas/Case/resolvedBy`.
+            public var resolvedBy: Components.Schemas.Hash?
+            /// - Remark: Generated from `#/components/schemas/Case/resolvedAt`.
+            public var resolvedAt: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Case/resolvedAtMs`.
+            public var resolvedAtMs: Swift.Int?
+            /// Canonical CaseRecord bytes (the state entry)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Case/canonical`.
+            public var canonical: OpenAPIRuntime.Base64EncodedData
+            /// Creates a new `Case`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - patient:
+            ///   - report:
+            ///   - reader:
+            ///   - organization:
+            ///   - accessTransaction:
+            ///   - concern:
+            ///   - openedBy:
+            ///   - openedAt:
+            ///   - openedAtMs:
+            ///   - status:
+            ///   - resolution:
+            ///   - resolvedBy:
+            ///   - resolvedAt:
+            ///   - resolvedAtMs:
+            ///   - canonical: Canonical CaseRecord bytes (the state entry)
+            public init(
+                id: Swift.String,
+                patient: Components.Schemas.Hash,
+                report: Swift.String,
+                reader: Components.Schemas.Hash,
+                organization: Components.Schemas.Hash,
+                accessTransaction: Components.Schemas.Hash,
+                concern: Components.Schemas.Case.ConcernPayload,
+                openedBy: Components.Schemas.Hash,
+                openedAt: Swift.String,
+                openedAtMs: Swift.Int,
+                status: Components.Schemas.Case.StatusPayload,
+                resolution: Components.Schemas.Case.ResolutionPayload? = nil,
+                resolvedBy: Components.Schemas.Hash? = nil,
+                resolvedAt: Swift.String? = nil,
+                resolvedAtMs: Swift.Int? = nil,
+                canonical: OpenAPIRuntime.Base64EncodedData
+            ) {
+                self.id = id
+                self.patient = patient
+                self.report = report
+                self.reader = reader
+                self.organization = organization
+                self.accessTransaction = accessTransaction
+                self.concern = concern
+                self.openedBy = openedBy
+                self.openedAt = openedAt
+                self.openedAtMs = openedAtMs
+                self.status = status
+                self.resolution = resolution
+                self.resolvedBy = resolvedBy
+                self.resolvedAt = resolvedAt
+                self.resolvedAtMs = resolvedAtMs
+                self.canonical = canonical
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case patient
+                case report
+                case reader
+                case organization
+                case accessTransaction
+                case concern
+                case openedBy
+                case openedAt
+                case openedAtMs
+                case status
+                case resolution
+                case resolvedBy
+                case resolvedAt
+                case resolvedAtMs
+                case canonical
+            }
+        }
+        /// Cases, newest opened first. A page filtered by status reads at most 2,000 index rows and may come back short with nextCursor set
+        ///
+        /// - Remark: Generated from `#/components/schemas/CaseList`.
+        public struct CaseList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseList/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CaseList/cases`.
+            public var cases: [Components.Schemas.Case]
+            /// Creates a new `CaseList`.
+            ///
+            /// - Parameters:
+            ///   - nextCursor:
+            ///   - cases:
+            public init(
+                nextCursor: Swift.String? = nil,
+                cases: [Components.Schemas.Case]
+            ) {
+                self.nextCursor = nextCursor
+                self.cases = cases
+            }
+            public enum CodingKeys: String, CodingKey {
+                case nextCursor
+                case cases
+            }
+        }
+        /// A case with the evidence the patient pointed to
+        ///
+        /// - Remark: Generated from `#/components/schemas/CaseDetail`.
+        public struct CaseDetail: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/case`.
+            public var _case: Components.Schemas.Case
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/evidence`.
+            public var evidence: Components.Schemas.Transaction?
+            /// True when the evidence is a committed access-report whose access event names this case's report, patient and reader
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/evidenceMatches`.
+            public var evidenceMatches: Swift.Bool
+            /// Why the evidence does not match, when it does not
+            ///
+            /// - Remark: Generated from `#/components/schemas/CaseDetail/evidenceProblem`.
+            public var evidenceProblem: Swift.String?
+            /// Creates a new `CaseDetail`.
+            ///
+            /// - Parameters:
+            ///   - _case:
+            ///   - evidence:
+            ///   - evidenceMatches: True when the evidence is a committed access-report whose access event names this case's report, patient and reader
+            ///   - evidenceProblem: Why the evidence does not match, when it does not
+            public init(
+                _case: Components.Schemas.Case,
+                evidence: Components.Schemas.Transaction? = nil,
+                evidenceMatches: Swift.Bool,
+                evidenceProblem: Swift.String? = nil
+            ) {
+                self._case = _case
+                self.evidence = evidence
+                self.evidenceMatches = evidenceMatches
+                self.evidenceProblem = evidenceProblem
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _case = "case"
+                case evidence
+                case evidenceMatches
+                case evidenceProblem
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WorklistGrant`.
+        public struct WorklistGrant: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WorklistGrant/grant`.
+            public var grant: Components.Schemas.Grant
+            /// The reports a `reports` scope names, as they stand now (empty for other scopes)
+            ///
+            /// - Remark: Generated from `#/components/schemas/WorklistGrant/reports`.
+            public var reports: [Components.Schemas.Report]
+            /// Creates a new `WorklistGrant`.
+            ///
+            /// - Parameters:
+            ///   - grant:
+            ///   - reports: The reports a `reports` scope names, as they stand now (empty for other scopes)
+            public init(
+                grant: Components.Schemas.Grant,
+                reports: [Components.Schemas.Report]
+            ) {
+                self.grant = grant
+                self.reports = reports
+            }
+            public enum CodingKeys: String, CodingKey {
+                case grant
+                case reports
+            }
+        }
+        /// What a practitioner has to do. Each list pages on its own cursor; a page may come back short (items no longer active are skipped) with its next cursor set
+        ///
+        /// - Remark: Generated from `#/components/schemas/Worklist`.
+        public struct Worklist: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Worklist/practitioner`.
+            public var practitioner: Components.Schemas.Hash
+            /// Active grants to the practitioner, and to its organization when it has `reader` (distributions included), newest first
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/shared`.
+            public var shared: [Components.Schemas.WorklistGrant]
+            /// Pass as sharedCursor for the next page of shared
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/sharedNextCursor`.
+            public var sharedNextCursor: Swift.String?
+            /// Reports of its organization whose latest version is preliminary (only for `approver`), newest first
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/awaitingApproval`.
+            public var awaitingApproval: [Components.Schemas.Report]
+            /// Pass as approvalCursor for the next page of awaitingApproval
+            ///
+            /// - Remark: Generated from `#/components/schemas/Worklist/awaitingApprovalNextCursor`.
+            public var awaitingApprovalNextCursor: Swift.String?
+            /// Creates a new `Worklist`.
+            ///
+            /// - Parameters:
+            ///   - practitioner:
+            ///   - shared: Active grants to the practitioner, and to its organization when it has `reader` (distributions included), newest first
+            ///   - sharedNextCursor: Pass as sharedCursor for the next page of shared
+            ///   - awaitingApproval: Reports of its organization whose latest version is preliminary (only for `approver`), newest first
+            ///   - awaitingApprovalNextCursor: Pass as approvalCursor for the next page of awaitingApproval
+            public init(
+                practitioner: Components.Schemas.Hash,
+                shared: [Components.Schemas.WorklistGrant],
+                sharedNextCursor: Swift.String? = nil,
+                awaitingApproval: [Components.Schemas.Report],
+                awaitingApprovalNextCursor: Swift.String? = nil
+            ) {
+                self.practitioner = practitioner
+                self.shared = shared
+                self.sharedNextCursor = sharedNextCursor
+                self.awaitingApproval = awaitingApproval
+                self.awaitingApprovalNextCursor = awaitingApprovalNextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case practitioner
+                case shared
+                case sharedNextCursor
+                case awaitingApproval
+                case awaitingApprovalNextCursor
             }
         }
     }

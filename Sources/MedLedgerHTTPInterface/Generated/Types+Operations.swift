@@ -3807,4 +3807,1425 @@ public enum Operations {
             }
         }
     }
+    /// Every read by the organization's practitioners, allowed or denied, newest first, filtered (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/access-log`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/access-log/get(getOrganizationAccessLog)`.
+    public enum GetOrganizationAccessLog {
+        public static let id: Swift.String = "getOrganizationAccessLog"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// An identity id (64 lower-case hex)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/path/id`.
+                public var id: Components.Parameters.IdentityId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: An identity id (64 lower-case hex)
+                public init(id: Components.Parameters.IdentityId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetOrganizationAccessLog.Input.Path
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Only reads of this patient's reports (identity id)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/patient`.
+                public var patient: Components.Parameters.FilterPatient?
+                /// Only reads by this practitioner (identity id)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/practitioner`.
+                public var practitioner: Components.Parameters.FilterPractitioner?
+                /// Only reads for this purpose
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/purpose`.
+                public var purpose: Components.Parameters.FilterPurpose?
+                /// Only allowed or only denied reads
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/outcome`.
+                public var outcome: Components.Parameters.FilterOutcome?
+                /// Only reads at or after this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/from`.
+                public var from: Components.Parameters.FilterFrom?
+                /// Only reads at or before this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/to`.
+                public var to: Components.Parameters.FilterTo?
+                /// Page size, 1-500 (default 100)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// The nextCursor of the previous page
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - patient: Only reads of this patient's reports (identity id)
+                ///   - practitioner: Only reads by this practitioner (identity id)
+                ///   - purpose: Only reads for this purpose
+                ///   - outcome: Only allowed or only denied reads
+                ///   - from: Only reads at or after this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970
+                ///   - to: Only reads at or before this time: ISO 8601 UTC (2026-01-05T09:30:00Z, milliseconds optional) or milliseconds since 1970
+                ///   - limit: Page size, 1-500 (default 100)
+                ///   - cursor: The nextCursor of the previous page
+                public init(
+                    patient: Components.Parameters.FilterPatient? = nil,
+                    practitioner: Components.Parameters.FilterPractitioner? = nil,
+                    purpose: Components.Parameters.FilterPurpose? = nil,
+                    outcome: Components.Parameters.FilterOutcome? = nil,
+                    from: Components.Parameters.FilterFrom? = nil,
+                    to: Components.Parameters.FilterTo? = nil,
+                    limit: Components.Parameters.Limit? = nil,
+                    cursor: Components.Parameters.Cursor? = nil
+                ) {
+                    self.patient = patient
+                    self.practitioner = practitioner
+                    self.purpose = purpose
+                    self.outcome = outcome
+                    self.from = from
+                    self.to = to
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.GetOrganizationAccessLog.Input.Query
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOrganizationAccessLog.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOrganizationAccessLog.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetOrganizationAccessLog.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetOrganizationAccessLog.Input.Path,
+                query: Operations.GetOrganizationAccessLog.Input.Query = .init(),
+                headers: Operations.GetOrganizationAccessLog.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/organizations/{id}/access-log/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.OrganizationAccessLog)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.OrganizationAccessLog {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetOrganizationAccessLog.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetOrganizationAccessLog.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Access log
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/access-log/get(getOrganizationAccessLog)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetOrganizationAccessLog.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetOrganizationAccessLog.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed request; `field` names the part at fault
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/access-log/get(getOrganizationAccessLog)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or invalid request signature
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/access-log/get(getOrganizationAccessLog)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The caller may not do this
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/access-log/get(getOrganizationAccessLog)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/practitioners`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/practitioners/get(getOrganizationPractitioners)`.
+    public enum GetOrganizationPractitioners {
+        public static let id: Swift.String = "getOrganizationPractitioners"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// An identity id (64 lower-case hex)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/path/id`.
+                public var id: Components.Parameters.IdentityId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: An identity id (64 lower-case hex)
+                public init(id: Components.Parameters.IdentityId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetOrganizationPractitioners.Input.Path
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Page size, 1-500 (default 100)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// The nextCursor of the previous page
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: Page size, 1-500 (default 100)
+                ///   - cursor: The nextCursor of the previous page
+                public init(
+                    limit: Components.Parameters.Limit? = nil,
+                    cursor: Components.Parameters.Cursor? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.GetOrganizationPractitioners.Input.Query
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOrganizationPractitioners.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOrganizationPractitioners.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetOrganizationPractitioners.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetOrganizationPractitioners.Input.Path,
+                query: Operations.GetOrganizationPractitioners.Input.Query = .init(),
+                headers: Operations.GetOrganizationPractitioners.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/organizations/{id}/practitioners/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.OrganizationPractitioners)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.OrganizationPractitioners {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetOrganizationPractitioners.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetOrganizationPractitioners.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Practitioners
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/practitioners/get(getOrganizationPractitioners)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetOrganizationPractitioners.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetOrganizationPractitioners.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed request; `field` names the part at fault
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/practitioners/get(getOrganizationPractitioners)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or invalid request signature
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/practitioners/get(getOrganizationPractitioners)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The caller may not do this
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/practitioners/get(getOrganizationPractitioners)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Cases about reads by the organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/cases/get(getOrganizationCases)`.
+    public enum GetOrganizationCases {
+        public static let id: Swift.String = "getOrganizationCases"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// An identity id (64 lower-case hex)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/path/id`.
+                public var id: Components.Parameters.IdentityId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: An identity id (64 lower-case hex)
+                public init(id: Components.Parameters.IdentityId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetOrganizationCases.Input.Path
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Only cases now open, or now resolved
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/query/status`.
+                public var status: Components.Parameters.CaseStatus?
+                /// Page size, 1-500 (default 100)
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// The nextCursor of the previous page
+                ///
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - status: Only cases now open, or now resolved
+                ///   - limit: Page size, 1-500 (default 100)
+                ///   - cursor: The nextCursor of the previous page
+                public init(
+                    status: Components.Parameters.CaseStatus? = nil,
+                    limit: Components.Parameters.Limit? = nil,
+                    cursor: Components.Parameters.Cursor? = nil
+                ) {
+                    self.status = status
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.GetOrganizationCases.Input.Query
+            /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOrganizationCases.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetOrganizationCases.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetOrganizationCases.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetOrganizationCases.Input.Path,
+                query: Operations.GetOrganizationCases.Input.Query = .init(),
+                headers: Operations.GetOrganizationCases.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/organizations/{id}/cases/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CaseList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CaseList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetOrganizationCases.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetOrganizationCases.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Cases
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/cases/get(getOrganizationCases)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetOrganizationCases.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetOrganizationCases.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed request; `field` names the part at fault
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/cases/get(getOrganizationCases)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or invalid request signature
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/cases/get(getOrganizationCases)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The caller may not do this
+            ///
+            /// - Remark: Generated from `#/paths//v1/organizations/{id}/cases/get(getOrganizationCases)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// The cases the patient (or a guardian) opened (signed: the patient or a guardian)
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)`.
+    public enum GetPatientCases {
+        public static let id: Swift.String = "getPatientCases"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// An identity id (64 lower-case hex)
+                ///
+                /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/path/id`.
+                public var id: Components.Parameters.IdentityId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: An identity id (64 lower-case hex)
+                public init(id: Components.Parameters.IdentityId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetPatientCases.Input.Path
+            /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Page size, 1-500 (default 100)
+                ///
+                /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// The nextCursor of the previous page
+                ///
+                /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/query/cursor`.
+                public var cursor: Components.Parameters.Cursor?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: Page size, 1-500 (default 100)
+                ///   - cursor: The nextCursor of the previous page
+                public init(
+                    limit: Components.Parameters.Limit? = nil,
+                    cursor: Components.Parameters.Cursor? = nil
+                ) {
+                    self.limit = limit
+                    self.cursor = cursor
+                }
+            }
+            public var query: Operations.GetPatientCases.Input.Query
+            /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPatientCases.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPatientCases.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetPatientCases.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetPatientCases.Input.Path,
+                query: Operations.GetPatientCases.Input.Query = .init(),
+                headers: Operations.GetPatientCases.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/patients/{id}/cases/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CaseList)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CaseList {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetPatientCases.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetPatientCases.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Cases
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetPatientCases.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetPatientCases.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed request; `field` names the part at fault
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or invalid request signature
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The caller may not do this
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// A case with its evidence (signed: the case's patient or a guardian, or the organization's key, privacy officers or admins; an unknown case is 403 too, so ids cannot be probed)
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{id}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{id}/get(getCase)`.
+    public enum GetCase {
+        public static let id: Swift.String = "getCase"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/cases/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// A case id (32 lower-case hex)
+                ///
+                /// - Remark: Generated from `#/paths/v1/cases/{id}/GET/path/id`.
+                public var id: Components.Parameters.CaseId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: A case id (32 lower-case hex)
+                public init(id: Components.Parameters.CaseId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetCase.Input.Path
+            /// - Remark: Generated from `#/paths/v1/cases/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCase.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetCase.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetCase.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetCase.Input.Path,
+                headers: Operations.GetCase.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/cases/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/cases/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.CaseDetail)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.CaseDetail {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetCase.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetCase.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Case
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{id}/get(getCase)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetCase.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetCase.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed request; `field` names the part at fault
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{id}/get(getCase)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or invalid request signature
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{id}/get(getCase)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The caller may not do this
+            ///
+            /// - Remark: Generated from `#/paths//v1/cases/{id}/get(getCase)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Reports shared with the practitioner and reports awaiting its approval (signed: that practitioner)
+    ///
+    /// - Remark: HTTP `GET /v1/practitioners/{id}/worklist`.
+    /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)`.
+    public enum GetPractitionerWorklist {
+        public static let id: Swift.String = "getPractitionerWorklist"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// An identity id (64 lower-case hex)
+                ///
+                /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/path/id`.
+                public var id: Components.Parameters.IdentityId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: An identity id (64 lower-case hex)
+                public init(id: Components.Parameters.IdentityId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetPractitionerWorklist.Input.Path
+            /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Page size, 1-500 (default 100)
+                ///
+                /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/query/limit`.
+                public var limit: Components.Parameters.Limit?
+                /// The sharedNextCursor of the previous page
+                ///
+                /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/query/sharedCursor`.
+                public var sharedCursor: Swift.String?
+                /// The awaitingApprovalNextCursor of the previous page
+                ///
+                /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/query/approvalCursor`.
+                public var approvalCursor: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - limit: Page size, 1-500 (default 100)
+                ///   - sharedCursor: The sharedNextCursor of the previous page
+                ///   - approvalCursor: The awaitingApprovalNextCursor of the previous page
+                public init(
+                    limit: Components.Parameters.Limit? = nil,
+                    sharedCursor: Swift.String? = nil,
+                    approvalCursor: Swift.String? = nil
+                ) {
+                    self.limit = limit
+                    self.sharedCursor = sharedCursor
+                    self.approvalCursor = approvalCursor
+                }
+            }
+            public var query: Operations.GetPractitionerWorklist.Input.Query
+            /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPractitionerWorklist.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPractitionerWorklist.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetPractitionerWorklist.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.GetPractitionerWorklist.Input.Path,
+                query: Operations.GetPractitionerWorklist.Input.Query = .init(),
+                headers: Operations.GetPractitionerWorklist.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/practitioners/{id}/worklist/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Worklist)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Worklist {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetPractitionerWorklist.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetPractitionerWorklist.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Worklist
+            ///
+            /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetPractitionerWorklist.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetPractitionerWorklist.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed request; `field` names the part at fault
+            ///
+            /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or invalid request signature
+            ///
+            /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The caller may not do this
+            ///
+            /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
 }

@@ -107,6 +107,36 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/patients/{id}/audit`.
     /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/get(getPatientAudit)`.
     func getPatientAudit(_ input: Operations.GetPatientAudit.Input) async throws -> Operations.GetPatientAudit.Output
+    /// Every read by the organization's practitioners, allowed or denied, newest first, filtered (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/access-log`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/access-log/get(getOrganizationAccessLog)`.
+    func getOrganizationAccessLog(_ input: Operations.GetOrganizationAccessLog.Input) async throws -> Operations.GetOrganizationAccessLog.Output
+    /// The organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/practitioners`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/practitioners/get(getOrganizationPractitioners)`.
+    func getOrganizationPractitioners(_ input: Operations.GetOrganizationPractitioners.Input) async throws -> Operations.GetOrganizationPractitioners.Output
+    /// Cases about reads by the organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/cases/get(getOrganizationCases)`.
+    func getOrganizationCases(_ input: Operations.GetOrganizationCases.Input) async throws -> Operations.GetOrganizationCases.Output
+    /// The cases the patient (or a guardian) opened (signed: the patient or a guardian)
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)`.
+    func getPatientCases(_ input: Operations.GetPatientCases.Input) async throws -> Operations.GetPatientCases.Output
+    /// A case with its evidence (signed: the case's patient or a guardian, or the organization's key, privacy officers or admins; an unknown case is 403 too, so ids cannot be probed)
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{id}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{id}/get(getCase)`.
+    func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output
+    /// Reports shared with the practitioner and reports awaiting its approval (signed: that practitioner)
+    ///
+    /// - Remark: HTTP `GET /v1/practitioners/{id}/worklist`.
+    /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)`.
+    func getPractitionerWorklist(_ input: Operations.GetPractitionerWorklist.Input) async throws -> Operations.GetPractitionerWorklist.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -346,6 +376,94 @@ extension APIProtocol {
         headers: Operations.GetPatientAudit.Input.Headers = .init()
     ) async throws -> Operations.GetPatientAudit.Output {
         try await getPatientAudit(Operations.GetPatientAudit.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Every read by the organization's practitioners, allowed or denied, newest first, filtered (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/access-log`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/access-log/get(getOrganizationAccessLog)`.
+    public func getOrganizationAccessLog(
+        path: Operations.GetOrganizationAccessLog.Input.Path,
+        query: Operations.GetOrganizationAccessLog.Input.Query = .init(),
+        headers: Operations.GetOrganizationAccessLog.Input.Headers = .init()
+    ) async throws -> Operations.GetOrganizationAccessLog.Output {
+        try await getOrganizationAccessLog(Operations.GetOrganizationAccessLog.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/practitioners`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/practitioners/get(getOrganizationPractitioners)`.
+    public func getOrganizationPractitioners(
+        path: Operations.GetOrganizationPractitioners.Input.Path,
+        query: Operations.GetOrganizationPractitioners.Input.Query = .init(),
+        headers: Operations.GetOrganizationPractitioners.Input.Headers = .init()
+    ) async throws -> Operations.GetOrganizationPractitioners.Output {
+        try await getOrganizationPractitioners(Operations.GetOrganizationPractitioners.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Cases about reads by the organization's practitioners (signed: the organization's key, or its practitioners with privacy-officer or admin)
+    ///
+    /// - Remark: HTTP `GET /v1/organizations/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/organizations/{id}/cases/get(getOrganizationCases)`.
+    public func getOrganizationCases(
+        path: Operations.GetOrganizationCases.Input.Path,
+        query: Operations.GetOrganizationCases.Input.Query = .init(),
+        headers: Operations.GetOrganizationCases.Input.Headers = .init()
+    ) async throws -> Operations.GetOrganizationCases.Output {
+        try await getOrganizationCases(Operations.GetOrganizationCases.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The cases the patient (or a guardian) opened (signed: the patient or a guardian)
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/cases`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)`.
+    public func getPatientCases(
+        path: Operations.GetPatientCases.Input.Path,
+        query: Operations.GetPatientCases.Input.Query = .init(),
+        headers: Operations.GetPatientCases.Input.Headers = .init()
+    ) async throws -> Operations.GetPatientCases.Output {
+        try await getPatientCases(Operations.GetPatientCases.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// A case with its evidence (signed: the case's patient or a guardian, or the organization's key, privacy officers or admins; an unknown case is 403 too, so ids cannot be probed)
+    ///
+    /// - Remark: HTTP `GET /v1/cases/{id}`.
+    /// - Remark: Generated from `#/paths//v1/cases/{id}/get(getCase)`.
+    public func getCase(
+        path: Operations.GetCase.Input.Path,
+        headers: Operations.GetCase.Input.Headers = .init()
+    ) async throws -> Operations.GetCase.Output {
+        try await getCase(Operations.GetCase.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Reports shared with the practitioner and reports awaiting its approval (signed: that practitioner)
+    ///
+    /// - Remark: HTTP `GET /v1/practitioners/{id}/worklist`.
+    /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)`.
+    public func getPractitionerWorklist(
+        path: Operations.GetPractitionerWorklist.Input.Path,
+        query: Operations.GetPractitionerWorklist.Input.Query = .init(),
+        headers: Operations.GetPractitionerWorklist.Input.Headers = .init()
+    ) async throws -> Operations.GetPractitionerWorklist.Output {
+        try await getPractitionerWorklist(Operations.GetPractitionerWorklist.Input(
             path: path,
             query: query,
             headers: headers
