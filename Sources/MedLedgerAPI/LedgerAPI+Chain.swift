@@ -23,3 +23,40 @@ extension LedgerAPI {
         return .ok(.init(body: .json(.init(block))))
     }
 }
+
+extension LedgerAPI {
+    /// The most blocks `GET /v1/blocks` lists, and how many without `limit`.
+    static let recentBlocksMax: UInt64 = 500
+    static let recentBlocksDefault = 100
+
+    func getNetwork(_ input: Operations.GetNetwork.Input) async throws -> Operations.GetNetwork.Output {
+        let lastSigned = try await node.lastSignedHeights()
+        let network = Components.Schemas.Network(
+            nodeId: node.nodeID.hex, height: Int(ledger: await node.height.rawValue),
+            pendingTransactions: await node.pendingCount,
+            peers: await node.peers().map { .init(nodeId: $0.node.hex, connected: $0.connected) },
+            validators: node.validators.validators.map {
+                .init(
+                    id: $0.id.hex, name: $0.name, power: Int(ledger: $0.power),
+                    lastSignedHeight: lastSigned[$0.id].map { Int(ledger: $0.rawValue) })
+            })
+        return .ok(.init(body: .json(network)))
+    }
+
+    func listBlocks(_ input: Operations.ListBlocks.Input) async throws -> Operations.ListBlocks.Output {
+        let limit = try input.query.limit.map {
+            Int(try Parameter.positive($0, "limit", maximum: Self.recentBlocksMax))
+        }
+        let blocks = try await node.recentBlocks(limit: limit ?? Self.recentBlocksDefault)
+        return .ok(
+            .init(
+                body: .json(
+                    blocks.map {
+                        .init(
+                            height: Int(ledger: $0.header.height.rawValue), hash: $0.header.hash.hex,
+                            time: $0.header.time.description, timeMs: Int(ledger: $0.header.time.milliseconds),
+                            transactionCount: $0.transactionCount, proposer: $0.header.proposer.hex,
+                            signers: $0.certificate.signatures.map(\.validator.hex))
+                    })))
+    }
+}

@@ -1442,6 +1442,66 @@ public enum OpenAPIDocumentText {
                   }
                 }
               }
+            },
+            "/v1/network": {
+              "get": {
+                "operationId": "getNetwork",
+                "tags": [
+                  "chain"
+                ],
+                "summary": "This node, its peers and the validators' recent signing (public)",
+                "responses": {
+                  "200": {
+                    "description": "Network",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/Network"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/v1/blocks": {
+              "get": {
+                "operationId": "listBlocks",
+                "tags": [
+                  "chain"
+                ],
+                "summary": "The newest blocks, newest first (public): what a dashboard plots",
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "required": false,
+                    "description": "How many blocks, 1-500 (default 100)",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9]{1,6}$"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Recent blocks",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "array",
+                          "items": {
+                            "$ref": "#/components/schemas/BlockSummary"
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  }
+                }
+              }
             }
           },
           "components": {
@@ -3154,6 +3214,120 @@ public enum OpenAPIDocumentText {
                   }
                 },
                 "description": "What a practitioner has to do. Each list pages on its own cursor; a page may come back short (items no longer active are skipped) with its next cursor set"
+              },
+              "Peer": {
+                "type": "object",
+                "required": [
+                  "nodeId",
+                  "connected"
+                ],
+                "properties": {
+                  "nodeId": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "connected": {
+                    "type": "boolean",
+                    "description": "Connected over the peer network now"
+                  }
+                },
+                "description": "Another validator node"
+              },
+              "ValidatorActivity": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "name",
+                  "power"
+                ],
+                "properties": {
+                  "id": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "power": {
+                    "type": "integer"
+                  },
+                  "lastSignedHeight": {
+                    "type": "integer",
+                    "description": "The highest of the last 100 blocks whose commit certificate this validator signed; absent when it signed none of them"
+                  }
+                }
+              },
+              "Network": {
+                "type": "object",
+                "required": [
+                  "nodeId",
+                  "height",
+                  "pendingTransactions",
+                  "peers",
+                  "validators"
+                ],
+                "properties": {
+                  "nodeId": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "height": {
+                    "type": "integer"
+                  },
+                  "pendingTransactions": {
+                    "type": "integer"
+                  },
+                  "peers": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Peer"
+                    },
+                    "description": "The other validators and whether each is connected; empty for a single-validator network"
+                  },
+                  "validators": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/ValidatorActivity"
+                    }
+                  }
+                }
+              },
+              "BlockSummary": {
+                "type": "object",
+                "required": [
+                  "height",
+                  "hash",
+                  "time",
+                  "timeMs",
+                  "transactionCount",
+                  "proposer",
+                  "signers"
+                ],
+                "properties": {
+                  "height": {
+                    "type": "integer"
+                  },
+                  "hash": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "time": {
+                    "type": "string",
+                    "description": "ISO 8601 UTC with milliseconds"
+                  },
+                  "timeMs": {
+                    "type": "integer"
+                  },
+                  "transactionCount": {
+                    "type": "integer"
+                  },
+                  "proposer": {
+                    "$ref": "#/components/schemas/Hash"
+                  },
+                  "signers": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Hash"
+                    },
+                    "description": "Validators whose precommits form the block's commit certificate"
+                  }
+                }
               }
             }
           }

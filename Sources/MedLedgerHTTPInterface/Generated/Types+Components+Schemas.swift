@@ -2155,6 +2155,168 @@ extension Components {
                 case sharedNextCursor
                 case awaitingApproval
                 case awaitingApprovalNextCursor
+        /// Another validator node
+        ///
+        /// - Remark: Generated from `#/components/schemas/Peer`.
+        public struct Peer: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Peer/nodeId`.
+            public var nodeId: Components.Schemas.Hash
+            /// Connected over the peer network now
+            ///
+            /// - Remark: Generated from `#/components/schemas/Peer/connected`.
+            public var connected: Swift.Bool
+            /// Creates a new `Peer`.
+            ///
+            /// - Parameters:
+            ///   - nodeId:
+            ///   - connected: Connected over the peer network now
+            public init(
+                nodeId: Components.Schemas.Hash,
+                connected: Swift.Bool
+            ) {
+                self.nodeId = nodeId
+                self.connected = connected
+            }
+            public enum CodingKeys: String, CodingKey {
+                case nodeId
+                case connected
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ValidatorActivity`.
+        public struct ValidatorActivity: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ValidatorActivity/id`.
+            public var id: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/ValidatorActivity/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ValidatorActivity/power`.
+            public var power: Swift.Int
+            /// The highest of the last 100 blocks whose commit certificate this validator signed; absent when it signed none of them
+            ///
+            /// - Remark: Generated from `#/components/schemas/ValidatorActivity/lastSignedHeight`.
+            public var lastSignedHeight: Swift.Int?
+            /// Creates a new `ValidatorActivity`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - name:
+            ///   - power:
+            ///   - lastSignedHeight: The highest of the last 100 blocks whose commit certificate this validator signed; absent when it signed none of them
+            public init(
+                id: Components.Schemas.Hash,
+                name: Swift.String,
+                power: Swift.Int,
+                lastSignedHeight: Swift.Int? = nil
+            ) {
+                self.id = id
+                self.name = name
+                self.power = power
+                self.lastSignedHeight = lastSignedHeight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case name
+                case power
+                case lastSignedHeight
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Network`.
+        public struct Network: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Network/nodeId`.
+            public var nodeId: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/Network/height`.
+            public var height: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Network/pendingTransactions`.
+            public var pendingTransactions: Swift.Int
+            /// The other validators and whether each is connected; empty for a single-validator network
+            ///
+            /// - Remark: Generated from `#/components/schemas/Network/peers`.
+            public var peers: [Components.Schemas.Peer]
+            /// - Remark: Generated from `#/components/schemas/Network/validators`.
+            public var validators: [Components.Schemas.ValidatorActivity]
+            /// Creates a new `Network`.
+            ///
+            /// - Parameters:
+            ///   - nodeId:
+            ///   - height:
+            ///   - pendingTransactions:
+            ///   - peers: The other validators and whether each is connected; empty for a single-validator network
+            ///   - validators:
+            public init(
+                nodeId: Components.Schemas.Hash,
+                height: Swift.Int,
+                pendingTransactions: Swift.Int,
+                peers: [Components.Schemas.Peer],
+                validators: [Components.Schemas.ValidatorActivity]
+            ) {
+                self.nodeId = nodeId
+                self.height = height
+                self.pendingTransactions = pendingTransactions
+                self.peers = peers
+                self.validators = validators
+            }
+            public enum CodingKeys: String, CodingKey {
+                case nodeId
+                case height
+                case pendingTransactions
+                case peers
+                case validators
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BlockSummary`.
+        public struct BlockSummary: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BlockSummary/height`.
+            public var height: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BlockSummary/hash`.
+            public var hash: Components.Schemas.Hash
+            /// ISO 8601 UTC with milliseconds
+            ///
+            /// - Remark: Generated from `#/components/schemas/BlockSummary/time`.
+            public var time: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BlockSummary/timeMs`.
+            public var timeMs: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BlockSummary/transactionCount`.
+            public var transactionCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BlockSummary/proposer`.
+            public var proposer: Components.Schemas.Hash
+            /// Validators whose precommits form the block's commit certificate
+            ///
+            /// - Remark: Generated from `#/components/schemas/BlockSummary/signers`.
+            public var signers: [Components.Schemas.Hash]
+            /// Creates a new `BlockSummary`.
+            ///
+            /// - Parameters:
+            ///   - height:
+            ///   - hash:
+            ///   - time: ISO 8601 UTC with milliseconds
+            ///   - timeMs:
+            ///   - transactionCount:
+            ///   - proposer:
+            ///   - signers: Validators whose precommits form the block's commit certificate
+            public init(
+                height: Swift.Int,
+                hash: Components.Schemas.Hash,
+                time: Swift.String,
+                timeMs: Swift.Int,
+                transactionCount: Swift.Int,
+                proposer: Components.Schemas.Hash,
+                signers: [Components.Schemas.Hash]
+            ) {
+                self.height = height
+                self.hash = hash
+                self.time = time
+                self.timeMs = timeMs
+                self.transactionCount = transactionCount
+                self.proposer = proposer
+                self.signers = signers
+            }
+            public enum CodingKeys: String, CodingKey {
+                case height
+                case hash
+                case time
+                case timeMs
+                case transactionCount
+                case proposer
+                case signers
             }
         }
     }
