@@ -31,12 +31,13 @@ extension Components.Schemas.AuditEntry {
             case .denied: .denied
             }
         self.init(
+            cursor: indexed.cursor.description,
             height: Int(ledger: indexed.height.rawValue), position: indexed.position, eventIndex: indexed.eventIndex,
             time: indexed.time.description, timeMs: Int(ledger: indexed.time.milliseconds),
             transaction: indexed.transactionHash?.hex, report: report.hex, version: Int(version.rawValue),
             reader: reader.hex, organization: organization?.hex, purpose: purpose.name,
             outcome: basis.isGranted ? .allowed : .denied,
             basis: basisName, grant: event.grant,
-            code: event.code, codeName: event.codeName, canonical: .init(indexed.event.canonicalBytes))
+            code: event.code, codeName: event.codeName, canonical: .init(indexed.event.canonicalBytes), event: event)
     }
 }

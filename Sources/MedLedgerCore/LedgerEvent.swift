@@ -67,15 +67,20 @@ public enum LedgerEvent: Hashable, Sendable, CanonicalCodable {
     case caseChanged(
         case: CaseID, patient: IdentityID, organization: IdentityID, reader: IdentityID, status: CaseStatus)
 
-    /// The ids this event names ("everything about X").
+    /// The ids this event names ("everything about X"). An organization named as a reader's
+    /// or a new practitioner's is one of them, so its overseers' event stream shows the
+    /// reads and registrations of its practitioners (the report's organization is not: it
+    /// only says who wrote the report).
     public var ids: [[UInt8]] {
         switch self {
-        case .identityRegistered(let id, _, _), .identityUpdated(let id): [id.hash.bytes]
+        case .identityRegistered(let id, _, let organization):
+            [id.hash.bytes] + (organization.map { [$0.hash.bytes] } ?? [])
+        case .identityUpdated(let id): [id.hash.bytes]
         case .report(let report, _, let patient, _, _, _): [report.bytes, patient.hash.bytes]
         case .grantChanged(let grant, let patient, let grantee, _):
             [grant.bytes, patient.hash.bytes, grantee.hash.bytes]
-        case .access(let report, _, let patient, let reader, _, _, _):
-            [report.bytes, patient.hash.bytes, reader.hash.bytes]
+        case .access(let report, _, let patient, let reader, _, _, let organization):
+            [report.bytes, patient.hash.bytes, reader.hash.bytes] + (organization.map { [$0.hash.bytes] } ?? [])
         case .caseChanged(let id, let patient, let organization, _, _):
             [id.bytes, patient.hash.bytes, organization.hash.bytes]
         }

@@ -93,6 +93,11 @@ func get(
                         "newest first; the patient's own read names no organization")
                     #expect(entries.allSatisfy { $0["organization"] as? String == fixture.hospital.id.hex })
                     #expect(entries.last?["transaction"] as? String == authorRead.hex)
+                    let event = entries.last?["event"] as? [String: Any] ?? [:]
+                    #expect(
+                        event["type"] as? String == "access"
+                            && event["organization"] as? String == fixture.hospital.id.hex)
+                    #expect(entries.allSatisfy { EventCursor($0["cursor"] as? String ?? "") != nil })
                     #expect(response.json["nextCursor"] == nil)
                     #expect(response.json["scanned"] as? Int == 2)
                 }
@@ -133,6 +138,7 @@ func get(
                 cursor = response.json["nextCursor"] as? String
             }
             let next = try #require(cursor)
+            #expect(next.contains("."), "an event cursor, HEIGHT.POSITION.INDEX")
             try await get(client, fixture, hospitalLog + "?limit=1&cursor=\(next)", as: cast.hospitalOfficer) {
                 response in
                 let entries = response.json["entries"] as? [[String: Any]] ?? []

@@ -270,7 +270,10 @@ import MedLedgerCore
         #expect(decoded == receipt)
         #expect(receipt.hash == Hash256.of(receipt.canonicalBytes))
         #expect(events[2].ids == [T.id(1).bytes, p.hash.bytes])
-        #expect(events[4].ids == [T.id(1).bytes, p.hash.bytes, r.hash.bytes])
+        #expect(events[4].ids == [T.id(1).bytes, p.hash.bytes, r.hash.bytes, o.hash.bytes])
+        #expect(events[6].ids == [T.id(1).bytes, p.hash.bytes, p.hash.bytes], "a patient's read names no organization")
+        #expect(events[7].ids == [r.hash.bytes, o.hash.bytes])
+        #expect(events[0].ids == [p.hash.bytes])
         #expect(
             events[4].subjects == events[4].ids + [
                 EventIndexKey.auditTrail(patient: p),

@@ -2624,6 +2624,7 @@ public enum OpenAPIDocumentText {
               "AuditEntry": {
                 "type": "object",
                 "required": [
+                  "cursor",
                   "height",
                   "position",
                   "eventIndex",
@@ -2635,7 +2636,8 @@ public enum OpenAPIDocumentText {
                   "purpose",
                   "outcome",
                   "basis",
-                  "canonical"
+                  "canonical",
+                  "event"
                 ],
                 "properties": {
                   "height": {
@@ -2701,6 +2703,14 @@ public enum OpenAPIDocumentText {
                   "organization": {
                     "$ref": "#/components/schemas/Hash",
                     "description": "The reader's organization when the reader is a practitioner"
+                  },
+                  "cursor": {
+                    "type": "string",
+                    "description": "HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)"
+                  },
+                  "event": {
+                    "$ref": "#/components/schemas/Event",
+                    "description": "The access event itself, as in indexed-event lists"
                   }
                 }
               },

@@ -1297,6 +1297,10 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/AuditEntry`.
         public struct AuditEntry: Codable, Hashable, Sendable {
+            /// HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/cursor`.
+            public var cursor: Swift.String
             /// - Remark: Generated from `#/components/schemas/AuditEntry/height`.
             public var height: Swift.Int
             /// - Remark: Generated from `#/components/schemas/AuditEntry/position`.
@@ -1346,9 +1350,12 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/AuditEntry/canonical`.
             public var canonical: OpenAPIRuntime.Base64EncodedData
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/event`.
+            public var event: Components.Schemas.Event
             /// Creates a new `AuditEntry`.
             ///
             /// - Parameters:
+            ///   - cursor: HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)
             ///   - height:
             ///   - position:
             ///   - eventIndex:
@@ -1366,7 +1373,9 @@ extension Components {
             ///   - code:
             ///   - codeName:
             ///   - canonical: Canonical LedgerEvent bytes
+            ///   - event:
             public init(
+                cursor: Swift.String,
                 height: Swift.Int,
                 position: Swift.Int,
                 eventIndex: Swift.Int,
@@ -1383,8 +1392,10 @@ extension Components {
                 grant: Swift.String? = nil,
                 code: Swift.Int? = nil,
                 codeName: Swift.String? = nil,
-                canonical: OpenAPIRuntime.Base64EncodedData
+                canonical: OpenAPIRuntime.Base64EncodedData,
+                event: Components.Schemas.Event
             ) {
+                self.cursor = cursor
                 self.height = height
                 self.position = position
                 self.eventIndex = eventIndex
@@ -1402,8 +1413,10 @@ extension Components {
                 self.code = code
                 self.codeName = codeName
                 self.canonical = canonical
+                self.event = event
             }
             public enum CodingKeys: String, CodingKey {
+                case cursor
                 case height
                 case position
                 case eventIndex
@@ -1421,6 +1434,7 @@ extension Components {
                 case code
                 case codeName
                 case canonical
+                case event
             }
         }
         /// - Remark: Generated from `#/components/schemas/KeyEnvelope`.
