@@ -22,16 +22,6 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/status`.
     /// - Remark: Generated from `#/paths//v1/status/get(getStatus)`.
     func getStatus(_ input: Operations.GetStatus.Input) async throws -> Operations.GetStatus.Output
-    /// This node, its peers and the validators' recent signing (public)
-    ///
-    /// - Remark: HTTP `GET /v1/network`.
-    /// - Remark: Generated from `#/paths//v1/network/get(getNetwork)`.
-    func getNetwork(_ input: Operations.GetNetwork.Input) async throws -> Operations.GetNetwork.Output
-    /// The newest blocks, newest first (public): what a dashboard plots
-    ///
-    /// - Remark: HTTP `GET /v1/blocks`.
-    /// - Remark: Generated from `#/paths//v1/blocks/get(listBlocks)`.
-    func listBlocks(_ input: Operations.ListBlocks.Input) async throws -> Operations.ListBlocks.Output
     /// A committed block's header, transaction hashes and commit certificate
     ///
     /// - Remark: HTTP `GET /v1/blocks/{height}`.
@@ -147,6 +137,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/practitioners/{id}/worklist`.
     /// - Remark: Generated from `#/paths//v1/practitioners/{id}/worklist/get(getPractitionerWorklist)`.
     func getPractitionerWorklist(_ input: Operations.GetPractitionerWorklist.Input) async throws -> Operations.GetPractitionerWorklist.Output
+    /// This node, its peers and the validators' recent signing (public)
+    ///
+    /// - Remark: HTTP `GET /v1/network`.
+    /// - Remark: Generated from `#/paths//v1/network/get(getNetwork)`.
+    func getNetwork(_ input: Operations.GetNetwork.Input) async throws -> Operations.GetNetwork.Output
+    /// The newest blocks, newest first (public): what a dashboard plots
+    ///
+    /// - Remark: HTTP `GET /v1/blocks`.
+    /// - Remark: Generated from `#/paths//v1/blocks/get(listBlocks)`.
+    func listBlocks(_ input: Operations.ListBlocks.Input) async throws -> Operations.ListBlocks.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -157,26 +157,6 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//v1/status/get(getStatus)`.
     public func getStatus(headers: Operations.GetStatus.Input.Headers = .init()) async throws -> Operations.GetStatus.Output {
         try await getStatus(Operations.GetStatus.Input(headers: headers))
-    }
-    /// This node, its peers and the validators' recent signing (public)
-    ///
-    /// - Remark: HTTP `GET /v1/network`.
-    /// - Remark: Generated from `#/paths//v1/network/get(getNetwork)`.
-    public func getNetwork(headers: Operations.GetNetwork.Input.Headers = .init()) async throws -> Operations.GetNetwork.Output {
-        try await getNetwork(Operations.GetNetwork.Input(headers: headers))
-    }
-    /// The newest blocks, newest first (public): what a dashboard plots
-    ///
-    /// - Remark: HTTP `GET /v1/blocks`.
-    /// - Remark: Generated from `#/paths//v1/blocks/get(listBlocks)`.
-    public func listBlocks(
-        query: Operations.ListBlocks.Input.Query = .init(),
-        headers: Operations.ListBlocks.Input.Headers = .init()
-    ) async throws -> Operations.ListBlocks.Output {
-        try await listBlocks(Operations.ListBlocks.Input(
-            query: query,
-            headers: headers
-        ))
     }
     /// A committed block's header, transaction hashes and commit certificate
     ///
@@ -495,6 +475,26 @@ extension APIProtocol {
     ) async throws -> Operations.GetPractitionerWorklist.Output {
         try await getPractitionerWorklist(Operations.GetPractitionerWorklist.Input(
             path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// This node, its peers and the validators' recent signing (public)
+    ///
+    /// - Remark: HTTP `GET /v1/network`.
+    /// - Remark: Generated from `#/paths//v1/network/get(getNetwork)`.
+    public func getNetwork(headers: Operations.GetNetwork.Input.Headers = .init()) async throws -> Operations.GetNetwork.Output {
+        try await getNetwork(Operations.GetNetwork.Input(headers: headers))
+    }
+    /// The newest blocks, newest first (public): what a dashboard plots
+    ///
+    /// - Remark: HTTP `GET /v1/blocks`.
+    /// - Remark: Generated from `#/paths//v1/blocks/get(listBlocks)`.
+    public func listBlocks(
+        query: Operations.ListBlocks.Input.Query = .init(),
+        headers: Operations.ListBlocks.Input.Headers = .init()
+    ) async throws -> Operations.ListBlocks.Output {
+        try await listBlocks(Operations.ListBlocks.Input(
             query: query,
             headers: headers
         ))
