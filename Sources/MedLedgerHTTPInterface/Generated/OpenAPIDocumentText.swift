@@ -2640,6 +2640,10 @@ public enum OpenAPIDocumentText {
                   "event"
                 ],
                 "properties": {
+                  "cursor": {
+                    "type": "string",
+                    "description": "HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)"
+                  },
                   "height": {
                     "type": "integer"
                   },
@@ -2667,6 +2671,10 @@ public enum OpenAPIDocumentText {
                   },
                   "reader": {
                     "$ref": "#/components/schemas/Hash"
+                  },
+                  "organization": {
+                    "$ref": "#/components/schemas/Hash",
+                    "description": "The reader's organization when the reader is a practitioner"
                   },
                   "purpose": {
                     "type": "string"
@@ -2699,14 +2707,6 @@ public enum OpenAPIDocumentText {
                     "type": "string",
                     "format": "byte",
                     "description": "Canonical LedgerEvent bytes"
-                  },
-                  "organization": {
-                    "$ref": "#/components/schemas/Hash",
-                    "description": "The reader's organization when the reader is a practitioner"
-                  },
-                  "cursor": {
-                    "type": "string",
-                    "description": "HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)"
                   },
                   "event": {
                     "$ref": "#/components/schemas/Event",

@@ -1297,6 +1297,10 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/AuditEntry`.
         public struct AuditEntry: Codable, Hashable, Sendable {
+            /// HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)
+            ///
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/cursor`.
+            public var cursor: Swift.String
             /// - Remark: Generated from `#/components/schemas/AuditEntry/height`.
             public var height: Swift.Int
             /// - Remark: Generated from `#/components/schemas/AuditEntry/position`.
@@ -1317,6 +1321,8 @@ extension Components {
             public var version: Swift.Int
             /// - Remark: Generated from `#/components/schemas/AuditEntry/reader`.
             public var reader: Components.Schemas.Hash
+            /// - Remark: Generated from `#/components/schemas/AuditEntry/organization`.
+            public var organization: Components.Schemas.Hash?
             /// - Remark: Generated from `#/components/schemas/AuditEntry/purpose`.
             public var purpose: Swift.String
             /// - Remark: Generated from `#/components/schemas/AuditEntry/outcome`.
@@ -1344,17 +1350,12 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/AuditEntry/canonical`.
             public var canonical: OpenAPIRuntime.Base64EncodedData
-            /// - Remark: Generated from `#/components/schemas/AuditEntry/organization`.
-            public var organization: Components.Schemas.Hash?
-            /// HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)
-            ///
-            /// - Remark: Generated from `#/components/schemas/AuditEntry/cursor`.
-            public var cursor: Swift.String
             /// - Remark: Generated from `#/components/schemas/AuditEntry/event`.
             public var event: Components.Schemas.Event
             /// Creates a new `AuditEntry`.
             ///
             /// - Parameters:
+            ///   - cursor: HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)
             ///   - height:
             ///   - position:
             ///   - eventIndex:
@@ -1364,6 +1365,7 @@ extension Components {
             ///   - report:
             ///   - version:
             ///   - reader:
+            ///   - organization:
             ///   - purpose:
             ///   - outcome:
             ///   - basis:
@@ -1371,10 +1373,9 @@ extension Components {
             ///   - code:
             ///   - codeName:
             ///   - canonical: Canonical LedgerEvent bytes
-            ///   - organization:
-            ///   - cursor: HEIGHT.POSITION.INDEX of this entry (a page's nextCursor is its last entry's cursor)
             ///   - event:
             public init(
+                cursor: Swift.String,
                 height: Swift.Int,
                 position: Swift.Int,
                 eventIndex: Swift.Int,
@@ -1384,6 +1385,7 @@ extension Components {
                 report: Swift.String,
                 version: Swift.Int,
                 reader: Components.Schemas.Hash,
+                organization: Components.Schemas.Hash? = nil,
                 purpose: Swift.String,
                 outcome: Components.Schemas.AuditEntry.OutcomePayload,
                 basis: Components.Schemas.AuditEntry.BasisPayload,
@@ -1391,10 +1393,9 @@ extension Components {
                 code: Swift.Int? = nil,
                 codeName: Swift.String? = nil,
                 canonical: OpenAPIRuntime.Base64EncodedData,
-                organization: Components.Schemas.Hash? = nil,
-                cursor: Swift.String,
                 event: Components.Schemas.Event
             ) {
+                self.cursor = cursor
                 self.height = height
                 self.position = position
                 self.eventIndex = eventIndex
@@ -1404,6 +1405,7 @@ extension Components {
                 self.report = report
                 self.version = version
                 self.reader = reader
+                self.organization = organization
                 self.purpose = purpose
                 self.outcome = outcome
                 self.basis = basis
@@ -1411,11 +1413,10 @@ extension Components {
                 self.code = code
                 self.codeName = codeName
                 self.canonical = canonical
-                self.organization = organization
-                self.cursor = cursor
                 self.event = event
             }
             public enum CodingKeys: String, CodingKey {
+                case cursor
                 case height
                 case position
                 case eventIndex
@@ -1425,6 +1426,7 @@ extension Components {
                 case report
                 case version
                 case reader
+                case organization
                 case purpose
                 case outcome
                 case basis
@@ -1432,8 +1434,6 @@ extension Components {
                 case code
                 case codeName
                 case canonical
-                case organization
-                case cursor
                 case event
             }
         }
