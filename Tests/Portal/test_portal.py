@@ -137,7 +137,14 @@ class Portal:
 
     def screenshot(self, name):
         path = self.suite.out / f"{self.suite.next_shot():02d}-{name}.png"
-        self.driver.save_screenshot(str(path))
+        try:  # the whole page, not only the window
+            size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+            shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}})
+            path.write_bytes(base64.b64decode(shot["data"]))
+        except Exception:  # noqa: BLE001 - fall back to the window
+            self.driver.save_screenshot(str(path))
         self.suite.check_labels(self, name)
         return path
 
