@@ -201,8 +201,8 @@ import Testing
     @Test(.enabled(if: !writing)) func envelopesOpenToTheDataKey() throws {
         let vectors = try Self.load()
         for (suite, name) in [("x25519", "patient"), ("xwing", "author")] {
-            let envelope = try KeyEnvelope.decode(
-                canonical: try #require(Hex.decode(try #require(vectors.envelopes[suite]))))
+            let envelopeHex = try #require(vectors.envelopes[suite])
+            let envelope = try KeyEnvelope.decode(canonical: try #require(Hex.decode(envelopeHex)))
             #expect(envelope.suite?.name == suite)
             let key = try ReportCrypto.unwrap(envelope, using: Self.keys(name), report: Self.report, version: 1)
             #expect(key.withUnsafeBytes { Array($0) } == Self.dataKey)
@@ -258,19 +258,19 @@ import Testing
         let version = ReportVersion(version)
         var results: [OpenedReport] = []
         for name in ["patient", "author"] {
-            let keys = keys(name)
-            let envelope = try #require(content.envelope(for: keys.identityID))
-            let key = try ReportCrypto.unwrap(envelope, using: keys, report: report, version: version)
+            let reader = Self.keys(name)
+            let envelope = try #require(content.envelope(for: reader.identityID))
+            let key = try ReportCrypto.unwrap(envelope, using: reader, report: report, version: version)
             results.append(
                 try ReportCrypto.open(blob: blob, content: content, dataKey: key, report: report, version: version))
         }
         var shares: [Shamir.Share] = []
         for (index, custodian) in custody.custodians.enumerated().prefix(2) {
-            let keys = cast.map { keys($0.name) }.first { $0.identityID == custodian.id }!
+            let custodianKeys = cast.map { Self.keys($0.name) }.first { $0.identityID == custodian.id }!
             let envelope = try #require(content.envelope(for: custodian.id))
             shares.append(
                 try ReportCrypto.unwrapShare(
-                    envelope, using: keys, x: UInt8(index + 1), threshold: custody.threshold, report: report,
+                    envelope, using: custodianKeys, x: UInt8(index + 1), threshold: custody.threshold, report: report,
                     version: version))
         }
         let key = try ReportCrypto.combineShares(

@@ -4,12 +4,12 @@
 // of docs/spec (api.md, transactions.md, vault.md, custody.md); and selftest/swift-vectors.json
 // written by the Swift side (Tests/MedLedgerVaultTests/PortalVectorTests.swift).
 
-import { base64, concat, equalBytes, fromBase64, fromHex, fromUtf8, hex, sha256, utf8 } from "./lib/bytes.js";
+import { concat, equalBytes, fromHex, fromUtf8, hex, sha256, utf8 } from "./lib/bytes.js";
 import { DecodingError, Reader, encode } from "./lib/canonical.js";
 import { sha3_256, shake256 } from "./lib/sha3.js";
 import * as hpke from "./lib/hpke.js";
 import * as xwing from "./lib/xwing.js";
-import { ed25519FromSeed, ed25519Verify, aesGcmSeal, x25519FromScalar } from "./lib/primitives.js";
+import { aesGcmSeal, ed25519Verify, x25519FromScalar } from "./lib/primitives.js";
 import { encryptionKey } from "./lib/enckey.js";
 import { importKeyFile, newKeyFile } from "./lib/keys.js";
 import * as keystore from "./lib/keystore.js";
@@ -253,7 +253,7 @@ async function transactionExampleChecks() {
     await expectThrows(() => tx.accessReport({ report: "000102030405060708090a0b0c0d0e0f", version: 1, purpose: "curiosity" }), /purpose: unknown value/, "unknown purpose");
     await expectThrows(() => tx.submitReport({ report: "000102030405060708090a0b0c0d0e0f", patient: PATIENT_ID, category: "has space", content: {}, recipients: [] }), /category/, "bad category code");
   });
-  await check("open-case (tag 50) and resolve-case (tag 51): field order of the plan", async () => {
+  await check("open-case (tag 50) and resolve-case (tag 51): the plan's field order and the Swift golden vectors", async () => {
     const open = tx.openCase({ caseId: "0f".repeat(16), accessTransaction: "aa".repeat(32), report: "10".repeat(16), reader: "bb".repeat(32), concern: "wrong-purpose" });
     expectEqual(open.tag, 50, "open tag");
     expectEqual(open.body, "0f".repeat(16) + "aa".repeat(32) + "10".repeat(16) + "bb".repeat(32) + "02", "open-case body");
@@ -261,6 +261,14 @@ async function transactionExampleChecks() {
     expectEqual(resolve.tag, 51, "resolve tag");
     expectEqual(resolve.body, "0f".repeat(16) + "03", "resolve-case body");
     expectEqual(fromHex(tx.newCaseId())[0] & 0x80, 0, "new case id's first bit");
+    // The Swift golden vectors of H1's cases work (Tests/MedLedgerCoreTests/Vectors/open-case.json, resolve-case.json).
+    const golden = tx.openCase({
+      caseId: "202122232425262728292a2b2c2d2e2f", accessTransaction: "7d362e2db722de211ad3d94bace9e0da46415b6d21ffbb796b3a70fe83450673",
+      report: "000102030405060708090a0b0c0d0e0f", reader: "efd62d59bea8bebb111502a6973bb8df3d9c80ade7de9426028790b5a7cc7176", concern: "wrong-purpose",
+    });
+    expectEqual(concat(Uint8Array.of(golden.tag), golden.body), "32202122232425262728292a2b2c2d2e2f7d362e2db722de211ad3d94bace9e0da46415b6d21ffbb796b3a70fe83450673000102030405060708090a0b0c0d0e0fefd62d59bea8bebb111502a6973bb8df3d9c80ade7de9426028790b5a7cc717602", "open-case golden vector");
+    const goldenResolve = tx.resolveCase({ caseId: "202122232425262728292a2b2c2d2e2f", resolution: "inappropriate" });
+    expectEqual(concat(Uint8Array.of(goldenResolve.tag), goldenResolve.body), "33202122232425262728292a2b2c2d2e2f02", "resolve-case golden vector");
     expectEqual(fromHex(tx.newGrantId())[0] & 0x80, 0, "new grant id's first bit");
   });
   await check("setIdentityStatus, setGuardian, approve, revise reasons, mark-entered-in-error, revoke: tags and bodies", async () => {
@@ -321,6 +329,10 @@ async function vaultExampleChecks() {
     await expectThrows(() => encryptionKey(fromHex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880")), /small order/, "order-8 point with bit 255 set");
     await expectThrows(() => encryptionKey(new Uint8Array(1216).fill(0xff)), /modulus/, "unreduced ML-KEM key");
     await expectThrows(() => encryptionKey(new Uint8Array(33)), /neither/, "33-byte key");
+    const xw = await specPatient("xwing", "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
+    expectEqual(encryptionKey(xw.encryptionPublic).raw, xw.encryptionRaw, "the canonical (extended) form is taken too");
+    expectEqual(hex(tx.registerPractitioner({ organization: PATIENT_ID, signingKey: xw.signingPublic, encryptionKey: xw.encryptionPublic, roles: ["reader"] }).body),
+      hex(tx.registerPractitioner({ organization: PATIENT_ID, signingKey: xw.signingPublic, encryptionKey: hex(xw.encryptionRaw), roles: ["reader"] }).body), "register-practitioner from either form");
   });
 }
 

@@ -48,13 +48,18 @@ export function keyProblem(suite, raw) {
 }
 
 /**
- * An encryption public key from its raw bytes or their hex (as the API and genesis give it):
- * { suite, raw, canonical }. Throws naming the problem.
+ * An encryption public key from its raw bytes or their hex (as the API and genesis give it),
+ * or from its canonical bytes (an Identity's `encryptionPublic`): { suite, raw, canonical }.
+ * Throws naming the problem.
  */
 export function encryptionKey(value, what = "encryption key") {
   if (value && value.raw instanceof Uint8Array) value = value.raw; // an encryptionKey() result
-  const raw = typeof value === "string" ? fromHex(value, what) : value;
+  let raw = typeof value === "string" ? fromHex(value, what) : value;
   if (!(raw instanceof Uint8Array)) throw new Error(`${what} is missing`);
+  if (raw.length === 33 + PUBLIC_BYTES.xwing && raw.subarray(0, 32).every((b) => b === 0)) {
+    if (raw[32] !== SUITE_TAGS.xwing) throw new Error(`${what}: unknown suite tag ${raw[32]} in the extended form`);
+    raw = raw.subarray(33); // the extended form: 32 zero bytes, suite tag, key
+  }
   const suite = Object.keys(PUBLIC_BYTES).find((s) => PUBLIC_BYTES[s] === raw.length);
   if (!suite) throw new Error(`${what} is ${raw.length} bytes: neither X25519 (32) nor X-Wing (1,216)`);
   const problem = keyProblem(suite, raw);

@@ -83,7 +83,6 @@ export class Identity {
     this.encryptionRaw = encryption.raw;
     this.#signing = signing.privateKey;
     this.#kemPrivate = kemPrivate;
-    Object.freeze(this);
   }
   /** Ed25519 signature (64 bytes) of `bytes`. */
   async sign(bytes) {

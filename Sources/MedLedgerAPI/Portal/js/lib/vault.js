@@ -13,7 +13,7 @@
 // decrypts, and checks the content address and the commitment.
 
 import { Reader, encode } from "./canonical.js";
-import { compareBytes, concat, equalBytes, fromBase64, fromHex, hex, randomBytes, sha256, utf8 } from "./bytes.js";
+import { compareBytes, concat, fromBase64, fromHex, hex, randomBytes, sha256, utf8 } from "./bytes.js";
 import { encryptionKey } from "./enckey.js";
 import { aesGcmOpen, aesGcmSeal } from "./primitives.js";
 import * as hpke from "./hpke.js";
