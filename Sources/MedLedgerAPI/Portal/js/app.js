@@ -49,6 +49,9 @@ let page = null; // what the visible page's render returned ({ onEvent })
 let renderCount = 0;
 let wantedPath = null; // where a signed-out visitor was going
 let liveStream = null; // AbortController of the event stream
+let lastActivity = Date.now();
+/** Signed in but untouched this long, the portal signs out (shared computers in clinics). */
+const idleSignOutMs = 15 * 60 * 1000;
 
 const main = document.getElementById("main");
 
@@ -147,7 +150,10 @@ function signedOutShell(params) {
 async function signIn(identity) {
   const anonymous = new NodeClient({ baseURL: location.origin });
   const status = await anonymous.status();
-  const client = new NodeClient({ baseURL: location.origin, identity, chainId: status.chainId });
+  // The serving node's genesis is the trust anchor: report versions and the keys sealed to
+  // are checked against blocks its validators certified (lib/proofs.js).
+  const genesis = await anonymous.genesis().catch(() => null);
+  const client = new NodeClient({ baseURL: location.origin, identity, chainId: status.chainId, genesis });
   let record;
   try {
     record = await client.identityRecord(identity.id);
@@ -162,7 +168,6 @@ async function signIn(identity) {
   if (record.signingKey && identity.signingPublic && record.signingKey !== hex(identity.signingPublic)) {
     throw new Error("This key file is out of date: the account's keys were changed since. Open your newest key file.");
   }
-  const genesis = await client.genesis().catch(() => null);
   session = {
     identity,
     client,
@@ -180,6 +185,7 @@ async function signIn(identity) {
     });
   }
   if (record.organization) learnPeople(session, [record.organization]).catch(() => {});
+  lastActivity = Date.now();
   showWhoAmI();
   startLiveEvents();
   const target = wantedPath && visible(wantedPath.split("?")[0]) ? wantedPath : defaultPath();
@@ -249,14 +255,15 @@ function roleText(label, kind, roles) {
   return parts.length ? ` (${parts[0]})` : "";
 }
 
-function signOut() {
+function signOut(reason = "You are signed out. Your key is no longer loaded in this page.") {
+  if (!session) return;
   liveStream?.abort();
   liveStream = null;
   session = null; // the identity (and its private key) goes with it
   page = null;
   showWhoAmI();
   updateNav(null);
-  notify("You are signed out. Your key is no longer loaded in this page.", { kind: "success" });
+  notify(reason, { kind: "success" });
   navigate("signin");
 }
 
@@ -299,7 +306,15 @@ async function handleEvent(evt) {
 }
 
 function start() {
-  document.getElementById("signout-button").addEventListener("click", signOut);
+  document.getElementById("signout-button").addEventListener("click", () => signOut());
+  for (const type of ["pointerdown", "keydown", "wheel", "touchstart"]) {
+    document.addEventListener(type, () => (lastActivity = Date.now()), { passive: true, capture: true });
+  }
+  setInterval(() => {
+    if (session && Date.now() - lastActivity > idleSignOutMs) {
+      signOut("You were signed out after 15 minutes without activity, so that nobody else can use your key here.");
+    }
+  }, 30000);
   document.getElementById("skip-link").addEventListener("click", (event) => {
     event.preventDefault();
     focus(main.querySelector("h1") ?? main);

@@ -1,6 +1,7 @@
-// Guardians: people who may act for me (share, revoke, read my audit). The ledger keeps a
-// patient's guardians out of every public answer (they would say who looks after whom), so
-// this list is the one kept in this browser from what was added or removed here.
+// Guardians: people who may act for me (share, revoke, read my audit). The identity record's
+// JSON leaves guardians out, so the list is read from my own record as proven against a
+// certified block (GET /v1/identities/{me}/proof, checked with lib/proofs.js); when that
+// fails, from what was added or removed in this browser.
 
 import { setGuardian } from "../lib/transactions.js";
 import { h, replace, focus } from "../ui/dom.js";
@@ -9,6 +10,7 @@ import { notify } from "../ui/messages.js";
 import { record } from "../ui/ledger.js";
 import { cleanId, idPattern } from "../ui/format.js";
 import { personName, rememberContact, learnPeople } from "../ui/people.js";
+import { provenIdentity } from "../lib/proofs.js";
 
 const storageKey = (me) => `medledger.guardians.${me}`;
 
@@ -40,17 +42,32 @@ export async function render(main, session) {
   const name = h("input", { type: "text", maxlength: 80, autocomplete: "off" });
 
   const drawList = async () => {
-    const ids = loadGuardians(me);
+    let ids;
+    let fromLedger = false;
+    try {
+      ids = (await provenIdentity(session.client, me, session.genesis)).guardians;
+      fromLedger = true;
+      saveGuardians(me, ids);
+    } catch (error) {
+      console.warn("guardians from the proven record:", error);
+      ids = loadGuardians(me);
+    }
     await learnPeople(session, ids);
     replace(
       listSlot,
       h("h2", { id: "guardians-heading" }, "My guardians"),
-      h("p", { class: "hint" }, "For your privacy the ledger does not show anyone your guardians, so this list shows the guardians added or removed in this browser."),
+      h(
+        "p",
+        { class: "hint" },
+        fromLedger
+          ? "As recorded on the ledger now."
+          : "The ledger could not be asked just now; this list shows the guardians added or removed in this browser.",
+      ),
       h(
         "ul",
         { id: "guardians", class: "plain-list" },
         ids.length === 0
-          ? h("li", { class: "empty" }, "No guardians added from this browser.")
+          ? h("li", { class: "empty" }, "You have no guardians.")
           : ids.map((id) =>
               h(
                 "li",

@@ -17,9 +17,15 @@ export async function render(main, session) {
     h("h1", {}, "Who read my reports"),
     h("p", { class: "lead" }, "Every time anyone opens one of your reports, or tries to, it is recorded here: who, which report, when and why. New reads appear here as they happen. If a read looks wrong to you, report it."),
   );
-  const list = h("ol", { id: "timeline", "aria-label": "Reads of my reports, newest first" });
+  const list = h("ol", { id: "timeline", "aria-label": "Reads of my reports, newest first", "data-filter": "all" });
   const more = h("div", { class: "actions" });
-  main.append(list, more);
+  const filter = select([
+    ["all", "Every read"],
+    ["others", "Reads by other people"],
+    ["denied", "Refused reads only"],
+  ]);
+  filter.addEventListener("change", () => list.setAttribute("data-filter", filter.value));
+  main.append(h("div", { class: "field inline-field" }, h("label", { for: "timeline-filter" }, "Show"), Object.assign(filter, { id: "timeline-filter" })), list, more);
 
   const mine = session.myReports ?? (await readPages(session, `/v1/patients/${session.identity.id}/reports`, "reports", { limit: 100 }).catch(() => ({ items: [] }))).items;
   const reports = new Map(mine.map((r) => [r.id, r]));
@@ -102,7 +108,11 @@ function entryItem(context, entry) {
     h("p", { class: "entry-text" }, sentence, " ", h("span", { class: "hint" }, why)),
   );
   const formSlot = h("div", { class: "case-slot" });
-  if (!own) {
+  const readerKind = session.people?.get(entry.reader)?.kind;
+  if (own) item.classList.add("own");
+  if (!own && readerKind && readerKind !== "practitioner") {
+    item.append(h("p", { class: "hint" }, "This was not a practitioner (for example one of your guardians), so there is no organization to report it to."));
+  } else if (!own) {
     item.append(
       h(
         "div",

@@ -16,6 +16,8 @@ import {
 import { personName, learnPeople } from "../ui/people.js";
 
 const roles = (session) => session.record.roles ?? [];
+/** Statuses a revision may follow (revise-report refuses the others). */
+const releasedStatuses = new Set(["final", "amended", "corrected", "appended"]);
 
 export async function render(main, session) {
   const me = session.identity.id;
@@ -40,42 +42,48 @@ export async function render(main, session) {
 
   const read = async (id, version, category) => {
     const v = version ?? (await latestReadableVersion(session, id));
-    await openReport({ session, slot: resultSlot, reportId: id, version: v, purpose: purpose.value, category, signedBy: "its author" });
+    const { outcome } = await openReport({ session, slot: resultSlot, reportId: id, version: v, purpose: purpose.value, category, signedBy: "its author" });
+    if (outcome === "allowed" && isAuthor) await offerAmend(session, id, resultSlot, amendSlot, load);
   };
 
+  const byId = h(
+    "section",
+    { class: "card", "aria-labelledby": "read-heading" },
+    h("h2", { id: "read-heading" }, "Open a report by its id"),
+    form(
+      {
+        id: "read-form",
+        label: "Read a report by its id",
+        errorContext: "Could not read the report",
+        busyText: "Reading…",
+        onSubmit: async () => {
+          const id = cleanId(reportId.value, 32);
+          if (!id) {
+            focus(reportId);
+            throw new Error("A report id is 32 characters (0-9 and a-f). Copy it from the report or the worklist.");
+          }
+          await read(id, null, null);
+        },
+      },
+      field({ id: "read-report-id", label: "Report id", hint: "32 characters, for a report that is not in your worklist." }, reportId),
+      h("div", { class: "actions" }, h("button", { type: "submit", id: "read-button" }, "Read this report")),
+    ),
+  );
   main.append(
     h(
-      "section",
-      { class: "card", "aria-labelledby": "read-heading" },
-      h("h2", { id: "read-heading" }, "Read a report"),
-      form(
-        {
-          id: "read-form",
-          label: "Read a report by its id",
-          errorContext: "Could not read the report",
-          busyText: "Reading…",
-          onSubmit: async () => {
-            const id = cleanId(reportId.value, 32);
-            if (!id) {
-              focus(reportId);
-              throw new Error("A report id is 32 characters (0-9 and a-f). Copy it from the report or the worklist.");
-            }
-            await read(id, null, null);
-          },
-        },
-        field({ id: "read-purpose", label: "Why are you reading?", hint: "Used for every read on this page. Reads are allowed only for the reason the patient shared for." }, purpose),
-        field({ id: "read-report-id", label: "Report id (to open a report that is not in the list)", hint: "32 characters." }, reportId),
-        h("div", { class: "actions" }, h("button", { type: "submit", id: "read-button" }, "Read this report")),
-      ),
+      "div",
+      { class: "card compact" },
+      field({ id: "read-purpose", label: "Why are you reading?", hint: "Recorded with every read on this page; a read for a reason the patient did not share for is refused." }, purpose),
     ),
     resultSlot,
     amendSlot,
     listSlot,
+    byId,
   );
 
   const load = async () => {
     const rows = await worklistRows(session);
-    await learnPeople(session, rows.flatMap((r) => [r.patient, r.sharedBy]).filter(Boolean));
+    await learnPeople(session, rows.flatMap((r) => [r.patient, r.author]).filter(Boolean));
     replace(
       listSlot,
       h("h2", { id: "worklist-heading" }, "My worklist"),
@@ -119,7 +127,14 @@ export async function render(main, session) {
   return {
     async onEvent(evt) {
       const e = evt?.data?.event ?? {};
-      if ((e.type === "grant-changed" && e.grantee === me) || e.type === "report") await load();
+      if ((e.type === "grant-changed" && e.grantee === me) || e.type === "report") {
+        await load();
+        // Mark what just arrived, for a few seconds.
+        for (const row of listSlot.querySelectorAll(`tr[data-grant="${e.grant}"], tr[data-report="${e.report}"]`)) {
+          row.classList.add("highlight");
+          setTimeout(() => row.classList.remove("highlight"), 10000);
+        }
+      }
     },
   };
 }
@@ -167,7 +182,7 @@ function actions(session, row, { read, isApprover, isAuthor, amendSlot, reload }
     );
   }
   const ownOrganization = !row.organization || row.organization === session.record.organization;
-  if (isAuthor && ownOrganization) {
+  if (isAuthor && ownOrganization && releasedStatuses.has(row.status)) {
     buttons.push(
       h(
         "button",
@@ -244,6 +259,34 @@ function showAmendForm(session, row, slot, reload) {
   );
   replace(slot, h("section", { class: "card" }, amendForm));
   focus(kind);
+}
+
+/**
+ * After an author of the report's organization opened it: a button to amend or correct it,
+ * when its latest version is released.
+ */
+async function offerAmend(session, reportId, resultSlot, amendSlot, reload) {
+  let report;
+  try {
+    report = await session.client.get(`/v1/reports/${reportId}`);
+  } catch {
+    return; // no amend offer without the record; the read itself succeeded
+  }
+  const latest = latestVersion(report);
+  if (report.organization !== session.record.organization || !releasedStatuses.has(latest?.status)) return;
+  const actions = resultSlot.querySelector("#read-result .actions");
+  actions?.append(
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button-secondary",
+        "data-action": "amend",
+        onclick: () => showAmendForm(session, { report: reportId, category: report.category }, amendSlot, reload),
+      },
+      "Amend or correct this report",
+    ),
+  );
 }
 
 /** The latest version this reader may learn of: the report's own answer, else version 1. */

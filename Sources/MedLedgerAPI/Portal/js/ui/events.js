@@ -2,13 +2,14 @@
 // not worth interrupting the user for (their own actions already said what happened).
 
 import { PersonName, personName } from "./people.js";
-import { purposeWords, shortId, statusWords } from "./format.js";
+import { categoryWords, purposeWords, shortId, statusWords } from "./format.js";
 
 /** `evt` = { id, type, data: indexed event JSON { event: {type, …}, time, transaction, … } }. */
 export function describeEvent(evt, session) {
   const e = evt?.data?.event ?? evt?.data ?? {};
   const me = session.identity.id;
-  const report = e.report ? `report ${shortId(e.report)}` : "a report";
+  const known = e.report && session.myReports?.find((r) => r.id === e.report);
+  const report = known ? `${categoryWords(known.category).toLowerCase()} report (${shortId(e.report)})` : e.report ? `report ${shortId(e.report)}` : "a report";
   switch (e.type) {
     case "access": {
       if (e.reader === me) return null;

@@ -4,8 +4,8 @@
 import { h, focus } from "./dom.js";
 import { explain } from "./explain.js";
 
-const noticeLimit = 3;
-const noticeLifetimeMs = 10000;
+const noticeLimit = 2;
+const noticeLifetimeMs = 8000;
 
 /**
  * Shows a notice that fades by itself (the floating region lets clicks through, so it has

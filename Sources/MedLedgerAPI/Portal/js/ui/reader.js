@@ -46,7 +46,7 @@ export async function openReport({ session, slot, reportId, version, purpose, ca
       "p",
       { id: "report-verified", "data-verified": String(opened.verified === true) },
       opened.verified === true
-        ? `✓ Checked: this is exactly what ${signedBy} signed.`
+        ? `✓ Checked: this is exactly what ${signedBy} signed${opened.proven ? ", as recorded on the ledger" : ""}.`
         : "This report could not be checked against what was signed.",
     ),
     h("p", { class: "hint" }, `Report ${shortId(reportId)}, version ${version}. Decrypted in this browser; this read is recorded on the ledger ${purposeWords(purpose)}.`),
@@ -77,8 +77,11 @@ export async function openReport({ session, slot, reportId, version, purpose, ca
   return { outcome: "allowed", opened };
 }
 
+/** A read the ledger recorded as denied (not a report id that does not exist, not a failed
+ * check or a network problem). */
 function isDenied(error) {
   const code = error?.codeName ?? error?.receipt?.codeName;
+  if (code === "unknown-report" || code === "unknown-version") return false;
   return code === "no-active-grant" || error?.denied === true || (error?.status === 403 && !code);
 }
 

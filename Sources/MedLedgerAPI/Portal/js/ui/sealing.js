@@ -3,6 +3,10 @@
 
 import { sealReport } from "../lib/vault.js";
 import { hex, fromHex, sha256 } from "../lib/bytes.js";
+import { provenIdentity } from "../lib/proofs.js";
+
+/** Identity kind tag of a patient in the canonical record (transactions.md, enums). */
+const patientKind = 3;
 
 const maxFileBytes = 32 * 1024 * 1024;
 
@@ -24,21 +28,23 @@ export async function custodiansOf(genesis) {
 export async function sealAndUpload(session, { reportId, version, bytes, metadata, patientId }) {
   if (bytes.length === 0) throw new Error("The file is empty. Choose the report file.");
   if (bytes.length > maxFileBytes) throw new Error("The file is larger than 32 MB. Choose a smaller file.");
+  const custodians = await custodiansOf(session.genesis);
   let patient;
   try {
-    patient = await session.client.identityRecord(patientId);
+    // The patient's key comes with a proof against a block the genesis validators
+    // certified, so a node cannot swap in a key of its own.
+    patient = await provenIdentity(session.client, patientId, session.genesis);
   } catch (error) {
-    if (error.status === 404) throw new Error("No patient is registered with that id. Check the patient's id.");
+    if (error.status === 404 || error.status === 403) throw new Error("No patient is registered with that id. Check the patient's id.");
     throw error;
   }
-  if (patient.kind !== "patient") throw new Error("That id belongs to a practitioner or an organization, not a patient. Check the patient's id.");
-  const custodians = await custodiansOf(session.genesis);
+  if (patient.kind !== patientKind) throw new Error("That id belongs to a practitioner or an organization, not a patient. Check the patient's id.");
   const { blob, content } = await sealReport({
     reportId,
     version,
     plaintext: bytes,
     metadata,
-    patient: { id: patient.id, encryptionKey: patient.encryptionKey, record: patient },
+    patient: { id: patient.id, encryptionKey: patient.encryptionKey.raw },
     author: session.identity,
     custodians,
     custodyThreshold: session.genesis.custodyThreshold,
