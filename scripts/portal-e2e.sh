@@ -36,8 +36,22 @@ log="$work/demo.log"
 mkdir -p "$out"
 echo "== portal e2e: medledger demo --serve --http 127.0.0.1:$port (data in $work/demo)"
 # shellcheck disable=SC2086 # $medledger may be "swift run medledger"
-$medledger demo --serve --http "127.0.0.1:$port" --data-dir "$work/demo" >"$log" 2>&1 &
-node_pid=$!
+if $medledger demo --help 2>/dev/null | grep -q -- '--serve'; then
+    $medledger demo --serve --http "127.0.0.1:$port" --data-dir "$work/demo" >"$log" 2>&1 &
+    node_pid=$!
+else
+    # A binary without `demo --serve`: the story, then `node start` on its data, and the
+    # lines `demo --serve` prints written here.
+    echo "   (this medledger has no demo --serve: running demo, then node start)"
+    $medledger demo --data-dir "$work/demo" >"$work/story.log" 2>&1 || { tail -n 40 "$work/story.log"; exit 1; }
+    $medledger node start --data-dir "$work/demo" --http "127.0.0.1:$port" >"$work/node.log" 2>&1 &
+    node_pid=$!
+    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/v1/status" >/dev/null 2>&1 && break; sleep 0.2; done
+    {
+        echo "Portal: http://127.0.0.1:$port/"
+        for file in "$work/demo/demo-keys"/*.json; do echo "key $(basename "$file" .json) $file"; done
+    } >"$log"
+fi
 stop() {
     if kill -0 "$node_pid" 2>/dev/null; then
         kill -TERM "$node_pid" 2>/dev/null || true
