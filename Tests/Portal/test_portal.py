@@ -483,6 +483,18 @@ def privacy_officer_resolves(suite, officer):
     suite.ok(f"case {case[:12]}…: {proof.text.strip()}")
 
 
+def admin_suspends(suite, admin):
+    suite.step("the administrator suspends the new practitioner and reinstates them (set-identity-status, both on the ledger)")
+    admin.go("#/admin/practitioners")
+    row = f'#practitioners tr[data-identity="{suite.new_id}"]'
+    admin.click(f'{row} button[data-action="suspend"]')
+    admin.css(f'{row}[data-status="suspended"] button[data-action="reinstate"]')
+    admin.screenshot("admin-suspended")
+    admin.click(f'{row} button[data-action="reinstate"]')
+    admin.css(f'{row}[data-status="active"] button[data-action="suspend"]')
+    suite.ok("set-identity-status suspended, then active")
+
+
 def dashboard(suite, officer):
     suite.step("the node dashboard shows height, validators, mempool and draws both charts")
     officer.go("#/dashboard")
@@ -595,6 +607,7 @@ def main():
         privacy_officer_finds(suite, officer)
         patient_opens_case(suite, patient)
         privacy_officer_resolves(suite, officer)
+        admin_suspends(suite, admin)
         dashboard(suite, officer)
         admin.sign_out()
         browser_submits_swift_reads(suite, admin)
