@@ -578,6 +578,14 @@ def labels(suite):
     suite.ok(f"checked on {suite.shots} pages")
 
 
+def no_csp_violations(suite):
+    suite.step("no browser console reports a Content Security Policy violation")
+    found = [f"[{session.name}] {line[:300]}" for session in suite.sessions for line in session.drain_console()
+             if "Content Security Policy" in line or "Content-Security-Policy" in line]
+    check(not found, "CSP violations:\n  " + "\n  ".join(found))
+    suite.ok(f"{sum(len(session.console) for session in suite.sessions)} console lines read")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
@@ -613,6 +621,7 @@ def main():
         browser_submits_swift_reads(suite, admin)
         keyboard_only(suite, patient)
         labels(suite)
+        no_csp_violations(suite)
     except Exception as error:  # noqa: BLE001 - report every failure the same way
         print(f"FAILED at step {suite.step_number}: {error}", flush=True)
         if not isinstance(error, Failure):
