@@ -113,6 +113,7 @@ let package = Package(
             name: "MedLedgerDemo",
             dependencies: [
                 "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerNode", "MedLedgerAPI", "MedLedgerVerifier", logging,
+                serviceLifecycle,
             ]
         ),
         .target(
@@ -170,6 +171,7 @@ let package = Package(
             name: "MedLedgerDemoTests",
             dependencies: [
                 "MedLedgerDemo", "MedLedgerNode", "MedLedgerVerifier", "MedLedgerStorage", "MedLedgerTesting",
+                asyncHTTPClient,
             ]),
         .testTarget(
             name: "MedLedgerNodeTests",

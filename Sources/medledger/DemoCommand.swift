@@ -12,6 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
             lab report, approves it, distributes it, shares it with another organization's physician, reads
             it (leaving a receipt), shows the patient's audit trail, revokes, shows the denied read, and
             verifies the ledger. Key files of every participant are left in DATA-DIR/demo-keys.
+            With --serve the node keeps running afterwards and serves the web portal and the API at
+            --http (default 127.0.0.1:8080); sign in there with those key files.
             """
     )
 
@@ -24,7 +26,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "First port for a multi-validator demo (node K uses BASE + 10·K and + 1).")
     var basePort: Int = 26_900
 
+    @Flag(name: .long, help: "After the story, keep the node running and serve the API and the web portal.")
+    var serve = false
+
+    @Option(name: .long, help: "With --serve: where the API and portal listen (HOST:PORT).")
+    var http: String = "127.0.0.1:8080"
+
     func validate() throws {
+        _ = try HostPort(http, option: "--http")
         guard (1...16).contains(validators) else { throw ValidationError("--validators must be 1-16") }
         guard basePort >= 1_024, basePort + 10 * validators + 1 <= 65_535 else {
             throw ValidationError("--base-port must leave room for \(validators) nodes below 65535")
@@ -35,14 +44,27 @@ struct DemoCommand: AsyncParsableCommand {
         let directory = DataDirectory(path: dataDir)
         print("MedLedger demo")
         print("==============")
+        let story = DemoStory(directory: directory, validators: validators, basePort: basePort, say: { print($0) })
         do {
-            _ = try await DemoStory(
-                directory: directory, validators: validators, basePort: basePort,
-                say: { print($0) }
-            ).run()
+            _ = try await story.run()
         } catch {
             throw CLIError("demo failed: \(error)")
         }
+        guard serve else { return }
+        let address = try HostPort(http, option: "--http")
+        let keys = story.keyFiles
+        do {
+            try await story.serve(host: address.host, port: address.port) { port in
+                print("")
+                print("Portal: http://\(address.host):\(port)/")
+                for key in keys { print("key \(key.name) \(key.path)") }
+                print("Serving until Ctrl-C (SIGINT) or SIGTERM.")
+                fflush(nil)
+            }
+        } catch {
+            throw CLIError("demo --serve failed: \(error)")
+        }
+        print("Stopped.")
     }
 }
 
