@@ -24,7 +24,7 @@ import traceback
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import JavascriptException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -80,7 +80,10 @@ class Portal:
     # --- finding and waiting -------------------------------------------------------------
     def wait(self, condition, timeout=WAIT, message="condition"):
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(condition)
+            # Pages re-render lists when live events arrive: an element found a moment ago may
+            # be gone, so look again rather than fail.
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.2,
+                                 ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(condition)
         except TimeoutException:
             raise Failure(f"[{self.name}] timed out after {timeout} s waiting for {message}; "
                           f"notices: {self.text_of('#notices')!r}; errors: {self.text_of('#errors')!r}") from None
@@ -90,6 +93,11 @@ class Portal:
 
     def visible(self, selector, timeout=WAIT):
         return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)), timeout, f"{selector} visible")
+
+    def attrs(self, selector, name):
+        """One attribute of every match, read in one script (no stale elements)."""
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))", selector, name)
 
     def all(self, selector):
         return self.driver.find_elements(By.CSS_SELECTOR, selector)
@@ -287,7 +295,7 @@ def patient_shares(suite, patient):
     suite.step("the patient shares the report with the clinic physician (treatment, 30 days)")
     patient.go("#/patient/sharing")
     patient.css("#share-grantee")
-    before = {row.get_attribute("data-grant") for row in patient.all("#grants tr[data-grant]")}
+    before = set(patient.attrs("#grants tr[data-grant]", "data-grant"))
     patient.fill("#share-grantee", suite.ids["clinic-physician"])
     patient.choose("#share-scope", "report")
     report_choice = patient.all("#share-report")
@@ -297,9 +305,8 @@ def patient_shares(suite, patient):
     expiry = (datetime.date.today() + datetime.timedelta(days=30))
     set_date(patient, "#share-expiry", expiry)
     patient.click("#share-submit")
-    patient.wait(lambda d: {r.get_attribute("data-grant") for r in d.find_elements(By.CSS_SELECTOR, "#grants tr[data-grant]")} - before,
-                 WAIT, "a new row in #grants")
-    suite.grant = ({r.get_attribute("data-grant") for r in patient.all("#grants tr[data-grant]")} - before).pop()
+    fresh = patient.wait(lambda d: set(patient.attrs("#grants tr[data-grant]", "data-grant")) - before, WAIT, "a new row in #grants")
+    suite.grant = fresh.pop()
     patient.screenshot("patient-sharing")
     suite.ok(f"grant {suite.grant[:12]}…")
 
@@ -312,7 +319,7 @@ def set_date(portal, selector, day):
 
 
 def timeline_cursors(patient):
-    return {li.get_attribute("data-cursor") for li in patient.all("#timeline li[data-cursor]")}
+    return set(patient.attrs("#timeline li[data-cursor]", "data-cursor"))
 
 
 def clinician_reads(suite, clinician, expect):
@@ -324,11 +331,11 @@ def clinician_reads(suite, clinician, expect):
     stale = clinician.driver.execute_script(
         "const r = document.querySelector('#read-result'); if (r) { r.removeAttribute('data-outcome'); } return !!r;")
     clinician.click("#read-button")
-    result = clinician.wait(lambda d: (d.find_elements(By.CSS_SELECTOR, "#read-result[data-outcome]") or [None])[0],
-                            WAIT, "#read-result[data-outcome]")
-    outcome = result.get_attribute("data-outcome")
-    check(outcome == expect, f"the read came back {outcome!r}, expected {expect!r}: {result.text!r}")
-    return result, stale
+    outcome = clinician.wait(lambda d: (clinician.attrs("#read-result[data-outcome]", "data-outcome") or [None])[0],
+                             WAIT, "#read-result[data-outcome]")
+    text = clinician.text_of("#read-result")
+    check(outcome == expect, f"the read came back {outcome!r}, expected {expect!r}: {text!r}")
+    return text, stale
 
 
 def clinician_reads_live(suite, patient, clinician):
@@ -346,8 +353,8 @@ def clinician_reads_live(suite, patient, clinician):
     clinician.screenshot("clinician-read-allowed")
     reader = suite.ids["clinic-physician"]
     reloaded = patient.driver.execute_script("window.__noReload = true; return true")
-    patient.wait(lambda d: [li for li in d.find_elements(By.CSS_SELECTOR, f'#timeline li[data-reader="{reader}"][data-outcome="allowed"]')
-                            if li.get_attribute("data-cursor") not in before], WAIT, "the clinician's read on the timeline")
+    patient.wait(lambda d: set(patient.attrs(f'#timeline li[data-reader="{reader}"][data-outcome="allowed"]', "data-cursor")) - before,
+                 WAIT, "the clinician's read on the timeline")
     check(reloaded and patient.driver.execute_script("return window.__noReload === true"), "the patient's page reloaded")
     patient.screenshot("patient-timeline-live")
     suite.ok("the new read arrived over /v1/events without a reload")
@@ -363,9 +370,9 @@ def patient_revokes(suite, patient, clinician):
     patient.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f'#grants tr[data-grant="{suite.grant}"] button[data-action="revoke"]'),
                  WAIT, "the grant to show as revoked")
     patient.screenshot("patient-revoked")
-    result, _ = clinician_reads(suite, clinician, "denied")
+    text, _ = clinician_reads(suite, clinician, "denied")
     clinician.screenshot("clinician-read-denied")
-    suite.ok(result.text.strip().splitlines()[0] if result.text.strip() else "denied")
+    suite.ok(text.strip().splitlines()[0] if text.strip() else "denied")
 
 
 def register(suite, admin, label, roles, file_name):
@@ -420,6 +427,7 @@ def privacy_officer_finds(suite, officer):
     officer.choose("#filter-outcome", "denied")
     officer.fill("#filter-practitioner", suite.new_id)
     officer.click("#filter-apply")
+    officer.css(f'#access-log[data-query*="practitioner={suite.new_id}"][data-query*="outcome=denied"]:not([aria-busy])')
     reader = suite.new_id
     officer.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, f'#access-log tr[data-outcome="denied"][data-reader="{reader}"]')) >= 3,
                  WAIT, "3 denied reads by the new practitioner in #access-log")
@@ -455,8 +463,8 @@ def patient_opens_case(suite, patient):
     suite.step("the patient reports the new practitioner's access from her timeline (opens a case)")
     patient.go("#/patient/timeline")
     reader = suite.new_id
-    item = patient.css(f'#timeline li[data-reader="{reader}"][data-outcome="denied"]')
-    cursor = item.get_attribute("data-cursor")
+    cursor = patient.wait(lambda d: (patient.attrs(f'#timeline li[data-reader="{reader}"][data-outcome="denied"]', "data-cursor") or [None])[0],
+                          WAIT, "the new practitioner's denied read on the timeline")
     patient.click(f'#timeline li[data-cursor="{cursor}"] button[data-action="report-access"]')
     patient.choose("#case-concern", "not-involved-in-care")
     patient.click("#case-submit")

@@ -112,24 +112,30 @@ function accessLog(session, organization) {
     return params.toString();
   }
 
+  let generation = 0;
   async function load(append = false) {
     const filters = query();
     if (filters === null) return;
     const path = `/v1/organizations/${organization}/access-log${filters ? `?${filters}` : ""}`;
-    apply.disabled = true;
+    // A later "Show" wins: answers to earlier requests that come back late are dropped.
+    const mine = ++generation;
+    logTable.setAttribute("aria-busy", "true");
     summary.textContent = "Loading…";
     try {
       const page = await fetchPages(session.client, path, (answer) => listOf(answer, "entries", "items", "events"),
         { maxPages: MAX_PAGES, limit: 200, cursor: append ? nextCursor : null });
+      if (mine !== generation) return;
       const fresh = page.items.map(normalizeEntry);
       entries = append ? entries.concat(fresh) : fresh;
       nextCursor = page.nextCursor;
+      logTable.dataset.query = filters;
       show();
     } catch (error) {
+      if (mine !== generation) return;
       summary.textContent = `Could not load the access log: ${describeError(error)}`;
       session.notify(summary.textContent, { kind: "error" });
     } finally {
-      apply.disabled = false;
+      if (mine === generation) logTable.removeAttribute("aria-busy");
     }
   }
 
