@@ -433,6 +433,8 @@ def privacy_officer_finds(suite, officer):
                  WAIT, "3 denied reads by the new practitioner in #access-log")
     check(not officer.all('#access-log tr[data-outcome="allowed"]'), "the outcome filter let allowed reads through")
     officer.css(f'#spikes .spike[data-reader="{reader}"]')
+    patients = set(officer.attrs('#access-log tr[data-outcome]', "data-patient"))
+    check(patients == {suite.ids["patient"]}, f"the log's patient pseudonyms: {patients}")
     officer.screenshot("privacy-log-denied")
 
     officer.click("#export-csv")
@@ -457,6 +459,19 @@ def privacy_officer_finds(suite, officer):
         check(event.entity[0].what.identifier.value == suite.report, "AuditEvent entity is not the report")
         check(event.purposeOfEvent[0].coding[0].code == "TREAT", "purposeOfEvent is not TREAT")
     suite.ok(f"{len(lines) - 1} CSV rows; FHIR R4B Bundle of {len(events)} AuditEvents validated by fhir.resources")
+
+    # The patient-pseudonym filter on its own: every read of this patient's reports by the
+    # hospital's practitioners (the ordering physician's allowed reads among them).
+    officer.fill("#filter-practitioner", "")
+    officer.choose("#filter-outcome", "")
+    officer.fill("#filter-patient", suite.ids["patient"])
+    officer.click("#filter-apply")
+    officer.css(f'#access-log[data-query*="patient={suite.ids["patient"]}"]:not([aria-busy])')
+    outcomes = officer.attrs("#access-log tr[data-outcome]", "data-outcome")
+    readers = set(officer.attrs("#access-log tr[data-outcome]", "data-reader"))
+    check("allowed" in outcomes and "denied" in outcomes, f"patient filter: outcomes {outcomes}")
+    check(suite.ids["ordering-physician"] in readers and reader in readers, "patient filter: the hospital's readers are missing")
+    suite.ok(f"filtered by patient pseudonym: {len(outcomes)} reads by {len(readers)} hospital practitioners")
 
 
 def patient_opens_case(suite, patient):
