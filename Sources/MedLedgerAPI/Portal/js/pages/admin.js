@@ -131,8 +131,8 @@ function practitionerList(session, organization) {
 
   function row(record) {
     const suspended = record.status === "suspended";
-    const action = suspended ? "reinstate" : "suspend";
-    const button = el("button", { type: "button", dataset: { action }, "aria-label": `${suspended ? "Reinstate" : "Suspend"} ${record.label ?? record.id}` },
+    const verb = suspended ? "reinstate" : "suspend";
+    const button = el("button", { type: "button", dataset: { action: verb }, "aria-label": `${suspended ? "Reinstate" : "Suspend"} ${record.label ?? record.id}` },
       suspended ? "Reinstate" : "Suspend");
     button.addEventListener("click", async () => {
       button.disabled = true;
@@ -146,12 +146,14 @@ function practitionerList(session, organization) {
       }
       await reload();
     });
+    // The ledger refuses set-identity-status on oneself: no button for one's own row.
+    const action = record.id === session.identity.id ? el("span", {}, "(you)") : button;
     return el("tr", { dataset: { identity: record.id, status: record.status } },
       el("td", {}, record.label ? `${record.label} ` : "", shortId(record.id)),
       el("td", {}, (record.roles ?? []).join(", ")),
       el("td", {}, record.status),
       el("td", {}, record.registeredAt ?? "—"),
-      el("td", {}, button));
+      el("td", {}, action));
   }
   return { section, reload };
 }
