@@ -49,7 +49,9 @@ export async function render(main, session) {
   await list.reload();
   return {
     onEvent(event) {
-      if (event?.type === "identity") list.reload();
+      // identity-registered / identity-updated (registrations and status changes).
+      const type = event?.data?.event?.type ?? event?.type ?? "";
+      if (type.startsWith("identity")) list.reload();
     },
   };
 }

@@ -51,9 +51,11 @@ export async function render(main, session, view) {
   main.append(...(casesFirst ? [cases.section, log.section] : [log.section, cases.section]));
   await Promise.all([log.load(), cases.load()]);
   return {
+    // SSE event names are the ledger event types (`access`, `case-changed`, …).
     onEvent(event) {
-      if (event?.type === "case") cases.load();
-      if (event?.type === "access") log.markStale();
+      const type = event?.data?.event?.type ?? event?.type ?? "";
+      if (type.startsWith("case")) cases.load();
+      if (type === "access") log.markStale();
     },
   };
 }
