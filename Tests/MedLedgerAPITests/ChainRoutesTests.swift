@@ -97,7 +97,7 @@ import MedLedgerNode
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         try await fixture.app().test(.router) { client in
-            for (uri, method) in [("/nope", HTTPRequest.Method.get), ("/v1/status", .delete), ("/v1/blocks", .get)] {
+            for (uri, method) in [("/nope", HTTPRequest.Method.get), ("/v1/status", .delete), ("/v1/nope", .get)] {
                 try await client.execute(uri: uri, method: method) { response in
                     #expect(response.status.code >= 400 && response.status.code < 500)
                     #expect(response.contentType == APIProblem.contentType)
