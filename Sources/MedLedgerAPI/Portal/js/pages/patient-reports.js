@@ -2,7 +2,7 @@
 // recorded like any other), Share goes to the sharing form with the report chosen.
 
 import { h, replace } from "../ui/dom.js";
-import { table, badge } from "../ui/table.js";
+import { table, badge, keepUnchangedRows } from "../ui/table.js";
 import { busy } from "../ui/forms.js";
 import { readPages, latestVersion } from "../ui/ledger.js";
 import { openReport } from "../ui/reader.js";
@@ -24,7 +24,7 @@ export async function render(main, session) {
     session.myReports = items;
     replace(
       listSlot,
-      reportsTable(session, items, slot),
+      keepUnchangedRows(reportsTable(session, items, slot), "data-report"),
       nextCursor ? h("p", { class: "hint" }, "Only your 500 newest reports are shown.") : null,
     );
   };

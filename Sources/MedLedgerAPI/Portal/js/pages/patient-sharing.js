@@ -5,7 +5,7 @@
 import { grantAccess, revokeGrant, newGrantId } from "../lib/transactions.js";
 import { h, replace, focus } from "../ui/dom.js";
 import { field, form, select, busy } from "../ui/forms.js";
-import { table, badge } from "../ui/table.js";
+import { table, badge, keepUnchangedRows } from "../ui/table.js";
 import { notify } from "../ui/messages.js";
 import { record, readPages } from "../ui/ledger.js";
 import {
@@ -27,7 +27,10 @@ export async function render(main, session) {
   const reports = (await readPages(session, `/v1/patients/${session.identity.id}/reports`, "reports", { limit: 100, pages: 5 })).items;
   const preselected = session.params?.get("report");
 
-  const loadGrants = async () => {
+  // Concurrent reloads (this page's own action and its live event) share one redraw.
+  let reloading = null;
+  const loadGrants = () => (reloading ??= drawGrants().finally(() => (reloading = null)));
+  const drawGrants = async () => {
     const { items, nextCursor } = await readPages(session, `/v1/patients/${session.identity.id}/grants`, "grants", { limit: 100, pages: 5 });
     await learnPeople(session, items.map((g) => g.grantee));
     const order = { active: 0, pending: 1, expired: 2, revoked: 3 };
@@ -35,7 +38,7 @@ export async function render(main, session) {
     replace(
       grantsSlot,
       h("h2", { id: "grants-heading" }, "Who can read my reports"),
-      grantsTable(session, items, reports, loadGrants),
+      keepUnchangedRows(grantsTable(session, items, reports, loadGrants), "data-grant"),
       nextCursor ? h("p", { class: "hint" }, "Only the first 500 are shown.") : null,
     );
   };
@@ -47,7 +50,13 @@ export async function render(main, session) {
   return {
     async onEvent(evt) {
       const e = evt?.data?.event ?? {};
-      if (e.type === "grant-changed" && e.patient === session.identity.id) await loadGrants();
+      if (e.type !== "grant-changed" || e.patient !== session.identity.id) return;
+      // This page's own share or revoke has usually redrawn the table already; redraw only
+      // when the row is missing or says otherwise (fewer redraws under the user's cursor).
+      const row = grantsSlot.querySelector(`tr[data-grant="${e.grant}"]`);
+      const shown = row?.getAttribute("data-status");
+      if (row && (e.active ? shown === "active" || shown === "pending" : shown === "revoked" || shown === "expired")) return;
+      await loadGrants();
     },
   };
 }

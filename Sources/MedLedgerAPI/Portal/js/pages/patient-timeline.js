@@ -56,7 +56,7 @@ export async function render(main, session) {
       const e = evt?.data?.event ?? {};
       if (e.type !== "access" || e.patient !== session.identity.id) return;
       const data = evt.data ?? {};
-      const cursor = data.height !== undefined ? cursorOf({ ...data, cursor: undefined }) : evt.id;
+      const cursor = data.cursor ?? evt.id ?? cursorOf(data);
       const entry = { ...data, ...e, type: undefined, cursor, outcome: e.basis === "denied" ? "denied" : "allowed" };
       const key = cursorOf(entry);
       if (seen.has(key)) return;

@@ -5,7 +5,7 @@
 import { approveReport, reviseReport } from "../lib/transactions.js";
 import { h, replace, focus } from "../ui/dom.js";
 import { field, form, select, busy, fileBytes } from "../ui/forms.js";
-import { table, badge } from "../ui/table.js";
+import { table, badge, keepUnchangedRows } from "../ui/table.js";
 import { notify } from "../ui/messages.js";
 import { record, latestVersion } from "../ui/ledger.js";
 import { openReport } from "../ui/reader.js";
@@ -87,12 +87,17 @@ export async function render(main, session) {
     replace(
       listSlot,
       h("h2", { id: "worklist-heading" }, "My worklist"),
-      table({
+      keepUnchangedRows(table({
         id: "worklist",
         caption: `${rows.length} ${rows.length === 1 ? "item" : "items"}`,
         empty: "Nothing here. Reports shared with you or sent to you appear here as soon as they are.",
         rows,
-        rowAttributes: (r) => ({ "data-report": r.report ?? null, "data-kind": r.kind, "data-grant": r.grant ?? null }),
+        rowAttributes: (r) => ({
+          "data-report": r.report ?? null,
+          "data-kind": r.kind,
+          "data-grant": r.grant ?? null,
+          "data-row": `${r.kind}.${r.grant ?? ""}.${r.report ?? ""}`,
+        }),
         columns: [
           {
             title: "Report",
@@ -119,7 +124,7 @@ export async function render(main, session) {
             cell: (r) => actions(session, r, { read, isApprover, isAuthor, amendSlot, reload: load }),
           },
         ],
-      }),
+      }), "data-row"),
     );
   };
   await load();

@@ -42,3 +42,19 @@ export function table({ id, caption, columns, rows, rowAttributes = () => ({}), 
 export function badge(text, tone = "") {
   return h("span", { class: `badge ${tone}`.trim() }, text);
 }
+
+/**
+ * Before `fresh` replaces the table with the same id: moves every row of the old table that
+ * has not changed (same key, same markup) into `fresh`, so a redraw after a live event leaves
+ * the rows, and focus and selection in them, where they were.
+ */
+export function keepUnchangedRows(fresh, keyAttribute) {
+  const current = document.getElementById(fresh.id);
+  if (!current) return fresh;
+  const old = new Map([...current.querySelectorAll(`tbody > tr[${keyAttribute}]`)].map((tr) => [tr.getAttribute(keyAttribute), tr]));
+  for (const tr of [...fresh.querySelectorAll(`tbody > tr[${keyAttribute}]`)]) {
+    const previous = old.get(tr.getAttribute(keyAttribute));
+    if (previous && previous.outerHTML === tr.outerHTML) tr.replaceWith(previous);
+  }
+  return fresh;
+}
