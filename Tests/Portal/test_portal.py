@@ -276,6 +276,8 @@ def selftest(suite):
 
 def patient_opens_report(suite, patient):
     suite.step("the patient signs in with her key file and opens her report; the text matches the demo's")
+    patient.open()
+    patient.screenshot("signin")
     patient.sign_in(key_named(suite, "patient"))
     check(suite.ids["patient"][:12] in patient.text_of("#whoami"), f"#whoami does not show the patient id: {patient.text_of('#whoami')!r}")
     patient.go("#/patient/reports")
@@ -483,10 +485,15 @@ def patient_opens_case(suite, patient):
     patient.click(f'#timeline li[data-cursor="{cursor}"] button[data-action="report-access"]')
     patient.choose("#case-concern", "not-involved-in-care")
     patient.click("#case-submit")
-    result = patient.css("#case-result[data-case]")
-    suite.case = result.get_attribute("data-case")
+    suite.case = patient.wait(lambda d: (patient.attrs("#case-result[data-case]", "data-case") or [None])[0], WAIT, "#case-result[data-case]")
     patient.screenshot("patient-case-opened")
-    suite.ok(f"case {suite.case[:12]}… opened")
+    patient.go("#/patient/cases")
+    patient.css(f'#my-cases tr[data-case="{suite.case}"]')
+    patient.screenshot("patient-concerns")
+    patient.go("#/patient/guardians")
+    patient.css("#guardian-id")
+    patient.screenshot("patient-guardians")
+    suite.ok(f"case {suite.case[:12]}… opened; it is listed under her concerns")
 
 
 def privacy_officer_resolves(suite, officer):
