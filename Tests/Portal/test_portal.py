@@ -506,11 +506,73 @@ def privacy_officer_resolves(suite, officer):
     proof = officer.wait(lambda d: (d.find_elements(By.CSS_SELECTOR, "#case-proof") or [None])[0], WAIT, "#case-proof")
     check("proof checked" in proof.text and proof.get_attribute("data-checked") == "true", f"inclusion proof: {proof.text!r}")
     officer.screenshot("privacy-case-evidence")
+    suite.evidence_transaction = officer.text_of("#case-evidence dd code").strip()
     officer.choose("#case-resolution", "inappropriate")
     officer.click("#case-resolve")
     officer.css("#case-resolved")
     officer.screenshot("privacy-case-resolved")
     suite.ok(f"case {case[:12]}…: {proof.text.strip()}")
+
+
+CHECKS_IN_BROWSER = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const m = await import('/portal/js/pages/privacy-data.js');
+  const tx = arguments[0];
+  const view = await (await fetch(`/v1/transactions/${tx}`)).json();
+  const args = { leafDataHex: view.hash, leafIndex: view.proof.leafIndex, treeSize: view.proof.treeSize,
+                 path: view.proof.path, rootHex: view.transactionsRoot };
+  const flip = (hex) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
+  const out = { good: await m.verifyInclusion(args),
+                wrongLeaf: await m.verifyInclusion({ ...args, leafDataHex: flip(args.leafDataHex) }),
+                wrongRoot: await m.verifyInclusion({ ...args, rootHex: flip(args.rootHex) }),
+                wrongIndex: await m.verifyInclusion({ ...args, leafIndex: args.leafIndex + 1 }),
+                pathLength: args.path.length };
+  if (args.path.length) out.wrongPath = await m.verifyInclusion({ ...args, path: [flip(args.path[0]), ...args.path.slice(1)] });
+  // An independent RFC 6962 tree (MTH and PATH of §2.1) for 1-9 leaves: every leaf's path
+  // verifies, and the same path with one sibling altered does not.
+  const H = async (...parts) => new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(parts.flatMap((p) => [...p]))));
+  const hex = (b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  const split = (n) => { let k = 1; while (k * 2 < n) k *= 2; return k; };
+  const mth = async (d) => d.length === 1 ? H([0], d[0]) : H([1], await mth(d.slice(0, split(d.length))), await mth(d.slice(split(d.length))));
+  const pathOf = async (i, d) => { if (d.length === 1) return []; const k = split(d.length);
+    return i < k ? [...await pathOf(i, d.slice(0, k)), await mth(d.slice(k))] : [...await pathOf(i - k, d.slice(k)), await mth(d.slice(0, k))]; };
+  out.synthetic = 0; out.syntheticFailures = [];
+  for (let n = 1; n <= 9; n++) {
+    const leaves = [...Array(n)].map(() => crypto.getRandomValues(new Uint8Array(32)));
+    const root = hex(await mth(leaves));
+    for (let i = 0; i < n; i++) {
+      const path = (await pathOf(i, leaves)).map(hex);
+      const ok = await m.verifyInclusion({ leafDataHex: hex(leaves[i]), leafIndex: i, treeSize: n, path, rootHex: root });
+      const altered = path.length ? await m.verifyInclusion({ leafDataHex: hex(leaves[i]), leafIndex: i, treeSize: n,
+        path: [...path.slice(0, -1), flip(path[path.length - 1])], rootHex: root }) : false;
+      if (ok && !altered) out.synthetic++; else out.syntheticFailures.push([n, i, ok, altered]);
+    }
+  }
+  const at = (minutes, reader, outcome = 'denied') => m.normalizeEntry({ height: 1, position: 0, eventIndex: minutes,
+    timeMs: Date.UTC(2026, 0, 5, 9) + minutes * 60000, reader, outcome, purpose: 'treatment', report: 'r' });
+  out.two = m.findSpikes([at(0, 'a'), at(30, 'a')]).length;
+  out.three = m.findSpikes([at(0, 'a'), at(30, 'a'), at(59, 'a')]).map((s) => s.reader);
+  out.spread = m.findSpikes([at(0, 'a'), at(61, 'a'), at(122, 'a')]).length;
+  out.mixed = m.findSpikes([at(0, 'a'), at(10, 'b'), at(20, 'a'), at(30, 'a', 'allowed')]).length;
+  return out;
+})().then(done, (e) => done({ error: String(e) }));
+"""
+
+
+def browser_checks(suite, officer):
+    suite.step("the privacy page's own checks in the browser: an altered proof fails, the spike rule's edges")
+    result = officer.driver.execute_async_script(CHECKS_IN_BROWSER, suite.evidence_transaction)
+    check("error" not in result, f"in-browser checks: {result}")
+    check(result["good"] is True, f"the real inclusion proof did not verify: {result}")
+    for name in ("wrongLeaf", "wrongRoot", "wrongIndex", "wrongPath"):
+        check(result.get(name, False) is False, f"an altered proof ({name}) verified: {result}")
+    check(result["synthetic"] == 45 and not result["syntheticFailures"], f"RFC 6962 trees of 1-9 leaves: {result}")
+    check(result["two"] == 0 and result["three"] == ["a"] and result["spread"] == 0 and result["mixed"] == 0,
+          f"spike rule: {result}")
+    suite.ok(f"the case's proof ({result['pathLength']} steps) and all 45 leaves of trees of 1-9 leaves verify; altered "
+             "leaf, root, index and path do not; "
+             "3 denied in an hour flagged, 2 or 3 spread over 2 hours not")
 
 
 def admin_suspends(suite, admin):
@@ -645,6 +707,7 @@ def main():
         privacy_officer_finds(suite, officer)
         patient_opens_case(suite, patient)
         privacy_officer_resolves(suite, officer)
+        browser_checks(suite, officer)
         admin_suspends(suite, admin)
         dashboard(suite, officer)
         admin.sign_out()
