@@ -8,7 +8,7 @@ import { field, form, select, busy, fileBytes } from "../ui/forms.js";
 import { table, badge, keepUnchangedRows } from "../ui/table.js";
 import { notify } from "../ui/messages.js";
 import { record, latestVersion } from "../ui/ledger.js";
-import { openReport } from "../ui/reader.js";
+import { openReport, custodianURLs, saveCustodianURLs } from "../ui/reader.js";
 import { sealAndUpload, metadataFor } from "../ui/sealing.js";
 import {
   purposeChoices, purposeName, categoryWords, statusWords, statusTone, shortId, day, when, changeReasons, cleanId, reportIdPattern,
@@ -40,10 +40,30 @@ export async function render(main, session) {
   const amendSlot = h("div", { id: "amend-slot" });
   const listSlot = h("section", { "aria-labelledby": "worklist-heading" }, h("h2", { id: "worklist-heading" }, "My worklist"), h("p", { class: "hint" }, "Loading…"));
 
+  let lastRows = []; // the worklist as last drawn: a report typed by id may be in it, with its latest version
   const read = async (id, version, category) => {
     const v = version ?? (await latestReadableVersion(session, id));
     const { outcome } = await openReport({ session, slot: resultSlot, reportId: id, version: v, purpose: purpose.value, category, signedBy: "its author" });
-    if (outcome === "allowed" && isAuthor) await offerAmend(session, id, resultSlot, amendSlot, load);
+    if (outcome !== "allowed") return;
+    let report;
+    try {
+      report = await session.client.get(`/v1/reports/${id}`); // visible now that the read is granted
+    } catch {
+      return; // the read itself succeeded; only the extras below need the record
+    }
+    const latest = latestVersion(report);
+    const actions = resultSlot.querySelector("#read-result .actions");
+    if (latest && latest.version > v) {
+      actions?.before(h("p", { class: "notice", id: "newer-version" }, `This is version ${v}; the latest is version ${latest.version} (${statusWords(latest.status).toLowerCase()}).`));
+      actions?.prepend(
+        h(
+          "button",
+          { type: "button", "data-action": "open-latest", onclick: (event) => busy(event.currentTarget, "Reading…", () => read(id, latest.version, report.category), "Could not read the report") },
+          `Read version ${latest.version}`,
+        ),
+      );
+    }
+    if (isAuthor) offerAmend(session, report, actions, amendSlot, load);
   };
 
   const byId = h(
@@ -62,11 +82,33 @@ export async function render(main, session) {
             focus(reportId);
             throw new Error("A report id is 32 characters (0-9 and a-f). Copy it from the report or the worklist.");
           }
-          await read(id, null, null);
+          const known = lastRows.find((r) => r.report === id && r.version);
+          await read(id, known?.version ?? null, known?.category ?? null);
         },
       },
       field({ id: "read-report-id", label: "Report id", hint: "32 characters, for a report that is not in your worklist." }, reportId),
       h("div", { class: "actions" }, h("button", { type: "submit", id: "read-button" }, "Read this report")),
+    ),
+  );
+  const nodes = h("textarea", { rows: 3, spellcheck: "false" }, custodianURLs().join("\n"));
+  const nodesBox = h(
+    "details",
+    { class: "card compact", id: "custodian-settings" },
+    h("summary", {}, "Other nodes of this network"),
+    h("p", { class: "hint" }, "Only for networks of several validators: reading a report that was shared with you needs key pieces from several nodes. Kept in this browser."),
+    form(
+      {
+        id: "custodian-form",
+        label: "Other nodes of this network",
+        errorContext: "Could not keep the addresses",
+        onSubmit: async () => {
+          const urls = saveCustodianURLs(nodes.value);
+          nodes.value = urls.join("\n");
+          notify(urls.length ? `Reads will also ask ${urls.length} other ${urls.length === 1 ? "node" : "nodes"} for key pieces.` : "Reads ask only this node.", { kind: "success" });
+        },
+      },
+      field({ id: "custodian-urls", label: "Addresses of the other nodes, one per line", hint: "For example http://10.0.0.2:8080" }, nodes),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "button-secondary", id: "custodian-save" }, "Keep these addresses")),
     ),
   );
   main.append(
@@ -79,10 +121,12 @@ export async function render(main, session) {
     amendSlot,
     listSlot,
     byId,
+    nodesBox,
   );
 
   const load = async () => {
     const rows = await worklistRows(session);
+    lastRows = rows;
     await learnPeople(session, rows.flatMap((r) => [r.patient, r.author]).filter(Boolean));
     replace(
       listSlot,
@@ -270,16 +314,9 @@ function showAmendForm(session, row, slot, reload) {
  * After an author of the report's organization opened it: a button to amend or correct it,
  * when its latest version is released.
  */
-async function offerAmend(session, reportId, resultSlot, amendSlot, reload) {
-  let report;
-  try {
-    report = await session.client.get(`/v1/reports/${reportId}`);
-  } catch {
-    return; // no amend offer without the record; the read itself succeeded
-  }
+function offerAmend(session, report, actions, amendSlot, reload) {
   const latest = latestVersion(report);
   if (report.organization !== session.record.organization || !releasedStatuses.has(latest?.status)) return;
-  const actions = resultSlot.querySelector("#read-result .actions");
   actions?.append(
     h(
       "button",
@@ -287,7 +324,7 @@ async function offerAmend(session, reportId, resultSlot, amendSlot, reload) {
         type: "button",
         class: "button-secondary",
         "data-action": "amend",
-        onclick: () => showAmendForm(session, { report: reportId, category: report.category }, amendSlot, reload),
+        onclick: () => showAmendForm(session, { report: report.id, category: report.category }, amendSlot, reload),
       },
       "Amend or correct this report",
     ),

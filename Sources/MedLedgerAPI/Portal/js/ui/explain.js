@@ -31,6 +31,9 @@ export function explain(error) {
   if (codeName === "invalid-field") {
     return `The ledger refused a value${error.field ? ` (${error.field})` : ""}: ${error.detail ?? error.message ?? "check the form and try again."}`;
   }
+  if (/key shares? needed|other custodian/i.test(error.message ?? "")) {
+    return `This network keeps each report key in pieces on several nodes, and not enough of them answered. Add the other nodes' addresses under “Other nodes of this network” on the worklist page, then try again. (${error.message})`;
+  }
   if (error.name === "TypeError" && /fetch|network/i.test(error.message ?? "")) {
     return "Cannot reach the MedLedger node. Check your connection and try again in a moment.";
   }

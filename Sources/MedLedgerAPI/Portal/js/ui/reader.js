@@ -4,6 +4,7 @@
 // the text in #report-text and the check in #report-verified.
 
 import { readReport } from "../lib/vault.js";
+import { NodeClient } from "../lib/api.js";
 import { h, replace, focus } from "./dom.js";
 import { explain } from "./explain.js";
 import { purposeWords, shortId, categoryWords } from "./format.js";
@@ -18,7 +19,7 @@ export async function openReport({ session, slot, reportId, version, purpose, ca
   replace(slot, h("p", { class: "hint" }, `Opening report ${shortId(reportId)}: recording the read on the ledger, then decrypting in this browser…`));
   let opened;
   try {
-    opened = await readReport({ client: session.client, reportId, version, purpose });
+    opened = await readReport({ client: session.client, reportId, version, purpose, custodianClients: custodianClients(session) });
   } catch (error) {
     const denied = isDenied(error);
     const result = h(
@@ -92,5 +93,44 @@ function fileLink(bytes, mediaType, fileName) {
     { id: "report-text", class: "report-file" },
     `This report is a file (${mediaType}). `,
     h("a", { href: url, download: fileName, class: "button" }, `Download ${fileName}`),
+  );
+}
+
+const custodianKey = "medledger.custodian-nodes";
+const custodianMax = 16;
+
+/** The other custodian nodes' addresses kept in this browser (a network of several
+ * validators needs key shares from k of them; the genesis names no addresses). */
+export function custodianURLs() {
+  try {
+    const list = JSON.parse(localStorage.getItem(custodianKey) ?? "[]");
+    return Array.isArray(list) ? list.filter((u) => typeof u === "string").slice(0, custodianMax) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps the addresses (one per line); throws naming the first that is not an http(s) URL. */
+export function saveCustodianURLs(text) {
+  const urls = [];
+  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
+    let url;
+    try {
+      url = new URL(part);
+    } catch {
+      throw new Error(`"${part.slice(0, 60)}" is not a node address. Write it like http://10.0.0.2:8080, one per line.`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`"${part.slice(0, 60)}" must start with http:// or https://.`);
+    const origin = url.origin;
+    if (origin !== location.origin && !urls.includes(origin)) urls.push(origin);
+  }
+  if (urls.length > custodianMax) throw new Error(`At most ${custodianMax} other nodes.`);
+  localStorage.setItem(custodianKey, JSON.stringify(urls));
+  return urls;
+}
+
+function custodianClients(session) {
+  return custodianURLs().map(
+    (baseURL) => new NodeClient({ baseURL, identity: session.identity, chainId: session.status?.chainId, genesis: session.genesis }),
   );
 }
