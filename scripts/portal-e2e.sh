@@ -59,6 +59,7 @@ stop() {
         kill -KILL "$node_pid" 2>/dev/null || true
     fi
     cp "$log" "$out/demo.log" 2>/dev/null || true
+    rm -rf "$work"
 }
 trap stop EXIT
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -733,6 +734,7 @@ def main():
                 session.quit()
             except Exception:  # noqa: BLE001
                 pass
+    shutil.rmtree(suite.work, ignore_errors=True)  # kept after a failure, for a look
     print(f"PASSED: {suite.step_number} steps in {time.time() - started:.0f} s; screenshots in {suite.out}")
     return 0
 
