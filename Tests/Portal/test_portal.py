@@ -318,7 +318,7 @@ def set_date(portal, selector, day):
     element = portal.visible(selector)
     portal.driver.execute_script(
         "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
-        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, day.isoformat())
+        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, day.isoformat() if day else "")
 
 
 def timeline_cursors(patient):
@@ -475,6 +475,19 @@ def privacy_officer_finds(suite, officer):
     check("allowed" in outcomes and "denied" in outcomes, f"patient filter: outcomes {outcomes}")
     check(suite.ids["ordering-physician"] in readers and reader in readers, "patient filter: the hospital's readers are missing")
     suite.ok(f"filtered by patient pseudonym: {len(outcomes)} reads by {len(readers)} hospital practitioners")
+
+    # Dates: from today (local) keeps them all; from tomorrow leaves none.
+    today = datetime.date.today()
+    set_date(officer, "#filter-from", today)
+    officer.click("#filter-apply")
+    officer.css('#access-log[data-query*="from="]:not([aria-busy])')
+    check(len(officer.attrs("#access-log tr[data-outcome]", "data-outcome")) == len(outcomes), "from today dropped reads")
+    set_date(officer, "#filter-from", today + datetime.timedelta(days=1))
+    officer.click("#filter-apply")
+    officer.wait(lambda d: not officer.attrs("#access-log[aria-busy]", "id") and not officer.attrs("#access-log tr[data-outcome]", "data-outcome"),
+                 WAIT, "an empty log from tomorrow on")
+    set_date(officer, "#filter-from", "")
+    suite.ok("date filter: from today keeps them, from tomorrow leaves none")
 
 
 def patient_opens_case(suite, patient):

@@ -115,8 +115,9 @@ function accessLog(session, organization) {
   }
 
   let generation = 0;
+  let shown = ""; // the filters of the rows on screen: "Load more" continues those
   async function load(append = false) {
-    const filters = query();
+    const filters = append ? shown : query();
     if (filters === null) return;
     const path = `/v1/organizations/${organization}/access-log${filters ? `?${filters}` : ""}`;
     // A later "Show" wins: answers to earlier requests that come back late are dropped.
@@ -131,6 +132,7 @@ function accessLog(session, organization) {
       entries = append ? entries.concat(fresh) : fresh;
       nextCursor = page.nextCursor;
       logTable.dataset.query = filters;
+      shown = filters;
       show();
     } catch (error) {
       if (mine !== generation) return;
