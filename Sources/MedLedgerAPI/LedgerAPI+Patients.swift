@@ -58,6 +58,22 @@ extension LedgerAPI {
                         entries: trail.events.compactMap(Components.Schemas.AuditEntry.init)))))
     }
 
+    /// The patient's guardians (signed; the patient or a guardian), with a state proof of the
+    /// guardians entry when it is in a certified block. Not public: who looks after whom is
+    /// the patient's business, which is why the entry is apart from the identity record.
+    func getPatientGuardians(_ input: Operations.GetPatientGuardians.Input) async throws
+        -> Operations.GetPatientGuardians.Output
+    {
+        let patient = try await authorizedPatient(input.path.id)
+        let (guardians, proven) = await node.guardians(ofPatient: patient)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        patient: patient.hex, guardians: guardians.map(\.hex),
+                        proven: proven.map(Components.Schemas.ProvenEntry.init)))))
+    }
+
     private func authorizedPatient(_ text: String) async throws -> IdentityID {
         let patient = try Parameter.identity(text)
         let caller = try await caller()

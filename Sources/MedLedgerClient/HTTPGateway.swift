@@ -311,7 +311,7 @@ extension HTTPGateway {
         return IdentityRecord(
             id: id, kind: kind, signingKey: signing, encryptionKey: encryption,
             organization: organization, roles: roles, status: status, lastNonce: Nonce(lastNonce),
-            guardians: [], registeredAt: Height(registeredAt))
+            registeredAt: Height(registeredAt))
     }
 
     static func malformed(_ field: String) -> NodeError {

@@ -30,7 +30,7 @@ extension ContractEngine {
         _ context: BlockContext
     ) -> AccessBasis {
         if reader.id == report.patient { return .relationship }
-        if let patient = state.identity(report.patient), patient.guardians.contains(reader.id) { return .relationship }
+        if state.isGuardian(reader.id, of: report.patient) { return .relationship }
         if reader.kind == .practitioner, reader.organization == report.organization,
             reader.has(.author) || reader.has(.approver) || reader.has(.reader)
         {

@@ -10,7 +10,7 @@ extension ContractEngine {
         guard !body.caseID.isReserved else { throw Rejection.invalid(.caseID, .reserved, .caseID(body.caseID)) }
         guard state.case(body.caseID) == nil else { throw Rejection(.caseExists, .caseID(body.caseID)) }
         let report = try existingReport(body.report, state)
-        guard let patient = state.identity(report.patient), speaksFor(signer, patient: patient) else {
+        guard let patient = state.identity(report.patient), speaksFor(signer, patient: patient, state) else {
             throw Rejection(.notPatientOrGuardian, .report(report.id))
         }
         guard let reader = state.identity(body.reader), reader.kind == .practitioner,

@@ -2,8 +2,8 @@ import MedLedgerCore
 
 extension ContractEngine {
     /// True when `signer` may consent for `patient`: the patient or one of their guardians.
-    func speaksFor(_ signer: IdentityRecord, patient: IdentityRecord) -> Bool {
-        signer.id == patient.id || patient.guardians.contains(signer.id)
+    func speaksFor(_ signer: IdentityRecord, patient: IdentityRecord, _ state: LedgerState) -> Bool {
+        signer.id == patient.id || state.isGuardian(signer.id, of: patient.id)
     }
 
     func grantAccess(
@@ -13,7 +13,7 @@ extension ContractEngine {
         guard let patient = state.identity(body.patient), patient.kind == .patient else {
             throw Rejection.unregistered(.patient, body.patient, expecting: .patient)
         }
-        guard speaksFor(signer, patient: patient) else {
+        guard speaksFor(signer, patient: patient, state) else {
             throw Rejection(.notPatientOrGuardian, .field(.patient), .identity(patient.id))
         }
         guard let grantee = state.identity(body.grantee), grantee.kind == .practitioner || grantee.kind == .organization
@@ -44,7 +44,7 @@ extension ContractEngine {
         _ context: BlockContext
     ) throws -> TransactionReceipt {
         guard var grant = state.grant(body.grant) else { throw Rejection(.unknownGrant, .grant(body.grant)) }
-        guard let patient = state.identity(grant.patient), speaksFor(signer, patient: patient) else {
+        guard let patient = state.identity(grant.patient), speaksFor(signer, patient: patient, state) else {
             throw Rejection(.notPatientOrGuardian, .grant(grant.id))
         }
         guard grant.revokedAt == nil else { throw Rejection(.grantNotActive, .grant(grant.id)) }

@@ -119,14 +119,12 @@ extension ContractEngine {
             throw Rejection.unregistered(.guardian, body.guardian, expecting: .patient, .practitioner)
         }
         guard guardian.id != signer.id else { throw Rejection.invalid(.guardian, .namesSigner) }
-        var updated = signer
-        var guardians = Set(updated.guardians)
+        var guardians = Set(state.guardians(of: signer.id).guardians)
         if body.isGuardian { guardians.insert(guardian.id) } else { guardians.remove(guardian.id) }
         guard guardians.count <= Limits.guardiansMaxCount else {
             throw Rejection(.limitReached, .field(.guardians), .limit(UInt64(Limits.guardiansMaxCount)))
         }
-        updated.guardians = guardians.sorted()
-        state.put(updated)
+        state.put(GuardiansRecord(guardians.sorted()), for: signer.id)
         return .accepted([.identityUpdated(identity: signer.id)])
     }
 }

@@ -10,8 +10,7 @@ extension ContractEngine {
         _ body: RekeyReport, _ signer: IdentityRecord, _ state: inout LedgerState
     ) throws -> TransactionReceipt {
         var report = try existingReport(body.report, state)
-        let guardians = state.identity(report.patient)?.guardians ?? []
-        guard signer.id == report.patient || guardians.contains(signer.id) else {
+        guard signer.id == report.patient || state.isGuardian(signer.id, of: report.patient) else {
             throw Rejection(.notPatientOrGuardian, .report(report.id))
         }
         guard body.version == report.latest.version else {

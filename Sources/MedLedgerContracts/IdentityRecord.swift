@@ -1,6 +1,8 @@
 import MedLedgerCore
 
-/// An identity as the ledger state holds it.
+/// An identity as the ledger state holds it. Its proof is public, so it holds nothing about
+/// whom the identity relates to: a patient's guardians live in their own entry
+/// (`GuardiansRecord`).
 public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
     public let id: IdentityID
     public let kind: IdentityKind
@@ -12,14 +14,12 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
     public var status: IdentityStatus
     /// The highest nonce this identity has used; the next transaction must exceed it.
     public var lastNonce: Nonce
-    /// Identities a patient named to act on the patient's behalf, sorted.
-    public var guardians: [IdentityID]
     public let registeredAt: Height
 
     public init(
         id: IdentityID, kind: IdentityKind, signingKey: PublicSigningKey, encryptionKey: PublicEncryptionKey,
         organization: IdentityID?, roles: [Role], status: IdentityStatus = .active, lastNonce: Nonce = 0,
-        guardians: [IdentityID] = [], registeredAt: Height
+        registeredAt: Height
     ) {
         self.id = id
         self.kind = kind
@@ -29,7 +29,6 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
         self.roles = roles
         self.status = status
         self.lastNonce = lastNonce
-        self.guardians = guardians
         self.registeredAt = registeredAt
     }
 
@@ -45,7 +44,6 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
         encoder.write(array: roles)
         encoder.write(status)
         encoder.write(lastNonce)
-        encoder.write(array: guardians)
         encoder.write(registeredAt)
     }
 
@@ -58,7 +56,6 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
         roles = try decoder.readArray(Role.self, "roles", maxCount: Limits.rolesMaxCount)
         status = try decoder.read(IdentityStatus.self)
         lastNonce = try decoder.read(Nonce.self)
-        guardians = try decoder.readArray(IdentityID.self, "guardians", maxCount: Limits.guardiansMaxCount)
         registeredAt = try decoder.read(Height.self)
     }
 }

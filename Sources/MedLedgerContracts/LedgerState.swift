@@ -21,8 +21,11 @@ public struct LedgerState: Sendable {
         /// Attested blob holders per report version.
         var blobHolders: [BlobHolding: BlobHoldersRecord] = [:]
         var cases: [CaseID: CaseRecord] = [:]
+        /// A patient's guardians; an empty record stands for a removed entry.
+        var guardians: [IdentityID: GuardiansRecord] = [:]
         var isEmpty: Bool {
             identities.isEmpty && reports.isEmpty && grants.isEmpty && blobHolders.isEmpty && cases.isEmpty
+                && guardians.isEmpty
         }
     }
 
@@ -42,6 +45,12 @@ public struct LedgerState: Sendable {
     public func blobHolders(_ holding: BlobHolding) -> BlobHoldersRecord {
         pending.blobHolders[holding] ?? committed.blobHolders[holding] ?? BlobHoldersRecord()
     }
+    /// The patient's guardians (empty: none).
+    public func guardians(of patient: IdentityID) -> GuardiansRecord {
+        pending.guardians[patient] ?? committed.guardians[patient] ?? GuardiansRecord()
+    }
+    /// True when `id` is one of `patient`'s guardians.
+    public func isGuardian(_ id: IdentityID, of patient: IdentityID) -> Bool { guardians(of: patient).contains(id) }
     /// Committed attestations, by report version (for `verify`; never iterated into a hash).
     public var attestedBlobHolders: [BlobHolding: BlobHoldersRecord] { committed.blobHolders }
 
@@ -80,6 +89,12 @@ public struct LedgerState: Sendable {
         dirty.insert(.blobHolders(holding.report, holding.version))
     }
 
+    /// Replaces the patient's guardians; an empty list removes the entry.
+    mutating func put(_ record: GuardiansRecord, for patient: IdentityID) {
+        pending.guardians[patient] = record
+        dirty.insert(.guardians(patient))
+    }
+
     mutating func put(_ record: CaseRecord) {
         pending.cases[record.id] = record
         dirty.insert(.case(record.id))
@@ -102,6 +117,8 @@ public struct LedgerState: Sendable {
             (pending.blobHolders[BlobHolding(report: id, version: number)]
                 ?? committed.blobHolders[BlobHolding(report: id, version: number)])?.canonicalBytes
         case .case(let id): self.case(id)?.canonicalBytes
+        case .guardians(let patient):
+            guardians(of: patient).guardians.isEmpty ? nil : guardians(of: patient).canonicalBytes
         }
     }
 
@@ -109,7 +126,7 @@ public struct LedgerState: Sendable {
     public var committedEntryCount: Int {
         committed.identities.count + committed.grants.count
             + committed.reports.values.reduce(0) { $0 + 1 + $1.versions.count } + committed.blobHolders.count
-            + committed.cases.count
+            + committed.cases.count + committed.guardians.count
     }
 
     /// The entries changed since the last call, sorted by key, and clears the change set.
@@ -165,6 +182,9 @@ public struct LedgerState: Sendable {
         target.grants.merge(layer.grants) { _, new in new }
         target.blobHolders.merge(layer.blobHolders) { _, new in new }
         target.cases.merge(layer.cases) { _, new in new }
+        for (patient, record) in layer.guardians {
+            target.guardians[patient] = record.guardians.isEmpty ? nil : record
+        }
         for (patient, ids) in layer.grantsByPatient {
             target.grantsByPatient[patient, default: []].append(contentsOf: ids)
         }
@@ -196,6 +216,12 @@ public struct LedgerState: Sendable {
                         try BlobHoldersRecord.decode(canonical: entry.value),
                         for: BlobHolding(report: id, version: number))
                 case .case: state.put(try CaseRecord.decode(canonical: entry.value))
+                case .guardians(let patient):
+                    let record = try GuardiansRecord.decode(canonical: entry.value)
+                    guard !record.guardians.isEmpty else {
+                        throw StateLoadError(key: Hex.encode(entry.key), reason: "an empty guardians list is stored")
+                    }
+                    state.put(record, for: patient)
                 }
             } catch let error as StateLoadError {
                 throw error

@@ -13,6 +13,8 @@ public enum StateKey: Hashable, Sendable {
     case blobHolders(ReportID, ReportVersion)
     /// A privacy case.
     case `case`(CaseID)
+    /// A patient's guardians, apart from the identity record, whose proof is public.
+    case guardians(IdentityID)
 
     public var bytes: [UInt8] {
         switch self {
@@ -24,6 +26,7 @@ public enum StateKey: Hashable, Sendable {
         case .blobHolders(let id, let version):
             [5] + id.bytes + Self.bigEndian(version.rawValue)
         case .case(let id): [6] + id.bytes
+        case .guardians(let patient): [7] + patient.hash.bytes
         }
     }
 
@@ -58,6 +61,9 @@ public enum StateKey: Hashable, Sendable {
         case 6:
             guard let id = CaseID(bytes: rest) else { return nil }
             self = .case(id)
+        case 7:
+            guard let hash = Hash256(bytes: rest) else { return nil }
+            self = .guardians(IdentityID(hash: hash))
         default: return nil
         }
     }

@@ -119,7 +119,7 @@ extension LedgerNode {
         guard let report = state.report(reportID), let identity = state.identity(caller), identity.isActive else {
             return false
         }
-        if caller == report.patient || state.identity(report.patient)?.guardians.contains(caller) == true {
+        if caller == report.patient || state.isGuardian(caller, of: report.patient) {
             return true
         }
         return identity.kind == .practitioner && identity.organization == report.organization
@@ -129,7 +129,7 @@ extension LedgerNode {
     /// The relationships the contracts accept as a basis for reading without a grant.
     private func hasStandingRelationship(_ identity: IdentityRecord, to report: ReportRecord) -> Bool {
         if identity.id == report.patient { return true }
-        if state.identity(report.patient)?.guardians.contains(identity.id) == true { return true }
+        if state.isGuardian(identity.id, of: report.patient) { return true }
         if identity.kind == .organization && identity.id == report.organization { return true }
         return identity.kind == .practitioner && identity.organization == report.organization
             && (identity.has(.author) || identity.has(.approver) || identity.has(.reader))
@@ -138,7 +138,7 @@ extension LedgerNode {
     /// True when `caller` may see the patient's reports, grants and audit trail.
     public func speaksFor(patient: IdentityID, caller: IdentityID) -> Bool {
         guard let record = state.identity(patient), record.kind == .patient else { return false }
-        return caller == patient || record.guardians.contains(caller)
+        return caller == patient || state.isGuardian(caller, of: patient)
     }
 }
 

@@ -118,3 +118,12 @@ extension LedgerNode {
         return (header, versions)
     }
 }
+
+extension LedgerNode {
+    /// The patient's guardians, with the guardians entry proven when there is one (none when
+    /// the list is empty, or before the entry is in a certified block).
+    public func guardians(ofPatient patient: IdentityID) -> (guardians: [IdentityID], proven: ProvenEntry?) {
+        let proven = provenEntry(.guardians(patient))
+        return (state.guardians(of: patient).guardians, proven)
+    }
+}

@@ -239,23 +239,44 @@ import MedLedgerContracts
             cast.patient, .setGuardian(SetGuardian(guardian: cast.otherPatient.id, isGuardian: true)))
         #expect(set.code == .ok)
         #expect(set.events == [.identityUpdated(identity: cast.patient.id)])
-        #expect(cast.ledger.state.identity(cast.patient.id)?.guardians == [cast.otherPatient.id])
+        #expect(cast.ledger.state.guardians(of: cast.patient.id).guardians == [cast.otherPatient.id])
         // A practitioner may be a guardian too; the list stays sorted.
         #expect(
             cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.readerA.id, isGuardian: true))).code
                 == .ok)
-        let guardians = try #require(cast.ledger.state.identity(cast.patient.id)?.guardians)
+        let guardians = cast.ledger.state.guardians(of: cast.patient.id).guardians
         #expect(guardians == [cast.otherPatient.id, cast.readerA.id].sorted())
         // Setting twice is idempotent.
         #expect(
             cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: cast.readerA.id, isGuardian: true))).code
                 == .ok)
-        #expect(cast.ledger.state.identity(cast.patient.id)?.guardians.count == 2)
+        #expect(cast.ledger.state.guardians(of: cast.patient.id).guardians.count == 2)
         #expect(
             cast.ledger.apply(
                 cast.patient, .setGuardian(SetGuardian(guardian: cast.otherPatient.id, isGuardian: false))
             ).code == .ok)
-        #expect(cast.ledger.state.identity(cast.patient.id)?.guardians == [cast.readerA.id])
+        #expect(cast.ledger.state.guardians(of: cast.patient.id).guardians == [cast.readerA.id])
+    }
+
+    /// The identity record's proof is public, so the guardians live in an entry of their own
+    /// (`0x07 ‖ patient`), absent again once the list is empty.
+    @Test func guardiansLiveApartFromTheIdentityRecord() throws {
+        var cast = Cast()
+        let guardian = cast.otherPatient.id
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: guardian, isGuardian: true))).code == .ok
+        )
+        let identity = try #require(cast.ledger.state.encodedValue(.identity(cast.patient.id)))
+        let needle = guardian.hash.bytes
+        let leaks = (0...(identity.count - needle.count)).contains { Array(identity[$0..<$0 + needle.count]) == needle }
+        #expect(!leaks, "the identity record names no guardian")
+        #expect(
+            cast.ledger.state.encodedValue(.guardians(cast.patient.id)) == GuardiansRecord([guardian]).canonicalBytes)
+        #expect(StateKey(bytes: StateKey.guardians(cast.patient.id).bytes) == .guardians(cast.patient.id))
+        #expect(
+            cast.ledger.apply(cast.patient, .setGuardian(SetGuardian(guardian: guardian, isGuardian: false))).code
+                == .ok)
+        #expect(cast.ledger.state.encodedValue(.guardians(cast.patient.id)) == nil)
     }
 
     @Test func guardianRulesAreEnforced() {
@@ -288,7 +309,7 @@ import MedLedgerContracts
         #expect(
             ledger.apply(patient, .setGuardian(SetGuardian(guardian: oneTooMany.id, isGuardian: true))).code
                 == .limitReached)
-        #expect(ledger.state.identity(patient.id)?.guardians.count == Limits.guardiansMaxCount)
+        #expect(ledger.state.guardians(of: patient.id).guardians.count == Limits.guardiansMaxCount)
     }
 
     /// Issue 6, low: an admin used to be able to front-run a patient's self-registration with

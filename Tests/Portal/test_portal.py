@@ -506,8 +506,15 @@ def patient_opens_case(suite, patient):
     patient.screenshot("patient-concerns")
     patient.go("#/patient/guardians")
     patient.css("#guardian-id")
+    # The list comes from the signed guardians route (the public identity proof names none).
+    guardian = suite.new_id
+    patient.fill("#guardian-id", guardian)
+    patient.click("#guardian-add")
+    patient.css(f'#guardians[data-source="ledger"] li[data-guardian="{guardian}"]')
     patient.screenshot("patient-guardians")
-    suite.ok(f"case {suite.case[:12]}… opened; it is listed under her concerns")
+    patient.click(f'#guardians li[data-guardian="{guardian}"] button[data-action="remove"]')
+    patient.wait(lambda d: patient.attrs('#guardians[data-source="ledger"] li.empty', "class"), WAIT, "an empty guardians list from the ledger")
+    suite.ok(f"case {suite.case[:12]}… opened; it is listed under her concerns; a guardian added and removed, read from the ledger")
 
 
 def privacy_officer_resolves(suite, officer):

@@ -1090,6 +1090,48 @@ public enum OpenAPIDocumentText {
                 }
               }
             },
+            "/v1/patients/{id}/guardians": {
+              "get": {
+                "operationId": "getPatientGuardians",
+                "tags": [
+                  "patients"
+                ],
+                "summary": "The patient's guardians, with a state proof of the guardians entry (signed: the patient or a guardian; the public identity proof holds no guardians)",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdentityId"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Guardians",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "$ref": "#/components/schemas/PatientGuardians"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
+            },
             "/v1/cases/{id}": {
               "get": {
                 "operationId": "getCase",
@@ -2784,6 +2826,30 @@ public enum OpenAPIDocumentText {
                   }
                 },
                 "description": "A state entry at the latest certified block, with its header, commit certificate and state proof"
+              },
+              "PatientGuardians": {
+                "type": "object",
+                "required": [
+                  "patient",
+                  "guardians"
+                ],
+                "properties": {
+                  "patient": {
+                    "type": "string"
+                  },
+                  "guardians": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    },
+                    "maxItems": 8,
+                    "description": "Guardian identity ids, sorted"
+                  },
+                  "proven": {
+                    "$ref": "#/components/schemas/ProvenEntry"
+                  }
+                },
+                "description": "A patient's guardians; `proven` is the guardians state entry (0x07 ‖ patient id, a canonical sorted id list) with its proof, absent when there are none or the entry is not yet in a certified block"
               },
               "ProvenVersion": {
                 "type": "object",

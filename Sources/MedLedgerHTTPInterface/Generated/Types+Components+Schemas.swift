@@ -1541,6 +1541,39 @@ extension Components {
                 case proof
             }
         }
+        /// A patient's guardians; `proven` is the guardians state entry (0x07 ‖ patient id, a canonical sorted id list) with its proof, absent when there are none or the entry is not yet in a certified block
+        ///
+        /// - Remark: Generated from `#/components/schemas/PatientGuardians`.
+        public struct PatientGuardians: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PatientGuardians/patient`.
+            public var patient: Swift.String
+            /// Guardian identity ids, sorted
+            ///
+            /// - Remark: Generated from `#/components/schemas/PatientGuardians/guardians`.
+            public var guardians: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/PatientGuardians/proven`.
+            public var proven: Components.Schemas.ProvenEntry?
+            /// Creates a new `PatientGuardians`.
+            ///
+            /// - Parameters:
+            ///   - patient:
+            ///   - guardians: Guardian identity ids, sorted
+            ///   - proven:
+            public init(
+                patient: Swift.String,
+                guardians: [Swift.String],
+                proven: Components.Schemas.ProvenEntry? = nil
+            ) {
+                self.patient = patient
+                self.guardians = guardians
+                self.proven = proven
+            }
+            public enum CodingKeys: String, CodingKey {
+                case patient
+                case guardians
+                case proven
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ProvenVersion`.
         public struct ProvenVersion: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ProvenVersion/record`.

@@ -127,6 +127,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/patients/{id}/cases`.
     /// - Remark: Generated from `#/paths//v1/patients/{id}/cases/get(getPatientCases)`.
     func getPatientCases(_ input: Operations.GetPatientCases.Input) async throws -> Operations.GetPatientCases.Output
+    /// The patient's guardians, with a state proof of the guardians entry (signed: the patient or a guardian; the public identity proof holds no guardians)
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/guardians`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/guardians/get(getPatientGuardians)`.
+    func getPatientGuardians(_ input: Operations.GetPatientGuardians.Input) async throws -> Operations.GetPatientGuardians.Output
     /// A case with its evidence (signed: the case's patient or a guardian, or the organization's key, privacy officers or admins; an unknown case is 403 too, so ids cannot be probed)
     ///
     /// - Remark: HTTP `GET /v1/cases/{id}`.
@@ -448,6 +453,19 @@ extension APIProtocol {
         try await getPatientCases(Operations.GetPatientCases.Input(
             path: path,
             query: query,
+            headers: headers
+        ))
+    }
+    /// The patient's guardians, with a state proof of the guardians entry (signed: the patient or a guardian; the public identity proof holds no guardians)
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/guardians`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/guardians/get(getPatientGuardians)`.
+    public func getPatientGuardians(
+        path: Operations.GetPatientGuardians.Input.Path,
+        headers: Operations.GetPatientGuardians.Input.Headers = .init()
+    ) async throws -> Operations.GetPatientGuardians.Output {
+        try await getPatientGuardians(Operations.GetPatientGuardians.Input(
+            path: path,
             headers: headers
         ))
     }

@@ -73,7 +73,8 @@ export function decodeStateProof(bytes) {
   return proof;
 }
 
-/** An IdentityRecord (Contracts/IdentityRecord.swift) from its canonical bytes. */
+/** An IdentityRecord (Contracts/IdentityRecord.swift) from its canonical bytes. It holds no
+ * guardians: its proof is public, and they live in their own entry (decodeGuardiansRecord). */
 export function decodeIdentityRecord(bytes) {
   const r = new Reader(bytes);
   const id = hex(r.fixed("id", 32));
@@ -92,11 +93,18 @@ export function decodeIdentityRecord(bytes) {
     roles: r.array("roles", 8, (r) => r.u8("role")),
     status: r.u8("status"),
     lastNonce: r.u64("lastNonce"),
-    guardians: r.array("guardians", 8, (r) => hex(r.fixed("guardian", 32))),
     registeredAt: r.u64("registeredAt"),
   };
   r.end("identity record");
   return record;
+}
+
+/** A GuardiansRecord (Contracts/GuardiansRecord.swift): the patient's guardian ids, sorted. */
+export function decodeGuardiansRecord(bytes) {
+  const r = new Reader(bytes);
+  const guardians = r.array("guardians", 8, (r) => hex(r.fixed("guardian", 32)));
+  r.end("guardians record");
+  return guardians;
 }
 
 // --- Merkle (RFC 6962 / RFC 9162 §2.1.3.2) ---------------------------------------------------
@@ -143,6 +151,7 @@ export async function stateProofVerifies(proof, key, value, stateRoot) {
 /** State keys: a table tag, then the entity id (Contracts/StateKey.swift). */
 export const stateKey = {
   identity: (id) => concat(Uint8Array.of(1), idBytes(id, 32, "identity id")),
+  guardians: (patient) => concat(Uint8Array.of(7), idBytes(patient, 32, "patient id")),
   reportVersion: (report, version) => encode((w) => w.u8(4).fixed(idBytes(report, 16, "report id")).u32(version)),
 };
 
@@ -216,4 +225,23 @@ export async function provenIdentity(client, id, genesis) {
   const record = decodeIdentityRecord(await provenRecord(answer, stateKey.identity(id), genesis));
   if (record.id !== id.toLowerCase()) throw new ProofError(`the node proved identity ${record.id}, not ${id}`);
   return record;
+}
+
+/**
+ * The patient's guardians from GET /v1/patients/{id}/guardians (signed: the patient or a
+ * guardian). When the node sends the guardians entry's proof, the list is the proven record's
+ * (checked against `genesis`, and it must match the list the node wrote beside it); with no
+ * proof the node says there are none, or the entry is not in a certified block yet.
+ * Returns { guardians, proven }.
+ */
+export async function provenGuardians(client, patient, genesis) {
+  const answer = await client.get(`/v1/patients/${patient}/guardians`);
+  const listed = Array.isArray(answer.guardians) ? answer.guardians.map((id) => String(id).toLowerCase()) : null;
+  if (!listed) throw new ProofError("the node's answer has no guardians list");
+  if (!answer.proven) return { guardians: listed, proven: false };
+  const guardians = decodeGuardiansRecord(await provenRecord(answer.proven, stateKey.guardians(patient), genesis));
+  if (guardians.length !== listed.length || guardians.some((id, i) => id !== listed[i])) {
+    throw new ProofError("the node's guardians list is not the one it proved");
+  }
+  return { guardians, proven: true };
 }

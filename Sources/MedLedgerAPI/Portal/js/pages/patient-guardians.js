@@ -1,7 +1,8 @@
-// Guardians: people who may act for me (share, revoke, read my audit). The identity record's
-// JSON leaves guardians out, so the list is read from my own record as proven against a
-// certified block (GET /v1/identities/{me}/proof, checked with lib/proofs.js); when that
-// fails, from what was added or removed in this browser.
+// Guardians: people who may act for me (share, revoke, read my audit). Who looks after whom
+// is not public (the identity record and its public proof hold no guardians), so the list
+// comes from the signed GET /v1/patients/{me}/guardians, its guardians entry checked against
+// a certified block when the node proves it (lib/proofs.js); when that fails, from what was
+// added or removed in this browser.
 
 import { setGuardian } from "../lib/transactions.js";
 import { h, replace, focus } from "../ui/dom.js";
@@ -10,7 +11,7 @@ import { notify } from "../ui/messages.js";
 import { record } from "../ui/ledger.js";
 import { cleanId, idPattern } from "../ui/format.js";
 import { personName, rememberContact, learnPeople } from "../ui/people.js";
-import { provenIdentity } from "../lib/proofs.js";
+import { provenGuardians } from "../lib/proofs.js";
 
 const storageKey = (me) => `medledger.guardians.${me}`;
 
@@ -45,11 +46,11 @@ export async function render(main, session) {
     let ids;
     let fromLedger = false;
     try {
-      ids = (await provenIdentity(session.client, me, session.genesis)).guardians;
+      ids = (await provenGuardians(session.client, me, session.genesis)).guardians;
       fromLedger = true;
       saveGuardians(me, ids);
     } catch (error) {
-      console.warn("guardians from the proven record:", error);
+      console.warn("guardians from the ledger:", error);
       ids = loadGuardians(me);
     }
     await learnPeople(session, ids);
@@ -65,7 +66,7 @@ export async function render(main, session) {
       ),
       h(
         "ul",
-        { id: "guardians", class: "plain-list" },
+        { id: "guardians", class: "plain-list", "data-source": fromLedger ? "ledger" : "browser" },
         ids.length === 0
           ? h("li", { class: "empty" }, "You have no guardians.")
           : ids.map((id) =>
