@@ -119,14 +119,14 @@ import MedLedgerNode
                 GrantAccess(
                     grant: GrantID.randomConsentGrantID(), patient: fixture.patient.id,
                     grantee: fixture.clinicReader.id,
-                    scope: .all, purpose: .treatment, validFrom: nil, validUntil: nil)), by: guardian)
+                    scope: .allReports, purpose: .treatment, validFrom: nil, validUntil: nil)), by: guardian)
         #expect(grant.code == .ok)
         let refused = try await fixture.commit(
             .grantAccess(
                 GrantAccess(
                     grant: GrantID.randomConsentGrantID(), patient: fixture.patient.id,
                     grantee: fixture.clinicReader.id,
-                    scope: .all, purpose: .treatment, validFrom: nil, validUntil: nil)), by: fixture.stranger)
+                    scope: .allReports, purpose: .treatment, validFrom: nil, validUntil: nil)), by: fixture.stranger)
         #expect(refused.code == .notPatientOrGuardian)
     }
 }
