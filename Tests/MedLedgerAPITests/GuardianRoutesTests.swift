@@ -41,14 +41,14 @@ import MedLedgerNode
         defer { fixture.cleanUp() }
         let guardian = try await nameGuardian(fixture)
         try await fixture.app().test(.router) { client in
-            try await client.execute(uri: "/v1/identities/\(fixture.patient.id.hex)/proof", method: .get) { response in
-                #expect(response.status == .ok)
-                let record = decoded(response.json["record"])
-                #expect(try IdentityRecord.decode(canonical: record).id == fixture.patient.id)
-                #expect(!occurs(guardian.id.hash.bytes, in: record), "the public record names no guardian")
-                let text = String(decoding: response.bytes, as: UTF8.self)
-                #expect(!text.contains(guardian.id.hex), "nor does the answer's text")
-            }
+            let path = "/v1/identities/\(fixture.patient.id.hex)/proof"
+            let response = try await client.execute(uri: path, method: .get) { $0 }
+            #expect(response.status == .ok)
+            let record = decoded(response.json["record"])
+            #expect(try IdentityRecord.decode(canonical: record).id == fixture.patient.id)
+            #expect(!occurs(guardian.id.hash.bytes, in: record), "the public record names no guardian")
+            let text = String(decoding: response.bytes, as: UTF8.self)
+            #expect(!text.contains(guardian.id.hex), "nor does the answer's text")
         }
     }
 
