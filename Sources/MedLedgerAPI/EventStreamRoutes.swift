@@ -65,9 +65,7 @@ struct EventStreamRoutes: Sendable {
     /// under (`LedgerEvent.subjects`), whatever kinds of event name them.
     static func subjects(of caller: IdentityRecord) -> [[UInt8]] {
         var subjects = [caller.id.hash.bytes]
-        if caller.kind == .practitioner, caller.has(.privacyOfficer) || caller.has(.admin),
-            let organization = caller.organization
-        {
+        if let organization = caller.overseenOrganization, organization != caller.id {
             subjects.append(organization.hash.bytes)
         }
         return subjects

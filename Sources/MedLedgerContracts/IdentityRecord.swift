@@ -35,6 +35,17 @@ public struct IdentityRecord: Hashable, Sendable, CanonicalCodable {
     public func has(_ role: Role) -> Bool { roles.contains(role) }
     public var isActive: Bool { status == .active }
 
+    /// The organization whose lists and events this identity answers for: an organization's
+    /// own key answers for itself, a practitioner with `privacy-officer` or `admin` for its
+    /// organization; nil for everyone else. Status is the caller's to check.
+    public var overseenOrganization: IdentityID? {
+        switch kind {
+        case .organization: id
+        case .practitioner where has(.privacyOfficer) || has(.admin): organization
+        default: nil
+        }
+    }
+
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.write(id)
         encoder.write(kind)

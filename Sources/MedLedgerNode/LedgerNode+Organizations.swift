@@ -52,9 +52,7 @@ extension LedgerNode {
     /// an active practitioner of it with `privacy-officer` or `admin`.
     public func mayOverseeOrganization(_ organization: IdentityID, caller: IdentityID) -> Bool {
         guard let record = state.identity(caller), record.isActive else { return false }
-        if record.kind == .organization { return record.id == organization }
-        return record.kind == .practitioner && record.organization == organization
-            && (record.has(.privacyOfficer) || record.has(.admin))
+        return record.overseenOrganization == organization
     }
 
     /// Reads newest first from `subject`, keeping the events `keep` accepts, until `limit`
