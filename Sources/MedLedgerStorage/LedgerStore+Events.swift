@@ -10,10 +10,7 @@ extension LedgerStore {
     /// - Throws: `StorageError` (`.corruptData`) naming the height when a row is damaged.
     public func events(subject: [UInt8], before: EventCursor? = nil, limit: Int) throws -> [IndexedEvent] {
         precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
-        let select = """
-            SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
-            FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
-            """
+        let select = Self.indexedEventSelect
         let order = "ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?"
         guard let before else {
             return try database.query(
@@ -36,6 +33,13 @@ extension LedgerStore {
     public func latestEvent(subject: [UInt8]) throws -> IndexedEvent? {
         try events(subject: subject, limit: 1).first
     }
+
+    /// The columns `indexedEvent` reads, with the transaction hash joined in: shared by the
+    /// newest-first pages and the oldest-first replay so the two cannot drift apart.
+    private static let indexedEventSelect = """
+        SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
+        FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
+        """
 
     private func indexedEvent(_ row: SQLiteRow) throws -> IndexedEvent {
         let rowName = "height \(row[0].unsigned.map(String.init) ?? "\(row[0])")"
@@ -73,8 +77,7 @@ extension LedgerStore {
         precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
         let after = after ?? EventCursor(height: 0, position: 0, eventIndex: 0)
         let sql = """
-            SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
-            FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
+            \(Self.indexedEventSelect)
             WHERE e.subject = ? AND (e.height, e.position, e.event_index) > (?, ?, ?)
             ORDER BY e.height ASC, e.position ASC, e.event_index ASC LIMIT ?
             """
