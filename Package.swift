@@ -108,6 +108,15 @@ let package = Package(
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
                 asyncHTTPClient, openAPIRuntime, openAPIClientTransport, httpTypes, crypto, nioCore, nioSSL,
             ]),
+        // The gateway an organization runs for its EHR: plain FHIR R4 in, encrypted reports on
+        // the ledger through the client (no Node, no Storage); its own encrypted SQLite store
+        // keeps the organization's patient identifiers (MRNs) off the ledger.
+        .target(
+            name: "MedLedgerFHIRGateway",
+            dependencies: [
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient",
+                "CSQLite", crypto, logging, .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(
             name: "MedLedgerDemo",
@@ -141,7 +150,7 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerNode", "MedLedgerClient", "MedLedgerVerifier", "MedLedgerDemo",
-                "MedLedgerSimulator", "MedLedgerBench", logging, prometheus, serviceLifecycle,
+                "MedLedgerSimulator", "MedLedgerBench", "MedLedgerFHIRGateway", logging, prometheus, serviceLifecycle,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -186,6 +195,12 @@ let package = Package(
                 "MedLedgerClient", "MedLedgerVault", "MedLedgerContracts", "MedLedgerCore", "MedLedgerAPIModel",
             ]
         ),
+        .testTarget(
+            name: "MedLedgerFHIRGatewayTests",
+            dependencies: [
+                "MedLedgerFHIRGateway", "MedLedgerAPI", "MedLedgerClient", "MedLedgerNode", "MedLedgerTesting",
+                "MedLedgerAPIModel", asyncHTTPClient, logging,
+            ]),
         .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [

@@ -1,0 +1,92 @@
+import Foundation
+import MedLedgerCore
+
+/// Searches over the gateway's index (the reports this gateway wrote), with strict handling:
+/// a parameter this gateway does not support is refused with an OperationOutcome instead of
+/// ignored, so a search never returns everything by mistake.
+extension FHIRGatewayService {
+    public static let searchParameters: Set<String> = [
+        "patient", "subject", "patient.identifier", "identifier", "category", "status", "_id", "_count", "_offset",
+    ]
+    public static let searchCountDefault = 50
+    public static let searchCountMax = 100
+
+    /// `GET DiagnosticReport?…` / `GET DocumentReference?…`; `base` is the absolute URL of the
+    /// type (for `self` and `next` links).
+    public func search(type: String, query: [(String, String)], base: String) throws -> FHIRJSON {
+        var count = Self.searchCountDefault
+        var offset = 0
+        var filters: [(Summary) -> Bool] = []
+        for (name, value) in query {
+            guard Self.searchParameters.contains(name) else {
+                throw FHIRProblem(
+                    400, .notSupported,
+                    "search parameter \(name) is not supported for \(type); supported: \(Self.searchParameters.sorted().joined(separator: ", "))",
+                    expression: name)
+            }
+            switch name {
+            case "_count":
+                guard let number = Int(value), (1...Self.searchCountMax).contains(number) else {
+                    throw FHIRProblem(400, .value, "_count must be 1-\(Self.searchCountMax)", expression: name)
+                }
+                count = number
+            case "_offset":
+                guard let number = Int(value), number >= 0 else {
+                    throw FHIRProblem(400, .value, "_offset must be a whole number ≥ 0", expression: name)
+                }
+                offset = number
+            case "patient", "subject":
+                let hex = value.hasPrefix("Patient/") ? String(value.dropFirst(8)) : value
+                guard IdentityID(hex: hex) != nil else {
+                    throw FHIRProblem(400, .value, "\(name) must be Patient/<64-hex ledger id>", expression: name)
+                }
+                filters.append { $0.patient == hex }
+            case "patient.identifier":
+                let patient = try findPatient(identifier: value)?.hex
+                filters.append { $0.patient == patient }
+            case "identifier":
+                filters.append { $0.identifiers.contains(value) }
+            case "category":
+                let code = value.split(separator: "|").last.map(String.init) ?? value
+                filters.append { $0.category == code }
+            case "status":
+                let accepted = Set(value.split(separator: ",").map(String.init))
+                filters.append { accepted.contains($0.status) }
+            default:  // _id
+                let ids = Set(value.split(separator: ",").map(String.init))
+                filters.append { ids.contains(String($0.location.split(separator: "/")[1])) }
+            }
+        }
+        let matches = try summaries()
+            .filter { $0.resource.resourceType == type && filters.allSatisfy { filter in filter($0) } }
+            .sorted { ($0.lastUpdated, $0.location) > ($1.lastUpdated, $1.location) }
+        let page = matches.dropFirst(offset).prefix(count)
+        let kept = query.filter { $0.0 != "_offset" }
+        func link(_ relation: String, _ start: Int) -> FHIRJSON {
+            var items = kept.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }
+            if start > 0 { items.append("_offset=\(start)") }
+            let url = items.isEmpty ? base : "\(base)?\(items.joined(separator: "&"))"
+            return .object(["relation": .string(relation), "url": .string(url)])
+        }
+        var links = [link("self", offset)]
+        if offset + page.count < matches.count { links.append(link("next", offset + page.count)) }
+        let root = base.hasSuffix("/\(type)") ? String(base.dropLast(type.count)) : base + "/"
+        return .object([
+            "resourceType": .string("Bundle"), "type": .string("searchset"),
+            "total": .integer(Int64(matches.count)), "link": .array(links),
+            "entry": .array(
+                page.map { summary in
+                    .object([
+                        "fullUrl": .string(root + summary.location.components(separatedBy: "/_history")[0]),
+                        "resource": summary.resource, "search": .object(["mode": .string("match")]),
+                    ])
+                }),
+        ])
+    }
+
+    static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+|")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
