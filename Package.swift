@@ -115,7 +115,8 @@ let package = Package(
             name: "MedLedgerFHIRGateway",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient",
-                "CSQLite", crypto, logging, .product(name: "Hummingbird", package: "hummingbird"),
+                "CSQLite", crypto, logging, asyncHTTPClient, nioCore,
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(

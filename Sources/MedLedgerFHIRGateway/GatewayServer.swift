@@ -227,29 +227,11 @@ struct OutcomeMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func problem(_ error: any Error) -> FHIRProblem {
-        switch error {
-        case let problem as FHIRProblem: return problem
-        case let error as HTTPError:
+        if let error = error as? HTTPError {
             return FHIRProblem(
                 Int(error.status.code), error.status.code == 404 ? .notFound : .processing,
                 error.body ?? error.status.reasonPhrase)
-        case let error as NodeError:
-            switch error.kind {
-            case .invalid: return FHIRProblem(422, .processing, "the ledger refused: \(error)", expression: error.field)
-            case .unauthenticated, .forbidden:
-                return FHIRProblem(403, .forbidden, "the ledger refused: \(error)", expression: error.field)
-            case .notFound: return FHIRProblem(404, .notFound, "\(error)", expression: error.field)
-            case .conflict: return FHIRProblem(409, .conflict, "\(error)", expression: error.field)
-            case .unavailable: return FHIRProblem(503, .transient, "the node is unavailable: \(error)")
-            default: return FHIRProblem(502, .exception, "the node failed: \(error)")
-            }
-        case let error as ClientError:
-            switch error {
-            case .rejected: return FHIRProblem(403, .forbidden, "the ledger refused the transaction: \(error)")
-            case .notFound: return FHIRProblem(404, .notFound, "\(error)")
-            case .integrity: return FHIRProblem(502, .exception, "\(error)")
-            }
-        default: return FHIRProblem(500, .exception, "\(error)")
         }
+        return FHIRProblem.from(error)
     }
 }
