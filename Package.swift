@@ -115,7 +115,7 @@ let package = Package(
             name: "MedLedgerFHIRGateway",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient",
-                "CSQLite", crypto, logging, asyncHTTPClient, nioCore,
+                "CSQLite", crypto, logging, asyncHTTPClient, nioCore, httpTypes,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),

@@ -139,10 +139,11 @@ public final class FHIRGatewayService: Sendable {
     func submit(_ prepared: PreparedReport) async throws -> WriteResult {
         let patient = try resolve(prepared.patient, path: prepared.patientPath)
         let body = prepared.resource.encoded()
-        let (report, _) = try await locks.holding(Self.writerLock) {
+        let report = try await locks.holding(Self.writerLock) {
             try await client.submitReport(
                 patient: patient, category: prepared.category,
-                draft: ReportDraft(title: prepared.title, effectiveDate: prepared.effectiveDate, body: body))
+                draft: ReportDraft(title: prepared.title, effectiveDate: prepared.effectiveDate, body: body)
+            ).0
         }
         let record = try await client.gateway.report(report, caller: client.me)
         try file(prepared, report: record)

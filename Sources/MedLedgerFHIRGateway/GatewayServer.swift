@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import MedLedgerClient
@@ -156,7 +157,7 @@ public enum GatewayServer {
     }
 
     static func base(_ request: Request, _ type: String) -> String {
-        let host = request.head.authority ?? request.headers[.host] ?? "localhost"
+        let host = request.head.authority ?? "localhost"
         return "http://\(host)/fhir/\(type)"
     }
 

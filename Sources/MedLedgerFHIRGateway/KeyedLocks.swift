@@ -25,7 +25,7 @@ actor KeyedLocks {
 
 extension KeyedLocks {
     /// Runs `body` holding `key`.
-    nonisolated func holding<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
+    nonisolated func holding<T>(_ key: String, _ body: () async throws -> T) async throws -> T {
         await lock(key)
         do {
             let value = try await body()

@@ -54,8 +54,11 @@ struct FHIRGatewayCommand: AsyncParsableCommand {
         let service = try store.service(client)
         var logger = Logger(label: "medledger.fhir-gateway")
         logger.logLevel = .info
-        try await GatewayServer.run(service: service, host: String(parts[0]), port: port, logger: logger) { bound in
-            print("FHIR gateway: http://\(parts[0]):\(bound)/fhir (store \(store.url.path))")
+        let host = String(parts[0])
+        let storePath = store.url.path
+        try await GatewayServer.run(service: service, host: host, port: port, logger: logger) { bound in
+            print("FHIR gateway: http://\(host):\(bound)/fhir (store \(storePath))")
+            fflush(stdout)
         }
     }
 }
