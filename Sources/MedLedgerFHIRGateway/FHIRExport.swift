@@ -11,7 +11,7 @@ import MedLedgerCore
 public enum FHIRExport {
     public static let reportsMax = 10_000
 
-    public static func bundle(client: LedgerClient, progress: (Int) -> Void = { _ in }) async throws -> FHIRJSON {
+    public static func bundle(client: LedgerClient, progress: (Int) -> Void = { _ in }) async throws -> FHIRValue {
         var records: [ReportRecord] = []
         var cursor: String?
         repeat {
@@ -23,7 +23,7 @@ public enum FHIRExport {
                 throw FHIRProblem(400, .tooCostly, "more than \(reportsMax) reports")
             }
         } while cursor != nil
-        var entries: [FHIRJSON] = []
+        var entries: [FHIRValue] = []
         for record in records {
             let read = try await client.read(record.id, version: record.latest.version, purpose: .treatment)
             guard let opened = read.report else {
@@ -45,9 +45,9 @@ public enum FHIRExport {
 
     /// The sealed FHIR resource, or, for a report written as plain bytes (not through the
     /// gateway), a DocumentReference holding them as an attachment.
-    static func resource(_ plaintext: [UInt8], title: String, record: ReportRecord) -> FHIRJSON {
-        var resource: FHIRJSON
-        if let parsed = try? FHIRJSON.parse(plaintext), parsed.resourceType != nil {
+    static func resource(_ plaintext: [UInt8], title: String, record: ReportRecord) -> FHIRValue {
+        var resource: FHIRValue
+        if let parsed = try? FHIRValue.parse(plaintext), parsed.resourceType != nil {
             resource = parsed
         } else {
             resource = .object([
@@ -67,9 +67,9 @@ public enum FHIRExport {
         return FHIRGatewayService.stored(resource, record: record, version: record.latest)
     }
 
-    static func provenance(_ record: ReportRecord, type: String) -> FHIRJSON {
+    static func provenance(_ record: ReportRecord, type: String) -> FHIRValue {
         let version = record.latest
-        var agents: [FHIRJSON] = [
+        var agents: [FHIRValue] = [
             agent("author", who: "Practitioner/\(version.author.hex)", for: record.organization)
         ]
         for approval in version.approvals {
@@ -85,7 +85,7 @@ public enum FHIRExport {
         ])
     }
 
-    static func agent(_ role: String, who: String, for organization: IdentityID) -> FHIRJSON {
+    static func agent(_ role: String, who: String, for organization: IdentityID) -> FHIRValue {
         .object([
             "type": .object([
                 "coding": .array([

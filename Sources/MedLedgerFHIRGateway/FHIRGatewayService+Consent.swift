@@ -16,7 +16,7 @@ extension FHIRGatewayService {
         "TREAT": .treatment, "ETREAT": .emergency, "HRESCH": .research, "HPAYMT": .payment, "HLEGAL": .legal,
     ]
 
-    public func createConsent(_ resource: FHIRJSON) async throws -> FHIRJSON {
+    public func createConsent(_ resource: FHIRValue) async throws -> FHIRValue {
         guard resource.resourceType == "Consent" else {
             throw FHIRProblem(400, .invalid, "expected a Consent", expression: "resourceType")
         }
@@ -62,7 +62,7 @@ extension FHIRGatewayService {
         return stored
     }
 
-    static func scope(_ resource: FHIRJSON) throws(FHIRProblem) -> GrantScope {
+    static func scope(_ resource: FHIRValue) throws(FHIRProblem) -> GrantScope {
         let data = resource["provision"]?["data"]?.array ?? []
         if !data.isEmpty {
             var reports: [ReportID] = []

@@ -13,7 +13,7 @@ extension FHIRGatewayService {
 
     /// `GET DiagnosticReport?…` / `GET DocumentReference?…`; `base` is the absolute URL of the
     /// type (for `self` and `next` links).
-    public func search(type: String, query: [(String, String)], base: String) throws -> FHIRJSON {
+    public func search(type: String, query: [(String, String)], base: String) throws -> FHIRValue {
         var count = Self.searchCountDefault
         var offset = 0
         var filters: [(Summary) -> Bool] = []
@@ -62,7 +62,7 @@ extension FHIRGatewayService {
             .sorted { ($0.lastUpdated, $0.location) > ($1.lastUpdated, $1.location) }
         let page = matches.dropFirst(offset).prefix(count)
         let kept = query.filter { $0.0 != "_offset" }
-        func link(_ relation: String, _ start: Int) -> FHIRJSON {
+        func link(_ relation: String, _ start: Int) -> FHIRValue {
             var items = kept.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }
             if start > 0 { items.append("_offset=\(start)") }
             let url = items.isEmpty ? base : "\(base)?\(items.joined(separator: "&"))"

@@ -10,10 +10,10 @@ import MedLedgerCore
 /// reports already committed stay, and resending the bundle with `ifNoneExist` on its
 /// entries does not duplicate them.
 extension FHIRGatewayService {
-    public func transaction(_ bundle: FHIRJSON) async throws -> FHIRJSON {
+    public func transaction(_ bundle: FHIRValue) async throws -> FHIRValue {
         var plan = try TransactionPlan(bundle)
         var patientURLs: [String: IdentityID] = [:]
-        var responses = [FHIRJSON?](repeating: nil, count: plan.count)
+        var responses = [FHIRValue?](repeating: nil, count: plan.count)
         for entry in plan.patients {
             let patient = try registerPatient(entry.resource, root: entry.path)
             guard let hex = patient["id"]?.string, let id = IdentityID(hex: hex) else { continue }
@@ -58,8 +58,8 @@ extension FHIRGatewayService {
         ])
     }
 
-    static func response(_ status: String, location: String, version: UInt32?) -> FHIRJSON {
-        var response: [String: FHIRJSON] = ["status": .string(status), "location": .string(location)]
+    static func response(_ status: String, location: String, version: UInt32?) -> FHIRValue {
+        var response: [String: FHIRValue] = ["status": .string(status), "location": .string(location)]
         if let version { response["etag"] = .string("W/\"\(version)\"") }
         return .object(["response": .object(response)])
     }

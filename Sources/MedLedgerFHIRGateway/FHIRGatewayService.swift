@@ -8,7 +8,7 @@ import MedLedgerCore
 /// resource as stored, its location and version.
 public struct WriteResult: Sendable {
     public let status: Int
-    public let resource: FHIRJSON
+    public let resource: FHIRValue
     public let location: String
     public let version: UInt32
 }
@@ -32,7 +32,7 @@ public final class FHIRGatewayService: Sendable {
     /// `POST Patient`: files each of the Patient's identifiers under its ledger pseudonym
     /// (the identifier with system `urn:medledger:identity`, or one already known), in the
     /// gateway's store only. Answers a pseudonymous Patient: the ledger id, no name.
-    public func registerPatient(_ resource: FHIRJSON, root: String = "Patient") throws -> FHIRJSON {
+    public func registerPatient(_ resource: FHIRValue, root: String = "Patient") throws -> FHIRValue {
         guard resource.resourceType == "Patient" else {
             throw FHIRProblem(400, .invalid, "expected a Patient", expression: "\(root).resourceType")
         }
@@ -81,7 +81,7 @@ public final class FHIRGatewayService: Sendable {
         try store.value(.patientIdentifier, identifier).flatMap(IdentityID.init(hex:))
     }
 
-    static func pseudonymousPatient(_ id: IdentityID) -> FHIRJSON {
+    static func pseudonymousPatient(_ id: IdentityID) -> FHIRValue {
         .object([
             "resourceType": .string("Patient"), "id": .string(id.hex),
             "identifier": .array([
@@ -108,7 +108,7 @@ public final class FHIRGatewayService: Sendable {
 
     /// `POST DiagnosticReport` / `POST DocumentReference`, with `If-None-Exist` when given:
     /// creates with the same condition wait for each other, so exactly one report is made.
-    public func create(_ resource: FHIRJSON, ifNoneExist: String? = nil) async throws -> WriteResult {
+    public func create(_ resource: FHIRValue, ifNoneExist: String? = nil) async throws -> WriteResult {
         let prepared = try ReportIntake.prepare(resource)
         guard let ifNoneExist else { return try await submit(prepared) }
         let condition = try Self.condition(ifNoneExist, type: prepared.resourceType)
@@ -167,7 +167,7 @@ public final class FHIRGatewayService: Sendable {
                 403, .forbidden, "the ledger denied the read: \(result.receipt.receipt.sentence)",
                 expression: "\(type)/\(id)")
         }
-        let resource = try FHIRJSON.parse(opened.plaintext)
+        let resource = try FHIRValue.parse(opened.plaintext)
         guard resource.resourceType == type else {
             throw FHIRProblem(404, .notFound, "\(type)/\(id) is a \(resource.resourceType ?? "non-FHIR report")")
         }
@@ -185,7 +185,7 @@ public final class FHIRGatewayService: Sendable {
 
     /// `PUT DiagnosticReport/{id}`: a new version (amended, or corrected when the resource's
     /// status says so). With `If-Match`, a version other than the latest is a 412.
-    public func update(type: String, id: String, _ resource: FHIRJSON, ifMatch: String?) async throws -> WriteResult {
+    public func update(type: String, id: String, _ resource: FHIRValue, ifMatch: String?) async throws -> WriteResult {
         guard let report = ReportID(hex: id) else {
             throw FHIRProblem(404, .notFound, "\(type)/\(id) is not a report id (32 hex)", expression: "id")
         }
@@ -237,7 +237,7 @@ public final class FHIRGatewayService: Sendable {
     }
 
     /// The resource with the ledger's id, version, time and status.
-    static func stored(_ resource: FHIRJSON, record: ReportRecord, version: ReportVersionRecord) -> FHIRJSON {
+    static func stored(_ resource: FHIRValue, record: ReportRecord, version: ReportVersionRecord) -> FHIRValue {
         var result = resource
         result["id"] = .string(record.id.hex)
         result["meta"] = .object([

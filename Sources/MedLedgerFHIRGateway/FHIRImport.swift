@@ -7,7 +7,7 @@ import NIOCore
 /// service in this process (`--key`/`--node`). Answers the HTTP status and the resource or
 /// OperationOutcome.
 public protocol FHIRSink: Sendable {
-    func post(_ resource: FHIRJSON) async throws -> (status: Int, body: FHIRJSON)
+    func post(_ resource: FHIRValue) async throws -> (status: Int, body: FHIRValue)
 }
 
 /// A running gateway at `base` (e.g. `http://127.0.0.1:8787/fhir`).
@@ -15,7 +15,7 @@ public struct HTTPFHIRSink: FHIRSink {
     public let base: String
     public init(base: String) { self.base = base.hasSuffix("/") ? String(base.dropLast()) : base }
 
-    public func post(_ resource: FHIRJSON) async throws -> (status: Int, body: FHIRJSON) {
+    public func post(_ resource: FHIRValue) async throws -> (status: Int, body: FHIRValue) {
         let type = resource.resourceType ?? ""
         var request = HTTPClientRequest(url: type == "Bundle" ? base : "\(base)/\(type)")
         request.method = .POST
@@ -23,7 +23,7 @@ public struct HTTPFHIRSink: FHIRSink {
         request.body = .bytes(ByteBuffer(bytes: resource.encoded()))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         let bytes = try await response.body.collect(upTo: GatewayServer.bodyMaxBytes)
-        return (Int(response.status.code), try FHIRJSON.parse(bytes.readableBytesView))
+        return (Int(response.status.code), try FHIRValue.parse(bytes.readableBytesView))
     }
 }
 
@@ -32,7 +32,7 @@ public struct DirectFHIRSink: FHIRSink {
     public let service: FHIRGatewayService
     public init(service: FHIRGatewayService) { self.service = service }
 
-    public func post(_ resource: FHIRJSON) async throws -> (status: Int, body: FHIRJSON) {
+    public func post(_ resource: FHIRValue) async throws -> (status: Int, body: FHIRValue) {
         do {
             switch resource.resourceType {
             case "Bundle": return (200, try await service.transaction(resource))
@@ -108,7 +108,7 @@ public struct FHIRImport {
         let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         if done.contains(hash) { return .skipped }
         do {
-            let resource = try FHIRJSON.parse(bytes)
+            let resource = try FHIRValue.parse(bytes)
             let (status, body) = try await sink.post(resource)
             guard (200..<300).contains(status) else {
                 return .failed(FHIRProblem.describe(outcome: body, status: status))

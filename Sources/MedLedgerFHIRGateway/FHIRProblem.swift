@@ -31,8 +31,8 @@ public struct FHIRProblem: Error, Sendable, CustomStringConvertible {
     }
 
     /// The OperationOutcome resource (severity error, or information for status < 400).
-    public var outcome: FHIRJSON {
-        var issue: [String: FHIRJSON] = [
+    public var outcome: FHIRValue {
+        var issue: [String: FHIRValue] = [
             "severity": .string(status < 400 ? "information" : "error"),
             "code": .string(code.rawValue),
             "diagnostics": .string(diagnostics),
@@ -42,7 +42,7 @@ public struct FHIRProblem: Error, Sendable, CustomStringConvertible {
     }
 
     /// Reads the first issue of an OperationOutcome (what `fhir import` prints for a file).
-    public static func describe(outcome: FHIRJSON, status: Int) -> String {
+    public static func describe(outcome: FHIRValue, status: Int) -> String {
         guard let issue = outcome["issue"]?[0] else { return "HTTP \(status)" }
         let path = issue["expression"]?[0]?.string.map { " at \($0)" } ?? ""
         return "HTTP \(status) \(issue["code"]?.string ?? "error")\(path): \(issue["diagnostics"]?.string ?? "")"

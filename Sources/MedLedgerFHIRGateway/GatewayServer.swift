@@ -112,7 +112,7 @@ public enum GatewayServer {
         return purpose
     }
 
-    static func patientSearch(_ service: FHIRGatewayService, _ query: [(String, String)]) throws -> FHIRJSON {
+    static func patientSearch(_ service: FHIRGatewayService, _ query: [(String, String)]) throws -> FHIRValue {
         guard query.count == 1, query[0].0 == "identifier" else {
             throw FHIRProblem(
                 400, .notSupported, "Patient is searched by identifier=system|value only",
@@ -134,7 +134,7 @@ public enum GatewayServer {
     }
 
     /// The request's body as JSON, bounded, of the URL's resource type when one is given.
-    static func body(_ request: Request, type: String? = nil) async throws -> FHIRJSON {
+    static func body(_ request: Request, type: String? = nil) async throws -> FHIRValue {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/fhir+json") || contentType.hasPrefix("application/json") else {
             throw FHIRProblem(
@@ -147,7 +147,7 @@ public enum GatewayServer {
         } catch {
             throw FHIRProblem(413, .tooCostly, "the body is over \(bodyMaxBytes) bytes")
         }
-        let resource = try FHIRJSON.parse(buffer.readableBytesView)
+        let resource = try FHIRValue.parse(buffer.readableBytesView)
         if let type, resource.resourceType != type {
             throw FHIRProblem(
                 400, .invalid, "the URL says \(type), the body is \(resource.resourceType ?? "no resource")",
@@ -173,14 +173,14 @@ public enum GatewayServer {
         return response
     }
 
-    static func respond(_ status: Int, _ resource: FHIRJSON) -> Response {
+    static func respond(_ status: Int, _ resource: FHIRValue) -> Response {
         Response(
             status: .init(code: status), headers: [.contentType: fhirJSON],
             body: .init(byteBuffer: ByteBuffer(bytes: resource.encoded())))
     }
 
-    static func capabilityStatement() -> FHIRJSON {
-        func resource(_ type: String, _ interactions: [String], _ params: [String]) -> FHIRJSON {
+    static func capabilityStatement() -> FHIRValue {
+        func resource(_ type: String, _ interactions: [String], _ params: [String]) -> FHIRValue {
             .object([
                 "type": .string(type),
                 "interaction": .array(interactions.map { .object(["code": .string($0)]) }),

@@ -19,7 +19,7 @@ public enum PatientReference: Sendable, Hashable {
 /// A DiagnosticReport or DocumentReference ready to seal: the resource without `id` and
 /// `meta` (the ledger assigns both), and what the ledger and the search index need from it.
 public struct PreparedReport: Sendable {
-    public var resource: FHIRJSON
+    public var resource: FHIRValue
     public let resourceType: String
     public let patient: PatientReference
     /// The FHIRPath of the subject element, for errors about it.
@@ -37,7 +37,7 @@ public enum ReportIntake {
 
     /// Checks and maps one DiagnosticReport or DocumentReference; `root` is its FHIRPath in
     /// the request (the type itself, or `Bundle.entry[n].resource`), so errors name the element.
-    public static func prepare(_ resource: FHIRJSON, root: String? = nil) throws(FHIRProblem) -> PreparedReport {
+    public static func prepare(_ resource: FHIRValue, root: String? = nil) throws(FHIRProblem) -> PreparedReport {
         guard let type = resource.resourceType else {
             throw FHIRProblem(400, .required, "resourceType is missing", expression: root ?? "resourceType")
         }
@@ -70,7 +70,7 @@ public enum ReportIntake {
     }
 
     /// `Patient/<id>` or an identifier; anything else names the element at fault.
-    public static func patientReference(_ value: FHIRJSON?, path: String) throws(FHIRProblem) -> PatientReference {
+    public static func patientReference(_ value: FHIRValue?, path: String) throws(FHIRProblem) -> PatientReference {
         guard let value else {
             throw FHIRProblem(
                 400, .required, "a report needs a subject (Patient/<ledger id> or a patient identifier)",
@@ -100,8 +100,8 @@ public enum ReportIntake {
 
     /// The ledger's category code: the first coding of the first category (DocumentReference
     /// falls back to its type); LAB for a DiagnosticReport and DOC for a document without one.
-    static func category(_ resource: FHIRJSON, type: String, root: String) throws(FHIRProblem) -> Code {
-        let candidates: [(FHIRJSON?, String)] = [
+    static func category(_ resource: FHIRValue, type: String, root: String) throws(FHIRProblem) -> Code {
+        let candidates: [(FHIRValue?, String)] = [
             (resource["category"]?[0]?["coding"]?[0]?["code"], "\(root).category[0].coding[0].code"),
             (type == "DocumentReference" ? resource["type"]?["coding"]?[0]?["code"] : nil, "\(root).type.coding[0].code"),
         ]
@@ -117,7 +117,7 @@ public enum ReportIntake {
         return Code(type == "DiagnosticReport" ? "LAB" : "DOC")!
     }
 
-    static func title(_ resource: FHIRJSON, type: String) -> String {
+    static func title(_ resource: FHIRValue, type: String) -> String {
         let candidates: [String?] =
             type == "DiagnosticReport"
             ? [resource["code"]?["text"]?.string, resource["code"]?["coding"]?[0]?["display"]?.string]
@@ -129,7 +129,7 @@ public enum ReportIntake {
         return truncated(title, to: ReportMetadata.titleMaxBytes)
     }
 
-    static func effectiveDate(_ resource: FHIRJSON, type: String) -> String? {
+    static func effectiveDate(_ resource: FHIRValue, type: String) -> String? {
         let candidates: [String?] =
             type == "DiagnosticReport"
             ? [
@@ -140,7 +140,7 @@ public enum ReportIntake {
         return candidates.compactMap { $0 }.first.map { truncated($0, to: ReportMetadata.effectiveDateMaxBytes) }
     }
 
-    static func identifiers(_ resource: FHIRJSON) -> [String] {
+    static func identifiers(_ resource: FHIRValue) -> [String] {
         (resource["identifier"]?.array ?? []).compactMap { identifier in
             guard let system = identifier["system"]?.string, let value = identifier["value"]?.string else { return nil }
             return "\(system)|\(value)"

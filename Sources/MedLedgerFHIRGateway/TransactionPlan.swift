@@ -5,7 +5,7 @@ struct TransactionPlan {
     struct Entry {
         let index: Int
         let fullUrl: String?
-        var resource: FHIRJSON
+        var resource: FHIRValue
         let ifNoneExist: String?
         var path: String { "Bundle.entry[\(index)].resource" }
     }
@@ -18,7 +18,7 @@ struct TransactionPlan {
     var containedIn: [Int: Int] = [:]
     let count: Int
 
-    init(_ bundle: FHIRJSON) throws(FHIRProblem) {
+    init(_ bundle: FHIRValue) throws(FHIRProblem) {
         guard bundle.resourceType == "Bundle" else {
             throw FHIRProblem(400, .invalid, "expected a Bundle", expression: "resourceType")
         }
@@ -92,7 +92,7 @@ struct TransactionPlan {
     }
 }
 
-extension FHIRJSON {
+extension FHIRValue {
     /// True when some string value equals `url`.
     func references(_ url: String) -> Bool {
         switch self {

@@ -83,11 +83,11 @@ struct GatewayFixture {
     struct Answer {
         let status: Int
         let headers: [String: String]
-        let body: FHIRJSON
+        let body: FHIRValue
     }
 
     func request(
-        _ method: String, _ path: String, _ body: FHIRJSON? = nil, headers: [String: String] = [:]
+        _ method: String, _ path: String, _ body: FHIRValue? = nil, headers: [String: String] = [:]
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: gatewayURL + path)
         request.method = .init(rawValue: method)
@@ -98,7 +98,7 @@ struct GatewayFixture {
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
-        let json = bytes.readableBytes == 0 ? FHIRJSON.null : try FHIRJSON.parse(bytes.readableBytesView)
+        let json = bytes.readableBytes == 0 ? FHIRValue.null : try FHIRValue.parse(bytes.readableBytesView)
         return Answer(status: Int(response.status.code), headers: fields, body: json)
     }
 
@@ -108,7 +108,7 @@ struct GatewayFixture {
         guard answer.status == 200 else { throw FHIRProblem(answer.status, .exception, "POST Patient: \(answer.body)") }
     }
 
-    static func patientResource(_ id: IdentityID) -> FHIRJSON {
+    static func patientResource(_ id: IdentityID) -> FHIRValue {
         json(
             """
             {"resourceType": "Patient", "identifier": [
@@ -117,9 +117,9 @@ struct GatewayFixture {
             """)
     }
 
-    static func json(_ text: String) -> FHIRJSON {
+    static func json(_ text: String) -> FHIRValue {
         // Fixtures are literals in the tests; a typo should fail loudly.
-        try! FHIRJSON.parse(Array(text.utf8))
+        try! FHIRValue.parse(Array(text.utf8))
     }
 
     /// Every byte the node stored (its data directory), for checks that no MRN reached it.
@@ -136,9 +136,9 @@ struct GatewayFixture {
     }
 }
 
-extension FHIRJSON {
+extension FHIRValue {
     /// Without `id` and `meta` (the ledger assigns both).
-    var withoutServerFields: FHIRJSON {
+    var withoutServerFields: FHIRValue {
         var copy = self
         copy["id"] = nil
         copy["meta"] = nil

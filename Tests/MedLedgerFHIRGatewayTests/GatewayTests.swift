@@ -6,7 +6,7 @@ import Testing
 /// The gateway over real sockets: a node serving its API, the gateway serving FHIR, requests
 /// from an HTTP client as an EHR would send them.
 @Suite(.serialized) struct GatewayTests {
-    static func diagnosticReport(subject: String) -> FHIRJSON {
+    static func diagnosticReport(subject: String) -> FHIRValue {
         GatewayFixture.json(
             """
             {
@@ -95,7 +95,7 @@ import Testing
              "subject": {"reference": "\(patientURL)"},
              "result": [{"reference": "\(observationURL)"}]}
             """)
-        let bundle: FHIRJSON = .object([
+        let bundle: FHIRValue = .object([
             "resourceType": .string("Bundle"), "type": .string("transaction"),
             "entry": .array([
                 .object([
@@ -200,7 +200,7 @@ import Testing
         let route = try await fixture.request("GET", "/Nothing/here/at/all")
         #expect(route.status == 404)
         #expect(route.body.resourceType == "OperationOutcome")
-        let big = FHIRJSON.object([
+        let big = FHIRValue.object([
             "resourceType": .string("DiagnosticReport"),
             "text": .string(String(repeating: "x", count: GatewayServer.bodyMaxBytes + 1)),
         ])

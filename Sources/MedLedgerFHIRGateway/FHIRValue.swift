@@ -4,14 +4,14 @@ import Foundation
 /// ledger is exactly what came in (extensions and elements this gateway does not know
 /// included). Typed R4 models would drop what they do not model; the gateway only reads the
 /// few elements it maps (subject, category, code, dates, identifiers, references).
-public enum FHIRJSON: Hashable, Sendable, Codable {
+public enum FHIRValue: Hashable, Sendable, Codable {
     case null
     case bool(Bool)
     case integer(Int64)
     case decimal(Double)
     case string(String)
-    case array([FHIRJSON])
-    case object([String: FHIRJSON])
+    case array([FHIRValue])
+    case object([String: FHIRValue])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -25,10 +25,10 @@ public enum FHIRJSON: Hashable, Sendable, Codable {
             self = .decimal(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([FHIRJSON].self) {
+        } else if let value = try? container.decode([FHIRValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: FHIRJSON].self))
+            self = .object(try container.decode([String: FHIRValue].self))
         }
     }
 
@@ -45,7 +45,7 @@ public enum FHIRJSON: Hashable, Sendable, Codable {
         }
     }
 
-    public subscript(key: String) -> FHIRJSON? {
+    public subscript(key: String) -> FHIRValue? {
         get {
             guard case .object(let fields) = self else { return nil }
             return fields[key]
@@ -57,7 +57,7 @@ public enum FHIRJSON: Hashable, Sendable, Codable {
         }
     }
 
-    public subscript(index: Int) -> FHIRJSON? {
+    public subscript(index: Int) -> FHIRValue? {
         guard case .array(let items) = self, items.indices.contains(index) else { return nil }
         return items[index]
     }
@@ -67,12 +67,12 @@ public enum FHIRJSON: Hashable, Sendable, Codable {
         return nil
     }
 
-    public var array: [FHIRJSON]? {
+    public var array: [FHIRValue]? {
         if case .array(let value) = self { return value }
         return nil
     }
 
-    public var object: [String: FHIRJSON]? {
+    public var object: [String: FHIRValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
@@ -80,9 +80,9 @@ public enum FHIRJSON: Hashable, Sendable, Codable {
     public var resourceType: String? { self["resourceType"]?.string }
 
     /// Parses JSON bytes; a syntax error becomes a 400 OperationOutcome.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(FHIRProblem) -> FHIRJSON {
+    public static func parse(_ bytes: some Collection<UInt8>) throws(FHIRProblem) -> FHIRValue {
         do {
-            return try JSONDecoder().decode(FHIRJSON.self, from: Data(bytes))
+            return try JSONDecoder().decode(FHIRValue.self, from: Data(bytes))
         } catch {
             throw FHIRProblem(400, .invalid, "the body is not JSON: \(error)")
         }
@@ -97,7 +97,7 @@ public enum FHIRJSON: Hashable, Sendable, Codable {
     }
 
     /// Applies `transform` to every string value (not keys), depth first.
-    public func mapStrings(_ transform: (String) -> String) -> FHIRJSON {
+    public func mapStrings(_ transform: (String) -> String) -> FHIRValue {
         switch self {
         case .string(let value): .string(transform(value))
         case .array(let items): .array(items.map { $0.mapStrings(transform) })
