@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "MedLedgerAPI",
             dependencies: [
-                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
+                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerFHIR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), nioSSL, x509, asn1,
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime, httpTypes,
@@ -108,6 +108,8 @@ let package = Package(
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
                 asyncHTTPClient, openAPIRuntime, openAPIClientTransport, httpTypes, crypto, nioCore, nioSSL,
             ]),
+        // FHIR R4 resource models and the pure mappings from ledger records to them (no server).
+        .target(name: "MedLedgerFHIR", dependencies: ["MedLedgerCore", "MedLedgerContracts"]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(
             name: "MedLedgerDemo",
@@ -155,6 +157,7 @@ let package = Package(
         .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault", "MedLedgerSpecSupport"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
+        .testTarget(name: "MedLedgerFHIRTests", dependencies: ["MedLedgerFHIR", "MedLedgerContracts", "MedLedgerCore"]),
         .testTarget(
             name: "MedLedgerP2PTests",
             dependencies: [
