@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "MedLedgerAPI",
             dependencies: [
-                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
+                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerFHIR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), nioSSL, x509, asn1,
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime, httpTypes,
@@ -108,13 +108,15 @@ let package = Package(
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
                 asyncHTTPClient, openAPIRuntime, openAPIClientTransport, httpTypes, crypto, nioCore, nioSSL,
             ]),
+        // FHIR R4 resource models and the pure mappings from ledger records to them (no server).
+        .target(name: "MedLedgerFHIR", dependencies: ["MedLedgerCore", "MedLedgerContracts"]),
         // The gateway an organization runs for its EHR: plain FHIR R4 in, encrypted reports on
         // the ledger through the client (no Node, no Storage); its own encrypted SQLite store
         // keeps the organization's patient identifiers (MRNs) off the ledger.
         .target(
             name: "MedLedgerFHIRGateway",
             dependencies: [
-                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient",
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerFHIR",
                 "CSQLite", crypto, logging, asyncHTTPClient, nioCore, httpTypes,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
@@ -165,6 +167,7 @@ let package = Package(
         .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault", "MedLedgerSpecSupport"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
+        .testTarget(name: "MedLedgerFHIRTests", dependencies: ["MedLedgerFHIR", "MedLedgerContracts", "MedLedgerCore"]),
         .testTarget(
             name: "MedLedgerP2PTests",
             dependencies: [
