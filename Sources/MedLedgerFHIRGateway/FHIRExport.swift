@@ -3,6 +3,7 @@ import MedLedgerAPIModel
 import MedLedgerClient
 import MedLedgerContracts
 import MedLedgerCore
+import MedLedgerFHIR
 
 /// `fhir export`: every report of the patient whose key the client holds, read (each read is
 /// an access on the ledger, purpose treatment, by the patient), decrypted, and gathered into
@@ -67,36 +68,20 @@ public enum FHIRExport {
         return FHIRGatewayService.stored(resource, record: record, version: record.latest)
     }
 
+    /// The version's Provenance, built with MedLedgerFHIR's model: the author on behalf of
+    /// the organization, and each approver as verifier.
     static func provenance(_ record: ReportRecord, type: String) -> FHIRValue {
         let version = record.latest
-        var agents: [FHIRValue] = [
-            agent("author", who: "Practitioner/\(version.author.hex)", for: record.organization)
-        ]
-        for approval in version.approvals {
-            agents.append(agent("verifier", who: "Practitioner/\(approval.approver.hex)", for: record.organization))
+        let organization = Reference(reference: "Organization/\(record.organization.hex)")
+        func agent(_ role: String, _ who: IdentityID) -> Provenance.Agent {
+            Provenance.Agent(
+                type: CodeableConcept(system: FHIRSystem.provenanceParticipantType, code: role),
+                who: Reference(reference: "Practitioner/\(who.hex)"), onBehalfOf: organization)
         }
-        return .object([
-            "resourceType": .string("Provenance"),
-            "target": .array([
-                .object(["reference": .string("\(type)/\(record.id.hex)/_history/\(version.version.rawValue)")])
-            ]),
-            "recorded": .string(ISO8601.format(milliseconds: version.submittedAt.milliseconds)),
-            "agent": .array(agents),
-        ])
-    }
-
-    static func agent(_ role: String, who: String, for organization: IdentityID) -> FHIRValue {
-        .object([
-            "type": .object([
-                "coding": .array([
-                    .object([
-                        "system": .string("http://terminology.hl7.org/CodeSystem/provenance-participant-type"),
-                        "code": .string(role),
-                    ])
-                ])
-            ]),
-            "who": .object(["reference": .string(who)]),
-            "onBehalfOf": .object(["reference": .string("Organization/\(organization.hex)")]),
-        ])
+        let provenance = Provenance(
+            target: [Reference(reference: "\(type)/\(record.id.hex)/_history/\(version.version.rawValue)")],
+            recorded: ISO8601.format(milliseconds: version.submittedAt.milliseconds),
+            agent: [agent("author", version.author)] + version.approvals.map { agent("verifier", $0.approver) })
+        return FHIRValue(model: provenance)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerFHIR
 
 /// A refusal the gateway answers as an OperationOutcome with an HTTP status: the issue
 /// `code` from the FHIR IssueType value set, `diagnostics` for people, and `expression`
@@ -32,13 +33,12 @@ public struct FHIRProblem: Error, Sendable, CustomStringConvertible {
 
     /// The OperationOutcome resource (severity error, or information for status < 400).
     public var outcome: FHIRValue {
-        var issue: [String: FHIRValue] = [
-            "severity": .string(status < 400 ? "information" : "error"),
-            "code": .string(code.rawValue),
-            "diagnostics": .string(diagnostics),
-        ]
-        if let expression { issue["expression"] = .array([.string(expression)]) }
-        return .object(["resourceType": .string("OperationOutcome"), "issue": .array([.object(issue)])])
+        FHIRValue(
+            model: OperationOutcome(issue: [
+                OperationOutcome.Issue(
+                    severity: status < 400 ? "information" : "error", code: code.rawValue, diagnostics: diagnostics,
+                    expression: expression.map { [$0] })
+            ]))
     }
 
     /// Reads the first issue of an OperationOutcome (what `fhir import` prints for a file).

@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerFHIR
 
 /// A FHIR resource as the EHR sent it: any JSON, kept whole so that what is sealed on the
 /// ledger is exactly what came in (extensions and elements this gateway does not know
@@ -86,6 +87,12 @@ public enum FHIRValue: Hashable, Sendable, Codable {
         } catch {
             throw FHIRProblem(400, .invalid, "the body is not JSON: \(error)")
         }
+    }
+
+    /// One of MedLedgerFHIR's typed models as a value (what the facade's models encode).
+    public init(model: some Encodable) {
+        let data = (try? FHIRJSON.encode(model)) ?? Data("null".utf8)
+        self = (try? FHIRValue.parse(Array(data))) ?? .null
     }
 
     /// Sorted keys, so equal resources are equal bytes.

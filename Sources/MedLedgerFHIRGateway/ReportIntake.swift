@@ -1,11 +1,12 @@
 import MedLedgerCore
+import MedLedgerFHIR
 import MedLedgerVault
 
 /// Identifier systems this gateway gives meaning to.
 public enum FHIRSystems {
     /// `Patient.identifier` whose value is the patient's ledger identity id (64 hex): how an
     /// EHR tells the gateway which ledger pseudonym one of its MRNs stands for.
-    public static let ledgerIdentity = "urn:medledger:identity"
+    public static let ledgerIdentity = FHIRSystem.identity
 }
 
 /// Who a report is about, as the resource names them.
