@@ -18,7 +18,12 @@ extension FHIRProblem {
             }
         case let error as ClientError:
             switch error {
-            case .rejected: return FHIRProblem(403, .forbidden, "the ledger refused the transaction: \(error)")
+            case .rejected(let receipt):
+                // Who may do what is a 403; a state the ledger cannot move from is a 422.
+                let forbidden = (200..<300).contains(receipt.code.rawValue) || (100..<200).contains(receipt.code.rawValue)
+                return FHIRProblem(
+                    forbidden ? 403 : 422, forbidden ? .forbidden : .businessRule,
+                    "the ledger refused the transaction: \(error)")
             case .notFound: return FHIRProblem(404, .notFound, "\(error)")
             case .integrity: return FHIRProblem(502, .exception, "\(error)")
             }

@@ -162,6 +162,11 @@ def main():
     check(len({a[2]["id"] for a in answers}) == 1, "one report id")
 
     step("If-Match: a stale version is 412, the latest makes version 2")
+    # The lab technician only authors: its reports wait for an approver (the pathologist)
+    # before a new version may follow.
+    run = subprocess.run([BIN, "report", "approve", "--key", str(KEYS / "pathologist.json"), "--node", NODE,
+                          "--report", report_id, "--version", "1"], capture_output=True, text=True, timeout=120)
+    check(run.returncode == 0, f"approve: {run.stdout} {run.stderr}")
     amended = copy.deepcopy(cbc)
     amended["status"] = "amended"
     amended["conclusion"] = "Full blood count within normal limits; repeat in 12 months."
