@@ -116,8 +116,8 @@ let package = Package(
         .target(
             name: "MedLedgerFHIRGateway",
             dependencies: [
-                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient", "MedLedgerFHIR",
-                "CSQLite", crypto, logging, asyncHTTPClient, nioCore, httpTypes,
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient",
+                "MedLedgerFHIR", "CSQLite", crypto, logging, asyncHTTPClient, nioCore, httpTypes,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),

@@ -24,7 +24,8 @@ extension FHIRGatewayService {
             try ReportIntake.patientReference(resource["patient"], path: "Consent.patient"), path: "Consent.patient")
         guard let actor = resource["provision"]?["actor"]?[0]?["reference"]?["reference"]?.string else {
             throw FHIRProblem(
-                400, .required, "who is granted access: provision.actor[0].reference (Practitioner/ or Organization/<ledger id>)",
+                400, .required,
+                "who is granted access: provision.actor[0].reference (Practitioner/ or Organization/<ledger id>)",
                 expression: "Consent.provision.actor[0].reference")
         }
         let parts = actor.split(separator: "/").map(String.init)
@@ -36,25 +37,28 @@ extension FHIRGatewayService {
                 expression: "Consent.provision.actor[0].reference.reference")
         }
         let purposeText = resource["provision"]?["purpose"]?[0]?["code"]?.string
-        let purpose = try purposeText.map { text throws(FHIRProblem) in
-            guard let purpose = Self.purposeCodes[text] ?? Purpose(name: text) else {
-                throw FHIRProblem(
-                    422, .value, "unknown purpose \(text); use TREAT, ETREAT, HRESCH, HPAYMT or HLEGAL",
-                    expression: "Consent.provision.purpose[0].code")
-            }
-            return purpose
-        } ?? .treatment
+        let purpose =
+            try purposeText.map { text throws(FHIRProblem) in
+                guard let purpose = Self.purposeCodes[text] ?? Purpose(name: text) else {
+                    throw FHIRProblem(
+                        422, .value, "unknown purpose \(text); use TREAT, ETREAT, HRESCH, HPAYMT or HLEGAL",
+                        expression: "Consent.provision.purpose[0].code")
+                }
+                return purpose
+            } ?? .treatment
         var validUntil: ConsensusTime?
         if let end = resource["provision"]?["period"]?["end"]?.string {
             guard let milliseconds = ISO8601.parse(end) else {
                 throw FHIRProblem(
-                    422, .value, "period.end must be an ISO 8601 date-time in UTC", expression: "Consent.provision.period.end")
+                    422, .value, "period.end must be an ISO 8601 date-time in UTC",
+                    expression: "Consent.provision.period.end")
             }
             validUntil = ConsensusTime(milliseconds: milliseconds)
         }
         let scope = try Self.scope(resource)
         let grant = try await locks.holding(Self.writerLock) {
-            try await client.grant(patient: patient, to: grantee, scope: scope, purpose: purpose, validUntil: validUntil)
+            try await client.grant(
+                patient: patient, to: grantee, scope: scope, purpose: purpose, validUntil: validUntil)
         }
         var stored = resource
         stored["id"] = .string(grant.hex)
@@ -69,7 +73,8 @@ extension FHIRGatewayService {
             for (index, item) in data.enumerated() {
                 let reference = item["reference"]?["reference"]?.string ?? ""
                 let parts = reference.split(separator: "/").map(String.init)
-                guard parts.count == 2, ReportIntake.reportTypes.contains(parts[0]), let id = ReportID(hex: parts[1]) else {
+                guard parts.count == 2, ReportIntake.reportTypes.contains(parts[0]), let id = ReportID(hex: parts[1])
+                else {
                     throw FHIRProblem(
                         422, .value, "\(reference) is not DiagnosticReport/ or DocumentReference/<report id>",
                         expression: "Consent.provision.data[\(index)].reference")
@@ -83,7 +88,9 @@ extension FHIRGatewayService {
             var codes: [Code] = []
             for (index, text) in classes.enumerated() {
                 guard let code = Code(text) else {
-                    throw FHIRProblem(422, .value, "\(text) is not a category code", expression: "Consent.provision.class[\(index)].code")
+                    throw FHIRProblem(
+                        422, .value, "\(text) is not a category code",
+                        expression: "Consent.provision.class[\(index)].code")
                 }
                 codes.append(code)
             }

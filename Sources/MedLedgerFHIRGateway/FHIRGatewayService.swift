@@ -53,7 +53,9 @@ public final class FHIRGatewayService: Sendable {
         }
         if ledgerID == nil {
             for (_, system, value) in identifiers {
-                if let known = try store.value(.patientIdentifier, "\(system)|\(value)"), let id = IdentityID(hex: known) {
+                if let known = try store.value(.patientIdentifier, "\(system)|\(value)"),
+                    let id = IdentityID(hex: known)
+                {
                     ledgerID = id
                     break
                 }
@@ -218,7 +220,8 @@ public final class FHIRGatewayService: Sendable {
                     report, kind: corrected ? .correct : .amend,
                     reason: corrected ? .clericalError : .additionalInformation,
                     draft: ReportDraft(
-                        title: prepared.title, effectiveDate: prepared.effectiveDate, body: prepared.resource.encoded()))
+                        title: prepared.title, effectiveDate: prepared.effectiveDate, body: prepared.resource.encoded())
+                )
             }
             let record = try await client.gateway.report(report, caller: client.me)
             try file(prepared, report: record)

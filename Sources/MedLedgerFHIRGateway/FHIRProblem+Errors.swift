@@ -20,7 +20,8 @@ extension FHIRProblem {
             switch error {
             case .rejected(let receipt):
                 // Who may do what is a 403; a state the ledger cannot move from is a 422.
-                let forbidden = (200..<300).contains(receipt.code.rawValue) || (100..<200).contains(receipt.code.rawValue)
+                let forbidden =
+                    (200..<300).contains(receipt.code.rawValue) || (100..<200).contains(receipt.code.rawValue)
                 return FHIRProblem(
                     forbidden ? 403 : 422, forbidden ? .forbidden : .businessRule,
                     "the ledger refused the transaction: \(error)")

@@ -201,8 +201,10 @@ public enum GatewayServer {
                     "mode": .string("server"),
                     "interaction": .array([.object(["code": .string("transaction")])]),
                     "resource": .array([
-                        resource("DiagnosticReport", ["create", "read", "vread", "update", "search-type"], reportParams),
-                        resource("DocumentReference", ["create", "read", "vread", "update", "search-type"], reportParams),
+                        resource(
+                            "DiagnosticReport", ["create", "read", "vread", "update", "search-type"], reportParams),
+                        resource(
+                            "DocumentReference", ["create", "read", "vread", "update", "search-type"], reportParams),
                         resource("Patient", ["create", "search-type"], ["identifier"]),
                         resource("Consent", ["create", "delete"], []),
                     ]),

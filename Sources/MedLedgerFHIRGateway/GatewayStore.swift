@@ -60,7 +60,8 @@ public final class GatewayStore: @unchecked Sendable {
     /// The value filed under `name`, opened; nil when there is none.
     public func value(_ kind: Kind, _ name: String) throws -> String? {
         let rows = try query(
-            "SELECT sealed FROM entries WHERE kind = ? AND lookup = ?", [.text(kind.rawValue), .blob(lookup(kind, name))])
+            "SELECT sealed FROM entries WHERE kind = ? AND lookup = ?",
+            [.text(kind.rawValue), .blob(lookup(kind, name))])
         guard let sealed = rows.first else { return nil }
         return try open(sealed)
     }
@@ -136,7 +137,9 @@ public final class GatewayStore: @unchecked Sendable {
             switch parameter {
             case .text(let text): sqlite3_bind_text(statement, index, text, -1, transient)
             case .blob(let bytes):
-                _ = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
+                _ = bytes.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient)
+                }
             }
         }
         var rows: [[UInt8]] = []

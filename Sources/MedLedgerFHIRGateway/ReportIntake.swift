@@ -86,7 +86,9 @@ public enum ReportIntake {
             }
             return .ledger(id)
         }
-        if let system = value["identifier"]?["system"]?.string, let identifierValue = value["identifier"]?["value"]?.string {
+        if let system = value["identifier"]?["system"]?.string,
+            let identifierValue = value["identifier"]?["value"]?.string
+        {
             if system == FHIRSystems.ledgerIdentity {
                 guard let id = IdentityID(hex: identifierValue) else {
                     throw FHIRProblem(422, .value, "not a 64-hex ledger id", expression: "\(path).identifier.value")
@@ -104,7 +106,10 @@ public enum ReportIntake {
     static func category(_ resource: FHIRValue, type: String, root: String) throws(FHIRProblem) -> Code {
         let candidates: [(FHIRValue?, String)] = [
             (resource["category"]?[0]?["coding"]?[0]?["code"], "\(root).category[0].coding[0].code"),
-            (type == "DocumentReference" ? resource["type"]?["coding"]?[0]?["code"] : nil, "\(root).type.coding[0].code"),
+            (
+                type == "DocumentReference" ? resource["type"]?["coding"]?[0]?["code"] : nil,
+                "\(root).type.coding[0].code"
+            ),
         ]
         for (value, path) in candidates {
             guard let text = value?.string else { continue }

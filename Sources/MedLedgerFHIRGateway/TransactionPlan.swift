@@ -24,7 +24,8 @@ struct TransactionPlan {
         }
         guard bundle["type"]?.string == "transaction" else {
             throw FHIRProblem(
-                422, .notSupported, "only Bundle.type transaction is accepted here, not \(bundle["type"]?.string ?? "none")",
+                422, .notSupported,
+                "only Bundle.type transaction is accepted here, not \(bundle["type"]?.string ?? "none")",
                 expression: "Bundle.type")
         }
         let entries = bundle["entry"]?.array ?? []
@@ -44,7 +45,8 @@ struct TransactionPlan {
             let method = raw["request"]?["method"]?.string
             guard method == "POST" || method == "PUT" else {
                 throw FHIRProblem(
-                    422, .notSupported, "entries are created with POST (or PUT for a Patient), not \(method ?? "nothing")",
+                    422, .notSupported,
+                    "entries are created with POST (or PUT for a Patient), not \(method ?? "nothing")",
                     expression: "Bundle.entry[\(index)].request.method")
             }
             let entry = Entry(
@@ -66,13 +68,16 @@ struct TransactionPlan {
         for other in others {
             guard let url = other.fullUrl else {
                 throw FHIRProblem(
-                    422, .required, "a \(other.resource.resourceType ?? "resource") entry needs a fullUrl for a report to reference it",
+                    422, .required,
+                    "a \(other.resource.resourceType ?? "resource") entry needs a fullUrl for a report to reference it",
                     expression: "Bundle.entry[\(other.index)].fullUrl")
             }
             let containedID = url.hasPrefix("urn:uuid:") ? String(url.dropFirst(9)) : "entry\(other.index)"
             var holder: Int?
             for position in reports.indices where reports[position].resource.references(url) {
-                reports[position].resource = reports[position].resource.mapStrings { $0 == url ? "#\(containedID)" : $0 }
+                reports[position].resource = reports[position].resource.mapStrings {
+                    $0 == url ? "#\(containedID)" : $0
+                }
                 var resource = other.resource
                 resource["id"] = .string(containedID)
                 resource["meta"] = nil

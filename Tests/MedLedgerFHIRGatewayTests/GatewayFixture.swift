@@ -47,10 +47,12 @@ struct GatewayFixture {
         try await client(patient).registerSelfAsPatient()
         let storeDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("medledger-fhir-store-\(UUID().uuidString)")
-        let store = try GatewayStore(directory: storeDirectory, signingKey: Array(author.keys.signing.rawRepresentation))
+        let store = try GatewayStore(
+            directory: storeDirectory, signingKey: Array(author.keys.signing.rawRepresentation))
         let service = FHIRGatewayService(client: client(author), store: store)
         let gatewayPort = try await listening { ready in
-            try await GatewayServer.run(service: service, host: "127.0.0.1", port: 0, logger: logger, onListening: ready)
+            try await GatewayServer.run(
+                service: service, host: "127.0.0.1", port: 0, logger: logger, onListening: ready)
         }
         return GatewayFixture(
             test: test, nodeURL: nodeURL, gatewayURL: "http://127.0.0.1:\(gatewayPort.port)/fhir", author: author,

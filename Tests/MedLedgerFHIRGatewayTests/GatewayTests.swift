@@ -67,7 +67,8 @@ import Testing
         #expect(storeFile.range(of: mrn) == nil)
 
         // A read with an unknown purpose is refused before anything reaches the ledger.
-        let badPurpose = try await fixture.request("GET", "/DiagnosticReport/\(id)", headers: ["X-MedLedger-Purpose": "curiosity"])
+        let badPurpose = try await fixture.request(
+            "GET", "/DiagnosticReport/\(id)", headers: ["X-MedLedger-Purpose": "curiosity"])
         #expect(badPurpose.status == 400)
         #expect(badPurpose.body.resourceType == "OperationOutcome")
     }
@@ -129,7 +130,9 @@ import Testing
         expected["subject"] = .object(["reference": .string(ledgerPatient)])
         #expect(read.body["contained"]?[0] == expected)
         // The MRN of the Patient entry went to the gateway's store: a report can now name it.
-        #expect(try fixture.service.findPatient(identifier: "\(GatewayFixture.mrnSystem)|\(GatewayFixture.mrn)") == fixture.patient.id)
+        #expect(
+            try fixture.service.findPatient(identifier: "\(GatewayFixture.mrnSystem)|\(GatewayFixture.mrn)")
+                == fixture.patient.id)
     }
 
     @Test(.timeLimit(.minutes(2)))
@@ -141,7 +144,8 @@ import Testing
         let answers = try await withThrowingTaskGroup(of: GatewayFixture.Answer.self) { group in
             for _ in 0..<6 {
                 group.addTask {
-                    try await fixture.request("POST", "/DiagnosticReport", posted, headers: ["If-None-Exist": condition])
+                    try await fixture.request(
+                        "POST", "/DiagnosticReport", posted, headers: ["If-None-Exist": condition])
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -166,10 +170,12 @@ import Testing
         let id = try #require(created.body["id"]?.string)
         posted["conclusion"] = .string("Normal blood count; repeat in a year.")
         posted["status"] = .string("amended")
-        let stale = try await fixture.request("PUT", "/DiagnosticReport/\(id)", posted, headers: ["If-Match": "W/\"7\""])
+        let stale = try await fixture.request(
+            "PUT", "/DiagnosticReport/\(id)", posted, headers: ["If-Match": "W/\"7\""])
         #expect(stale.status == 412)
         #expect(stale.body.resourceType == "OperationOutcome")
-        let updated = try await fixture.request("PUT", "/DiagnosticReport/\(id)", posted, headers: ["If-Match": "W/\"1\""])
+        let updated = try await fixture.request(
+            "PUT", "/DiagnosticReport/\(id)", posted, headers: ["If-Match": "W/\"1\""])
         #expect(updated.status == 200, "\(updated.body)")
         #expect(updated.headers["etag"] == "W/\"2\"")
         let read = try await fixture.request("GET", "/DiagnosticReport/\(id)")
@@ -184,7 +190,8 @@ import Testing
     func refusalsAreOperationOutcomes() async throws {
         let fixture = try await GatewayFixture.start()
         defer { fixture.stop() }
-        let unknown = try await fixture.request("GET", "/DiagnosticReport?patient=Patient/\(fixture.patient.id.hex)&colour=red")
+        let unknown = try await fixture.request(
+            "GET", "/DiagnosticReport?patient=Patient/\(fixture.patient.id.hex)&colour=red")
         #expect(unknown.status == 400)
         #expect(unknown.body["issue"]?[0]?["code"]?.string == "not-supported")
         #expect(unknown.body["issue"]?[0]?["expression"]?[0]?.string == "colour")
@@ -195,7 +202,8 @@ import Testing
         #expect(missing.status == 400)
         #expect(missing.body["issue"]?[0]?["expression"]?[0]?.string == "DiagnosticReport.subject")
         // An MRN the store does not know.
-        let unknownMRN = try await fixture.request("POST", "/DiagnosticReport", Self.diagnosticReport(subject: Self.mrnSubject))
+        let unknownMRN = try await fixture.request(
+            "POST", "/DiagnosticReport", Self.diagnosticReport(subject: Self.mrnSubject))
         #expect(unknownMRN.status == 422)
         let route = try await fixture.request("GET", "/Nothing/here/at/all")
         #expect(route.status == 404)
