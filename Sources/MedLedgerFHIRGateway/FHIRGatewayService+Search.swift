@@ -58,7 +58,7 @@ extension FHIRGatewayService {
             }
         }
         let matches = try summaries()
-            .filter { $0.resource.resourceType == type && filters.allSatisfy { filter in filter($0) } }
+            .filter { summary in summary.resource.resourceType == type && filters.allSatisfy { $0(summary) } }
             .sorted { ($0.lastUpdated, $0.location) > ($1.lastUpdated, $1.location) }
         let page = matches.dropFirst(offset).prefix(count)
         let kept = query.filter { $0.0 != "_offset" }
@@ -71,17 +71,18 @@ extension FHIRGatewayService {
         var links = [link("self", offset)]
         if offset + page.count < matches.count { links.append(link("next", offset + page.count)) }
         let root = base.hasSuffix("/\(type)") ? String(base.dropLast(type.count)) : base + "/"
-        return .object([
+        let entries: [FHIRValue] = page.map { summary in
+            let url: String = root + summary.location.components(separatedBy: "/_history")[0]
+            let fields: [String: FHIRValue] = [
+                "fullUrl": .string(url), "resource": summary.resource, "search": .object(["mode": .string("match")]),
+            ]
+            return FHIRValue.object(fields)
+        }
+        let bundle: [String: FHIRValue] = [
             "resourceType": .string("Bundle"), "type": .string("searchset"),
-            "total": .integer(Int64(matches.count)), "link": .array(links),
-            "entry": .array(
-                page.map { summary in
-                    .object([
-                        "fullUrl": .string(root + summary.location.components(separatedBy: "/_history")[0]),
-                        "resource": summary.resource, "search": .object(["mode": .string("match")]),
-                    ])
-                }),
-        ])
+            "total": .integer(Int64(matches.count)), "link": .array(links), "entry": .array(entries),
+        ]
+        return .object(bundle)
     }
 
     static func escape(_ text: String) -> String {

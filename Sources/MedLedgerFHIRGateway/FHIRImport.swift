@@ -129,7 +129,7 @@ public struct FHIRImport {
     private func append(_ line: String) throws {
         let manager = FileManager.default
         try manager.createDirectory(at: journal.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !manager.fileExists(atPath: journal.path) { manager.createFile(atPath: journal.path, contents: nil) }
+        if !manager.fileExists(atPath: journal.path) { _ = manager.createFile(atPath: journal.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: journal)
         defer { try? handle.close() }
         try handle.seekToEnd()
