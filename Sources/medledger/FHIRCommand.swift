@@ -58,7 +58,7 @@ struct FHIRGatewayCommand: AsyncParsableCommand {
         let storePath = store.url.path
         try await GatewayServer.run(service: service, host: host, port: port, logger: logger) { bound in
             print("FHIR gateway: http://\(host):\(bound)/fhir (store \(storePath))")
-            fflush(stdout)
+            fflush(nil)
         }
     }
 }
@@ -134,7 +134,7 @@ struct ProgressLine {
         let filled = total == 0 ? width : done * width / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         print("\r\u{1B}[2K[\(bar)] \(done)/\(total) \(text.prefix(60))", terminator: "")
-        fflush(stdout)
+        fflush(nil)
     }
 
     func error(_ text: String) {

@@ -30,8 +30,11 @@ struct GatewayFixture {
         let test = try TestNode.make(
             configuration: NodeConfiguration(batchDelayMilliseconds: 5, emptyBlockIntervalMilliseconds: 200))
         let producer = Task { await test.node.runProducer() }
-        var logger = Logger(label: "medledger.fhir-gateway-test")
-        logger.logLevel = .critical
+        let logger = {
+            var logger = Logger(label: "medledger.fhir-gateway-test")
+            logger.logLevel = .critical
+            return logger
+        }()
         let nodePort = try await listening { ready in
             try await APIServer.run(node: test.node, host: "127.0.0.1", port: 0, logger: logger, onListening: ready)
         }
