@@ -80,7 +80,13 @@ public enum GatewayServer {
                     type: type, id: try context.parameters.require("id"), resource,
                     ifMatch: request.headers[.ifMatch]))
         }
-        router.delete("/fhir/Consent/:id") { _, context in
+        // A parameter, not a constant `Consent` segment: the router's tree would then match
+        // `POST /fhir/Consent` to the constant and miss the `:type` route.
+        router.delete("/fhir/:type/:id") { _, context in
+            let type = try context.parameters.require("type")
+            guard type == "Consent" else {
+                throw FHIRProblem(405, .notSupported, "the gateway deletes only Consents (revoking the grant)")
+            }
             try await service.deleteConsent(id: try context.parameters.require("id"))
             return Response(status: .noContent)
         }

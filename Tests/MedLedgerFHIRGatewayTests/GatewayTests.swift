@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerClient
 import MedLedgerCore
 import MedLedgerFHIRGateway
 import Testing
@@ -217,5 +218,58 @@ import Testing
         let forbiddenRead = try await fixture.request("GET", "/DiagnosticReport/00000000000000000000000000000000")
         #expect(forbiddenRead.status == 403 || forbiddenRead.status == 404)
         #expect(forbiddenRead.body.resourceType == "OperationOutcome")
+    }
+}
+
+/// `POST Consent` and `DELETE Consent/{id}`: the ledger takes grants only from the patient
+/// (or a guardian), so the patient's own gateway grants and the organization's is refused.
+@Suite(.serialized) struct GatewayConsentTests {
+    static func consent(patient: String, grantee: String) -> FHIRValue {
+        GatewayFixture.json(
+            """
+            {"resourceType": "Consent", "status": "active",
+             "scope": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}]},
+             "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+             "patient": {"reference": "Patient/\(patient)"},
+             "provision": {"type": "permit",
+               "period": {"end": "2030-01-01T00:00:00Z"},
+               "actor": [{"role": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "PRCP"}]},
+                          "reference": {"reference": "Organization/\(grantee)"}}],
+               "purpose": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": "HRESCH"}],
+               "class": [{"code": "HM"}]}}
+            """)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func thePatientsGatewayGrantsAndRevokesTheOrganizationsIsRefused() async throws {
+        let fixture = try await GatewayFixture.start()
+        defer { fixture.stop() }
+        let body = Self.consent(patient: fixture.patient.id.hex, grantee: fixture.test.lab.id.hex)
+        let refused = try await fixture.request("POST", "/Consent", body)
+        #expect(refused.status == 403, "\(String(decoding: refused.body.encoded(), as: UTF8.self))")
+        #expect(refused.body.resourceType == "OperationOutcome")
+
+        let storeDirectory = fixture.storeDirectory.appendingPathExtension("patient")
+        defer { try? FileManager.default.removeItem(at: storeDirectory) }
+        let patientService = FHIRGatewayService(
+            client: LedgerClient(
+                gateway: HTTPGateway(baseURL: fixture.nodeURL, me: fixture.patient, trustAnchor: fixture.test.node.genesis),
+                me: fixture.patient),
+            store: try GatewayStore(
+                directory: storeDirectory, signingKey: Array(fixture.patient.keys.signing.rawRepresentation)))
+        let created = try await patientService.createConsent(body)
+        let id = try #require(created["id"]?.string)
+        let grantID = try #require(GrantID(hex: id))
+        let grant = try #require(await fixture.test.node.grant(grantID))
+        #expect(grant.grantee == fixture.test.lab.id)
+        #expect(grant.purpose == .research)
+        #expect(grant.scope == .categories([Code("HM")!]))
+        #expect(grant.validUntil == ConsensusTime(milliseconds: ISO8601.parse("2030-01-01T00:00:00Z")!))
+        #expect(grant.revokedAt == nil)
+        // The organization's gateway cannot revoke it either; the patient's can.
+        let notRevoked = try await fixture.request("DELETE", "/Consent/\(id)")
+        #expect(notRevoked.status == 403)
+        try await patientService.deleteConsent(id: id)
+        #expect(await fixture.test.node.grant(grantID)?.revokedAt != nil)
     }
 }
