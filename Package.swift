@@ -167,7 +167,8 @@ let package = Package(
         .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault", "MedLedgerSpecSupport"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
-        .testTarget(name: "MedLedgerFHIRTests", dependencies: ["MedLedgerFHIR", "MedLedgerContracts", "MedLedgerCore"]),
+        .testTarget(
+            name: "MedLedgerFHIRTests", dependencies: ["MedLedgerFHIR", "MedLedgerContracts", "MedLedgerCore"]),
         .testTarget(
             name: "MedLedgerP2PTests",
             dependencies: [

@@ -253,7 +253,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: storeDirectory) }
         let patientService = FHIRGatewayService(
             client: LedgerClient(
-                gateway: HTTPGateway(baseURL: fixture.nodeURL, me: fixture.patient, trustAnchor: fixture.test.node.genesis),
+                gateway: HTTPGateway(
+                    baseURL: fixture.nodeURL, me: fixture.patient, trustAnchor: fixture.test.node.genesis),
                 me: fixture.patient),
             store: try GatewayStore(
                 directory: storeDirectory, signingKey: Array(fixture.patient.keys.signing.rawRepresentation)))
