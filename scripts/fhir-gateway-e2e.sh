@@ -46,4 +46,5 @@ grep -q '^FHIR gateway: ' "$work/gateway.log" || { cat "$work/gateway.log"; exit
 
 FHIR_GATEWAY="http://127.0.0.1:$gateway_port/fhir" MEDLEDGER_NODE="http://127.0.0.1:$port" \
     MEDLEDGER_GENESIS="$genesis" MEDLEDGER_BIN="$medledger" DEMO_KEYS="$work/demo/demo-keys" FHIR_WORK="$work" \
+    GATEWAY_STORE="$work/gateway-store" \
     "$python" Tests/FHIR/test_gateway.py || { echo "--- gateway log"; tail -n 40 "$work/gateway.log"; exit 1; }

@@ -4,7 +4,8 @@
 Runs against a node (`medledger demo --serve`) and `medledger fhir gateway` that
 scripts/fhir-gateway-e2e.sh starts; takes their addresses and files from the environment:
 FHIR_GATEWAY (e.g. http://127.0.0.1:18811/fhir), MEDLEDGER_NODE, MEDLEDGER_GENESIS,
-MEDLEDGER_BIN, DEMO_KEYS (the demo's demo-keys folder), FHIR_WORK (a scratch folder).
+MEDLEDGER_BIN, DEMO_KEYS (the demo's demo-keys folder), FHIR_WORK (a scratch folder),
+GATEWAY_STORE (the running gateway's --store).
 
 Every resource the gateway returns is validated with fhir.resources' R4B models (the
 default package is R5, which rejects valid R4 resources). The fixtures in Tests/FHIR/fixtures
@@ -213,6 +214,13 @@ def main():
           "the dangling reference is named with its path")
     check("not-json.json" in run.stderr, "the broken file is named")
 
+    step("fhir import directly (--key, --node), with the gateway's store for the MRN map")
+    direct = subprocess.run([BIN, "fhir", "import", str(FIXTURES / "diagnosticreport-cbc.json"),
+                             "--key", str(KEYS / "lab-technician.json"), "--node", NODE, "--genesis", GENESIS,
+                             "--store", os.environ["GATEWAY_STORE"]], capture_output=True, text=True, timeout=300)
+    print(direct.stdout, direct.stderr)
+    check(direct.returncode == 0 and "1 imported" in direct.stdout, "direct import")
+
     step("fhir export as the patient: one decrypted Bundle with Provenance")
     out = WORK / "export.json"
     run = subprocess.run([BIN, "fhir", "export", "--key", str(KEYS / "patient.json"), "--node", NODE,
@@ -225,6 +233,9 @@ def main():
     check("Provenance" in types, "Provenance entries")
     ids = {e["resource"].get("id") for e in exported["entry"]}
     check(report_id in ids and glucose_id in ids, "the gateway's reports are exported")
+    check(types.count("Provenance") * 2 == len(types), "one Provenance per report")
+    exported_cbc = next(e["resource"] for e in exported["entry"] if e["resource"].get("id") == report_id)
+    check(exported_cbc["conclusion"] == amended["conclusion"], "the export has the latest version, decrypted")
     for entry in exported["entry"]:
         validate(entry["resource"])
 
