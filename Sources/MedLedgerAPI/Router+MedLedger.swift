@@ -31,6 +31,7 @@ public func buildRouter(
     router.add(middleware: NextNonceMiddleware(node: node))
     router.add(middleware: ProblemMiddleware())
     MetaRoutes(node: node, metrics: apiMetrics).register(on: router)
+    FHIRRoutes(node: node, clock: clock).register(on: router)
     PortalRoutes(portal: portal).register(on: router)
     // The JSON API's routes come from the generated server (openapi.json); the middleware
     // in front of them reads the body within its limit and keeps what a signature covers.
