@@ -219,12 +219,12 @@ def run(suite):
         counts[kind] = count
         if entries:
             suite.get(f"/{kind}/{entries[0]['resource']['id']}", token)
-    check(counts["AuditEvent"] >= 1, "the demo's reads are audited")
+    check(counts["AuditEvent"] >= 2 and counts["Provenance"] >= 2, "the demo's reads and signatures are there")
+    _, _, provenance_pages = suite.search_all(f"/Provenance?patient={patient.id}&_count=1", token)
+    check(provenance_pages >= 2, "Provenance paging followed more than one next link")
     audits, _, _ = suite.search_all(f"/AuditEvent?patient={patient.id}&_count=100", token)
     outcomes = {a["resource"]["outcome"] for a in audits}
     suite.ok(f"{counts}; AuditEvent outcomes {sorted(outcomes)}")
-    for kind in ("Patient", "Practitioner", "Organization"):
-        pass
     suite.get(f"/Patient/{patient.id}", token)
     bundle, _ = suite.get(f"/Patient?identifier=urn:medledger:identity|{patient.id}", token)
     check(bundle["total"] == 1, "Patient search by identifier")
@@ -261,16 +261,26 @@ def run(suite):
     suite.ok(f"status={status}: {n}; cancelled: {n0}; date lt2000: 0, ge2000: {after}; category: {by_category}")
 
     suite.step("another identity sees only what it may see")
+    report_ids = {e["resource"]["id"] for e in reports}
+    audit_ids = {a["resource"]["id"] for a in audits}
+    fewer_reports = fewer_audits = 0
     for name, identity in others.items():
         other_token = suite.token(identity)
         visible, _, _ = suite.search_all(f"/DiagnosticReport?patient={patient.id}", other_token)
-        audits, _, _ = suite.search_all(f"/AuditEvent?patient={patient.id}&_count=100", other_token)
-        readers = {a["resource"]["agent"][0]["who"].get("reference", "") for a in audits}
-        print(f"   {name}: {len(visible)} reports, {len(audits)} audit events", flush=True)
-        if name.startswith("patient") is False and identity.id != patient.id:
-            for entry in visible:
-                suite.get(f"/DiagnosticReport/{entry['resource']['id']}", other_token)
-    suite.ok("checked")
+        seen, _, _ = suite.search_all(f"/AuditEvent?patient={patient.id}&_count=100", other_token)
+        visible_ids = {e["resource"]["id"] for e in visible}
+        check(visible_ids <= report_ids, f"{name} sees only the patient's reports")
+        check({a["resource"]["id"] for a in seen} <= audit_ids, f"{name} sees only the patient's audit events")
+        for hidden in report_ids - visible_ids:
+            suite.outcome(f"/DiagnosticReport/{hidden}", other_token, 404, "not-found")
+        for entry in visible:
+            suite.get(f"/DiagnosticReport/{entry['resource']['id']}", other_token)
+        fewer_reports += len(visible_ids) < len(report_ids)
+        fewer_audits += len(seen) < len(audit_ids)
+        print(f"   {name}: {len(visible)} of {len(report_ids)} reports, {len(seen)} of {len(audit_ids)} audit events",
+              flush=True)
+    check(fewer_reports and fewer_audits, "some identity sees fewer reports and fewer audit events than the patient")
+    suite.ok("each identity sees a subset; a report it may not see is 404 on read")
 
     suite.step("fhirclient (strict R4) reads by id and searches by patient")
     from fhirclient import client as fhir_client
@@ -293,7 +303,19 @@ def run(suite):
 
         bundle = FCBundle(smart.server.request_json(nxt[0]))
     check(sorted(found) == sorted(e["resource"]["id"] for e in reports), f"fhirclient found {len(found)}")
-    suite.ok(f"fhirclient: read {report_id[:8]}…, search found {len(found)} over next links")
+    from fhirclient.models.auditevent import AuditEvent as FCAudit
+    from fhirclient.models.bundle import Bundle as FCBundle
+
+    audit_found, pages = [], 0
+    bundle = FCAudit.where(struct={"patient": patient.id, "_count": "1"}).perform(smart.server)
+    while bundle is not None:
+        pages += 1
+        audit_found += [e.resource.id for e in bundle.entry or []]
+        nxt = [link.url for link in bundle.link or [] if link.relation == "next"]
+        bundle = FCBundle(smart.server.request_json(nxt[0])) if nxt else None
+    check(sorted(audit_found) == sorted(audit_ids) and pages == len(audit_ids), f"fhirclient AuditEvent paging: {pages}")
+    suite.ok(f"fhirclient: read {report_id[:8]}…, DiagnosticReport search found {len(found)}, "
+             f"AuditEvent search {len(audit_found)} over {pages} pages")
 
     suite.step("fhirpy reads by id and searches by patient")
     from fhirpy import SyncFHIRClient
@@ -304,7 +326,9 @@ def run(suite):
     fetched = client.resources("DiagnosticReport").search(patient=patient.id).limit(1).fetch_all()
     check(sorted(r.id for r in fetched) == sorted(e["resource"]["id"] for e in reports),
           f"fhirpy fetch_all found {len(fetched)}")
-    suite.ok(f"fhirpy: read, fetch_all over next links found {len(fetched)}")
+    fetched_audits = client.resources("AuditEvent").search(patient=patient.id).limit(1).fetch_all()
+    check(sorted(r.id for r in fetched_audits) == sorted(audit_ids), f"fhirpy AuditEvent fetch_all: {len(fetched_audits)}")
+    suite.ok(f"fhirpy: read, fetch_all over next links found {len(fetched)} reports, {len(fetched_audits)} audit events")
 
     print(f"FHIR facade checks passed: {suite.steps} steps, {suite.validated} resources validated with fhir.resources R4B")
 
