@@ -57,6 +57,9 @@ struct FHIRQuery {
         self.parameters = parameters
         count = try Self.integer(parameters, "_count", in: 1...Self.maxCount) ?? Self.defaultCount
         offset = try Self.integer(parameters, "_offset", in: 0...Self.maxMatches) ?? 0
+        // Dates are checked now, not when the first match is compared: a malformed one is
+        // refused even when nothing would match.
+        _ = try dateMatches("date", ConsensusTime(milliseconds: 0))
     }
 
     static func integer(_ parameters: [(name: String, value: String)], _ name: String, in range: ClosedRange<Int>)
@@ -128,6 +131,8 @@ struct FHIRQuery {
     /// Date search: every `name` value (prefix eq, ne, lt, gt, le, ge; a day or an instant)
     /// must hold for `time`.
     func dateMatches(_ name: String, _ time: ConsensusTime) throws -> Bool {
+        // Every value is parsed (and a malformed one refused) before the answer.
+        var allHold = true
         for value in values(name) {
             var text = Substring(value)
             var prefix = "eq"
@@ -152,8 +157,8 @@ struct FHIRQuery {
             case "gt": holds = at >= end
             default: holds = at >= start
             }
-            if !holds { return false }
+            allHold = allHold && holds
         }
-        return true
+        return allHold
     }
 }
