@@ -31,7 +31,7 @@ extension FHIRRoutes {
         _ type: String, matches total: Int, page: [AnyResource], included: [AnyResource], query: FHIRQuery,
         _ request: Request
     ) -> MedLedgerFHIR.Bundle {
-        let base = Self.baseURL(request) + "/fhir"
+        let base = baseURL(request) + "/fhir"
         func url(offset: Int?) -> String {
             var items = query.parameters.filter { $0.name != "_offset" }
             if let offset { items.append(("_offset", "\(offset)")) }

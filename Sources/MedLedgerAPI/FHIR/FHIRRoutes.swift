@@ -11,9 +11,12 @@ import MedLedgerNode
 struct FHIRRoutes: Sendable {
     let node: LedgerNode
     let auth: FHIRAuth
+    /// `http` or `https`: how clients reach the node (see `buildRouter`).
+    let scheme: String
 
-    init(node: LedgerNode, clock: @escaping @Sendable () -> WallClockTime) {
+    init(node: LedgerNode, clock: @escaping @Sendable () -> WallClockTime, scheme: String) {
         self.node = node
+        self.scheme = scheme
         auth = FHIRAuth(node: node, tokens: FHIRTokens(), clock: clock)
     }
 
@@ -22,13 +25,13 @@ struct FHIRRoutes: Sendable {
             await FHIRResponse.guarded {
                 let date = String(await node.consensusTime.description.prefix(10))
                 return try FHIRResponse.resource(
-                    FHIRCapabilities.statement(date: date, baseURL: Self.baseURL(request)))
+                    FHIRCapabilities.statement(date: date, baseURL: baseURL(request)))
             }
         }
         router.get("/fhir/.well-known/smart-configuration") { request, _ in
             FHIRAuth.json(
                 [
-                    "token_endpoint": Self.baseURL(request) + "/fhir/auth/token",
+                    "token_endpoint": baseURL(request) + "/fhir/auth/token",
                     "grant_types_supported": ["client_credentials"],
                     "token_endpoint_auth_methods_supported": ["private_key_jwt"],
                     "token_endpoint_auth_signing_alg_values_supported": ["EdDSA"],
@@ -36,7 +39,7 @@ struct FHIRRoutes: Sendable {
                 ], status: .ok)
         }
         router.post("/fhir/auth/token") { request, _ in
-            await auth.token(request, tokenURL: Self.baseURL(request) + "/fhir/auth/token")
+            await auth.token(request, tokenURL: baseURL(request) + "/fhir/auth/token")
         }
         router.get("/fhir/:type") { request, context in
             await FHIRResponse.guarded {
@@ -78,9 +81,9 @@ struct FHIRRoutes: Sendable {
     }
 
     /// `scheme://authority` of the request, for absolute links (bounded: a long Host is cut).
-    static func baseURL(_ request: Request) -> String {
+    func baseURL(_ request: Request) -> String {
         let authority = String((request.head.authority ?? "localhost").prefix(256))
-        return "\(request.head.scheme ?? "http")://\(authority)"
+        return "\(scheme)://\(authority)"
     }
 
     /// A mapper whose references know the kinds of `ids`.
@@ -90,7 +93,7 @@ struct FHIRRoutes: Sendable {
             if let kind = await node.identity(id)?.kind { kinds[id] = kind }
         }
         let known = kinds
-        return FHIRMapper(baseURL: Self.baseURL(request)) { known[$0] }
+        return FHIRMapper(baseURL: baseURL(request)) { known[$0] }
     }
 
     static func ids(in report: ReportRecord) -> [IdentityID] {
