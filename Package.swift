@@ -7,6 +7,7 @@ import Foundation
 //
 //   Core <- Contracts, Consensus, Vault, Storage
 //   Core, Contracts <- APIModel (JSON shapes, problems, request signing; no server, no store)
+//   Core, Contracts <- FHIR (R4 resource models and the pure mappings from ledger records) <- API
 //   Core, Consensus <- P2P (mutual TLS 1.3 over swift-nio-ssl, certificates from swift-certificates)
 //   Contracts, Consensus, Vault, Storage, P2P <- Node <- API (Hummingbird routes)
 //   APIModel, Vault <- Client (no Node, no Storage)
