@@ -11,9 +11,37 @@ extension FHIRGatewayService {
     public static let searchCountDefault = 50
     public static let searchCountMax = 100
 
-    /// `GET DiagnosticReport?…` / `GET DocumentReference?…`; `base` is the absolute URL of the
-    /// type (for `self` and `next` links).
-    public func search(type: String, query: [(String, String)], base: String) throws -> FHIRValue {
+    /// `GET DiagnosticReport?…` / `GET DocumentReference?…`: passed through to the node's
+    /// facade (which sees the whole ledger, as far as this identity may), with
+    /// `patient.identifier` (an MRN) turned into `patient=<ledger id>` here, so no MRN leaves
+    /// the gateway. Searches by `identifier` or `_id` (which the ledger cannot answer: business
+    /// identifiers are inside the encrypted reports) use the gateway's own index, as do all
+    /// searches when the client does not talk HTTP. `base` is the absolute URL of the type.
+    public func search(type: String, query: [(String, String)], base: String) async throws -> FHIRValue {
+        let local = query.contains { $0.0 == "identifier" || $0.0 == "_id" }
+        guard let facade, !local else { return try searchIndex(type: type, query: query, base: base) }
+        var forwarded: [(String, String)] = []
+        for (name, value) in query {
+            guard name == "patient.identifier" else {
+                forwarded.append((name, value))
+                continue
+            }
+            guard let patient = try findPatient(identifier: value) else {
+                return .object([
+                    "resourceType": .string("Bundle"), "type": .string("searchset"), "total": .integer(0),
+                    "link": .array([.object(["relation": .string("self"), "url": .string(base)])]),
+                ])
+            }
+            forwarded.append(("patient", patient.hex))
+        }
+        let gatewayFHIR = base.hasSuffix("/\(type)") ? String(base.dropLast(type.count + 1)) : base
+        let answer = try await facade.search(type: type, query: forwarded, gatewayFHIR: gatewayFHIR)
+        guard (200..<300).contains(answer.status) else { throw answer }
+        return answer.body
+    }
+
+    /// The gateway's own index: the reports it wrote.
+    func searchIndex(type: String, query: [(String, String)], base: String) throws -> FHIRValue {
         var count = Self.searchCountDefault
         var offset = 0
         var filters: [(Summary) -> Bool] = []

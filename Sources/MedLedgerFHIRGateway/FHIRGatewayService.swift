@@ -21,10 +21,14 @@ public final class FHIRGatewayService: Sendable {
     public let store: GatewayStore
     let locks = KeyedLocks()
     static let writerLock = "ledger-writer"
+    /// The node's facade, for searches (nil when the client's gateway is not HTTP: searches
+    /// then use the gateway's own index only).
+    let facade: NodeFHIRSearch?
 
     public init(client: LedgerClient, store: GatewayStore) {
         self.client = client
         self.store = store
+        facade = (client.gateway as? HTTPGateway).map { NodeFHIRSearch(node: $0.baseURL, identity: client.me) }
     }
 
     // MARK: Patients (the MRN map)

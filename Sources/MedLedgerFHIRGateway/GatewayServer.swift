@@ -55,7 +55,7 @@ public enum GatewayServer {
             let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
             switch type {
             case "DiagnosticReport", "DocumentReference":
-                return respond(200, try service.search(type: type, query: query, base: base(request, type)))
+                return respond(200, try await service.search(type: type, query: query, base: base(request, type)))
             case "Patient":
                 return respond(200, try patientSearch(service, query))
             default: throw unsupported(type)
@@ -228,6 +228,9 @@ struct OutcomeMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let answer as NodeFHIRSearch.Answer {
+            // The node's facade refused a search: its OperationOutcome and status as they are.
+            return GatewayServer.respond(answer.status, answer.body)
         } catch {
             let problem = Self.problem(error)
             if problem.status >= 500 { context.logger.error("\(request.method) \(request.uri.path): \(error)") }

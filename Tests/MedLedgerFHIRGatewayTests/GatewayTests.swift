@@ -188,6 +188,28 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func searchesPassThroughToTheNodesFacadeByMRN() async throws {
+        let fixture = try await GatewayFixture.start()
+        defer { fixture.stop() }
+        try await fixture.registerMRN()
+        let created = try await fixture.request(
+            "POST", "/DiagnosticReport", Self.diagnosticReport(subject: Self.mrnSubject))
+        let id = try #require(created.body["id"]?.string)
+        let mrn = "\(GatewayFixture.mrnSystem)%7C\(GatewayFixture.mrn)"
+        let found = try await fixture.request("GET", "/DiagnosticReport?patient.identifier=\(mrn)")
+        #expect(found.status == 200, "\(String(decoding: found.body.encoded(), as: UTF8.self))")
+        #expect(found.body["total"] == .integer(1))
+        let entry = try #require(found.body["entry"]?[0])
+        #expect(entry["resource"]?["id"]?.string == id)
+        // The facade's metadata view: no plaintext; links point at the gateway.
+        #expect(entry["resource"]?["conclusion"] == nil)
+        #expect(entry["fullUrl"]?.string?.hasPrefix(fixture.gatewayURL) == true)
+        #expect(found.body["link"]?[0]?["url"]?.string?.hasPrefix(fixture.gatewayURL) == true)
+        let unknown = try await fixture.request("GET", "/DiagnosticReport?patient.identifier=urn:x%7Cnobody")
+        #expect(unknown.body["total"] == .integer(0))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func refusalsAreOperationOutcomes() async throws {
         let fixture = try await GatewayFixture.start()
         defer { fixture.stop() }
