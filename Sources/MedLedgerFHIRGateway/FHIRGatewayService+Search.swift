@@ -8,6 +8,12 @@ extension FHIRGatewayService {
     public static let searchParameters: Set<String> = [
         "patient", "subject", "patient.identifier", "identifier", "category", "status", "_id", "_count", "_offset",
     ]
+    /// What the node's facade takes for reports (docs/fhir.md), plus `patient.identifier`,
+    /// which the gateway turns into `patient`.
+    public static let facadeParameters: Set<String> = [
+        "patient", "subject", "patient.identifier", "category", "status", "date", "_count", "_offset", "_format",
+        "_include",
+    ]
     public static let searchCountDefault = 50
     public static let searchCountMax = 100
 
@@ -20,6 +26,13 @@ extension FHIRGatewayService {
     public func search(type: String, query: [(String, String)], base: String) async throws -> FHIRValue {
         let local = query.contains { $0.0 == "identifier" || $0.0 == "_id" }
         guard let facade, !local else { return try searchIndex(type: type, query: query, base: base) }
+        // Checked here too, so a refusal never depends on whether an MRN is known.
+        for (name, _) in query where !Self.facadeParameters.contains(name) {
+            throw FHIRProblem(
+                400, .notSupported,
+                "search parameter \(name) is not supported for \(type); supported: \(Self.facadeParameters.union(["identifier", "_id"]).sorted().joined(separator: ", "))",
+                expression: name)
+        }
         var forwarded: [(String, String)] = []
         for (name, value) in query {
             guard name == "patient.identifier" else {
