@@ -187,15 +187,20 @@ public enum GatewayServer {
 
     static func capabilityStatement() -> FHIRValue {
         func resource(_ type: String, _ interactions: [String], _ params: [String]) -> FHIRValue {
-            .object([
+            let searchParams: [FHIRValue] = params.map { name in
+                let kind = ["patient", "subject"].contains(name) ? "reference" : name == "date" ? "date" : "token"
+                return .object(["name": .string(name), "type": .string(kind)])
+            }
+            return .object([
                 "type": .string(type),
                 "interaction": .array(interactions.map { .object(["code": .string($0)]) }),
-                "searchParam": .array(params.map { .object(["name": .string($0), "type": .string("token")]) }),
+                "searchParam": .array(searchParams),
                 "conditionalCreate": .bool(ReportIntake.reportTypes.contains(type)),
                 "versioning": .string("versioned-update"),
             ])
         }
-        let reportParams = FHIRGatewayService.searchParameters.sorted().filter { !$0.hasPrefix("_") }
+        let reportParams = FHIRGatewayService.facadeParameters.union(["identifier", "_id"]).sorted()
+            .filter { !$0.hasPrefix("_") || $0 == "_id" }
         return .object([
             "resourceType": .string("CapabilityStatement"), "status": .string("active"),
             "date": .string("2026-11-30"), "kind": .string("instance"), "fhirVersion": .string("4.0.1"),
