@@ -98,7 +98,16 @@ extension FHIRGatewayService {
                 filters.append { ids.contains(String($0.location.split(separator: "/")[1])) }
             }
         }
-        let matches = try summaries()
+        // By identifier, the one report filed under it (a keyed lookup, not a scan of the index).
+        let candidates: [Summary]
+        if let identifier = query.first(where: { $0.0 == "identifier" })?.1 {
+            candidates =
+                try store.value(.resourceIdentifier, "\(type)|\(identifier)").flatMap(summary).map { [$0] } ?? []
+        } else {
+            candidates = try summaries()
+        }
+        let matches =
+            candidates
             .filter { summary in summary.resource.resourceType == type && filters.allSatisfy { $0(summary) } }
             .sorted { ($0.lastUpdated, $0.location) > ($1.lastUpdated, $1.location) }
         let page = matches.dropFirst(offset).prefix(count)
