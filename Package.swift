@@ -7,6 +7,7 @@ import Foundation
 //
 //   Core <- Contracts, Consensus, Vault, Storage
 //   Core, Contracts <- APIModel (JSON shapes, problems, request signing; no server, no store)
+//   Core, Contracts <- FHIR (R4 resource models and the pure mappings from ledger records) <- API
 //   Core, Consensus <- P2P (mutual TLS 1.3 over swift-nio-ssl, certificates from swift-certificates)
 //   Contracts, Consensus, Vault, Storage, P2P <- Node <- API (Hummingbird routes)
 //   APIModel, Vault <- Client (no Node, no Storage)
@@ -92,7 +93,7 @@ let package = Package(
         .target(
             name: "MedLedgerAPI",
             dependencies: [
-                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
+                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerFHIR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), nioSSL, x509, asn1,
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime, httpTypes,
@@ -107,6 +108,18 @@ let package = Package(
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerHTTPInterface",
                 asyncHTTPClient, openAPIRuntime, openAPIClientTransport, httpTypes, crypto, nioCore, nioSSL,
+            ]),
+        // FHIR R4 resource models and the pure mappings from ledger records to them (no server).
+        .target(name: "MedLedgerFHIR", dependencies: ["MedLedgerCore", "MedLedgerContracts"]),
+        // The gateway an organization runs for its EHR: plain FHIR R4 in, encrypted reports on
+        // the ledger through the client (no Node, no Storage); its own encrypted SQLite store
+        // keeps the organization's patient identifiers (MRNs) off the ledger.
+        .target(
+            name: "MedLedgerFHIRGateway",
+            dependencies: [
+                "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient",
+                "MedLedgerFHIR", "CSQLite", crypto, logging, asyncHTTPClient, nioCore, httpTypes,
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
         .target(
@@ -141,7 +154,7 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerNode", "MedLedgerClient", "MedLedgerVerifier", "MedLedgerDemo",
-                "MedLedgerSimulator", "MedLedgerBench", logging, prometheus, serviceLifecycle,
+                "MedLedgerSimulator", "MedLedgerBench", "MedLedgerFHIRGateway", logging, prometheus, serviceLifecycle,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -155,6 +168,8 @@ let package = Package(
         .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault", "MedLedgerSpecSupport"]),
         .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
+        .testTarget(
+            name: "MedLedgerFHIRTests", dependencies: ["MedLedgerFHIR", "MedLedgerContracts", "MedLedgerCore"]),
         .testTarget(
             name: "MedLedgerP2PTests",
             dependencies: [
@@ -186,6 +201,12 @@ let package = Package(
                 "MedLedgerClient", "MedLedgerVault", "MedLedgerContracts", "MedLedgerCore", "MedLedgerAPIModel",
             ]
         ),
+        .testTarget(
+            name: "MedLedgerFHIRGatewayTests",
+            dependencies: [
+                "MedLedgerFHIRGateway", "MedLedgerAPI", "MedLedgerClient", "MedLedgerNode", "MedLedgerTesting",
+                "MedLedgerAPIModel", asyncHTTPClient, logging,
+            ]),
         .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [

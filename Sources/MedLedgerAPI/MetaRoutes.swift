@@ -5,8 +5,8 @@ import MedLedgerHTTPInterface
 import MedLedgerNode
 
 /// The routes that are not JSON API calls, routed by hand: the OpenAPI document itself,
-/// Prometheus metrics (text exposition), the FHIR capability statement and the genesis the
-/// node runs.
+/// Prometheus metrics (text exposition) and the genesis the node runs. The FHIR facade
+/// (`/fhir/...`, including `/fhir/metadata`) is `FHIRRoutes`.
 struct MetaRoutes: Sendable {
     let node: LedgerNode
     let metrics: APIMetrics
@@ -16,7 +16,6 @@ struct MetaRoutes: Sendable {
             APIEncoding.bytes(Array(OpenAPIDocumentText.json.utf8), contentType: APIEncoding.jsonContentType)
         }
         router.get("/metrics") { _, _ in try await metricsText() }
-        router.get("/fhir/metadata") { _, _ in try await fhirMetadata() }
         let genesis = genesisJSON()
         router.get("/v1/genesis") { _, _ in
             APIEncoding.bytes(genesis, contentType: APIEncoding.jsonContentType)
@@ -42,38 +41,4 @@ struct MetaRoutes: Sendable {
         let text = metrics.exposition(height: await node.height, pendingTransactions: await node.pendingCount)
         return APIEncoding.bytes(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
     }
-
-    /// `GET /fhir/metadata`: a FHIR R4 CapabilityStatement. No FHIR resources are served yet,
-    /// and the statement says so.
-    func fhirMetadata() async throws -> Response {
-        let date = String(await node.consensusTime.description.prefix(10))
-        return try APIEncoding.json(FHIRCapabilityStatement(date: date), contentType: "application/fhir+json")
-    }
-}
-
-/// A minimal, honest FHIR R4 CapabilityStatement: a server with no resources yet.
-struct FHIRCapabilityStatement: Encodable {
-    struct Software: Encodable { let name: String }
-    struct Implementation: Encodable { let description: String }
-    struct Rest: Encodable {
-        let mode: String
-        let documentation: String
-        let resource: [String]
-    }
-
-    let resourceType = "CapabilityStatement"
-    let status = "active"
-    let date: String
-    let publisher = "MedLedger"
-    let kind = "instance"
-    let software = Software(name: "MedLedger")
-    let implementation = Implementation(description: "MedLedger node: permissioned ledger of encrypted medical reports")
-    let fhirVersion = "4.0.1"
-    let format = ["json"]
-    let rest = [
-        Rest(
-            mode: "server",
-            documentation: "No FHIR resources are exposed yet; use the MedLedger API under /v1 (see /openapi.json).",
-            resource: [])
-    ]
 }

@@ -17,12 +17,15 @@ public typealias APIRequestContext = BasicRequestContext
 ///     so routers built side by side (tests) count apart.
 ///   - clock: the wall clock signed requests' timestamps are checked against.
 ///   - eventStreams: the bounds of `GET /v1/events`.
+///   - scheme: `http` or `https`, how clients reach this router: the FHIR facade's absolute
+///     links and its token URL (a client assertion's `aud`) use it, as HTTP/1 requests do
+///     not say whether they came over TLS.
 ///   - portal: the static files served at `/` and `/portal/` (the bundled portal by default).
 public func buildRouter(
     node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     clock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
     portal: PortalFiles = .bundled,
-    eventStreams: EventStreamSettings = EventStreamSettings()
+    eventStreams: EventStreamSettings = EventStreamSettings(), scheme: String = "http"
 ) -> Router<APIRequestContext> {
     let apiMetrics = APIMetrics(registry: metrics)
     let router = Router(context: APIRequestContext.self)
@@ -31,6 +34,7 @@ public func buildRouter(
     router.add(middleware: NextNonceMiddleware(node: node))
     router.add(middleware: ProblemMiddleware())
     MetaRoutes(node: node, metrics: apiMetrics).register(on: router)
+    FHIRRoutes(node: node, clock: clock, scheme: scheme).register(on: router)
     PortalRoutes(portal: portal).register(on: router)
     // The JSON API's routes come from the generated server (openapi.json); the middleware
     // in front of them reads the body within its limit and keeps what a signature covers.

@@ -15,7 +15,7 @@ struct MedLedgerCommand: AsyncParsableCommand {
             SimulateCommand.self, KeysCommand.self,
             PatientCommand.self, PractitionerCommand.self, ReportCommand.self, GrantCommand.self, AuditCommand.self,
             CaseCommand.self,
-            WatchCommand.self,
+            WatchCommand.self, FHIRCommand.self,
         ]
     )
 }

@@ -139,11 +139,16 @@ import MedLedgerNode
                 #expect(json["fhirVersion"] as? String == "4.0.1")
                 #expect(json["status"] as? String == "active")
                 #expect(json["kind"] as? String == "instance")
-                #expect(json["format"] as? [String] == ["json"])
+                #expect(json["format"] as? [String] == ["json", "application/fhir+json"])
                 #expect((json["date"] as? String)?.count == 10)
                 let rest = json["rest"] as? [[String: Any]] ?? []
                 #expect(rest.first?["mode"] as? String == "server")
-                #expect((rest.first?["resource"] as? [Any])?.isEmpty == true)
+                let types = (rest.first?["resource"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+                #expect(
+                    types == [
+                        "Patient", "Practitioner", "Organization", "DiagnosticReport", "DocumentReference", "Consent",
+                        "AuditEvent", "Provenance",
+                    ])
             }
         }
     }

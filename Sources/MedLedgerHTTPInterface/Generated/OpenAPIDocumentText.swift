@@ -862,10 +862,349 @@ public enum OpenAPIDocumentText {
                 "tags": [
                   "meta"
                 ],
-                "summary": "FHIR R4 CapabilityStatement (no FHIR resources are served yet)",
+                "summary": "FHIR R4 CapabilityStatement: the facade's resources, interactions and search parameters",
                 "responses": {
                   "200": {
                     "description": "CapabilityStatement",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/fhir/.well-known/smart-configuration": {
+              "get": {
+                "operationId": "getFHIRSMARTConfiguration",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "SMART configuration: the token endpoint and what it accepts",
+                "responses": {
+                  "200": {
+                    "description": "token_endpoint, grant_types_supported, token_endpoint_auth_methods_supported (private_key_jwt), token_endpoint_auth_signing_alg_values_supported (EdDSA)",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/fhir/auth/token": {
+              "post": {
+                "operationId": "postFHIRToken",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "A bearer token for the FHIR facade (SMART Backend Services shape)",
+                "description": "Form fields `grant_type=client_credentials`, `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`, `client_assertion`: a JWT signed with the identity's Ed25519 key (alg EdDSA), iss = sub = the identity id, aud = this URL, exp at most 5 minutes ahead, jti used once. Answers a bearer token valid for 300 s. See docs/fhir.md.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/x-www-form-urlencoded": {
+                      "schema": {
+                        "type": "object",
+                        "properties": {
+                          "grant_type": {
+                            "type": "string"
+                          },
+                          "client_assertion_type": {
+                            "type": "string"
+                          },
+                          "client_assertion": {
+                            "type": "string"
+                          },
+                          "scope": {
+                            "type": "string"
+                          }
+                        },
+                        "required": [
+                          "grant_type",
+                          "client_assertion_type",
+                          "client_assertion"
+                        ]
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {
+                    "description": "access_token, token_type (bearer), expires_in (300), scope",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "OAuth error (invalid_request, unsupported_grant_type, invalid_client)",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "503": {
+                    "description": "temporarily_unavailable: too many live tokens",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/fhir/{type}": {
+              "get": {
+                "operationId": "searchFHIRResources",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "FHIR search: a searchset Bundle (Bundle.total, absolute next links, _count 1-100)",
+                "description": "The parameters each type supports are in /fhir/metadata; any other is refused with 400 and an OperationOutcome. Record searches need `patient` (or `subject`; Provenance also `target`).",
+                "parameters": [
+                  {
+                    "name": "type",
+                    "in": "path",
+                    "required": true,
+                    "description": "A served resource type: Patient, Practitioner, Organization, DiagnosticReport, DocumentReference, Consent, AuditEvent, Provenance",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[A-Za-z]{1,64}$"
+                    }
+                  },
+                  {
+                    "name": "Authorization",
+                    "in": "header",
+                    "required": true,
+                    "description": "`Bearer TOKEN` from POST /fhir/auth/token",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Bundle of type searchset",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "OperationOutcome: an unsupported or malformed parameter (strict handling; `expression` names it)",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "OperationOutcome: no or an expired bearer token",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "OperationOutcome: an unknown type, or a record unknown or not visible to this identity",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/fhir/{type}/{id}": {
+              "get": {
+                "operationId": "readFHIRResource",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "FHIR read by id (ETag W/\"version\")",
+                "parameters": [
+                  {
+                    "name": "type",
+                    "in": "path",
+                    "required": true,
+                    "description": "A served resource type: Patient, Practitioner, Organization, DiagnosticReport, DocumentReference, Consent, AuditEvent, Provenance",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[A-Za-z]{1,64}$"
+                    }
+                  },
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "description": "The resource id (a ledger id, a report or grant id, `height-position-eventIndex` for an AuditEvent, a transaction hash for a Provenance)",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[A-Za-z0-9.-]{1,64}$"
+                    }
+                  },
+                  {
+                    "name": "Authorization",
+                    "in": "header",
+                    "required": true,
+                    "description": "`Bearer TOKEN` from POST /fhir/auth/token",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The resource",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "OperationOutcome: an unsupported or malformed parameter (strict handling; `expression` names it)",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "OperationOutcome: no or an expired bearer token",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "OperationOutcome: an unknown type, or a record unknown or not visible to this identity",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "/fhir/{type}/{id}/_history/{vid}": {
+              "get": {
+                "operationId": "vreadFHIRResource",
+                "tags": [
+                  "meta"
+                ],
+                "summary": "FHIR versioned read (DiagnosticReport, DocumentReference: report versions)",
+                "parameters": [
+                  {
+                    "name": "type",
+                    "in": "path",
+                    "required": true,
+                    "description": "A served resource type: Patient, Practitioner, Organization, DiagnosticReport, DocumentReference, Consent, AuditEvent, Provenance",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[A-Za-z]{1,64}$"
+                    }
+                  },
+                  {
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "description": "The resource id (a ledger id, a report or grant id, `height-position-eventIndex` for an AuditEvent, a transaction hash for a Provenance)",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[A-Za-z0-9.-]{1,64}$"
+                    }
+                  },
+                  {
+                    "name": "vid",
+                    "in": "path",
+                    "required": true,
+                    "description": "The version number",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[1-9][0-9]{0,9}$"
+                    }
+                  },
+                  {
+                    "name": "Authorization",
+                    "in": "header",
+                    "required": true,
+                    "description": "`Bearer TOKEN` from POST /fhir/auth/token",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The resource at that version",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "OperationOutcome: an unsupported or malformed parameter (strict handling; `expression` names it)",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "401": {
+                    "description": "OperationOutcome: no or an expired bearer token",
+                    "content": {
+                      "application/fhir+json": {
+                        "schema": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                  },
+                  "404": {
+                    "description": "OperationOutcome: an unknown type, or a record unknown or not visible to this identity",
                     "content": {
                       "application/fhir+json": {
                         "schema": {

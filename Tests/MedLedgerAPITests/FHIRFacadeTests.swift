@@ -1,0 +1,142 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MedLedgerAPIModel
+import MedLedgerCore
+import Testing
+
+@testable import MedLedgerAPI
+
+/// The FHIR facade through the router: the token endpoint, who sees what, strict searches.
+/// (Independent tools check it too: scripts/fhir-tools.sh.)
+@Suite struct FHIRFacadeTests {
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A client assertion signed with the identity's Ed25519 key, valid `lifetime` seconds
+    /// from the fixture's fixed clock.
+    static func assertion(
+        _ identity: ClientIdentity, audience: String, lifetime: UInt64 = 120, jti: String = UUID().uuidString
+    ) -> String {
+        let now = APIFixture.genesisTime.milliseconds / 1000
+        let header = base64URL(Array(#"{"alg":"EdDSA","typ":"JWT"}"#.utf8))
+        let claims = base64URL(
+            Array(
+                #"{"iss":"\#(identity.id.hex)","sub":"\#(identity.id.hex)","aud":"\#(audience)","exp":\#(now + lifetime),"jti":"\#(jti)"}"#
+                    .utf8))
+        let signature = identity.keys.sign(Array("\(header).\(claims)".utf8))
+        return "\(header).\(claims).\(base64URL(signature.rawBytes))"
+    }
+
+    static func tokenRequest(_ client: some TestClientProtocol, assertion: String) async throws -> TestResponse {
+        let form = [
+            "grant_type=client_credentials",
+            "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer",
+            "client_assertion=\(assertion)",
+        ].joined(separator: "&")
+        return try await client.execute(
+            uri: "/fhir/auth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: form))
+    }
+
+    static func tokenURL(_ client: some TestClientProtocol) async throws -> String {
+        let response = try await client.execute(uri: "/fhir/.well-known/smart-configuration", method: .get)
+        return try #require(response.json["token_endpoint"] as? String)
+    }
+
+    static func token(_ client: some TestClientProtocol, _ identity: ClientIdentity) async throws -> String {
+        let response = try await tokenRequest(
+            client, assertion: assertion(identity, audience: try await tokenURL(client)))
+        #expect(response.status == .ok)
+        return try #require(response.json["access_token"] as? String)
+    }
+
+    static func get(_ client: some TestClientProtocol, _ uri: String, token: String?) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: .get, headers: headers)
+    }
+
+    @Test func tokenEndpointChecksTheAssertion() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        try await fixture.app().test(.router) { client in
+            let url = try await Self.tokenURL(client)
+            let once = Self.assertion(fixture.patient, audience: url, jti: "once")
+            #expect(try await Self.tokenRequest(client, assertion: once).status == .ok)
+            let replay = try await Self.tokenRequest(client, assertion: once)
+            #expect(replay.status == .badRequest && replay.json["error"] as? String == "invalid_client")
+            let long = Self.assertion(fixture.patient, audience: url, lifetime: 3_600)
+            #expect(try await Self.tokenRequest(client, assertion: long).status == .badRequest)
+            let elsewhere = Self.assertion(fixture.patient, audience: "https://elsewhere/token")
+            #expect(try await Self.tokenRequest(client, assertion: elsewhere).status == .badRequest)
+            // Signed by another key than the one `iss` names.
+            let forged = Self.assertion(fixture.patient, audience: url).split(separator: ".")
+            let stranger = Self.assertion(fixture.stranger, audience: url).split(separator: ".")
+            let mixed = "\(forged[0]).\(forged[1]).\(stranger[2])"
+            #expect(try await Self.tokenRequest(client, assertion: mixed).status == .badRequest)
+
+            let unauthenticated = try await Self.get(client, "/fhir/Patient/\(fixture.patient.id.hex)", token: nil)
+            #expect(unauthenticated.status == .unauthorized)
+            #expect(unauthenticated.json["resourceType"] as? String == "OperationOutcome")
+            #expect(unauthenticated.headers[.wwwAuthenticate] == "Bearer realm=\"fhir\"")
+        }
+    }
+
+    @Test func readsAndSearchesShowOnlyWhatTheIdentityMaySee() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        let (report, _) = try await fixture.submitReport()
+        try await fixture.app().test(.router) { client in
+            let patientToken = try await Self.token(client, fixture.patient)
+            let patientRead = try await Self.get(client, "/fhir/Patient/\(fixture.patient.id.hex)", token: patientToken)
+            #expect(patientRead.status == .ok && patientRead.contentType == "application/fhir+json")
+            #expect(patientRead.json["name"] == nil)
+
+            let search = "/fhir/DiagnosticReport?patient=Patient/\(fixture.patient.id.hex)&_count=1"
+            let bundle = try await Self.get(client, search, token: patientToken).json
+            #expect(bundle["total"] as? Int == 1)
+            let entry = (bundle["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any]
+            #expect(entry?["id"] as? String == report.hex)
+
+            let read = try await Self.get(client, "/fhir/DiagnosticReport/\(report.hex)", token: patientToken)
+            #expect(read.status == .ok && read.headers[.eTag] == "W/\"1\"")
+            let form = (read.json["presentedForm"] as? [[String: Any]])?.first
+            #expect(form?["data"] == nil && (form?["url"] as? String)?.contains("/blobs/") == true)
+
+            let strangerToken = try await Self.token(client, fixture.stranger)
+            let hidden = try await Self.get(client, search, token: strangerToken).json
+            #expect(hidden["total"] as? Int == 0)
+            let denied = try await Self.get(client, "/fhir/DiagnosticReport/\(report.hex)", token: strangerToken)
+            #expect(denied.status == .notFound && denied.json["resourceType"] as? String == "OperationOutcome")
+        }
+    }
+
+    @Test(arguments: [
+        ("foo=bar", "foo", "not-supported"), ("code=1234-5", "code", "not-supported"),
+        ("category:text=x", "category:text", "not-supported"), ("_count=101", "_count", "invalid"),
+        ("date=yesterday", "date", "invalid"), ("date=gt2100-01-01&date=bad", "date", "invalid"),
+        ("_include=DiagnosticReport:result", "_include", "not-supported"),
+    ])
+    func unsupportedSearchParametersAreRefused(query: String, parameter: String, code: String) async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        try await fixture.app().test(.router) { client in
+            let token = try await Self.token(client, fixture.patient)
+            let response = try await Self.get(
+                client, "/fhir/DiagnosticReport?patient=\(fixture.patient.id.hex)&\(query)", token: token)
+            #expect(response.status == .badRequest)
+            let issue = (response.json["issue"] as? [[String: Any]])?.first
+            #expect(issue?["code"] as? String == code)
+            #expect(issue?["expression"] as? [String] == [parameter])
+            let unscoped = try await Self.get(client, "/fhir/DiagnosticReport", token: token)
+            #expect(unscoped.status == .badRequest)
+        }
+    }
+}

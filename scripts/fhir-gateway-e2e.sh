@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The FHIR gateway checked by fhir.resources (Tests/FHIR/test_gateway.py): starts
+# `medledger demo --serve` (a node with the demo's cast) and `medledger fhir gateway` with the
+# demo's lab technician key, runs the suite, stops both.
+#
+#   scripts/fhir-gateway-e2e.sh [MEDLEDGER_BINARY]
+#
+# Environment: FHIR_E2E_PORT (node; the gateway takes the next port; default 18810),
+# FHIR_PYTHON (default .venv-fhir/bin/python, else python3;
+# needs fhir.resources). Exits non-zero when any step fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port=${FHIR_E2E_PORT:-18810}
+gateway_port=$((port + 1))
+medledger=${1:-$(swift build --show-bin-path)/medledger}
+python=${FHIR_PYTHON:-}
+if [ -z "$python" ]; then
+    for candidate in .venv-fhir/bin/python python3; do
+        if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
+    done
+fi
+work=$(mktemp -d)
+pids=()
+stop() {
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap stop EXIT
+
+echo "== fhir gateway e2e: demo --serve on 127.0.0.1:$port, gateway on 127.0.0.1:$gateway_port"
+"$medledger" demo --serve --http "127.0.0.1:$port" --data-dir "$work/demo" >"$work/demo.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 600); do grep -q '^Portal: ' "$work/demo.log" 2>/dev/null && break; sleep 0.2; done
+grep -q '^Portal: ' "$work/demo.log" || { tail -n 40 "$work/demo.log"; exit 1; }
+genesis=$(find "$work/demo" -name genesis.json | sort | head -n 1)
+"$medledger" fhir gateway --key "$work/demo/demo-keys/lab-technician.json" --node "http://127.0.0.1:$port" \
+    --genesis "$genesis" --listen "127.0.0.1:$gateway_port" --store "$work/gateway-store" >"$work/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q '^FHIR gateway: ' "$work/gateway.log" 2>/dev/null && break; sleep 0.2; done
+grep -q '^FHIR gateway: ' "$work/gateway.log" || { cat "$work/gateway.log"; exit 1; }
+
+FHIR_GATEWAY="http://127.0.0.1:$gateway_port/fhir" MEDLEDGER_NODE="http://127.0.0.1:$port" \
+    MEDLEDGER_GENESIS="$genesis" MEDLEDGER_BIN="$medledger" DEMO_KEYS="$work/demo/demo-keys" FHIR_WORK="$work" \
+    GATEWAY_STORE="$work/gateway-store" \
+    "$python" Tests/FHIR/test_gateway.py || { echo "--- gateway log"; tail -n 40 "$work/gateway.log"; exit 1; }
