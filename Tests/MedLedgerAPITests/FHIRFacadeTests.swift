@@ -87,6 +87,49 @@ import Testing
         }
     }
 
+    /// A free identity must not lock other clients out: its extra tokens replace its own
+    /// oldest, and its 17th live assertion is refused while another identity's is taken.
+    @Test func oneIdentityCannotFillTheTokenTables() async throws {
+        let tokens = FHIRTokens()
+        let greedy = try #require(IdentityID(hex: String(repeating: "ab", count: 32)))
+        let other = try #require(IdentityID(hex: String(repeating: "cd", count: 32)))
+        let now: UInt64 = 1_000_000
+        var issued: [String] = []
+        for _ in 0..<(FHIRTokens.maxTokensPerIdentity + 1) {
+            issued.append(try await tokens.issue(for: greedy, now: now))
+        }
+        #expect(await tokens.identity(for: issued[0], now: now) == nil)
+        for token in issued.dropFirst() { #expect(await tokens.identity(for: token, now: now) == greedy) }
+
+        let expires = now + FHIRTokens.assertionMaxLifetimeMilliseconds
+        for index in 0..<FHIRTokens.maxAssertionIDsPerIdentity {
+            try await tokens.consumeAssertionID("jti-\(index)", of: greedy, expires: expires, now: now)
+        }
+        await #expect(throws: FHIRTokens.Refusal.tooMany) {
+            try await tokens.consumeAssertionID("one-more", of: greedy, expires: expires, now: now)
+        }
+        await #expect(throws: FHIRTokens.Refusal.replayed) {
+            try await tokens.consumeAssertionID("jti-0", of: greedy, expires: expires, now: now)
+        }
+        try await tokens.consumeAssertionID("jti-0", of: other, expires: expires, now: now)
+        // Once the first assertions have expired, the identity may assert again.
+        try await tokens.consumeAssertionID("later", of: greedy, expires: expires + 1, now: expires)
+    }
+
+    /// An audit search reads the trail newest first and stops at the first event older than
+    /// a lower bound on `date`; upper bounds and `ne` never stop it.
+    @Test(arguments: [
+        ("date=ge2026-03-02", "2026-03-01T23:59:59Z", true), ("date=ge2026-03-02", "2026-03-02T00:00:00Z", false),
+        ("date=gt2026-03-02", "2026-03-02T23:59:59Z", true), ("date=2026-03-02", "2026-03-01T12:00:00Z", true),
+        ("date=lt2026-03-02", "2020-01-01T00:00:00Z", false), ("date=ne2026-03-02", "2020-01-01T00:00:00Z", false),
+        ("date=le2026-03-02&date=ge2026-03-01", "2026-02-28T00:00:00Z", true),
+    ])
+    func aLowerDateBoundStopsTheScan(query: String, time: String, stops: Bool) throws {
+        let parsed = try FHIRQuery(rawQuery: query, supported: ["date"], includes: [])
+        let at = ConsensusTime(milliseconds: try #require(ISO8601.parse(time)))
+        #expect(parsed.isBeforeEveryMatch("date", at) == stops)
+    }
+
     @Test func readsAndSearchesShowOnlyWhatTheIdentityMaySee() async throws {
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }

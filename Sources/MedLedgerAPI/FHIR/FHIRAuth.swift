@@ -127,8 +127,17 @@ struct FHIRAuth: Sendable {
         guard let signature = Signature(rawBytes: signatureBytes),
             record.signingKey.isValidSignature(signature, for: Array("\(parts[0]).\(parts[1])".utf8))
         else { throw OAuthError("invalid_client", "the assertion's signature does not verify with \(issuer)'s key") }
-        do { try await tokens.consumeAssertionID(jti, expires: expires, now: now) } catch {
-            throw OAuthError("invalid_client", "this assertion (jti) was already used")
+        do { try await tokens.consumeAssertionID(jti, of: id, expires: expires, now: now) } catch {
+            switch error {
+            case .replayed: throw OAuthError("invalid_client", "this assertion (jti) was already used")
+            case .tooMany:
+                throw OAuthError(
+                    "invalid_client",
+                    "\(issuer) used \(FHIRTokens.maxAssertionIDsPerIdentity) assertions within 5 minutes: reuse the token",
+                    status: .tooManyRequests)
+            case .full:
+                throw OAuthError("temporarily_unavailable", "too many live assertions", status: .serviceUnavailable)
+            }
         }
         return id
     }

@@ -9,9 +9,9 @@ struct FHIRQuery {
     static let maxParameters = 20
     static let defaultCount = 20
     static let maxCount = 100
-    /// The most matches a search collects before paging; a patient with more gets a
-    /// `too-costly` refusal, never a silently cut list.
-    static let maxMatches = 1_000
+    /// The most index entries a search reads; a search that would read more gets a
+    /// `too-costly` refusal naming how to narrow it, never a silently cut list.
+    static let maxScanned = 10_000
     /// Parameters every search accepts.
     static let common: Set<String> = ["_count", "_offset", "_format"]
 
@@ -56,7 +56,7 @@ struct FHIRQuery {
         }
         self.parameters = parameters
         count = try Self.integer(parameters, "_count", in: 1...Self.maxCount) ?? Self.defaultCount
-        offset = try Self.integer(parameters, "_offset", in: 0...Self.maxMatches) ?? 0
+        offset = try Self.integer(parameters, "_offset", in: 0...Self.maxScanned) ?? 0
         // Dates are checked now, not when the first match is compared: a malformed one is
         // refused even when nothing would match.
         _ = try dateMatches("date", ConsensusTime(milliseconds: 0))
@@ -160,5 +160,19 @@ struct FHIRQuery {
             allHold = allHold && holds
         }
         return allHold
+    }
+
+    /// Whether `time` is before the lower bound of some `name` value (`eq`, `gt`, `ge`): on
+    /// an index read newest first, nothing older can match, so the scan may stop there.
+    func isBeforeEveryMatch(_ name: String, _ time: ConsensusTime) -> Bool {
+        values(name).contains { value in
+            guard let prefix = value.first.map({ $0.isLetter ? String(value.prefix(2)) : "eq" }),
+                ["eq", "gt", "ge"].contains(prefix)
+            else { return false }
+            let text = value.first?.isLetter == true ? String(value.dropFirst(2)) : value
+            guard let start = ISO8601.parse(text) else { return false }
+            let lowerBound = prefix == "gt" ? start + (text.count == 10 ? 86_400_000 : 1) : start
+            return time.milliseconds < lowerBound
+        }
     }
 }

@@ -6,25 +6,25 @@ import MedLedgerFHIR
 import MedLedgerNode
 
 extension FHIRRoutes {
-    /// `GET /fhir/{type}?…`: every supported parameter applied, any other refused; matches
-    /// collected (at most `FHIRQuery.maxMatches`), then one page of `_count` from `_offset`.
+    /// `GET /fhir/{type}?…`: every supported parameter applied while the index is read, any
+    /// other refused; then one page of `_count` from `_offset`, newest first.
     func search(_ spec: FHIRResourceSpec, request: Request, caller: IdentityID) async throws -> Response {
         let query = try FHIRQuery(
             rawQuery: request.uri.query, supported: spec.parameterNames, includes: Set(spec.includes))
-        let matches: [AnyResource]
+        let matches: FHIRMatches
         switch spec.type {
         case Patient.resourceType, Practitioner.resourceType, Organization.resourceType:
-            matches = try await searchRegistry(spec, query, request)
+            matches = FHIRMatches(try await searchRegistry(spec, query, request)) { $0 }
         case DiagnosticReport.resourceType, DocumentReference.resourceType:
             matches = try await searchReports(spec, query, request, caller: caller)
         case Consent.resourceType: matches = try await searchConsents(query, request, caller: caller)
         case AuditEvent.resourceType: matches = try await searchAudit(query, request, caller: caller)
         default: matches = try await searchProvenance(query, request, caller: caller)
         }
-        let page = Array(matches.dropFirst(query.offset).prefix(query.count))
+        let page = try await matches.page(offset: query.offset, count: query.count)
         let included = try await includes(query.includes, of: page, request)
         return try FHIRResponse.resource(
-            searchset(spec.type, matches: matches.count, page: page, included: included, query: query, request))
+            searchset(spec.type, matches: matches.total, page: page, included: included, query: query, request))
     }
 
     func searchset(
@@ -92,108 +92,90 @@ extension FHIRRoutes {
         return result
     }
 
-    /// The patient's reports (at most `maxMatches`), newest first.
-    func reports(of patient: IdentityID) async throws -> [ReportRecord] {
-        var result: [ReportRecord] = []
-        var cursor: EventCursor?
-        repeat {
-            let page = try await node.reports(ofPatient: patient, before: cursor, limit: PageLimits.maxItems)
-            result += page.reports
-            cursor = page.next
-            if result.count > FHIRQuery.maxMatches {
-                throw FHIRFailure(
-                    .badRequest, "too-costly", "the patient has more than \(FHIRQuery.maxMatches) reports")
-            }
-        } while cursor != nil
-        return result
-    }
+    /// A mapper that knows no identity kinds: enough to test a record against the filters
+    /// (status, outcome), which do not depend on the kinds of the identities it references.
+    func probe(_ request: Request) -> FHIRMapper { FHIRMapper(baseURL: baseURL(request)) { _ in nil } }
 
     func searchReports(_ spec: FHIRResourceSpec, _ query: FHIRQuery, _ request: Request, caller: IdentityID)
-        async throws -> [AnyResource]
+        async throws -> FHIRMatches
     {
         let patient = try query.patient()
         let speaksFor = await node.speaksFor(patient: patient, caller: caller)
-        var visible: [ReportRecord] = []
-        for report in try await reports(of: patient) {
-            if speaksFor {
-                visible.append(report)
-            } else if try await node.mayView(report: report.id, caller: caller) {
-                visible.append(report)
+        let isDiagnostic = spec.type == DiagnosticReport.resourceType
+        let probe = probe(request)
+        let reports = try await scan(
+            advice: "the patient has too many reports to search at once",
+            page: { cursor in
+                let page = try await node.reports(ofPatient: patient, before: cursor, limit: PageLimits.maxItems)
+                return (page.reports, page.next)
+            },
+            keep: { report in
+                let category = FHIRSystem.categoryCoding(report.category)
+                guard query.tokenMatches("category", [(category.system, category.code ?? "")]) else { return false }
+                let status =
+                    isDiagnostic ? probe.diagnosticReport(report)?.status : probe.documentReference(report)?.status
+                let date = isDiagnostic ? FHIRMapper.issued(report.latest) : report.latest.submittedAt
+                guard let status, query.tokenMatches("status", [(nil, status)]), try query.dateMatches("date", date)
+                else { return false }
+                if speaksFor { return true }
+                return try await node.mayView(report: report.id, caller: caller)
+            })
+        return FHIRMatches(reports) { page in
+            let mapper = await mapper(request, ids: page.flatMap(Self.ids(in:)))
+            return page.compactMap { report in
+                isDiagnostic
+                    ? mapper.diagnosticReport(report).map(AnyResource.diagnosticReport)
+                    : mapper.documentReference(report).map(AnyResource.documentReference)
             }
         }
-        let mapper = await mapper(request, ids: visible.flatMap(Self.ids(in:)))
-        var result: [AnyResource] = []
-        for report in visible {
-            let category = FHIRSystem.categoryCoding(report.category)
-            guard query.tokenMatches("category", [(category.system, category.code ?? "")]) else { continue }
-            if spec.type == DiagnosticReport.resourceType {
-                guard let resource = mapper.diagnosticReport(report),
-                    query.tokenMatches("status", [(nil, resource.status)]),
-                    try query.dateMatches("date", FHIRMapper.issued(report.latest))
-                else { continue }
-                result.append(.diagnosticReport(resource))
-            } else {
-                guard let resource = mapper.documentReference(report),
-                    query.tokenMatches("status", [(nil, resource.status)]),
-                    try query.dateMatches("date", report.latest.submittedAt)
-                else { continue }
-                result.append(.documentReference(resource))
-            }
-        }
-        return result
     }
 
-    func searchConsents(_ query: FHIRQuery, _ request: Request, caller: IdentityID) async throws -> [AnyResource] {
+    func searchConsents(_ query: FHIRQuery, _ request: Request, caller: IdentityID) async throws -> FHIRMatches {
         let patient = try query.patient()
         let speaksFor = await node.speaksFor(patient: patient, caller: caller)
-        let grants = await node.grants(ofPatient: patient).filter {
-            speaksFor || $0.grantee == caller || $0.grantedBy == caller
-        }
-        guard grants.count <= FHIRQuery.maxMatches else {
-            throw FHIRFailure(.badRequest, "too-costly", "the patient has more than \(FHIRQuery.maxMatches) grants")
+        let all = await node.grants(ofPatient: patient)
+        guard all.count <= FHIRQuery.maxScanned else {
+            throw FHIRFailure(.badRequest, "too-costly", "the patient has more than \(FHIRQuery.maxScanned) grants")
         }
         let time = await node.consensusTime
-        let mapper = await mapper(request, ids: grants.flatMap { [$0.patient, $0.grantee, $0.grantedBy] })
-        var result: [AnyResource] = []
+        let probe = probe(request)
         // Newest first, like the other searches; the id breaks ties.
-        for grant in grants.sorted(by: { ($0.grantedAt, $1.id) > ($1.grantedAt, $0.id) }) {
-            let consent = mapper.consent(grant, at: time)
-            guard query.tokenMatches("status", [(nil, consent.status)]),
-                try query.dateMatches("date", grant.grantedAt)
-            else { continue }
-            result.append(.consent(consent))
+        let grants = try all.filter { grant in
+            guard speaksFor || grant.grantee == caller || grant.grantedBy == caller else { return false }
+            guard query.tokenMatches("status", [(nil, probe.consent(grant, at: time).status)]) else { return false }
+            return try query.dateMatches("date", grant.grantedAt)
+        }.sorted { ($0.grantedAt, $1.id) > ($1.grantedAt, $0.id) }
+        return FHIRMatches(grants) { page in
+            let mapper = await mapper(request, ids: page.flatMap { [$0.patient, $0.grantee, $0.grantedBy] })
+            return page.map { .consent(mapper.consent($0, at: time)) }
         }
-        return result
     }
 
-    func searchAudit(_ query: FHIRQuery, _ request: Request, caller: IdentityID) async throws -> [AnyResource] {
+    func searchAudit(_ query: FHIRQuery, _ request: Request, caller: IdentityID) async throws -> FHIRMatches {
         let patient = try query.patient()
-        var events: [IndexedEvent] = []
-        var cursor: EventCursor?
-        repeat {
-            let page = try await node.accessTrail(ofPatient: patient, before: cursor, limit: PageLimits.maxItems)
-            for event in page.events where await maySee(access: event, caller: caller) { events.append(event) }
-            cursor = page.next
-            if events.count > FHIRQuery.maxMatches {
-                throw FHIRFailure(
-                    .badRequest, "too-costly",
-                    "more than \(FHIRQuery.maxMatches) access events match: narrow the search with date")
-            }
-        } while cursor != nil
-        let mapper = await mapper(request, ids: events.flatMap(Self.ids(in:)))
-        var result: [AnyResource] = []
-        for event in events {
-            guard let audit = mapper.auditEvent(event), try query.dateMatches("date", event.time),
-                query.tokenMatches("outcome", [(nil, audit.outcome ?? "")])
-            else { continue }
-            result.append(.auditEvent(audit))
+        let probe = probe(request)
+        let events = try await scan(
+            advice: "narrow the search with date (ge or gt: the trail is read newest first)",
+            page: { cursor in
+                let page = try await node.accessTrail(ofPatient: patient, before: cursor, limit: PageLimits.maxItems)
+                return (page.events, page.next)
+            },
+            stop: { query.isBeforeEveryMatch("date", $0.time) },
+            keep: { event in
+                guard let audit = probe.auditEvent(event), try query.dateMatches("date", event.time),
+                    query.tokenMatches("outcome", [(nil, audit.outcome ?? "")])
+                else { return false }
+                return await maySee(access: event, caller: caller)
+            })
+        return FHIRMatches(events) { page in
+            let mapper = await mapper(request, ids: page.flatMap(Self.ids(in:)))
+            return page.compactMap { mapper.auditEvent($0).map(AnyResource.auditEvent) }
         }
-        return result
     }
 
     /// Provenance of the signed actions on a patient's reports (`patient`) or on one report
     /// (`target`), for the reports whose history the caller may see; newest first.
-    func searchProvenance(_ query: FHIRQuery, _ request: Request, caller: IdentityID) async throws -> [AnyResource] {
+    func searchProvenance(_ query: FHIRQuery, _ request: Request, caller: IdentityID) async throws -> FHIRMatches {
         var reports: [ReportID] = []
         if let target = try query.single("target") {
             guard query.values("patient").isEmpty else {
@@ -207,30 +189,42 @@ extension FHIRRoutes {
             }
             reports = [id]
         } else {
-            reports = try await self.reports(of: try query.patient()).map(\.id)
+            let patient = try query.patient()
+            reports = try await scan(
+                advice: "the patient has too many reports: search by target=DiagnosticReport/ID",
+                page: { cursor in
+                    let page = try await node.reports(ofPatient: patient, before: cursor, limit: PageLimits.maxItems)
+                    return (page.reports.map(\.id), page.next)
+                }, keep: { _ in true })
         }
+        let probe = probe(request)
         var seen = Set<Hash256>()
         var found: [(stored: StoredTransaction, time: ConsensusTime)] = []
         for report in reports where await node.mayViewHistory(report: report, caller: caller) {
-            var cursor: EventCursor?
-            repeat {
-                let page = try await node.events(subject: report.bytes, before: cursor, limit: PageLimits.maxItems)
-                for event in page.events {
-                    guard let hash = event.transactionHash, seen.insert(hash).inserted,
-                        case .committed(let stored) = try await node.transactionStatus(hash)
-                    else { continue }
-                    found.append((stored, event.time))
-                }
-                cursor = page.next
-                if found.count > FHIRQuery.maxMatches {
-                    throw FHIRFailure(
-                        .badRequest, "too-costly", "more than \(FHIRQuery.maxMatches) transactions match")
-                }
-            } while cursor != nil
+            let events = try await scan(
+                advice: "search by target=DiagnosticReport/ID",
+                page: { cursor in
+                    let page = try await node.events(subject: report.bytes, before: cursor, limit: PageLimits.maxItems)
+                    return (page.events, page.next)
+                }, keep: { _ in true })
+            for event in events {
+                guard let hash = event.transactionHash, seen.insert(hash).inserted,
+                    case .committed(let stored) = try await node.transactionStatus(hash),
+                    probe.provenance(stored, time: event.time) != nil
+                else { continue }
+                found.append((stored, event.time))
+            }
+            guard found.count <= FHIRQuery.maxScanned else {
+                throw FHIRFailure(
+                    .badRequest, "too-costly",
+                    "more than \(FHIRQuery.maxScanned) transactions match: search by target=DiagnosticReport/ID")
+            }
         }
         found.sort { ($0.stored.height, $0.stored.position) > ($1.stored.height, $1.stored.position) }
-        let mapper = await mapper(request, ids: found.map(\.stored.transaction.signer))
-        return found.compactMap { item in mapper.provenance(item.stored, time: item.time).map(AnyResource.provenance) }
+        return FHIRMatches(found) { page in
+            let mapper = await mapper(request, ids: page.map(\.stored.transaction.signer))
+            return page.compactMap { mapper.provenance($0.stored, time: $0.time).map(AnyResource.provenance) }
+        }
     }
 
     /// The resources `_include` asks for, for the page's matches only (so paging counts
