@@ -48,9 +48,11 @@ extension FHIRGatewayService {
                 result.status == 201 ? "201 Created" : "200 OK", location: result.location, version: result.version)
         }
         for (contained, holder) in plan.containedIn {
-            // Contained in the report, so it has no location of its own.
+            // Contained in the report, so it has no location of its own, and was created
+            // (201) or found (200) with it.
             let location = responses[holder]?["response"]?["location"]?.string ?? ""
-            responses[contained] = Self.response("201 Created", location: location, version: nil)
+            let status = responses[holder]?["response"]?["status"]?.string ?? "201 Created"
+            responses[contained] = Self.response(status, location: location, version: nil)
         }
         return .object([
             "resourceType": .string("Bundle"), "type": .string("transaction-response"),

@@ -7,19 +7,28 @@ import NIOCore
 /// service in this process (`--key`/`--node`). Answers the HTTP status and the resource or
 /// OperationOutcome.
 public protocol FHIRSink: Sendable {
-    func post(_ resource: FHIRValue) async throws -> (status: Int, body: FHIRValue)
+    /// Creates `resource`; with `ifNoneExist`, only when no report has that identifier yet.
+    func post(_ resource: FHIRValue, ifNoneExist: String?) async throws -> (status: Int, body: FHIRValue)
 }
 
-/// A running gateway at `base` (e.g. `http://127.0.0.1:8787/fhir`).
+/// A running gateway at `base` (e.g. `http://127.0.0.1:8787/fhir`), with its client token
+/// when it has one.
 public struct HTTPFHIRSink: FHIRSink {
     public let base: String
-    public init(base: String) { self.base = base.hasSuffix("/") ? String(base.dropLast()) : base }
+    public let clientToken: String?
 
-    public func post(_ resource: FHIRValue) async throws -> (status: Int, body: FHIRValue) {
+    public init(base: String, clientToken: String? = nil) {
+        self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+        self.clientToken = clientToken
+    }
+
+    public func post(_ resource: FHIRValue, ifNoneExist: String?) async throws -> (status: Int, body: FHIRValue) {
         let type = resource.resourceType ?? ""
         var request = HTTPClientRequest(url: type == "Bundle" ? base : "\(base)/\(type)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/fhir+json")
+        if let ifNoneExist { request.headers.add(name: "If-None-Exist", value: ifNoneExist) }
+        if let clientToken { request.headers.add(name: "Authorization", value: "Bearer \(clientToken)") }
         request.body = .bytes(ByteBuffer(bytes: resource.encoded()))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         let bytes = try await response.body.collect(upTo: GatewayServer.bodyMaxBytes)
@@ -32,14 +41,14 @@ public struct DirectFHIRSink: FHIRSink {
     public let service: FHIRGatewayService
     public init(service: FHIRGatewayService) { self.service = service }
 
-    public func post(_ resource: FHIRValue) async throws -> (status: Int, body: FHIRValue) {
+    public func post(_ resource: FHIRValue, ifNoneExist: String?) async throws -> (status: Int, body: FHIRValue) {
         do {
             switch resource.resourceType {
             case "Bundle": return (200, try await service.transaction(resource))
             case "Patient": return (200, try service.registerPatient(resource))
             case "Consent": return (201, try await service.createConsent(resource))
             default:
-                let result = try await service.create(resource)
+                let result = try await service.create(resource, ifNoneExist: ifNoneExist)
                 return (result.status, result.resource)
             }
         } catch {
@@ -52,9 +61,15 @@ public struct DirectFHIRSink: FHIRSink {
 /// `fhir import`: every file once, a clear error per file without stopping the others, and
 /// a journal of done files (by SHA-256 of their bytes) so a rerun after an interruption
 /// skips them.
+///
+/// An interruption can fall between a report's commit and its journal line. So every report
+/// with an `identifier` is created conditionally (`If-None-Exist: identifier=system|value`,
+/// also inside transaction Bundles): a rerun finds it on the ledger instead of making it twice.
 public struct FHIRImport {
     public enum Outcome: Sendable, Equatable {
         case imported(String)
+        /// Made by an earlier, interrupted run: the conditional create found it.
+        case existing(String)
         case skipped
         case failed(String)
     }
@@ -108,22 +123,64 @@ public struct FHIRImport {
         let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         if done.contains(hash) { return .skipped }
         do {
-            let resource = try FHIRValue.parse(bytes)
-            let (status, body) = try await sink.post(resource)
+            let (resource, condition) = Self.conditional(try FHIRValue.parse(bytes))
+            let (status, body) = try await sink.post(resource, ifNoneExist: condition)
             guard (200..<300).contains(status) else {
                 return .failed(FHIRProblem.describe(outcome: body, status: status))
             }
             try append("\(hash)\t\(url.path)\n")
-            let summary =
-                body.resourceType == "Bundle"
-                ? "\((body["entry"]?.array ?? []).count) entries"
-                : "\(body.resourceType ?? "resource")/\(body["id"]?.string ?? "")"
-            return .imported(summary)
+            if body.resourceType == "Bundle" {
+                let statuses = (body["entry"]?.array ?? []).map { $0["response"]?["status"]?.string ?? "" }
+                let summary = "\(statuses.count) entries"
+                return statuses.contains { $0.hasPrefix("201") } ? .imported(summary) : .existing(summary)
+            }
+            let summary = "\(body.resourceType ?? "resource")/\(body["id"]?.string ?? "")"
+            return condition != nil && status == 200 ? .existing(summary) : .imported(summary)
         } catch let problem as FHIRProblem {
             return .failed(FHIRProblem.describe(outcome: problem.outcome, status: problem.status))
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// The resource with the condition that makes its creation idempotent: a report's first
+    /// `identifier` as `If-None-Exist`, or, in a transaction Bundle, as each report entry's
+    /// `request.ifNoneExist` where the sender gave none.
+    static func conditional(_ resource: FHIRValue) -> (FHIRValue, String?) {
+        guard resource.resourceType == "Bundle" else {
+            let isReport = ReportIntake.reportTypes.contains(resource.resourceType ?? "")
+            return (resource, isReport ? condition(resource) : nil)
+        }
+        guard resource["type"]?.string == "transaction", case .object(var bundle) = resource,
+            case .array(let entries)? = bundle["entry"]
+        else { return (resource, nil) }
+        bundle["entry"] = .array(
+            entries.map { entry in
+                guard case .object(var fields) = entry, let inner = fields["resource"],
+                    ReportIntake.reportTypes.contains(inner.resourceType ?? ""), let condition = condition(inner),
+                    case .object(var request)? = fields["request"], request["ifNoneExist"] == nil
+                else { return entry }
+                request["ifNoneExist"] = .string(condition)
+                fields["request"] = .object(request)
+                return .object(fields)
+            })
+        return (.object(bundle), nil)
+    }
+
+    /// `identifier=system|value` for the resource's first identifier with both.
+    static func condition(_ resource: FHIRValue) -> String? {
+        for identifier in resource["identifier"]?.array ?? [] {
+            guard let system = identifier["system"]?.string, let value = identifier["value"]?.string,
+                !system.isEmpty, !value.isEmpty
+            else { continue }
+            var allowed = CharacterSet.urlQueryAllowed
+            allowed.remove(charactersIn: "&=+|%#")
+            guard let system = system.addingPercentEncoding(withAllowedCharacters: allowed),
+                let value = value.addingPercentEncoding(withAllowedCharacters: allowed)
+            else { continue }
+            return "identifier=\(system)|\(value)"
+        }
+        return nil
     }
 
     private func append(_ line: String) throws {

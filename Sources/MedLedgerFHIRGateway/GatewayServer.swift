@@ -7,8 +7,9 @@ import MedLedgerCore
 import NIOCore
 
 /// The gateway's HTTP side: plain FHIR R4 JSON under `/fhir` for the organization's EHR, on
-/// its own network (no authentication of its own: bind it to an interface only the EHR
-/// reaches, or put it behind the organization's proxy).
+/// its own network. With a client token, every request but `GET /fhir/metadata` must carry
+/// it (`Authorization: Bearer …`); `medledger fhir gateway` insists on one unless it listens
+/// on the loopback interface only.
 public enum GatewayServer {
     /// Bodies larger than this are refused with 413 before they are parsed.
     public static let bodyMaxBytes = 8 * 1024 * 1024
@@ -18,20 +19,21 @@ public enum GatewayServer {
 
     /// Serves until cancelled; `onListening` gets the bound port.
     public static func run(
-        service: FHIRGatewayService, host: String, port: Int, logger: Logger,
+        service: FHIRGatewayService, host: String, port: Int, clientToken: String? = nil, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let app = Application(
-            router: router(service),
+            router: router(service, clientToken: clientToken),
             configuration: .init(address: .hostname(host, port: port), serverName: "MedLedger-FHIR-Gateway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
         try await app.runService()
     }
 
-    static func router(_ service: FHIRGatewayService) -> Router<BasicRequestContext> {
+    static func router(_ service: FHIRGatewayService, clientToken: String? = nil) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: OutcomeMiddleware())
+        if let clientToken { router.add(middleware: ClientTokenMiddleware(token: clientToken)) }
         router.get("/fhir/metadata") { _, _ in respond(200, capabilityStatement()) }
         router.post("/fhir") { request, _ in
             let bundle = try await body(request)

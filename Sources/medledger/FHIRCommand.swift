@@ -42,6 +42,13 @@ struct FHIRGatewayCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOption
     @Option(name: .long, help: "Where the gateway listens (HOST:PORT); keep it on the EHR's network only.")
     var listen: String = "127.0.0.1:8787"
+    @Option(
+        name: .long,
+        help: """
+            A file holding the client token the EHR must send (Authorization: Bearer …; e.g. openssl rand -hex 32). \
+            Required unless --listen is a loopback address.
+            """)
+    var clientTokenFile: String?
 
     func run() async throws {
         let parts = listen.split(separator: ":")
@@ -51,12 +58,20 @@ struct FHIRGatewayCommand: AsyncParsableCommand {
         guard client.genesis != nil else {
             throw ValidationError("--genesis is needed: reports are sealed only to keys proven against it")
         }
+        let host = String(parts[0])
+        let clientToken = try clientTokenFile.map { try GatewayClientToken.read(path: $0) }
+        guard clientToken != nil || GatewayClientToken.isLoopback(host) else {
+            throw ValidationError(
+                "--listen \(listen) is reachable from other machines, and the gateway decrypts reports for whoever calls it: give --client-token-file, or listen on 127.0.0.1"
+            )
+        }
         let service = try store.service(client)
         var logger = Logger(label: "medledger.fhir-gateway")
         logger.logLevel = .info
-        let host = String(parts[0])
         let storePath = store.url.path
-        try await GatewayServer.run(service: service, host: host, port: port, logger: logger) { bound in
+        try await GatewayServer.run(
+            service: service, host: host, port: port, clientToken: clientToken, logger: logger
+        ) { bound in
             print("FHIR gateway: http://\(host):\(bound)/fhir (store \(storePath))")
             fflush(nil)
         }
@@ -69,14 +84,17 @@ struct FHIRImportCommand: AsyncParsableCommand {
         abstract: "Import a FHIR Bundle, resource, or folder of them (.json), through a gateway or directly.",
         discussion: """
             Each file is imported once: done files are listed by SHA-256 in --store's import-journal.tsv, so a
-            rerun after an interruption skips them. A bad file is reported (file, FHIR path, reason) and the
-            others go on; the exit code is 1 when any failed.
+            rerun after an interruption skips them. Reports with an identifier are created with If-None-Exist, so
+            one committed just before an interruption is found, not made twice. A bad file is reported (file, FHIR
+            path, reason) and the others go on; the exit code is 1 when any failed.
             """)
 
     @Argument(help: "A .json file or a folder of them.")
     var path: String
     @Option(name: .long, help: "A running gateway's FHIR base, e.g. http://127.0.0.1:8787/fhir.")
     var gateway: String?
+    @Option(name: .long, help: "The gateway's client token file (with --gateway, when the gateway has one).")
+    var clientTokenFile: String?
     @Option(name: .long, help: "Import directly with this key file (instead of --gateway).")
     var key: String?
     @Option(name: .long, help: "The node (with --key).")
@@ -88,7 +106,8 @@ struct FHIRImportCommand: AsyncParsableCommand {
     func run() async throws {
         let sink: any FHIRSink
         if let gateway {
-            sink = HTTPFHIRSink(base: gateway)
+            sink = HTTPFHIRSink(
+                base: gateway, clientToken: try clientTokenFile.map { try GatewayClientToken.read(path: $0) })
         } else if let key {
             var options = try ClientOptions.parse(["--key", key, "--node", node])
             options.genesis = genesis
@@ -102,10 +121,14 @@ struct FHIRImportCommand: AsyncParsableCommand {
         let bar = ProgressLine(total: files.count)
         var failed = 0
         var skipped = 0
+        var existing = 0
         for (index, file) in files.enumerated() {
             let outcome = await importer.importFile(file, done: done)
             switch outcome {
             case .imported(let what): bar.line(index + 1, "ok \(file.path): \(what)")
+            case .existing(let what):
+                existing += 1
+                bar.line(index + 1, "ok \(file.path): \(what) (already on the ledger)")
             case .skipped:
                 skipped += 1
                 bar.line(index + 1, "skipped \(file.path) (in the journal)")
@@ -115,7 +138,9 @@ struct FHIRImportCommand: AsyncParsableCommand {
             }
         }
         bar.finish()
-        print("\(files.count - failed - skipped) imported, \(skipped) already done, \(failed) failed")
+        print(
+            "\(files.count - failed - skipped - existing) imported, \(skipped) already done, \(existing) already on the ledger, \(failed) failed"
+        )
         if failed > 0 { throw ExitCode(1) }
     }
 }

@@ -26,7 +26,7 @@ struct GatewayFixture {
     static let mrnSystem = "urn:oid:1.2.36.146.595.217.0.1"
     static let mrn = "MRN-4711-SECRET"
 
-    static func start() async throws -> GatewayFixture {
+    static func start(clientToken: String? = nil) async throws -> GatewayFixture {
         let test = try TestNode.make(
             configuration: NodeConfiguration(batchDelayMilliseconds: 5, emptyBlockIntervalMilliseconds: 200))
         let producer = Task { await test.node.runProducer() }
@@ -55,7 +55,8 @@ struct GatewayFixture {
         let service = FHIRGatewayService(client: client(author), store: store)
         let gatewayPort = try await listening { ready in
             try await GatewayServer.run(
-                service: service, host: "127.0.0.1", port: 0, logger: logger, onListening: ready)
+                service: service, host: "127.0.0.1", port: 0, clientToken: clientToken, logger: logger,
+                onListening: ready)
         }
         return GatewayFixture(
             test: test, nodeURL: nodeURL, gatewayURL: "http://127.0.0.1:\(gatewayPort.port)/fhir", author: author,

@@ -295,4 +295,35 @@ import Testing
         try await patientService.deleteConsent(id: id)
         #expect(await fixture.test.node.grant(grantID)?.revokedAt != nil)
     }
+
+    /// With a client token, only `metadata` answers without it; a wrong or missing token is a
+    /// 401 OperationOutcome, and nothing reaches the service.
+    @Test(.timeLimit(.minutes(2)))
+    func aClientTokenGuardsEverythingButMetadata() async throws {
+        let token = String(repeating: "7f", count: 32)
+        let fixture = try await GatewayFixture.start(clientToken: token)
+        defer { fixture.stop() }
+        #expect(try await fixture.request("GET", "/metadata").status == 200)
+        let patient = GatewayFixture.patientResource(fixture.patient.id)
+        for headers in [[:], ["Authorization": "Bearer \(token.dropLast())"], ["Authorization": "Basic \(token)"]] {
+            let refused = try await fixture.request("POST", "/Patient", patient, headers: headers)
+            #expect(refused.status == 401 && refused.body["resourceType"]?.string == "OperationOutcome")
+            #expect(refused.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+        }
+        #expect(try fixture.service.findPatient(identifier: "\(GatewayFixture.mrnSystem)|\(GatewayFixture.mrn)") == nil)
+        let allowed = try await fixture.request(
+            "POST", "/Patient", patient, headers: ["Authorization": "Bearer \(token)"])
+        #expect(allowed.status == 200)
+    }
+
+    @Test func clientTokenFilesAreCheckedAndOnlyLoopbackGoesWithout() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("short\n".utf8).write(to: file)
+        #expect(throws: FHIRProblem.self) { try GatewayClientToken.read(path: file.path) }
+        try Data("\(String(repeating: "ab", count: 32))\n".utf8).write(to: file)
+        #expect(try GatewayClientToken.read(path: file.path) == String(repeating: "ab", count: 32))
+        #expect(GatewayClientToken.isLoopback("127.0.0.1") && GatewayClientToken.isLoopback("localhost"))
+        #expect(!GatewayClientToken.isLoopback("0.0.0.0") && !GatewayClientToken.isLoopback("10.1.2.3"))
+    }
 }
