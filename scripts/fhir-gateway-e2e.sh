@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# The FHIR gateway checked by fhir.resources (Tests/FHIR/test_gateway.py): starts
+# The FHIR gateway checked by fhir.resources, fhirclient and fhirpy (Tests/FHIR/test_gateway.py): starts
 # `medledger demo --serve` (a node with the demo's cast) and `medledger fhir gateway` with the
 # demo's lab technician key, runs the suite, stops both.
 #
 #   scripts/fhir-gateway-e2e.sh [MEDLEDGER_BINARY]
 #
 # Environment: FHIR_E2E_PORT (node; the gateway takes the next port; default 18810),
-# FHIR_PYTHON (default .venv-fhir/bin/python, else python3;
-# needs fhir.resources). Exits non-zero when any step fails.
+# FHIR_PYTHON (default .venv-fhir/bin/python, else python3; needs
+# `pip install fhir.resources fhirclient fhirpy`). Exits non-zero when any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,10 @@ if [ -z "$python" ]; then
         if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
     done
 fi
+"$python" -c 'import fhir.resources.R4B, fhirclient, fhirpy' || {
+    echo "fhir-gateway-e2e: $python lacks a package: pip install fhir.resources fhirclient fhirpy"
+    exit 2
+}
 work=$(mktemp -d)
 pids=()
 stop() {

@@ -273,6 +273,36 @@ def main():
     print(direct.stdout, direct.stderr)
     check(direct.returncode == 0 and "1 imported" in direct.stdout, "direct import")
 
+    step("fhirclient (strict R4) and fhirpy read by id and search by patient through the gateway")
+    from fhirclient import client as fhir_client
+    from fhirclient.models.bundle import Bundle as FCBundle
+    from fhirclient.models.diagnosticreport import DiagnosticReport as FCReport
+    from fhirpy import SyncFHIRClient
+
+    smart = fhir_client.FHIRClient(settings={"app_id": "medledger-gateway-test", "api_base": GATEWAY + "/"})
+    smart.prepare()  # reads and parses /metadata strictly
+    check(smart.ready, "fhirclient accepted the gateway's CapabilityStatement")
+    read = FCReport.read(report_id, smart.server)
+    check(read.id == report_id and read.conclusion == amended["conclusion"],
+          "fhirclient read the decrypted, amended report")
+    by_mrn = {"patient.identifier": f"{MRN_SYSTEM}|{MRN}", "_count": "2"}
+    found, pages, total = [], 0, None
+    bundle = FCReport.where(struct=by_mrn).perform(smart.server)
+    while bundle is not None:
+        pages += 1
+        total = bundle.total
+        found += [e.resource.id for e in bundle.entry or []]
+        nxt = [link.url for link in bundle.link or [] if link.relation == "next"]
+        bundle = FCBundle(smart.server.request_json(nxt[0])) if nxt else None
+    check(pages >= 2 and len(found) == total and len(set(found)) == total and report_id in found,
+          f"fhirclient followed next links: {len(found)} of {total} over {pages} pages")
+    fhirpy_client = SyncFHIRClient(GATEWAY, extra_headers={"Accept": "application/fhir+json"})
+    resource = fhirpy_client.reference("DiagnosticReport", report_id).to_resource()
+    check(resource.id == report_id and resource["conclusion"] == amended["conclusion"], "fhirpy read")
+    fetched = fhirpy_client.resources("DiagnosticReport").search(
+        **{"patient.identifier": f"{MRN_SYSTEM}|{MRN}"}).limit(2).fetch_all()
+    check(sorted(r.id for r in fetched) == sorted(found), f"fhirpy fetch_all found {len(fetched)} of {total}")
+
     step("fhir export as the patient: one decrypted Bundle with Provenance")
     out = WORK / "export.json"
     run = subprocess.run([BIN, "fhir", "export", "--key", str(KEYS / "patient.json"), "--node", NODE,
