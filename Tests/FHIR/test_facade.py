@@ -16,10 +16,12 @@ import base64
 import hashlib
 import json
 import re
+import subprocess
 import sys
 import time
 import traceback
 import uuid
+from pathlib import Path
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -48,6 +50,7 @@ class Identity:
     def __init__(self, name, path):
         key = json.load(open(path))
         self.name = name
+        self.path = path
         self.private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(key["signingKey"]))
         public = self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self.id = key.get("identity") or hashlib.sha256(public).hexdigest()
@@ -330,7 +333,38 @@ def run(suite):
     check(sorted(r.id for r in fetched_audits) == sorted(audit_ids), f"fhirpy AuditEvent fetch_all: {len(fetched_audits)}")
     suite.ok(f"fhirpy: read, fetch_all over next links found {len(fetched)} reports, {len(fetched_audits)} audit events")
 
-    print(f"FHIR facade checks passed: {suite.steps} steps, {suite.validated} resources validated with fhir.resources R4B")
+
+
+def run_docs_example(suite):
+    """docs/fhir.md's worked curl example, run as written against this node (its address,
+    the demo's patient key file and this Python substituted), so the docs stay true."""
+    suite.step("docs/fhir.md's worked example with curl")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "fhir.md").read_text()
+    section = docs.split("## Worked example with curl", 1)[1]
+    script = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    check("http://127.0.0.1:8080/fhir" in script and "/tmp/demo/demo-keys/patient.json" in script,
+          "the example names the demo's address and key file")
+    script = (script.replace("http://127.0.0.1:8080/fhir", suite.fhir)
+              .replace("/tmp/demo/demo-keys/patient.json", suite.keys["patient"].path)
+              .replace("python3", sys.executable))
+    run = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=120)
+    check(run.returncode == 0, f"the example exits 0: {run.returncode} {run.stderr[-400:]}")
+    # curl prints bodies without a newline: find each JSON object in the output.
+    answers, decoder, at = [], json.JSONDecoder(), 0
+    while (at := run.stdout.find("{", at)) >= 0:
+        try:
+            answer, at = decoder.raw_decode(run.stdout, at)
+            answers.append(answer)
+        except ValueError:
+            at += 1
+    searches = [a for a in answers if a.get("resourceType") == "Bundle"]
+    check(searches and searches[0]["type"] == "searchset" and searches[0]["total"] >= 1
+          and any(link["relation"] == "next" or searches[0]["total"] == 1 for link in searches[0]["link"]),
+          f"step 3 answers a searchset: {run.stdout[:300]}")
+    refusals = [a for a in answers if a.get("resourceType") == "OperationOutcome"]
+    check(any(issue.get("code") == "not-supported" and issue.get("expression") == ["code"]
+              for a in refusals for issue in a["issue"]), f"step 5 is refused naming code: {run.stdout[-400:]}")
+    suite.ok("the example's token, search and refusal work as the docs say")
 
 
 def main():
@@ -347,6 +381,8 @@ def main():
     suite = Suite(args.url, keys)
     try:
         run(suite)
+        run_docs_example(suite)
+        print(f"FHIR facade checks passed: {suite.steps} steps, {suite.validated} resources validated with fhir.resources R4B")
     except Exception as error:  # noqa: BLE001 - every failure ends the run with its trace
         traceback.print_exc()
         print(f"FAILED at step {suite.steps}: {error}", file=sys.stderr)
