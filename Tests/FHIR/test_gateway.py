@@ -17,6 +17,7 @@ import concurrent.futures
 import copy
 import json
 import os
+import shlex
 import subprocess
 import sys
 import urllib.error
@@ -265,6 +266,16 @@ def main():
     check("bundle-dangling-reference.json" in run.stderr and "Bundle.entry[0].resource" in run.stderr,
           "the dangling reference is named with its path")
     check("not-json.json" in run.stderr, "the broken file is named")
+
+    step("fhir import on a terminal draws a progress bar")
+    command = " ".join(shlex.quote(part) for part in [
+        BIN, "fhir", "import", str(renumbered_fixtures("tty")), "--gateway", GATEWAY,
+        "--store", str(WORK / "import-store-tty")])
+    # script(1) gives the import a pseudo-terminal, as a person running it would.
+    run = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=300)
+    check(run.returncode == 0, f"import on a terminal exit {run.returncode}: {run.stdout[-300:]}")
+    check("[" + "#" * 30 + "] 3/3" in run.stdout, f"the bar reaches 3/3: {run.stdout[-300:]!r}")
+    check("\x1b[2K" in run.stdout and "3 imported" in run.stdout, "the bar redraws one line, then the summary")
 
     step("fhir import directly (--key, --node), with the gateway's store for the MRN map")
     direct = subprocess.run([BIN, "fhir", "import", str(renumbered_fixtures("direct") / "diagnosticreport-cbc.json"),
