@@ -10,16 +10,13 @@
 # `pip install fhir.resources fhirclient fhirpy`). Exits non-zero when any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/processes.sh
+source scripts/lib/processes.sh
 
 port=${FHIR_E2E_PORT:-18810}
 gateway_port=$((port + 1))
 medledger=${1:-$(swift build --show-bin-path)/medledger}
-python=${FHIR_PYTHON:-}
-if [ -z "$python" ]; then
-    for candidate in .venv-fhir/bin/python python3; do
-        if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
-    done
-fi
+python=$(pick_python "${FHIR_PYTHON:-}" .venv-fhir/bin/python python3)
 "$python" -c 'import fhir.resources.R4B, fhirclient, fhirpy' || {
     echo "fhir-gateway-e2e: $python lacks a package: pip install fhir.resources fhirclient fhirpy"
     exit 2
@@ -27,11 +24,7 @@ fi
 work=$(mktemp -d)
 pids=()
 stop() {
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    for pid in "${pids[@]}"; do stop_process "$pid"; done
     rm -rf "$work"
 }
 trap stop EXIT
@@ -39,14 +32,12 @@ trap stop EXIT
 echo "== fhir gateway e2e: demo --serve on 127.0.0.1:$port, gateway on 127.0.0.1:$gateway_port"
 "$medledger" demo --serve --http "127.0.0.1:$port" --data-dir "$work/demo" >"$work/demo.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 600); do grep -q '^Portal: ' "$work/demo.log" 2>/dev/null && break; sleep 0.2; done
-grep -q '^Portal: ' "$work/demo.log" || { tail -n 40 "$work/demo.log"; exit 1; }
+wait_for_line fhir-gateway-e2e "$work/demo.log" "${pids[0]}" '^Portal: ' 120
 genesis=$(find "$work/demo" -name genesis.json | sort | head -n 1)
 "$medledger" fhir gateway --key "$work/demo/demo-keys/lab-technician.json" --node "http://127.0.0.1:$port" \
     --genesis "$genesis" --listen "127.0.0.1:$gateway_port" --store "$work/gateway-store" >"$work/gateway.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do grep -q '^FHIR gateway: ' "$work/gateway.log" 2>/dev/null && break; sleep 0.2; done
-grep -q '^FHIR gateway: ' "$work/gateway.log" || { cat "$work/gateway.log"; exit 1; }
+wait_for_line fhir-gateway-e2e "$work/gateway.log" "${pids[1]}" '^FHIR gateway: ' 20
 
 FHIR_GATEWAY="http://127.0.0.1:$gateway_port/fhir" MEDLEDGER_NODE="http://127.0.0.1:$port" \
     MEDLEDGER_GENESIS="$genesis" MEDLEDGER_BIN="$medledger" DEMO_KEYS="$work/demo/demo-keys" FHIR_WORK="$work" \

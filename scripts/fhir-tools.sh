@@ -13,6 +13,8 @@
 # any check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/processes.sh
+source scripts/lib/processes.sh
 
 port=${FHIR_TOOLS_PORT:-18710}
 if [ $# -ge 1 ]; then
@@ -21,12 +23,7 @@ else
     medledger="swift run --skip-build medledger"
     swift build --product medledger >/dev/null 2>&1 || medledger="swift run medledger"
 fi
-python=${FHIR_PYTHON:-}
-if [ -z "$python" ]; then
-    for candidate in .venv-fhir/bin/python python3; do
-        if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
-    done
-fi
+python=$(pick_python "${FHIR_PYTHON:-}" .venv-fhir/bin/python python3)
 "$python" -c 'import fhir.resources.R4B, fhirclient, fhirpy, requests, cryptography' || {
     echo "fhir-tools: $python lacks a package: pip install fhir.resources fhirclient fhirpy requests cryptography"
     exit 2
@@ -39,25 +36,13 @@ echo "== fhir tools: medledger demo --serve --http 127.0.0.1:$port (data in $wor
 $medledger demo --serve --http "127.0.0.1:$port" --data-dir "$work/demo" >"$log" 2>&1 &
 node_pid=$!
 stop() {
-    if kill -0 "$node_pid" 2>/dev/null; then
-        kill -TERM "$node_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$node_pid" 2>/dev/null || true
-    fi
+    stop_process "$node_pid"
     rm -rf "$work"
 }
 trap stop EXIT
 
-url=""
-for _ in $(seq 1 600); do
-    url=$(sed -n 's/^Portal: \(http[^ ]*\).*/\1/p' "$log" | head -n 1)
-    [ -n "$url" ] && break
-    if ! kill -0 "$node_pid" 2>/dev/null; then
-        echo "fhir-tools: the demo exited before serving:"; tail -n 40 "$log"; exit 1
-    fi
-    sleep 0.5
-done
-if [ -z "$url" ]; then echo "fhir-tools: no 'Portal:' line after 300 s:"; tail -n 40 "$log"; exit 1; fi
+wait_for_line fhir-tools "$log" "$node_pid" '^Portal: http' 300
+url=$(sed -n 's/^Portal: \(http[^ ]*\).*/\1/p' "$log" | head -n 1)
 for _ in $(seq 1 20); do grep -q '^key patient ' "$log" && break; sleep 0.25; done
 echo "== node at $url"
 "$python" Tests/FHIR/test_facade.py --url "$url" --demo-log "$log"

@@ -7,10 +7,12 @@
 #
 # Builds nothing itself: pass the binary (e.g. .build/debug/medledger) or it uses
 # `swift run medledger` (which builds if needed). Environment: PORTAL_E2E_PORT (default
-# 18510), PORTAL_PYTHON (default .venv-portal/bin/python, else /work/venv, else python3),
+# 18510), PORTAL_PYTHON (default .venv-portal/bin/python, else python3),
 # PORTAL_E2E_OUT (default test-output/portal). Exits non-zero when any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/processes.sh
+source scripts/lib/processes.sh
 
 port=${PORTAL_E2E_PORT:-18510}
 out=${PORTAL_E2E_OUT:-test-output/portal}
@@ -20,12 +22,7 @@ else
     medledger="swift run --skip-build medledger"
     swift build --product medledger >/dev/null 2>&1 || medledger="swift run medledger"
 fi
-python=${PORTAL_PYTHON:-}
-if [ -z "$python" ]; then
-    for candidate in .venv-portal/bin/python /work/venv/bin/python python3; do
-        if command -v "$candidate" >/dev/null 2>&1; then python=$candidate; break; fi
-    done
-fi
+python=$(pick_python "${PORTAL_PYTHON:-}" .venv-portal/bin/python python3)
 for tool in "${CHROMIUM:-/usr/bin/chromium}" "${CHROMEDRIVER:-/usr/bin/chromedriver}"; do
     [ -x "$tool" ] || { echo "portal-e2e: $tool is missing (apt-get install chromium chromium-driver)"; exit 2; }
 done
@@ -53,26 +50,14 @@ else
     } >"$log"
 fi
 stop() {
-    if kill -0 "$node_pid" 2>/dev/null; then
-        kill -TERM "$node_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$node_pid" 2>/dev/null || true
-    fi
+    stop_process "$node_pid"
     cp "$log" "$out/demo.log" 2>/dev/null || true
     rm -rf "$work"
 }
 trap stop EXIT
 
-url=""
-for _ in $(seq 1 600); do
-    url=$(sed -n 's/^Portal: \(http[^ ]*\).*/\1/p' "$log" | head -n 1)
-    [ -n "$url" ] && break
-    if ! kill -0 "$node_pid" 2>/dev/null; then
-        echo "portal-e2e: the demo exited before serving:"; tail -n 40 "$log"; exit 1
-    fi
-    sleep 0.5
-done
-if [ -z "$url" ]; then echo "portal-e2e: no 'Portal:' line after 300 s:"; tail -n 40 "$log"; exit 1; fi
+wait_for_line portal-e2e "$log" "$node_pid" '^Portal: http' 300
+url=$(sed -n 's/^Portal: \(http[^ ]*\).*/\1/p' "$log" | head -n 1)
 # The key lines follow the URL line; give the demo a moment to print them all.
 for _ in $(seq 1 20); do grep -q '^key patient ' "$log" && break; sleep 0.25; done
 echo "== portal at $url"

@@ -151,10 +151,16 @@ public final class FHIRGatewayService: Sendable {
                 draft: ReportDraft(title: prepared.title, effectiveDate: prepared.effectiveDate, body: body)
             ).0
         }
+        return try await written(prepared, report: report, status: 201)
+    }
+
+    /// A report just written: its identifiers and summary filed, and the answer with its
+    /// latest version.
+    func written(_ prepared: PreparedReport, report: ReportID, status: Int) async throws -> WriteResult {
         let record = try await client.gateway.report(report, caller: client.me)
         try file(prepared, report: record)
         return WriteResult(
-            status: 201, resource: Self.stored(prepared.resource, record: record, version: record.latest),
+            status: status, resource: Self.stored(prepared.resource, record: record, version: record.latest),
             location: "\(prepared.resourceType)/\(report.hex)/_history/\(record.latest.version.rawValue)",
             version: record.latest.version.rawValue)
     }
@@ -227,12 +233,7 @@ public final class FHIRGatewayService: Sendable {
                         title: prepared.title, effectiveDate: prepared.effectiveDate, body: prepared.resource.encoded())
                 )
             }
-            let record = try await client.gateway.report(report, caller: client.me)
-            try file(prepared, report: record)
-            return WriteResult(
-                status: 200, resource: Self.stored(prepared.resource, record: record, version: record.latest),
-                location: "\(type)/\(id)/_history/\(record.latest.version.rawValue)",
-                version: record.latest.version.rawValue)
+            return try await written(prepared, report: report, status: 200)
         }
     }
 
