@@ -80,6 +80,13 @@ import Testing
             let mixed = "\(forged[0]).\(forged[1]).\(stranger[2])"
             #expect(try await Self.tokenRequest(client, assertion: mixed).status == .badRequest)
 
+            let xml = try await client.execute(
+                uri: "/fhir/metadata", method: .get, headers: [.accept: "application/fhir+xml"])
+            #expect(xml.status == .notAcceptable && xml.json["resourceType"] as? String == "OperationOutcome")
+            let json = try await client.execute(
+                uri: "/fhir/metadata", method: .get, headers: [.accept: "application/fhir+json;q=0.9, */*;q=0.1"])
+            #expect(json.status == .ok)
+
             let unauthenticated = try await Self.get(client, "/fhir/Patient/\(fixture.patient.id.hex)", token: nil)
             #expect(unauthenticated.status == .unauthorized)
             #expect(unauthenticated.json["resourceType"] as? String == "OperationOutcome")

@@ -23,6 +23,7 @@ struct FHIRRoutes: Sendable {
     func register(on router: Router<APIRequestContext>) {
         router.get("/fhir/metadata") { request, _ in
             await FHIRResponse.guarded {
+                try Self.requireJSON(request)
                 let date = String(await node.consensusTime.description.prefix(10))
                 return try FHIRResponse.resource(
                     FHIRCapabilities.statement(date: date, baseURL: baseURL(request)))
@@ -71,6 +72,7 @@ struct FHIRRoutes: Sendable {
 
     /// The resource type's spec (404 for one not served) and the token's identity.
     func prepare(_ request: Request, _ context: APIRequestContext) async throws -> (FHIRResourceSpec, IdentityID) {
+        try Self.requireJSON(request)
         let type = context.parameters.get("type") ?? ""
         guard let spec = FHIRCapabilities.spec(type) else {
             throw FHIRFailure(
@@ -78,6 +80,21 @@ struct FHIRRoutes: Sendable {
                 "resource type \(type.prefix(64)) is not served (see /fhir/metadata)")
         }
         return (spec, try await auth.caller(request))
+    }
+
+    /// Refuses (406) a request whose `Accept` admits no JSON: the facade serves only
+    /// `application/fhir+json`, and a client asking for XML should learn so, not get JSON.
+    static func requireJSON(_ request: Request) throws {
+        guard let accept = request.headers[.accept], !accept.isEmpty else { return }
+        let admitsJSON = accept.split(separator: ",").contains { item in
+            let type = item.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            return type == "*/*" || type == "application/*" || type.hasSuffix("json")
+        }
+        guard admitsJSON else {
+            throw FHIRFailure(
+                .notAcceptable, "not-supported", "only application/fhir+json is served, not \(accept.prefix(100))",
+                expression: "Accept")
+        }
     }
 
     /// `scheme://authority` of the request, for absolute links (bounded: a long Host is cut).
