@@ -94,6 +94,41 @@ import Testing
         }
     }
 
+    /// `AuditEvent?agent=Organization/ID` is the organization's access log: whole for the
+    /// organization's key, the reader's own reads for the reader, nothing for a stranger.
+    @Test func auditEventsByOrganizationFollowWhoOverseesIt() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        let (report, _) = try await fixture.submitReport()
+        let read = TransactionPayload.accessReport(AccessReport(report: report, version: 1, purpose: .treatment))
+        #expect(try await fixture.commit(read, by: fixture.clinicReader).code != .ok)
+        #expect(try await fixture.commit(read, by: fixture.author).code == .ok)
+        try await fixture.app().test(.router) { client in
+            func total(_ who: ClientIdentity, _ query: String) async throws -> Int? {
+                let token = try await Self.token(client, who)
+                return try await Self.get(client, "/fhir/AuditEvent?\(query)", token: token).json["total"] as? Int
+            }
+            let clinicLog = "agent=Organization/\(fixture.clinic.id.hex)"
+            #expect(try await total(fixture.clinic, clinicLog) == 1)
+            #expect(try await total(fixture.clinic, clinicLog + "&outcome=0") == 0)
+            #expect(try await total(fixture.clinicReader, clinicLog) == 1)
+            #expect(try await total(fixture.stranger, clinicLog) == 0)
+            #expect(try await total(fixture.hospital, "agent=Organization/\(fixture.hospital.id.hex)") == 1)
+            #expect(try await total(fixture.clinic, clinicLog + "&patient=\(fixture.stranger.id.hex)") == 0)
+
+            let token = try await Self.token(client, fixture.clinic)
+            for (query, parameter) in [
+                ("agent=Practitioner/\(fixture.author.id.hex)", "agent"), ("outcome=4", "patient"),
+            ] {
+                let refused = try await Self.get(client, "/fhir/AuditEvent?\(query)", token: token)
+                #expect(refused.status == .badRequest)
+                let issue = (refused.json["issue"] as? [[String: Any]])?.first
+                #expect(issue?["expression"] as? [String] == [parameter])
+            }
+        }
+    }
+
     /// A free identity must not lock other clients out: its extra tokens replace its own
     /// oldest, and its 17th live assertion is refused while another identity's is taken.
     @Test func oneIdentityCannotFillTheTokenTables() async throws {

@@ -68,7 +68,14 @@ enum FHIRCapabilities {
         FHIRResourceSpec(
             type: "AuditEvent",
             parameters: [
-                patientParameter, .init(name: "date", type: "date", documentation: "the block time of the access"),
+                .init(
+                    name: "patient", type: "reference", documentation: "Patient/ID or ID (this or agent is required)"),
+                .init(
+                    name: "agent", type: "reference",
+                    documentation:
+                        "Organization/ID: the reads by its practitioners, for its privacy officers, admins and key "
+                        + "(others see only their own reads in it)"),
+                .init(name: "date", type: "date", documentation: "the block time of the access"),
                 .init(name: "outcome", type: "token", documentation: "0 (allowed) | 4 (denied)"),
             ],
             includes: [], versioned: false, documentation: "Every access receipt, allowed and denied."),

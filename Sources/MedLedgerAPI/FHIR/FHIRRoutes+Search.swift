@@ -151,13 +151,22 @@ extension FHIRRoutes {
         }
     }
 
+    /// AuditEvents of a patient's trail (`patient`), or of an organization's access log
+    /// (`agent=Organization/ID`, optionally with `patient`); each shown only to who may see it.
     func searchAudit(_ query: FHIRQuery, _ request: Request, caller: IdentityID) async throws -> FHIRMatches {
-        let patient = try query.patient()
+        let organization = try query.single("agent").map {
+            try FHIRQuery.identity($0, parameter: "agent", type: "Organization")
+        }
+        let patient = organization == nil || !query.values("patient").isEmpty ? try query.patient() : nil
+        guard
+            let index = organization.map({ EventIndexKey.accessLog(organization: $0) })
+                ?? patient.map({ EventIndexKey.auditTrail(patient: $0) })
+        else { throw FHIRFailure.invalid("an AuditEvent search needs patient or agent", parameter: "patient") }
         let probe = probe(request)
         let events = try await scan(
-            advice: "narrow the search with date (ge or gt: the trail is read newest first)",
+            advice: "narrow the search with date (ge or gt: the log is read newest first)",
             page: { cursor in
-                let page = try await node.accessTrail(ofPatient: patient, before: cursor, limit: PageLimits.maxItems)
+                let page = try await node.events(subject: index, before: cursor, limit: PageLimits.maxItems)
                 return (page.events, page.next)
             },
             stop: { query.isBeforeEveryMatch("date", $0.time) },
@@ -165,6 +174,9 @@ extension FHIRRoutes {
                 guard let audit = probe.auditEvent(event), try query.dateMatches("date", event.time),
                     query.tokenMatches("outcome", [(nil, audit.outcome ?? "")])
                 else { return false }
+                if let patient, case .access(_, _, let owner, _, _, _, _) = event.event, owner != patient {
+                    return false
+                }
                 return await maySee(access: event, caller: caller)
             })
         return FHIRMatches(events) { page in
