@@ -146,8 +146,8 @@ import MedLedgerNode
                 let types = (rest.first?["resource"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
                 #expect(
                     types == [
-                        "Patient", "Practitioner", "Organization", "DiagnosticReport", "DocumentReference", "Consent",
-                        "AuditEvent", "Provenance",
+                        "Patient", "Practitioner", "Organization", "PractitionerRole", "DiagnosticReport",
+                        "DocumentReference", "Consent", "AuditEvent", "Provenance",
                     ])
             }
         }

@@ -129,6 +129,42 @@ import Testing
         }
     }
 
+    /// PractitionerRole says which organization a practitioner acts for, with its roles; an
+    /// organization's list is for who oversees it.
+    @Test func practitionerRolesNameTheOrganizationAndRoles() async throws {
+        let fixture = try APIFixture.make()
+        defer { fixture.cleanUp() }
+        try await fixture.registerCast()
+        try await fixture.app().test(.router) { client in
+            let strangerToken = try await Self.token(client, fixture.stranger)
+            let read = try await Self.get(
+                client, "/fhir/PractitionerRole/\(fixture.author.id.hex)", token: strangerToken)
+            #expect(read.status == .ok)
+            #expect(
+                (read.json["organization"] as? [String: Any])?["reference"] as? String
+                    == "Organization/\(fixture.hospital.id.hex)")
+            let codes = (read.json["code"] as? [[String: Any]])?.compactMap {
+                (($0["coding"] as? [[String: Any]])?.first?["code"]) as? String
+            }
+            #expect(Set(codes ?? []) == ["author", "approver"])
+            let notAPractitioner = try await Self.get(
+                client, "/fhir/PractitionerRole/\(fixture.patient.id.hex)", token: strangerToken)
+            #expect(notAPractitioner.status == .notFound)
+
+            func total(_ token: String, _ query: String) async throws -> Int? {
+                try await Self.get(client, "/fhir/PractitionerRole?\(query)", token: token).json["total"] as? Int
+            }
+            let hospitalToken = try await Self.token(client, fixture.hospital)
+            let hospitalList = "organization=Organization/\(fixture.hospital.id.hex)"
+            #expect(try await total(strangerToken, "practitioner=Practitioner/\(fixture.author.id.hex)") == 1)
+            #expect(try await total(hospitalToken, hospitalList) == 1)
+            #expect(try await total(hospitalToken, hospitalList + "&practitioner=\(fixture.clinicReader.id.hex)") == 0)
+            #expect(try await total(strangerToken, hospitalList) == 0)
+            let unscoped = try await Self.get(client, "/fhir/PractitionerRole", token: strangerToken)
+            #expect(unscoped.status == .badRequest)
+        }
+    }
+
     /// A free identity must not lock other clients out: its extra tokens replace its own
     /// oldest, and its 17th live assertion is refused while another identity's is taken.
     @Test func oneIdentityCannotFillTheTokenTables() async throws {

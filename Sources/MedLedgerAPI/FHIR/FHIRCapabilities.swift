@@ -41,6 +41,20 @@ enum FHIRCapabilities {
         registry("Practitioner", "The ledger id as identifier. A search needs _id or identifier."),
         registry("Organization", "The ledger id as identifier. A search needs _id or identifier."),
         FHIRResourceSpec(
+            type: "PractitionerRole",
+            parameters: [
+                .init(name: "practitioner", type: "reference", documentation: "Practitioner/ID or ID"),
+                .init(
+                    name: "organization", type: "reference",
+                    documentation:
+                        "Organization/ID: its practitioners, for who oversees it (its key, privacy officers, admins)"),
+                id,
+            ],
+            includes: [], versioned: false,
+            documentation:
+                "A practitioner's organization and ledger roles (id: the practitioner's). A search needs practitioner, "
+                + "organization or _id."),
+        FHIRResourceSpec(
             type: "DiagnosticReport",
             parameters: [
                 patientParameter, subject, category,

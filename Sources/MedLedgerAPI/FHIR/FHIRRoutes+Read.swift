@@ -18,6 +18,7 @@ extension FHIRRoutes {
                 let resource = await mapper(request, ids: []).resource(for: record), resource.resourceType == spec.type
             else { throw notFound }
             return try FHIRResponse.resource(resource)
+        case PractitionerRole.resourceType: return try await readRole(id: id, request)
         case DiagnosticReport.resourceType, DocumentReference.resourceType:
             guard let reportID = ReportID(hex: id), try await node.mayView(report: reportID, caller: caller),
                 let report = await node.report(reportID)

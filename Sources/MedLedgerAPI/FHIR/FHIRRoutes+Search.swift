@@ -17,6 +17,7 @@ extension FHIRRoutes {
             matches = FHIRMatches(try await searchRegistry(spec, query, request)) { $0 }
         case DiagnosticReport.resourceType, DocumentReference.resourceType:
             matches = try await searchReports(spec, query, request, caller: caller)
+        case PractitionerRole.resourceType: matches = try await searchRoles(query, request, caller: caller)
         case Consent.resourceType: matches = try await searchConsents(query, request, caller: caller)
         case AuditEvent.resourceType: matches = try await searchAudit(query, request, caller: caller)
         default: matches = try await searchProvenance(query, request, caller: caller)
