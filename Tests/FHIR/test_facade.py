@@ -151,7 +151,7 @@ def run(suite):
     statement, _ = suite.get("/metadata", None)
     check(statement["fhirVersion"] == "4.0.1", "fhirVersion 4.0.1")
     types = [r["type"] for r in statement["rest"][0]["resource"]]
-    check(set(types) == {"Patient", "Practitioner", "Organization", "DiagnosticReport", "DocumentReference",
+    check(set(types) == {"Patient", "Practitioner", "Organization", "PractitionerRole", "DiagnosticReport", "DocumentReference",
                          "Consent", "AuditEvent", "Provenance"}, f"resources {types}")
     suite.ok(f"{len(types)} resource types: {', '.join(types)}")
 
@@ -231,6 +231,12 @@ def run(suite):
     suite.get(f"/Patient/{patient.id}", token)
     bundle, _ = suite.get(f"/Patient?identifier=urn:medledger:identity|{patient.id}", token)
     check(bundle["total"] == 1, "Patient search by identifier")
+    physician = suite.keys["ordering-physician"]
+    role, _ = suite.get(f"/PractitionerRole/{physician.id}", token)
+    check(role["practitioner"]["reference"] == f"Practitioner/{physician.id}"
+          and role["organization"]["reference"].startswith("Organization/"), "PractitionerRole names both")
+    bundle, _ = suite.get(f"/PractitionerRole?practitioner=Practitioner/{physician.id}", token)
+    check(bundle["total"] == 1, "PractitionerRole search by practitioner")
 
     suite.step("strict search parameters: unknown, unsupported and malformed ones are refused")
     suite.outcome(f"/DiagnosticReport?patient={patient.id}&foo=bar", token, 400, "not-supported")
