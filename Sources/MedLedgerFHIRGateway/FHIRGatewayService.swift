@@ -179,11 +179,16 @@ public final class FHIRGatewayService: Sendable {
                 403, .forbidden, "the ledger denied the read: \(result.receipt.receipt.sentence)",
                 expression: "\(type)/\(id)")
         }
-        let resource = try FHIRValue.parse(opened.plaintext)
-        guard resource.resourceType == type else {
-            throw FHIRProblem(404, .notFound, "\(type)/\(id) is a \(resource.resourceType ?? "non-FHIR report")")
-        }
         let record = try await client.gateway.report(report, caller: client.me)
+        // A report written as plain bytes (by the CLI or the portal, not through a gateway) is
+        // answered as a DocumentReference holding them, as `fhir export` does.
+        let resource = FHIRExport.resource(opened.plaintext, title: opened.metadata.title, record: record)
+        guard resource.resourceType == type else {
+            throw FHIRProblem(
+                404, .notFound,
+                "\(type)/\(id) is not a \(type): read it as \(resource.resourceType ?? "DocumentReference")/\(report.hex)"
+            )
+        }
         let number = version.map(ReportVersion.init(rawValue:)) ?? record.latest.version
         guard let versionRecord = record.version(number) else {
             throw FHIRProblem(404, .notFound, "\(type)/\(id) has no version \(number.rawValue)")

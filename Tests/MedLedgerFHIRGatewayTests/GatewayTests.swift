@@ -326,4 +326,23 @@ import Testing
         #expect(GatewayClientToken.isLoopback("127.0.0.1") && GatewayClientToken.isLoopback("localhost"))
         #expect(!GatewayClientToken.isLoopback("0.0.0.0") && !GatewayClientToken.isLoopback("10.1.2.3"))
     }
+
+    /// A report written as plain bytes (the CLI, the portal) reads through the gateway as a
+    /// DocumentReference holding them; asked for as a DiagnosticReport, the 404 says so.
+    @Test(.timeLimit(.minutes(2)))
+    func aPlainReportReadsAsADocumentReference() async throws {
+        let fixture = try await GatewayFixture.start()
+        defer { fixture.stop() }
+        let text = "Haemoglobin 13.9 g/dL, written by the CLI"
+        let (report, _) = try await fixture.service.client.submitReport(
+            patient: fixture.patient.id, category: Code("LAB")!,
+            draft: ReportDraft(title: "CBC", effectiveDate: "2026-11-30", body: Array(text.utf8)))
+        let document = try await fixture.request("GET", "/DocumentReference/\(report.hex)")
+        #expect(document.status == 200 && document.body["id"]?.string == report.hex)
+        let data = document.body["content"]?[0]?["attachment"]?["data"]?.string
+        #expect(data.flatMap { Data(base64Encoded: $0) } == Data(text.utf8))
+        let asReport = try await fixture.request("GET", "/DiagnosticReport/\(report.hex)")
+        #expect(asReport.status == 404)
+        #expect(asReport.body["issue"]?[0]?["diagnostics"]?.string?.contains("DocumentReference/\(report.hex)") == true)
+    }
 }
