@@ -244,6 +244,8 @@ if Context.environment["MEDLEDGER_FUZZ"] == "1" {
         ("FuzzKeyFile", ["MedLedgerCore"]),
         ("FuzzRequestAuth", ["MedLedgerAPIModel", "MedLedgerContracts"]),
         ("FuzzAPIBody", ["MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerNode"]),
+        ("FuzzFHIRInput", ["MedLedgerAPI", "MedLedgerCore"]),
+        ("FuzzFHIRBody", ["MedLedgerFHIRGateway"]),
         // Not a fuzz target: writes the seed corpora (see scripts/fuzz.sh seeds).
         ("FuzzSeeds", ["MedLedgerP2P", "MedLedgerAPIModel", "MedLedgerConsensus", "MedLedgerContracts"]),
     ]

@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 TARGETS=(
     FuzzTransaction FuzzPayload FuzzBlockHeader FuzzBlockBody FuzzCommitCertificate
     FuzzPeerFrame FuzzPeerMessage FuzzHandshake
-    FuzzGenesis FuzzKeyFile FuzzAPIBody FuzzRequestAuth
+    FuzzGenesis FuzzKeyFile FuzzAPIBody FuzzRequestAuth FuzzFHIRInput FuzzFHIRBody
 )
 SCRATCH=.build-fuzz
 

@@ -371,6 +371,7 @@ func writeSeeds(root: URL) {
     requests.append(("anonymous", []))
     requests.append(("stale", Array("\(caller.id.hex)\u{0}1\u{0}AAAA".utf8)))
     corpus["FuzzRequestAuth"] = requests
+    corpus.merge(fhirSeeds(root: root)) { $1 }
 
     for (target, seeds) in corpus {
         let folder = root.appendingPathComponent("Fuzz/corpus/\(target)")

@@ -89,8 +89,20 @@ struct FHIRAuth: Sendable {
         return result
     }
 
-    /// Checks the client assertion and answers the identity it proves.
-    func verify(assertion: String, audience: String, now: UInt64) async throws -> IdentityID {
+    /// What a client assertion claims, read and checked for shape and time before anything
+    /// is looked up: who (`iss` = `sub`), until when, its `jti`, and what its signature covers.
+    struct Assertion {
+        let identity: IdentityID
+        let issuer: String
+        let expires: UInt64
+        let jti: String
+        let signingInput: [UInt8]
+        let signature: [UInt8]
+    }
+
+    /// Parses a compact JWS client assertion and checks its claims against `audience` and
+    /// `now`; every refusal is an `OAuthError` naming the claim at fault.
+    static func parse(assertion: String, audience: String, now: UInt64) throws(OAuthError) -> Assertion {
         guard assertion.utf8.count <= Self.assertionMaxBytes else {
             throw OAuthError("invalid_client", "client_assertion is longer than \(Self.assertionMaxBytes) bytes")
         }
@@ -121,13 +133,26 @@ struct FHIRAuth: Sendable {
         guard let jti = claims["jti"] as? String, !jti.isEmpty, jti.utf8.count <= Self.jtiMaxBytes else {
             throw OAuthError("invalid_client", "jti is missing or longer than \(Self.jtiMaxBytes) bytes")
         }
-        guard let record = await node.identity(id), record.isActive else {
+        return Assertion(
+            identity: id, issuer: issuer, expires: expires, jti: jti,
+            signingInput: Array("\(parts[0]).\(parts[1])".utf8),
+            signature: signatureBytes)
+    }
+
+    /// Checks the client assertion and answers the identity it proves.
+    func verify(assertion text: String, audience: String, now: UInt64) async throws -> IdentityID {
+        let assertion = try Self.parse(assertion: text, audience: audience, now: now)
+        let issuer = assertion.issuer
+        guard let record = await node.identity(assertion.identity), record.isActive else {
             throw OAuthError("invalid_client", "\(issuer) is not an active identity")
         }
-        guard let signature = Signature(rawBytes: signatureBytes),
-            record.signingKey.isValidSignature(signature, for: Array("\(parts[0]).\(parts[1])".utf8))
+        guard let signature = Signature(rawBytes: assertion.signature),
+            record.signingKey.isValidSignature(signature, for: assertion.signingInput)
         else { throw OAuthError("invalid_client", "the assertion's signature does not verify with \(issuer)'s key") }
-        do { try await tokens.consumeAssertionID(jti, of: id, expires: expires, now: now) } catch {
+        do {
+            try await tokens.consumeAssertionID(
+                assertion.jti, of: assertion.identity, expires: assertion.expires, now: now)
+        } catch {
             switch error {
             case .replayed: throw OAuthError("invalid_client", "this assertion (jti) was already used")
             case .tooMany:
@@ -139,7 +164,7 @@ struct FHIRAuth: Sendable {
                 throw OAuthError("temporarily_unavailable", "too many live assertions", status: .serviceUnavailable)
             }
         }
-        return id
+        return assertion.identity
     }
 
     static func base64URL(_ text: Substring) -> [UInt8]? {
