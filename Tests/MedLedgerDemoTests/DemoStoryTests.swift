@@ -6,6 +6,7 @@ import MedLedgerDemo
 import MedLedgerNode
 import MedLedgerStorage
 import MedLedgerVerifier
+import MedLedgerTesting
 
 /// Runs the demo once per test that needs it, in a fresh temporary directory.
 func runDemo() async throws -> (DataDirectory, DemoStory.Outcome) {
@@ -77,7 +78,7 @@ func runDemo() async throws -> (DataDirectory, DemoStory.Outcome) {
     @Test func demoRunsOverFourValidators() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-demo4-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: url) }
-        let basePort = 40_000 + Int.random(in: 0..<200) * 100
+        let basePort = try TestPorts.block(40)
         let outcome = try await DemoStory(
             directory: DataDirectory(url), validators: 4, basePort: basePort, say: { _ in }
         ).run()

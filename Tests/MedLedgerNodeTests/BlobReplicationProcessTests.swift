@@ -5,6 +5,7 @@ import MedLedgerCore
 import MedLedgerNode
 import MedLedgerStorage
 import Testing
+import MedLedgerTesting
 
 /// Blob replication between four real node processes: a report uploaded to node 0 survives
 /// node 0's SIGKILL and is read through node 2; a node that lost a blob fetches it when asked
@@ -37,7 +38,7 @@ import Testing
     func startNetwork(residency: [Int: [Int]] = [:]) async throws -> Cast {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "medledger-blobs-\(UUID().uuidString)")
-        let basePort = 30_000 + Int.random(in: 0..<300) * 100
+        let basePort = try TestPorts.block(40)
         let genesis = try Testnet.initialize(
             validators: 4, directory: directory, basePort: basePort, chainID: "medledger-it",
             time: ConsensusTime(wallClock: SystemClock.now()), residency: residency)

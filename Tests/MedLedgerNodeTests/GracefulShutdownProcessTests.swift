@@ -5,6 +5,7 @@ import FoundationNetworking
 import MedLedgerCore
 import MedLedgerNode
 import Testing
+import MedLedgerTesting
 
 /// `medledger node start` runs its HTTP server, block making and peer network as services in
 /// one `ServiceGroup`: SIGTERM stops them in order and the process exits 0, promptly, leaving
@@ -18,7 +19,7 @@ import Testing
         let directory = Self.temporaryDirectory("single")
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(try Self.runToEnd(["node", "init", "--data-dir", directory.path, "--org", "Hospital"]).status == 0)
-        let port = 10_000 + Int.random(in: 0..<90) * 100
+        let port = try TestPorts.block(1)
         let node = try Self.spawn(
             ["node", "start", "--data-dir", directory.path, "--http", "127.0.0.1:\(port)"],
             log: directory.appendingPathComponent("node.log"))
@@ -35,8 +36,7 @@ import Testing
         guard Self.binaryBuilt() else { return }
         let directory = Self.temporaryDirectory("testnet")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Apart from the other process tests' ports (21000+, 30000+, 40000+), below the ephemeral range.
-        let basePort = 10_000 + Int.random(in: 0..<90) * 100
+        let basePort = try TestPorts.block(40)
         _ = try Testnet.initialize(
             validators: 4, directory: directory, basePort: basePort, chainID: "medledger-sigterm",
             time: ConsensusTime(wallClock: SystemClock.now()))

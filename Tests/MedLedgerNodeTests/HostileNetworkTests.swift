@@ -31,7 +31,7 @@ import MedLedgerCore
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "medledger-hostile-\(UUID().uuidString)")
         // Below the kernel's ephemeral range and apart from TestnetProcessTests' 30000+ ports.
-        let basePort = 21_000 + Int.random(in: 0..<80) * 100
+        let basePort = try TestPorts.block(40)
         let genesis = try Testnet.initialize(
             validators: 4, directory: directory, basePort: basePort, chainID: Self.chainID,
             time: ConsensusTime(wallClock: SystemClock.now()))

@@ -7,6 +7,7 @@ import MedLedgerAPIModel
 import Testing
 import MedLedgerCore
 import MedLedgerNode
+import MedLedgerTesting
 
 /// Four real `medledger node start` processes on loopback: crash one with SIGKILL under
 /// load, watch the others go on, restart it and watch it catch up; kill two and watch
@@ -103,7 +104,7 @@ import MedLedgerNode
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "medledger-testnet-\(UUID().uuidString)")
-        let basePort = 30_000 + Int.random(in: 0..<300) * 100
+        let basePort = try TestPorts.block(40)
         _ = try Testnet.initialize(
             validators: 4, directory: directory, basePort: basePort, chainID: "medledger-it",
             time: ConsensusTime(wallClock: SystemClock.now()))

@@ -6,6 +6,7 @@ import MedLedgerCore
 import NIOCore
 import NIOPosix
 import NIOSSL
+import MedLedgerTesting
 
 /// Three validators with deterministic keys on loopback, each a `PeerNetwork` with the
 /// others as peers, plus a log capture per node.
@@ -27,7 +28,8 @@ struct P2PCluster {
         let keys = (0..<count).map { IdentityKeys.deterministic(seed: "\(seedPrefix)-\($0)") }
             .sorted { $0.identityID < $1.identityID }
         let genesis = genesis(validators: keys)
-        let ports = try (0..<count).map { _ in try P2PPorts.free() }
+        let base = try TestPorts.block(count)
+        let ports = Array(base..<(base + count))
         let logs = (0..<count).map { _ in P2PLogCapture() }
         var cluster = P2PCluster(
             keys: keys, genesis: genesis, ports: ports, nodes: [], logs: logs,
@@ -86,17 +88,6 @@ final class P2PInbox: Sendable {
     var messages: [(IdentityID, PeerMessage)] { box.current }
 
     deinit { task.cancel() }
-}
-
-/// Free loopback ports, found by binding port 0 and closing again.
-enum P2PPorts {
-    static func free() throws -> Int {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let channel = try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? channel.close().wait() }
-        return channel.localAddress!.port!
-    }
 }
 
 /// A swift-log handler that keeps every message, for asserting that refusals are logged.
