@@ -39,6 +39,24 @@ func reportPathBenchmarks(chain: Chain) {
         ReportPath.removeDirectories()
     }
 
+    Benchmark("1 MB report: register (sign, verify, execute, state root)", configuration: quick(metrics)) {
+        benchmark, path in
+        let sealed = path.seal()
+        var state = path.state
+        let start = ContinuousClock.now
+        benchmark.startMeasurement()
+        let receipt = path.register(sealed, in: &state)
+        blackHole(state.takeChanges())
+        blackHole(state.stateRoot())
+        benchmark.stopMeasurement()
+        record(benchmark, since: start)
+        precondition(receipt.code == .ok, "the report is accepted: \(receipt.code)")
+    } setup: {
+        try ReportPath(chain: chain)
+    } teardown: {
+        ReportPath.removeDirectories()
+    }
+
     Benchmark("1 MB report: seal, store and register (the whole path)", configuration: quick(metrics)) {
         benchmark, path in
         var state = path.state
