@@ -1,7 +1,7 @@
 import Benchmark
 import MedLedgerCore
 
-/// Canonical encoding and decoding: of one self-registration (about 200 bytes), and of a block
+/// Canonical encoding and decoding: of one self-registration (about 310 bytes), and of a block
 /// body of 1,000 of them, as a node decodes every gossiped block and encodes every stored one.
 func encodingBenchmarks(chain: Chain) {
     let registration = Chain.selfRegistrations(count: 1, seed: "encode")[0]

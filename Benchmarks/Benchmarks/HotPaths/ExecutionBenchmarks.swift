@@ -7,76 +7,68 @@ let registrationsPerBlock = 1_000
 /// Identities already on a grown chain: the issue saw a burst about half as fast at this size.
 let grownStateIdentities = 100_000
 
-/// Contract execution and the state commit, split as the node runs them: `ContractEngine.apply`
-/// per transaction (signatures already checked by the mempool), then `takeChanges` and
-/// `stateRoot` (the state tree), then `foldPending` when the block is decided.
+/// Contract execution and the state commit, split as `BlockExecutor.execute` runs them:
+/// `ContractEngine.apply` per transaction (signatures already checked by the mempool), then
+/// `takeChanges` and `stateRoot` (the state tree). Each iteration executes on a copy of the
+/// committed state, as a validator executes a proposal. Once on a fresh chain, once on a
+/// chain that already holds 100,000 identities.
 func executionBenchmarks(chain: Chain) {
-    Benchmark(
-        "Execute 1,000 self-registrations (ContractEngine.apply)", configuration: quick()
-    ) { benchmark, transactions in
-        var state = chain.committed
+    executionBenchmarks(chain: chain, stateName: "fresh chain") { chain.committed }
+    executionBenchmarks(chain: chain, stateName: "100,000 identities") {
+        chain.grown(identities: grownStateIdentities)
+    }
+}
+
+private struct ExecutionFixture: Sendable {
+    let committed: LedgerState
+    let transactions: [Transaction]
+}
+
+private func executionBenchmarks(
+    chain: Chain, stateName: String, committed: @escaping @Sendable () -> LedgerState
+) {
+    let setup: () -> ExecutionFixture = {
+        ExecutionFixture(committed: committed(), transactions: Chain.selfRegistrations(count: registrationsPerBlock))
+    }
+    Benchmark("Execute 1,000 self-registrations: apply (\(stateName))", configuration: quick()) {
+        benchmark, fixture in
+        var state = fixture.committed
         benchmark.startMeasurement()
-        for transaction in transactions {
-            blackHole(engineApply(chain, transaction, &state))
+        for transaction in fixture.transactions {
+            blackHole(apply(chain, transaction, &state))
         }
         benchmark.stopMeasurement()
     } setup: {
-        Chain.selfRegistrations(count: registrationsPerBlock)
+        setup()
     }
 
-    Benchmark(
-        "State commit of 1,000 self-registrations (changes, state root, fold)", configuration: quick()
-    ) { benchmark, transactions in
-        var state = chain.committed
-        for transaction in transactions { _ = engineApply(chain, transaction, &state) }
+    Benchmark("Execute 1,000 self-registrations: state commit (\(stateName))", configuration: quick()) {
+        benchmark, fixture in
+        var state = fixture.committed
+        for transaction in fixture.transactions { _ = apply(chain, transaction, &state) }
         benchmark.startMeasurement()
-        commit(&state)
+        blackHole(state.takeChanges())
+        blackHole(state.stateRoot())
         benchmark.stopMeasurement()
     } setup: {
-        Chain.selfRegistrations(count: registrationsPerBlock)
+        setup()
     }
 
-    Benchmark(
-        "BlockExecutor.execute 1,000 self-registrations (apply, changes, state root)", configuration: quick()
-    ) { benchmark, transactions in
-        var state = chain.committed
+    Benchmark("Execute 1,000 self-registrations: BlockExecutor.execute (\(stateName))", configuration: quick()) {
+        benchmark, fixture in
+        var state = fixture.committed
         benchmark.startMeasurement()
-        let execution = execute(chain, transactions, &state)
+        let execution = BlockExecutor.execute(
+            fixture.transactions, context: Chain.context, state: &state, engine: chain.engine,
+            signatureVerified: { _ in true })
         benchmark.stopMeasurement()
-        checkAccepted(execution)
+        // Outside the measurement: a benchmark of rejections would measure the wrong path.
+        precondition(execution.receipts.allSatisfy { $0.code == .ok }, "every registration is accepted")
     } setup: {
-        Chain.selfRegistrations(count: registrationsPerBlock)
-    }
-
-    Benchmark(
-        "BlockExecutor.execute 1,000 self-registrations on 100,000 identities", configuration: quick(seconds: 3)
-    ) { benchmark, fixture in
-        var state = fixture.state
-        benchmark.startMeasurement()
-        let execution = execute(chain, fixture.transactions, &state)
-        benchmark.stopMeasurement()
-        checkAccepted(execution)
-    } setup: {
-        (state: chain.grown(identities: grownStateIdentities), transactions: Chain.selfRegistrations(count: 1_000))
+        setup()
     }
 }
 
-private func engineApply(_ chain: Chain, _ transaction: Transaction, _ state: inout LedgerState) -> TransactionReceipt {
+private func apply(_ chain: Chain, _ transaction: Transaction, _ state: inout LedgerState) -> TransactionReceipt {
     chain.engine.apply(transaction, to: &state, context: Chain.context, signatureVerified: true)
-}
-
-private func execute(_ chain: Chain, _ transactions: [Transaction], _ state: inout LedgerState) -> BlockExecution {
-    BlockExecutor.execute(
-        transactions, context: Chain.context, state: &state, engine: chain.engine, signatureVerified: { _ in true })
-}
-
-/// Outside the measurement: a benchmark of rejections would measure the wrong path.
-private func checkAccepted(_ execution: BlockExecution) {
-    precondition(execution.receipts.allSatisfy { $0.code == .ok }, "every registration is accepted")
-}
-
-private func commit(_ state: inout LedgerState) {
-    blackHole(state.takeChanges())
-    blackHole(state.stateRoot())
-    state.foldPending()
 }
