@@ -6,7 +6,8 @@
 #   scripts/benchmarks.sh                      # every benchmark, a table per benchmark
 #   scripts/benchmarks.sh --filter '1 MB.*'    # any further options go to the plugin
 #
-# The first run builds the whole project in release mode (several minutes on two cores).
+# The first run builds the libraries it measures in release mode (several minutes on two
+# cores). On a shared machine, run it as `nice -n 5 scripts/benchmarks.sh`.
 # No jemalloc is needed: benchmark 1.38.1 counts allocations with its malloc interposer (the
 # MallocInterposer trait in Benchmarks/Package.swift). Compare figures within one run only.
 set -euo pipefail
