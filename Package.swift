@@ -40,6 +40,10 @@ let package = Package(
         .library(name: "MedLedgerCore", targets: ["MedLedgerCore"]),
         .library(name: "MedLedgerClient", targets: ["MedLedgerClient"]),
         .library(name: "MedLedgerNode", targets: ["MedLedgerNode"]),
+        // For the separate Benchmarks/ package (ordo-one/benchmark), which measures them.
+        .library(name: "MedLedgerContracts", targets: ["MedLedgerContracts"]),
+        .library(name: "MedLedgerVault", targets: ["MedLedgerVault"]),
+        .library(name: "MedLedgerStorage", targets: ["MedLedgerStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
