@@ -219,8 +219,8 @@ let package = Package(
         .testTarget(
             name: "MedLedgerBenchTests",
             dependencies: [
-                "MedLedgerBench", "MedLedgerAPI", "MedLedgerClient", "MedLedgerTesting", "MedLedgerNode", "MedLedgerCore",
-                "MedLedgerAPIModel", logging,
+                "MedLedgerBench", "MedLedgerAPI", "MedLedgerClient", "MedLedgerTesting", "MedLedgerNode",
+                "MedLedgerCore", "MedLedgerAPIModel", logging,
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -42,7 +42,9 @@ public struct Ceiling: Sendable {
         let before = MachineLoad.sample()
         let perCore = verificationsPerSecondOnOneCore(seconds: seconds)
         let after = MachineLoad.sample()
-        let others = before.flatMap { start in after.flatMap { MachineLoad.othersBusyCores(from: start, to: $0, cores: cores) } }
+        let others = before.flatMap { start in
+            after.flatMap { MachineLoad.othersBusyCores(from: start, to: $0, cores: cores) }
+        }
         return Ceiling(
             verificationsPerSecondPerCore: perCore, cores: cores, validators: validators, othersBusyCores: others,
             nodesIdle: nodesIdle)
@@ -79,7 +81,9 @@ enum NodeIdleness {
             quietPolls = pending == 0 ? quietPolls + 1 : 0
             if quietPolls >= 2 { return true }
             guard DispatchTime.now().uptimeNanoseconds < deadline else {
-                log("nodes still had \(pending) pending transaction(s) after \(Int(timeoutSeconds)) s; measuring anyway")
+                log(
+                    "nodes still had \(pending) pending transaction(s) after \(Int(timeoutSeconds)) s; measuring anyway"
+                )
                 return false
             }
             try await Task.sleep(nanoseconds: 1_000_000_000)

@@ -50,7 +50,9 @@ struct MixedEpisode: Sendable {
             try await client(staff.reader).read(report, version: 1, purpose: .treatment)
         }
         guard let opened = read.report else { throw ClientError.rejected(read.receipt.receipt) }
-        guard opened.plaintext == body else { throw ClientError.integrity("the read report differs from the submitted") }
+        guard opened.plaintext == body else {
+            throw ClientError.integrity("the read report differs from the submitted")
+        }
         let trail = try await timed(.audit) {
             try await patientClient.gateway.accessTrail(ofPatient: patient.id, caller: patient, page: PageRequest())
         }

@@ -73,7 +73,9 @@ public struct MixedWorkload: Sendable {
                 fields.append(String(format: "\(name)_per_s=%.2f", summary.perSecond))
                 fields.append(String(format: "\(name)_p50_ms=%.1f", summary.p50Milliseconds))
                 fields.append(String(format: "\(name)_p99_ms=%.1f", summary.p99Milliseconds))
-                if let rate = summary.megabytesPerSecond { fields.append(String(format: "\(name)_mb_per_s=%.2f", rate)) }
+                if let rate = summary.megabytesPerSecond {
+                    fields.append(String(format: "\(name)_mb_per_s=%.2f", rate))
+                }
             }
             return fields.joined(separator: " ")
         }

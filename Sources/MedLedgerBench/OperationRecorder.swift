@@ -29,7 +29,8 @@ public struct OperationSummary: Sendable {
 /// failures, shared by the mixed workload's workers.
 actor OperationRecorder {
     private var histograms: [MixedOperation: Histogram<UInt64>] = [:]
-    private var transactions = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+    private var transactions = Histogram<UInt64>(
+        highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
     private(set) var episodesStarted = 0
     private(set) var episodesCompleted = 0
     private(set) var failures: [String] = []

@@ -100,11 +100,11 @@ struct BenchCommand: AsyncParsableCommand {
                 let options = LoadGenerator.Options(
                     nodes: nodes, durationSeconds: duration, rate: rate, concurrency: concurrency)
                 let result = try await LoadGenerator(options: options, log: { print($0) }).run()
-                result.summaryLines.forEach { print($0) }
+                for line in result.summaryLines { print(line) }
                 print(result.resultLine)
             case .mixed:
                 let result = try await MixedWorkload(options: try mixedOptions(nodes), log: { print($0) }).run()
-                result.summaryLines.forEach { print($0) }
+                for line in result.summaryLines { print(line) }
                 print(result.totals.resultLine)
                 print(result.mixedLine)
             }

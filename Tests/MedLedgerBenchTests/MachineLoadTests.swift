@@ -16,7 +16,8 @@ import Testing
     }
 
     @Test func parsesBusyTotalAndOwnTicks() throws {
-        let sample = try #require(MachineLoad.parse(procStat: Self.procStat, selfStat: Self.selfStat(user: 70, system: 30)))
+        let sample = try #require(
+            MachineLoad.parse(procStat: Self.procStat, selfStat: Self.selfStat(user: 70, system: 30)))
         #expect(sample.totalTicks == 9_750)
         #expect(sample.busyTicks == 1_550)  // all but idle (8000) and iowait (200)
         #expect(sample.ownTicks == 100)
