@@ -71,13 +71,12 @@ public struct LoadGenerator: Sendable {
         let client = BenchHTTP(nodes: options.nodes)
         let status = try await client.status(node: 0)
         log("chain \(status.chainId) at height \(status.height), \(status.validators.count) validator(s)")
-        let count = Int((options.rate ?? 2_000) * options.durationSeconds)
-        log("signing \(count) transactions ahead of time ...")
+        let wanted = Int((options.rate ?? 2_000) * options.durationSeconds)
         // At the maximum rate everything is sent at once, so no more than a mempool holds;
         // a fixed rate paces the sending, so the run may be longer.
-        let transactions = Self.presign(
-            count: options.rate == nil ? min(count, Limits.mempoolMaxTransactions) : min(count, 200_000),
-            chainID: status.chainId)
+        let count = options.rate == nil ? min(wanted, Limits.mempoolMaxTransactions) : min(wanted, 200_000)
+        log("signing \(count) transactions ahead of time ...")
+        let transactions = Self.presign(count: count, chainID: status.chainId)
         let ceiling = try await Self.idleCeiling(client: client, validators: status.validators.count, log: log)
         let start = try await client.status(node: 0).height
         let tracker = CommitTracker()

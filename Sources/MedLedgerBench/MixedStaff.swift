@@ -12,7 +12,7 @@ struct MixedStaff: Sendable {
     let reader: ClientIdentity
 
     /// Registers `count` workers' staff before the load (not timed). Each organization's admin
-    /// submits its registrations with consecutive nonces without waiting, then waits for all,
+    /// submits its registrations with consecutive nonces in one batch, then waits for all,
     /// so setup takes a few blocks rather than one block per practitioner.
     static func register(
         count: Int, organizations: [ClientIdentity], node: URL, genesis: Genesis
@@ -41,17 +41,23 @@ struct MixedStaff: Sendable {
     ) async throws {
         let gateway = HTTPGateway(baseURL: node, me: admin, trustAnchor: genesis)
         let first = try await gateway.nextNonce(for: admin.id).rawValue
-        var hashes: [Hash256] = []
-        for (offset, (person, role)) in people.enumerated() {
-            let payload = TransactionPayload.registerPractitioner(
-                RegisterPractitioner(
-                    organization: admin.id, signingKey: person.keys.publicSigningKey,
-                    encryptionKey: person.keys.publicEncryptionKey, roles: [role]))
-            let tx = Transaction(
+        let transactions = people.enumerated().map { offset, entry in
+            let (person, role) = entry
+            return Transaction(
                 chainID: genesis.chainID, signer: admin.id, keys: admin.keys, nonce: Nonce(first + UInt64(offset)),
-                payload: payload)
-            hashes.append(try await gateway.submit(tx))
+                payload: .registerPractitioner(
+                    RegisterPractitioner(
+                        organization: admin.id, signingKey: person.keys.publicSigningKey,
+                        encryptionKey: person.keys.publicEncryptionKey, roles: [role])))
         }
+        // One batch, so the nonces travel in order: sent one by one they can reach another
+        // proposer out of order, and a block with a later nonce makes the earlier ones stale.
+        let refused = try await BenchHTTP(nodes: [node]).submit(batch: transactions[...], node: 0)
+        guard refused.isEmpty else {
+            throw ClientError.integrity(
+                "the node refused \(refused.count) of \(admin.label)'s practitioner registrations")
+        }
+        let hashes = transactions.map(\.hash)
         for hash in hashes {
             let committed = try await gateway.waitForCommit(hash)
             guard committed.receipt.code.isSuccess else { throw ClientError.rejected(committed.receipt) }
