@@ -12,7 +12,7 @@ import Foundation
 //   Contracts, Consensus, Vault, Storage, P2P <- Node <- API (Hummingbird routes)
 //   APIModel, Vault <- Client (no Node, no Storage)
 //   Contracts, Storage <- Verifier;  Client, API <- Demo;  Node <- Simulator
-//   APIModel <- Bench (the only user of HdrHistogram)
+//   APIModel, Client <- Bench (the only user of HdrHistogram)
 //   swift-metrics: Node records, API records and serves through swift-prometheus; Node, API and
 //   the CLI run as swift-service-lifecycle services. Core, Contracts and Consensus use neither.
 //   every runtime target <- medledger (the CLI); Testing (fixtures) is linked by tests only.
@@ -143,8 +143,8 @@ let package = Package(
         .target(
             name: "MedLedgerBench",
             dependencies: [
-                "MedLedgerCore", "MedLedgerAPIModel", "MedLedgerHTTPInterface", asyncHTTPClient, openAPIRuntime,
-                openAPIClientTransport, .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "MedLedgerCore", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", asyncHTTPClient,
+                openAPIRuntime, openAPIClientTransport, .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(
@@ -219,6 +219,13 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // The bench's workloads run briefly against a node in the test process (no timings asserted).
+        .testTarget(
+            name: "MedLedgerBenchTests",
+            dependencies: [
+                "MedLedgerBench", "MedLedgerAPI", "MedLedgerClient", "MedLedgerTesting", "MedLedgerNode",
+                "MedLedgerCore", "MedLedgerAPIModel", logging,
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,11 +1,11 @@
 import Foundation
-import Histogram
 import MedLedgerCore
 
 /// `medledger bench`: signs transactions ahead of time, submits them to running nodes at a
 /// fixed rate (or as fast as the nodes take them), watches blocks for their commits, and
 /// measures the ceiling (Ed25519 verifications per second per core × cores ÷ validators)
-/// in the same run, so every figure is a ratio on the same machine.
+/// in the same run, so every figure is a ratio on the same machine: once before the load
+/// with the nodes checked idle (the figure the ratio uses), once after it.
 public struct LoadGenerator: Sendable {
     public struct Options: Sendable {
         public var nodes: [URL]
@@ -28,18 +28,33 @@ public struct LoadGenerator: Sendable {
         public let txPerSecond: Double
         public let p50Milliseconds: Double
         public let p99Milliseconds: Double
-        public let verificationsPerSecondPerCore: Double
-        public let cores: Int
-        public let validators: Int
-        public var ceilingTxPerSecond: Double {
-            verificationsPerSecondPerCore * Double(cores) / Double(max(validators, 1))
-        }
+        /// Measured before the load, with the nodes checked idle: the one the ratio uses.
+        public let ceiling: Ceiling
+        /// Measured right after the load, while the nodes may still be busy: for comparison.
+        public let ceilingAfter: Ceiling
 
-        /// The line scripts parse.
+        public var ceilingTxPerSecond: Double { ceiling.txPerSecond }
+        /// Committed tx/s as a share of the idle ceiling.
+        public var ratio: Double { ceiling.txPerSecond > 0 ? txPerSecond / ceiling.txPerSecond : 0 }
+
+        /// The line scripts parse: the first four fields keep their order; new ones go last.
         public var resultLine: String {
             String(
-                format: "RESULT tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f ceiling_tx_per_s=%.1f",
-                txPerSecond, p50Milliseconds, p99Milliseconds, ceilingTxPerSecond)
+                format:
+                    "RESULT tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f ceiling_tx_per_s=%.1f ratio=%.3f ceiling_after_tx_per_s=%.1f",
+                txPerSecond, p50Milliseconds, p99Milliseconds, ceilingTxPerSecond, ratio, ceilingAfter.txPerSecond)
+        }
+
+        /// The human-readable lines before the RESULT line.
+        public var summaryLines: [String] {
+            [
+                "submitted \(submitted), committed \(committed), refused \(rejected)",
+                ceiling.describe("before load"),
+                ceilingAfter.describe("after load (nodes may be busy)"),
+                String(
+                    format: "committed %.1f tx/s ÷ idle ceiling %.1f tx/s = %.3f", txPerSecond, ceiling.txPerSecond,
+                    ratio),
+            ]
         }
     }
 
@@ -56,15 +71,16 @@ public struct LoadGenerator: Sendable {
         let client = BenchHTTP(nodes: options.nodes)
         let status = try await client.status(node: 0)
         log("chain \(status.chainId) at height \(status.height), \(status.validators.count) validator(s)")
-        let count = Int((options.rate ?? 2_000) * options.durationSeconds)
-        log("signing \(count) transactions ahead of time ...")
+        let wanted = Int((options.rate ?? 2_000) * options.durationSeconds)
         // At the maximum rate everything is sent at once, so no more than a mempool holds;
         // a fixed rate paces the sending, so the run may be longer.
-        let transactions = Self.presign(
-            count: options.rate == nil ? min(count, Limits.mempoolMaxTransactions) : min(count, 200_000),
-            chainID: status.chainId)
+        let count = options.rate == nil ? min(wanted, Limits.mempoolMaxTransactions) : min(wanted, 200_000)
+        log("signing \(count) transactions ahead of time ...")
+        let transactions = Self.presign(count: count, chainID: status.chainId)
+        let ceiling = try await Self.idleCeiling(client: client, validators: status.validators.count, log: log)
+        let start = try await client.status(node: 0).height
         let tracker = CommitTracker()
-        let watcher = Task { try await tracker.watch(client: client, fromHeight: status.height) }
+        let watcher = Task { try await tracker.watch(client: client, fromHeight: start) }
         log(
             "submitting for \(options.durationSeconds) s\(options.rate.map { " at \($0) tx/s" } ?? " as fast as accepted") ..."
         )
@@ -74,11 +90,21 @@ public struct LoadGenerator: Sendable {
         try await submitter.submit(transactions)
         await tracker.waitForOutstanding(timeoutSeconds: 15)
         watcher.cancel()
+        log("measuring the Ed25519 ceiling again after the load ...")
+        let after = Ceiling.measure(validators: status.validators.count, nodesIdle: nil)
+        return await tracker.result(ceiling: ceiling, ceilingAfter: after)
+    }
+
+    /// Waits (bounded) for every node to have nothing pending, then measures the ceiling.
+    static func idleCeiling(client: BenchHTTP, validators: Int, log: @Sendable (String) -> Void) async throws
+        -> Ceiling
+    {
+        log("waiting for the nodes to be idle (0 pending on two polls 1 s apart, at most 30 s) ...")
+        let idle = try await NodeIdleness.wait(client: client, log: log)
         log("measuring the Ed25519 ceiling on this machine ...")
-        let perCore = Self.verificationsPerSecondOnOneCore()
-        return await tracker.result(
-            perCore: perCore, cores: ProcessInfo.processInfo.activeProcessorCount,
-            validators: status.validators.count)
+        let ceiling = Ceiling.measure(validators: validators, nodesIdle: idle)
+        log(ceiling.describe("before load"))
+        return ceiling
     }
 
     /// Fresh patients registering themselves: independent transactions, no nonce ordering.
@@ -89,82 +115,5 @@ public struct LoadGenerator: Sendable {
                 chainID: chainID, signer: keys.identityID, keys: keys, nonce: 1,
                 payload: .registerPatient(RegisterPatient(keys: keys)))
         }
-    }
-
-    /// Ed25519 verifications per second on one thread, over about one second.
-    static func verificationsPerSecondOnOneCore() -> Double {
-        let keys = IdentityKeys.generate()
-        let message = Array(repeating: UInt8(7), count: 300)
-        let signature = keys.sign(message)
-        let key = keys.publicSigningKey
-        let start = DispatchTime.now().uptimeNanoseconds
-        var verified = 0
-        while DispatchTime.now().uptimeNanoseconds - start < 1_000_000_000 {
-            for _ in 0..<100 where key.isValidSignature(signature, for: message) { verified += 1 }
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Double(verified) / seconds
-    }
-}
-
-/// Submit and commit times by transaction hash; latency percentiles in an HdrHistogram.
-actor CommitTracker {
-    private var submittedAt: [Hash256: UInt64] = [:]
-    private var firstSubmit: UInt64?
-    private var lastCommit: UInt64 = 0
-    private var committed = 0
-    private(set) var rejected = 0
-    private var histogram = Histogram<UInt64>(
-        highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
-
-    func submitted(_ hash: Hash256, at nanos: UInt64) {
-        submittedAt[hash] = nanos
-        if firstSubmit == nil { firstSubmit = nanos }
-    }
-
-    func rejected(_ hash: Hash256) {
-        rejected += 1
-        submittedAt[hash] = nil
-    }
-
-    func committed(_ hashes: [String], at nanos: UInt64) {
-        for hex in hashes {
-            guard let hash = Hash256(hex: hex), let start = submittedAt.removeValue(forKey: hash) else { continue }
-            committed += 1
-            lastCommit = nanos
-            _ = histogram.record((nanos - min(start, nanos)) / 1_000)  // microseconds
-        }
-    }
-
-    var outstanding: Int { submittedAt.count }
-
-    func waitForOutstanding(timeoutSeconds: Double) async {
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeoutSeconds * 1e9)
-        while !submittedAt.isEmpty, DispatchTime.now().uptimeNanoseconds < deadline {
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
-    }
-
-    func watch(client: BenchHTTP, fromHeight: Int) async throws {
-        var next = fromHeight + 1
-        while !Task.isCancelled {
-            let height = try await client.status(node: 0).height
-            while next <= height {
-                let hashes = try await client.blockTransactions(height: UInt64(next))
-                committed(hashes, at: DispatchTime.now().uptimeNanoseconds)
-                next += 1
-            }
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
-    }
-
-    func result(perCore: Double, cores: Int, validators: Int) -> LoadGenerator.Result {
-        let elapsed = Double(lastCommit - min(firstSubmit ?? lastCommit, lastCommit)) / 1e9
-        return LoadGenerator.Result(
-            submitted: committed + submittedAt.count + rejected, committed: committed, rejected: rejected,
-            txPerSecond: elapsed > 0 ? Double(committed) / elapsed : 0,
-            p50Milliseconds: Double(histogram.valueAtPercentile(50)) / 1_000,
-            p99Milliseconds: Double(histogram.valueAtPercentile(99)) / 1_000,
-            verificationsPerSecondPerCore: perCore, cores: cores, validators: validators)
     }
 }

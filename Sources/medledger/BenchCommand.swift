@@ -1,21 +1,48 @@
 import ArgumentParser
-import MedLedgerBench
 import Foundation
+import MedLedgerAPIModel
+import MedLedgerBench
+import MedLedgerCore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Load-test running nodes and measure the ceiling in the same run.",
         discussion: """
-            Pre-signs patient self-registrations, submits them round-robin to the nodes at --rate (or as fast as
-            they are accepted), and times submit-to-commit from the blocks. The ceiling is Ed25519
-            verifications per second per core × cores ÷ validators, measured here and now. The last line is
-            RESULT tx_per_s=… p50_ms=… p99_ms=… ceiling_tx_per_s=…
+            --workload signatures (the default) pre-signs patient self-registrations, submits them round-robin to
+            the nodes at --rate (or as fast as they are accepted), and times submit-to-commit from the blocks.
+            --workload mixed runs patient episodes instead (register, submit a --report-bytes report with its
+            blob, approve, grant, read with key release, audit query), --concurrency at a time; it needs the
+            --genesis and an organization's admin key (--org-key, from `testnet init`'s DIR/org-keys/).
+
+            The ceiling is Ed25519 verifications per second per core × cores ÷ validators, measured before the
+            load once no node has pending transactions (checked on two polls 1 s apart, at most 30 s), with how
+            busy the rest of the machine was meanwhile (from /proc), and again after the load (nodes may be
+            busy). The ratio is committed tx/s ÷ the idle ceiling. The last lines are
+            RESULT tx_per_s=… p50_ms=… p99_ms=… ceiling_tx_per_s=… ratio=… ceiling_after_tx_per_s=…
+            and, for mixed, RESULT_MIXED with count, rate and latency per operation kind.
             """)
 
+    enum Workload: String, ExpressibleByArgument, CaseIterable {
+        case signatures, mixed
+    }
+
     @Option(name: .long, help: "A node's HTTP URL; repeat for several.") var node: [String] = []
+    @Option(name: .long, help: "signatures or mixed.") var workload: Workload = .signatures
     @Option(name: .long, help: "Seconds of load.") var duration: Double = 10
-    @Option(name: .long, help: "Transactions per second (default: as fast as accepted).") var rate: Double?
-    @Option(name: .long, help: "Batches in flight.") var concurrency: Int = 8
+    @Option(name: .long, help: "Transactions per second, signatures only (default: as fast as accepted).")
+    var rate: Double?
+    @Option(name: .long, help: "Batches in flight (signatures) or patient episodes in flight (mixed, at most 64).")
+    var concurrency: Int = 8
+    @Option(name: .long, help: "Mixed: the consortium's genesis.json.") var genesis: String?
+    @Option(
+        name: .customLong("org-key"),
+        help:
+            "Mixed: an organization admin's key file (repeat once more for a second organization, whose readers then read under the patients' grants)."
+    )
+    var orgKeys: [String] = []
+    @Option(name: .long, help: "Mixed: stop after this many patient episodes.") var episodes: Int?
+    @Option(name: .long, help: "Mixed: bytes of each report.")
+    var reportBytes: Int = MixedWorkload.Options.defaultReportBytes
 
     func validate() throws {
         guard !node.isEmpty else {
@@ -29,21 +56,87 @@ struct BenchCommand: AsyncParsableCommand {
         guard duration > 0, duration <= 3_600 else { throw ValidationError("--duration must be 0-3600 seconds") }
         if let rate { guard rate > 0, rate <= 100_000 else { throw ValidationError("--rate must be 0-100000") } }
         guard (1...1_024).contains(concurrency) else { throw ValidationError("--concurrency must be 1-1024") }
+        switch workload {
+        case .signatures:
+            guard genesis == nil, orgKeys.isEmpty, episodes == nil else {
+                throw ValidationError("--genesis, --org-key and --episodes are for --workload mixed")
+            }
+        case .mixed: try validateMixed()
+        }
+    }
+
+    private func validateMixed() throws {
+        guard rate == nil else { throw ValidationError("--rate is for --workload signatures; mixed runs episodes") }
+        guard let genesis else {
+            throw ValidationError("--workload mixed needs --genesis FILE (the consortium's genesis.json)")
+        }
+        guard FileManager.default.fileExists(atPath: genesis) else {
+            throw ValidationError("--genesis \(genesis) does not exist")
+        }
+        guard (1...2).contains(orgKeys.count) else {
+            throw ValidationError(
+                "--workload mixed needs one or two --org-key FILE (an organization admin's key, e.g. DIR/org-keys/org0.json from `testnet init`)"
+            )
+        }
+        for file in orgKeys where !FileManager.default.fileExists(atPath: file) {
+            throw ValidationError("--org-key \(file) does not exist")
+        }
+        guard concurrency <= MixedWorkload.Options.maxConcurrency else {
+            throw ValidationError(
+                "--concurrency must be 1-\(MixedWorkload.Options.maxConcurrency) for mixed (each episode holds a report in memory)"
+            )
+        }
+        if let episodes { guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") } }
+        guard (1...Limits.blobMaxBytes / 2).contains(reportBytes) else {
+            throw ValidationError("--report-bytes must be 1-\(Limits.blobMaxBytes / 2)")
+        }
     }
 
     func run() async throws {
-        let options = LoadGenerator.Options(
-            nodes: node.map { URL(string: $0)! }, durationSeconds: duration, rate: rate,
-            concurrency: concurrency)
-        let result: LoadGenerator.Result
-        do { result = try await LoadGenerator(options: options, log: { print($0) }).run() } catch {
+        let nodes = node.map { URL(string: $0)! }
+        do {
+            switch workload {
+            case .signatures:
+                let options = LoadGenerator.Options(
+                    nodes: nodes, durationSeconds: duration, rate: rate, concurrency: concurrency)
+                let result = try await LoadGenerator(options: options, log: { print($0) }).run()
+                for line in result.summaryLines { print(line) }
+                print(result.resultLine)
+            case .mixed:
+                let result = try await MixedWorkload(options: try mixedOptions(nodes), log: { print($0) }).run()
+                for line in result.summaryLines { print(line) }
+                print(result.totals.resultLine)
+                print(result.mixedLine)
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
             throw CLIError("bench failed: \(error)")
         }
-        print("submitted \(result.submitted), committed \(result.committed), refused \(result.rejected)")
-        print(
-            String(
-                format: "Ed25519: %.0f verifications/s per core × %d cores ÷ %d validators",
-                result.verificationsPerSecondPerCore, result.cores, result.validators))
-        print(result.resultLine)
+    }
+
+    /// Loads the genesis and the admin keys, checking each is one of the genesis's organizations.
+    private func mixedOptions(_ nodes: [URL]) throws -> MixedWorkload.Options {
+        let genesisFile = genesis ?? ""
+        let anchor: Genesis
+        do { anchor = try Genesis.load(from: URL(fileURLWithPath: genesisFile)) } catch {
+            throw CLIError("--genesis \(genesisFile) is not a readable genesis: \(error)")
+        }
+        let organizations = try orgKeys.map { path -> ClientIdentity in
+            let identity: ClientIdentity
+            do {
+                let file = try KeyFile.load(URL(fileURLWithPath: path))
+                identity = ClientIdentity(label: file.label, id: try file.identityID(), keys: try file.keys())
+            } catch {
+                throw CLIError("--org-key \(path) is not a readable key file: \(error)")
+            }
+            guard anchor.organizations.contains(where: { $0.id == identity.id }) else {
+                throw CLIError("--org-key \(path) is not the admin key of an organization in --genesis \(genesisFile)")
+            }
+            return identity
+        }
+        return MixedWorkload.Options(
+            nodes: nodes, genesis: anchor, organizations: organizations, durationSeconds: duration,
+            maxEpisodes: episodes, concurrency: concurrency, reportBytes: reportBytes)
     }
 }

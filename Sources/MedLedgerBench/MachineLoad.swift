@@ -1,0 +1,46 @@
+import Foundation
+
+/// How busy the rest of the machine is, from Linux's `/proc/stat` (every process) and
+/// `/proc/self/stat` (this one), so a figure measured here can say it was taken on a quiet
+/// machine. Both count clock ticks, so their difference is what other processes used.
+struct MachineLoad: Sendable {
+    /// Ticks all CPUs spent busy and in total (busy + idle + iowait).
+    struct Sample: Sendable, Equatable {
+        let busyTicks: UInt64
+        let totalTicks: UInt64
+        let ownTicks: UInt64
+    }
+
+    /// Now, or nil where `/proc` is missing or unreadable (not Linux).
+    static func sample() -> Sample? {
+        guard let machine = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let own = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)
+        else { return nil }
+        return parse(procStat: machine, selfStat: own)
+    }
+
+    /// The first `cpu` line of /proc/stat (user nice system idle iowait irq softirq steal …)
+    /// and fields 14-15 (utime, stime) of /proc/self/stat, counted after the command name,
+    /// which may contain spaces and parentheses.
+    static func parse(procStat: String, selfStat: String) -> Sample? {
+        guard let line = procStat.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return nil }
+        // guest and guest_nice are already inside user and nice.
+        let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { UInt64($0) }
+        guard ticks.count >= 5, let close = selfStat.lastIndex(of: ")") else { return nil }
+        let idle = ticks[3] + ticks[4]
+        let total = ticks.reduce(0, +)
+        // After ")": state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
+        let fields = selfStat[selfStat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = UInt64(fields[11]), let system = UInt64(fields[12]) else { return nil }
+        return Sample(busyTicks: total - idle, totalTicks: total, ownTicks: user + system)
+    }
+
+    /// Cores' worth of CPU other processes used between two samples: their share of all
+    /// ticks × cores. Clamped at 0, since the two files are read a moment apart.
+    static func othersBusyCores(from start: Sample, to end: Sample, cores: Int) -> Double? {
+        guard end.totalTicks > start.totalTicks else { return nil }
+        let busy = Double(end.busyTicks &- start.busyTicks)
+        let own = Double(end.ownTicks &- start.ownTicks)
+        return max(0, (busy - own) / Double(end.totalTicks - start.totalTicks) * Double(cores))
+    }
+}

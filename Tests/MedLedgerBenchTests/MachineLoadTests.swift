@@ -1,0 +1,39 @@
+import Testing
+
+@testable import MedLedgerBench
+
+/// Parsing /proc/stat and /proc/self/stat, on fixed text.
+@Suite struct MachineLoadTests {
+    static let procStat = """
+        cpu  1000 10 500 8000 200 0 40 0 0 0
+        cpu0 500 5 250 4000 100 0 20 0 0 0
+        intr 1 2 3
+        """
+
+    /// A command name with a space and a parenthesis, as /proc allows.
+    static func selfStat(user: Int, system: Int) -> String {
+        "4242 (med (ledger) x) R 1 4242 4242 0 -1 4194304 100 0 0 0 \(user) \(system) 0 0 20 0 3 0 100 0 0"
+    }
+
+    @Test func parsesBusyTotalAndOwnTicks() throws {
+        let sample = try #require(
+            MachineLoad.parse(procStat: Self.procStat, selfStat: Self.selfStat(user: 70, system: 30)))
+        #expect(sample.totalTicks == 9_750)
+        #expect(sample.busyTicks == 1_550)  // all but idle (8000) and iowait (200)
+        #expect(sample.ownTicks == 100)
+    }
+
+    @Test func othersBusyIsTheShareOfTicksNotOurs() throws {
+        let start = MachineLoad.Sample(busyTicks: 1_000, totalTicks: 10_000, ownTicks: 100)
+        // 200 ticks passed on 2 cores: 120 busy, of which 100 ours, so others used 20 of 200.
+        let end = MachineLoad.Sample(busyTicks: 1_120, totalTicks: 10_200, ownTicks: 200)
+        let cores = try #require(MachineLoad.othersBusyCores(from: start, to: end, cores: 2))
+        #expect(abs(cores - 0.2) < 1e-9)
+        #expect(MachineLoad.othersBusyCores(from: end, to: end, cores: 2) == nil)
+    }
+
+    @Test func rejectsTextThatIsNotProcStat() {
+        #expect(MachineLoad.parse(procStat: "nothing here", selfStat: Self.selfStat(user: 1, system: 1)) == nil)
+        #expect(MachineLoad.parse(procStat: Self.procStat, selfStat: "4242 (x) R 1") == nil)
+    }
+}
