@@ -205,7 +205,7 @@ import Testing
     func aLowerDateBoundStopsTheScan(query: String, time: String, stops: Bool) throws {
         let parsed = try FHIRQuery(rawQuery: query, supported: ["date"], includes: [])
         let at = ConsensusTime(milliseconds: try #require(ISO8601.parse(time)))
-        #expect(parsed.isBeforeEveryMatch("date", at) == stops)
+        #expect(parsed.isBeforeEveryDateMatch(at) == stops)
     }
 
     @Test func readsAndSearchesShowOnlyWhatTheIdentityMaySee() async throws {

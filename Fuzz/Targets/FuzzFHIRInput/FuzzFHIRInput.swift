@@ -18,8 +18,8 @@ public func fuzzFHIRInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for spec in FHIRCapabilities.resources {
             do {
                 let query = try FHIRQuery(rawQuery: text, supported: spec.parameterNames, includes: Set(spec.includes))
-                _ = try query.dateMatches("date", ConsensusTime(milliseconds: 1_800_000_000_000))
-                _ = query.isBeforeEveryMatch("date", ConsensusTime(milliseconds: 0))
+                _ = query.dateMatches(ConsensusTime(milliseconds: 1_800_000_000_000))
+                _ = query.isBeforeEveryDateMatch(ConsensusTime(milliseconds: 0))
                 _ = query.tokenMatches("status", [(nil, "final")])
                 _ = try? query.patient()
                 _ = try query.single("target")

@@ -19,6 +19,8 @@ struct FHIRQuery {
     let parameters: [(name: String, value: String)]
     let count: Int
     let offset: Int
+    /// The `date` values, parsed once rather than for every record a search compares.
+    let dates: [DateBound]
 
     init(rawQuery: String?, supported: Set<String>, includes: Set<String>) throws {
         let raw = rawQuery ?? ""
@@ -57,9 +59,7 @@ struct FHIRQuery {
         self.parameters = parameters
         count = try Self.integer(parameters, "_count", in: 1...Self.maxCount) ?? Self.defaultCount
         offset = try Self.integer(parameters, "_offset", in: 0...Self.maxScanned) ?? 0
-        // Dates are checked now, not when the first match is compared: a malformed one is
-        // refused even when nothing would match.
-        _ = try dateMatches("date", ConsensusTime(milliseconds: 0))
+        dates = try Self.dateBounds(parameters, "date")
     }
 
     static func integer(_ parameters: [(name: String, value: String)], _ name: String, in range: ClosedRange<Int>)
@@ -128,13 +128,39 @@ struct FHIRQuery {
         }
     }
 
-    /// Date search: every `name` value (prefix eq, ne, lt, gt, le, ge; a day or an instant)
-    /// must hold for `time`.
-    func dateMatches(_ name: String, _ time: ConsensusTime) throws -> Bool {
-        // Every value is parsed (and a malformed one refused) before the answer.
-        var allHold = true
-        for value in values(name) {
-            var text = Substring(value)
+    /// One `date` value: its prefix and the milliseconds it covers (a day covers the whole
+    /// day; an instant, its millisecond).
+    struct DateBound {
+        let prefix: String
+        let start: UInt64
+        let end: UInt64
+
+        func holds(_ at: UInt64) -> Bool {
+            switch prefix {
+            case "eq": at >= start && at < end
+            case "ne": at < start || at >= end
+            case "lt": at < start
+            case "le": at < end
+            case "gt": at >= end
+            default: at >= start
+            }
+        }
+
+        /// Nothing before it can match: `eq` and `ge` start at `start`, `gt` after the value.
+        var lowerBound: UInt64? {
+            switch prefix {
+            case "eq", "ge": start
+            case "gt": end
+            default: nil
+            }
+        }
+    }
+
+    /// Every `name` value parsed (prefix eq, ne, lt, gt, le, ge; a day or an instant), once,
+    /// when the query is read: a malformed one is refused even when nothing would match.
+    static func dateBounds(_ parameters: [(name: String, value: String)], _ name: String) throws -> [DateBound] {
+        try parameters.filter { $0.name == name }.map { parameter in
+            var text = Substring(parameter.value)
             var prefix = "eq"
             if let first = text.first, first.isLetter {
                 prefix = String(text.prefix(2))
@@ -145,34 +171,16 @@ struct FHIRQuery {
                     "\(name) must be [eq|ne|lt|gt|le|ge]YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SS[.mmm]Z",
                     parameter: name)
             }
-            // A day covers the whole day; an instant, its millisecond.
-            let end = text.count == 10 ? start + 86_400_000 : start + 1
-            let at = time.milliseconds
-            let holds: Bool
-            switch prefix {
-            case "eq": holds = at >= start && at < end
-            case "ne": holds = at < start || at >= end
-            case "lt": holds = at < start
-            case "le": holds = at < end
-            case "gt": holds = at >= end
-            default: holds = at >= start
-            }
-            allHold = allHold && holds
+            return DateBound(prefix: prefix, start: start, end: text.count == 10 ? start + 86_400_000 : start + 1)
         }
-        return allHold
     }
 
-    /// Whether `time` is before the lower bound of some `name` value (`eq`, `gt`, `ge`): on
+    /// Date search: every `date` value must hold for `time`.
+    func dateMatches(_ time: ConsensusTime) -> Bool { dates.allSatisfy { $0.holds(time.milliseconds) } }
+
+    /// Whether `time` is before the lower bound of some `date` value (`eq`, `gt`, `ge`): on
     /// an index read newest first, nothing older can match, so the scan may stop there.
-    func isBeforeEveryMatch(_ name: String, _ time: ConsensusTime) -> Bool {
-        values(name).contains { value in
-            guard let prefix = value.first.map({ $0.isLetter ? String(value.prefix(2)) : "eq" }),
-                ["eq", "gt", "ge"].contains(prefix)
-            else { return false }
-            let text = value.first?.isLetter == true ? String(value.dropFirst(2)) : value
-            guard let start = ISO8601.parse(text) else { return false }
-            let lowerBound = prefix == "gt" ? start + (text.count == 10 ? 86_400_000 : 1) : start
-            return time.milliseconds < lowerBound
-        }
+    func isBeforeEveryDateMatch(_ time: ConsensusTime) -> Bool {
+        dates.contains { bound in bound.lowerBound.map { time.milliseconds < $0 } ?? false }
     }
 }

@@ -116,7 +116,7 @@ extension FHIRRoutes {
                 let status =
                     isDiagnostic ? probe.diagnosticReport(report)?.status : probe.documentReference(report)?.status
                 let date = isDiagnostic ? FHIRMapper.issued(report.latest) : report.latest.submittedAt
-                guard let status, query.tokenMatches("status", [(nil, status)]), try query.dateMatches("date", date)
+                guard let status, query.tokenMatches("status", [(nil, status)]), query.dateMatches(date)
                 else { return false }
                 if speaksFor { return true }
                 return try await node.mayView(report: report.id, caller: caller)
@@ -141,10 +141,10 @@ extension FHIRRoutes {
         let time = await node.consensusTime
         let probe = probe(request)
         // Newest first, like the other searches; the id breaks ties.
-        let grants = try all.filter { grant in
-            guard speaksFor || grant.grantee == caller || grant.grantedBy == caller else { return false }
-            guard query.tokenMatches("status", [(nil, probe.consent(grant, at: time).status)]) else { return false }
-            return try query.dateMatches("date", grant.grantedAt)
+        let grants = all.filter { grant in
+            (speaksFor || grant.grantee == caller || grant.grantedBy == caller)
+                && query.tokenMatches("status", [(nil, probe.consent(grant, at: time).status)])
+                && query.dateMatches(grant.grantedAt)
         }.sorted { ($0.grantedAt, $1.id) > ($1.grantedAt, $0.id) }
         return FHIRMatches(grants) { page in
             let mapper = await mapper(request, ids: page.flatMap { [$0.patient, $0.grantee, $0.grantedBy] })
@@ -170,9 +170,9 @@ extension FHIRRoutes {
                 let page = try await node.events(subject: index, before: cursor, limit: PageLimits.maxItems)
                 return (page.events, page.next)
             },
-            stop: { query.isBeforeEveryMatch("date", $0.time) },
+            stop: { query.isBeforeEveryDateMatch($0.time) },
             keep: { event in
-                guard let audit = probe.auditEvent(event), try query.dateMatches("date", event.time),
+                guard let audit = probe.auditEvent(event), query.dateMatches(event.time),
                     query.tokenMatches("outcome", [(nil, audit.outcome ?? "")])
                 else { return false }
                 if let patient, case .access(_, _, let owner, _, _, _, _) = event.event, owner != patient {
