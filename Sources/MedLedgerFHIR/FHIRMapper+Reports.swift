@@ -28,6 +28,13 @@ extension FHIRMapper {
         }
     }
 
+    /// DocumentReference.status of a version: current (the latest), superseded (older), or
+    /// entered-in-error.
+    public static func documentReferenceStatus(_ version: ReportVersionRecord, of report: ReportRecord) -> String {
+        version.status == .enteredInError
+            ? "entered-in-error" : version.version == report.latest.version ? "current" : "superseded"
+    }
+
     /// When a version was made available: the block time of its first approval, else of its
     /// submission.
     public static func issued(_ version: ReportVersionRecord) -> ConsensusTime {
@@ -114,11 +121,8 @@ extension FHIRMapper {
     /// A report version (the latest when `version` is nil) as a DocumentReference.
     public func documentReference(_ report: ReportRecord, version number: ReportVersion? = nil) -> DocumentReference? {
         guard let version = Self.version(of: report, number) else { return nil }
-        let status =
-            version.status == .enteredInError
-            ? "entered-in-error" : version.version == report.latest.version ? "current" : "superseded"
         var resource = DocumentReference(
-            id: report.id.hex, status: status,
+            id: report.id.hex, status: Self.documentReferenceStatus(version, of: report),
             content: [DocumentReference.Content(attachment: attachment(report: report, version: version))])
         resource.meta = meta(version)
         resource.extension = versionExtensions(type: DocumentReference.resourceType, report: report, version: version)
