@@ -51,14 +51,11 @@ struct FHIRGatewayCommand: AsyncParsableCommand {
     var clientTokenFile: String?
 
     func run() async throws {
-        let parts = listen.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]), (0...65_535).contains(port) else {
-            throw ValidationError("--listen must be HOST:PORT, got \(listen)")
-        }
+        let address = try HostPort(listen, option: "--listen")
         guard client.genesis != nil else {
             throw ValidationError("--genesis is needed: reports are sealed only to keys proven against it")
         }
-        let host = String(parts[0])
+        let host = address.host
         let clientToken = try clientTokenFile.map { try GatewayClientToken.read(path: $0) }
         guard clientToken != nil || GatewayClientToken.isLoopback(host) else {
             throw ValidationError(
@@ -70,7 +67,7 @@ struct FHIRGatewayCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let storePath = store.url.path
         try await GatewayServer.run(
-            service: service, host: host, port: port, clientToken: clientToken, logger: logger
+            service: service, host: host, port: address.port, clientToken: clientToken, logger: logger
         ) { bound in
             print("FHIR gateway: http://\(host):\(bound)/fhir (store \(storePath))")
             fflush(nil)
