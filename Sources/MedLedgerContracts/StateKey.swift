@@ -34,8 +34,8 @@ public enum StateKey: Hashable, Sendable {
         [UInt8(value >> 24), UInt8((value >> 16) & 0xff), UInt8((value >> 8) & 0xff), UInt8(value & 0xff)]
     }
 
-    /// Which of the state tree's buckets the entry lives in (see `StateBuckets`).
-    var bucket: Int { StateBuckets.index(ofKey: bytes) }
+    /// The entry's path in the state tree: SHA-256 of its key (see `SparseMerkle`).
+    var path: SparseMerkle.Digest { .of(bytes) }
 
     public init?(bytes: [UInt8]) {
         guard let tag = bytes.first else { return nil }

@@ -1,80 +1,115 @@
 import MedLedgerCore
 
-/// The state root: 65,536 buckets by `StateBuckets.index`; each bucket is an RFC 6962 tree
-/// over its entries sorted by key, each leaf `key || SHA-256(value)`; the root is the RFC
-/// 6962 tree over the bucket roots, a perfect binary tree of depth 16 whose nodes are kept,
-/// so a block costs work in proportion to what it touched, not to the size of the state.
+/// The state root: a binary sparse Merkle tree over the entries, each at the path SHA-256 of
+/// its key (see `SparseMerkle` for the hashing and why it holds against chosen ids).
+///
+/// Changes are staged by `update` and applied together by `root()`, in path order, so each
+/// node above several changed entries is rehashed once per block. A block costs about
+/// (entries it changed) × log2(entries in the state) hashes, however large the state grows.
 struct StateTree: Sendable {
-    private var leaves: [Int: [[UInt8]: Hash256]] = [:]
-    /// `levels[0]` are the bucket roots, `levels[16]` the root; `levels[l][i]` is the node
-    /// over buckets `i << l ..< (i + 1) << l`.
-    private var levels: [[Hash256]] = StateTree.emptyLevels
-    private var dirtyBuckets: Set<Int> = []
-    private var cachedRoot: Hash256?
+    typealias Digest = SparseMerkle.Digest
+    /// One staged change: a path and the new value's hash, or nil to remove the entry.
+    typealias Change = (path: Digest, valueHash: Digest?)
 
-    /// The node hashes of a state with every bucket empty (computed once per process).
-    private static let emptyLevels: [[Hash256]] = {
-        var levels = [[Hash256](repeating: .empty, count: StateBuckets.count)]
-        for level in 1...StateBuckets.levels {
-            let below = levels[level - 1]
-            let node = Merkle.nodeHash(below[0], below[1])
-            levels.append([Hash256](repeating: node, count: below.count / 2))
-        }
-        precondition(levels.last?.count == 1)
-        return levels
-    }()
+    private var top: StateTreeNode?
+    /// Changes since the last `root()`, by path; the last write of a key wins.
+    private var staged: [Digest: Digest?] = [:]
 
     mutating func update(key: StateKey, value: [UInt8]?) {
-        let bucket = key.bucket
-        let keyBytes = key.bytes
-        if let value {
-            leaves[bucket, default: [:]][keyBytes] = StateProof.leafHash(key: keyBytes, value: value)
-        } else {
-            leaves[bucket]?[keyBytes] = nil
-            if leaves[bucket]?.isEmpty == true { leaves[bucket] = nil }
-        }
-        dirtyBuckets.insert(bucket)
-        cachedRoot = nil
+        update(path: key.path, valueHash: value.map { Digest.of($0) })
+    }
+
+    /// Stages an entry by its path (tests use it to place entries on chosen paths).
+    mutating func update(path: Digest, valueHash: Digest?) {
+        staged[path] = .some(valueHash)
     }
 
     mutating func root() -> Hash256 {
-        if let cachedRoot { return cachedRoot }
-        var dirty = dirtyBuckets
-        for bucket in dirty {
-            levels[0][bucket] = Merkle.root(leafHashes: sortedLeaves(bucket))
+        if !staged.isEmpty {
+            // Sorted by path, so every subtree's changes are one contiguous run.
+            let changes = staged.map { (path: $0.key, valueHash: $0.value) }.sorted { $0.path < $1.path }
+            staged.removeAll(keepingCapacity: true)
+            top = Self.apply(changes[...], to: top, depth: 0)
         }
-        for level in 1...StateBuckets.levels {
-            dirty = Set(dirty.map { $0 >> 1 })
-            for index in dirty {
-                levels[level][index] = Merkle.nodeHash(levels[level - 1][2 * index], levels[level - 1][2 * index + 1])
-            }
-        }
-        dirtyBuckets.removeAll(keepingCapacity: true)
-        let root = levels[StateBuckets.levels][0]
-        cachedRoot = root
-        return root
+        return (top?.hash ?? SparseMerkle.emptyHash).hash256
     }
 
     /// Proof of `key`'s current leaf, or nil when the key has no entry. Call after `root()`.
-    func proof(for key: StateKey) -> StateProof? {
-        precondition(dirtyBuckets.isEmpty && cachedRoot != nil, "compute the root before proving")
-        let bucket = key.bucket
-        let sorted = sortedLeaves(bucket)
-        guard let index = sortedKeys(bucket).firstIndex(of: key.bytes) else { return nil }
-        let inBucket = Merkle.proof(leafHashes: sorted, index: index)
-        // Bottom-up siblings in the perfect top tree: what RFC 9162 verification expects.
-        let path = (0..<StateBuckets.levels).map { level in levels[level][(bucket >> level) ^ 1] }
-        let top = MerkleProof(leafIndex: UInt64(bucket), treeSize: UInt64(StateBuckets.count), path: path)
-        return StateProof(bucket: inBucket, top: top)
+    func proof(for key: StateKey) -> StateProof? { proof(path: key.path) }
+
+    func proof(path: Digest) -> StateProof? {
+        precondition(staged.isEmpty, "compute the root before proving")
+        var siblings = [Hash256]()
+        var node = top
+        var depth = 0
+        while let current = node {
+            switch current.content {
+            case .leaf(let leafPath):
+                guard leafPath == path else { return nil }
+                return StateProof(siblings: siblings.reversed())
+            case .branch(let left, let right):
+                let goRight = path.bit(at: depth)
+                siblings.append(((goRight ? left : right)?.hash ?? SparseMerkle.emptyHash).hash256)
+                node = goRight ? right : left
+                depth += 1
+            }
+        }
+        return nil
     }
 
-    private func sortedKeys(_ bucket: Int) -> [[UInt8]] {
-        (leaves[bucket] ?? [:]).keys.sorted { $0.lexicographicallyPrecedes($1) }
+    /// The subtree at `depth` after `changes` (sorted by path, all under this subtree).
+    private static func apply(_ changes: ArraySlice<Change>, to node: StateTreeNode?, depth: Int) -> StateTreeNode? {
+        guard !changes.isEmpty else { return node }
+        switch node?.content {
+        case .branch(let left, let right):
+            let split = firstRightIndex(changes, depth: depth) { $0.path }
+            return StateTreeNode.join(
+                apply(changes[..<split], to: left, depth: depth + 1),
+                apply(changes[split...], to: right, depth: depth + 1))
+        case .leaf(let path):
+            // The lone entry stays unless a change replaces or removes it.
+            var leaves = changes.compactMap { change in
+                change.valueHash.map { StateTreeNode.leaf(path: change.path, valueHash: $0) }
+            }
+            if !changes.contains(where: { $0.path == path }), let node {
+                let position = leaves.firstIndex { path < Self.path(of: $0) } ?? leaves.endIndex
+                leaves.insert(node, at: position)
+            }
+            return build(leaves[...], depth: depth)
+        case nil:
+            let leaves = changes.compactMap { change in
+                change.valueHash.map { StateTreeNode.leaf(path: change.path, valueHash: $0) }
+            }
+            return build(leaves[...], depth: depth)
+        }
     }
 
-    private func sortedLeaves(_ bucket: Int) -> [Hash256] {
-        let entries = leaves[bucket] ?? [:]
-        return sortedKeys(bucket).map { entries[$0]! }
+    /// The canonical subtree at `depth` over `leaves` (sorted by path).
+    private static func build(_ leaves: ArraySlice<StateTreeNode>, depth: Int) -> StateTreeNode? {
+        guard leaves.count > 1 else { return leaves.first }
+        let split = firstRightIndex(leaves, depth: depth, path: path(of:))
+        return StateTreeNode.join(
+            build(leaves[..<split], depth: depth + 1),
+            build(leaves[split...], depth: depth + 1))
+    }
+
+    /// The first item whose path goes right at `depth`: the items are sorted by path and
+    /// share the bits above `depth`, so the left ones come first (found by bisection).
+    private static func firstRightIndex<Item>(
+        _ items: ArraySlice<Item>, depth: Int, path: (Item) -> Digest
+    ) -> Int {
+        var low = items.startIndex
+        var high = items.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if path(items[middle]).bit(at: depth) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
+    private static func path(of leaf: StateTreeNode) -> Digest {
+        guard case .leaf(let path) = leaf.content else { preconditionFailure("only leaves are built") }
+        return path
     }
 }
 

@@ -1,39 +1,41 @@
 /// Proof that one state entry (key and value) is in the state whose root a block header
-/// commits to: the entry's path inside its bucket's RFC 6962 tree, then the bucket root's
-/// path in the tree of the 65,536 bucket roots (see `docs/spec/contracts.md`, state root).
+/// commits to: the siblings on the path from the entry's leaf up to the root of the sparse
+/// Merkle tree (see `SparseMerkle` and `docs/spec/contracts.md`, state root).
 ///
 /// A client that checks it against a header with a valid commit certificate knows the
 /// entry is what the validators agreed on, whatever node served it.
 public struct StateProof: Hashable, Sendable, CanonicalCodable {
-    public let bucket: MerkleProof
-    public let top: MerkleProof
+    /// The sibling hashes from the leaf's depth up to the root's children; the leaf sits at
+    /// depth `siblings.count`. An empty sibling subtree is `SparseMerkle.emptyHash`.
+    public let siblings: [Hash256]
 
-    public init(bucket: MerkleProof, top: MerkleProof) {
-        self.bucket = bucket
-        self.top = top
+    public init(siblings: [Hash256]) {
+        self.siblings = siblings
     }
 
-    /// The leaf an entry contributes to its bucket: `key || SHA-256(value)`.
+    /// The leaf an entry contributes to the tree.
     public static func leafHash(key: [UInt8], value: [UInt8]) -> Hash256 {
-        Merkle.leafHash(key + Hash256.of(value).bytes)
+        SparseMerkle.leafHash(keyHash: .of(key), valueHash: .of(value)).hash256
     }
 
-    /// Whether `key` → `value` is in the state with `stateRoot`. The bucket proof's root is
-    /// recomputed, then checked as a leaf hash at the top level (bucket roots are the top
-    /// tree's leaf hashes as they stand).
+    /// Whether `key` → `value` is in the state with `stateRoot`: the leaf is hashed, then
+    /// each sibling joined on the side the key's path bit at that depth says.
     public func verifies(key: [UInt8], value: [UInt8], stateRoot: Hash256) -> Bool {
-        guard top.treeSize == UInt64(StateBuckets.count), top.leafIndex == UInt64(StateBuckets.index(ofKey: key)),
-            let bucketRoot = bucket.root(leafHash: Self.leafHash(key: key, value: value))
-        else { return false }
-        return top.verifies(leafHash: bucketRoot, root: stateRoot)
+        guard siblings.count <= SparseMerkle.maxDepth else { return false }
+        let path = SparseMerkle.Digest.of(key)
+        var node = SparseMerkle.leafHash(keyHash: path, valueHash: .of(value))
+        for (index, sibling) in siblings.enumerated() {
+            let depth = siblings.count - 1 - index
+            let other = SparseMerkle.Digest(sibling)
+            node = path.bit(at: depth) ? SparseMerkle.branchHash(other, node) : SparseMerkle.branchHash(node, other)
+        }
+        return node == SparseMerkle.Digest(stateRoot)
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
-        encoder.write(bucket)
-        encoder.write(top)
+        encoder.write(array: siblings)
     }
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
-        bucket = try decoder.read(MerkleProof.self)
-        top = try decoder.read(MerkleProof.self)
+        siblings = try decoder.readArray(Hash256.self, "siblings", maxCount: SparseMerkle.maxDepth)
     }
 }

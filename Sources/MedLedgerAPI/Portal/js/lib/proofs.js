@@ -6,8 +6,9 @@
 //      the genesis voting power, sorted by validator id, each validator once;
 //   3. the header is at most 10 minutes old;
 //   4. the record hashes into the header's state root through the state proof: its leaf
-//      SHA-256(0x00 ‖ key ‖ SHA-256(value)) up its bucket's RFC 6962 tree, then the bucket
-//      root up the fixed tree of 65,536 bucket roots (bucket = first two bytes of SHA-256(key)).
+//      SHA-256(0x00 ‖ SHA-256(key) ‖ SHA-256(value)) joined with each sibling,
+//      SHA-256(0x01 ‖ left ‖ right), on the side the bit of SHA-256(key) at that depth says,
+//      up to the root of the sparse Merkle tree (Core/SparseMerkle.swift).
 //
 // A portal that checks these never seals a report key to a key a lying node made up, and
 // never opens a version record the validators did not agree on.
@@ -19,7 +20,8 @@ import { ed25519Verify } from "./primitives.js";
 import { idBytes } from "./transactions.js";
 
 export const PROOF_MAX_AGE_MS = 10 * 60 * 1000;
-const BUCKET_COUNT = 65536n;
+/** The deepest a state leaf can sit: the 256 bits of a SHA-256 path. */
+const STATE_PATH_BITS = 256;
 
 /** An integrity failure: the node's answer is not what the validators agreed on. */
 export class ProofError extends Error {
@@ -62,13 +64,10 @@ export function decodeCertificate(bytes) {
   return certificate;
 }
 
-function readMerkleProof(r) {
-  return { leafIndex: r.u64("leafIndex"), treeSize: r.u64("treeSize"), path: r.array("path", 64, (r) => r.fixed("path", 32)) };
-}
-
+/** A StateProof (Core/StateProof.swift): the siblings from the leaf up to the root. */
 export function decodeStateProof(bytes) {
   const r = new Reader(bytes);
-  const proof = { bucket: readMerkleProof(r), top: readMerkleProof(r) };
+  const proof = { siblings: r.array("siblings", STATE_PATH_BITS, (r) => r.fixed("sibling", 32)) };
   r.end("proof");
   return proof;
 }
@@ -107,45 +106,24 @@ export function decodeGuardiansRecord(bytes) {
   return guardians;
 }
 
-// --- Merkle (RFC 6962 / RFC 9162 §2.1.3.2) ---------------------------------------------------
+// --- The state tree (Core/SparseMerkle.swift, docs/spec/contracts.md) ------------------------
 
-const leafHash = (data) => sha256(concat(Uint8Array.of(0), data));
-const nodeHash = (left, right) => sha256(concat(Uint8Array.of(1), left, right));
-
-/** The root an audit path leads to from `leaf`, or null when the proof is malformed. */
-export async function merkleRoot(proof, leaf) {
-  if (proof.leafIndex >= proof.treeSize || proof.path.length > 64) return null;
-  let fn = proof.leafIndex;
-  let sn = proof.treeSize - 1n;
-  let result = leaf;
-  for (const sibling of proof.path) {
-    if (sn === 0n) return null;
-    if ((fn & 1n) === 1n || fn === sn) {
-      result = await nodeHash(sibling, result);
-      if ((fn & 1n) === 0n) {
-        while ((fn & 1n) === 0n && fn !== 0n) {
-          fn >>= 1n;
-          sn >>= 1n;
-        }
-      }
-    } else {
-      result = await nodeHash(result, sibling);
-    }
-    fn >>= 1n;
-    sn >>= 1n;
-  }
-  return sn === 0n ? result : null;
-}
+const leafHash = (keyHash, valueHash) => sha256(concat(Uint8Array.of(0), keyHash, valueHash));
+const branchHash = (left, right) => sha256(concat(Uint8Array.of(1), left, right));
+/** Bit `depth` of a SHA-256 path, most significant bit of the first byte first. */
+const pathBit = (path, depth) => (path[depth >> 3] >> (7 - (depth & 7))) & 1;
 
 /** Whether `key` → `value` is in the state whose root is `stateRoot`. */
 export async function stateProofVerifies(proof, key, value, stateRoot) {
-  const digest = await sha256(key);
-  const bucket = BigInt((digest[0] << 8) | digest[1]);
-  if (proof.top.treeSize !== BUCKET_COUNT || proof.top.leafIndex !== bucket) return false;
-  const bucketRoot = await merkleRoot(proof.bucket, await leafHash(concat(key, await sha256(value))));
-  if (!bucketRoot) return false;
-  const root = await merkleRoot(proof.top, bucketRoot);
-  return root !== null && equalBytes(root, stateRoot);
+  const count = proof.siblings.length;
+  if (count > STATE_PATH_BITS) return false;
+  const path = await sha256(key);
+  let node = await leafHash(path, await sha256(value));
+  for (let index = 0; index < count; index++) {
+    const sibling = proof.siblings[index];
+    node = pathBit(path, count - 1 - index) ? await branchHash(sibling, node) : await branchHash(node, sibling);
+  }
+  return equalBytes(node, stateRoot);
 }
 
 /** State keys: a table tag, then the entity id (Contracts/StateKey.swift). */
