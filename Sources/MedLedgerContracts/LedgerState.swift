@@ -132,14 +132,16 @@ public struct LedgerState: Sendable {
     /// The entries changed since the last call, sorted by key, and clears the change set.
     /// Also folds the changes into the state tree, so `stateRoot()` is current afterwards.
     public mutating func takeChanges() -> [(key: [UInt8], value: [UInt8]?)] {
-        let changed = dirty.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        // Each key's bytes are built once: a comparator that built them would allocate two
+        // arrays per comparison, n log n of them.
+        let changed = dirty.map { (key: $0, bytes: $0.bytes) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         dirty.removeAll(keepingCapacity: true)
         var out = [(key: [UInt8], value: [UInt8]?)]()
         out.reserveCapacity(changed.count)
-        for key in changed {
+        for (key, bytes) in changed {
             let value = encodedValue(key)
-            tree.update(key: key, value: value)
-            out.append((key.bytes, value))
+            tree.update(path: .of(bytes), valueHash: value.map { .of($0) })
+            out.append((bytes, value))
         }
         return out
     }

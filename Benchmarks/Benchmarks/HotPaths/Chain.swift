@@ -62,15 +62,18 @@ struct Chain: Sendable {
 
 extension Chain {
     /// The committed state with `identities` more patients, loaded as a restarted node loads
-    /// its state (records built directly: signing 10^5 registrations would dominate the setup).
+    /// its state. The records share one key pair and differ in their ids (derived from the
+    /// index): the state tree sees only keys and value bytes, and deriving 10^6 key pairs
+    /// would dominate the setup.
     func grown(identities: Int) -> LedgerState {
         var genesisState = engine.genesisState(genesis)
         var entries = genesisState.takeChanges().compactMap { entry in entry.value.map { (key: entry.key, value: $0) } }
         entries.reserveCapacity(entries.count + identities)
+        let keys = IdentityKeys.deterministic(seed: "grown")
         for index in 0..<identities {
-            let keys = IdentityKeys.deterministic(seed: "grown-\(index)")
+            let id = IdentityID(hash: Hash256.of(Array("grown-\(index)".utf8)))
             let record = IdentityRecord(
-                id: keys.identityID, kind: .patient, signingKey: keys.publicSigningKey,
+                id: id, kind: .patient, signingKey: keys.publicSigningKey,
                 encryptionKey: keys.publicEncryptionKey, organization: nil, roles: [], lastNonce: 1, registeredAt: 1)
             entries.append((key: StateKey.identity(record.id).bytes, value: record.canonicalBytes))
         }
