@@ -113,24 +113,46 @@ struct Mempool: Sendable {
     /// Drops what a committed block included, and anything its commit made stale (a nonce
     /// at or below the signer's committed nonce, e.g. the same nonce used in another node's
     /// transaction).
+    ///
+    /// Only the block's signers can have gone stale (a signer's committed nonce moves only
+    /// with a transaction they signed), so the bookkeeping is updated for what is removed
+    /// instead of being rebuilt from the whole queue: in a burst the queue holds many blocks'
+    /// worth, and a rebuild per block made each commit cost the whole backlog.
     mutating func removeCommitted(_ committed: [Transaction], state: LedgerState) {
-        guard !queue.isEmpty else { return }
+        guard !queue.isEmpty, !committed.isEmpty else { return }
         let included = Set(committed.map(\.hash))
+        let signers = Set(committed.map(\.signer))
+        var removed = [Transaction]()
         queue.removeAll { tx in
-            included.contains(tx.hash) || (state.identity(tx.signer).map { tx.nonce <= $0.lastNonce } ?? false)
+            let stale =
+                included.contains(tx.hash)
+                || (signers.contains(tx.signer)
+                    && (state.identity(tx.signer).map { tx.nonce <= $0.lastNonce } ?? false))
+            if stale { removed.append(tx) }
+            return stale
         }
-        hashes = Set(queue.map(\.hash))
-        highestPendingNonce.removeAll(keepingCapacity: true)
-        usage.removeAll(keepingCapacity: true)
-        totalBytes = 0
-        for tx in queue {
-            highestPendingNonce[tx.signer] = max(highestPendingNonce[tx.signer] ?? 0, tx.nonce)
-            usage[tx.signer, default: SignerUsage()].count += 1
-            usage[tx.signer, default: SignerUsage()].bytes += tx.encoded.count
-            totalBytes += tx.encoded.count
+        guard !removed.isEmpty else { return }
+        for tx in removed {
+            hashes.remove(tx.hash)
+            let size = tx.encoded.count
+            totalBytes -= size
+            let left = usage[tx.signer].map { SignerUsage(count: $0.count - 1, bytes: $0.bytes - size) }
+            usage[tx.signer] = left.flatMap { $0.count > 0 ? $0 : nil }
+        }
+        // The highest pending nonce of a signer who lost transactions: none when nothing is
+        // left, else found in one pass that looks only at those signers.
+        var recount = Set<IdentityID>()
+        for signer in Set(removed.map(\.signer)) {
+            highestPendingNonce[signer] = nil
+            if usage[signer] != nil { recount.insert(signer) }
+        }
+        if !recount.isEmpty {
+            for tx in queue where recount.contains(tx.signer) {
+                highestPendingNonce[tx.signer] = max(highestPendingNonce[tx.signer] ?? 0, tx.nonce)
+            }
         }
         precondition(hashes.count == queue.count, "mempool holds each transaction once")
-        precondition(totalBytes <= Limits.mempoolMaxBytes)
+        precondition(totalBytes >= 0 && totalBytes <= Limits.mempoolMaxBytes)
     }
 
     /// The highest nonce the signer has waiting, if any (clients use it to pick the next).

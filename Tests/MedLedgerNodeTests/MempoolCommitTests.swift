@@ -1,0 +1,81 @@
+import Testing
+import MedLedgerCore
+import MedLedgerContracts
+@testable import MedLedgerNode
+
+/// What a commit leaves in the mempool: the included transactions go, so do a signer's
+/// transactions its committed nonce made stale, and the per-signer bookkeeping follows
+/// (updated for what was removed, not rebuilt from the whole queue).
+@Suite struct MempoolCommitTests {
+    let organization = IdentityKeys.deterministic(seed: "mempool-org")
+    let other = IdentityKeys.deterministic(seed: "mempool-other-org")
+    let genesis: Genesis
+    let engine: ContractEngine
+
+    init() {
+        let validator = IdentityKeys.deterministic(seed: "mempool-validator")
+        genesis = Genesis(
+            chainID: "mempool-test", genesisTime: ConsensusTime(milliseconds: 1_767_225_600_000),
+            validators: [
+                Validator(
+                    name: "v", signingKey: validator.publicSigningKey, encryptionKey: validator.publicEncryptionKey,
+                    power: 1)
+            ],
+            organizations: [organization, other].enumerated().map { index, keys in
+                GenesisOrganization(
+                    name: "org-\(index)", signingKey: keys.publicSigningKey, encryptionKey: keys.publicEncryptionKey)
+            })
+        engine = ContractEngine(genesis: genesis)
+    }
+
+    func registration(by signer: IdentityKeys, nonce: Nonce, seed: String) -> Transaction {
+        let practitioner = IdentityKeys.deterministic(seed: seed)
+        return Transaction(
+            chainID: genesis.chainID, signer: signer.identityID, keys: signer, nonce: nonce,
+            payload: .registerPractitioner(
+                RegisterPractitioner(
+                    organization: signer.identityID, signingKey: practitioner.publicSigningKey,
+                    encryptionKey: practitioner.publicEncryptionKey, roles: [.reader])))
+    }
+
+    /// The state after executing `block` on `state` (as a commit makes it live).
+    func executed(_ block: [Transaction], on state: LedgerState) -> LedgerState {
+        var next = state
+        _ = BlockExecutor.execute(
+            block, context: BlockContext(height: 2, time: ConsensusTime(milliseconds: 1_767_225_601_000)),
+            state: &next, engine: engine)
+        next.foldPending()
+        return next
+    }
+
+    @Test func includedAndStaleTransactionsLeaveAndTheBookkeepingFollows() throws {
+        var state = engine.genesisState(genesis)
+        _ = state.takeChanges()
+        state.foldPending()
+        let ours = (1...3).map { registration(by: organization, nonce: Nonce($0), seed: "ours-\($0)") }
+        let theirs = (1...2).map { registration(by: other, nonce: Nonce($0), seed: "theirs-\($0)") }
+        var mempool = Mempool()
+        for tx in ours + theirs { try mempool.admit(tx, engine: engine, state: state) }
+        #expect(mempool.pendingNonce(of: organization.identityID) == 3)
+
+        // A block with our first two and, from another node, a different transaction of the
+        // other organization with nonce 1: ours go as included, its nonce 1 as stale.
+        let competing = registration(by: other, nonce: 1, seed: "competing")
+        let block = Array(ours.prefix(2)) + [competing]
+        state = executed(block, on: state)
+        mempool.removeCommitted(block, state: state)
+
+        #expect(mempool.queue.map(\.hash) == [ours[2].hash, theirs[1].hash])
+        #expect(mempool.pendingNonce(of: organization.identityID) == 3)
+        #expect(mempool.pendingNonce(of: other.identityID) == 2)
+        #expect(mempool.totalBytes == ours[2].encoded.count + theirs[1].encoded.count)
+        #expect(!mempool.contains(ours[0].hash) && mempool.contains(ours[2].hash))
+
+        // Everything of ours committed: nothing of ours waits, and our next nonce is admitted.
+        state = executed([ours[2]], on: state)
+        mempool.removeCommitted([ours[2]], state: state)
+        #expect(mempool.pendingNonce(of: organization.identityID) == nil)
+        try mempool.admit(registration(by: organization, nonce: 4, seed: "ours-4"), engine: engine, state: state)
+        #expect(mempool.count == 2)
+    }
+}
