@@ -47,8 +47,13 @@ public final class SQLiteDatabase: @unchecked Sendable {
         guard mode == "wal" || (path == ":memory:" && mode == "memory") else {
             throw StorageError(.sqlite, "open \(path): journal_mode is \(mode ?? "unknown"), not wal")
         }
-        try execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+        try execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=\(-Self.pageCacheKibibytes);")
     }
+
+    /// SQLite's page cache per connection, in KiB (its default is 2 MiB). A validator under
+    /// load read the pages of its indexes back from the kernel on every block (a profile in
+    /// `docs/performance.md`); 64 MiB keeps the hot pages of a busy ledger in the process.
+    static let pageCacheKibibytes = 65_536
 
     /// Runs one or more SQL statements that take no parameters, discarding any rows.
     /// - Throws: `StorageError` naming the statement and SQLite's message.

@@ -11,10 +11,11 @@ import Testing
         database = try SQLiteDatabase(path: directory.url.appendingPathComponent("test.sqlite").path)
     }
 
-    @Test func opensWithWALFullSyncAndForeignKeys() throws {
+    @Test func opensWithWALFullSyncForeignKeysAndA64MiBPageCache() throws {
         #expect(try database.query("PRAGMA journal_mode").first?.first?.text == "wal")
         #expect(try database.query("PRAGMA synchronous").first?.first?.integer == 2)  // 2 = FULL
         #expect(try database.query("PRAGMA foreign_keys").first?.first?.integer == 1)
+        #expect(try database.query("PRAGMA cache_size").first?.first?.integer == -65_536)  // KiB when negative
     }
 
     @Test func bindsAndReadsEveryValueType() throws {
