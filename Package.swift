@@ -189,8 +189,10 @@ let package = Package(
         // (MEDLEDGER_TEST_POSTGRES_URL; see Tests/MedLedgerStorageTests/StoreUnderTest.swift).
         .testTarget(
             name: "MedLedgerStorageTests",
-            dependencies: ["MedLedgerStorage", "MedLedgerPostgres", "MedLedgerCore", nioCore,
-                .product(name: "PostgresNIO", package: "postgres-nio")]),
+            dependencies: [
+                "MedLedgerStorage", "MedLedgerPostgres", "MedLedgerCore", nioCore,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(
             name: "MedLedgerFHIRTests", dependencies: ["MedLedgerFHIR", "MedLedgerContracts", "MedLedgerCore"]),
         .testTarget(

@@ -188,7 +188,8 @@ struct AuditChain {
             Array("medledger/baseline-audit/v1".utf8), last.bytes, seqBytes, transaction.bytes, identity.bytes,
             Array(event.utf8),
         ])
-        let row = Row(seq: count, transaction: transaction, identity: identity, event: event, previous: last, hash: hash)
+        let row = Row(
+            seq: count, transaction: transaction, identity: identity, event: event, previous: last, hash: hash)
         last = hash
         return row
     }

@@ -84,15 +84,15 @@ public actor LedgerNode {
         self.blobClock = blobClock
         self.metrics = metrics
         self.blockRules = BlockValidator(genesis: genesis)
-        if let stored = try store.loadGenesis() {
+        if let stored = try self.store.loadGenesis() {
             guard stored.hash == genesis.hash else {
                 throw NodeError(
                     .invalid, field: "genesis", "genesis.json differs from the genesis this ledger was started with")
             }
         } else {
-            try store.saveGenesis(genesis)
+            try self.store.saveGenesis(genesis)
         }
-        let (state, latest) = try Self.restore(store: store, engine: engine, genesis: genesis)
+        let (state, latest) = try Self.restore(store: self.store, engine: engine, genesis: genesis)
         self.state = state
         self.latestHeader = latest?.header
         self.latestCertificate = latest?.certificate

@@ -85,7 +85,8 @@ extension PostgresLedgerStore {
         for table in ["blocks", "transactions", "events"] {
             let rows = try session.query(
                 "SELECT COUNT(*) FROM \(table) WHERE height < 1 OR height > $1", Self.binds(latest))
-            let count = try rows.first.map { try PostgresColumns($0, table: table, row: "COUNT(*)").count(0, "count") } ?? 0
+            let count =
+                try rows.first.map { try PostgresColumns($0, table: table, row: "COUNT(*)").count(0, "count") } ?? 0
             if count > 0 { found.append((table, count)) }
         }
         return found

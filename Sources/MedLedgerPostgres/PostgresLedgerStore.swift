@@ -75,7 +75,8 @@ public final class PostgresLedgerStore: LedgerDatabase {
                 try PostgresColumns($0, table: "blocks", row: "MAX(height)").optionalUnsigned(0)
             } ?? 0)
         guard recorded == highest else {
-            throw StorageError.corrupt(table: "meta", row: "key 'height'", "says \(recorded), highest block is \(highest)")
+            throw StorageError.corrupt(
+                table: "meta", row: "key 'height'", "says \(recorded), highest block is \(highest)")
         }
     }
 
@@ -118,6 +119,7 @@ public final class PostgresLedgerStore: LedgerDatabase {
         binds.append(key)
         binds.append(ByteBuffer(bytes: value))
         try session.query(
-            "INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", binds)
+            "INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", binds
+        )
     }
 }

@@ -48,9 +48,15 @@ package final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    /// Closes the connection, then stops the event loop, without blocking: postgres-nio
+    /// requires a connection to be closed before it is released, so the closure keeps it.
     deinit {
+        let connection = connection
         let group = group
-        connection.close().whenComplete { _ in group.shutdownGracefully { _ in } }
+        connection.close().whenComplete { _ in
+            withExtendedLifetime(connection) {}
+            group.shutdownGracefully { _ in }
+        }
     }
 
     private static let connectionIDs = NIOLockedValueBox(0)
@@ -69,7 +75,8 @@ package final class PostgresSession: @unchecked Sendable {
             throw StorageError(.postgres, "\(url): TLS set-up failed: \(error)")
         }
         let configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls
+        )
         let id = connectionIDs.withLockedValue { value in
             value += 1
             return value
@@ -98,7 +105,9 @@ package final class PostgresSession: @unchecked Sendable {
     /// - Throws: `StorageError`, `.constraint` for a violated constraint (SQLSTATE class 23),
     ///   naming the statement and the server's message.
     @discardableResult
-    package func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> [PostgresRandomAccessRow] {
+    package func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws
+        -> [PostgresRandomAccessRow]
+    {
         try locked {
             if connection.isClosed, !inTransaction {
                 connection = try Self.connect(url: url, group: group, logger: logger)

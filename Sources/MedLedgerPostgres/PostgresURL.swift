@@ -91,7 +91,8 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
 
     /// A schema name that needs no quoting: lower-case letters, digits and underscores.
     public static func isPlainIdentifier(_ name: String) -> Bool {
-        guard let first = name.utf8.first, name.utf8.count <= 63, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+        guard let first = name.utf8.first, name.utf8.count <= 63,
+            !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else { return false }
         return name.utf8.allSatisfy {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)

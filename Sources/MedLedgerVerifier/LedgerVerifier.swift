@@ -75,7 +75,9 @@ public struct LedgerVerifier {
 
     /// genesis.json, the genesis the ledger stored when it started, and the one the operator
     /// expects must all be the same.
-    private func checkGenesis(_ genesis: Genesis, store: any LedgerDatabase, expected: Hash256?) throws(VerificationFailure) {
+    private func checkGenesis(_ genesis: Genesis, store: any LedgerDatabase, expected: Hash256?)
+        throws(VerificationFailure)
+    {
         if let expected, genesis.hash != expected {
             throw VerificationFailure(
                 location: "genesis",
@@ -106,7 +108,8 @@ public struct LedgerVerifier {
     }
 
     /// The stored state must equal, entry for entry, the state rebuilt by replay.
-    private func checkStoredState(_ state: LedgerState, store: any LedgerDatabase, latest: Height) throws(VerificationFailure)
+    private func checkStoredState(_ state: LedgerState, store: any LedgerDatabase, latest: Height)
+        throws(VerificationFailure)
         -> Int
     {
         let stored: [(key: [UInt8], value: [UInt8])]

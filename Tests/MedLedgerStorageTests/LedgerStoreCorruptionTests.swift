@@ -17,7 +17,7 @@ import Testing
         return (harness, store)
     }
 
-    @Test(arguments: StoreKind.allCases) func corruptHeaderNamesTheHeight(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func corruptHeaderNamesTheHeight(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         try harness.tamper("UPDATE blocks SET header = ? WHERE height = 2", [.blob([0, 1, 2, 3])])
@@ -28,17 +28,18 @@ import Testing
         #expect(try store.block(at: 1)?.block == chain[0].block)
     }
 
-    @Test(arguments: StoreKind.allCases) func headerOfAnotherBlockIsCaught(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func headerOfAnotherBlockIsCaught(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
-        try harness.tamper("UPDATE blocks SET header = ? WHERE height = 2", [.blob(chain[0].block.header.canonicalBytes)])
+        try harness.tamper(
+            "UPDATE blocks SET header = ? WHERE height = 2", [.blob(chain[0].block.header.canonicalBytes)])
         let error = #expect(throws: StorageError.self) { try store.block(at: 2) }
         #expect(error?.message.contains("height 2") == true)
     }
 
     /// In SQLite the column then holds text, not a blob; in PostgreSQL (typed columns) the
     /// bytes of "text", which do not decode. Either way the row is named.
-    @Test(arguments: StoreKind.allCases) func wrongColumnTypeIsCaught(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func wrongColumnTypeIsCaught(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         try harness.tamper("UPDATE blocks SET certificate = 'text' WHERE height = 1")
@@ -46,7 +47,7 @@ import Testing
         #expect(error?.message.contains("blocks row height 1: certificate") == true)
     }
 
-    @Test(arguments: StoreKind.allCases) func corruptBodyAndReceiptAreCaught(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func corruptBodyAndReceiptAreCaught(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let transaction = chain[0].block.transactions[0]
@@ -64,7 +65,7 @@ import Testing
         #expect(lookupError?.message.contains("height 2") == true)
     }
 
-    @Test(arguments: StoreKind.allCases) func corruptEventIsCaught(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func corruptEventIsCaught(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         try harness.tamper("UPDATE events SET event = ? WHERE height = 2", [.blob([99])])
@@ -73,7 +74,7 @@ import Testing
         #expect(error?.message.contains("events row height 2") == true)
     }
 
-    @Test(arguments: StoreKind.allCases) func corruptGenesisIsCaught(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func corruptGenesisIsCaught(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         try harness.tamper("UPDATE meta SET value = ? WHERE key = 'genesis'", [.blob([1, 2, 3])])
@@ -81,8 +82,8 @@ import Testing
         #expect(error?.message.contains("meta row key 'genesis'") == true)
     }
 
-    @Test(arguments: StoreKind.allCases) func heightThatDisagreesWithBlocksFailsOpen(_ kind: StoreKind) throws {
-        let (harness, store) = try prepared(kind)
+    @Test(arguments: StoreKind.underTest) func heightThatDisagreesWithBlocksFailsOpen(_ kind: StoreKind) throws {
+        let (harness, _) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         try harness.tamper("UPDATE meta SET value = ? WHERE key = 'height'", [.blob(UInt64(5).canonicalBytes)])
         let error = #expect(throws: StorageError.self) { try harness.open() }
@@ -90,8 +91,8 @@ import Testing
         #expect(error?.message.contains("meta row key 'height'") == true)
     }
 
-    @Test(arguments: StoreKind.allCases) func unknownSchemaVersionFailsOpen(_ kind: StoreKind) throws {
-        let (harness, store) = try prepared(kind)
+    @Test(arguments: StoreKind.underTest) func unknownSchemaVersionFailsOpen(_ kind: StoreKind) throws {
+        let (harness, _) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         try harness.tamper("UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(99).canonicalBytes)])
         let error = #expect(throws: StorageError.self) { try harness.open() }

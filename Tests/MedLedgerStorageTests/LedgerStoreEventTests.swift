@@ -33,7 +33,7 @@ import Testing
         return (harness, store)
     }
 
-    @Test(arguments: StoreKind.allCases) func eventsOfASubjectComeNewestFirst(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func eventsOfASubjectComeNewestFirst(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let events = Array(try store.events(subject: patient.hash.bytes, limit: 10).reversed())
@@ -48,7 +48,7 @@ import Testing
         #expect(events[2].event == .grantChanged(grant: grant, patient: patient, grantee: patient, active: false))
     }
 
-    @Test(arguments: StoreKind.allCases) func eventsAreFiledUnderEverySubject(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func eventsAreFiledUnderEverySubject(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let byGrantee = try store.events(subject: grantee.hash.bytes, limit: 10)
@@ -58,7 +58,7 @@ import Testing
         #expect(try store.events(subject: [1, 2, 3], limit: 10).isEmpty)
     }
 
-    @Test(arguments: StoreKind.allCases) func pagesFollowTheCursorWithoutGapsOrRepeats(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func pagesFollowTheCursorWithoutGapsOrRepeats(_ kind: StoreKind) throws {
         let (harness, store) = try prepared(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let first = try store.events(subject: patient.hash.bytes, limit: 2)

@@ -7,7 +7,7 @@ import Testing
 @Suite struct LedgerStoreIndexTests {
     let chain = Fixtures.chain(count: 3)
 
-    @Test(arguments: StoreKind.allCases) func verifyReadsMatchTheCommittedBlocks(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func verifyReadsMatchTheCommittedBlocks(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let store = try harness.open()
@@ -29,7 +29,7 @@ import Testing
         #expect(beyond.map(\.count) == [2, 4, 4])
     }
 
-    @Test(arguments: StoreKind.allCases) func recentBlocksComeNewestFirst(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func recentBlocksComeNewestFirst(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }
         let store = try harness.open()
@@ -41,7 +41,7 @@ import Testing
         #expect(recent.map(\.transactionCount) == [2, 2])
     }
 
-    @Test(arguments: StoreKind.allCases) func eventStreamReplaysOldestFirstAfterTheCursor(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func eventStreamReplaysOldestFirstAfterTheCursor(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }
         let store = try harness.open()

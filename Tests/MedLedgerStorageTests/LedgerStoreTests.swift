@@ -6,7 +6,7 @@ import Testing
 /// Part of the storage conformance suite: each test runs against SQLite and PostgreSQL.
 @Suite struct LedgerStoreTests {
 
-    @Test(arguments: StoreKind.allCases) func emptyStoreHasHeightZero(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func emptyStoreHasHeightZero(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let store = try harness.open()
@@ -15,11 +15,13 @@ import Testing
         #expect(try store.rawBlock(at: 1) == nil)
         #expect(try store.allState().isEmpty)
         if kind == .sqlite {
-            #expect(FileManager.default.fileExists(atPath: harness.directory.url.appendingPathComponent("ledger.sqlite").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: harness.directory.url.appendingPathComponent("ledger.sqlite").path))
         }
     }
 
-    @Test(arguments: StoreKind.allCases) func committedBlocksReadBackIdentical(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func committedBlocksReadBackIdentical(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let store = try harness.open()
@@ -44,7 +46,7 @@ import Testing
         #expect(try store.block(at: 4) == nil)
     }
 
-    @Test(arguments: StoreKind.allCases) func transactionsAreFoundByHash(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func transactionsAreFoundByHash(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let store = try harness.open()
@@ -63,7 +65,7 @@ import Testing
         #expect(try store.transaction(hash: Hash256.of([9, 9, 9])) == nil)
     }
 
-    @Test(arguments: StoreKind.allCases) func stateIsSortedAndFollowsChangesInOrder(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func stateIsSortedAndFollowsChangesInOrder(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let store = try harness.open()
@@ -88,7 +90,7 @@ import Testing
         #expect(try store.stateValue(forKey: [2]) == nil)
     }
 
-    @Test(arguments: StoreKind.allCases) func reopeningKeepsHeightStateAndGenesis(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func reopeningKeepsHeightStateAndGenesis(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let chain = Fixtures.chain(count: 2)
@@ -109,7 +111,7 @@ import Testing
         #expect(try reopened.block(at: 2)?.block == chain[1].block)
     }
 
-    @Test(arguments: StoreKind.allCases) func genesisIsSavedOnce(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func genesisIsSavedOnce(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let store = try harness.open()
@@ -124,7 +126,7 @@ import Testing
         #expect(try store.loadGenesis() == Fixtures.genesis)
     }
 
-    @Test(arguments: StoreKind.allCases) func failedCommitLeavesNothingHalfWritten(_ kind: StoreKind) throws {
+    @Test(arguments: StoreKind.underTest) func failedCommitLeavesNothingHalfWritten(_ kind: StoreKind) throws {
         let harness = try StoreUnderTest(kind)
         defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let store = try harness.open()

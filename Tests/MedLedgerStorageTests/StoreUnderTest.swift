@@ -12,6 +12,12 @@ import Testing
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgres
     var testDescription: String { rawValue }
+
+    /// Both, when a PostgreSQL server is configured or required (the PostgreSQL cases then
+    /// fail without one); SQLite alone otherwise, which `postgresServerAnswers` reports as a
+    /// skip with its reason, so a run without PostgreSQL says so.
+    static let underTest: [StoreKind] =
+        TestPostgresServer.urlText != nil || TestPostgresServer.required ? [.sqlite, .postgres] : [.sqlite]
 }
 
 /// The PostgreSQL server the suite uses: `MEDLEDGER_TEST_POSTGRES_URL` (`.ci/run` starts one
@@ -21,10 +27,18 @@ enum TestPostgresServer {
     static let urlText = environment["MEDLEDGER_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     /// Set by CI, so that a missing server fails the suite instead of skipping it silently.
     static let required = environment["MEDLEDGER_REQUIRE_POSTGRES"] == "1"
+
+    static let configuredOrRequired = urlText != nil || required
+
+    /// The server's URL.
+    /// - Throws: `PostgresNotConfigured` without one (only reached when it is required).
+    static func url() throws -> String {
+        guard let urlText else { throw PostgresNotConfigured() }
+        return urlText
+    }
 }
 
-/// Skipping is visible (the case is reported as cancelled with this reason), and becomes a
-/// failure when `MEDLEDGER_REQUIRE_POSTGRES=1`.
+/// What fails every PostgreSQL case when `MEDLEDGER_REQUIRE_POSTGRES=1` and no URL is set.
 struct PostgresNotConfigured: Error, CustomStringConvertible {
     var description: String {
         "MEDLEDGER_REQUIRE_POSTGRES=1 but MEDLEDGER_TEST_POSTGRES_URL is unset: the PostgreSQL cases cannot run"
@@ -41,8 +55,7 @@ final class StoreUnderTest {
     /// The test's own schema on the server (PostgreSQL only).
     let postgresURL: PostgresURL?
 
-    /// For PostgreSQL without a server: cancels the test case (reported, with the reason),
-    /// or fails it when the server is required.
+    /// - Throws: `PostgresNotConfigured` for PostgreSQL without a server.
     init(_ kind: StoreKind) throws {
         self.kind = kind
         directory = try TemporaryDirectory()
@@ -50,10 +63,7 @@ final class StoreUnderTest {
         case .sqlite:
             postgresURL = nil
         case .postgres:
-            guard let text = TestPostgresServer.urlText else {
-                if TestPostgresServer.required { throw PostgresNotConfigured() }
-                try Test.cancel("MEDLEDGER_TEST_POSTGRES_URL is unset: PostgreSQL case skipped")
-            }
+            let text = try TestPostgresServer.url()
             let schema = "medledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             postgresURL = try PostgresURL(text).withSchema(schema)
         }
