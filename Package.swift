@@ -13,7 +13,7 @@ import Foundation
 //   APIModel, Vault <- Client (no Node, no Storage)
 //   Core, Storage <- Postgres (postgres-nio; the same LedgerDatabase as SQLite's LedgerStore)
 //   Contracts, Storage <- Verifier;  Client, API <- Demo;  Node <- Simulator
-//   APIModel, Client <- Bench (the only user of HdrHistogram)
+//   APIModel, Client, Postgres <- Bench (the only user of HdrHistogram; Postgres for --baseline postgres)
 //   swift-metrics: Node records, API records and serves through swift-prometheus; Node, API and
 //   the CLI run as swift-service-lifecycle services. Core, Contracts and Consensus use neither.
 //   every runtime target <- medledger (the CLI); Testing (fixtures) is linked by tests only.

@@ -19,6 +19,11 @@ extension BenchCommand {
                 "--baseline postgres needs --database postgres://USER@HOST[:PORT]/DATABASE (the server to write to)")
         }
         _ = try DatabaseOption.url(database)
+        guard rate == nil else {
+            throw ValidationError(
+                "--baseline compares the most each side commits: leave out --rate (a paced run commits what it is offered)"
+            )
+        }
     }
 
     /// Writes as many registrations as the validators committed to one PostgreSQL server and
