@@ -11,8 +11,9 @@ import Foundation
 //   Core, Consensus <- P2P (mutual TLS 1.3 over swift-nio-ssl, certificates from swift-certificates)
 //   Contracts, Consensus, Vault, Storage, P2P <- Node <- API (Hummingbird routes)
 //   APIModel, Vault <- Client (no Node, no Storage)
+//   Core, Storage <- Postgres (postgres-nio; the same LedgerDatabase as SQLite's LedgerStore)
 //   Contracts, Storage <- Verifier;  Client, API <- Demo;  Node <- Simulator
-//   APIModel, Client <- Bench (the only user of HdrHistogram)
+//   APIModel, Client, Postgres <- Bench (the only user of HdrHistogram; Postgres for --baseline postgres)
 //   swift-metrics: Node records, API records and serves through swift-prometheus; Node, API and
 //   the CLI run as swift-service-lifecycle services. Core, Contracts and Consensus use neither.
 //   every runtime target <- medledger (the CLI); Testing (fixtures) is linked by tests only.
@@ -63,6 +64,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "MedLedgerCore", dependencies: [crypto]),
@@ -71,6 +73,15 @@ let package = Package(
         .target(name: "MedLedgerVault", dependencies: ["MedLedgerCore", crypto]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "MedLedgerStorage", dependencies: ["MedLedgerCore", "CSQLite"]),
+        // The PostgreSQL ledger store (`node start --database postgres://…`), in its own target so
+        // that only what needs it (the CLI, the bench's baseline, the storage tests) builds postgres-nio.
+        .target(
+            name: "MedLedgerPostgres",
+            dependencies: [
+                "MedLedgerCore", "MedLedgerStorage", logging, nioCore, nioPosix, nioSSL,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         // The HTTP interface: openapi.json is its single source; Generated/ is written from it by
         // scripts/openapi.sh (types, server routing, client) and checked by CI. Only generated
         // code lives here, so it alone is spared the strict settings below (the generator's
@@ -145,6 +156,8 @@ let package = Package(
             dependencies: [
                 "MedLedgerCore", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", asyncHTTPClient,
                 openAPIRuntime, openAPIClientTransport, .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // `bench --baseline postgres` writes the same registrations to one PostgreSQL server.
+                "MedLedgerPostgres", nioCore, .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
@@ -158,7 +171,8 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerNode", "MedLedgerClient", "MedLedgerVerifier", "MedLedgerDemo",
-                "MedLedgerSimulator", "MedLedgerBench", "MedLedgerFHIRGateway", logging, prometheus, serviceLifecycle,
+                "MedLedgerSimulator", "MedLedgerBench", "MedLedgerFHIRGateway", "MedLedgerPostgres", "MedLedgerStorage",
+                logging, prometheus, serviceLifecycle,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -171,7 +185,14 @@ let package = Package(
         .testTarget(name: "MedLedgerConsensusTests", dependencies: ["MedLedgerConsensus", "MedLedgerTesting"]),
         .testTarget(name: "MedLedgerSimulatorTests", dependencies: ["MedLedgerSimulator"]),
         .testTarget(name: "MedLedgerVaultTests", dependencies: ["MedLedgerVault", "MedLedgerSpecSupport"]),
-        .testTarget(name: "MedLedgerStorageTests", dependencies: ["MedLedgerStorage"]),
+        // The storage conformance suite runs against SQLite and against PostgreSQL
+        // (MEDLEDGER_TEST_POSTGRES_URL; see Tests/MedLedgerStorageTests/StoreUnderTest.swift).
+        .testTarget(
+            name: "MedLedgerStorageTests",
+            dependencies: [
+                "MedLedgerStorage", "MedLedgerPostgres", "MedLedgerCore", nioCore,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(
             name: "MedLedgerFHIRTests", dependencies: ["MedLedgerFHIR", "MedLedgerContracts", "MedLedgerCore"]),
         .testTarget(

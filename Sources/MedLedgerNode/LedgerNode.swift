@@ -13,7 +13,7 @@ public actor LedgerNode {
     public nonisolated let validators: ValidatorSet
     let nodeKeys: IdentityKeys
     public nonisolated let nodeID: IdentityID
-    let store: LedgerStore
+    let store: any LedgerDatabase
     public nonisolated let blobs: FileBlobStore
     let logger: Logger
     public nonisolated let configuration: NodeConfiguration
@@ -52,8 +52,11 @@ public actor LedgerNode {
     let blobClock: @Sendable () -> WallClockTime
 
     /// Opens an initialized data directory; the state comes back from disk with the same root.
+    /// - Parameter store: where the ledger lives; nil opens the embedded SQLite store in the
+    ///   data directory (`ledger.sqlite`). `node start --database postgres://…` passes a
+    ///   `PostgresLedgerStore`. Keys, genesis and blobs stay in the data directory either way.
     public init(
-        dataDirectory: DataDirectory, configuration: NodeConfiguration = .init(),
+        dataDirectory: DataDirectory, store: (any LedgerDatabase)? = nil, configuration: NodeConfiguration = .init(),
         logger: Logger = Logger(label: "medledger.node"),
         blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
         metrics: NodeMetrics = .disabled
@@ -74,22 +77,22 @@ public actor LedgerNode {
         self.validators = genesis.validatorSet
         self.nodeKeys = keys
         self.nodeID = keys.identityID
-        self.store = try LedgerStore(dataDirectory: dataDirectory.url)
+        self.store = try store ?? LedgerStore(dataDirectory: dataDirectory.url)
         self.blobs = try FileBlobStore(dataDirectory: dataDirectory.url)
         self.logger = logger
         self.configuration = configuration
         self.blobClock = blobClock
         self.metrics = metrics
         self.blockRules = BlockValidator(genesis: genesis)
-        if let stored = try store.loadGenesis() {
+        if let stored = try self.store.loadGenesis() {
             guard stored.hash == genesis.hash else {
                 throw NodeError(
                     .invalid, field: "genesis", "genesis.json differs from the genesis this ledger was started with")
             }
         } else {
-            try store.saveGenesis(genesis)
+            try self.store.saveGenesis(genesis)
         }
-        let (state, latest) = try Self.restore(store: store, engine: engine, genesis: genesis)
+        let (state, latest) = try Self.restore(store: self.store, engine: engine, genesis: genesis)
         self.state = state
         self.latestHeader = latest?.header
         self.latestCertificate = latest?.certificate
@@ -98,7 +101,7 @@ public actor LedgerNode {
     }
 
     /// Loads state and latest header, and checks the state root against the header.
-    static func restore(store: LedgerStore, engine: ContractEngine, genesis: Genesis) throws -> (
+    static func restore(store: any LedgerDatabase, engine: ContractEngine, genesis: Genesis) throws -> (
         LedgerState, StoredBlock?
     ) {
         let height = try store.latestHeight

@@ -6,32 +6,7 @@ extension LedgerStore {
     ///   not decode, or decode to a block of another height or hash.
     public func block(at height: Height) throws -> StoredBlock? {
         guard let raw = try rawBlock(at: height) else { return nil }
-        let row = "height \(height)"
-        let header = try decodeColumn("blocks", row, "header") { () throws(CanonicalDecodingError) in
-            try BlockHeader.decode(canonical: raw.header)
-        }
-        let (lastCommit, transactions) = try decodeColumn("blocks", row, "body") { () throws(CanonicalDecodingError) in
-            try Block.decodeBody(raw.body)
-        }
-        let certificate = try decodeColumn("blocks", row, "certificate") { () throws(CanonicalDecodingError) in
-            try CommitCertificate.decode(canonical: raw.certificate)
-        }
-        guard header.height == height else {
-            throw StorageError.corrupt(table: "blocks", row: row, "header is for height \(header.height)")
-        }
-        guard header.hash.bytes == raw.hash else {
-            throw StorageError.corrupt(table: "blocks", row: row, "header does not hash to the stored hash")
-        }
-        // Checked here rather than left to `Block`'s precondition: damaged rows are reported,
-        // never a reason to trap (a node opening this store, or `verify`, names the row).
-        guard (lastCommit == nil) == (height == 1) else {
-            throw StorageError.corrupt(
-                table: "blocks", row: row,
-                height == 1 ? "block 1 carries a last commit" : "body lost its last commit")
-        }
-        return StoredBlock(
-            block: Block(header: header, lastCommit: lastCommit, transactions: transactions),
-            certificate: certificate)
+        return try StoredRowDecoding.block(raw)
     }
 
     /// The stored bytes of the block at `height`, undecoded, or nil when none is stored.
@@ -51,19 +26,6 @@ extension LedgerStore {
             columns.append(bytes)
         }
         return RawBlock(height: height, hash: columns[0], header: columns[1], body: columns[2], certificate: columns[3])
-    }
-
-    /// Runs a Core decoder over stored bytes, turning its error into one that names the
-    /// table, row and column, so `verify` and logs say where the damage is.
-    func decodeColumn<T>(
-        _ table: String, _ row: String, _ column: String,
-        _ decode: () throws(CanonicalDecodingError) -> T
-    ) throws -> T {
-        do {
-            return try decode()
-        } catch {
-            throw StorageError.corrupt(table: table, row: row, "\(column) does not decode: \(error)")
-        }
     }
 }
 

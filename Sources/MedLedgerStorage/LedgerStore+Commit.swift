@@ -58,19 +58,11 @@ extension LedgerStore {
     private func insertEvents(_ header: BlockHeader, receipts: [TransactionReceipt]) throws {
         let sql = "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, ?, ?, ?)"
         try database.withStatement(sql) { statement in
-            for (position, receipt) in receipts.enumerated() {
-                for (eventIndex, event) in receipt.events.enumerated() {
-                    let eventBytes = event.canonicalBytes
-                    // One id can fill two roles of an event (a patient granting to itself);
-                    // file the event once under it.
-                    var filed = Set<[UInt8]>()
-                    for subject in event.subjects where filed.insert(subject).inserted {
-                        try statement.run([
-                            .blob(subject), .height(header.height), .integer(Int64(position)),
-                            .integer(Int64(eventIndex)), .unsigned(header.time.milliseconds), .blob(eventBytes),
-                        ])
-                    }
-                }
+            for row in StoredRowDecoding.eventIndexRows(receipts) {
+                try statement.run([
+                    .blob(row.subject), .height(header.height), .integer(Int64(row.position)),
+                    .integer(Int64(row.eventIndex)), .unsigned(header.time.milliseconds), .blob(row.event),
+                ])
             }
         }
     }

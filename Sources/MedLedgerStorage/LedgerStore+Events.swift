@@ -8,7 +8,7 @@ extension LedgerStore {
     ///   - before: where the previous page ended; nil for the newest page.
     ///   - limit: the most rows to return (at most `PageLimits.maxItems`).
     /// - Throws: `StorageError` (`.corruptData`) naming the height when a row is damaged.
-    public func events(subject: [UInt8], before: EventCursor? = nil, limit: Int) throws -> [IndexedEvent] {
+    public func events(subject: [UInt8], before: EventCursor?, limit: Int) throws -> [IndexedEvent] {
         precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
         let select = Self.indexedEventSelect
         let order = "ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?"
@@ -29,11 +29,6 @@ extension LedgerStore {
         ).map(indexedEvent)
     }
 
-    /// The newest event filed under `subject`, if any.
-    public func latestEvent(subject: [UInt8]) throws -> IndexedEvent? {
-        try events(subject: subject, limit: 1).first
-    }
-
     /// The columns `indexedEvent` reads, with the transaction hash joined in: shared by the
     /// newest-first pages and the oldest-first replay so the two cannot drift apart.
     private static let indexedEventSelect = """
@@ -49,19 +44,9 @@ extension LedgerStore {
         else {
             throw StorageError.corrupt(table: "events", row: rowName, "a column is missing or of the wrong type")
         }
-        let event = try decodeColumn("events", rowName, "event") { () throws(CanonicalDecodingError) in
-            try LedgerEvent.decode(canonical: eventBytes)
-        }
-        var transactionHash: Hash256?
-        if let hashBytes = row[5].blob {
-            guard let hash = Hash256(bytes: hashBytes) else {
-                throw StorageError.corrupt(table: "transactions", row: rowName, "hash is not 32 bytes")
-            }
-            transactionHash = hash
-        }
-        return IndexedEvent(
-            height: Height(height), position: position, eventIndex: eventIndex,
-            time: ConsensusTime(milliseconds: time), transactionHash: transactionHash, event: event)
+        return try StoredRowDecoding.indexedEvent(
+            height: height, position: position, eventIndex: eventIndex, time: time, event: eventBytes,
+            transactionHash: row[5].blob)
     }
 }
 

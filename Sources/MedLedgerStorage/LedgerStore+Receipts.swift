@@ -5,6 +5,12 @@ public struct IndexedReceipt: Hashable, Sendable {
     public let hash: Hash256
     public let position: Int
     public let receipt: TransactionReceipt
+
+    package init(hash: Hash256, position: Int, receipt: TransactionReceipt) {
+        self.hash = hash
+        self.position = position
+        self.receipt = receipt
+    }
 }
 
 extension LedgerStore {
@@ -15,16 +21,14 @@ extension LedgerStore {
             "SELECT hash, position, receipt FROM transactions WHERE height = ? ORDER BY position", [.height(height)])
         return try rows.map { row in
             let rowName = "height \(height)"
-            guard let hashBytes = row[0].blob, let hash = Hash256(bytes: hashBytes),
-                let position = row[1].integer.flatMap({ Int(exactly: $0) }), let bytes = row[2].blob
+            guard let hashBytes = row[0].blob, let position = row[1].integer.flatMap({ Int(exactly: $0) }),
+                let bytes = row[2].blob
             else {
                 throw StorageError.corrupt(
                     table: "transactions", row: rowName, "hash, position or receipt is malformed")
             }
-            let receipt = try decodeColumn("transactions", rowName, "receipt") { () throws(CanonicalDecodingError) in
-                try TransactionReceipt.decode(canonical: bytes)
-            }
-            return IndexedReceipt(hash: hash, position: position, receipt: receipt)
+            return try StoredRowDecoding.indexedReceipt(
+                height: height, hash: hashBytes, position: position, receipt: bytes)
         }
     }
 }

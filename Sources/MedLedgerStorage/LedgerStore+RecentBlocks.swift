@@ -6,6 +6,12 @@ public struct BlockSummary: Hashable, Sendable {
     public let header: BlockHeader
     public let certificate: CommitCertificate
     public let transactionCount: Int
+
+    package init(header: BlockHeader, certificate: CommitCertificate, transactionCount: Int) {
+        self.header = header
+        self.certificate = certificate
+        self.transactionCount = transactionCount
+    }
 }
 
 extension LedgerStore {
@@ -25,13 +31,8 @@ extension LedgerStore {
             guard let headerBytes = row[1].blob, let certificateBytes = row[2].blob,
                 let count = row[3].integer.flatMap({ Int(exactly: $0) })
             else { throw StorageError.corrupt(table: "blocks", row: name, "a column is missing or of the wrong type") }
-            let header = try decodeColumn("blocks", name, "header") { () throws(CanonicalDecodingError) in
-                try BlockHeader.decode(canonical: headerBytes)
-            }
-            let certificate = try decodeColumn("blocks", name, "certificate") { () throws(CanonicalDecodingError) in
-                try CommitCertificate.decode(canonical: certificateBytes)
-            }
-            return BlockSummary(header: header, certificate: certificate, transactionCount: count)
+            return try StoredRowDecoding.blockSummary(
+                rowName: name, header: headerBytes, certificate: certificateBytes, transactionCount: count)
         }
     }
 }

@@ -16,31 +16,7 @@ extension LedgerStore {
         else {
             throw StorageError.corrupt(table: "transactions", row: rowName, "height, position or receipt is malformed")
         }
-        let receipt = try decodeColumn("transactions", rowName, "receipt") { () throws(CanonicalDecodingError) in
-            try TransactionReceipt.decode(canonical: receiptBytes)
-        }
-        let transaction = try decodeColumn("blocks", "height \(height)", "body") { () throws(CanonicalDecodingError) in
-            try Transaction.decode(Self.transactionBytes(inBody: body, at: position))
-        }
-        guard transaction.hash == hash else {
-            throw StorageError.corrupt(
-                table: "blocks", row: "height \(height)",
-                "transaction at position \(position) is \(transaction.hash), index says \(hash)")
-        }
-        return StoredTransaction(transaction: transaction, receipt: receipt, height: Height(height), position: position)
-    }
-
-    /// The encoded transaction at `position` of a block body, without decoding the others.
-    static func transactionBytes(inBody body: [UInt8], at position: Int) throws(CanonicalDecodingError) -> [UInt8] {
-        var decoder = CanonicalDecoder(body)
-        _ = try decoder.readOptional(CommitCertificate.self, "lastCommit")  // the body starts with it
-        let count = Int(try decoder.readUInt32("transactions"))
-        guard position < count, count <= Limits.blockMaxTransactions else {
-            throw CanonicalDecodingError(field: "transactions", reason: "no transaction \(position) among \(count)")
-        }
-        for _ in 0..<position {
-            _ = try decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)
-        }
-        return try decoder.readBytes("transaction", maxCount: Limits.transactionMaxBytes)
+        return try StoredRowDecoding.transaction(
+            hash: hash, height: height, position: position, receipt: receiptBytes, body: body)
     }
 }

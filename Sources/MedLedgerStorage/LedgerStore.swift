@@ -9,12 +9,13 @@ import MedLedgerCore
 /// with Core's canonical decoders and reports damaged bytes as a `StorageError` naming the
 /// table and the row. Thread-safe: all state lives in the database, whose connection is
 /// serialized by `SQLiteDatabase`.
-public final class LedgerStore: Sendable {
+public final class LedgerStore: LedgerDatabase {
     /// The schema this code reads and writes; stored in `meta` as `schema_version`.
     public static let schemaVersion: UInt64 = 1
 
     /// The SQLite file.
     public let path: String
+    public var location: String { path }
     let database: SQLiteDatabase
 
     /// Opens the ledger in `dataDirectory`, creating the directory and the schema if needed.
@@ -106,10 +107,6 @@ public final class LedgerStore: Sendable {
     }
 
     private func decodeMeta<T: CanonicalDecodable>(_ key: String, _ bytes: [UInt8], as type: T.Type) throws -> T {
-        do {
-            return try T.decode(canonical: bytes)
-        } catch {
-            throw StorageError.corrupt(table: "meta", row: "key '\(key)'", "\(error)")
-        }
+        try StoredRowDecoding.meta(key, bytes, as: type)
     }
 }

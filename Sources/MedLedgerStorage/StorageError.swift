@@ -1,4 +1,4 @@
-/// A storage failure: SQLite refused an operation, a file could not be read or written, or
+/// A storage failure: SQLite or PostgreSQL refused an operation, a file could not be read or written, or
 /// bytes on disk did not decode. Always thrown, never a crash: a node that meets one can
 /// report it and stop cleanly, and `medledger verify` can name what is damaged.
 public struct StorageError: Error, Sendable, CustomStringConvertible {
@@ -6,13 +6,16 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     /// rather than exhaustively.
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Code: Hashable, Sendable {
-            case sqlite, constraint, corruptData, io, tooLarge, invalidState
+            case sqlite, postgres, constraint, corruptData, io, tooLarge, invalidState
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
 
         /// SQLite reported an error other than a constraint violation.
         public static let sqlite = Kind(.sqlite)
+        /// PostgreSQL reported an error other than a constraint violation, or the connection
+        /// to its server failed.
+        public static let postgres = Kind(.postgres)
         /// A UNIQUE, PRIMARY KEY, NOT NULL or FOREIGN KEY constraint failed.
         public static let constraint = Kind(.constraint)
         /// Stored bytes are not what was written: they do not decode, or do not match their hash.
@@ -33,14 +36,14 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     /// SQLite's extended result code, when SQLite reported the failure.
     public let sqliteCode: Int32?
 
-    init(_ kind: Kind, _ message: String, sqliteCode: Int32? = nil) {
+    package init(_ kind: Kind, _ message: String, sqliteCode: Int32? = nil) {
         self.kind = kind
         self.message = message
         self.sqliteCode = sqliteCode
     }
 
     /// Stored bytes of `table` at `row` (for example "height 5" or "key 'genesis'") are bad.
-    static func corrupt(table: String, row: String, _ reason: String) -> StorageError {
+    package static func corrupt(table: String, row: String, _ reason: String) -> StorageError {
         StorageError(.corruptData, "\(table) row \(row): \(reason)")
     }
 

@@ -23,4 +23,12 @@ public struct RawBlock: Hashable, Sendable {
     public let body: [UInt8]
     /// `CommitCertificate.canonicalBytes`.
     public let certificate: [UInt8]
+
+    package init(height: Height, hash: [UInt8], header: [UInt8], body: [UInt8], certificate: [UInt8]) {
+        self.height = height
+        self.hash = hash
+        self.header = header
+        self.body = body
+        self.certificate = certificate
+    }
 }

@@ -23,7 +23,7 @@ extension LedgerVerifier {
         }
 
         /// Checks block `height`; returns its transaction count.
-        mutating func check(height: Height, store: LedgerStore) throws(VerificationFailure) -> Int {
+        mutating func check(height: Height, store: any LedgerDatabase) throws(VerificationFailure) -> Int {
             let location = "block \(height)"
             func fail(_ reason: String) -> VerificationFailure {
                 VerificationFailure(location: location, reason: reason)
@@ -71,7 +71,7 @@ extension LedgerVerifier {
         /// re-execution gave.
         private func checkIndexedReceipts(
             _ receipts: [TransactionReceipt], transactions: [Transaction], height: Height,
-            store: LedgerStore, fail: (String) -> VerificationFailure
+            store: any LedgerDatabase, fail: (String) -> VerificationFailure
         ) throws(VerificationFailure) {
             precondition(receipts.count == transactions.count, "one receipt per transaction")
             let indexed: [IndexedReceipt]

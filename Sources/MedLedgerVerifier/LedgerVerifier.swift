@@ -24,8 +24,16 @@ public struct LedgerVerifier {
     }
 
     let directory: DataDirectory
+    /// Opens the ledger to check: the directory's SQLite file unless told otherwise.
+    let openStore: () throws -> any LedgerDatabase
 
-    public init(directory: DataDirectory) { self.directory = directory }
+    /// - Parameter openStore: opens the ledger of a node whose blocks live elsewhere than
+    ///   the directory's `ledger.sqlite` (`verify --database postgres://…`); genesis, node key
+    ///   and blobs are still read from `directory`.
+    public init(directory: DataDirectory, openStore: (() throws -> any LedgerDatabase)? = nil) {
+        self.directory = directory
+        self.openStore = openStore ?? { try LedgerStore(dataDirectory: directory.url) }
+    }
 
     /// - Parameters:
     ///   - expectedGenesisHash: the genesis the operator trusts (from the consortium, not from
@@ -37,10 +45,10 @@ public struct LedgerVerifier {
         progress: (Height, Height) -> Void = { _, _ in }
     ) throws(VerificationFailure) -> Summary {
         let genesis: Genesis
-        let store: LedgerStore
+        let store: any LedgerDatabase
         do {
             genesis = try Genesis.load(from: directory.genesisFile)
-            store = try LedgerStore(dataDirectory: directory.url)
+            store = try openStore()
         } catch {
             throw VerificationFailure(location: "data directory", reason: "\(error)")
         }
@@ -67,7 +75,9 @@ public struct LedgerVerifier {
 
     /// genesis.json, the genesis the ledger stored when it started, and the one the operator
     /// expects must all be the same.
-    private func checkGenesis(_ genesis: Genesis, store: LedgerStore, expected: Hash256?) throws(VerificationFailure) {
+    private func checkGenesis(_ genesis: Genesis, store: any LedgerDatabase, expected: Hash256?)
+        throws(VerificationFailure)
+    {
         if let expected, genesis.hash != expected {
             throw VerificationFailure(
                 location: "genesis",
@@ -85,7 +95,7 @@ public struct LedgerVerifier {
     }
 
     /// No block, transaction or index row may sit at a height that was never committed.
-    private func checkNothingBeyond(_ latest: Height, store: LedgerStore) throws(VerificationFailure) {
+    private func checkNothingBeyond(_ latest: Height, store: any LedgerDatabase) throws(VerificationFailure) {
         let stray: [(table: String, count: Int)]
         do { stray = try store.rowsOutsideCommittedHeights(latest: latest) } catch {
             throw VerificationFailure(location: "ledger", reason: "\(error)")
@@ -98,7 +108,8 @@ public struct LedgerVerifier {
     }
 
     /// The stored state must equal, entry for entry, the state rebuilt by replay.
-    private func checkStoredState(_ state: LedgerState, store: LedgerStore, latest: Height) throws(VerificationFailure)
+    private func checkStoredState(_ state: LedgerState, store: any LedgerDatabase, latest: Height)
+        throws(VerificationFailure)
         -> Int
     {
         let stored: [(key: [UInt8], value: [UInt8])]

@@ -20,6 +20,11 @@ struct BenchCommand: AsyncParsableCommand {
             busy). The ratio is committed tx/s ÷ the idle ceiling. The last lines are
             RESULT tx_per_s=… p50_ms=… p99_ms=… ceiling_tx_per_s=… ratio=… ceiling_after_tx_per_s=…
             and, for mixed, RESULT_MIXED with count, rate and latency per operation kind.
+
+            --baseline postgres --database postgres://… (signatures only): after the load, the same number of
+            registrations is written by a plain single-process program to one PostgreSQL server (each signature
+            verified once, a hash-chained audit table), and the validators' committed tx/s is printed as a
+            fraction of the baseline's: RESULT_BASELINE baseline_tx_per_s=… validators_tx_per_s=… ratio=…
             """)
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
@@ -43,6 +48,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Mixed: stop after this many patient episodes.") var episodes: Int?
     @Option(name: .long, help: "Mixed: bytes of each report.")
     var reportBytes: Int = MixedWorkload.Options.defaultReportBytes
+    @Option(name: .long, help: "Signatures: also run a centralized baseline; postgres is the one there is.")
+    var baseline: Baseline?
+    @Option(name: .long, help: "--baseline postgres: the server, postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME].")
+    var database: String?
 
     func validate() throws {
         guard !node.isEmpty else {
@@ -61,8 +70,11 @@ struct BenchCommand: AsyncParsableCommand {
             guard genesis == nil, orgKeys.isEmpty, episodes == nil else {
                 throw ValidationError("--genesis, --org-key and --episodes are for --workload mixed")
             }
-        case .mixed: try validateMixed()
+        case .mixed:
+            try validateMixed()
+            guard baseline == nil else { throw ValidationError("--baseline is for --workload signatures") }
         }
+        try validateBaseline()
     }
 
     private func validateMixed() throws {
@@ -102,6 +114,7 @@ struct BenchCommand: AsyncParsableCommand {
                 let result = try await LoadGenerator(options: options, log: { print($0) }).run()
                 for line in result.summaryLines { print(line) }
                 print(result.resultLine)
+                if baseline == .postgres, let database { try runBaseline(database: database, validators: result) }
             case .mixed:
                 let result = try await MixedWorkload(options: try mixedOptions(nodes), log: { print($0) }).run()
                 for line in result.summaryLines { print(line) }

@@ -77,10 +77,12 @@ struct NodeCommand: AsyncParsableCommand {
         var tlsCert: String?
         @Option(name: .long, help: "The PEM private key of --tls-cert.")
         var tlsKey: String?
+        @Option(name: .long, help: DatabaseOption.help) var database: String?
 
         func validate() throws {
             if let http { _ = try HostPort(http, option: "--http") }
             if let p2p { _ = try HostPort(p2p, option: "--p2p") }
+            if let database { _ = try DatabaseOption.url(database) }
             guard (tlsCert == nil) == (tlsKey == nil) else {
                 throw ValidationError("give --tls-cert and --tls-key together (HTTPS needs both), or neither")
             }
@@ -102,7 +104,7 @@ struct NodeCommand: AsyncParsableCommand {
             let node: LedgerNode
             do {
                 node = try LedgerNode(
-                    dataDirectory: directory, logger: logger,
+                    dataDirectory: directory, store: try DatabaseOption.open(database), logger: logger,
                     metrics: NodeMetrics(factory: PrometheusMetricsFactory(registry: metrics)))
             } catch {
                 throw CLIError("cannot start node: \(error)")

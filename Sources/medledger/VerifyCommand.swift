@@ -26,6 +26,8 @@ struct VerifyCommand: ParsableCommand {
     )
     var genesisHash: String?
 
+    @Option(name: .long, help: DatabaseOption.help) var database: String?
+
     @Option(name: .long, help: "Print progress every this many blocks.")
     var progressEvery: UInt64 = 1_000
 
@@ -34,6 +36,7 @@ struct VerifyCommand: ParsableCommand {
         if let genesisHash, Hash256(hex: genesisHash) == nil {
             throw ValidationError("--genesis-hash must be 64 hex characters")
         }
+        if let database { _ = try DatabaseOption.url(database) }
         guard FileManager.default.fileExists(atPath: dataDir) else {
             throw ValidationError("--data-dir \(dataDir) does not exist")
         }
@@ -41,13 +44,18 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let directory = DataDirectory(path: dataDir)
-        print("Verifying \(directory.url.path) ...")
+        let ledgerNote = database.flatMap { try? DatabaseOption.url($0) }.map { ", ledger in \($0)" } ?? ""
+        print("Verifying \(directory.url.path)\(ledgerNote) ...")
         do {
             let expected = genesisHash.flatMap(Hash256.init(hex:))
             if expected == nil {
                 print("  (no --genesis-hash given: trusting this directory's genesis.json)")
             }
-            let summary = try LedgerVerifier(directory: directory).verify(
+            let database = database
+            let verifier = LedgerVerifier(directory: directory) {
+                try DatabaseOption.open(database) ?? LedgerStore(dataDirectory: directory.url)
+            }
+            let summary = try verifier.verify(
                 expectedGenesisHash: expected,
                 progressEvery: progressEvery
             ) { height, latest in

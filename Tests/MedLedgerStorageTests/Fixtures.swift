@@ -98,7 +98,7 @@ enum Fixtures {
     }
 }
 
-extension LedgerStore {
+extension LedgerDatabase {
     func commit(_ fixture: BlockFixture) throws {
         try commit(
             fixture.block, certificate: fixture.certificate, receipts: fixture.receipts,

@@ -2,9 +2,8 @@ import MedLedgerCore
 import MedLedgerStorage
 import Testing
 
+/// Part of the storage conformance suite: each store test runs against SQLite and PostgreSQL.
 @Suite struct LedgerStoreEventTests {
-    let directory: TemporaryDirectory
-    let store: LedgerStore
     let patient = Fixtures.patientKeys(height: 1, index: 0).identityID
     let grantee = IdentityKeys.deterministic(seed: "grantee").identityID
     let grant = GrantID(bytes: Array(repeating: 7, count: 16))!
@@ -13,9 +12,7 @@ import Testing
     /// Block 1 registers the patient (one event). Block 2 holds a registration and then a
     /// transaction whose receipt grants, then revokes a self-grant: the patient is a subject
     /// of both grant events, once even where it is patient and grantee.
-    init() throws {
-        directory = try TemporaryDirectory()
-        store = try LedgerStore(dataDirectory: directory.url)
+    init() {
         let first = Fixtures.block(height: 1, previous: Fixtures.genesis.hash, count: 1)
         let granting = Fixtures.registerPatient(IdentityKeys.deterministic(seed: "grant-carrier"))
         let receipt = TransactionReceipt.accepted([
@@ -26,10 +23,19 @@ import Testing
             height: 2, previous: first.block.hash, lastCommit: first.certificate, count: 1, extra: [(granting, receipt)]
         )
         chain = [first, second]
-        for fixture in chain { try store.commit(fixture) }
     }
 
-    @Test func eventsOfASubjectComeNewestFirst() throws {
+    /// A store of `kind` holding `chain`.
+    func prepared(_ kind: StoreKind) throws -> (StoreUnderTest, any LedgerDatabase) {
+        let harness = try StoreUnderTest(kind)
+        let store = try harness.open()
+        for fixture in chain { try store.commit(fixture) }
+        return (harness, store)
+    }
+
+    @Test(arguments: StoreKind.underTest) func eventsOfASubjectComeNewestFirst(_ kind: StoreKind) throws {
+        let (harness, store) = try prepared(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let events = Array(try store.events(subject: patient.hash.bytes, limit: 10).reversed())
         #expect(events.map(\.height) == [1, 2, 2])
         #expect(events.map(\.position) == [0, 1, 1])
@@ -42,7 +48,9 @@ import Testing
         #expect(events[2].event == .grantChanged(grant: grant, patient: patient, grantee: patient, active: false))
     }
 
-    @Test func eventsAreFiledUnderEverySubject() throws {
+    @Test(arguments: StoreKind.underTest) func eventsAreFiledUnderEverySubject(_ kind: StoreKind) throws {
+        let (harness, store) = try prepared(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let byGrantee = try store.events(subject: grantee.hash.bytes, limit: 10)
         #expect(byGrantee.map(\.eventIndex) == [0])
         let byGrant = try store.events(subject: grant.bytes, limit: 10)
@@ -50,7 +58,9 @@ import Testing
         #expect(try store.events(subject: [1, 2, 3], limit: 10).isEmpty)
     }
 
-    @Test func pagesFollowTheCursorWithoutGapsOrRepeats() throws {
+    @Test(arguments: StoreKind.underTest) func pagesFollowTheCursorWithoutGapsOrRepeats(_ kind: StoreKind) throws {
+        let (harness, store) = try prepared(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let first = try store.events(subject: patient.hash.bytes, limit: 2)
         #expect(first.map(\.height) == [2, 2])
         #expect(first.map(\.eventIndex) == [1, 0])

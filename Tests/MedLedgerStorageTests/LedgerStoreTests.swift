@@ -3,24 +3,28 @@ import MedLedgerCore
 import MedLedgerStorage
 import Testing
 
+/// Part of the storage conformance suite: each test runs against SQLite and PostgreSQL.
 @Suite struct LedgerStoreTests {
-    let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
-
-    func openStore() throws -> LedgerStore { try LedgerStore(dataDirectory: directory.url) }
-
-    @Test func emptyStoreHasHeightZero() throws {
-        let store = try openStore()
+    @Test(arguments: StoreKind.underTest) func emptyStoreHasHeightZero(_ kind: StoreKind) throws {
+        let harness = try StoreUnderTest(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
+        let store = try harness.open()
         #expect(try store.latestHeight == 0)
         #expect(try store.block(at: 1) == nil)
         #expect(try store.rawBlock(at: 1) == nil)
         #expect(try store.allState().isEmpty)
-        #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("ledger.sqlite").path))
+        if kind == .sqlite {
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: harness.directory.url.appendingPathComponent("ledger.sqlite").path))
+        }
     }
 
-    @Test func committedBlocksReadBackIdentical() throws {
-        let store = try openStore()
+    @Test(arguments: StoreKind.underTest) func committedBlocksReadBackIdentical(_ kind: StoreKind) throws {
+        let harness = try StoreUnderTest(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
+        let store = try harness.open()
         let chain = Fixtures.chain(count: 3)
         for fixture in chain { try store.commit(fixture) }
 
@@ -42,8 +46,10 @@ import Testing
         #expect(try store.block(at: 4) == nil)
     }
 
-    @Test func transactionsAreFoundByHash() throws {
-        let store = try openStore()
+    @Test(arguments: StoreKind.underTest) func transactionsAreFoundByHash(_ kind: StoreKind) throws {
+        let harness = try StoreUnderTest(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
+        let store = try harness.open()
         let chain = Fixtures.chain(count: 2)
         for fixture in chain { try store.commit(fixture) }
 
@@ -59,8 +65,10 @@ import Testing
         #expect(try store.transaction(hash: Hash256.of([9, 9, 9])) == nil)
     }
 
-    @Test func stateIsSortedAndFollowsChangesInOrder() throws {
-        let store = try openStore()
+    @Test(arguments: StoreKind.underTest) func stateIsSortedAndFollowsChangesInOrder(_ kind: StoreKind) throws {
+        let harness = try StoreUnderTest(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
+        let store = try harness.open()
         let first = Fixtures.chain(count: 1)[0]
         let changes = [
             StateChange(key: [2], value: [20]), StateChange(key: [1], value: [10]),
@@ -82,16 +90,18 @@ import Testing
         #expect(try store.stateValue(forKey: [2]) == nil)
     }
 
-    @Test func reopeningKeepsHeightStateAndGenesis() throws {
+    @Test(arguments: StoreKind.underTest) func reopeningKeepsHeightStateAndGenesis(_ kind: StoreKind) throws {
+        let harness = try StoreUnderTest(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
         let chain = Fixtures.chain(count: 2)
         let stateBefore: [(key: [UInt8], value: [UInt8])]
         do {
-            let store = try openStore()
+            let store = try harness.open()
             try store.saveGenesis(Fixtures.genesis)
             for fixture in chain { try store.commit(fixture) }
             stateBefore = try store.allState()
         }
-        let reopened = try openStore()
+        let reopened = try harness.open()
         #expect(try reopened.latestHeight == 2)
         #expect(try reopened.loadGenesis() == Fixtures.genesis)
         let stateAfter = try reopened.allState()
@@ -101,8 +111,10 @@ import Testing
         #expect(try reopened.block(at: 2)?.block == chain[1].block)
     }
 
-    @Test func genesisIsSavedOnce() throws {
-        let store = try openStore()
+    @Test(arguments: StoreKind.underTest) func genesisIsSavedOnce(_ kind: StoreKind) throws {
+        let harness = try StoreUnderTest(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
+        let store = try harness.open()
         #expect(try store.loadGenesis() == nil)
         try store.saveGenesis(Fixtures.genesis)
         try store.saveGenesis(Fixtures.genesis)  // the same one again is fine
@@ -114,8 +126,10 @@ import Testing
         #expect(try store.loadGenesis() == Fixtures.genesis)
     }
 
-    @Test func failedCommitLeavesNothingHalfWritten() throws {
-        let store = try openStore()
+    @Test(arguments: StoreKind.underTest) func failedCommitLeavesNothingHalfWritten(_ kind: StoreKind) throws {
+        let harness = try StoreUnderTest(kind)
+        defer { withExtendedLifetime(harness) {} }  // keeps its directory or schema until the end
+        let store = try harness.open()
         let first = Fixtures.chain(count: 1)[0]
         try store.commit(first)
         let stateBefore = try store.allState().map(\.key)
