@@ -248,7 +248,14 @@ public struct LedgerState: Sendable {
             throw StateLoadError(
                 key: Hex.encode(StateKey.report(orphan).bytes), reason: "versions without a report header")
         }
-        _ = state.takeChanges()
+        // The tree is fed the stored bytes as they are, not re-encoded records: a restart of
+        // a large state spent most of its time sorting and re-encoding what the rows already
+        // hold. A stored value that is not its record's canonical encoding then shows as a
+        // state root that differs from the block's, which the node checks on restore.
+        state.dirty.removeAll()
+        for entry in entries {
+            state.tree.update(path: .of(entry.key), valueHash: .of(entry.value))
+        }
         state.foldPending()
         return state
     }
