@@ -103,6 +103,8 @@ public struct ChainPreload {
             totalTransactions: options.transactions, blockTransactions: options.blockTransactions,
             auditEvents: options.auditEvents)
         var actors = PreloadActors(testnet: testnet)
+        try FileManager.default.createDirectory(
+            at: testnet.auditPatientFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         try actors.auditPatientKeyFile.write(to: testnet.auditPatientFile)
         let blobHolders = try testnet.blobStores()
         var summary = Summary()
@@ -160,10 +162,11 @@ public struct ChainPreload {
                 .internalFailure,
                 "preload: only \(built.block.transactions.count) of \(expected) transactions fit a block")
         }
-        if let (index, receipt) = built.execution.receipts.enumerated().first(where: { !$0.element.code.isSuccess }) {
+        if let refused = built.execution.receipts.enumerated().first(where: { !$0.element.code.isSuccess }) {
             throw NodeError(
                 .internalFailure,
-                "preload: transaction \(index) of block \(built.block.header.height) was refused (\(receipt.code))")
+                "preload: transaction \(refused.offset) of block \(built.block.header.height) was refused "
+                    + "(\(refused.element.code))")
         }
     }
 }
@@ -188,7 +191,8 @@ struct TestnetFiles {
             throw NodeError(
                 .notFound, field: "dir", "\(directory.path) has no genesis.json; run `medledger testnet init` first")
         }
-        genesis = try Genesis.load(from: genesisFile)
+        let genesis = try Genesis.load(from: genesisFile)
+        self.genesis = genesis
         let validators = genesis.validatorSet.validators
         var keysByID = [IdentityID: (DataDirectory, IdentityKeys)]()
         for index in validators.indices {

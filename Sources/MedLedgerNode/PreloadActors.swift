@@ -81,13 +81,15 @@ struct PreloadActors {
                 block.reports += 1
             case .grant(let subject):
                 let patient = keys(of: subject)
-                let scope: GrantScope = subject == .auditPatient ? .allReports : .reports([try report(of: subject)])
+                let report = try report(of: subject)
+                let scope: GrantScope = subject == .auditPatient ? .allReports : .reports([report])
                 let grant = GrantAccess(
                     grant: .randomConsentGrantID(), patient: patient.identityID, grantee: reader.identityID,
                     scope: scope, purpose: .treatment, validFrom: nil, validUntil: nil)
                 block.transactions.append(signed(by: patient, .grantAccess(grant), chainID: chainID))
             case .read(let subject):
-                let read = AccessReport(report: try report(of: subject), version: 1, purpose: .treatment)
+                let report = try report(of: subject)
+                let read = AccessReport(report: report, version: 1, purpose: .treatment)
                 block.transactions.append(signed(by: reader, .accessReport(read), chainID: chainID))
                 if subject == .auditPatient { block.auditReads += 1 }
             }

@@ -106,15 +106,26 @@ extension LedgerVerifier {
         /// Verifies the signatures on every core.
         static func goodSignatures(_ transactions: [Transaction]) -> Set<Hash256> {
             let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, transactions.count / 32))
-            let lock = NSLock()
-            var good = Set<Hash256>(minimumCapacity: transactions.count)
+            let shares = SignatureShares(workers: workers)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let share = stride(from: worker, to: transactions.count, by: workers).filter {
-                    transactions[$0].hasValidSignature
-                }
-                lock.withLock { for index in share { good.insert(transactions[index].hash) } }
+                shares.set(
+                    worker,
+                    stride(from: worker, to: transactions.count, by: workers).filter {
+                        transactions[$0].hasValidSignature
+                    })
             }
+            var good = Set<Hash256>(minimumCapacity: transactions.count)
+            for index in shares.all { good.insert(transactions[index].hash) }
             return good
         }
     }
+}
+
+/// The positions of the good signatures each worker found, written under a lock.
+private final class SignatureShares: @unchecked Sendable {
+    private let lock = NSLock()
+    private var shares: [[Int]]
+    init(workers: Int) { shares = Array(repeating: [], count: workers) }
+    func set(_ worker: Int, _ positions: [Int]) { lock.withLock { shares[worker] = positions } }
+    var all: [Int] { lock.withLock { shares.flatMap { $0 } } }
 }

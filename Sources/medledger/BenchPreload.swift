@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MedLedgerAPIModel
 import MedLedgerBench
@@ -96,7 +97,7 @@ struct BenchPreload {
         let ratio = fresh.result.txPerSecond > 0 ? loaded.result.txPerSecond / fresh.result.txPerSecond : 0
         // Each run's share of its own idle ceiling: cancels a change in how busy the machine was.
         let ceilingRatio = fresh.result.ratio > 0 ? loaded.result.ratio / fresh.result.ratio : 0
-        print("== fresh against preloaded (\(ProgressLine.grouped(summary.transactions)) transactions)")
+        print("== fresh against preloaded (\(RateProgress.grouped(summary.transactions)) transactions)")
         for run in runs {
             print(
                 "\(run.name): "

@@ -13,7 +13,7 @@ final class NodeProcesses {
             process.executableURL = executable
             process.arguments = ["node", "start", "--data-dir", directory.appendingPathComponent("node\(index)").path]
             let log = directory.appendingPathComponent("node\(index).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.standardOutput = handle
             process.standardError = handle

@@ -31,7 +31,7 @@ extension TestnetCommand {
         }
 
         func validate() throws {
-            if let problem = options.problem { throw ValidationError("--\(problem)") }
+            if let problem = options.problem { throw ValidationError(problem) }
             guard FileManager.default.fileExists(atPath: dir) else {
                 throw ValidationError("--dir \(dir) does not exist")
             }
@@ -51,20 +51,20 @@ extension TestnetCommand {
             do { preload = try ChainPreload(directory: directory, options: options) } catch {
                 throw CLIError("preload: \(error)")
             }
-            print("Preloading \(directory.path) with \(ProgressLine.grouped(options.transactions)) transactions ...")
-            let line = ProgressLine()
+            print("Preloading \(directory.path) with \(RateProgress.grouped(options.transactions)) transactions ...")
+            let line = RateProgress()
             let summary = try preload.run { progress in
                 let rate = Double(progress.transactions) / max(line.elapsedSeconds, 0.001)
                 line.update(
-                    "  block \(progress.height) of \(progress.blocks): \(ProgressLine.grouped(progress.transactions)) of "
-                        + "\(ProgressLine.grouped(progress.totalTransactions)) transactions, "
+                    "  block \(progress.height) of \(progress.blocks): \(RateProgress.grouped(progress.transactions)) of "
+                        + "\(RateProgress.grouped(progress.totalTransactions)) transactions, "
                         + String(format: "%.0f tx/s", rate))
             }
             line.finish()
             let seconds = line.elapsedSeconds
             print(
-                "Preloaded \(summary.blocks) blocks, \(ProgressLine.grouped(summary.transactions)) transactions "
-                    + "(\(ProgressLine.grouped(summary.registrations)) registrations, \(summary.reports) reports) in "
+                "Preloaded \(summary.blocks) blocks, \(RateProgress.grouped(summary.transactions)) transactions "
+                    + "(\(RateProgress.grouped(summary.registrations)) registrations, \(summary.reports) reports) in "
                     + String(
                         format: "%.1f s: %.0f tx/s, %.1f blocks/s", seconds, Double(summary.transactions) / seconds,
                         Double(summary.blocks.rawValue) / seconds) + "; app hash \(summary.stateRoot.hex)")

@@ -51,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
             if expected == nil {
                 print("  (no --genesis-hash given: trusting this directory's genesis.json)")
             }
-            let line = ProgressLine()
+            let line = RateProgress()
             let summary: LedgerVerifier.Summary
             do {
                 summary = try LedgerVerifier(directory: directory).verify(
@@ -84,7 +84,7 @@ struct VerifyCommand: ParsableCommand {
     static func describe(_ progress: LedgerVerifier.Progress, seconds: Double) -> String {
         let percent = Double(progress.height.rawValue) * 100 / Double(max(progress.latest.rawValue, 1))
         return "  checked \(progress.height) of \(progress.latest) blocks"
-            + String(format: " (%.0f %%), ", percent) + "\(ProgressLine.grouped(progress.transactions)) transactions, "
+            + String(format: " (%.0f %%), ", percent) + "\(RateProgress.grouped(progress.transactions)) transactions, "
             + String(
                 format: "%.1f blocks/s, %.0f tx/s", Double(progress.height.rawValue) / max(seconds, 0.001),
                 Double(progress.transactions) / max(seconds, 0.001))

@@ -3,7 +3,7 @@ import Foundation
 /// A progress report for long commands (`testnet preload`, `verify`): on a terminal one line
 /// rewritten in place; otherwise (a log, a pipe) a full line at most every `quietSeconds`, so
 /// a log of a long run stays short.
-final class ProgressLine {
+final class RateProgress {
     private let isTerminal = isatty(STDOUT_FILENO) == 1
     private let quietSeconds: Double
     private let start = DispatchTime.now().uptimeNanoseconds
@@ -23,7 +23,7 @@ final class ProgressLine {
         lastPrinted = now
         if isTerminal {
             print("\r\u{1B}[K" + text(), terminator: "")
-            fflush(stdout)
+            fflush(nil)
             pending = true
         } else {
             print(text())
