@@ -27,6 +27,7 @@ final class RateProgress {
             pending = true
         } else {
             print(text())
+            fflush(nil)  // a log or a pipe is block-buffered: show the line now
         }
     }
 
