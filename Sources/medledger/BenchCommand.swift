@@ -53,6 +53,8 @@ struct BenchCommand: AsyncParsableCommand {
     var workDir: String?
     @Option(name: .long, help: "--preload: the fresh testnet's first port (the preloaded one's is 50 above).")
     var basePort: Int = 9_500
+    @Option(name: .long, help: "--preload: measure fresh and preloaded alternately this many times (1-5); medians.")
+    var rounds: Int = 1
     @Option(
         name: .long,
         help:

@@ -9,13 +9,17 @@ import MedLedgerNode
 /// already holds N committed transactions (`testnet preload`), measured one after the other
 /// in the same run with the same load (`LoadGenerator`, each with its own idle ceiling), and
 /// their ratio. The bench makes both testnets under --work-dir, starts and stops the nodes
-/// itself (this executable), and times how long the preloaded nodes take to start.
+/// itself (this executable), and times how long the preloaded nodes take to start. With
+/// several rounds the two alternate (fresh, preloaded, fresh, …), so a change in how busy a
+/// shared machine is falls on both, and the medians are compared.
 struct BenchPreload {
     let transactions: Int
     let workDirectory: URL
     let basePort: Int
     let duration: Double
     let concurrency: Int
+    let rounds: Int
+    static let maxRounds = 5
     static let validators = 4
     /// The second testnet's ports start this far above the first's.
     static let portOffset = 50
@@ -39,18 +43,25 @@ struct BenchPreload {
         }
         let summary = try TestnetCommand.Preload.preload(
             directory: preloaded, options: ChainPreload.Options(transactions: transactions))
-        var runs = [Run]()
-        runs.append(try await measure("fresh", directory: fresh, basePort: basePort, loadedHeight: 0))
-        runs.append(
-            try await measure(
-                "preloaded", directory: preloaded, basePort: basePort + Self.portOffset,
-                loadedHeight: Int(summary.blocks.rawValue)))
-        report(runs, preloaded: summary)
+        var freshRuns = [Run]()
+        var preloadedRuns = [Run]()
+        for round in 1...rounds {
+            let label = rounds > 1 ? " (round \(round) of \(rounds))" : ""
+            freshRuns.append(
+                try await measure("fresh" + label, directory: fresh, basePort: basePort, loadedHeight: 0))
+            preloadedRuns.append(
+                try await measure(
+                    "preloaded" + label, directory: preloaded, basePort: basePort + Self.portOffset,
+                    loadedHeight: Int(summary.blocks.rawValue), readAuditTrail: round == 1))
+        }
+        report(fresh: freshRuns, preloaded: preloadedRuns, summary: summary)
     }
 
     /// Starts the testnet's nodes, waits until they serve and commit on top of what they
     /// loaded, runs the burst, and stops them.
-    private func measure(_ name: String, directory: URL, basePort: Int, loadedHeight: Int) async throws -> Run {
+    private func measure(
+        _ name: String, directory: URL, basePort: Int, loadedHeight: Int, readAuditTrail: Bool = false
+    ) async throws -> Run {
         let nodes = (0..<Self.validators).map {
             URL(string: "http://127.0.0.1:\(Testnet.httpPort(base: basePort, index: $0))")!
         }
@@ -68,7 +79,7 @@ struct BenchPreload {
             nodes: nodes, above: max(loadedHeight, serving.height), timeoutSeconds: 60)
         print("the network commits on top: all nodes agree at height \(agreed)")
         var audit: AuditTrailBench.Result?
-        if loadedHeight > 0 {
+        if readAuditTrail {
             audit = try await Self.auditTrail(directory: directory, node: nodes[0])
             for line in audit?.summaryLines ?? [] { print(line) }
         }
@@ -91,14 +102,16 @@ struct BenchPreload {
         ).run()
     }
 
-    private func report(_ runs: [Run], preloaded summary: ChainPreload.Summary) {
-        let fresh = runs[0]
-        let loaded = runs[1]
-        let ratio = fresh.result.txPerSecond > 0 ? loaded.result.txPerSecond / fresh.result.txPerSecond : 0
+    private func report(fresh freshRuns: [Run], preloaded preloadedRuns: [Run], summary: ChainPreload.Summary) {
+        let freshRate = Self.median(freshRuns.map(\.result.txPerSecond))
+        let loadedRate = Self.median(preloadedRuns.map(\.result.txPerSecond))
+        let ratio = freshRate > 0 ? loadedRate / freshRate : 0
         // Each run's share of its own idle ceiling: cancels a change in how busy the machine was.
-        let ceilingRatio = fresh.result.ratio > 0 ? loaded.result.ratio / fresh.result.ratio : 0
+        let freshShare = Self.median(freshRuns.map(\.result.ratio))
+        let loadedShare = Self.median(preloadedRuns.map(\.result.ratio))
+        let ceilingRatio = freshShare > 0 ? loadedShare / freshShare : 0
         print("== fresh against preloaded (\(RateProgress.grouped(summary.transactions)) transactions)")
-        for run in runs {
+        for run in zip(freshRuns, preloadedRuns).flatMap({ [$0.0, $0.1] }) {
             print(
                 "\(run.name): "
                     + String(
@@ -109,17 +122,24 @@ struct BenchPreload {
                     ))
         }
         print(
-            String(
-                format: "preloaded ÷ fresh: %.3f in tx/s, %.3f in share of the ceiling (goal: at least 0.9)", ratio,
-                ceilingRatio))
-        if let audit = loaded.audit { print(audit.resultLine) }
-        print(loaded.result.resultLine)
+            "preloaded ÷ fresh" + (rounds > 1 ? " (medians of \(rounds) rounds)" : "")
+                + String(
+                    format: ": %.3f in tx/s, %.3f in share of the ceiling (goal: at least 0.9)", ratio, ceilingRatio))
+        if let audit = preloadedRuns.first?.audit { print(audit.resultLine) }
+        if let last = preloadedRuns.last { print(last.result.resultLine) }
         print(
             String(
                 format:
-                    "RESULT_PRELOAD preloaded_transactions=%d fresh_tx_per_s=%.1f preloaded_tx_per_s=%.1f ratio=%.3f ceiling_share_ratio=%.3f preloaded_startup_s=%.1f fresh_startup_s=%.1f",
-                summary.transactions, fresh.result.txPerSecond, loaded.result.txPerSecond, ratio, ceilingRatio,
-                loaded.startupSeconds, fresh.startupSeconds))
+                    "RESULT_PRELOAD preloaded_transactions=%d fresh_tx_per_s=%.1f preloaded_tx_per_s=%.1f ratio=%.3f ceiling_share_ratio=%.3f preloaded_startup_s=%.1f fresh_startup_s=%.1f rounds=%d",
+                summary.transactions, freshRate, loadedRate, ratio, ceilingRatio,
+                Self.median(preloadedRuns.map(\.startupSeconds)), Self.median(freshRuns.map(\.startupSeconds)),
+                rounds))
+    }
+
+    /// The middle value (the upper one of an even count).
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        return values.sorted()[values.count / 2]
     }
 }
 
@@ -137,6 +157,9 @@ extension BenchCommand {
         }
         guard duration > 0, duration <= 3_600 else { throw ValidationError("--duration must be 0-3600 seconds") }
         guard (1...1_024).contains(concurrency) else { throw ValidationError("--concurrency must be 1-1024") }
+        guard (1...BenchPreload.maxRounds).contains(rounds) else {
+            throw ValidationError("--rounds must be 1-\(BenchPreload.maxRounds)")
+        }
         if let workDir {
             let existing = (try? FileManager.default.contentsOfDirectory(atPath: workDir)) ?? []
             guard existing.isEmpty else { throw ValidationError("--work-dir \(workDir) exists and is not empty") }
@@ -152,7 +175,7 @@ extension BenchCommand {
         do {
             try await BenchPreload(
                 transactions: transactions, workDirectory: directory, basePort: basePort, duration: duration,
-                concurrency: concurrency
+                concurrency: concurrency, rounds: rounds
             ).run()
         } catch let error as CLIError {
             throw error
