@@ -113,6 +113,8 @@ public struct AuditTrailBench: Sendable {
 
     static func median(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }
-        return values.sorted()[values.count / 2]
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

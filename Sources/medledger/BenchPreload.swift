@@ -136,10 +136,12 @@ struct BenchPreload {
                 rounds))
     }
 
-    /// The middle value (the upper one of an even count).
+    /// The middle value (of an even count, the mean of the two middle ones).
     static func median(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }
-        return values.sorted()[values.count / 2]
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }
 
