@@ -27,6 +27,11 @@ struct BenchHTTP: Sendable {
         try await clients[0].getBlock(path: .init(height: String(height))).ok.body.json.transactions
     }
 
+    /// A block's header fields as node `node` serves them (`bench --preload` compares nodes).
+    func block(height: Int, node: Int) async throws -> Components.Schemas.Block {
+        try await clients[node].getBlock(path: .init(height: String(height))).ok.body.json
+    }
+
     /// Submits a batch (POST /v1/transaction-batches); returns the hashes the node refused.
     func submit(batch: ArraySlice<Transaction>, node: Int) async throws -> [Hash256] {
         let outcomes = try await clients[node % clients.count].submitTransactionBatch(

@@ -22,26 +22,16 @@ extension LedgerVerifier {
             self.tip = .genesis(genesis)
         }
 
-        /// Checks block `height`; returns its transaction count.
-        mutating func check(height: Height, store: any LedgerDatabase) throws(VerificationFailure) -> Int {
+        /// Checks block `block.height` (read, decoded and its signatures checked by
+        /// `BlockPrefetch`); returns its transaction count.
+        mutating func check(_ block: PreparedBlock, store: any LedgerDatabase) throws(VerificationFailure) -> Int {
+            let height = block.height
             let location = "block \(height)"
             func fail(_ reason: String) -> VerificationFailure {
                 VerificationFailure(location: location, reason: reason)
             }
-            let raw: RawBlock
-            do {
-                guard let found = try store.rawBlock(at: height) else { throw fail("missing") }
-                raw = found
-            } catch let failure as VerificationFailure { throw failure } catch { throw fail("\(error)") }
-            let header: BlockHeader
-            let transactions: [Transaction]
-            let certificate: CommitCertificate
-            let lastCommit: CommitCertificate?
-            do {
-                header = try BlockHeader.decode(canonical: raw.header)
-                (lastCommit, transactions) = try Block.decodeBody(raw.body)
-                certificate = try CommitCertificate.decode(canonical: raw.certificate)
-            } catch { throw fail("does not decode: \(error)") }
+            let (raw, header, transactions) = (block.raw, block.header, block.transactions)
+            let (certificate, lastCommit) = (block.certificate, block.lastCommit)
             guard header.hash.bytes == raw.hash else { throw fail("header does not hash to the stored block hash") }
             guard header.height == height else { throw fail("wrong height") }
             let receipts: [TransactionReceipt]
@@ -49,7 +39,8 @@ extension LedgerVerifier {
                 try rules.checkCertificate(certificate, of: header)
                 let execution = try rules.validateAndExecute(
                     header, lastCommit: lastCommit, transactions: transactions,
-                    extending: tip, state: &state, engine: engine)
+                    extending: tip, state: &state, engine: engine,
+                    signatureVerified: { block.goodSignatures.contains($0.hash) })
                 receipts = execution.receipts
             } catch { throw fail("\(error.detail) (\(error.code))") }
             try checkIndexedReceipts(receipts, transactions: transactions, height: height, store: store, fail: fail)

@@ -23,6 +23,14 @@ public struct LedgerVerifier {
         public var blobs = 0
     }
 
+    /// Where a verification is: called every `progressEvery` blocks.
+    public struct Progress: Sendable {
+        public let height: Height
+        public let latest: Height
+        /// Transactions in blocks 1…height.
+        public let transactions: Int
+    }
+
     let directory: DataDirectory
     /// Opens the ledger to check: the directory's SQLite file unless told otherwise.
     let openStore: () throws -> any LedgerDatabase
@@ -39,10 +47,10 @@ public struct LedgerVerifier {
     ///   - expectedGenesisHash: the genesis the operator trusts (from the consortium, not from
     ///     this directory). Without it the directory's own genesis is the anchor, so a chain
     ///     rewritten from a forged genesis with new validator keys would still pass.
-    ///   - progress: called every `progressEvery` blocks with (height, latest).
+    ///   - progress: called every `progressEvery` blocks, and after the last one.
     public func verify(
         expectedGenesisHash: Hash256? = nil, progressEvery: UInt64 = 1_000,
-        progress: (Height, Height) -> Void = { _, _ in }
+        progress: (Progress) -> Void = { _ in }
     ) throws(VerificationFailure) -> Summary {
         let genesis: Genesis
         let store: any LedgerDatabase
@@ -60,10 +68,16 @@ public struct LedgerVerifier {
         do { latest = try store.latestHeight } catch {
             throw VerificationFailure(location: "ledger", reason: "\(error)")
         }
+        // Blocks are read, decoded and their signatures checked ahead, on other threads.
+        let prefetch = BlockPrefetch(store: store, latest: latest)
+        prefetch.start()
+        defer { prefetch.stop() }
         var height: Height = 1
         while height <= latest {
-            summary.transactions += try replay.check(height: height, store: store)
-            if height.rawValue % progressEvery == 0 { progress(height, latest) }
+            summary.transactions += try replay.check(prefetch.take(height), store: store)
+            if height.rawValue % progressEvery == 0 || height == latest {
+                progress(Progress(height: height, latest: latest, transactions: summary.transactions))
+            }
             height += 1
         }
         summary.blocks = latest

@@ -52,8 +52,28 @@ struct BenchCommand: AsyncParsableCommand {
     var baseline: Baseline?
     @Option(name: .long, help: "--baseline postgres: the server, postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME].")
     var database: String?
+    @Option(
+        name: .long,
+        help:
+            "Instead of --node: make a fresh 4-validator testnet and one preloaded with this many committed transactions, run a burst on each, print both and their ratio."
+    )
+    var preload: Int?
+    @Option(name: .long, help: "--preload: where the two testnets go (default: a new temporary directory).")
+    var workDir: String?
+    @Option(name: .long, help: "--preload: the fresh testnet's first port (the preloaded one's is 50 above).")
+    var basePort: Int = 9_500
+    @Option(name: .long, help: "--preload: measure fresh and preloaded alternately this many times (1-5); medians.")
+    var rounds: Int = 1
+    @Option(
+        name: .long,
+        help:
+            "Instead of a load: read this patient's whole access trail (key file, e.g. DIR/preload/audit-patient.json from `testnet preload`) from the first --node, in the largest pages, with --genesis; print the times."
+    )
+    var auditPatient: String?
 
     func validate() throws {
+        if preload != nil { return try validatePreload() }
+        if auditPatient != nil { return try validateAuditTrail() }
         guard !node.isEmpty else {
             throw ValidationError("give at least one --node URL, e.g. --node http://127.0.0.1:26600")
         }
@@ -105,6 +125,8 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let preload { return try await runPreload(transactions: preload) }
+        if let auditPatient { return try await runAuditTrail(patientKey: auditPatient) }
         let nodes = node.map { URL(string: $0)! }
         do {
             switch workload {

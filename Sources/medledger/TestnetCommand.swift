@@ -8,7 +8,7 @@ import MedLedgerStorage
 struct TestnetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "testnet", abstract: "Create a multi-validator network on this machine.",
-        subcommands: [Init.self])
+        subcommands: [Init.self, Preload.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(

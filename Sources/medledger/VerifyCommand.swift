@@ -28,8 +28,12 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(name: .long, help: DatabaseOption.help) var database: String?
 
-    @Option(name: .long, help: "Print progress every this many blocks.")
-    var progressEvery: UInt64 = 1_000
+    @Option(
+        name: .long,
+        help:
+            "Report progress every this many blocks (a line rewritten in place on a terminal, a line every 10 s otherwise)."
+    )
+    var progressEvery: UInt64 = 10
 
     func validate() throws {
         guard progressEvery > 0 else { throw ValidationError("--progress-every must be at least 1") }
@@ -55,18 +59,42 @@ struct VerifyCommand: ParsableCommand {
             let verifier = LedgerVerifier(directory: directory) {
                 try DatabaseOption.open(database) ?? LedgerStore(dataDirectory: directory.url)
             }
-            let summary = try verifier.verify(
-                expectedGenesisHash: expected,
-                progressEvery: progressEvery
-            ) { height, latest in
-                print("  checked \(height) of \(latest) blocks")
+            let line = RateProgress()
+            let summary: LedgerVerifier.Summary
+            do {
+                summary = try verifier.verify(
+                    expectedGenesisHash: expected,
+                    progressEvery: progressEvery
+                ) { progress in
+                    line.update(Self.describe(progress, seconds: line.elapsedSeconds))
+                }
+            } catch {
+                line.finish()
+                throw error
             }
+            line.finish()
+            let seconds = line.elapsedSeconds
             print(
                 "OK: \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.stateEntries) state entries, \(summary.blobs) blobs intact."
             )
+            print(
+                String(
+                    format: "Checked in %.1f s: %.1f blocks/s, %.0f transactions/s.", seconds,
+                    Double(summary.blocks.rawValue) / max(seconds, 0.001),
+                    Double(summary.transactions) / max(seconds, 0.001)))
         } catch {
             print("FAILED: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// "checked 120 of 1000 blocks (12 %), 120,000 transactions, 310 tx/s".
+    static func describe(_ progress: LedgerVerifier.Progress, seconds: Double) -> String {
+        let percent = Double(progress.height.rawValue) * 100 / Double(max(progress.latest.rawValue, 1))
+        return "  checked \(progress.height) of \(progress.latest) blocks"
+            + String(format: " (%.0f %%), ", percent) + "\(RateProgress.grouped(progress.transactions)) transactions, "
+            + String(
+                format: "%.1f blocks/s, %.0f tx/s", Double(progress.height.rawValue) / max(seconds, 0.001),
+                Double(progress.transactions) / max(seconds, 0.001))
     }
 }
