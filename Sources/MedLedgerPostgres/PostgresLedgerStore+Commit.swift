@@ -17,17 +17,10 @@ extension PostgresLedgerStore {
         stateChanges: [StateChange]
     ) throws {
         let height = block.header.height
-        precondition(
-            receipts.count == block.transactions.count,
-            "\(receipts.count) receipts for \(block.transactions.count) transactions")
-        precondition(
-            certificate.height == height && certificate.blockHash == block.hash,
-            "certificate for \(certificate.height)/\(certificate.blockHash) "
-                + "is not for block \(height)/\(block.hash)")
+        CommitArguments.precondition(block, certificate: certificate, receipts: receipts)
         precondition(height.rawValue <= UInt64(Int64.max), "height \(height) does not fit a BIGINT")
         try session.transaction {
-            let latest = try latestHeight
-            precondition(height == latest + 1, "commit of height \(height) on top of height \(latest)")
+            CommitArguments.precondition(block, extends: try latestHeight)
             var binds = PostgresBindings()
             binds.append(Int64(height.rawValue))
             binds.append(ByteBuffer(bytes: block.hash.bytes))

@@ -73,3 +73,26 @@ extension LedgerDatabase {
         try events(subject: subject, before: nil, limit: 1).first
     }
 }
+
+/// What every `commit` requires of its arguments, checked the same way by both stores: the
+/// counts and the certificate agree with the block. A node that breaks this has a bug, and
+/// storing the block would break the chain, so it stops the process.
+public enum CommitArguments {
+    public static func precondition(
+        _ block: Block, certificate: CommitCertificate, receipts: [TransactionReceipt]
+    ) {
+        Swift.precondition(
+            receipts.count == block.transactions.count,
+            "\(receipts.count) receipts for \(block.transactions.count) transactions")
+        Swift.precondition(
+            certificate.height == block.header.height && certificate.blockHash == block.hash,
+            "certificate for \(certificate.height)/\(certificate.blockHash) "
+                + "is not for block \(block.header.height)/\(block.hash)")
+    }
+
+    /// The block is the next one on top of `latest`.
+    public static func precondition(_ block: Block, extends latest: Height) {
+        let height = block.header.height
+        Swift.precondition(height == latest + 1, "commit of height \(height) on top of height \(latest)")
+    }
+}

@@ -20,16 +20,9 @@ extension LedgerStore {
         stateChanges: [StateChange]
     ) throws {
         let height = block.header.height
-        precondition(
-            receipts.count == block.transactions.count,
-            "\(receipts.count) receipts for \(block.transactions.count) transactions")
-        precondition(
-            certificate.height == height && certificate.blockHash == block.hash,
-            "certificate for \(certificate.height)/\(certificate.blockHash) "
-                + "is not for block \(height)/\(block.hash)")
+        CommitArguments.precondition(block, certificate: certificate, receipts: receipts)
         try database.transaction {
-            let latest = try latestHeight
-            precondition(height == latest + 1, "commit of height \(height) on top of height \(latest)")
+            CommitArguments.precondition(block, extends: try latestHeight)
             try database.run(
                 "INSERT INTO blocks(height, hash, header, body, certificate) VALUES (?, ?, ?, ?, ?)",
                 [
