@@ -66,19 +66,14 @@ struct StateTree: Sendable {
             return StateTreeNode.join(
                 apply(changes[..<split], to: left, depth: depth + 1),
                 apply(changes[split...], to: right, depth: depth + 1))
-        case .leaf(let path):
-            // The lone entry stays unless a change replaces or removes it.
+        case .leaf?, nil:
+            // An empty subtree, or a lone entry that stays unless a change replaces or removes it.
             var leaves = changes.compactMap { change in
                 change.valueHash.map { StateTreeNode.leaf(path: change.path, valueHash: $0) }
             }
-            if !changes.contains(where: { $0.path == path }), let node {
-                let position = leaves.firstIndex { path < Self.path(of: $0) } ?? leaves.endIndex
+            if let node, case let lone = path(of: node), !changes.contains(where: { $0.path == lone }) {
+                let position = leaves.firstIndex { lone < path(of: $0) } ?? leaves.endIndex
                 leaves.insert(node, at: position)
-            }
-            return build(leaves[...], depth: depth)
-        case nil:
-            let leaves = changes.compactMap { change in
-                change.valueHash.map { StateTreeNode.leaf(path: change.path, valueHash: $0) }
             }
             return build(leaves[...], depth: depth)
         }

@@ -13,11 +13,6 @@ public struct StateProof: Hashable, Sendable, CanonicalCodable {
         self.siblings = siblings
     }
 
-    /// The leaf an entry contributes to the tree.
-    public static func leafHash(key: [UInt8], value: [UInt8]) -> Hash256 {
-        SparseMerkle.leafHash(keyHash: .of(key), valueHash: .of(value)).hash256
-    }
-
     /// Whether `key` → `value` is in the state with `stateRoot`: the leaf is hashed, then
     /// each sibling joined on the side the key's path bit at that depth says.
     public func verifies(key: [UInt8], value: [UInt8], stateRoot: Hash256) -> Bool {
