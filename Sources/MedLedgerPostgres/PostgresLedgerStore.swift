@@ -12,9 +12,11 @@ import PostgresNIO
 /// Blocking: each call waits for the server (see `PostgresSession` for why and how). One
 /// connection, serialized; the node is the only writer of its schema.
 public final class PostgresLedgerStore: LedgerDatabase {
-    /// The schema this code reads and writes; stored in `meta` as `schema_version` (the
-    /// same version as SQLite's: the tables hold the same columns).
-    public static let schemaVersion: UInt64 = LedgerStore.schemaVersion
+    /// The schema this code reads and writes; stored in `meta` as `schema_version`. It holds
+    /// the same columns as SQLite's, but its own number: SQLite's version 2 only re-keyed
+    /// tables in commit order, which PostgreSQL's heap tables already are (their keys are
+    /// separate narrow indexes), so this schema did not change.
+    public static let schemaVersion: UInt64 = 1
 
     public let url: PostgresURL
     let session: PostgresSession

@@ -1,6 +1,14 @@
 extension LedgerStore {
-    /// Version 1 of the ledger schema. Everything hashed or signed is stored as its canonical
+    /// Version 2 of the ledger schema. Everything hashed or signed is stored as its canonical
     /// bytes; the other columns are indexes derived from those bytes at commit.
+    ///
+    /// Why the tables are keyed the way they are: a B-tree keyed by a hash takes each insert
+    /// on a page of its own once it outgrows the page cache, so a block of a thousand
+    /// transactions dirtied about a thousand pages of every such table, rows and all, and the
+    /// cost of a block grew with the chain. `transactions` and `events` are therefore keyed
+    /// in commit order (height, position, …), so a block appends to their last pages, and
+    /// only narrow indexes (a hash or subject with the row's key) take random inserts.
+    /// Version 1 keyed both by hash and subject; `migrateFromVersion1` rewrites it.
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (
             key TEXT PRIMARY KEY,
@@ -14,25 +22,43 @@ extension LedgerStore {
             certificate BLOB NOT NULL
         );
         CREATE TABLE IF NOT EXISTS transactions (
-            hash BLOB PRIMARY KEY,
             height INTEGER NOT NULL REFERENCES blocks(height),
             position INTEGER NOT NULL,
+            hash BLOB NOT NULL,
             signer BLOB NOT NULL,
             receipt BLOB NOT NULL,
-            UNIQUE (height, position)
+            PRIMARY KEY (height, position)
         ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX IF NOT EXISTS transactions_by_hash ON transactions(hash);
         CREATE TABLE IF NOT EXISTS state (
             key BLOB PRIMARY KEY,
             value BLOB NOT NULL
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS events (
-            subject BLOB NOT NULL,
             height INTEGER NOT NULL REFERENCES blocks(height),
             position INTEGER NOT NULL,
             event_index INTEGER NOT NULL,
+            subject BLOB NOT NULL,
             time INTEGER NOT NULL,
             event BLOB NOT NULL,
-            PRIMARY KEY (subject, height, position, event_index)
+            PRIMARY KEY (height, position, event_index, subject)
         ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS events_by_subject ON events(subject, height, position, event_index);
+        """
+
+    /// Rewrites a version 1 ledger's `transactions` and `events` into version 2's layout,
+    /// row for row, inside the caller's transaction (so a crash leaves version 1 intact).
+    /// Nothing hashed or signed changes: the same bytes move to differently keyed tables.
+    static let migrationFromVersion1 = """
+        ALTER TABLE transactions RENAME TO transactions_v1;
+        ALTER TABLE events RENAME TO events_v1;
+        \(schema)
+        INSERT INTO transactions(height, position, hash, signer, receipt)
+            SELECT height, position, hash, signer, receipt FROM transactions_v1 ORDER BY height, position;
+        INSERT INTO events(height, position, event_index, subject, time, event)
+            SELECT height, position, event_index, subject, time, event FROM events_v1
+            ORDER BY height, position, event_index, subject;
+        DROP TABLE transactions_v1;
+        DROP TABLE events_v1;
         """
 }

@@ -11,7 +11,7 @@ import MedLedgerCore
 /// serialized by `SQLiteDatabase`.
 public final class LedgerStore: LedgerDatabase {
     /// The schema this code reads and writes; stored in `meta` as `schema_version`.
-    public static let schemaVersion: UInt64 = 1
+    public static let schemaVersion: UInt64 = 2
 
     /// The SQLite file.
     public let path: String
@@ -33,17 +33,28 @@ public final class LedgerStore: LedgerDatabase {
         try checkHeightMatchesBlocks()
     }
 
+    /// Creates the schema in a new file, migrates a version 1 file (see `schema` for why),
+    /// and refuses any other version. Runs in the opening transaction.
     private func createOrCheckSchema() throws {
-        try database.execute(Self.schema)
+        // `meta` first: the rest of the schema must not be created over a version 1 file,
+        // whose tables have the same names.
+        try database.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);")
         guard let stored = try metaValue("schema_version") else {
+            try database.execute(Self.schema)
             try setMeta("schema_version", Self.schemaVersion.canonicalBytes)
             return
         }
         let version = try decodeMeta("schema_version", stored, as: UInt64.self)
-        guard version == Self.schemaVersion else {
+        switch version {
+        case Self.schemaVersion:
+            try database.execute(Self.schema)
+        case 1:
+            try database.execute(Self.migrationFromVersion1)
+            try setMeta("schema_version", Self.schemaVersion.canonicalBytes)
+        default:
             throw StorageError(
                 .invalidState,
-                "\(path): schema version \(version), this build reads \(Self.schemaVersion)")
+                "\(path): schema version \(version), this build reads \(Self.schemaVersion) (and migrates 1)")
         }
     }
 
