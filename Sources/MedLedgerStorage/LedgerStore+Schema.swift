@@ -6,9 +6,11 @@ extension LedgerStore {
     /// on a page of its own once it outgrows the page cache, so a block of a thousand
     /// transactions dirtied about a thousand pages of every such table, rows and all, and the
     /// cost of a block grew with the chain. `transactions` and `events` are therefore keyed
-    /// in commit order (height, position, …), so a block appends to their last pages, and
-    /// only narrow indexes (a hash or subject with the row's key) take random inserts.
-    /// Version 1 keyed both by hash and subject; `migrateFromVersion1` rewrites it.
+    /// in commit order (height, position, …), and `state` by SQLite's row id (the order in
+    /// which keys were first written), so a block appends to their last pages, and only
+    /// narrow indexes (a hash, subject or state key with the row's key) take random inserts.
+    /// A changed state entry is still rewritten where it lies. Version 1 keyed the three
+    /// tables by hash, subject and state key; `migrationFromVersion1` rewrites them.
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (
             key TEXT PRIMARY KEY,
@@ -31,9 +33,10 @@ extension LedgerStore {
         ) WITHOUT ROWID;
         CREATE UNIQUE INDEX IF NOT EXISTS transactions_by_hash ON transactions(hash);
         CREATE TABLE IF NOT EXISTS state (
-            key BLOB PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            key BLOB NOT NULL UNIQUE,
             value BLOB NOT NULL
-        ) WITHOUT ROWID;
+        );
         CREATE TABLE IF NOT EXISTS events (
             height INTEGER NOT NULL REFERENCES blocks(height),
             position INTEGER NOT NULL,
@@ -46,19 +49,22 @@ extension LedgerStore {
         CREATE INDEX IF NOT EXISTS events_by_subject ON events(subject, height, position, event_index);
         """
 
-    /// Rewrites a version 1 ledger's `transactions` and `events` into version 2's layout,
+    /// Rewrites a version 1 ledger's `transactions`, `events` and `state` into version 2's layout,
     /// row for row, inside the caller's transaction (so a crash leaves version 1 intact).
     /// Nothing hashed or signed changes: the same bytes move to differently keyed tables.
     static let migrationFromVersion1 = """
         ALTER TABLE transactions RENAME TO transactions_v1;
         ALTER TABLE events RENAME TO events_v1;
+        ALTER TABLE state RENAME TO state_v1;
         \(schema)
         INSERT INTO transactions(height, position, hash, signer, receipt)
             SELECT height, position, hash, signer, receipt FROM transactions_v1 ORDER BY height, position;
         INSERT INTO events(height, position, event_index, subject, time, event)
             SELECT height, position, event_index, subject, time, event FROM events_v1
             ORDER BY height, position, event_index, subject;
+        INSERT INTO state(key, value) SELECT key, value FROM state_v1 ORDER BY key;
         DROP TABLE transactions_v1;
         DROP TABLE events_v1;
+        DROP TABLE state_v1;
         """
 }

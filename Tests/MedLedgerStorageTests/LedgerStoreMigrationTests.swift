@@ -26,6 +26,10 @@ import Testing
             event BLOB NOT NULL,
             PRIMARY KEY (subject, height, position, event_index)
         ) WITHOUT ROWID;
+        CREATE TABLE state (
+            key BLOB PRIMARY KEY,
+            value BLOB NOT NULL
+        ) WITHOUT ROWID;
         """
 
     /// Turns the version 2 file at `path` into a version 1 file with the same rows.
@@ -36,11 +40,14 @@ import Testing
                 """
                 ALTER TABLE transactions RENAME TO transactions_v2;
                 ALTER TABLE events RENAME TO events_v2;
+                ALTER TABLE state RENAME TO state_v2;
                 \(version1Tables)
                 INSERT INTO transactions SELECT hash, height, position, signer, receipt FROM transactions_v2;
                 INSERT INTO events SELECT subject, height, position, event_index, time, event FROM events_v2;
+                INSERT INTO state SELECT key, value FROM state_v2;
                 DROP TABLE transactions_v2;
                 DROP TABLE events_v2;
+                DROP TABLE state_v2;
                 """)
             try database.run(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(1).canonicalBytes)])
@@ -82,11 +89,13 @@ import Testing
         let path = directory.url.appendingPathComponent("ledger.sqlite").path
         try Self.downgradeToVersion1(path)
         #expect(try Self.tableSQL(path, "transactions").contains("hash BLOB PRIMARY KEY"))
+        #expect(try Self.tableSQL(path, "state").contains("key BLOB PRIMARY KEY"))
 
         let migrated = try LedgerStore(dataDirectory: directory.url)
         #expect(try Self.reads(migrated, chain) == before)
         #expect(try Self.tableSQL(path, "transactions").contains("PRIMARY KEY (height, position)"))
         #expect(try Self.tableSQL(path, "events").contains("PRIMARY KEY (height, position, event_index, subject)"))
+        #expect(try Self.tableSQL(path, "state").contains("id INTEGER PRIMARY KEY"))
         // The migrated ledger keeps growing like a new one, and its hash index still
         // refuses a transaction stored twice.
         let next = Fixtures.block(
