@@ -19,7 +19,7 @@ extension HTTPGateway {
     }
 
     /// The export's bytes as the node sent them, undecoded (what `bench` times on the wire).
-    /// At most `Limits.httpClientAnswerMaxBytes`, about 300,000 events: a longer trail is
+    /// At most `Limits.httpClientAnswerMaxBytes`, some 230,000 events: a longer trail is
     /// refused with a `NodeError` naming the limit rather than filling memory.
     public func auditTrailExportBytes(ofPatient patient: IdentityID, caller: ClientIdentity) async throws -> [UInt8] {
         try await call {
