@@ -52,7 +52,8 @@ public struct AuditTrailBench: Sendable {
                     PageLimits.maxItems, firstPageMedianMilliseconds, lastPageMedianMilliseconds,
                     PageLimits.defaultItems, defaultPageMedianMilliseconds),
                 String(
-                    format: "  export (one body, %d events, %d bytes): request to last byte median %.1f ms, best %.1f ms; "
+                    format:
+                        "  export (one body, %d events, %d bytes): request to last byte median %.1f ms, best %.1f ms; "
                         + "client decode %.1f ms (medians)",
                     export.events, export.bytes, export.wireMedianMilliseconds, export.wireBestMilliseconds,
                     export.decodeMedianMilliseconds),

@@ -14,7 +14,8 @@ extension AuditTrailExport {
             let number = events.count + 1
             guard let length = try? decoder.readUInt32("length") else {
                 throw AuditTrailExportError(
-                    "truncated: the export ends at byte \(offset) after \(events.count) records, without its end marker")
+                    "truncated: the export ends at byte \(offset) after \(events.count) records, without its end marker"
+                )
             }
             if length == 0 {
                 try readEnd(&decoder, count: events.count)

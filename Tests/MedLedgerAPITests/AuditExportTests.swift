@@ -34,7 +34,8 @@ import Testing
     }
 
     static func read(_ report: ReportID, _ fixture: APIFixture, by reader: ClientIdentity) async throws {
-        try await fixture.commit(.accessReport(AccessReport(report: report, version: 1, purpose: .treatment)), by: reader)
+        try await fixture.commit(
+            .accessReport(AccessReport(report: report, version: 1, purpose: .treatment)), by: reader)
     }
 
     static func exportPath(_ fixture: APIFixture) -> String { "/v1/patients/\(fixture.patient.id.hex)/audit/export" }
@@ -77,7 +78,9 @@ import Testing
         let pages = "/v1/patients/\(fixture.patient.id.hex)/audit"
         let export = Self.exportPath(fixture)
         try await fixture.app().test(.router) { client in
-            func answer(_ path: String, as identity: ClientIdentity?) async throws -> (HTTPResponse.Status, String?, String?) {
+            func answer(_ path: String, as identity: ClientIdentity?) async throws -> (
+                HTTPResponse.Status, String?, String?
+            ) {
                 let headers = identity.map { fixture.signed("GET", path, as: $0) } ?? HTTPFields()
                 return try await client.execute(uri: path, method: .get, headers: headers) { response in
                     (response.status, response.json["field"] as? String, response.json["detail"] as? String)
