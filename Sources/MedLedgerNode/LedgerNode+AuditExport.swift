@@ -24,8 +24,15 @@ extension LedgerNode {
         if let reader = store as? any EventBytesReading {
             return try reader.eventBytes(subject: subject, before: before, limit: limit)
         }
-        // A store without undecoded reads: its decoded pages, encoded back (canonical bytes
-        // have one form, so the result is the same, only slower).
+        return try Self.eventBytesFromDecodedPages(of: store, subject: subject, before: before, limit: limit)
+    }
+
+    /// What `eventBytes` reads from a store without undecoded reads: its decoded pages,
+    /// encoded back (canonical bytes have one form, so the rows are the same, only slower).
+    public static func eventBytesFromDecodedPages(
+        of store: any LedgerDatabase, subject: [UInt8], before: EventCursor, limit: Int
+    ) throws -> [StoredEventBytes] {
+        precondition(limit >= 1 && limit <= Limits.auditExportPageRows, "limit must be 1-\(Limits.auditExportPageRows)")
         var rows = [StoredEventBytes]()
         var cursor = before
         while rows.count < limit {
