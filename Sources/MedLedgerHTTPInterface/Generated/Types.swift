@@ -109,7 +109,7 @@ public protocol APIProtocol: Sendable {
     func getPatientAudit(_ input: Operations.GetPatientAudit.Input) async throws -> Operations.GetPatientAudit.Output
     /// The patient's whole audit trail as one verifiable download: canonical bytes, newest first, read at one height (the patient or a guardian)
     ///
-    /// Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic "MLAUDIT\u0000", version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.
+    /// Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic "MLAUDIT" and a zero byte, version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.
     ///
     /// - Remark: HTTP `GET /v1/patients/{id}/audit/export`.
     /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)`.
@@ -405,7 +405,7 @@ extension APIProtocol {
     }
     /// The patient's whole audit trail as one verifiable download: canonical bytes, newest first, read at one height (the patient or a guardian)
     ///
-    /// Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic "MLAUDIT\u0000", version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.
+    /// Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic "MLAUDIT" and a zero byte, version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.
     ///
     /// - Remark: HTTP `GET /v1/patients/{id}/audit/export`.
     /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)`.
