@@ -74,7 +74,9 @@ extension LedgerAPI {
                         proven: proven.map(Components.Schemas.ProvenEntry.init)))))
     }
 
-    private func authorizedPatient(_ text: String) async throws -> IdentityID {
+    /// The patient named in the path, once the signed caller is shown to speak for it (the
+    /// patient or a guardian): every `/v1/patients/{id}/...` read goes through here.
+    func authorizedPatient(_ text: String) async throws -> IdentityID {
         let patient = try Parameter.identity(text)
         let caller = try await caller()
         try await requireSpeaksFor(patient: patient, caller: caller.id)

@@ -8,6 +8,10 @@ import MedLedgerCore
 /// API gives (`PageLimits.maxItems`), newest first, to the oldest event, as the client
 /// library does. Timed end to end (request signing, the node's index query and JSON, the
 /// client's decoding of every event), several times; the figures are the median run.
+///
+/// Then the same trail as one export (`GET /v1/patients/{id}/audit/export`, canonical
+/// records): the time from the signed request to the body's last byte (what the node
+/// serves, undecoded), and apart from it the client's decoding and checking of the records.
 public struct AuditTrailBench: Sendable {
     public struct Result: Sendable {
         public let events: Int
@@ -22,6 +26,17 @@ public struct AuditTrailBench: Sendable {
         /// The newest page at the API's default size (`PageLimits.defaultItems`): what the
         /// portal shows a patient first.
         public let defaultPageMedianMilliseconds: Double
+        /// The export: its events and bytes, request to last byte (median, best), and the
+        /// client's decode of the body (median).
+        public let export: ExportFigures
+
+        public struct ExportFigures: Sendable {
+            public let events: Int
+            public let bytes: Int
+            public let wireMedianMilliseconds: Double
+            public let wireBestMilliseconds: Double
+            public let decodeMedianMilliseconds: Double
+        }
 
         public var summaryLines: [String] {
             [
@@ -36,15 +51,22 @@ public struct AuditTrailBench: Sendable {
                     format: "  one page of %d: newest %.1f ms, oldest %.1f ms; newest page of %d: %.1f ms (medians)",
                     PageLimits.maxItems, firstPageMedianMilliseconds, lastPageMedianMilliseconds,
                     PageLimits.defaultItems, defaultPageMedianMilliseconds),
+                String(
+                    format:
+                        "  export (one body, %d events, %d bytes): request to last byte median %.1f ms, best %.1f ms; "
+                        + "client decode %.1f ms (medians)",
+                    export.events, export.bytes, export.wireMedianMilliseconds, export.wireBestMilliseconds,
+                    export.decodeMedianMilliseconds),
             ]
         }
 
         public var resultLine: String {
             String(
                 format:
-                    "RESULT_AUDIT events=%d pages=%d whole_trail_ms=%.1f whole_trail_best_ms=%.1f first_page_ms=%.1f last_page_ms=%.1f default_page_ms=%.1f",
+                    "RESULT_AUDIT events=%d pages=%d whole_trail_ms=%.1f whole_trail_best_ms=%.1f first_page_ms=%.1f last_page_ms=%.1f default_page_ms=%.1f export_events=%d export_bytes=%d export_wire_ms=%.1f export_wire_best_ms=%.1f export_decode_ms=%.1f",
                 events, pages, wholeTrailMedianMilliseconds, wholeTrailBestMilliseconds, firstPageMedianMilliseconds,
-                lastPageMedianMilliseconds, defaultPageMedianMilliseconds)
+                lastPageMedianMilliseconds, defaultPageMedianMilliseconds, export.events, export.bytes,
+                export.wireMedianMilliseconds, export.wireBestMilliseconds, export.decodeMedianMilliseconds)
         }
     }
 
@@ -81,11 +103,38 @@ public struct AuditTrailBench: Sendable {
             _ = try await gateway.accessTrail(ofPatient: patient.id, caller: patient, page: PageRequest())
             defaults.append(Double(DispatchTime.now().uptimeNanoseconds - pageStart) / 1e6)
         }
+        let export = try await timeExport(gateway, expectedEvents: shape.events)
         return Result(
             events: shape.events, pages: shape.pages, runs: runs,
             wholeTrailMedianMilliseconds: Self.median(wholes), wholeTrailBestMilliseconds: wholes.min() ?? 0,
             firstPageMedianMilliseconds: Self.median(firsts), lastPageMedianMilliseconds: Self.median(lasts),
-            defaultPageMedianMilliseconds: Self.median(defaults))
+            defaultPageMedianMilliseconds: Self.median(defaults), export: export)
+    }
+
+    /// The export, `runs` times after one untimed download: the body on the wire, then its
+    /// decode, timed apart. Refuses an export whose event count differs from the pages'.
+    private func timeExport(_ gateway: HTTPGateway, expectedEvents: Int) async throws -> Result.ExportFigures {
+        let first = try await gateway.auditTrailExportBytes(ofPatient: patient.id, caller: patient)
+        let trail = try HTTPGateway.decodeAuditTrailExport(first, patient: patient.id)
+        guard trail.events.count == expectedEvents else {
+            throw BenchError("the export holds \(trail.events.count) events, the JSON pages \(expectedEvents)")
+        }
+        var wires = [Double]()
+        var decodes = [Double]()
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let bytes = try await gateway.auditTrailExportBytes(ofPatient: patient.id, caller: patient)
+            wires.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            let decodeStart = DispatchTime.now().uptimeNanoseconds
+            let decoded = try HTTPGateway.decodeAuditTrailExport(bytes, patient: patient.id)
+            decodes.append(Double(DispatchTime.now().uptimeNanoseconds - decodeStart) / 1e6)
+            guard decoded.events.count == trail.events.count else {
+                throw BenchError("the export changed between runs on an idle chain")
+            }
+        }
+        return Result.ExportFigures(
+            events: trail.events.count, bytes: first.count, wireMedianMilliseconds: Self.median(wires),
+            wireBestMilliseconds: wires.min() ?? 0, decodeMedianMilliseconds: Self.median(decodes))
     }
 
     /// Reads every page; returns the event count, each page's time, and the time of the

@@ -151,6 +151,13 @@ public enum Limits {
     /// Largest page of any list, and the default page.
     public static let pageMaxItems = 500
     public static let pageDefaultItems = 100
+    /// Largest record of an audit-trail export (`AuditTrailExport`): one indexed event, whose
+    /// fixed part is 57 bytes and whose event is made of ids and codes (under 200 bytes), so a
+    /// decoder never allocates from a hostile length.
+    public static let auditExportRecordMaxBytes = 1_024
+    /// Rows of the event index an audit-trail export reads at a time: what the node holds in
+    /// memory per export, however long the trail.
+    public static let auditExportPageRows = 1_000
 
     // MARK: HTTP
 

@@ -109,11 +109,19 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
     @Option(name: .long, help: "The patient (default: you).") var patient: String?
     @OptionGroup var page: PageOptions
+    @Option(
+        name: .long,
+        help: "Write the whole trail instead, as one checked export (canonical records, docs/spec/api.md) to this file."
+    )
+    var export: String?
 
     func run() async throws {
         try await runClient {
             let client = try options.client()
             let id = try patient.map { try Parse.identity($0, "--patient") } ?? client.me.id
+            if let export {
+                return try await writeExport(of: id, to: export, me: client.me)
+            }
             let trail = try await client.gateway.accessTrail(ofPatient: id, caller: client.me, page: page.request)
             print("\(trail.items.count) access(es) to reports of patient \(id.hex), newest first:")
             defer { PageOptions.printMore(trail.nextCursor) }

@@ -43,7 +43,7 @@ import MedLedgerNode
             try JSONSerialization.jsonObject(with: Data(OpenAPIDocumentText.json.utf8)) as? [String: Any])
         let documented = Self.operations(in: document)
         let routed = Self.routes(of: router)
-        #expect(routed.count == 39)
+        #expect(routed.count == 40)
         #expect(
             routed.subtracting(documented).isEmpty,
             "routes missing from openapi.json: \(routed.subtracting(documented).sorted())")

@@ -814,6 +814,50 @@ public enum OpenAPIDocumentText {
                 }
               }
             },
+            "/v1/patients/{id}/audit/export": {
+              "get": {
+                "operationId": "getPatientAuditExport",
+                "tags": [
+                  "patients"
+                ],
+                "summary": "The patient's whole audit trail as one verifiable download: canonical bytes, newest first, read at one height (the patient or a guardian)",
+                "description": "Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic \"MLAUDIT\" and a zero byte, version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.",
+                "security": [
+                  {
+                    "identity": [],
+                    "timestamp": [],
+                    "signature": []
+                  }
+                ],
+                "parameters": [
+                  {
+                    "$ref": "#/components/parameters/IdentityId"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The export (format version 1)",
+                    "content": {
+                      "application/octet-stream": {
+                        "schema": {
+                          "type": "string",
+                          "format": "binary"
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/BadRequest"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Unauthorized"
+                  },
+                  "403": {
+                    "$ref": "#/components/responses/Forbidden"
+                  }
+                }
+              }
+            },
             "/openapi.json": {
               "get": {
                 "operationId": "getOpenAPI",

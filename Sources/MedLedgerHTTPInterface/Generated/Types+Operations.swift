@@ -3807,6 +3807,213 @@ public enum Operations {
             }
         }
     }
+    /// The patient's whole audit trail as one verifiable download: canonical bytes, newest first, read at one height (the patient or a guardian)
+    ///
+    /// Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic "MLAUDIT" and a zero byte, version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/audit/export`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)`.
+    public enum GetPatientAuditExport {
+        public static let id: Swift.String = "getPatientAuditExport"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/patients/{id}/audit/export/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// An identity id (64 lower-case hex)
+                ///
+                /// - Remark: Generated from `#/paths/v1/patients/{id}/audit/export/GET/path/id`.
+                public var id: Components.Parameters.IdentityId
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - id: An identity id (64 lower-case hex)
+                public init(id: Components.Parameters.IdentityId) {
+                    self.id = id
+                }
+            }
+            public var path: Operations.GetPatientAuditExport.Input.Path
+            /// - Remark: Generated from `#/paths/v1/patients/{id}/audit/export/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPatientAuditExport.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetPatientAuditExport.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetPatientAuditExport.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.GetPatientAuditExport.Input.Path,
+                headers: Operations.GetPatientAuditExport.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/patients/{id}/audit/export/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/patients/{id}/audit/export/GET/responses/200/content/application\/octet-stream`.
+                    case binary(OpenAPIRuntime.HTTPBody)
+                    /// The associated value of the enum case if `self` is `.binary`.
+                    ///
+                    /// - Throws: An error if `self` is not `.binary`.
+                    /// - SeeAlso: `.binary`.
+                    public var binary: OpenAPIRuntime.HTTPBody {
+                        get throws {
+                            switch self {
+                            case let .binary(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetPatientAuditExport.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetPatientAuditExport.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The export (format version 1)
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetPatientAuditExport.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetPatientAuditExport.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Malformed request; `field` names the part at fault
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Missing or invalid request signature
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The caller may not do this
+            ///
+            /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case binary
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/octet-stream":
+                    self = .binary
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .binary:
+                    return "application/octet-stream"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .binary,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
     /// Every read by the organization's practitioners, allowed or denied, newest first, filtered (signed: the organization's key, or its practitioners with privacy-officer or admin)
     ///
     /// - Remark: HTTP `GET /v1/organizations/{id}/access-log`.

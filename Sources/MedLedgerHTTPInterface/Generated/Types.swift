@@ -107,6 +107,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /v1/patients/{id}/audit`.
     /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/get(getPatientAudit)`.
     func getPatientAudit(_ input: Operations.GetPatientAudit.Input) async throws -> Operations.GetPatientAudit.Output
+    /// The patient's whole audit trail as one verifiable download: canonical bytes, newest first, read at one height (the patient or a guardian)
+    ///
+    /// Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic "MLAUDIT" and a zero byte, version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/audit/export`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)`.
+    func getPatientAuditExport(_ input: Operations.GetPatientAuditExport.Input) async throws -> Operations.GetPatientAuditExport.Output
     /// Every read by the organization's practitioners, allowed or denied, newest first, filtered (signed: the organization's key, or its practitioners with privacy-officer or admin)
     ///
     /// - Remark: HTTP `GET /v1/organizations/{id}/access-log`.
@@ -393,6 +400,21 @@ extension APIProtocol {
         try await getPatientAudit(Operations.GetPatientAudit.Input(
             path: path,
             query: query,
+            headers: headers
+        ))
+    }
+    /// The patient's whole audit trail as one verifiable download: canonical bytes, newest first, read at one height (the patient or a guardian)
+    ///
+    /// Authorized as GET /v1/patients/{id}/audit. The body is streamed a page of the event index at a time: a header (magic "MLAUDIT" and a zero byte, version 1, the patient id, the height the export was read at), then each access event as a UInt32 length and the IndexedEvent's canonical bytes (height, position, event index, time, transaction hash, the event), newest first like the JSON pages, then an end marker (UInt32 0) with the record count. Events of blocks committed after the export started are not in it. Format: docs/spec/api.md, 'Audit-trail export'.
+    ///
+    /// - Remark: HTTP `GET /v1/patients/{id}/audit/export`.
+    /// - Remark: Generated from `#/paths//v1/patients/{id}/audit/export/get(getPatientAuditExport)`.
+    public func getPatientAuditExport(
+        path: Operations.GetPatientAuditExport.Input.Path,
+        headers: Operations.GetPatientAuditExport.Input.Headers = .init()
+    ) async throws -> Operations.GetPatientAuditExport.Output {
+        try await getPatientAuditExport(Operations.GetPatientAuditExport.Input(
+            path: path,
             headers: headers
         ))
     }

@@ -1,0 +1,34 @@
+import MedLedgerCore
+
+extension LedgerStore: EventBytesReading {
+    public func eventBytes(subject: [UInt8], before: EventCursor, limit: Int) throws -> [StoredEventBytes] {
+        precondition(limit >= 0 && limit <= Limits.auditExportPageRows, "limit must be 0-\(Limits.auditExportPageRows)")
+        // Row-value comparison walks the primary key (subject, height, position, event_index),
+        // as the decoded pages do (`events(subject:before:limit:)`).
+        let sql = """
+            SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
+            FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
+            WHERE e.subject = ? AND (e.height, e.position, e.event_index) < (?, ?, ?)
+            ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?
+            """
+        let rows = try database.query(
+            sql,
+            [
+                .blob(subject), .height(before.height), .integer(Int64(before.position)),
+                .integer(Int64(before.eventIndex)), .integer(Int64(limit)),
+            ])
+        return try rows.map { row in
+            guard let height = row[0].unsigned, let position = row[1].integer.flatMap({ Int(exactly: $0) }),
+                let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), position >= 0, eventIndex >= 0,
+                let time = row[3].unsigned, let event = row[4].blob
+            else {
+                throw StorageError.corrupt(
+                    table: "events", row: "height \(row[0].unsigned.map(String.init) ?? "\(row[0])")",
+                    "a column is missing or of the wrong type")
+            }
+            return try StoredEventBytes.checked(
+                height: height, position: position, eventIndex: eventIndex, time: time, transactionHash: row[5].blob,
+                event: event)
+        }
+    }
+}
