@@ -3,7 +3,7 @@ import MedLedgerCore
 extension LedgerStore: EventBytesReading {
     public func eventBytes(subject: [UInt8], before: EventCursor, limit: Int) throws -> [StoredEventBytes] {
         precondition(limit >= 0 && limit <= Limits.auditExportPageRows, "limit must be 0-\(Limits.auditExportPageRows)")
-        // Row-value comparison walks the primary key (subject, height, position, event_index),
+        // Row-value comparison walks the index events_by_subject (subject, height, position, event_index),
         // as the decoded pages do (`events(subject:before:limit:)`).
         let sql = """
             SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash

@@ -18,7 +18,7 @@ extension LedgerStore {
                 [.blob(subject), .integer(Int64(limit))]
             ).map(indexedEvent)
         }
-        // Row-value comparison walks the primary key (subject, height, position, event_index).
+        // Row-value comparison walks the index events_by_subject (subject, height, position, event_index).
         let sql = "\(select) WHERE e.subject = ? AND (e.height, e.position, e.event_index) < (?, ?, ?) \(order)"
         return try database.query(
             sql,
