@@ -38,13 +38,17 @@ extension PostgresLedgerStore {
 
     public func eventRows(height: Height) throws -> [EventRow] {
         let rows = try session.query(
-            "SELECT subject, position, event_index, time, event FROM events WHERE height = $1", Self.binds(height))
+            """
+            SELECT e.subject, e.position, e.event_index, e.time, e.event, t.hash
+            FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
+            WHERE e.height = $1
+            """, Self.binds(height))
         return try rows.map { row in
             let columns = PostgresColumns(row, table: "events", row: "height \(height)")
             return EventRow(
                 subject: try columns.bytes(0, "subject"), position: try columns.count(1, "position"),
                 eventIndex: try columns.count(2, "event_index"), time: try columns.unsigned(3, "time"),
-                event: try columns.bytes(4, "event"))
+                event: try columns.bytes(4, "event"), transactionHash: try columns.bytes(5, "transaction hash"))
         }.sorted()
     }
 

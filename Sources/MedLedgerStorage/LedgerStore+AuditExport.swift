@@ -3,16 +3,8 @@ import MedLedgerCore
 extension LedgerStore: EventBytesReading {
     public func eventBytes(subject: [UInt8], before: EventCursor, limit: Int) throws -> [StoredEventBytes] {
         precondition(limit >= 0 && limit <= Limits.auditExportPageRows, "limit must be 0-\(Limits.auditExportPageRows)")
-        // Row-value comparison walks the index events_by_subject (subject, height, position, event_index),
-        // as the decoded pages do (`events(subject:before:limit:)`).
-        let sql = """
-            SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
-            FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
-            WHERE e.subject = ? AND (e.height, e.position, e.event_index) < (?, ?, ?)
-            ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?
-            """
         let rows = try database.query(
-            sql,
+            Self.eventBytesPageSQL(subject: subject),
             [
                 .blob(subject), .height(before.height), .integer(Int64(before.position)),
                 .integer(Int64(before.eventIndex)), .integer(Int64(limit)),
@@ -30,5 +22,18 @@ extension LedgerStore: EventBytesReading {
                 height: height, position: position, eventIndex: eventIndex, time: time, transactionHash: row[5].blob,
                 event: event)
         }
+    }
+}
+
+extension LedgerStore {
+    /// One page of `eventBytes`. Row-value comparison walks the index of the subject's rows
+    /// (`audit_trail_rows` for a patient's audit trail, which holds every column read here,
+    /// `events_by_subject` otherwise), as the decoded pages do (`events(subject:before:limit:)`).
+    package static func eventBytesPageSQL(subject: [UInt8]) -> String {
+        """
+        SELECT e.height, e.position, e.event_index, e.time, e.event, e.transaction_hash FROM events e
+        WHERE e.subject = ?\(indexCondition(subject: subject)) AND (e.height, e.position, e.event_index) < (?, ?, ?)
+        ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?
+        """
     }
 }

@@ -30,7 +30,7 @@ extension LedgerStore {
                     .blob(block.encodedBody), .blob(certificate.canonicalBytes),
                 ])
             try insertTransactions(block, receipts: receipts)
-            try insertEvents(block.header, receipts: receipts)
+            try insertEvents(block, receipts: receipts)
             try apply(stateChanges)
             try setMeta("height", height.canonicalBytes)
         }
@@ -48,13 +48,18 @@ extension LedgerStore {
         }
     }
 
-    private func insertEvents(_ header: BlockHeader, receipts: [TransactionReceipt]) throws {
-        let sql = "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, ?, ?, ?)"
+    private func insertEvents(_ block: Block, receipts: [TransactionReceipt]) throws {
+        let header = block.header
+        let sql = """
+            INSERT INTO events(subject, height, position, event_index, time, event, transaction_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """
         try database.withStatement(sql) { statement in
             for row in StoredRowDecoding.eventIndexRows(receipts) {
                 try statement.run([
                     .blob(row.subject), .height(header.height), .integer(Int64(row.position)),
                     .integer(Int64(row.eventIndex)), .unsigned(header.time.milliseconds), .blob(row.event),
+                    .blob(block.transactions[row.position].hash.bytes),
                 ])
             }
         }

@@ -7,13 +7,18 @@ public struct EventRow: Hashable, Sendable, Comparable {
     public let eventIndex: Int
     public let time: UInt64
     public let event: [UInt8]
+    /// The hash of the transaction at `position`, whose receipt holds the event.
+    public let transactionHash: [UInt8]
 
-    public init(subject: [UInt8], position: Int, eventIndex: Int, time: UInt64, event: [UInt8]) {
+    public init(
+        subject: [UInt8], position: Int, eventIndex: Int, time: UInt64, event: [UInt8], transactionHash: [UInt8]
+    ) {
         self.subject = subject
         self.position = position
         self.eventIndex = eventIndex
         self.time = time
         self.event = event
+        self.transactionHash = transactionHash
     }
 
     public static func < (lhs: EventRow, rhs: EventRow) -> Bool {
@@ -22,10 +27,16 @@ public struct EventRow: Hashable, Sendable, Comparable {
             : lhs.subject.lexicographicallyPrecedes(rhs.subject)
     }
 
-    /// The rows a block's receipts must have produced: each event once under each distinct subject.
-    public static func expected(header: BlockHeader, receipts: [TransactionReceipt]) -> [EventRow] {
+    /// The rows a block's receipts must have produced: each event once under each distinct
+    /// subject, with the hash of the transaction at its position.
+    /// - Precondition: one receipt per transaction.
+    public static func expected(
+        header: BlockHeader, transactions: [Transaction], receipts: [TransactionReceipt]
+    ) -> [EventRow] {
+        precondition(transactions.count == receipts.count, "one receipt per transaction")
         var rows = [EventRow]()
         for (position, receipt) in receipts.enumerated() {
+            let transactionHash = transactions[position].hash.bytes
             for (eventIndex, event) in receipt.events.enumerated() {
                 let bytes = event.canonicalBytes
                 var filed = Set<[UInt8]>()
@@ -33,7 +44,7 @@ public struct EventRow: Hashable, Sendable, Comparable {
                     rows.append(
                         EventRow(
                             subject: subject, position: position, eventIndex: eventIndex,
-                            time: header.time.milliseconds, event: bytes))
+                            time: header.time.milliseconds, event: bytes, transactionHash: transactionHash))
                 }
             }
         }
@@ -45,16 +56,19 @@ extension LedgerStore {
     /// Every event-index row of one block, sorted (for `verify`, which re-derives them).
     public func eventRows(height: Height) throws -> [EventRow] {
         let rows = try database.query(
-            "SELECT subject, position, event_index, time, event FROM events WHERE height = ?", [.height(height)])
+            "SELECT subject, position, event_index, time, event, transaction_hash FROM events WHERE height = ?",
+            [.height(height)])
         return try rows.map { row in
             guard let subject = row[0].blob, let position = row[1].integer.flatMap({ Int(exactly: $0) }),
                 let eventIndex = row[2].integer.flatMap({ Int(exactly: $0) }), let time = row[3].unsigned,
-                let event = row[4].blob
+                let event = row[4].blob, let transactionHash = row[5].blob
             else {
                 throw StorageError.corrupt(
                     table: "events", row: "height \(height)", "a column is missing or of the wrong type")
             }
-            return EventRow(subject: subject, position: position, eventIndex: eventIndex, time: time, event: event)
+            return EventRow(
+                subject: subject, position: position, eventIndex: eventIndex, time: time, event: event,
+                transactionHash: transactionHash)
         }.sorted()
     }
 }

@@ -14,12 +14,15 @@ extension LedgerStore {
         let order = "ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?"
         guard let before else {
             return try database.query(
-                "\(select) WHERE e.subject = ? \(order)",
+                "\(select) WHERE e.subject = ?\(Self.indexCondition(subject: subject)) \(order)",
                 [.blob(subject), .integer(Int64(limit))]
             ).map(indexedEvent)
         }
         // Row-value comparison walks the index events_by_subject (subject, height, position, event_index).
-        let sql = "\(select) WHERE e.subject = ? AND (e.height, e.position, e.event_index) < (?, ?, ?) \(order)"
+        let sql = """
+            \(select) WHERE e.subject = ?\(Self.indexCondition(subject: subject))
+            AND (e.height, e.position, e.event_index) < (?, ?, ?) \(order)
+            """
         return try database.query(
             sql,
             [
@@ -32,8 +35,7 @@ extension LedgerStore {
     /// The columns `indexedEvent` reads, with the transaction hash joined in: shared by the
     /// newest-first pages and the oldest-first replay so the two cannot drift apart.
     private static let indexedEventSelect = """
-        SELECT e.height, e.position, e.event_index, e.time, e.event, t.hash
-        FROM events e LEFT JOIN transactions t ON t.height = e.height AND t.position = e.position
+        SELECT e.height, e.position, e.event_index, e.time, e.event, e.transaction_hash FROM events e
         """
 
     private func indexedEvent(_ row: SQLiteRow) throws -> IndexedEvent {
@@ -63,7 +65,7 @@ extension LedgerStore {
         let after = after ?? EventCursor(height: 0, position: 0, eventIndex: 0)
         let sql = """
             \(Self.indexedEventSelect)
-            WHERE e.subject = ? AND (e.height, e.position, e.event_index) > (?, ?, ?)
+            WHERE e.subject = ?\(Self.indexCondition(subject: subject)) AND (e.height, e.position, e.event_index) > (?, ?, ?)
             ORDER BY e.height ASC, e.position ASC, e.event_index ASC LIMIT ?
             """
         return try database.query(

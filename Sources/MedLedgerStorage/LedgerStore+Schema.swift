@@ -11,6 +11,12 @@ extension LedgerStore {
     /// narrow indexes (a hash, subject or state key with the row's key) take random inserts.
     /// A changed state entry is still rewritten where it lies. Version 1 keyed the three
     /// tables by hash, subject and state key; `migrationFromVersion1` rewrites them.
+    ///
+    /// Each event row carries its transaction's hash, so reading an event never searches
+    /// `transactions`. Patients' audit trails are the one list read whole (the export), so
+    /// their rows alone are also kept in full, in trail order, in the partial index
+    /// `audit_trail_rows`: reading a trail is then one range of one index, not a search of
+    /// `events` per row. Only access events pay for it, one random insert each.
     static let schema = """
         CREATE TABLE IF NOT EXISTS meta (
             key TEXT PRIMARY KEY,
@@ -44,9 +50,13 @@ extension LedgerStore {
             subject BLOB NOT NULL,
             time INTEGER NOT NULL,
             event BLOB NOT NULL,
+            transaction_hash BLOB NOT NULL,
             PRIMARY KEY (height, position, event_index, subject)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS events_by_subject ON events(subject, height, position, event_index);
+        CREATE INDEX IF NOT EXISTS audit_trail_rows
+            ON events(subject, height, position, event_index, time, event, transaction_hash)
+            WHERE \(auditTrailSubjects);
         """
 
     /// Rewrites a version 1 ledger's `transactions`, `events` and `state` into version 2's layout,
@@ -59,12 +69,24 @@ extension LedgerStore {
         \(schema)
         INSERT INTO transactions(height, position, hash, signer, receipt)
             SELECT height, position, hash, signer, receipt FROM transactions_v1 ORDER BY height, position;
-        INSERT INTO events(height, position, event_index, subject, time, event)
-            SELECT height, position, event_index, subject, time, event FROM events_v1
-            ORDER BY height, position, event_index, subject;
+        INSERT INTO events(height, position, event_index, subject, time, event, transaction_hash)
+            SELECT e.height, e.position, e.event_index, e.subject, e.time, e.event, t.hash
+            FROM events_v1 e LEFT JOIN transactions_v1 t ON t.height = e.height AND t.position = e.position
+            ORDER BY e.height, e.position, e.event_index, e.subject;
         INSERT INTO state(key, value) SELECT key, value FROM state_v1 ORDER BY key;
         DROP TABLE transactions_v1;
         DROP TABLE events_v1;
         DROP TABLE state_v1;
         """
+
+    /// The rows of patients' audit trails (`EventIndexKey.auditTrail`: tag 0xA1, then the
+    /// patient's id), as a condition on `subject` that a partial index can hold and a query
+    /// can repeat word for word, which is how SQLite's planner matches the two.
+    static let auditTrailSubjects = "subject >= X'A1' AND subject < X'A2'"
+
+    /// The condition to add to a query of `subject`'s rows so that an audit trail is read
+    /// from `audit_trail_rows`; empty for any other subject.
+    static func indexCondition(subject: [UInt8]) -> String {
+        subject.first == 0xA1 ? " AND \(auditTrailSubjects)" : ""
+    }
 }

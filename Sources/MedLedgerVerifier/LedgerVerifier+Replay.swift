@@ -47,7 +47,7 @@ extension LedgerVerifier {
             // The audit index a patient reads must be exactly what the receipts say.
             let storedRows: [EventRow]
             do { storedRows = try store.eventRows(height: height) } catch { throw fail("event index: \(error)") }
-            guard storedRows == EventRow.expected(header: header, receipts: receipts) else {
+            guard storedRows == EventRow.expected(header: header, transactions: transactions, receipts: receipts) else {
                 throw fail("event index rows differ from the receipts")
             }
             for (tx, receipt) in zip(transactions, receipts) where receipt.code.isSuccess {

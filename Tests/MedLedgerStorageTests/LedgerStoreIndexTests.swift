@@ -20,7 +20,9 @@ import Testing
             #expect(indexed.map(\.receipt) == fixture.receipts)
             #expect(
                 try store.eventRows(height: height)
-                    == EventRow.expected(header: fixture.block.header, receipts: fixture.receipts))
+                    == EventRow.expected(
+                        header: fixture.block.header, transactions: fixture.block.transactions,
+                        receipts: fixture.receipts))
         }
         #expect(try store.receipts(height: 9).isEmpty)
         #expect(try store.rowsOutsideCommittedHeights(latest: 3).isEmpty)

@@ -13,11 +13,15 @@ extension LedgerVerifierTests {
             let db = try SQLiteDatabase(path: directory.ledgerFile.path)
             let latest = try #require(try db.query("SELECT MAX(height) FROM blocks").first?[0].integer)
             let row = try #require(
-                try db.query("SELECT subject, position, event_index, time, event FROM events LIMIT 1").first)
+                try db.query("SELECT subject, position, event_index, time, event, transaction_hash FROM events LIMIT 1")
+                    .first)
             try db.run("PRAGMA foreign_keys = OFF")
             try db.run(
-                "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, ?, ?, ?)",
-                [row[0], .integer(latest + 5), row[1], row[2], row[3], row[4]])
+                """
+                INSERT INTO events(subject, height, position, event_index, time, event, transaction_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [row[0], .integer(latest + 5), row[1], row[2], row[3], row[4], row[5]])
             expectFailure(directory, locationPrefix: "events table")
         }
     }

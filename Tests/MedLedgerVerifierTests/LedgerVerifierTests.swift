@@ -104,4 +104,21 @@ extension LedgerVerifierTests {
             expectFailure(directory, locationPrefix: "block \(height)")
         }
     }
+
+    /// An event row's transaction hash is what the audit trail and its export show; one
+    /// pointing at another transaction must be caught like a changed event.
+    @Test func eventRowNamingAnotherTransactionIsNamedByHeight() async throws {
+        try await withDemoCopy { directory in
+            let db = try SQLiteDatabase(path: directory.ledgerFile.path)
+            let rows = try db.query("SELECT height, position FROM events ORDER BY height DESC LIMIT 1")
+            let height = try #require(rows.first?[0].integer)
+            let other = try #require(
+                try db.query("SELECT hash FROM transactions WHERE height < ? LIMIT 1", [.integer(height)]).first?[0])
+            let changed = try db.run(
+                "UPDATE events SET transaction_hash = ? WHERE height = ? AND position = ?",
+                [other, .integer(height), try #require(rows.first?[1])])
+            #expect(changed > 0)
+            expectFailure(directory, locationPrefix: "block \(height)")
+        }
+    }
 }

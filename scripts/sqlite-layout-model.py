@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""A model of the ledger's per-block SQLite writes, to compare table layouts apart from the node.
+
+Each "block" writes, in one WAL transaction with synchronous=FULL and a 64 MiB page cache (as
+`SQLiteDatabase` configures the node's connection), 1,000 transaction rows (32-byte hash,
+signer, ~220-byte receipt), 1,000 new state entries (a hashed key, ~200-byte value) and 1,000
+event rows keyed by a random 32-byte subject: what a block of patient self-registrations
+writes. The script first fills the tables with PRELOAD rows of each (synchronous=OFF, in
+batches of 10,000), then times BLOCKS such blocks and prints wall and CPU time per block.
+
+    python3 scripts/sqlite-layout-model.py LAYOUT PRELOAD BLOCKS [DIR]
+
+LAYOUT:
+  v1          schema version 1: transactions keyed by hash, events by subject, state by key,
+              rows and all (WITHOUT ROWID)
+  v2-statekey transactions and events keyed in commit order with narrow hash/subject
+              indexes; state still keyed by key
+  v2          schema version 2 as shipped: the above, and state rows in order of first write
+              with the key in a unique index
+  state-log   the above with state appended and not indexed at all: a lower bound, not a
+              layout the node could use as it is
+
+Compare layouts by the ratio of their CPU per block at PRELOAD=20000 and PRELOAD=1000000 in
+one sitting; absolute figures include Python's own per-row cost.
+"""
+import os
+import sys
+import time
+
+LAYOUTS = {
+    "v1": """
+        CREATE TABLE transactions (hash BLOB PRIMARY KEY, height INTEGER NOT NULL, position INTEGER NOT NULL,
+            signer BLOB NOT NULL, receipt BLOB NOT NULL, UNIQUE (height, position)) WITHOUT ROWID;
+        CREATE TABLE state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE events (subject BLOB NOT NULL, height INTEGER NOT NULL, position INTEGER NOT NULL,
+            event_index INTEGER NOT NULL, time INTEGER NOT NULL, event BLOB NOT NULL,
+            PRIMARY KEY (subject, height, position, event_index)) WITHOUT ROWID;""",
+    "v2-statekey": """
+        CREATE TABLE transactions (height INTEGER NOT NULL, position INTEGER NOT NULL, hash BLOB NOT NULL,
+            signer BLOB NOT NULL, receipt BLOB NOT NULL, PRIMARY KEY (height, position)) WITHOUT ROWID;
+        CREATE UNIQUE INDEX transactions_by_hash ON transactions(hash);
+        CREATE TABLE state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE events (height INTEGER NOT NULL, position INTEGER NOT NULL, event_index INTEGER NOT NULL,
+            subject BLOB NOT NULL, time INTEGER NOT NULL, event BLOB NOT NULL,
+            PRIMARY KEY (height, position, event_index, subject)) WITHOUT ROWID;
+        CREATE INDEX events_by_subject ON events(subject, height, position, event_index);""",
+}
+LAYOUTS["v2"] = LAYOUTS["v2-statekey"].replace(
+    "CREATE TABLE state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
+    "CREATE TABLE state (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, value BLOB NOT NULL);")
+LAYOUTS["state-log"] = LAYOUTS["v2-statekey"].replace(
+    "CREATE TABLE state (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
+    "CREATE TABLE state (id INTEGER PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL);")
+
+
+def write_block(db, layout, height, count):
+    random = os.urandom
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO transactions(hash, height, position, signer, receipt) VALUES (?, ?, ?, ?, ?)",
+        [(random(32), height, i, random(32), random(220)) for i in range(count)])
+    state_rows = [(b"identity/" + random(32), random(200)) for _ in range(count)]
+    if layout == "state-log":
+        db.executemany("INSERT INTO state(key, value) VALUES (?, ?)", state_rows)
+    else:
+        db.executemany(
+            "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            state_rows)
+    db.executemany(
+        "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, 0, ?, ?)",
+        [(random(32), height, i, height, random(150)) for i in range(count)])
+    db.execute("COMMIT")
+
+
+def main():
+    if len(sys.argv) < 4 or sys.argv[1] not in LAYOUTS:
+        sys.exit(__doc__)
+    layout, preload, blocks = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    if preload < 0 or blocks < 1:
+        sys.exit("PRELOAD must be 0 or more and BLOCKS 1 or more")
+    import sqlite3
+    directory = sys.argv[4] if len(sys.argv) > 4 else "."
+    path = os.path.join(directory, f"layout-model-{layout}-{preload}.sqlite")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA cache_size=-65536")
+    db.executescript(LAYOUTS[layout])
+    db.execute("PRAGMA synchronous=OFF")
+    height = 1
+    while height <= preload // 10_000:
+        write_block(db, layout, height, 10_000)
+        height += 1
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    walls, cpus = [], []
+    for _ in range(blocks):
+        wall, cpu = time.perf_counter(), time.process_time()
+        write_block(db, layout, height, 1_000)
+        height += 1
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    db.close()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    walls.sort()
+    print(f"layout={layout} preload={preload} blocks={blocks} "
+          f"cpu_ms_per_block={sum(cpus) / len(cpus) * 1000:.1f} wall_ms_median={walls[len(walls) // 2] * 1000:.1f}")
+
+
+if __name__ == "__main__":
+    main()
