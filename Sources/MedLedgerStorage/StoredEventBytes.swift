@@ -45,13 +45,7 @@ public struct StoredEventBytes: Hashable, Sendable {
             throw StorageError.corrupt(
                 table: "events", row: row, "position \(position) or event index \(eventIndex) is out of range")
         }
-        var hash: Hash256?
-        if let transactionHash {
-            guard let parsed = Hash256(bytes: transactionHash) else {
-                throw StorageError.corrupt(table: "transactions", row: row, "hash is not 32 bytes")
-            }
-            hash = parsed
-        }
+        let hash = try StoredRowDecoding.eventTransactionHash(transactionHash, row: row)
         return StoredEventBytes(
             height: Height(height), position: position, eventIndex: eventIndex, time: time, transactionHash: hash,
             event: event)

@@ -98,13 +98,7 @@ package enum StoredRowDecoding {
         let event = try decodeColumn("events", rowName, "event") { () throws(CanonicalDecodingError) in
             try LedgerEvent.decode(canonical: eventBytes)
         }
-        var transactionHash: Hash256?
-        if let hashBytes {
-            guard let hash = Hash256(bytes: hashBytes) else {
-                throw StorageError.corrupt(table: "transactions", row: rowName, "hash is not 32 bytes")
-            }
-            transactionHash = hash
-        }
+        let transactionHash = try eventTransactionHash(hashBytes, row: rowName)
         return IndexedEvent(
             height: Height(height), position: position, eventIndex: eventIndex,
             time: ConsensusTime(milliseconds: time), transactionHash: transactionHash, event: event)
@@ -163,5 +157,16 @@ package enum StoredRowDecoding {
             }
         }
         return rows
+    }
+
+    /// The hash of an event's transaction, read with the event (SQLite keeps it in the
+    /// `events` row; PostgreSQL joins `transactions`); nil when the store has none.
+    /// - Throws: `StorageError` (`.corruptData`) naming the event's row when it is not 32 bytes.
+    package static func eventTransactionHash(_ bytes: [UInt8]?, row: String) throws -> Hash256? {
+        guard let bytes else { return nil }
+        guard let hash = Hash256(bytes: bytes) else {
+            throw StorageError.corrupt(table: "events", row: row, "transaction hash is not 32 bytes")
+        }
+        return hash
     }
 }
