@@ -33,10 +33,13 @@ extension ConsensusDriver {
             await node.admitGossiped(transactions.filter(\.hasValidSignature), signaturesVerified: true)
             return
         }
-        let node = node
+        // Checked in parallel, admitted in arrival order (`GossipAdmissionQueue` says why).
+        let ticket = nextGossipTicket
+        nextGossipTicket += 1
+        let admission = gossipAdmission
         Task.detached(priority: .utility) {
             let valid = transactions.filter(\.hasValidSignature)
-            await node.admitGossiped(valid, signaturesVerified: true)
+            await admission.finished(ticket, valid: valid)
         }
     }
 

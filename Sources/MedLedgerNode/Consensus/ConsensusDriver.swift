@@ -58,6 +58,10 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     /// Set when consensus cannot go on safely (state not persisted, block not committed).
     public private(set) var stopReason: String?
     var started = false
+    /// The ticket the next gossiped batch takes, and where checked batches wait for their
+    /// turn (see `GossipAdmissionQueue`).
+    var nextGossipTicket: UInt64 = 0
+    let gossipAdmission: GossipAdmissionQueue
 
     public init(
         node: LedgerNode, transport: Transport, clock: Clock, dataDirectory: DataDirectory,
@@ -72,6 +76,9 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
         self.timeouts = timeouts
         self.options = options
         self.notify = notify
+        self.gossipAdmission = GossipAdmissionQueue { [node] valid in
+            await node.admitGossiped(valid, signaturesVerified: true)
+        }
         self.signer = try PrivateValidator(keys: await node.keysForConsensus, file: dataDirectory.consensusStateFile)
         self.validBlockFile = ValidBlockFile(url: dataDirectory.consensusValidBlockFile)
         let height = await node.height + 1

@@ -1,0 +1,80 @@
+import MedLedgerCore
+import Testing
+
+@testable import MedLedgerNode
+
+/// Gossiped batches are checked on tasks of their own but reach the node in the order they
+/// arrived: otherwise a signer's nonce n+1 could be admitted before n, and the mempool then
+/// refuses n (see `GossipAdmissionQueue`).
+@Suite struct GossipAdmissionQueueTests {
+    /// What the queue handed to the node, in order, with when each hand-over began and ended.
+    actor Recorder {
+        private(set) var log: [String] = []
+        func note(_ entry: String) { log.append(entry) }
+    }
+
+    static let signer = IdentityKeys.deterministic(seed: "gossip-order")
+
+    /// A distinct transaction per nonce, named by its nonce in the recorder's log.
+    static func transaction(_ nonce: UInt64) -> Transaction {
+        let patient = IdentityKeys.deterministic(seed: "gossip-order-\(nonce)")
+        return Transaction(
+            chainID: "gossip-order", signer: signer.identityID, keys: signer, nonce: Nonce(nonce),
+            payload: .registerPatient(RegisterPatient(keys: patient)))
+    }
+
+    static func names(_ batch: [Transaction]) -> String {
+        batch.map { "\($0.nonce.rawValue)" }.joined(separator: "+")
+    }
+
+    @Test func batchesAreAdmittedInTicketOrderWhateverOrderTheirChecksFinish() async {
+        let recorder = Recorder()
+        let queue = GossipAdmissionQueue { batch in await recorder.note(Self.names(batch)) }
+        await queue.finished(2, valid: [Self.transaction(3)])
+        #expect(await recorder.log.isEmpty, "ticket 2 waits for 0 and 1")
+        await queue.finished(0, valid: [Self.transaction(1)])
+        #expect(await recorder.log == ["1"], "ticket 0 goes, 2 still waits for 1")
+        await queue.finished(1, valid: [Self.transaction(2)])
+        #expect(await recorder.log == ["1", "2", "3"])
+    }
+
+    @Test func aBatchWithNothingValidKeepsItsPlaceButIsNotHandedOver() async {
+        let recorder = Recorder()
+        let queue = GossipAdmissionQueue { batch in await recorder.note(Self.names(batch)) }
+        await queue.finished(1, valid: [Self.transaction(2)])
+        await queue.finished(0, valid: [])
+        #expect(await recorder.log == ["2"])
+    }
+
+    /// A batch whose check finishes while an earlier one is being handed over (the actor
+    /// is re-entered at that `await`) goes after it, never beside it.
+    @Test func aBatchFinishingDuringAHandOverWaitsForItsEnd() async {
+        let recorder = Recorder()
+        let late = LateFinisher()
+        let queue = GossipAdmissionQueue { batch in
+            let name = Self.names(batch)
+            await recorder.note("start \(name)")
+            if name == "1" {
+                await late.finishTicketOneNow()
+                for _ in 0..<20 { await Task.yield() }
+            }
+            await recorder.note("end \(name)")
+        }
+        await late.set(queue)
+        await queue.finished(0, valid: [Self.transaction(1)])
+        await late.waitUntilDone()
+        #expect(await recorder.log == ["start 1", "end 1", "start 2", "end 2"])
+    }
+
+    /// Finishes ticket 1 on a task of its own, as a parallel signature check would.
+    actor LateFinisher {
+        private var queue: GossipAdmissionQueue?
+        private var task: Task<Void, Never>?
+        func set(_ queue: GossipAdmissionQueue) { self.queue = queue }
+        func finishTicketOneNow() {
+            guard let queue else { return }
+            task = Task { await queue.finished(1, valid: [GossipAdmissionQueueTests.transaction(2)]) }
+        }
+        func waitUntilDone() async { await task?.value }
+    }
+}
