@@ -14,12 +14,18 @@ extension PostgresLedgerStore {
                 .map(indexedEvent)
         }
         try Self.append(before, to: &binds)
-        // Row-value comparison walks the primary key (subject, height, position, event_index).
-        return try session.query(
-            "\(Self.indexedEventSelect) WHERE e.subject = $1 AND (e.height, e.position, e.event_index) < ($3, $4, $5) \(order) LIMIT $2",
-            binds
-        ).map(indexedEvent)
+        return try session.query(Self.pageBeforeCursorSQL, binds).map(indexedEvent)
     }
+
+    /// One newest-first page of a subject's rows strictly before a cursor ($1 subject, $2
+    /// limit, $3–$5 the cursor, see `append`), the columns `indexedEvent` reads: shared by
+    /// the decoded pages and the undecoded ones of the export (`eventBytes`). Row-value
+    /// comparison walks the primary key (subject, height, position, event_index).
+    static let pageBeforeCursorSQL = """
+        \(indexedEventSelect)
+        WHERE e.subject = $1 AND (e.height, e.position, e.event_index) < ($3, $4, $5)
+        ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT $2
+        """
 
     public func events(subject: [UInt8], after: EventCursor?, limit: Int) throws -> [IndexedEvent] {
         precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
@@ -67,7 +73,7 @@ extension PostgresLedgerStore {
             event: try columns.bytes(4, "event"), transactionHash: columns.optionalBytes(5))
     }
 
-    private static func append(_ cursor: EventCursor, to binds: inout PostgresBindings) throws {
+    static func append(_ cursor: EventCursor, to binds: inout PostgresBindings) throws {
         guard cursor.height.rawValue <= UInt64(Int64.max) else {
             throw StorageError(.tooLarge, "event cursor height \(cursor.height) does not fit a BIGINT")
         }

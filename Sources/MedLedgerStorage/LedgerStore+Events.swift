@@ -18,22 +18,34 @@ extension LedgerStore {
                 [.blob(subject), .integer(Int64(limit))]
             ).map(indexedEvent)
         }
-        // Row-value comparison walks the index events_by_subject (subject, height, position, event_index).
-        let sql = """
-            \(select) WHERE e.subject = ?\(Self.indexCondition(subject: subject))
-            AND (e.height, e.position, e.event_index) < (?, ?, ?) \(order)
-            """
         return try database.query(
-            sql,
-            [
-                .blob(subject), .height(before.height), .integer(Int64(before.position)),
-                .integer(Int64(before.eventIndex)), .integer(Int64(limit)),
-            ]
+            Self.pageBeforeCursorSQL(subject: subject), Self.pageBinds(subject: subject, cursor: before, limit: limit)
         ).map(indexedEvent)
     }
 
-    /// The columns `indexedEvent` reads, with the transaction hash joined in: shared by the
-    /// newest-first pages and the oldest-first replay so the two cannot drift apart.
+    /// One newest-first page of `subject`'s rows strictly before a cursor, the columns
+    /// `indexedEvent` reads: shared by the decoded pages and the undecoded ones of the
+    /// export (`eventBytes`). Row-value comparison walks the index of the subject's rows
+    /// (`audit_trail_rows` for a patient's audit trail, which holds every column read here,
+    /// `events_by_subject` otherwise). Bound by `pageBinds`.
+    package static func pageBeforeCursorSQL(subject: [UInt8]) -> String {
+        """
+        \(indexedEventSelect) WHERE e.subject = ?\(indexCondition(subject: subject))
+        AND (e.height, e.position, e.event_index) < (?, ?, ?)
+        ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?
+        """
+    }
+
+    /// The values of a page query's `?`s: subject, cursor, limit.
+    static func pageBinds(subject: [UInt8], cursor: EventCursor, limit: Int) -> [SQLiteValue] {
+        [
+            .blob(subject), .height(cursor.height), .integer(Int64(cursor.position)),
+            .integer(Int64(cursor.eventIndex)), .integer(Int64(limit)),
+        ]
+    }
+
+    /// The columns `indexedEvent` reads: shared by the newest-first pages and the
+    /// oldest-first replay so the two cannot drift apart.
     private static let indexedEventSelect = """
         SELECT e.height, e.position, e.event_index, e.time, e.event, e.transaction_hash FROM events e
         """
@@ -68,12 +80,6 @@ extension LedgerStore {
             WHERE e.subject = ?\(Self.indexCondition(subject: subject)) AND (e.height, e.position, e.event_index) > (?, ?, ?)
             ORDER BY e.height ASC, e.position ASC, e.event_index ASC LIMIT ?
             """
-        return try database.query(
-            sql,
-            [
-                .blob(subject), .height(after.height), .integer(Int64(after.position)),
-                .integer(Int64(after.eventIndex)), .integer(Int64(limit)),
-            ]
-        ).map(indexedEvent)
+        return try database.query(sql, Self.pageBinds(subject: subject, cursor: after, limit: limit)).map(indexedEvent)
     }
 }

@@ -21,14 +21,14 @@ import Testing
         let patient = IdentityKeys.deterministic(seed: "audited").identityID
         let subject = EventIndexKey.auditTrail(patient: patient)
         #expect(subject.first == 0xA1, "the index's condition names the audit-trail tag")
-        let plan = try plan(LedgerStore.eventBytesPageSQL(subject: subject), subject: subject)
+        let plan = try plan(LedgerStore.pageBeforeCursorSQL(subject: subject), subject: subject)
         #expect(plan.contains("USING COVERING INDEX audit_trail_rows"), "plan: \(plan)")
     }
 
     @Test func otherSubjectsAreReadThroughTheSubjectIndex() throws {
         let patient = IdentityKeys.deterministic(seed: "patient").identityID
         let subject = patient.hash.bytes
-        let plan = try plan(LedgerStore.eventBytesPageSQL(subject: subject), subject: subject)
+        let plan = try plan(LedgerStore.pageBeforeCursorSQL(subject: subject), subject: subject)
         #expect(plan.contains("events_by_subject"), "plan: \(plan)")
         #expect(!plan.contains("audit_trail_rows"), "plan: \(plan)")
     }
