@@ -28,27 +28,19 @@ public struct EventRow: Hashable, Sendable, Comparable {
     }
 
     /// The rows a block's receipts must have produced: each event once under each distinct
-    /// subject, with the hash of the transaction at its position.
+    /// subject (`StoredRowDecoding.eventIndexRows`, the rows a commit writes), with the
+    /// block's time and the hash of the transaction at its position.
     /// - Precondition: one receipt per transaction.
     public static func expected(
         header: BlockHeader, transactions: [Transaction], receipts: [TransactionReceipt]
     ) -> [EventRow] {
         precondition(transactions.count == receipts.count, "one receipt per transaction")
-        var rows = [EventRow]()
-        for (position, receipt) in receipts.enumerated() {
-            let transactionHash = transactions[position].hash.bytes
-            for (eventIndex, event) in receipt.events.enumerated() {
-                let bytes = event.canonicalBytes
-                var filed = Set<[UInt8]>()
-                for subject in event.subjects where filed.insert(subject).inserted {
-                    rows.append(
-                        EventRow(
-                            subject: subject, position: position, eventIndex: eventIndex,
-                            time: header.time.milliseconds, event: bytes, transactionHash: transactionHash))
-                }
-            }
-        }
-        return rows.sorted()
+        return StoredRowDecoding.eventIndexRows(receipts).map { row in
+            EventRow(
+                subject: row.subject, position: row.position, eventIndex: row.eventIndex,
+                time: header.time.milliseconds, event: row.event,
+                transactionHash: transactions[row.position].hash.bytes)
+        }.sorted()
     }
 }
 
