@@ -4,7 +4,8 @@
 /// Each key starts with a tag byte and is longer than any plain id (16 or 32 bytes), so it
 /// cannot collide with one. The index is not hashed into consensus; `verify` re-derives it.
 public enum EventIndexKey {
-    static let auditTrailTag: UInt8 = 0xA1
+    /// Public because the ledger store keeps audit trails in an index of their own, chosen by it.
+    public static let auditTrailTag: UInt8 = 0xA1
     static let patientReportsTag: UInt8 = 0xA2
     static let grantedVersionTag: UInt8 = 0xA3
     static let grantedReportTag: UInt8 = 0xA4

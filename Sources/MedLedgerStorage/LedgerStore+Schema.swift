@@ -1,3 +1,5 @@
+import MedLedgerCore
+
 extension LedgerStore {
     /// Version 2 of the ledger schema. Everything hashed or signed is stored as its canonical
     /// bytes; the other columns are indexes derived from those bytes at commit.
@@ -79,14 +81,17 @@ extension LedgerStore {
         DROP TABLE state_v1;
         """
 
-    /// The rows of patients' audit trails (`EventIndexKey.auditTrail`: tag 0xA1, then the
-    /// patient's id), as a condition on `subject` that a partial index can hold and a query
-    /// can repeat word for word, which is how SQLite's planner matches the two.
-    static let auditTrailSubjects = "subject >= X'A1' AND subject < X'A2'"
+    /// The rows of patients' audit trails (`EventIndexKey.auditTrail`: its tag, 0xA1, then
+    /// the patient's id), as a condition on `subject` that a partial index can hold and a
+    /// query can repeat word for word, which is how SQLite's planner matches the two:
+    /// `subject >= X'A1' AND subject < X'A2'`.
+    static let auditTrailSubjects =
+        "subject >= X'\(Hex.encode([EventIndexKey.auditTrailTag]))'"
+        + " AND subject < X'\(Hex.encode([EventIndexKey.auditTrailTag + 1]))'"
 
     /// The condition to add to a query of `subject`'s rows so that an audit trail is read
     /// from `audit_trail_rows`; empty for any other subject.
     static func indexCondition(subject: [UInt8]) -> String {
-        subject.first == 0xA1 ? " AND \(auditTrailSubjects)" : ""
+        subject.first == EventIndexKey.auditTrailTag ? " AND \(auditTrailSubjects)" : ""
     }
 }
