@@ -21,32 +21,7 @@ extension LedgerNode {
         -> [StoredEventBytes]
     {
         precondition(limit >= 1 && limit <= Limits.auditExportPageRows, "limit must be 1-\(Limits.auditExportPageRows)")
-        if let reader = store as? any EventBytesReading {
-            return try reader.eventBytes(subject: subject, before: before, limit: limit)
-        }
-        return try Self.eventBytesFromDecodedPages(of: store, subject: subject, before: before, limit: limit)
-    }
-
-    /// What `eventBytes` reads from a store without undecoded reads: its decoded pages,
-    /// encoded back (canonical bytes have one form, so the rows are the same, only slower).
-    public static func eventBytesFromDecodedPages(
-        of store: any LedgerDatabase, subject: [UInt8], before: EventCursor, limit: Int
-    ) throws -> [StoredEventBytes] {
-        precondition(limit >= 1 && limit <= Limits.auditExportPageRows, "limit must be 1-\(Limits.auditExportPageRows)")
-        var rows = [StoredEventBytes]()
-        var cursor = before
-        while rows.count < limit {
-            let asked = min(limit - rows.count, PageLimits.maxItems)
-            let page = try store.events(subject: subject, before: cursor, limit: asked)
-            rows += page.map {
-                StoredEventBytes(
-                    height: $0.height, position: $0.position, eventIndex: $0.eventIndex, time: $0.time.milliseconds,
-                    transactionHash: $0.transactionHash, event: $0.event.canonicalBytes)
-            }
-            guard page.count == asked, let last = page.last else { break }
-            cursor = last.cursor
-        }
-        return rows
+        return try store.eventBytes(subject: subject, before: before, limit: limit)
     }
 }
 

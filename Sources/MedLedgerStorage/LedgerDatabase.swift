@@ -14,7 +14,7 @@ import MedLedgerCore
 ///   never a crash and never a wrong value.
 /// - Calls are synchronous and thread-safe; a call blocks its thread until the database
 ///   answered (the node calls it from its actor, as it always did with SQLite).
-public protocol LedgerDatabase: AnyObject, Sendable {
+public protocol LedgerDatabase: AnyObject, Sendable, EventBytesReading {
     /// Where the ledger lives, for messages: a file path, or a PostgreSQL URL without its password.
     var location: String { get }
 

@@ -52,8 +52,8 @@ public struct StoredEventBytes: Hashable, Sendable {
     }
 }
 
-/// A store that can hand out event-index rows without decoding them. Apart from
-/// `LedgerDatabase` so that adding it changed no store's contract; both stores conform.
+/// A store that hands out event-index rows without decoding them: part of `LedgerDatabase`,
+/// kept in its own protocol beside the rows it returns.
 public protocol EventBytesReading {
     /// One page of the rows filed under `subject` strictly before `before`, newest first
     /// (by height, position, event index, descending), events undecoded.

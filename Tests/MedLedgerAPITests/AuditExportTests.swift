@@ -139,21 +139,4 @@ import Testing
         #expect(Array(after.events.dropFirst(2)) == before)
         #expect(after.events.prefix(2).map(\.height) == [height + 2, height + 1])
     }
-
-    /// A store without undecoded reads gets the same rows from its decoded pages.
-    @Test func decodedPagesGiveTheSameRowsAsUndecodedReads() async throws {
-        let (fixture, _) = try await Self.fixtureWithReads()
-        defer { fixture.cleanUp() }
-        let store = try LedgerStore(dataDirectory: fixture.directory.url)
-        let subject = EventIndexKey.auditTrail(patient: fixture.patient.id)
-        let top = EventCursor(height: await fixture.node.height + 1, position: 0, eventIndex: 0)
-        let undecoded = try store.eventBytes(subject: subject, before: top, limit: 1_000)
-        #expect(undecoded.count == 5)
-        for (before, limit) in [(top, 1_000), (top, 2), (undecoded[1].cursor, 2)] {
-            let viaPages = try LedgerNode.eventBytesFromDecodedPages(
-                of: store, subject: subject, before: before, limit: limit)
-            let expected = try store.eventBytes(subject: subject, before: before, limit: limit)
-            #expect(viaPages == expected && !expected.isEmpty, "before \(before), limit \(limit)")
-        }
-    }
 }

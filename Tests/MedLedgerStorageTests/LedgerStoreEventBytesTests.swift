@@ -12,21 +12,20 @@ import Testing
     @Test(arguments: StoreKind.underTest) func rowsAreTheDecodedPagesUndecoded(_ kind: StoreKind) throws {
         let (harness, store) = try chain.prepared(kind)
         defer { withExtendedLifetime(harness) {} }
-        let reader = try #require(store as? any EventBytesReading, "every store reads undecoded events")
         let subject = chain.patient.hash.bytes
         let everything = EventCursor(height: 3, position: 0, eventIndex: 0)
-        let rows = try reader.eventBytes(subject: subject, before: everything, limit: 10)
+        let rows = try store.eventBytes(subject: subject, before: everything, limit: 10)
         let decoded = try store.events(subject: subject, limit: 10)
         #expect(rows.count == 3)
         #expect(try rows.map { try $0.decoded() } == decoded)
         #expect(rows.map(\.event) == decoded.map(\.event.canonicalBytes))
         #expect(rows.map(\.time) == decoded.map(\.time.milliseconds))
         // Strictly before the cursor, at most `limit`, and empty past the oldest.
-        let page = try reader.eventBytes(subject: subject, before: try #require(rows.first).cursor, limit: 1)
+        let page = try store.eventBytes(subject: subject, before: try #require(rows.first).cursor, limit: 1)
         #expect(page == [rows[1]])
-        #expect(try reader.eventBytes(subject: subject, before: rows[2].cursor, limit: 10).isEmpty)
+        #expect(try store.eventBytes(subject: subject, before: rows[2].cursor, limit: 10).isEmpty)
         // Rows of later heights than the cursor's are not read.
         let atOne = EventCursor(height: 2, position: 0, eventIndex: 0)
-        #expect(try reader.eventBytes(subject: subject, before: atOne, limit: 10) == [rows[2]])
+        #expect(try store.eventBytes(subject: subject, before: atOne, limit: 10) == [rows[2]])
     }
 }
