@@ -54,6 +54,12 @@ import MedLedgerTesting
         _ = try await cast.client(admin, node: 0).registerPractitioner(
             author.keys, organization: admin.id, roles: [.author, .approver])
         try await cast.client(patient, node: 0).registerSelfAsPatient()
+        // The registrations committed on node 0; a test that submits through another node must
+        // not race that node's copy of the block (CI once saw "not found: patient" on node 2).
+        let registered = await processes.status(network, 0)?.height ?? 0
+        #expect(
+            await processes.waitForHeight(network, [0, 1, 2, 3], registered, seconds: 30),
+            "the nodes never reached height \(registered)")
         cast.network = network
         return cast
     }
