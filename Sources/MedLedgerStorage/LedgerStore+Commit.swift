@@ -21,18 +21,24 @@ extension LedgerStore {
     ) throws {
         let height = block.header.height
         CommitArguments.precondition(block, certificate: certificate, receipts: receipts)
-        try database.transaction {
-            CommitArguments.precondition(block, extends: try latestHeight)
-            try database.run(
-                "INSERT INTO blocks(height, hash, header, body, certificate) VALUES (?, ?, ?, ?, ?)",
-                [
-                    .height(height), .blob(block.hash.bytes), .blob(block.header.canonicalBytes),
-                    .blob(block.encodedBody), .blob(certificate.canonicalBytes),
-                ])
-            try insertTransactions(block, receipts: receipts)
-            try insertEvents(block, receipts: receipts)
-            try apply(stateChanges)
-            try setMeta("height", height.canonicalBytes)
+        // The mutex is taken before the database's lock, as everywhere, and held until the
+        // map has taken this block's keys, so the next commit never sees a stale map.
+        try stateRows.withLock { stateRows in
+            let keys = try database.transaction {
+                CommitArguments.precondition(block, extends: try latestHeight)
+                try database.run(
+                    "INSERT INTO blocks(height, hash, header, body, certificate) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        .height(height), .blob(block.hash.bytes), .blob(block.header.canonicalBytes),
+                        .blob(block.encodedBody), .blob(certificate.canonicalBytes),
+                    ])
+                try insertTransactions(block, receipts: receipts)
+                try insertEvents(block, receipts: receipts)
+                let keys = try stateRows.applying(stateChanges, to: database)
+                try setMeta("height", height.canonicalBytes)
+                return keys
+            }
+            stateRows.commit(keys)
         }
     }
 
@@ -61,21 +67,6 @@ extension LedgerStore {
                     .integer(Int64(row.eventIndex)), .unsigned(header.time.milliseconds), .blob(row.event),
                     .blob(block.transactions[row.position].hash.bytes),
                 ])
-            }
-        }
-    }
-
-    private func apply(_ changes: [StateChange]) throws {
-        let upsert = "INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-        try database.withStatement(upsert) { upsertStatement in
-            try database.withStatement("DELETE FROM state WHERE key = ?") { deleteStatement in
-                for change in changes {
-                    if let value = change.value {
-                        try upsertStatement.run([.blob(change.key), .blob(value)])
-                    } else {
-                        try deleteStatement.run([.blob(change.key)])
-                    }
-                }
             }
         }
     }

@@ -1,7 +1,7 @@
 import MedLedgerCore
 
 extension LedgerStore {
-    /// Version 2 of the ledger schema. Everything hashed or signed is stored as its canonical
+    /// Version 3 of the ledger schema. Everything hashed or signed is stored as its canonical
     /// bytes; the other columns are indexes derived from those bytes at commit.
     ///
     /// Why the tables are keyed the way they are: a B-tree keyed by a hash takes each insert
@@ -10,9 +10,13 @@ extension LedgerStore {
     /// cost of a block grew with the chain. `transactions` and `events` are therefore keyed
     /// in commit order (height, position, …), and `state` by SQLite's row id (the order in
     /// which keys were first written), so a block appends to their last pages, and only
-    /// narrow indexes (a hash, subject or state key with the row's key) take random inserts.
-    /// A changed state entry is still rewritten where it lies. Version 1 keyed the three
-    /// tables by hash, subject and state key; `migrationFromVersion1` rewrites them.
+    /// narrow indexes (a hash or subject with the row's key) take random inserts. A changed
+    /// state entry is still rewritten where it lies. Version 1 keyed the three tables by hash,
+    /// subject and state key; `migrationFromVersion1` rewrites them.
+    ///
+    /// The state key has no index (version 2 had a unique one): the store finds a key's row
+    /// through `StateRowIndex`, a map in memory, so a new key costs an append and nothing
+    /// else. Key uniqueness is checked when the map is read at opening.
     ///
     /// Each event row carries its transaction's hash, so reading an event never searches
     /// `transactions`. Patients' audit trails are the one list read whole (the export), so
@@ -42,7 +46,7 @@ extension LedgerStore {
         CREATE UNIQUE INDEX IF NOT EXISTS transactions_by_hash ON transactions(hash);
         CREATE TABLE IF NOT EXISTS state (
             id INTEGER PRIMARY KEY,
-            key BLOB NOT NULL UNIQUE,
+            key BLOB NOT NULL,
             value BLOB NOT NULL
         );
         CREATE TABLE IF NOT EXISTS events (
@@ -61,7 +65,7 @@ extension LedgerStore {
             WHERE \(auditTrailSubjects);
         """
 
-    /// Rewrites a version 1 ledger's `transactions`, `events` and `state` into version 2's layout,
+    /// Rewrites a version 1 ledger's `transactions`, `events` and `state` into this layout,
     /// row for row, inside the caller's transaction (so a crash leaves version 1 intact).
     /// Nothing hashed or signed changes: the same bytes move to differently keyed tables.
     static let migrationFromVersion1 = """
@@ -79,6 +83,15 @@ extension LedgerStore {
         DROP TABLE transactions_v1;
         DROP TABLE events_v1;
         DROP TABLE state_v1;
+        """
+
+    /// Rebuilds a version 2 ledger's `state` without its unique key index (SQLite cannot drop
+    /// a constraint's index), keeping every row id; inside the caller's transaction.
+    static let migrationFromVersion2 = """
+        ALTER TABLE state RENAME TO state_v2;
+        \(schema)
+        INSERT INTO state(id, key, value) SELECT id, key, value FROM state_v2 ORDER BY id;
+        DROP TABLE state_v2;
         """
 
     /// The rows of patients' audit trails (`EventIndexKey.auditTrail`: its tag, 0xA1, then

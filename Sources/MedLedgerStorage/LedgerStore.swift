@@ -1,5 +1,6 @@
 import Foundation
 import MedLedgerCore
+import Synchronization
 
 /// The node's ledger on disk: blocks, their certificates, transactions with receipts, the
 /// event index and the contract state, in one SQLite file at `<dataDir>/ledger.sqlite`.
@@ -7,16 +8,19 @@ import MedLedgerCore
 /// A block and everything it changed are written in one SQLite transaction (`commit`), so
 /// after a crash the store holds either all of a block or none of it. Every read decodes
 /// with Core's canonical decoders and reports damaged bytes as a `StorageError` naming the
-/// table and the row. Thread-safe: all state lives in the database, whose connection is
-/// serialized by `SQLiteDatabase`.
+/// table and the row. Thread-safe: the database's connection is serialized by
+/// `SQLiteDatabase`, and the state keys' row ids (`StateRowIndex`) by a mutex that a commit
+/// holds from before its transaction until the map has taken the block's keys.
 public final class LedgerStore: LedgerDatabase {
     /// The schema this code reads and writes; stored in `meta` as `schema_version`.
-    public static let schemaVersion: UInt64 = 2
+    public static let schemaVersion: UInt64 = 3
 
     /// The SQLite file.
     public let path: String
     public var location: String { path }
     let database: SQLiteDatabase
+    /// Where each state key's row is; see `StateRowIndex` for why it is not in the file.
+    let stateRows: Mutex<StateRowIndex>
 
     /// Opens the ledger in `dataDirectory`, creating the directory and the schema if needed.
     /// - Throws: `StorageError` when the file cannot be opened, its schema version is not
@@ -29,15 +33,18 @@ public final class LedgerStore: LedgerDatabase {
         }
         path = dataDirectory.appendingPathComponent("ledger.sqlite").path
         database = try SQLiteDatabase(path: path)
+        stateRows = Mutex(StateRowIndex())
         try database.transaction { try createOrCheckSchema() }
         try checkHeightMatchesBlocks()
+        let rows = try StateRowIndex(database: database)
+        stateRows.withLock { $0 = rows }
     }
 
-    /// Creates the schema in a new file, migrates a version 1 file (see `schema` for why),
-    /// and refuses any other version. Runs in the opening transaction.
+    /// Creates the schema in a new file, migrates a version 1 or 2 file (see `schema` for
+    /// why), and refuses any other version. Runs in the opening transaction.
     private func createOrCheckSchema() throws {
-        // `meta` first: the rest of the schema must not be created over a version 1 file,
-        // whose tables have the same names.
+        // `meta` first: the rest of the schema must not be created over an older file, whose
+        // tables have the same names.
         try database.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);")
         guard let stored = try metaValue("schema_version") else {
             try database.execute(Self.schema)
@@ -51,10 +58,13 @@ public final class LedgerStore: LedgerDatabase {
         case 1:
             try database.execute(Self.migrationFromVersion1)
             try setMeta("schema_version", Self.schemaVersion.canonicalBytes)
+        case 2:
+            try database.execute(Self.migrationFromVersion2)
+            try setMeta("schema_version", Self.schemaVersion.canonicalBytes)
         default:
             throw StorageError(
                 .invalidState,
-                "\(path): schema version \(version), this build reads \(Self.schemaVersion) (and migrates 1)")
+                "\(path): schema version \(version), this build reads \(Self.schemaVersion) (and migrates 1 and 2)")
         }
     }
 

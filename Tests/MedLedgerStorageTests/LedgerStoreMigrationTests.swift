@@ -113,9 +113,68 @@ import Testing
         _ = try LedgerStore(dataDirectory: directory.url)
         let path = directory.url.appendingPathComponent("ledger.sqlite").path
         try SQLiteDatabase(path: path).run(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(3).canonicalBytes)])
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(4).canonicalBytes)])
         let error = #expect(throws: StorageError.self) { try LedgerStore(dataDirectory: directory.url) }
-        #expect(error?.message.contains("schema version 3, this build reads 2 (and migrates 1)") == true)
+        #expect(error?.message.contains("schema version 4, this build reads 3 (and migrates 1 and 2)") == true)
+    }
+
+    /// Version 2's `state`, verbatim: the same rows with a unique index on the key.
+    static let version2State = """
+        CREATE TABLE state (
+            id INTEGER PRIMARY KEY,
+            key BLOB NOT NULL UNIQUE,
+            value BLOB NOT NULL
+        );
+        """
+
+    /// Turns the file at `path` into a version 2 file with the same rows and row ids.
+    static func downgradeToVersion2(_ path: String) throws {
+        let database = try SQLiteDatabase(path: path)
+        try database.transaction {
+            try database.execute(
+                """
+                ALTER TABLE state RENAME TO state_v3;
+                \(version2State)
+                INSERT INTO state SELECT id, key, value FROM state_v3;
+                DROP TABLE state_v3;
+                """)
+            try database.run(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(2).canonicalBytes)])
+        }
+    }
+
+    @Test func aVersion2LedgerLosesItsStateKeyIndexWithEveryRowKept() throws {
+        let directory = try TemporaryDirectory()
+        let chain = Fixtures.chain(count: 3)
+        let before: Reads
+        do {
+            let store = try LedgerStore(dataDirectory: directory.url)
+            try store.saveGenesis(Fixtures.genesis)
+            for fixture in chain { try store.commit(fixture) }
+            before = try Self.reads(store, chain)
+        }
+        #expect(before.state.count == 6)
+        let path = directory.url.appendingPathComponent("ledger.sqlite").path
+        let rowIDs = "SELECT id, key FROM state ORDER BY id"
+        let rowsBefore = try SQLiteDatabase(path: path).query(rowIDs)
+        try Self.downgradeToVersion2(path)
+        #expect(try Self.tableSQL(path, "state").contains("key BLOB NOT NULL UNIQUE"))
+
+        let migrated = try LedgerStore(dataDirectory: directory.url)
+        #expect(try Self.reads(migrated, chain) == before)
+        #expect(try SQLiteDatabase(path: path).query(rowIDs) == rowsBefore)
+        #expect(try !Self.tableSQL(path, "state").contains("UNIQUE"))
+        // New keys go after the migrated rows; a changed key stays in its row.
+        let next = Fixtures.block(height: 4, previous: chain[2].block.hash, lastCommit: chain[2].certificate)
+        try migrated.commit(next)
+        let changed = before.state[0].key
+        let after = Fixtures.block(height: 5, previous: next.block.hash, lastCommit: next.certificate, count: 0)
+        try migrated.commit(
+            after.block, certificate: after.certificate, receipts: after.receipts,
+            stateChanges: [StateChange(key: changed, value: [7])])
+        #expect(try migrated.allState().count == 8)
+        #expect(try migrated.stateValue(forKey: changed) == [7])
+        #expect(try SQLiteDatabase(path: path).query(rowIDs).prefix(6).map { $0[0] } == rowsBefore.map { $0[0] })
     }
 
     static func tableSQL(_ path: String, _ table: String) throws -> String {

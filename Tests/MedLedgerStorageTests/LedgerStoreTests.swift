@@ -153,6 +153,7 @@ import Testing
         // Nothing left behind blocks a correct block 2.
         try store.commit(Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate))
         #expect(try store.latestHeight == 2)
+        #expect(try store.allState().count == stateBefore.count + 2, "block 2's new keys are stored")
         #expect(try store.events(subject: newPatient.hash.bytes, limit: 10).count == 1)
     }
 }
