@@ -78,4 +78,34 @@ import MedLedgerContracts
         try mempool.admit(registration(by: organization, nonce: 4, seed: "ours-4"), engine: engine, state: state)
         #expect(mempool.count == 2)
     }
+
+    /// The scan stops once it has seen every transaction of the block's signers, wherever in
+    /// the queue they are: a stale one far behind others is still dropped, and what stays
+    /// keeps its order, before and after the point where the scan stopped.
+    @Test func aStaleTransactionBehindOthersLeavesAndTheRestKeepTheirOrder() throws {
+        var state = engine.genesisState(genesis)
+        _ = state.takeChanges()
+        state.foldPending()
+        let ours = (1...2).map { registration(by: organization, nonce: Nonce($0), seed: "ours-\($0)") }
+        let theirs = (1...4).map { registration(by: other, nonce: Nonce($0), seed: "theirs-\($0)") }
+        var mempool = Mempool()
+        let arrival = [theirs[0], ours[0], theirs[1], theirs[2], ours[1], theirs[3]]
+        for tx in arrival { try mempool.admit(tx, engine: engine, state: state) }
+
+        // Another node's transaction with our nonce 2 commits beside our nonce 1: our nonce
+        // 2, fifth in the queue, is stale.
+        let competing = registration(by: organization, nonce: 2, seed: "competing")
+        state = executed([ours[0], competing], on: state)
+        mempool.removeCommitted([ours[0], competing], state: state)
+        #expect(mempool.queue.map(\.hash) == theirs.map(\.hash))
+        #expect(mempool.pendingNonce(of: organization.identityID) == nil)
+        #expect(mempool.totalBytes == theirs.reduce(0) { $0 + $1.encoded.count })
+
+        // Their first, at the front, commits: the rest stay as they were.
+        state = executed([theirs[0]], on: state)
+        mempool.removeCommitted([theirs[0]], state: state)
+        #expect(mempool.queue.map(\.hash) == theirs.dropFirst().map(\.hash))
+        #expect(mempool.pendingNonce(of: other.identityID) == 4)
+        #expect(!mempool.contains(theirs[0].hash) && mempool.contains(theirs[3].hash))
+    }
 }
