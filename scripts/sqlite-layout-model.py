@@ -17,8 +17,9 @@ LAYOUT:
               indexes; state still keyed by key
   v2          schema version 2 as shipped: the above, and state rows in order of first write
               with the key in a unique index
-  state-log   the above with state appended and not indexed at all: a lower bound, not a
-              layout the node could use as it is
+  state-log   the above with state appended and not indexed at all: what schema version 3
+              writes for new keys (it finds an existing key's row through a map in memory,
+              StateRowIndex, and rewrites it by row id)
 
 Compare layouts by the ratio of their CPU per block at PRELOAD=20000 and PRELOAD=1000000 in
 one sitting; absolute figures include Python's own per-row cost.
