@@ -94,11 +94,13 @@ struct NodeCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            let allocator = AllocatorTuning.applyForNode()
             let directory = DataDirectory(path: dataDir)
             let configured = try? NetworkConfig.load(directory)
             let address = try HostPort(http ?? configured?.http ?? "127.0.0.1:8080", option: "--http")
             var logger = Logger(label: "medledger.node")
             logger.logLevel = .info
+            logger.info("\(allocator)")
             // One registry for the process: the node's counters and the API's, rendered by /metrics.
             let metrics = PrometheusCollectorRegistry()
             let node: LedgerNode
