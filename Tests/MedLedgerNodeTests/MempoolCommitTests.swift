@@ -38,6 +38,14 @@ import MedLedgerContracts
                     encryptionKey: practitioner.publicEncryptionKey, roles: [.reader])))
     }
 
+    /// The genesis state as block 1 leaves it: changes taken, pending folded in.
+    func committedGenesisState() -> LedgerState {
+        var state = engine.genesisState(genesis)
+        _ = state.takeChanges()
+        state.foldPending()
+        return state
+    }
+
     /// The state after executing `block` on `state` (as a commit makes it live).
     func executed(_ block: [Transaction], on state: LedgerState) -> LedgerState {
         var next = state
@@ -49,9 +57,7 @@ import MedLedgerContracts
     }
 
     @Test func includedAndStaleTransactionsLeaveAndTheBookkeepingFollows() throws {
-        var state = engine.genesisState(genesis)
-        _ = state.takeChanges()
-        state.foldPending()
+        var state = committedGenesisState()
         let ours = (1...3).map { registration(by: organization, nonce: Nonce($0), seed: "ours-\($0)") }
         let theirs = (1...2).map { registration(by: other, nonce: Nonce($0), seed: "theirs-\($0)") }
         var mempool = Mempool()
@@ -83,9 +89,7 @@ import MedLedgerContracts
     /// the queue they are: a stale one far behind others is still dropped, and what stays
     /// keeps its order, before and after the point where the scan stopped.
     @Test func aStaleTransactionBehindOthersLeavesAndTheRestKeepTheirOrder() throws {
-        var state = engine.genesisState(genesis)
-        _ = state.takeChanges()
-        state.foldPending()
+        var state = committedGenesisState()
         let ours = (1...2).map { registration(by: organization, nonce: Nonce($0), seed: "ours-\($0)") }
         let theirs = (1...4).map { registration(by: other, nonce: Nonce($0), seed: "theirs-\($0)") }
         var mempool = Mempool()

@@ -74,16 +74,18 @@ import Testing
             height: try store.latestHeight)
     }
 
+    /// Commits `chain` to a new ledger in `directory` and returns what it reads back.
+    static func committed(_ chain: [BlockFixture], in directory: TemporaryDirectory) throws -> Reads {
+        let store = try LedgerStore(dataDirectory: directory.url)
+        try store.saveGenesis(Fixtures.genesis)
+        for fixture in chain { try store.commit(fixture) }
+        return try reads(store, chain)
+    }
+
     @Test func aVersion1LedgerIsMigratedWithEveryReadUnchanged() throws {
         let directory = try TemporaryDirectory()
         let chain = Fixtures.chain(count: 3)
-        let before: Reads
-        do {
-            let store = try LedgerStore(dataDirectory: directory.url)
-            try store.saveGenesis(Fixtures.genesis)
-            for fixture in chain { try store.commit(fixture) }
-            before = try Self.reads(store, chain)
-        }
+        let before = try Self.committed(chain, in: directory)
         #expect(before.transactions.allSatisfy { $0 != nil })
         #expect(before.events.allSatisfy { $0.count == 1 })
         let path = directory.url.appendingPathComponent("ledger.sqlite").path
@@ -146,13 +148,7 @@ import Testing
     @Test func aVersion2LedgerLosesItsStateKeyIndexWithEveryRowKept() throws {
         let directory = try TemporaryDirectory()
         let chain = Fixtures.chain(count: 3)
-        let before: Reads
-        do {
-            let store = try LedgerStore(dataDirectory: directory.url)
-            try store.saveGenesis(Fixtures.genesis)
-            for fixture in chain { try store.commit(fixture) }
-            before = try Self.reads(store, chain)
-        }
+        let before = try Self.committed(chain, in: directory)
         #expect(before.state.count == 6)
         let path = directory.url.appendingPathComponent("ledger.sqlite").path
         let rowIDs = "SELECT id, key FROM state ORDER BY id"
