@@ -5,7 +5,8 @@
 #   scripts/node-env-ab.sh TESTNET_DIR 'NAME=VALUE' A B A B ...
 #
 # A starts the nodes without the setting, B with it; each letter is one start, one
-# `medledger bench --duration 15`, one stop, and prints the bench's RESULT line.
+# `medledger bench $BENCH_ARGS` (default `--duration 15`), one stop, and prints the bench's
+# RESULT line.
 set -euo pipefail
 dir=$1 setting=$2
 shift 2
@@ -32,7 +33,7 @@ for variant in "$@"; do
     sleep 1
   done
   sleep 3
-  echo "$variant $(date -u +%T) $("$R" bench "${nodes[@]}" --duration 15 2>&1 | grep -E '^RESULT ')"
+  echo "$variant $(date -u +%T) $("$R" bench "${nodes[@]}" ${BENCH_ARGS:---duration 15} 2>&1 | grep -E '^RESULT ')"
   pkill -f "node start --data-dir $dir/" || true
   sleep 3
 done
