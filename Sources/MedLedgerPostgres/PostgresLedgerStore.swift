@@ -15,7 +15,9 @@ public final class PostgresLedgerStore: LedgerDatabase {
     /// The schema this code reads and writes; stored in `meta` as `schema_version`. It holds
     /// the same columns as SQLite's, but its own number: SQLite's version 2 only re-keyed
     /// tables in commit order, which PostgreSQL's heap tables already are (their keys are
-    /// separate narrow indexes), so this schema did not change.
+    /// separate narrow indexes), and version 3 dropped SQLite's state key index for a map in
+    /// memory, where this store's upserts still find rows by that index; so this schema did
+    /// not change.
     public static let schemaVersion: UInt64 = 1
 
     public let url: PostgresURL
