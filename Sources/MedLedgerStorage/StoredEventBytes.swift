@@ -13,17 +13,6 @@ public struct StoredEventBytes: Hashable, Sendable {
     /// `LedgerEvent`'s canonical bytes, as the index holds them.
     public let event: [UInt8]
 
-    public init(
-        height: Height, position: Int, eventIndex: Int, time: UInt64, transactionHash: Hash256?, event: [UInt8]
-    ) {
-        self.height = height
-        self.position = position
-        self.eventIndex = eventIndex
-        self.time = time
-        self.transactionHash = transactionHash
-        self.event = event
-    }
-
     /// The cursor that continues a newest-first list just after (older than) this row.
     public var cursor: EventCursor { EventCursor(height: height, position: position, eventIndex: eventIndex) }
 
