@@ -15,9 +15,9 @@ import MedLedgerCore
 /// writer, which holds for a node's data directory.
 struct StateRowIndex {
     /// Row id of each stored key.
-    private(set) var rowIDs: [[UInt8]: Int64] = [:]
+    private var rowIDs: [[UInt8]: Int64] = [:]
     /// The row id the next new key gets: one above the highest in the file.
-    private(set) var nextRowID: Int64 = 1
+    private var nextRowID: Int64 = 1
 
     /// An empty map, until the store has read its file.
     init() {}
