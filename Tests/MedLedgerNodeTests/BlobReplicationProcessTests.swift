@@ -54,13 +54,8 @@ import MedLedgerTesting
         _ = try await cast.client(admin, node: 0).registerPractitioner(
             author.keys, organization: admin.id, roles: [.author, .approver])
         try await cast.client(patient, node: 0).registerSelfAsPatient()
-        // The registrations committed on node 0; a test that submits through another node must
-        // not race that node's copy of the block (CI once saw "not found: patient" on node 2).
-        let registered = await processes.status(network, 0)?.height ?? 0
-        #expect(
-            await processes.waitForHeight(network, [0, 1, 2, 3], registered, seconds: 30),
-            "the nodes never reached height \(registered)")
         cast.network = network
+        await waitForEveryNode(cast, toReachHeightOf: 0)
         return cast
     }
 
@@ -82,10 +77,23 @@ import MedLedgerTesting
     /// Several chunks' worth of report, so a transfer takes more than one request.
     static let body = (0..<(2 * 1024 * 1024 + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
 
-    /// Uploads and submits a report through node `via`.
+    /// Waits until all four nodes hold what `node` has committed. A write returns once the
+    /// node it went through has committed it; the others follow a moment later, and a test
+    /// that reads through them must not race that (CI saw "not found: patient" on node 2 after
+    /// registering through node 0, and "no access" on node 0 to a report submitted via node 2).
+    func waitForEveryNode(_ cast: Cast, toReachHeightOf node: Int) async {
+        let height = await processes.status(cast.network, node)?.height ?? 0
+        #expect(height > 0, "node \(node) did not answer its status")
+        #expect(
+            await processes.waitForHeight(cast.network, [0, 1, 2, 3], height, seconds: 30),
+            "the nodes never reached height \(height)")
+    }
+
+    /// Uploads and submits a report through node `via`, once every node holds it.
     func submit(_ cast: Cast, via: Int = 0) async throws -> (ReportID, Hash256) {
         let (report, _) = try await cast.client(cast.author, node: via).submitReport(
             patient: cast.patient.id, category: Code("LAB")!, draft: ReportDraft(title: "CBC", body: Self.body))
+        await waitForEveryNode(cast, toReachHeightOf: via)
         let record = try await cast.client(cast.patient, node: 0).gateway.report(report, caller: cast.patient)
         return (report, record.latest.content.contentAddress)
     }
