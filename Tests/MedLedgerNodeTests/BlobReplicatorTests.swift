@@ -4,6 +4,7 @@ import MedLedgerCore
 @testable import MedLedgerNode
 import MedLedgerP2P
 import MedLedgerStorage
+import MedLedgerTesting
 import Testing
 
 /// `BlobReplicator` against a peer the test plays over a real peer link: forged or oversized
@@ -64,10 +65,7 @@ import Testing
             try await dialer.start()
             // Index 0 runs the replicator, index 1 is the test's peer.
             let (ours, theirs) = low == 0 ? (dialer, listener) : (listener, dialer)
-            let deadline = Date().addingTimeInterval(10)
-            while ours.connectedPeers.isEmpty || theirs.connectedPeers.isEmpty, Date() < deadline {
-                try await Task.sleep(nanoseconds: 20_000_000)
-            }
+            _ = await eventually { !ours.connectedPeers.isEmpty && !theirs.connectedPeers.isEmpty }
             #expect(ours.connectedPeers == [keys[1].identityID], "the peers never connected")
             let replicator = await BlobReplicator(node: node, network: ours, logger: Logger(label: "blobs"))
             let inbound = ours.blobInbound

@@ -102,7 +102,7 @@ import MedLedgerCore
             keys: keys, host: "127.0.0.1", port: Testnet.p2pPort(base: basePort, index: 3), peers: peers)
         try await peer.start()
         #expect(
-            await eventually(timeout: .seconds(15)) { peer.connectedPeers.count == 3 },
+            await eventually { peer.connectedPeers.count == 3 },
             "the Byzantine validator must be connected to all three honest ones for its junk to count")
         return peer
     }

@@ -1,6 +1,7 @@
 import Foundation
 import MedLedgerCore
 @testable import MedLedgerP2P
+import MedLedgerTesting
 import Testing
 
 /// Blob transfer messages: their encoding, the decoder's limits, and their own queue.
@@ -52,9 +53,7 @@ import Testing
         let cluster = try P2PCluster.make(count: 2, seedPrefix: "p2p-blob")
         try await cluster.startAll()
         defer { Task { await cluster.stopAll() } }
-        let deadline = Date().addingTimeInterval(10)
-        while !cluster.fullyConnected(), Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
-        #expect(cluster.fullyConnected())
+        #expect(await eventually { cluster.fullyConnected() })
         let consensus = P2PInbox(cluster.nodes[1])
         let blobs = Task { () -> (IdentityID, PeerMessage)? in
             for await item in cluster.nodes[1].blobInbound { return item }

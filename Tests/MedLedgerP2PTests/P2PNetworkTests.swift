@@ -72,7 +72,7 @@ struct P2PNetworkTests {
         try await Task.sleep(for: .milliseconds(700))  // let the back-off grow past its first steps
         cluster.nodes[2] = cluster.makeNode(2)
         try await cluster.nodes[2].start()
-        let reconnected = await eventually(timeout: .seconds(15)) { cluster.fullyConnected() }
+        let reconnected = await eventually { cluster.fullyConnected() }
         await cluster.stopAll()
         #expect(reconnected)
         #expect(cluster.logs[0].contains("reconnecting to \(cluster.id(2))"))

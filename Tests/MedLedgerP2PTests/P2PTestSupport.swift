@@ -65,7 +65,9 @@ struct P2PCluster {
 
     func others(_ index: Int) -> [IdentityID] { keys.indices.filter { $0 != index }.map(id) }
 
-    func startAll() async throws { for node in nodes { try await node.start() } }
+    /// Highest id first: each node's dialer then finds the peers it dials already listening,
+    /// instead of backing off while they start (slow when the test runner is busy).
+    func startAll() async throws { for node in nodes.reversed() { try await node.start() } }
 
     func stopAll() async { for node in nodes { await node.stop() } }
 
