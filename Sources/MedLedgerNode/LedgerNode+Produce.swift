@@ -43,13 +43,15 @@ extension LedgerNode {
     /// Builds the next block from the oldest pending transactions and executes it on a copy
     /// of the state (the live state changes only on commit), with the one `BlockExecutor`.
     public func buildNextBlock() -> ExecutedBlock {
-        var scratch = state
-        let built = BlockExecutor.build(
-            after: tip, lastCommit: latestCertificate,
-            candidates: mempool.peek(limit: configuration.maxTransactionsPerBlock),
-            maxTransactions: configuration.maxTransactionsPerBlock, proposer: nodeID,
-            rules: blockRules, state: &scratch, engine: engine)
-        return ExecutedBlock(block: built.block, execution: built.execution, outcome: scratch.detachOutcome())
+        metrics.blockBuild.time {
+            var scratch = state
+            let built = BlockExecutor.build(
+                after: tip, lastCommit: latestCertificate,
+                candidates: mempool.peek(limit: configuration.maxTransactionsPerBlock),
+                maxTransactions: configuration.maxTransactionsPerBlock, proposer: nodeID,
+                rules: blockRules, state: &scratch, engine: engine)
+            return ExecutedBlock(block: built.block, execution: built.execution, outcome: scratch.detachOutcome())
+        }
     }
 
     /// Writes the block, certificate, receipts, state changes and indexes in one SQLite
@@ -62,6 +64,7 @@ extension LedgerNode {
         let header = executed.block.header
         precondition(header.height == height + 1, "blocks commit in order")
         precondition(certificate.blockHash == header.hash, "the certificate names this block")
+        let started = ContinuousClock.now
         do {
             try store.commit(
                 executed.block, certificate: certificate, receipts: executed.receipts,
@@ -72,10 +75,15 @@ extension LedgerNode {
             throw NodeError(.internalFailure, "could not persist block \(header.height): \(error)")
         }
         state.adopt(executed.outcome)
-        lastCommitInstant = .now
         latestHeader = header
         latestCertificate = certificate
-        mempool.removeCommitted(executed.block.transactions, state: state)
+        let waits = mempool.removeCommitted(executed.block.transactions, state: state)
+        let now = ContinuousClock.now
+        metrics.blockWrite.record(duration: started.duration(to: now))
+        if let previous = previousCommitInstant { metrics.blockInterval.record(duration: previous.duration(to: now)) }
+        metrics.transactionsWaited(waits)
+        lastCommitInstant = now
+        previousCommitInstant = now
         markReferencedBlobs(in: executed.block, receipts: executed.receipts)
         commits.publish(executed.block.transactions.map(\.hash))
         heights.publish(header.height)

@@ -10,6 +10,8 @@ extension LedgerNode {
     /// sync) against our chain with the one `BlockValidator`, executing it on a copy of the
     /// state. Signatures of transactions already admitted to our mempool are not verified twice.
     public func executeProposed(_ block: Block) -> Result<ExecutedBlock, BlockValidationError> {
+        let started = ContinuousClock.now
+        defer { metrics.blockCheck.record(duration: started.duration(to: .now)) }
         var scratch = state
         do {
             let execution = try blockRules.validateAndExecute(

@@ -35,6 +35,9 @@ public actor LedgerNode {
     /// When this node last committed a block (or started), on the monotonic clock: how long
     /// a stalled node has been stalled, for the key-release window.
     var lastCommitInstant = ContinuousClock.now
+    /// When this process last committed a block, for the block-interval metric (none yet
+    /// after a start, so a restart's downtime is not counted as one long interval).
+    var previousCommitInstant: ContinuousClock.Instant?
     /// Uploaded blobs that no committed report points to yet.
     var blobQuota = BlobQuota()
     /// Fetches blobs from peers and serves them (multi-validator networks; see `BlobReplicator`).
@@ -153,7 +156,7 @@ public actor LedgerNode {
         }
         try mempool.admit(
             tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes,
-            signatureVerified: signatureVerified)
+            signatureVerified: signatureVerified, submittedHere: true)
         _ = gossip?.broadcast(.transaction(tx))
         arrivals.signal()
         return tx.hash

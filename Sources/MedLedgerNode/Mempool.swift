@@ -6,8 +6,13 @@ import MedLedgerContracts
 /// nonce and any nonce of theirs already waiting, so a block executes them in order.
 /// Transactions stay here until a block that contains them is committed: a proposal that
 /// loses its round must not lose them.
+///
+/// Each transaction's arrival is kept beside it on the monotonic clock, for the operators'
+/// wait metric only: it never orders, picks or drops a transaction.
 struct Mempool: Sendable {
     private(set) var queue: [Transaction] = []
+    /// `arrivals[i]` is when `queue[i]` was admitted, and whether a client submitted it here.
+    private var arrivals: [Arrival] = []
     private var hashes: Set<Hash256> = []
     private var highestPendingNonce: [IdentityID: Nonce] = [:]
     /// What each signer has waiting, for the per-signer quotas.
@@ -17,6 +22,17 @@ struct Mempool: Sendable {
     struct SignerUsage: Sendable {
         var count = 0
         var bytes = 0
+    }
+
+    struct Arrival: Sendable {
+        let instant: ContinuousClock.Instant
+        let submittedHere: Bool
+    }
+
+    /// How long a committed transaction waited here, from admission to its block's commit.
+    struct Wait: Sendable, Equatable {
+        let duration: Duration
+        let submittedHere: Bool
     }
 
     var count: Int { queue.count }
@@ -30,9 +46,11 @@ struct Mempool: Sendable {
     ///   peers), which already enforced every decoder limit.
     /// - Parameter signatureVerified: true when the caller already verified the signature
     ///   (off the node actor, so a flood of signatures does not stall consensus).
+    /// - Parameter submittedHere: true for a client's submission, false for a peer's gossip
+    ///   (only the wait metric tells them apart).
     mutating func admit(
         _ tx: Transaction, engine: ContractEngine, state: LedgerState,
-        decodedFromBytes: Bool = false, signatureVerified: Bool = false
+        decodedFromBytes: Bool = false, signatureVerified: Bool = false, submittedHere: Bool = false
     ) throws(NodeError) {
         guard count < Limits.mempoolMaxTransactions else {
             throw NodeError(
@@ -96,6 +114,7 @@ struct Mempool: Sendable {
             }
         }
         queue.append(tx)
+        arrivals.append(Arrival(instant: .now, submittedHere: submittedHere))
         hashes.insert(tx.hash)
         highestPendingNonce[tx.signer] = max(pending ?? 0, tx.nonce)
         usage[tx.signer] = SignerUsage(count: used.count + 1, bytes: used.bytes + size)
@@ -121,31 +140,43 @@ struct Mempool: Sendable {
     /// signers', so the scan stops at the last of them: a block is usually the oldest
     /// transactions, and in a burst the queue holds many blocks' worth behind them, which a
     /// scan to the end made every commit pay for (4.7 % of a validator in a profiled burst).
-    mutating func removeCommitted(_ committed: [Transaction], state: LedgerState) {
-        guard !queue.isEmpty, !committed.isEmpty else { return }
+    /// - Returns: how long each of the block's transactions found here waited.
+    @discardableResult
+    mutating func removeCommitted(_ committed: [Transaction], state: LedgerState) -> [Wait] {
+        guard !queue.isEmpty, !committed.isEmpty else { return [] }
+        let now = ContinuousClock.now
         let included = Set(committed.map(\.hash))
         let signers = Set(committed.map(\.signer))
         var candidates = signers.reduce(0) { $0 + (usage[$1]?.count ?? 0) }
         var removed = [Transaction]()
+        var waits = [Wait]()
         var kept = 0
         var scanned = 0
         while scanned < queue.count, candidates > 0 {
             let tx = queue[scanned]
+            let arrival = arrivals[scanned]
             scanned += 1
             if signers.contains(tx.signer) {
                 candidates -= 1
-                let stale =
-                    included.contains(tx.hash) || (state.identity(tx.signer).map { tx.nonce <= $0.lastNonce } ?? false)
-                if stale {
+                let isIncluded = included.contains(tx.hash)
+                if isIncluded {
+                    waits.append(
+                        Wait(duration: arrival.instant.duration(to: now), submittedHere: arrival.submittedHere))
+                }
+                if isIncluded || (state.identity(tx.signer).map { tx.nonce <= $0.lastNonce } ?? false) {
                     removed.append(tx)
                     continue
                 }
             }
-            if kept != scanned - 1 { queue[kept] = tx }
+            if kept != scanned - 1 {
+                queue[kept] = tx
+                arrivals[kept] = arrival
+            }
             kept += 1
         }
         queue.removeSubrange(kept..<scanned)
-        guard !removed.isEmpty else { return }
+        arrivals.removeSubrange(kept..<scanned)
+        guard !removed.isEmpty else { return waits }
         for tx in removed {
             hashes.remove(tx.hash)
             let size = tx.encoded.count
@@ -166,7 +197,9 @@ struct Mempool: Sendable {
             }
         }
         precondition(hashes.count == queue.count, "mempool holds each transaction once")
+        precondition(arrivals.count == queue.count, "one arrival per queued transaction")
         precondition(totalBytes >= 0 && totalBytes <= Limits.mempoolMaxBytes)
+        return waits
     }
 
     /// The highest nonce the signer has waiting, if any (clients use it to pick the next).

@@ -107,7 +107,7 @@ struct NodeCommand: AsyncParsableCommand {
             do {
                 node = try LedgerNode(
                     dataDirectory: directory, store: try DatabaseOption.open(database), logger: logger,
-                    metrics: NodeMetrics(factory: PrometheusMetricsFactory(registry: metrics)))
+                    metrics: NodeMetrics(prometheus: metrics))
             } catch {
                 throw CLIError("cannot start node: \(error)")
             }

@@ -112,4 +112,35 @@ import MedLedgerContracts
         #expect(mempool.pendingNonce(of: other.identityID) == 4)
         #expect(!mempool.contains(theirs[0].hash) && mempool.contains(theirs[3].hash))
     }
+
+    /// A commit reports how long each included transaction waited, and whether a client
+    /// submitted it here: the arrivals follow their transactions through every compaction.
+    @Test func includedTransactionsReportTheirWaitAndWhereTheyCameFrom() throws {
+        var state = committedGenesisState()
+        let ours = (1...2).map { registration(by: organization, nonce: Nonce($0), seed: "ours-\($0)") }
+        let theirs = (1...2).map { registration(by: other, nonce: Nonce($0), seed: "theirs-\($0)") }
+        var mempool = Mempool()
+        try mempool.admit(theirs[0], engine: engine, state: state)
+        try mempool.admit(ours[0], engine: engine, state: state, submittedHere: true)
+        let gapEnd = ContinuousClock.now + .milliseconds(5)
+        while ContinuousClock.now < gapEnd {}
+        try mempool.admit(theirs[1], engine: engine, state: state)
+        try mempool.admit(ours[1], engine: engine, state: state, submittedHere: true)
+
+        // Another node's transaction with our nonce 2 makes ours[1] stale: dropped, but it
+        // never made it into a block, so only ours[0] is reported.
+        let competing = registration(by: organization, nonce: 2, seed: "competing")
+        state = executed([ours[0], competing], on: state)
+        let first = mempool.removeCommitted([ours[0], competing], state: state)
+        #expect(first.map(\.submittedHere) == [true])
+        #expect(first[0].duration >= .milliseconds(5))
+
+        // Each wait runs from its own arrival: theirs[0] came 5 ms before theirs[1], which
+        // moved up the queue, past where ours[0] was, when ours went.
+        state = executed(theirs, on: state)
+        let second = mempool.removeCommitted(theirs, state: state)
+        #expect(second.map(\.submittedHere) == [false, false])
+        #expect(second[0].duration >= second[1].duration + .milliseconds(5))
+        #expect(mempool.isEmpty)
+    }
 }
