@@ -58,9 +58,8 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     /// Set when consensus cannot go on safely (state not persisted, block not committed).
     public private(set) var stopReason: String?
     var started = false
-    /// The ticket the next gossiped batch takes, and where checked batches wait for their
-    /// turn (see `GossipAdmissionQueue`).
-    var nextGossipTicket: UInt64 = 0
+    /// Where gossiped batches take their ticket and, once checked, wait for their turn
+    /// (see `GossipAdmissionQueue`).
     let gossipAdmission: GossipAdmissionQueue
 
     public init(

@@ -1,4 +1,5 @@
 import MedLedgerCore
+import Synchronization
 
 /// Admits gossiped batches to the node in the order they reached the driver, although their
 /// signatures are checked on tasks of their own that may finish in any order.
@@ -11,6 +12,9 @@ import MedLedgerCore
 /// every earlier ticket has been admitted. Memory is bounded by the batches in flight.
 actor GossipAdmissionQueue {
     private let admit: @Sendable ([Transaction]) async -> Void
+    /// The ticket the next batch takes, handed out synchronously (`check`), so the order is
+    /// the order of the calls, whichever task makes them.
+    private nonisolated let nextTicket = Mutex<UInt64>(0)
     private var nextToAdmit: UInt64 = 0
     private var checked: [UInt64: [Transaction]] = [:]
     /// Set while a call is admitting: a call that arrives meanwhile (actor reentrancy at the
@@ -21,6 +25,22 @@ actor GossipAdmissionQueue {
     /// - Parameter admit: hands a batch whose signatures verified to the node.
     init(admit: @escaping @Sendable ([Transaction]) async -> Void) {
         self.admit = admit
+    }
+
+    /// Takes the next ticket now and checks the batch's signatures on a task of its own; the
+    /// valid transactions reach the node after every earlier batch's.
+    ///
+    /// At utility priority: a flood of gossip must not crowd out votes and blocks, which wait
+    /// for the same two cores.
+    nonisolated func check(_ transactions: [Transaction]) {
+        let ticket = nextTicket.withLock { next in
+            defer { next += 1 }
+            return next
+        }
+        Task.detached(priority: .utility) {
+            let valid = transactions.filter(\.hasValidSignature)
+            await self.finished(ticket, valid: valid)
+        }
     }
 
     /// Records the checked batch of `ticket` (only its valid transactions; empty when none

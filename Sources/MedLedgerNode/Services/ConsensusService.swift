@@ -3,7 +3,8 @@ import MedLedgerP2P
 import ServiceLifecycle
 
 /// The Tendermint driver of a multi-validator node as a service: feeds it peer messages and
-/// the clock's events until shutdown. The driver commits a block inside one actor call (one
+/// the clock's events until shutdown, except gossiped transactions, which go straight to
+/// their signature checks (`ConsensusDriver.checkGossiped`) instead of waiting behind blocks. The driver commits a block inside one actor call (one
 /// SQLite transaction), so stopping it between events never leaves half a block on disk.
 public struct ConsensusService: Service {
     let driver: ConsensusDriver<PeerNetwork, SystemConsensusClock>
@@ -15,7 +16,13 @@ public struct ConsensusService: Service {
     public func run() async {
         let (driver, events, continuation, inbound) = (driver, events, continuation, inbound)
         let forwarder = Task {
-            for await (peer, message) in inbound { continuation.yield(.message(from: peer, message)) }
+            for await (peer, message) in inbound {
+                switch message {
+                case .transaction(let tx): driver.checkGossiped([tx])
+                case .transactions(let list): driver.checkGossiped(list)
+                default: continuation.yield(.message(from: peer, message))
+                }
+            }
         }
         defer { forwarder.cancel() }
         await cancelWhenGracefulShutdown {
