@@ -25,7 +25,7 @@ import MedLedgerTesting
         let url = file()
         defer { try? FileManager.default.removeItem(at: url) }
         var signer = try PrivateValidator(keys: keys, file: url)
-        try signer.persist(PersistentConsensusState(height: 5, round: 0, step: .prevote))
+        signer.persist(PersistentConsensusState(height: 5, round: 0, step: .prevote))
         #expect(try signer.sign(vote(.prevote, round: 0, "a")) != nil)
         #expect(try signer.sign(vote(.prevote, round: 0, "a")) != nil)  // the same vote again is fine
         #expect(try signer.sign(vote(.prevote, round: 0, "b")) == nil)
@@ -35,6 +35,29 @@ import MedLedgerTesting
         #expect(try restarted.sign(vote(.prevote, round: 0, nil)) == nil)
         #expect(try restarted.sign(vote(.precommit, round: 0, "a")) != nil)
         #expect(try restarted.sign(vote(.prevote, round: 1, "b")) != nil)
+    }
+
+    /// A state on its own waits for the next vote, proposal or flush, so a state and the vote
+    /// that follows it cost one file replacement; nothing leaves the node in between.
+    @Test func aStateIsWrittenWithTheNextVoteOrAtFlush() throws {
+        let url = file()
+        defer { try? FileManager.default.removeItem(at: url) }
+        var signer = try PrivateValidator(keys: keys, file: url)
+        signer.persist(PersistentConsensusState(height: 5, round: 0, step: .propose))
+        #expect(signer.hasUnwrittenState)
+        #expect(try PrivateValidator(keys: keys, file: url).consensusState == nil)
+        try signer.flush()
+        #expect(!signer.hasUnwrittenState)
+        #expect(try PrivateValidator(keys: keys, file: url).consensusState?.step == .propose)
+
+        signer.persist(PersistentConsensusState(height: 5, round: 0, step: .prevote))
+        _ = try #require(try signer.sign(vote(.prevote, round: 0, "a")))
+        #expect(!signer.hasUnwrittenState, "the vote's write carried the state")
+        #expect(try PrivateValidator(keys: keys, file: url).consensusState?.step == .prevote)
+
+        signer.persist(PersistentConsensusState(height: 5, round: 0, step: .precommit))
+        #expect(try signer.recordProposal(height: 5, round: 1, blockHash: Hash256.of([1])))
+        #expect(try PrivateValidator(keys: keys, file: url).consensusState?.step == .precommit)
     }
 
     @Test func secondProposalForARoundIsRefusedAfterARestart() throws {
@@ -62,7 +85,8 @@ import MedLedgerTesting
         let state = PersistentConsensusState(
             height: 5, round: 2, step: .propose, lockedRound: 1, lockedBlock: block,
             validRound: 1, validBlock: block, validProof: proof)
-        try signer.persist(state)
+        signer.persist(state)
+        try signer.flush()
         #expect(try PrivateValidator(keys: keys, file: url).consensusState == state)
     }
 
@@ -94,13 +118,14 @@ import MedLedgerTesting
         let url = file()
         defer { try? FileManager.default.removeItem(at: url) }
         var signer = try PrivateValidator(keys: keys, file: url)
-        try signer.persist(PersistentConsensusState(height: 5, round: 0, step: .prevote))
+        signer.persist(PersistentConsensusState(height: 5, round: 0, step: .prevote))
         let prevote = try #require(try signer.sign(vote(.prevote, round: 0, "a")))
         _ = try signer.sign(vote(.prevote, round: 0, "a"))  // asked again: not recorded twice
         let precommit = try #require(try signer.sign(vote(.precommit, round: 0, nil)))
         var restarted = try PrivateValidator(keys: keys, file: url)
         #expect(restarted.votes == [prevote, precommit])
-        try restarted.persist(PersistentConsensusState(height: 6))
+        restarted.persist(PersistentConsensusState(height: 6))
+        try restarted.flush()
         #expect(try PrivateValidator(keys: keys, file: url).votes.isEmpty)
     }
 

@@ -5,21 +5,20 @@ import MedLedgerStorage
 
 extension ConsensusDriver {
     /// Performs the state machine's actions in order; actions that produce our own
-    /// proposal or vote feed it back, so the machine counts it like any other.
+    /// proposal or vote feed it back, so the machine counts it like any other. A state the
+    /// machine handed over is on disk when this returns (most often written with a vote).
     func perform(_ actions: [ConsensusAction]) async {
         var queue = actions[...]
         while let action = queue.popFirst() {
             queue.append(contentsOf: await execute(action))
         }
+        do { try signer.flush() } catch { stop("cannot persist consensus state: \(error)") }
     }
 
     private func execute(_ action: ConsensusAction) async -> [ConsensusAction] {
         switch action {
         case .persist(let state):
-            do { try signer.persist(state) } catch {
-                stop("cannot persist consensus state: \(error)")
-                return []
-            }
+            signer.persist(state)
             if let valid = state.validBlock, let executed = candidates[valid] {
                 do { try validBlockFile.keep(executed.block) } catch {
                     logger.error("cannot keep the valid block (a restart could not re-propose it): \(error)")
