@@ -38,6 +38,25 @@ import Testing
         #expect(await recorder.log == ["1", "2", "3"])
     }
 
+    /// `check` takes its ticket when called, so a large batch checked slowly still goes
+    /// before a small one handed over after it; a forged signature is left out.
+    @Test func checkedBatchesGoInCallOrderWithoutForgedTransactions() async throws {
+        let recorder = Recorder()
+        let queue = GossipAdmissionQueue { batch in await recorder.note(Self.names(batch)) }
+        let large = (1...300).map { Self.transaction(UInt64($0)) }
+        var bytes = Self.transaction(302).encoded
+        bytes[bytes.count - 1] ^= 1  // the signature is the encoding's last 64 bytes
+        let forged = try Transaction.decode(bytes)
+        #expect(!forged.hasValidSignature)
+        queue.check(large)
+        queue.check([Self.transaction(301), forged])
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await recorder.log.count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await recorder.log == [Self.names(large), "301"])
+    }
+
     @Test func aBatchWithNothingValidKeepsItsPlaceButIsNotHandedOver() async {
         let recorder = Recorder()
         let queue = GossipAdmissionQueue { batch in await recorder.note(Self.names(batch)) }
