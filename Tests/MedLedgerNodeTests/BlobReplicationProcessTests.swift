@@ -64,15 +64,8 @@ import MedLedgerTesting
         try? FileManager.default.removeItem(at: cast.network.directory)
     }
 
-    /// Waits until `condition` holds; false on timeout.
-    func eventually(seconds: Double, _ condition: () -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            try? await Task.sleep(nanoseconds: 200_000_000)
-        }
-        return condition()
-    }
+    /// How often a wait looks at the blob stores: each look hashes a 2 MB file per node.
+    static let storePoll = Duration.milliseconds(200)
 
     /// Several chunks' worth of report, so a transfer takes more than one request.
     static let body = (0..<(2 * 1024 * 1024 + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
@@ -107,7 +100,9 @@ import MedLedgerTesting
         defer { stop(&cast) }
         let (report, address) = try await submit(cast)
         let stores = try (0..<4).map(cast.blobStore)
-        #expect(await eventually(seconds: 30) { stores.allSatisfy { $0.verify(address) } }, "not replicated")
+        #expect(
+            await eventually(timeout: .seconds(30), every: Self.storePoll) { stores.allSatisfy { $0.verify(address) } },
+            "not replicated")
         // Every node attests on the ledger that it holds the blob; the report view counts them.
         let gateway = HTTPGateway(baseURL: cast.network.url(2), me: cast.patient)
         var holders = [IdentityID]()
@@ -144,7 +139,9 @@ import MedLedgerTesting
         processes.kill(&cast.network, 3)
         stores[3].remove(address)
         try processes.start(&cast.network, 3)
-        #expect(await eventually(seconds: 40) { stores[3].verify(address) }, "node 3 did not repair")
+        #expect(
+            await eventually(timeout: .seconds(40), every: Self.storePoll) { stores[3].verify(address) },
+            "node 3 did not repair")
     }
 
     /// Runs `medledger verify` on a node's data directory: exit status and output.
@@ -173,7 +170,9 @@ import MedLedgerTesting
         let (report, address) = try await submit(cast, via: 2)
         let stores = try (0..<4).map(cast.blobStore)
         #expect(
-            await eventually(seconds: 30) { stores[0].verify(address) && stores[1].verify(address) }, "not replicated")
+            await eventually(timeout: .seconds(30), every: Self.storePoll) {
+                stores[0].verify(address) && stores[1].verify(address)
+            }, "not replicated")
         let allowed = Set([cast.genesis.validators[0].id, cast.genesis.validators[1].id])
         let gateway = HTTPGateway(baseURL: cast.network.url(1), me: cast.patient)
         var holders = [IdentityID]()
@@ -183,7 +182,9 @@ import MedLedgerTesting
         }
         #expect(Set(holders) == allowed, "attested holders: \(holders)")
         // Once both allowed nodes attest it, node 2 lets its uploaded copy go.
-        #expect(await eventually(seconds: 30) { !stores[2].contains(address) }, "node 2 kept a blob outside its policy")
+        #expect(
+            await eventually(timeout: .seconds(30), every: Self.storePoll) { !stores[2].contains(address) },
+            "node 2 kept a blob outside its policy")
 
         // Asked through node 2, the read is refused rather than fetched across the policy.
         await #expect(throws: (any Error).self) {
