@@ -43,15 +43,15 @@ extension LedgerNode {
     /// Builds the next block from the oldest pending transactions and executes it on a copy
     /// of the state (the live state changes only on commit), with the one `BlockExecutor`.
     public func buildNextBlock() -> ExecutedBlock {
-        metrics.blockBuild.time {
-            var scratch = state
-            let built = BlockExecutor.build(
-                after: tip, lastCommit: latestCertificate,
-                candidates: mempool.peek(limit: configuration.maxTransactionsPerBlock),
-                maxTransactions: configuration.maxTransactionsPerBlock, proposer: nodeID,
-                rules: blockRules, state: &scratch, engine: engine)
-            return ExecutedBlock(block: built.block, execution: built.execution, outcome: scratch.detachOutcome())
-        }
+        let started = ContinuousClock.now
+        defer { metrics.blockBuild.record(duration: started.duration(to: .now)) }
+        var scratch = state
+        let built = BlockExecutor.build(
+            after: tip, lastCommit: latestCertificate,
+            candidates: mempool.peek(limit: configuration.maxTransactionsPerBlock),
+            maxTransactions: configuration.maxTransactionsPerBlock, proposer: nodeID,
+            rules: blockRules, state: &scratch, engine: engine)
+        return ExecutedBlock(block: built.block, execution: built.execution, outcome: scratch.detachOutcome())
     }
 
     /// Writes the block, certificate, receipts, state changes and indexes in one SQLite

@@ -30,7 +30,7 @@ struct Mempool: Sendable {
     }
 
     /// How long a committed transaction waited here, from admission to its block's commit.
-    struct Wait: Sendable, Equatable {
+    struct Wait: Sendable {
         let duration: Duration
         let submittedHere: Bool
     }

@@ -85,12 +85,3 @@ public struct NodeMetrics: Sendable {
         peerRefusals.increment(by: count)
     }
 }
-
-extension Timer {
-    /// Runs `body` and records how long it took on the monotonic clock.
-    func time<T>(_ body: () throws -> T) rethrows -> T {
-        let started = ContinuousClock.now
-        defer { record(duration: started.duration(to: .now)) }
-        return try body()
-    }
-}
