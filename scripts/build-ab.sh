@@ -14,6 +14,8 @@ a=$1 b=$2
 shift 2
 work=${WORK:-/tmp/medledger-build-ab} port=${BASE_PORT:-9500} runs=${RUNS:-2}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/wait-for-nodes.sh
+source "$here/lib/wait-for-nodes.sh"
 urls=() nodes=()
 for k in 0 1 2 3; do
   urls+=("http://127.0.0.1:$((port + 10 * k))")
@@ -28,7 +30,8 @@ for variant in "$@"; do
     nice -n 5 "$binary" node start --data-dir "$work/node$k" > "$work/node$k.log" 2>&1 &
     pids+=($!)
   done
-  sleep 4
+  wait_for_nodes "${urls[@]}"
+  sleep 3
   # shellcheck disable=SC2086
   "$binary" bench "${nodes[@]}" ${WARM_ARGS:---duration 10} | grep RESULT | sed "s/^/$variant warm-up /"
   for _ in $(seq 1 "$runs"); do

@@ -8,6 +8,8 @@
 # `medledger bench $BENCH_ARGS` (default `--duration 15`), one stop, and prints the bench's
 # RESULT line.
 set -euo pipefail
+# shellcheck source=lib/wait-for-nodes.sh
+source "$(dirname "$0")/lib/wait-for-nodes.sh"
 dir=$1 setting=$2
 shift 2
 R=${R:-.build/release/medledger}
@@ -26,12 +28,7 @@ for variant in "$@"; do
       nice -n 5 "$R" node start --data-dir "$dir/node$k" > "$dir/node$k.ab.log" 2>&1 &
     fi
   done
-  for _ in $(seq 1 120); do
-    up=0
-    for url in "${urls[@]}"; do curl -sf "$url/v1/status" > /dev/null && up=$((up + 1)); done
-    [ "$up" = 4 ] && break
-    sleep 1
-  done
+  wait_for_nodes "${urls[@]}"
   sleep 3
   echo "$variant $(date -u +%T) $("$R" bench "${nodes[@]}" ${BENCH_ARGS:---duration 15} 2>&1 | grep -E '^RESULT ')"
   pkill -f "node start --data-dir $dir/" || true
