@@ -93,6 +93,12 @@ public enum Limits {
     public static let peerHalfOpenMax = 64
     /// Messages from peers waiting for the consensus driver (oldest dropped first).
     public static let peerInboundQueueMax = 4_096
+    /// Gossiped transactions whose signature checks a node runs or holds at once, and their
+    /// bytes; gossip beyond either is dropped (its origin node keeps it and proposes it in
+    /// turn). Two full blocks, and two full frames: honest gossip at a testnet's saturating
+    /// rate holds a few hundred.
+    public static let gossipChecksMaxTransactions = 2 * blockMaxTransactions
+    public static let gossipChecksMaxBytes = 2 * peerFramePayloadMaxBytes
 
     // MARK: Blob replication
 
@@ -206,6 +212,10 @@ public enum Limits {
         precondition(peerHalfOpenPerAddressMax <= peerHalfOpenMax)
         precondition(syncBlocksPerRequest >= 1 && syncBlocksPerRequest <= peerBlocksPerRequestMax)
         precondition(peerInboundQueueMax >= validatorsMaxCount * 4)
+        precondition(
+            gossipChecksMaxTransactions >= peerMessageMaxTransactions
+                && gossipChecksMaxBytes >= peerFramePayloadMaxBytes,
+            "one gossip message of any size can be checked")
         precondition(httpBatchMaxTransactions <= mempoolMaxTransactions)
         precondition(httpBatchBodyMaxBytes >= httpBodyMaxBytes, "a batch body holds at least one transaction")
         precondition(receiptEventsMaxCount >= recipientsMaxCount + 4, "a distribution's events fit one receipt")

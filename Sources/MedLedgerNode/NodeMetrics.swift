@@ -30,6 +30,8 @@ public struct NodeMetrics: Sendable {
     let transactionsCommitted: Counter
     let peersConnected: Gauge
     let peerRefusals: Counter
+    /// Gossiped transactions dropped unchecked because the node's checks were full.
+    let gossipDrops: Counter
     /// The proposer building and executing its next block from the mempool.
     let blockBuild: Timer
     /// Executing a peer's proposal to judge it.
@@ -49,6 +51,7 @@ public struct NodeMetrics: Sendable {
         transactionsCommitted = Counter(label: "medledger_transactions_committed_total", factory: factory)
         peersConnected = Gauge(label: "medledger_peers_connected", factory: factory)
         peerRefusals = Counter(label: "medledger_peer_refusals_total", factory: factory)
+        gossipDrops = Counter(label: "medledger_gossip_transactions_dropped_total", factory: factory)
         blockBuild = Timer(label: Self.blockBuildLabel, factory: factory)
         blockCheck = Timer(label: Self.blockCheckLabel, factory: factory)
         blockWrite = Timer(label: Self.blockWriteLabel, factory: factory)
@@ -78,6 +81,11 @@ public struct NodeMetrics: Sendable {
     func peers(connected count: Int) {
         precondition(count >= 0, "a peer count is never negative")
         peersConnected.record(count)
+    }
+
+    func gossipDropped(_ count: Int) {
+        precondition(count >= 0, "a drop count only grows")
+        gossipDrops.increment(by: count)
     }
 
     func peersRefused(_ count: Int) {

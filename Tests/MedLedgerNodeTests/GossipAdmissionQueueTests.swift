@@ -1,4 +1,5 @@
 import MedLedgerCore
+import MedLedgerTesting
 import Testing
 
 @testable import MedLedgerNode
@@ -50,10 +51,7 @@ import Testing
         #expect(!forged.hasValidSignature)
         queue.check(large)
         queue.check([Self.transaction(301), forged])
-        let deadline = ContinuousClock.now + .seconds(30)
-        while await recorder.log.count < 2, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        await Self.wait(until: recorder, holds: 2)
         #expect(await recorder.log == [Self.names(large), "301"])
     }
 
@@ -83,6 +81,82 @@ import Testing
         await queue.finished(0, valid: [Self.transaction(1)])
         await late.waitUntilDone()
         #expect(await recorder.log == ["start 1", "end 1", "start 2", "end 2"])
+    }
+
+    /// A batch that would take the checks past the limit is dropped before any work, the
+    /// first of a run of drops says so, and the room comes back once the node has the
+    /// batches held: a rogue validator's flood cannot make checks pile up.
+    @Test func batchesBeyondTheLimitAreDroppedUntilTheHeldOnesAreAdmitted() async {
+        let recorder = Recorder()
+        let gate = Gate()
+        let queue = GossipAdmissionQueue(limit: .init(transactions: 3, bytes: 1 << 20)) { batch in
+            await gate.wait()
+            await recorder.note(Self.names(batch))
+        }
+        let (one, two, three, four) = (
+            Self.transaction(1), Self.transaction(2), Self.transaction(3), Self.transaction(4)
+        )
+        #expect(queue.check([one, two]) == .checking)
+        #expect(queue.check([three, four]) == .dropped(firstOfARun: true), "2 + 2 is over 3")
+        #expect(queue.check([three, four]) == .dropped(firstOfARun: false))
+        #expect(queue.check([three]) == .checking, "2 + 1 fits")
+        #expect(queue.check([four]) == .dropped(firstOfARun: true), "a new run after a batch was taken")
+        #expect(queue.held.transactions == 3)
+        #expect(queue.held.bytes == [one, two, three].reduce(0) { $0 + $1.encoded.count })
+        await gate.open()
+        await Self.wait(until: recorder, holds: 2)
+        #expect(await recorder.log == ["1+2", "3"])
+        #expect(
+            await eventually { queue.held.transactions == 0 && queue.held.bytes == 0 }, "admitted batches are released")
+        #expect(queue.check([four]) == .checking)
+        await Self.wait(until: recorder, holds: 3)
+        #expect(await recorder.log == ["1+2", "3", "4"])
+    }
+
+    /// The byte limit holds on its own, whatever the count.
+    @Test func theByteLimitDropsALargeBatchThatFitsTheCount() {
+        let small = Self.transaction(1)
+        let queue = GossipAdmissionQueue(limit: .init(transactions: 100, bytes: small.encoded.count * 2)) { _ in }
+        #expect(queue.check([small, small, small]) == .dropped(firstOfARun: true))
+        #expect(queue.held.transactions == 0)
+    }
+
+    /// Full-sized gossip messages sent faster than they are checked: the default limit lets
+    /// two blocks' worth through and drops the rest unchecked.
+    @Test func aFloodOfFullMessagesHoldsAtMostTheDefaultLimit() async {
+        let gate = Gate()
+        let queue = GossipAdmissionQueue { _ in await gate.wait() }
+        let message = (1...Limits.peerMessageMaxTransactions).map { Self.transaction(UInt64($0)) }
+        let outcomes = (0..<200).map { _ in queue.check(message) }
+        let taken = Limits.gossipChecksMaxTransactions / Limits.peerMessageMaxTransactions
+        #expect(outcomes.filter { $0 == .checking }.count == taken)
+        #expect(outcomes.filter { $0 != .checking }.count == 200 - taken)
+        #expect(queue.held.transactions == Limits.gossipChecksMaxTransactions)
+        await gate.open()
+        #expect(await eventually { queue.held.transactions == 0 })
+    }
+
+    /// Waits (30 s at most, for a busy test run) until `recorder` holds `count` entries.
+    static func wait(until recorder: Recorder, holds count: Int) async {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await recorder.log.count < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Holds the queue's hand-overs until opened.
+    actor Gate {
+        private var isOpen = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+        func wait() async {
+            guard !isOpen else { return }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        func open() {
+            isOpen = true
+            for continuation in waiting { continuation.resume() }
+            waiting = []
+        }
     }
 
     /// Finishes ticket 1 on a task of its own, as a parallel signature check would.

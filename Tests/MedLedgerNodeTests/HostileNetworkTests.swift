@@ -47,6 +47,7 @@ import MedLedgerCore
 
         let byzantine = try await startByzantinePeer(directory: directory, genesis: genesis, basePort: basePort)
         let junk = Task { await Self.sendJunkConsensus(byzantine, genesis: genesis, seconds: 8) }
+        let gossipFlood = Task { await Self.floodGossip(byzantine, genesis: genesis, seconds: 4) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // Before the idle sockets, which fill the half-open allowance of this address.
         let oversized = try await Self.oversizedPrefixOverTLS(
@@ -55,6 +56,7 @@ import MedLedgerCore
         try await abuseHTTP(testnet.network(network).url(0))
         let lastLarge = try await floodLargeTransactions(network.url(0))
         await junk.value
+        let floodMessages = await gossipFlood.value
 
         // Submitted to node 0 (another node may not have heard of it yet): wait there, then
         // the block that holds it must reach node 1 too.
@@ -81,6 +83,10 @@ import MedLedgerCore
         #expect(log.contains("exceeds limit"), "oversized prefix not seen")
         #expect(log.contains("TLS handshake failed"), "cleartext garbage not refused by TLS")
         #expect(log.contains("too many connections in the handshake"), "half-open flood not seen")
+        let dropped = try await Self.metric("medledger_gossip_transactions_dropped_total", at: network.url(0))
+        #expect(
+            log.contains("dropping gossiped transactions") && dropped > 0,
+            "\(floodMessages) full gossip messages sent, but node 0 dropped none (\(dropped) on /metrics)")
         for socket in sockets + oversized { try? await socket.close() }
         await byzantine.stop()
         try await group.shutdownGracefully()
@@ -170,6 +176,36 @@ import MedLedgerCore
             round += 1
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
+    }
+
+    /// Full gossip messages (500 transactions with forged signatures each) as fast as the
+    /// honest nodes read them: more than they can check, so beyond the limit they must be
+    /// dropped unchecked. Returns how many messages went out.
+    static func floodGossip(_ peer: PeerNetwork, genesis: Genesis, seconds: Double) async -> Int {
+        let stranger = IdentityKeys.generate()
+        var forged = Transaction(
+            chainID: genesis.chainID, signer: stranger.identityID, keys: stranger, nonce: 1,
+            payload: .registerPatient(RegisterPatient(keys: stranger))
+        ).encoded
+        forged[forged.count - 1] ^= 1
+        guard let bad = try? Transaction.decode(forged) else { return 0 }
+        let message = PeerMessage.transactions(Array(repeating: bad, count: Limits.peerMessageMaxTransactions))
+        let deadline = Date().addingTimeInterval(seconds)
+        var sent = 0
+        while Date() < deadline {
+            // Not written to a peer that stopped reading: wait for it to catch up.
+            let reached = peer.broadcast(message)
+            sent += reached
+            if reached == 0 { try? await Task.sleep(nanoseconds: 1_000_000) } else { await Task.yield() }
+        }
+        return sent
+    }
+
+    /// A counter's value on a node's `/metrics` (0 when the line is missing).
+    static func metric(_ name: String, at url: URL) async throws -> Double {
+        let (data, _) = try await URLSession.shared.data(from: url.appendingPathComponent("metrics"))
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
     }
 
     /// Garbage, an oversized length prefix, and idle sockets that never finish the handshake,

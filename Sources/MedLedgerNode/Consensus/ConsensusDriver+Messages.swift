@@ -46,11 +46,20 @@ extension ConsensusDriver {
     /// the next proposer that much later (on a half-loaded testnet a peer admitted a
     /// transaction about 45 ms after the node a client gave it to), and nothing in it needs
     /// the driver: tickets keep the arrival order (`GossipAdmissionQueue`).
+    ///
+    /// A batch beyond the checks' limit is dropped (`GossipAdmissionQueue`): counted on
+    /// `/metrics`, and a warning logged at the start of each run of drops, not for every one.
     /// - Precondition: `options.checksGossipOffActor` (the simulator delivers everything in
     ///   its own order, through `handle`).
     public nonisolated func checkGossiped(_ transactions: [Transaction]) {
         precondition(options.checksGossipOffActor, "the simulator admits gossip inline, in its own order")
-        gossipAdmission.check(transactions)
+        guard case .dropped(let firstOfARun) = gossipAdmission.check(transactions) else { return }
+        node.metrics.gossipDropped(transactions.count)
+        if firstOfARun {
+            let held = gossipAdmission.held
+            logger.warning(
+                "dropping gossiped transactions: \(held.transactions) (\(held.bytes) bytes) already being checked")
+        }
     }
 
     func onProposal(_ proposal: Proposal, _ block: Block) async {

@@ -9,51 +9,108 @@ import Synchronization
 /// n+1 could enter the mempool first; the mempool then refuses n as not above the pending
 /// nonce, and n is lost while n+1 waits for it. Each batch takes a ticket on the driver (in
 /// arrival order, synchronously), and a batch whose check finished early waits here until
-/// every earlier ticket has been admitted. Memory is bounded by the batches in flight.
+/// every earlier ticket has been admitted.
+///
+/// Bounded: a batch that would take the transactions or bytes being checked or waiting here
+/// past the queue's limits is dropped before any work is done on it. A rogue validator can
+/// send batches faster than two cores verify them, and checks spawned without a bound would
+/// pile up with the batches they hold. Dropping gossip loses nothing: the node a client gave
+/// a transaction to keeps it, and proposes it in its turn.
 actor GossipAdmissionQueue {
+    /// What a batch costs while it is checked or waits for its turn.
+    struct Load: Sendable {
+        var transactions = 0
+        var bytes = 0
+    }
+
+    /// Tickets handed out and the load they hold, changed synchronously by `check` (so the
+    /// order is the order of the calls, whichever task makes them) and released on admission.
+    private struct Tickets {
+        var next: UInt64 = 0
+        var held = Load()
+        /// Whether the last batch offered was dropped: the first of a run is worth a warning.
+        var dropping = false
+    }
+
+    /// What `check` did with a batch.
+    enum Outcome: Equatable, Sendable {
+        case checking
+        /// Dropped for the limit; `firstOfARun` when the batch before it was taken.
+        case dropped(firstOfARun: Bool)
+    }
+
     private let admit: @Sendable ([Transaction]) async -> Void
-    /// The ticket the next batch takes, handed out synchronously (`check`), so the order is
-    /// the order of the calls, whichever task makes them.
-    private nonisolated let nextTicket = Mutex<UInt64>(0)
+    private nonisolated let limit: Load
+    private nonisolated let tickets = Mutex(Tickets())
     private var nextToAdmit: UInt64 = 0
-    private var checked: [UInt64: [Transaction]] = [:]
+    private var checked: [UInt64: (valid: [Transaction], load: Load)] = [:]
     /// Set while a call is admitting: a call that arrives meanwhile (actor reentrancy at the
     /// `await`) only leaves its batch, and the admitting call's loop takes it in turn, so two
     /// batches are never on their way to the node at once.
     private var admitting = false
 
-    /// - Parameter admit: hands a batch whose signatures verified to the node.
-    init(admit: @escaping @Sendable ([Transaction]) async -> Void) {
+    /// - Parameters:
+    ///   - limit: the most transactions and bytes checked or waiting at once
+    ///     (`Limits.gossipChecksMaxTransactions` and `gossipChecksMaxBytes` by default).
+    ///   - admit: hands a batch whose signatures verified to the node.
+    init(
+        limit: Load = Load(transactions: Limits.gossipChecksMaxTransactions, bytes: Limits.gossipChecksMaxBytes),
+        admit: @escaping @Sendable ([Transaction]) async -> Void
+    ) {
+        precondition(limit.transactions > 0 && limit.bytes > 0, "some gossip can be checked")
+        self.limit = limit
         self.admit = admit
     }
 
+    /// The transactions and bytes being checked or waiting for their turn now.
+    nonisolated var held: Load { tickets.withLock { $0.held } }
+
     /// Takes the next ticket now and checks the batch's signatures on a task of its own; the
-    /// valid transactions reach the node after every earlier batch's.
+    /// valid transactions reach the node after every earlier batch's. Drops the batch, having
+    /// done nothing with it, when it would take the queue past its limit.
     ///
     /// At utility priority: a flood of gossip must not crowd out votes and blocks, which wait
     /// for the same two cores.
-    nonisolated func check(_ transactions: [Transaction]) {
-        let ticket = nextTicket.withLock { next in
-            defer { next += 1 }
-            return next
+    @discardableResult
+    nonisolated func check(_ transactions: [Transaction]) -> Outcome {
+        let load = Load(transactions: transactions.count, bytes: transactions.reduce(0) { $0 + $1.encoded.count })
+        let (ticket, outcome): (UInt64?, Outcome) = tickets.withLock { tickets in
+            guard tickets.held.transactions + load.transactions <= limit.transactions,
+                tickets.held.bytes + load.bytes <= limit.bytes
+            else {
+                defer { tickets.dropping = true }
+                return (nil, .dropped(firstOfARun: !tickets.dropping))
+            }
+            tickets.dropping = false
+            tickets.held.transactions += load.transactions
+            tickets.held.bytes += load.bytes
+            defer { tickets.next += 1 }
+            return (tickets.next, .checking)
         }
+        guard let ticket else { return outcome }
         Task.detached(priority: .utility) {
             let valid = transactions.filter(\.hasValidSignature)
-            await self.finished(ticket, valid: valid)
+            await self.finished(ticket, valid: valid, load: load)
         }
+        return .checking
     }
 
     /// Records the checked batch of `ticket` (only its valid transactions; empty when none
-    /// verified) and admits every batch that is now next in line.
+    /// verified) and admits every batch that is now next in line, releasing each one's load
+    /// once the node has it.
     /// - Precondition: each ticket is finished once, and tickets are issued from 0 upward.
-    func finished(_ ticket: UInt64, valid: [Transaction]) async {
+    func finished(_ ticket: UInt64, valid: [Transaction], load: Load = Load()) async {
         precondition(ticket >= nextToAdmit && checked[ticket] == nil, "each gossip ticket is finished once")
-        checked[ticket] = valid
+        checked[ticket] = (valid, load)
         guard !admitting else { return }
         admitting = true
         while let batch = checked.removeValue(forKey: nextToAdmit) {
             nextToAdmit += 1
-            if !batch.isEmpty { await admit(batch) }
+            if !batch.valid.isEmpty { await admit(batch.valid) }
+            tickets.withLock { tickets in
+                tickets.held.transactions -= batch.load.transactions
+                tickets.held.bytes -= batch.load.bytes
+            }
         }
         admitting = false
     }
