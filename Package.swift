@@ -217,7 +217,7 @@ let package = Package(
             name: "MedLedgerNodeTests",
             dependencies: [
                 "MedLedgerNode", "MedLedgerP2P", "MedLedgerClient", "MedLedgerAPIModel", "MedLedgerVerifier",
-                "MedLedgerTesting", nioSSL,
+                "MedLedgerTesting", nioSSL, .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

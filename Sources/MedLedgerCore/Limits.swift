@@ -95,10 +95,20 @@ public enum Limits {
     public static let peerInboundQueueMax = 4_096
     /// Gossiped transactions whose signature checks a node runs or holds at once, and their
     /// bytes; gossip beyond either is dropped (its origin node keeps it and proposes it in
-    /// turn). Two full blocks, and two full frames: honest gossip at a testnet's saturating
-    /// rate holds a few hundred.
-    public static let gossipChecksMaxTransactions = 2 * blockMaxTransactions
+    /// turn). As many transactions as a mempool holds, and two full frames: a burst of 20,000
+    /// submitted to a 4-validator testnet gossips about 15,000 to each node within a second,
+    /// more than two cores verify in that time, and a limit of 4,000 dropped up to 5,200 of
+    /// them per node. The bytes bound the memory: 20,000 of the largest would be 1.3 GB.
+    public static let gossipChecksMaxTransactions = mempoolMaxTransactions
     public static let gossipChecksMaxBytes = 2 * peerFramePayloadMaxBytes
+    /// One peer's share of those: a Byzantine validator's flood fills its own share, not the
+    /// honest peers' room. An honest burst of 20,000 on 4 validators is about 5,000 per peer.
+    public static let gossipChecksMaxTransactionsPerPeer = 8_000
+    public static let gossipChecksMaxBytesPerPeer = peerFramePayloadMaxBytes
+    /// Hashes of transactions whose signatures a node remembers having verified (about 1 MB):
+    /// the gossip being checked and a few blocks, so a transaction that arrives both by
+    /// gossip and in a block is verified once.
+    public static let verifiedSignaturesMax = 16_384
 
     // MARK: Blob replication
 
@@ -216,6 +226,12 @@ public enum Limits {
             gossipChecksMaxTransactions >= peerMessageMaxTransactions
                 && gossipChecksMaxBytes >= peerFramePayloadMaxBytes,
             "one gossip message of any size can be checked")
+        precondition(
+            gossipChecksMaxTransactionsPerPeer <= gossipChecksMaxTransactions
+                && gossipChecksMaxBytesPerPeer <= gossipChecksMaxBytes
+                && gossipChecksMaxTransactionsPerPeer >= peerMessageMaxTransactions
+                && gossipChecksMaxBytesPerPeer >= peerFramePayloadMaxBytes,
+            "a peer's share is part of the total and holds one gossip message of any size")
         precondition(httpBatchMaxTransactions <= mempoolMaxTransactions)
         precondition(httpBatchBodyMaxBytes >= httpBodyMaxBytes, "a batch body holds at least one transaction")
         precondition(receiptEventsMaxCount >= recipientsMaxCount + 4, "a distribution's events fit one receipt")

@@ -8,15 +8,25 @@ extension LedgerNode {
 
     /// Tendermint's valid(v): checks a block someone else proposed (or a peer sent during
     /// sync) against our chain with the one `BlockValidator`, executing it on a copy of the
-    /// state. Signatures of transactions already admitted to our mempool are not verified twice.
+    /// state. Signatures of transactions already admitted to our mempool, or verified lately
+    /// on their way there (`verifiedSignatures`), are not verified twice.
     public func executeProposed(_ block: Block) -> Result<ExecutedBlock, BlockValidationError> {
         let started = ContinuousClock.now
         defer { metrics.blockCheck.record(duration: started.duration(to: .now)) }
         var scratch = state
+        var verifications = 0
+        defer { metrics.blockSignatureChecks.increment(by: verifications) }
         do {
+            // An invalid signature answers false here, and the contract rejects the
+            // transaction with its own check.
             let execution = try blockRules.validateAndExecute(
                 block, extending: tip, state: &scratch, engine: engine,
-                signatureVerified: { mempool.contains($0.hash) })
+                signatureVerified: { tx in
+                    guard !mempool.contains(tx.hash) else { return true }
+                    let outcome = verifiedSignatures.isValid(tx)
+                    if outcome.verified { verifications += 1 }
+                    return outcome.valid
+                })
             return .success(ExecutedBlock(block: block, execution: execution, outcome: scratch.detachOutcome()))
         } catch {
             return .failure(error)

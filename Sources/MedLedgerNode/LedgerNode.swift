@@ -21,6 +21,9 @@ public actor LedgerNode {
     public nonisolated let blockRules: BlockValidator
     /// Operators' counters (see `NodeMetrics`); never read by consensus or the contracts.
     public nonisolated let metrics: NodeMetrics
+    /// Transactions whose signatures this node verified lately, shared by the block check
+    /// and the gossip checks so neither verifies what the other did (`VerifiedSignatures`).
+    public nonisolated let verifiedSignatures = VerifiedSignatures()
 
     var state: LedgerState
     var mempool = Mempool()

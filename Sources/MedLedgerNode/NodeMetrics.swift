@@ -20,6 +20,7 @@ public struct NodeMetrics: Sendable {
     static let blockWriteLabel = "medledger_block_commit_seconds"
     static let blockIntervalLabel = "medledger_block_interval_seconds"
     static let transactionWaitLabel = "medledger_transaction_wait_seconds"
+    static let signatureChecksLabel = "medledger_signature_checks_total"
 
     /// 1 ms to 10 s, finest where blocks and transaction waits fall on a busy network.
     public static let latencyBuckets: [Duration] = [
@@ -32,6 +33,11 @@ public struct NodeMetrics: Sendable {
     let peerRefusals: Counter
     /// Gossiped transactions dropped unchecked because the node's checks were full.
     let gossipDrops: Counter
+    /// Transaction signatures this node verified after admission: gossiped batches, and
+    /// transactions of a peer's block that were not in the mempool. With the API's own
+    /// checks, a node ideally verifies each committed transaction once.
+    let gossipSignatureChecks: Counter
+    let blockSignatureChecks: Counter
     /// The proposer building and executing its next block from the mempool.
     let blockBuild: Timer
     /// Executing a peer's proposal to judge it.
@@ -52,6 +58,10 @@ public struct NodeMetrics: Sendable {
         peersConnected = Gauge(label: "medledger_peers_connected", factory: factory)
         peerRefusals = Counter(label: "medledger_peer_refusals_total", factory: factory)
         gossipDrops = Counter(label: "medledger_gossip_transactions_dropped_total", factory: factory)
+        gossipSignatureChecks = Counter(
+            label: Self.signatureChecksLabel, dimensions: [("path", "gossip")], factory: factory)
+        blockSignatureChecks = Counter(
+            label: Self.signatureChecksLabel, dimensions: [("path", "block")], factory: factory)
         blockBuild = Timer(label: Self.blockBuildLabel, factory: factory)
         blockCheck = Timer(label: Self.blockCheckLabel, factory: factory)
         blockWrite = Timer(label: Self.blockWriteLabel, factory: factory)

@@ -18,7 +18,7 @@ public struct TestNode: Sendable {
 
     public static func make(
         label: String = #function, configuration: NodeConfiguration = .init(),
-        blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now
+        blobClock: @escaping @Sendable () -> WallClockTime = SystemClock.now, metrics: NodeMetrics = .disabled
     ) throws -> TestNode {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("medledger-test-\(UUID().uuidString)", isDirectory: true)
@@ -32,7 +32,8 @@ public struct TestNode: Sendable {
             organizations: [("Hospital", hospital.keys), ("Lab", lab.keys)])
         try directory.initialize(genesis: genesis, nodeKeys: KeyFile(label: "node0", keys: nodeKeys))
         return TestNode(
-            node: try LedgerNode(dataDirectory: directory, configuration: configuration, blobClock: blobClock),
+            node: try LedgerNode(
+                dataDirectory: directory, configuration: configuration, blobClock: blobClock, metrics: metrics),
             directory: directory,
             hospital: hospital, lab: lab, genesisTime: time)
     }

@@ -15,6 +15,15 @@ import Testing
     }
 
     static let signer = IdentityKeys.deterministic(seed: "gossip-order")
+    /// The validators the batches come from.
+    static let peer = IdentityKeys.deterministic(seed: "gossip-peer").identityID
+    static let otherPeer = IdentityKeys.deterministic(seed: "gossip-other-peer").identityID
+
+    /// A limit of `transactions` and `bytes`, all of it open to one peer.
+    static func limit(transactions: Int, bytes: Int) -> GossipAdmissionQueue.Limit {
+        let load = GossipAdmissionQueue.Load(transactions: transactions, bytes: bytes)
+        return .init(total: load, perPeer: load)
+    }
 
     /// A distinct transaction per nonce, named by its nonce in the recorder's log.
     static func transaction(_ nonce: UInt64) -> Transaction {
@@ -49,8 +58,8 @@ import Testing
         bytes[bytes.count - 1] ^= 1  // the signature is the encoding's last 64 bytes
         let forged = try Transaction.decode(bytes)
         #expect(!forged.hasValidSignature)
-        queue.check(large)
-        queue.check([Self.transaction(301), forged])
+        queue.check(large, from: Self.peer)
+        queue.check([Self.transaction(301), forged], from: Self.otherPeer)
         await Self.wait(until: recorder, holds: 2)
         #expect(await recorder.log == [Self.names(large), "301"])
     }
@@ -89,18 +98,19 @@ import Testing
     @Test func batchesBeyondTheLimitAreDroppedUntilTheHeldOnesAreAdmitted() async {
         let recorder = Recorder()
         let gate = Gate()
-        let queue = GossipAdmissionQueue(limit: .init(transactions: 3, bytes: 1 << 20)) { batch in
+        let queue = GossipAdmissionQueue(limit: Self.limit(transactions: 3, bytes: 1 << 20)) { batch in
             await gate.wait()
             await recorder.note(Self.names(batch))
         }
         let (one, two, three, four) = (
             Self.transaction(1), Self.transaction(2), Self.transaction(3), Self.transaction(4)
         )
-        #expect(queue.check([one, two]) == .checking)
-        #expect(queue.check([three, four]) == .dropped(firstOfARun: true), "2 + 2 is over 3")
-        #expect(queue.check([three, four]) == .dropped(firstOfARun: false))
-        #expect(queue.check([three]) == .checking, "2 + 1 fits")
-        #expect(queue.check([four]) == .dropped(firstOfARun: true), "a new run after a batch was taken")
+        #expect(queue.check([one, two], from: Self.peer) == .checking)
+        #expect(queue.check([three, four], from: Self.peer) == .dropped(firstOfARun: true), "2 + 2 is over 3")
+        #expect(queue.check([three, four], from: Self.peer) == .dropped(firstOfARun: false))
+        #expect(queue.check([three], from: Self.peer) == .checking, "2 + 1 fits")
+        #expect(
+            queue.check([four], from: Self.peer) == .dropped(firstOfARun: true), "a new run after a batch was taken")
         #expect(queue.held.transactions == 3)
         #expect(queue.held.bytes == [one, two, three].reduce(0) { $0 + $1.encoded.count })
         await gate.open()
@@ -108,7 +118,7 @@ import Testing
         #expect(await recorder.log == ["1+2", "3"])
         #expect(
             await eventually { queue.held.transactions == 0 && queue.held.bytes == 0 }, "admitted batches are released")
-        #expect(queue.check([four]) == .checking)
+        #expect(queue.check([four], from: Self.peer) == .checking)
         await Self.wait(until: recorder, holds: 3)
         #expect(await recorder.log == ["1+2", "3", "4"])
     }
@@ -116,24 +126,33 @@ import Testing
     /// The byte limit holds on its own, whatever the count.
     @Test func theByteLimitDropsALargeBatchThatFitsTheCount() {
         let small = Self.transaction(1)
-        let queue = GossipAdmissionQueue(limit: .init(transactions: 100, bytes: small.encoded.count * 2)) { _ in }
-        #expect(queue.check([small, small, small]) == .dropped(firstOfARun: true))
+        let queue = GossipAdmissionQueue(limit: Self.limit(transactions: 100, bytes: small.encoded.count * 2)) { _ in }
+        #expect(queue.check([small, small, small], from: Self.peer) == .dropped(firstOfARun: true))
         #expect(queue.held.transactions == 0)
     }
 
-    /// Full-sized gossip messages sent faster than they are checked: the default limit lets
-    /// two blocks' worth through and drops the rest unchecked.
-    @Test func aFloodOfFullMessagesHoldsAtMostTheDefaultLimit() async {
+    /// Full-sized gossip messages from one validator, sent faster than they are checked: the
+    /// default limit lets its share through and drops the rest unchecked, and another
+    /// validator's gossip is still taken. Then many validators flooding at once fill the
+    /// total, and no more.
+    @Test func aFloodOfFullMessagesHoldsAtMostItsShareAndTheTotal() async {
         let gate = Gate()
-        let queue = GossipAdmissionQueue { _ in await gate.wait() }
+        // Only the limits are under test: verifying 20,000 signatures would add seconds.
+        let queue = GossipAdmissionQueue(verify: { $0 }, admit: { _ in await gate.wait() })
         let message = (1...Limits.peerMessageMaxTransactions).map { Self.transaction(UInt64($0)) }
-        let outcomes = (0..<200).map { _ in queue.check(message) }
-        let taken = Limits.gossipChecksMaxTransactions / Limits.peerMessageMaxTransactions
-        #expect(outcomes.filter { $0 == .checking }.count == taken)
-        #expect(outcomes.filter { $0 != .checking }.count == 200 - taken)
+        let outcomes = (0..<200).map { _ in queue.check(message, from: Self.peer) }
+        let share = Limits.gossipChecksMaxTransactionsPerPeer / Limits.peerMessageMaxTransactions
+        #expect(outcomes.filter { $0 == .checking }.count == share)
+        #expect(outcomes.filter { $0 != .checking }.count == 200 - share)
+        #expect(queue.held(from: Self.peer).transactions == share * Limits.peerMessageMaxTransactions)
+        #expect(queue.check(message, from: Self.otherPeer) == .checking, "the flood took only its own share")
+
+        let validators = (0..<10).map { IdentityKeys.deterministic(seed: "gossip-flooder-\($0)").identityID }
+        for validator in validators { for _ in 0..<50 { queue.check(message, from: validator) } }
         #expect(queue.held.transactions == Limits.gossipChecksMaxTransactions)
+        #expect(queue.check([Self.transaction(1)], from: Self.otherPeer) == .dropped(firstOfARun: false))
         await gate.open()
-        #expect(await eventually { queue.held.transactions == 0 })
+        #expect(await eventually { queue.held.transactions == 0 && queue.held(from: Self.peer).transactions == 0 })
     }
 
     /// Waits (30 s at most, for a busy test run) until `recorder` holds `count` entries.

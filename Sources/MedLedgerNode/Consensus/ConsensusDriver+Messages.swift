@@ -9,8 +9,8 @@ extension ConsensusDriver {
         switch message {
         case .proposal(let proposal, let block): await onProposal(proposal, block)
         case .vote(let vote): await onVote(vote)
-        case .transaction(let tx): await admitGossiped([tx])
-        case .transactions(let list): await admitGossiped(list)
+        case .transaction(let tx): await admitGossiped([tx], from: peer)
+        case .transactions(let list): await admitGossiped(list, from: peer)
         case .statusRequest:
             _ = network.send(.status(height: await node.height, latestBlockHash: await node.latestBlockHash), to: peer)
         case .status(let height, _):
@@ -31,12 +31,12 @@ extension ConsensusDriver {
     ///
     /// The node's `ConsensusService` does not wait for the driver: it hands gossip to
     /// `checkGossiped` as it arrives (see there).
-    func admitGossiped(_ transactions: [Transaction]) async {
+    func admitGossiped(_ transactions: [Transaction], from peer: IdentityID) async {
         guard options.checksGossipOffActor else {
             await node.admitGossiped(transactions.filter(\.hasValidSignature), signaturesVerified: true)
             return
         }
-        checkGossiped(transactions)
+        checkGossiped(transactions, from: peer)
     }
 
     /// Starts the checks of gossiped transactions without waiting for this driver's turn.
@@ -47,18 +47,21 @@ extension ConsensusDriver {
     /// transaction about 45 ms after the node a client gave it to), and nothing in it needs
     /// the driver: tickets keep the arrival order (`GossipAdmissionQueue`).
     ///
-    /// A batch beyond the checks' limit is dropped (`GossipAdmissionQueue`): counted on
-    /// `/metrics`, and a warning logged at the start of each run of drops, not for every one.
+    /// A batch beyond the checks' limit, in all or for its peer, is dropped
+    /// (`GossipAdmissionQueue`): counted on `/metrics`, and a warning logged at the start of
+    /// each run of drops, not for every one.
     /// - Precondition: `options.checksGossipOffActor` (the simulator delivers everything in
     ///   its own order, through `handle`).
-    public nonisolated func checkGossiped(_ transactions: [Transaction]) {
+    public nonisolated func checkGossiped(_ transactions: [Transaction], from peer: IdentityID) {
         precondition(options.checksGossipOffActor, "the simulator admits gossip inline, in its own order")
-        guard case .dropped(let firstOfARun) = gossipAdmission.check(transactions) else { return }
+        guard case .dropped(let firstOfARun) = gossipAdmission.check(transactions, from: peer) else { return }
         node.metrics.gossipDropped(transactions.count)
         if firstOfARun {
-            let held = gossipAdmission.held
-            logger.warning(
-                "dropping gossiped transactions: \(held.transactions) (\(held.bytes) bytes) already being checked")
+            let (held, fromPeer) = (gossipAdmission.held, gossipAdmission.held(from: peer))
+            let note =
+                "dropping gossiped transactions: \(held.transactions) (\(held.bytes) bytes) already being checked, "
+                + "\(fromPeer.transactions) (\(fromPeer.bytes) bytes) of them from \(peer.hex.prefix(12))"
+            logger.warning("\(note)")
         }
     }
 

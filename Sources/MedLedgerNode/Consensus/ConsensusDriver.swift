@@ -75,9 +75,13 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
         self.timeouts = timeouts
         self.options = options
         self.notify = notify
-        self.gossipAdmission = GossipAdmissionQueue { [node] valid in
-            await node.admitGossiped(valid, signaturesVerified: true)
-        }
+        self.gossipAdmission = GossipAdmissionQueue(
+            verify: { [node] batch in
+                let (valid, verified) = node.verifiedSignatures.validOnes(batch)
+                node.metrics.gossipSignatureChecks.increment(by: verified)
+                return valid
+            },
+            admit: { [node] valid in await node.admitGossiped(valid, signaturesVerified: true) })
         self.signer = try PrivateValidator(keys: await node.keysForConsensus, file: dataDirectory.consensusStateFile)
         self.validBlockFile = ValidBlockFile(url: dataDirectory.consensusValidBlockFile)
         let height = await node.height + 1

@@ -18,8 +18,8 @@ public struct ConsensusService: Service {
         let forwarder = Task {
             for await (peer, message) in inbound {
                 switch message {
-                case .transaction(let tx): driver.checkGossiped([tx])
-                case .transactions(let list): driver.checkGossiped(list)
+                case .transaction(let tx): driver.checkGossiped([tx], from: peer)
+                case .transactions(let list): driver.checkGossiped(list, from: peer)
                 default: continuation.yield(.message(from: peer, message))
                 }
             }

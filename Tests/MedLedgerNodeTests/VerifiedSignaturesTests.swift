@@ -1,0 +1,88 @@
+import MedLedgerCore
+import MedLedgerTesting
+import MetricsTestKit
+import Testing
+
+@testable import MedLedgerNode
+
+/// A transaction that reaches a node both in a peer's block and by gossip has its signature
+/// verified once, whichever comes first (see `VerifiedSignatures`).
+@Suite struct VerifiedSignaturesTests {
+    static let chainID = TestNode.chainID
+
+    /// Self-registrations, each signed by its own new patient.
+    static func registrations(_ count: Int, prefix: String) -> [Transaction] {
+        (0..<count).map { index in
+            let patient = TestNode.person("\(prefix)-\(index)")
+            return Transaction(
+                chainID: chainID, signer: patient.id, keys: patient.keys, nonce: 1,
+                payload: .registerPatient(RegisterPatient(keys: patient.keys)))
+        }
+    }
+
+    static func forged(_ tx: Transaction) throws -> Transaction {
+        var bytes = tx.encoded
+        bytes[bytes.count - 1] ^= 1  // the signature is the encoding's last 64 bytes
+        return try Transaction.decode(bytes)
+    }
+
+    @Test func aValidSignatureIsVerifiedOnceAndAForgedOneEveryTime() throws {
+        let cache = VerifiedSignatures()
+        let tx = Self.registrations(1, prefix: "once")[0]
+        let forged = try Self.forged(tx)
+        #expect(cache.isValid(tx) == (valid: true, verified: true))
+        #expect(cache.isValid(tx) == (valid: true, verified: false))
+        #expect(cache.isValid(forged) == (valid: false, verified: true))
+        #expect(cache.isValid(forged) == (valid: false, verified: true), "a forgery is never remembered")
+        let (valid, verified) = cache.validOnes([forged, tx])
+        #expect(valid == [tx] && verified == 1)
+    }
+
+    @Test func theOldestHashGoesFirstOnceTheCacheIsFull() {
+        let cache = VerifiedSignatures(capacity: 2)
+        let txs = Self.registrations(3, prefix: "ring")
+        for tx in txs { _ = cache.isValid(tx) }
+        #expect(cache.count == 2)
+        #expect(!cache.contains(txs[0].hash) && cache.contains(txs[1].hash) && cache.contains(txs[2].hash))
+        #expect(cache.isValid(txs[0]) == (valid: true, verified: true), "forgotten, so verified again")
+        #expect(!cache.contains(txs[1].hash))
+    }
+
+    /// The proposer's block reaches a peer before the gossip of its transactions: the block
+    /// check verifies them, and the late gossip check finds them done. Then the other way
+    /// round, on a second peer: gossip first, and the block check verifies nothing.
+    @Test func aBlockAndTheGossipOfItsTransactionsAreVerifiedOnceBetweenThem() async throws {
+        let proposer = try TestNode.make()
+        defer { proposer.remove() }
+        let transactions = Self.registrations(5, prefix: "both-ways")
+        for tx in transactions { try await proposer.node.submit(tx) }
+        let block = await proposer.node.buildNextBlock().block
+        #expect(block.transactions.count == 5)
+
+        let blockFirstMetrics = TestMetrics()
+        let blockFirst = try TestNode.make(metrics: NodeMetrics(factory: blockFirstMetrics))
+        defer { blockFirst.remove() }
+        guard case .success = await blockFirst.node.executeProposed(block) else {
+            Issue.record("the peer refused the proposer's block")
+            return
+        }
+        #expect(try Self.checks(blockFirstMetrics, "block") == 5)
+        let lateGossip = blockFirst.node.verifiedSignatures.validOnes(transactions)
+        #expect(lateGossip.valid == transactions && lateGossip.verified == 0)
+
+        let gossipFirstMetrics = TestMetrics()
+        let gossipFirst = try TestNode.make(metrics: NodeMetrics(factory: gossipFirstMetrics))
+        defer { gossipFirst.remove() }
+        let earlyGossip = gossipFirst.node.verifiedSignatures.validOnes(transactions)
+        #expect(earlyGossip.verified == 5)
+        guard case .success = await gossipFirst.node.executeProposed(block) else {
+            Issue.record("the peer refused the proposer's block")
+            return
+        }
+        #expect(try Self.checks(gossipFirstMetrics, "block") == 0)
+    }
+
+    static func checks(_ metrics: TestMetrics, _ path: String) throws -> Int64 {
+        try metrics.expectCounter(NodeMetrics.signatureChecksLabel, [("path", path)]).totalValue
+    }
+}
