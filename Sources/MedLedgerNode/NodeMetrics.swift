@@ -31,10 +31,11 @@ public struct NodeMetrics: Sendable {
     let transactionsCommitted: Counter
     let peersConnected: Gauge
     let peerRefusals: Counter
-    /// Gossiped transactions dropped unchecked because the node's checks were full.
+    /// Gossiped transactions dropped unchecked because the node's checks, or the sending
+    /// validator's share of them, were full (`GossipAdmissionQueue`).
     let gossipDrops: Counter
-    /// Transaction signatures this node verified after admission: gossiped batches, and
-    /// transactions of a peer's block that were not in the mempool. With the API's own
+    /// Transaction signatures this node verified besides the API's: gossiped batches, and
+    /// transactions of a peer's block that it had not verified before. With the API's
     /// checks, a node ideally verifies each committed transaction once.
     let gossipSignatureChecks: Counter
     let blockSignatureChecks: Counter
