@@ -53,7 +53,33 @@ public struct Hash256: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 
+    /// Four 8-byte words instead of the synthesized byte-by-byte loop: ids and hashes are
+    /// compared on every dictionary and set probe (1.4 % of a validator's samples in a
+    /// profiled burst went to the byte loop).
+    public static func == (lhs: Hash256, rhs: Hash256) -> Bool {
+        lhs.bytes.withUnsafeBytes { left in
+            rhs.bytes.withUnsafeBytes { right in
+                (0..<4).allSatisfy { word(left, $0) == word(right, $0) }
+            }
+        }
+    }
+
+    /// Byte order, compared a big-endian 8-byte word at a time.
     public static func < (lhs: Hash256, rhs: Hash256) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        lhs.bytes.withUnsafeBytes { left in
+            rhs.bytes.withUnsafeBytes { right in
+                for index in 0..<4 {
+                    let (l, r) = (UInt64(bigEndian: word(left, index)), UInt64(bigEndian: word(right, index)))
+                    if l != r { return l < r }
+                }
+                return false
+            }
+        }
+    }
+
+    /// The `index`-th 8-byte word of a digest's 32 bytes, in memory order.
+    @inline(__always)
+    private static func word(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> UInt64 {
+        bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
     }
 }

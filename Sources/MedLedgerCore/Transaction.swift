@@ -7,43 +7,62 @@
 public struct Transaction: Hashable, Sendable {
     public static let domainTag = "medledger/tx/v1"
 
-    public let chainID: String
-    public let signer: IdentityID
-    public let signerKey: PublicSigningKey
-    public let nonce: Nonce
-    public let payload: TransactionPayload
-    public let signature: Signature
+    /// The fields live in one immutable object, so a copy is one retain. A node copies
+    /// transactions between its mempool, proposals, blocks and receipts, and copying eight
+    /// fields (six of them references) was 2.5 % of a validator's samples in a profiled burst.
+    private let storage: Storage
+
+    public var chainID: String { storage.chainID }
+    public var signer: IdentityID { storage.signer }
+    public var signerKey: PublicSigningKey { storage.signerKey }
+    public var nonce: Nonce { storage.nonce }
+    public var payload: TransactionPayload { storage.payload }
+    public var signature: Signature { storage.signature }
     /// The canonical bytes, kept so the node never re-encodes what it received.
-    public let encoded: [UInt8]
+    public var encoded: [UInt8] { storage.encoded }
     /// SHA-256 of `encoded`: the transaction's id and its Merkle leaf.
-    public let hash: Hash256
+    public var hash: Hash256 { storage.hash }
+
+    private final class Storage: Sendable {
+        let chainID: String
+        let signer: IdentityID
+        let signerKey: PublicSigningKey
+        let nonce: Nonce
+        let payload: TransactionPayload
+        let signature: Signature
+        let encoded: [UInt8]
+        let hash: Hash256
+
+        init(
+            chainID: String, signer: IdentityID, signerKey: PublicSigningKey, nonce: Nonce,
+            payload: TransactionPayload, signature: Signature, encoded: [UInt8]
+        ) {
+            self.chainID = chainID
+            self.signer = signer
+            self.signerKey = signerKey
+            self.nonce = nonce
+            self.payload = payload
+            self.signature = signature
+            self.encoded = encoded
+            self.hash = Hash256.of(encoded)
+        }
+    }
 
     /// Signs a new transaction.
     public init(chainID: String, signer: IdentityID, keys: IdentityKeys, nonce: Nonce, payload: TransactionPayload) {
         let body = Transaction.signingBytes(
             chainID: chainID, signer: signer, signerKey: keys.publicSigningKey,
             nonce: nonce, payload: payload)
-        self.init(
-            chainID: chainID, signer: signer, signerKey: keys.publicSigningKey, nonce: nonce,
-            payload: payload, signature: keys.sign(body), body: body)
-    }
-
-    private init(
-        chainID: String, signer: IdentityID, signerKey: PublicSigningKey, nonce: Nonce,
-        payload: TransactionPayload, signature: Signature, body: [UInt8]
-    ) {
-        self.chainID = chainID
-        self.signer = signer
-        self.signerKey = signerKey
-        self.nonce = nonce
-        self.payload = payload
-        self.signature = signature
+        let signature = keys.sign(body)
         var encoder = CanonicalEncoder(capacity: body.count + 64)
         encoder.write(fixed: body)
         encoder.write(signature)
-        self.encoded = encoder.bytes
-        self.hash = Hash256.of(encoder.bytes)
+        storage = Storage(
+            chainID: chainID, signer: signer, signerKey: keys.publicSigningKey, nonce: nonce,
+            payload: payload, signature: signature, encoded: encoder.bytes)
     }
+
+    private init(storage: Storage) { self.storage = storage }
 
     /// The bytes the signer signs.
     public static func signingBytes(
@@ -82,12 +101,14 @@ public struct Transaction: Hashable, Sendable {
         let signerKey = try decoder.read(PublicSigningKey.self)
         let nonce = try decoder.read(Nonce.self)
         let payload = try decoder.read(TransactionPayload.self)
-        let bodyLength = decoder.offset
         let signature = try decoder.read(Signature.self)
         try decoder.finish()
+        // Every byte was read, so `bytes` is exactly the body and the signature: kept as
+        // they came instead of copied into a new encoding.
         return Transaction(
-            chainID: chainID, signer: signer, signerKey: signerKey, nonce: nonce,
-            payload: payload, signature: signature, body: Array(bytes[0..<bodyLength]))
+            storage: Storage(
+                chainID: chainID, signer: signer, signerKey: signerKey, nonce: nonce,
+                payload: payload, signature: signature, encoded: bytes))
     }
 
     public static func == (lhs: Transaction, rhs: Transaction) -> Bool { lhs.encoded == rhs.encoded }
