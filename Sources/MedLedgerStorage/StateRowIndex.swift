@@ -15,7 +15,7 @@ import MedLedgerCore
 /// writer, which holds for a node's data directory.
 struct StateRowIndex {
     /// Row id of each stored key.
-    private var rowIDs: [[UInt8]: Int64] = [:]
+    private var rowIDs: [Key: Int64] = [:]
     /// The row id the next new key gets: one above the highest in the file.
     private var nextRowID: Int64 = 1
 
@@ -32,7 +32,7 @@ struct StateRowIndex {
                 guard let key = statement.value(at: 1).blob else {
                     throw StorageError.corrupt(table: "state", row: "id \(id)", "key is not a blob")
                 }
-                if let first = rowIDs.updateValue(id, forKey: key) {
+                if let first = rowIDs.updateValue(id, forKey: Key(key)) {
                     throw StorageError.corrupt(
                         table: "state", row: "id \(id)", "key \(Hex.encode(key)) is also stored in row \(first)")
                 }
@@ -52,18 +52,19 @@ struct StateRowIndex {
             try database.withStatement("UPDATE state SET value = ? WHERE id = ?") { update in
                 try database.withStatement("DELETE FROM state WHERE id = ?") { delete in
                     for change in changes {
+                        let key = Key(change.key)
                         // A key this block already wrote (or deleted) is where the block left it.
-                        let id: Int64? = pending.rowIDs[change.key] ?? rowIDs[change.key]
+                        let id: Int64? = pending.rowIDs[key] ?? rowIDs[key]
                         switch (id, change.value) {
                         case (let id?, let value?):
                             try update.run([.blob(value), .integer(id)])
                         case (nil, let value?):
                             try insert.run([.integer(pending.nextRowID), .blob(change.key), .blob(value)])
-                            pending.rowIDs[change.key] = pending.nextRowID
+                            pending.rowIDs[key] = pending.nextRowID
                             pending.nextRowID += 1
                         case (let id?, nil):
                             try delete.run([.integer(id)])
-                            pending.rowIDs[change.key] = .some(nil)
+                            pending.rowIDs[key] = .some(nil)
                         case (nil, nil):
                             break
                         }
@@ -76,7 +77,7 @@ struct StateRowIndex {
 
     /// One block's changes to the map: a key mapped to nil was deleted.
     struct Pending {
-        var rowIDs: [[UInt8]: Int64?] = [:]
+        var rowIDs: [Key: Int64?] = [:]
         var nextRowID: Int64
     }
 
@@ -89,5 +90,14 @@ struct StateRowIndex {
     }
 
     /// The row id of `key`, or nil when it is not stored.
-    func rowID(of key: [UInt8]) -> Int64? { rowIDs[key] }
+    func rowID(of key: [UInt8]) -> Int64? { rowIDs[Key(key)] }
+
+    /// A state key as a dictionary key, hashed in one call: `[UInt8]`'s own `Hashable` feeds
+    /// the hasher a byte at a time, which was 0.6 % of a validator's samples in a profiled
+    /// burst, on the four lookups and inserts each changed key costs here.
+    struct Key: Hashable {
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
 }

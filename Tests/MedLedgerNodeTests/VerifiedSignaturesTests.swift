@@ -38,6 +38,21 @@ import Testing
         #expect(valid == [tx] && verified == 1)
     }
 
+    /// A batch is looked up and remembered as a whole: what was verified before is not
+    /// verified again, a repeat within the batch is verified once, a forgery is dropped and
+    /// never remembered, and the order of the valid ones is kept.
+    @Test func aBatchVerifiesEachNewSignatureOnceAndKeepsItsOrder() throws {
+        let cache = VerifiedSignatures()
+        let txs = Self.registrations(3, prefix: "batch")
+        let forged = try Self.forged(txs[2])
+        #expect(cache.isValid(txs[0]) == (valid: true, verified: true))
+        let (valid, verified) = cache.validOnes([txs[1], forged, txs[0], txs[1], txs[2]])
+        #expect(valid == [txs[1], txs[0], txs[1], txs[2]])
+        #expect(verified == 3, "txs[1] once, the forgery, txs[2]; txs[0] was known")
+        #expect(cache.count == 3 && !cache.contains(forged.hash))
+        #expect(cache.validOnes(txs) == (valid: txs, verified: 0))
+    }
+
     @Test func theOldestHashGoesFirstOnceTheCacheIsFull() {
         let cache = VerifiedSignatures(capacity: 2)
         let txs = Self.registrations(3, prefix: "ring")
