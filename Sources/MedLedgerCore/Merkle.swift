@@ -1,11 +1,31 @@
+import Crypto
+
 /// Merkle trees as RFC 6962 §2.1 defines them: leaves hashed with a 0x00 prefix, inner nodes
 /// with 0x01, the split at the largest power of two below the leaf count. The empty tree's
 /// root is SHA-256 of nothing.
 public enum Merkle {
-    public static func leafHash(_ data: [UInt8]) -> Hash256 { Hash256.of(parts: [[0x00], data]) }
+    // Both hashes feed the hasher without building arrays: a block's transaction and result
+    // roots take two of them per transaction, and `Hash256.of(parts:)` allocated two arrays
+    // for each.
+
+    public static func leafHash(_ data: [UInt8]) -> Hash256 {
+        var hasher = tagged(0x00)
+        data.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Hash256(unchecked: Array(hasher.finalize()))
+    }
 
     public static func nodeHash(_ left: Hash256, _ right: Hash256) -> Hash256 {
-        Hash256.of(parts: [[0x01], left.bytes, right.bytes])
+        var hasher = tagged(0x01)
+        left.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        right.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Hash256(unchecked: Array(hasher.finalize()))
+    }
+
+    /// A hasher that has taken the one-byte domain tag.
+    private static func tagged(_ tag: UInt8) -> SHA256 {
+        var hasher = SHA256()
+        withUnsafeBytes(of: tag) { hasher.update(bufferPointer: $0) }
+        return hasher
     }
 
     /// Root over leaf data (each hashed as a leaf).

@@ -6,6 +6,7 @@ import MedLedgerAPIModel
 import MedLedgerClient
 import MedLedgerContracts
 import MedLedgerCore
+import MedLedgerTesting
 import Testing
 
 /// Issue 7.7: a granted reader reads a report over real HTTP in at most three round trips
@@ -34,22 +35,13 @@ import Testing
             purpose: .treatment)
 
         let reader = client(fixture.clinicReader)  // a fresh gateway: no cached nonce or chain id
-        let before = try await Self.requestsServed(url)
+        let before = try await MetricsScrape.total("medledger_http_requests_total", at: url)
         let read = try await reader.read(report, version: versionGiven ? 1 : nil, purpose: .treatment)
-        let after = try await Self.requestsServed(url)
+        let after = try await MetricsScrape.total("medledger_http_requests_total", at: url)
         #expect(read.report.map { String(decoding: $0.plaintext, as: UTF8.self) } == "LDL 2.1 mmol/L")
         // `after` also counts the first `/metrics` request, answered after its own snapshot.
         let roundTrips = after - before - 1
         #expect(roundTrips <= 3, "a read took \(roundTrips) requests")
         #expect(roundTrips == 3)
-    }
-
-    /// Responses the server has sent, from its Prometheus counter.
-    static func requestsServed(_ url: URL) async throws -> UInt64 {
-        let (data, _) = try await URLSession.shared.data(from: url.appendingPathComponent("metrics"))
-        return String(decoding: data, as: UTF8.self).split(separator: "\n")
-            .filter { $0.hasPrefix("medledger_http_requests_total{") }
-            .compactMap { $0.split(separator: " ").last.flatMap { UInt64($0) } }
-            .reduce(0, +)
     }
 }

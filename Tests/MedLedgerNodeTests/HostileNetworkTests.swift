@@ -83,7 +83,7 @@ import MedLedgerCore
         #expect(log.contains("exceeds limit"), "oversized prefix not seen")
         #expect(log.contains("TLS handshake failed"), "cleartext garbage not refused by TLS")
         #expect(log.contains("too many connections in the handshake"), "half-open flood not seen")
-        let dropped = try await Self.metric("medledger_gossip_transactions_dropped_total", at: network.url(0))
+        let dropped = try await MetricsScrape.total("medledger_gossip_transactions_dropped_total", at: network.url(0))
         #expect(
             log.contains("dropping gossiped transactions") && dropped > 0,
             "\(floodMessages) 13 MB gossip messages sent, but node 0 dropped none (\(dropped) on /metrics)")
@@ -201,13 +201,6 @@ import MedLedgerCore
             try? await Task.sleep(nanoseconds: reached == 0 ? 2_000_000 : 0)
         }
         return sent
-    }
-
-    /// A counter's value on a node's `/metrics` (0 when the line is missing).
-    static func metric(_ name: String, at url: URL) async throws -> Double {
-        let (data, _) = try await URLSession.shared.data(from: url.appendingPathComponent("metrics"))
-        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(name + " ") }
-        return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
     }
 
     /// Garbage, an oversized length prefix, and idle sockets that never finish the handshake,

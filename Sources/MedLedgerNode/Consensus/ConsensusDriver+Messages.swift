@@ -33,10 +33,19 @@ extension ConsensusDriver {
     /// `checkGossiped` as it arrives (see there).
     func admitGossiped(_ transactions: [Transaction], from peer: IdentityID) async {
         guard options.checksGossipOffActor else {
-            await node.admitGossiped(transactions.filter(\.hasValidSignature), signaturesVerified: true)
+            await node.admitGossiped(Self.validGossip(transactions, node: node), signaturesVerified: true)
             return
         }
         checkGossiped(transactions, from: peer)
+    }
+
+    /// The gossiped transactions whose signatures hold, each verified at most once by this
+    /// node (`VerifiedSignatures`), the verifications counted on `/metrics`. The one check
+    /// of gossip, inline (the simulator) or on the gossip checks' tasks.
+    static func validGossip(_ batch: [Transaction], node: LedgerNode) -> [Transaction] {
+        let (valid, verified) = node.verifiedSignatures.validOnes(batch)
+        node.metrics.gossipSignatureChecks.increment(by: verified)
+        return valid
     }
 
     /// Starts the checks of gossiped transactions without waiting for this driver's turn.

@@ -76,11 +76,7 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
         self.options = options
         self.notify = notify
         self.gossipAdmission = GossipAdmissionQueue(
-            verify: { [node] batch in
-                let (valid, verified) = node.verifiedSignatures.validOnes(batch)
-                node.metrics.gossipSignatureChecks.increment(by: verified)
-                return valid
-            },
+            verify: { [node] batch in Self.validGossip(batch, node: node) },
             admit: { [node] valid in await node.admitGossiped(valid, signaturesVerified: true) })
         self.signer = try PrivateValidator(keys: await node.keysForConsensus, file: dataDirectory.consensusStateFile)
         self.validBlockFile = ValidBlockFile(url: dataDirectory.consensusValidBlockFile)
