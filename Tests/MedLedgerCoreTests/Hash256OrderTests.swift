@@ -37,4 +37,20 @@ import Testing
         #expect(!(Hash256(bytes: high)! < Hash256(bytes: low)!))
         #expect(Hash256(bytes: low)! != Hash256(bytes: high)!)
     }
+
+    /// Equal digests built from separate arrays hash alike, so sets and dictionaries find
+    /// them; digests differing in one byte of any word do not collide as keys.
+    @Test func equalDigestsFromSeparateBuffersAreOneKey() {
+        let bytes = (0..<32).map { UInt8($0) }
+        let copy = Array(bytes.reversed().reversed())
+        #expect(Hash256(bytes: bytes)!.hashValue == Hash256(bytes: copy)!.hashValue)
+        var keys: Set<Hash256> = [Hash256(bytes: bytes)!]
+        for position in [0, 8, 16, 24, 31] {
+            var other = bytes
+            other[position] ^= 0x80
+            keys.insert(Hash256(bytes: other)!)
+        }
+        #expect(keys.count == 6)
+        #expect(keys.contains(Hash256(bytes: copy)!))
+    }
 }
