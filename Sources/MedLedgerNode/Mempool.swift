@@ -14,14 +14,16 @@ struct Mempool: Sendable {
     /// `arrivals[i]` is when `queue[i]` was admitted, and whether a client submitted it here.
     private var arrivals: [Arrival] = []
     private var hashes: Set<Hash256> = []
-    private var highestPendingNonce: [IdentityID: Nonce] = [:]
-    /// What each signer has waiting, for the per-signer quotas.
-    private var usage: [IdentityID: SignerUsage] = [:]
+    /// What each signer has waiting: counts for the per-signer quotas, and the highest
+    /// nonce (clients pick the next above it). One map, so admitting or removing a
+    /// transaction looks its signer up once; a signer with nothing waiting has no entry.
+    private var signers: [IdentityID: SignerPending] = [:]
     private(set) var totalBytes = 0
 
-    struct SignerUsage: Sendable {
+    struct SignerPending: Sendable {
         var count = 0
         var bytes = 0
+        var highestNonce: Nonce = 0
     }
 
     struct Arrival: Sendable {
@@ -60,7 +62,8 @@ struct Mempool: Sendable {
         guard totalBytes + size <= Limits.mempoolMaxBytes else {
             throw NodeError(.unavailable, "mempool is full (\(Limits.mempoolMaxBytes) bytes); retry later")
         }
-        let used = usage[tx.signer] ?? SignerUsage()
+        let waiting = signers[tx.signer]
+        let used = waiting ?? SignerPending()
         guard used.count < Limits.mempoolMaxPerSigner, used.bytes + size <= Limits.mempoolMaxBytesPerSigner else {
             throw NodeError(
                 .unavailable, field: "tx.signer",
@@ -81,7 +84,7 @@ struct Mempool: Sendable {
             throw NodeError(.invalid, field: "tx", "transaction breaks an encoding limit")
         }
         guard signatureVerified || tx.hasValidSignature else { throw NodeError.badSignature }
-        let pending = highestPendingNonce[tx.signer]
+        let pending = waiting?.highestNonce
         if case .registerPatient(let body) = tx.payload, tx.signer == IdentityID(signingKey: body.signingKey),
             state.identity(tx.signer) == nil
         {
@@ -116,8 +119,8 @@ struct Mempool: Sendable {
         queue.append(tx)
         arrivals.append(Arrival(instant: .now, submittedHere: submittedHere))
         hashes.insert(tx.hash)
-        highestPendingNonce[tx.signer] = max(pending ?? 0, tx.nonce)
-        usage[tx.signer] = SignerUsage(count: used.count + 1, bytes: used.bytes + size)
+        signers[tx.signer] = SignerPending(
+            count: used.count + 1, bytes: used.bytes + size, highestNonce: max(pending ?? 0, tx.nonce))
         totalBytes += size
     }
 
@@ -146,8 +149,8 @@ struct Mempool: Sendable {
         guard !queue.isEmpty, !committed.isEmpty else { return [] }
         let now = ContinuousClock.now
         let included = Set(committed.map(\.hash))
-        let signers = Set(committed.map(\.signer))
-        var candidates = signers.reduce(0) { $0 + (usage[$1]?.count ?? 0) }
+        let blockSigners = Set(committed.map(\.signer))
+        var candidates = blockSigners.reduce(0) { $0 + (signers[$1]?.count ?? 0) }
         var removed = [Transaction]()
         var waits = [Wait]()
         var kept = 0
@@ -156,7 +159,7 @@ struct Mempool: Sendable {
             let tx = queue[scanned]
             let arrival = arrivals[scanned]
             scanned += 1
-            if signers.contains(tx.signer) {
+            if blockSigners.contains(tx.signer) {
                 candidates -= 1
                 let isIncluded = included.contains(tx.hash)
                 if isIncluded {
@@ -177,23 +180,30 @@ struct Mempool: Sendable {
         queue.removeSubrange(kept..<scanned)
         arrivals.removeSubrange(kept..<scanned)
         guard !removed.isEmpty else { return waits }
+        // Signers who lost some transactions but not all: their highest pending nonce is
+        // found again among the transactions scanned above, which hold all of theirs.
+        var recount = Set<IdentityID>()
         for tx in removed {
             hashes.remove(tx.hash)
             let size = tx.encoded.count
             totalBytes -= size
-            let left = usage[tx.signer].map { SignerUsage(count: $0.count - 1, bytes: $0.bytes - size) }
-            usage[tx.signer] = left.flatMap { $0.count > 0 ? $0 : nil }
-        }
-        // The highest pending nonce of a signer who lost transactions: none when nothing is
-        // left, else found among the transactions scanned above, which hold all of theirs.
-        var recount = Set<IdentityID>()
-        for signer in Set(removed.map(\.signer)) {
-            highestPendingNonce[signer] = nil
-            if usage[signer] != nil { recount.insert(signer) }
+            guard let entry = signers.index(forKey: tx.signer) else {
+                preconditionFailure("a queued transaction's signer has an entry")
+            }
+            signers.values[entry].count -= 1
+            signers.values[entry].bytes -= size
+            if signers.values[entry].count == 0 {
+                signers.remove(at: entry)
+                recount.remove(tx.signer)
+            } else {
+                recount.insert(tx.signer)
+            }
         }
         if !recount.isEmpty {
+            for signer in recount { signers[signer]?.highestNonce = 0 }
             for tx in queue.prefix(kept) where recount.contains(tx.signer) {
-                highestPendingNonce[tx.signer] = max(highestPendingNonce[tx.signer] ?? 0, tx.nonce)
+                let highest = signers[tx.signer]?.highestNonce ?? 0
+                signers[tx.signer]?.highestNonce = max(highest, tx.nonce)
             }
         }
         precondition(hashes.count == queue.count, "mempool holds each transaction once")
@@ -203,5 +213,5 @@ struct Mempool: Sendable {
     }
 
     /// The highest nonce the signer has waiting, if any (clients use it to pick the next).
-    func pendingNonce(of signer: IdentityID) -> Nonce? { highestPendingNonce[signer] }
+    func pendingNonce(of signer: IdentityID) -> Nonce? { signers[signer]?.highestNonce }
 }

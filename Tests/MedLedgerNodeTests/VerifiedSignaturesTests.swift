@@ -53,6 +53,22 @@ import Testing
         #expect(cache.validOnes(txs) == (valid: txs, verified: 0))
     }
 
+    /// A batch longer than a chunk: order kept, a repeat in a later chunk not verified
+    /// again, a forgery in the middle dropped, and every valid one remembered.
+    @Test func aBatchOfSeveralChunksVerifiesEachSignatureOnce() throws {
+        let cache = VerifiedSignatures()
+        let size = VerifiedSignatures.chunkSize
+        let txs = Self.registrations(2 * size + 3, prefix: "chunks")
+        let forged = try Self.forged(txs[size])
+        var batch = txs
+        batch[size] = forged
+        batch.append(txs[0])
+        let (valid, verified) = cache.validOnes(batch)
+        #expect(valid == batch.filter { $0 != forged })
+        #expect(verified == txs.count, "each distinct transaction once, the forgery among them")
+        #expect(cache.count == txs.count - 1 && !cache.contains(forged.hash))
+    }
+
     @Test func theOldestHashGoesFirstOnceTheCacheIsFull() {
         let cache = VerifiedSignatures(capacity: 2)
         let txs = Self.registrations(3, prefix: "ring")
