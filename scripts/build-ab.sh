@@ -16,22 +16,11 @@ work=${WORK:-/tmp/medledger-build-ab} port=${BASE_PORT:-9500} runs=${RUNS:-2}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/wait-for-nodes.sh
 source "$here/lib/wait-for-nodes.sh"
-urls=() nodes=()
-for k in 0 1 2 3; do
-  urls+=("http://127.0.0.1:$((port + 10 * k))")
-  nodes+=(--node "http://127.0.0.1:$((port + 10 * k))")
-done
+# shellcheck source=lib/fresh-testnet.sh
+source "$here/lib/fresh-testnet.sh"
 for variant in "$@"; do
   case $variant in A) binary=$a ;; B) binary=$b ;; *) echo "variants are A or B, not $variant" >&2; exit 2 ;; esac
-  rm -rf "$work"
-  "$binary" testnet init --validators 4 --dir "$work" --base-port "$port" > /dev/null
-  pids=()
-  for k in 0 1 2 3; do
-    nice -n 5 "$binary" node start --data-dir "$work/node$k" > "$work/node$k.log" 2>&1 &
-    pids+=($!)
-  done
-  wait_for_nodes "${urls[@]}"
-  sleep 3
+  start_fresh_testnet "$binary" "$work" "$port"
   # shellcheck disable=SC2086
   "$binary" bench "${nodes[@]}" ${WARM_ARGS:---duration 10} | grep RESULT | sed "s/^/$variant warm-up /"
   for _ in $(seq 1 "$runs"); do
