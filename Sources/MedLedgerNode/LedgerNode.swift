@@ -152,14 +152,20 @@ public actor LedgerNode {
         signatureVerified: Bool = false
     ) throws(NodeError) -> Hash256 {
         if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
-        if let stored = try? store.transaction(hash: tx.hash) {
-            throw NodeError(
-                .conflict, field: "tx", "transaction already committed at height \(stored.height)",
-                code: .staleNonce)
+        do {
+            try mempool.admit(
+                tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes,
+                signatureVerified: signatureVerified, submittedHere: true)
+        } catch {
+            // A committed transaction fails admission (its nonce is used); only then is the
+            // store searched, to say where it was committed.
+            if let stored = try? store.transaction(hash: tx.hash) {
+                throw NodeError(
+                    .conflict, field: "tx", "transaction already committed at height \(stored.height)",
+                    code: .staleNonce)
+            }
+            throw error
         }
-        try mempool.admit(
-            tx, engine: engine, state: state, decodedFromBytes: decodedFromBytes,
-            signatureVerified: signatureVerified, submittedHere: true)
         _ = gossip?.broadcast(.transaction(tx))
         arrivals.signal()
         return tx.hash

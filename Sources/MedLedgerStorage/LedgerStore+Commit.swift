@@ -11,8 +11,10 @@ extension LedgerStore {
     ///   - certificate: the commit certificate for exactly this block.
     ///   - receipts: one receipt per transaction, in block order.
     ///   - stateChanges: contract state writes (nil value = delete), applied in order.
-    /// - Throws: `StorageError`, for example `.constraint` when a transaction hash is
-    ///   already stored.
+    /// - Throws: `StorageError`, for example `.constraint` when a transaction hash repeats
+    ///   within the block. A hash committed in an earlier block is not searched for: the
+    ///   ledger's nonces already make a transaction unique, and searching every run of the
+    ///   index for each transaction would cost what the runs save.
     /// - Precondition: the counts, heights and certificate agree with the block: a node that
     ///   breaks this has a bug, and storing the block would break the chain.
     public func commit(
@@ -33,7 +35,9 @@ extension LedgerStore {
                         .blob(block.encodedBody), .blob(certificate.canonicalBytes),
                     ])
                 try insertTransactions(block, receipts: receipts)
-                try insertEvents(block, receipts: receipts)
+                let eventRows = StoredRowDecoding.eventIndexRows(receipts)
+                try insertEvents(block, rows: eventRows)
+                try indexBlock(block, eventRows: eventRows)
                 let keys = try stateRows.applying(stateChanges, to: database)
                 try setMeta("height", height.canonicalBytes)
                 return keys
@@ -54,14 +58,16 @@ extension LedgerStore {
         }
     }
 
-    private func insertEvents(_ block: Block, receipts: [TransactionReceipt]) throws {
+    private func insertEvents(
+        _ block: Block, rows: [(position: Int, eventIndex: Int, subject: [UInt8], event: [UInt8])]
+    ) throws {
         let header = block.header
         let sql = """
             INSERT INTO events(subject, height, position, event_index, time, event, transaction_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """
         try database.withStatement(sql) { statement in
-            for row in StoredRowDecoding.eventIndexRows(receipts) {
+            for row in rows {
                 try statement.run([
                     .blob(row.subject), .height(header.height), .integer(Int64(row.position)),
                     .integer(Int64(row.eventIndex)), .unsigned(header.time.milliseconds), .blob(row.event),

@@ -10,6 +10,11 @@ extension LedgerStore {
     /// - Throws: `StorageError` (`.corruptData`) naming the height when a row is damaged.
     public func events(subject: [UInt8], before: EventCursor?, limit: Int) throws -> [IndexedEvent] {
         precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
+        guard Self.isAuditTrail(subject) else {
+            return try events(
+                subject: subject,
+                at: eventCoordinates(subject: subject, after: nil, before: before, descending: true, limit: limit))
+        }
         let select = Self.indexedEventSelect
         let order = "ORDER BY e.height DESC, e.position DESC, e.event_index DESC LIMIT ?"
         guard let before else {
@@ -26,8 +31,8 @@ extension LedgerStore {
     /// One newest-first page of `subject`'s rows strictly before a cursor, the columns
     /// `indexedEvent` reads: shared by the decoded pages and the undecoded ones of the
     /// export (`eventBytes`). Row-value comparison walks the index of the subject's rows
-    /// (`audit_trail_rows` for a patient's audit trail, which holds every column read here,
-    /// `events_by_subject` otherwise). Bound by `pageBinds`.
+    /// (`audit_trail_rows`, which holds every column read here). Only for audit trails: other
+    /// subjects are found through their run index. Bound by `pageBinds`.
     package static func pageBeforeCursorSQL(subject: [UInt8]) -> String {
         """
         \(indexedEventSelect) WHERE e.subject = ?\(indexCondition(subject: subject))
@@ -46,7 +51,7 @@ extension LedgerStore {
 
     /// The columns `indexedEvent` reads: shared by the newest-first pages and the
     /// oldest-first replay so the two cannot drift apart.
-    private static let indexedEventSelect = """
+    static let indexedEventSelect = """
         SELECT e.height, e.position, e.event_index, e.time, e.event, e.transaction_hash FROM events e
         """
 
@@ -66,14 +71,19 @@ extension LedgerStore {
 
 extension LedgerStore {
     /// Events filed under `subject` after `cursor`, oldest first: what an event stream
-    /// replays (`GET /v1/events` with `Last-Event-ID`). Walks the primary key (subject,
-    /// height, position, event_index) forward from the cursor, so a chunk costs `limit`
-    /// rows however long the history.
+    /// replays (`GET /v1/events` with `Last-Event-ID`). Walks the subject's keys (or, for an
+    /// audit trail, `audit_trail_rows`) forward from the cursor, so a chunk costs `limit`
+    /// rows of each run however long the history.
     /// - Parameters:
     ///   - after: the last event the reader has; nil starts at the oldest.
     ///   - limit: the most rows to return (at most `PageLimits.maxItems`).
     public func events(subject: [UInt8], after: EventCursor?, limit: Int) throws -> [IndexedEvent] {
         precondition(limit >= 0 && limit <= PageLimits.maxItems, "limit must be 0-\(PageLimits.maxItems)")
+        guard Self.isAuditTrail(subject) else {
+            return try events(
+                subject: subject,
+                at: eventCoordinates(subject: subject, after: after, before: nil, descending: false, limit: limit))
+        }
         let after = after ?? EventCursor(height: 0, position: 0, eventIndex: 0)
         let sql = """
             \(Self.indexedEventSelect)
@@ -81,5 +91,40 @@ extension LedgerStore {
             ORDER BY e.height ASC, e.position ASC, e.event_index ASC LIMIT ?
             """
         return try database.query(sql, Self.pageBinds(subject: subject, cursor: after, limit: limit)).map(indexedEvent)
+    }
+}
+
+extension LedgerStore {
+    /// Whether `subject` is a patient's audit trail, whose rows are read through the partial
+    /// index `audit_trail_rows` rather than the run index.
+    static func isAuditTrail(_ subject: [UInt8]) -> Bool { subject.first == EventIndexKey.auditTrailTag }
+
+    /// The rows of `subject` at `coordinates` (from its run index), decoded, in that order.
+    private func events(subject: [UInt8], at coordinates: [EventCursor]) throws -> [IndexedEvent] {
+        try eventRows(subject: subject, at: coordinates).map(indexedEvent)
+    }
+
+    /// The rows of `subject` at `coordinates`, in that order, with the columns of
+    /// `pageBeforeCursorSQL`.
+    /// - Throws: `StorageError` (`.corruptData`) when the index names a row that is not there.
+    func eventRows(subject: [UInt8], at coordinates: [EventCursor]) throws -> [SQLiteRow] {
+        guard !coordinates.isEmpty else { return [] }
+        let sql = """
+            \(Self.indexedEventSelect) WHERE e.height = ? AND e.position = ? AND e.event_index = ? AND e.subject = ?
+            """
+        return try database.withStatement(sql) { statement in
+            try coordinates.map { cursor in
+                try statement.bind([
+                    .height(cursor.height), .integer(Int64(cursor.position)), .integer(Int64(cursor.eventIndex)),
+                    .blob(subject),
+                ])
+                guard try statement.step() else {
+                    throw StorageError.corrupt(
+                        table: "events", row: "height \(cursor.height)",
+                        "the subject index names row \(cursor) of \(Hex.encode(subject)), which is missing")
+                }
+                return statement.currentRow()
+            }
+        }
     }
 }

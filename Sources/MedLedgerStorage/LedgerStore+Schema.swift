@@ -1,7 +1,7 @@
 import MedLedgerCore
 
 extension LedgerStore {
-    /// Version 3 of the ledger schema. Everything hashed or signed is stored as its canonical
+    /// Version 4 of the ledger schema. Everything hashed or signed is stored as its canonical
     /// bytes; the other columns are indexes derived from those bytes at commit.
     ///
     /// Why the tables are keyed the way they are: a B-tree keyed by a hash takes each insert
@@ -9,10 +9,16 @@ extension LedgerStore {
     /// transactions dirtied about a thousand pages of every such table, rows and all, and the
     /// cost of a block grew with the chain. `transactions` and `events` are therefore keyed
     /// in commit order (height, position, …), and `state` by SQLite's row id (the order in
-    /// which keys were first written), so a block appends to their last pages, and only
-    /// narrow indexes (a hash or subject with the row's key) take random inserts. A changed
+    /// which keys were first written), so a block appends to their last pages. A changed
     /// state entry is still rewritten where it lies. Version 1 keyed the three tables by hash,
     /// subject and state key; `migrationFromVersion1` rewrites them.
+    ///
+    /// Transactions by hash and events by subject are found through run indexes
+    /// (`SortedRunIndex`, keys in `RunIndexKeys`): each block's keys are written as a small
+    /// sorted run and runs are merged a slice per commit, so no block inserts into a large
+    /// B-tree at random. Versions 2 and 3 kept these as the SQLite indexes
+    /// `transactions_by_hash` and `events_by_subject`, which were nearly all of what still
+    /// grew with the chain in a block's writes (`docs/performance.md`).
     ///
     /// The state key has no index (version 2 had a unique one): the store finds a key's row
     /// through `StateRowIndex`, a map in memory, so a new key costs an append and nothing
@@ -43,7 +49,6 @@ extension LedgerStore {
             receipt BLOB NOT NULL,
             PRIMARY KEY (height, position)
         ) WITHOUT ROWID;
-        CREATE UNIQUE INDEX IF NOT EXISTS transactions_by_hash ON transactions(hash);
         CREATE TABLE IF NOT EXISTS state (
             id INTEGER PRIMARY KEY,
             key BLOB NOT NULL,
@@ -59,10 +64,19 @@ extension LedgerStore {
             transaction_hash BLOB NOT NULL,
             PRIMARY KEY (height, position, event_index, subject)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS events_by_subject ON events(subject, height, position, event_index);
         CREATE INDEX IF NOT EXISTS audit_trail_rows
             ON events(subject, height, position, event_index, time, event, transaction_hash)
             WHERE \(auditTrailSubjects);
+        \(SortedRunIndex.runListSchema)
+        \(RunIndexKeys.transactions.tableSchema)
+        \(RunIndexKeys.eventSubjects.tableSchema)
+        """
+
+    /// Removes version 2 and 3's random-keyed indexes; `LedgerStore.indexStoredRows` then
+    /// writes their run indexes. Inside the caller's transaction, after any other migration.
+    static let dropRandomIndexes = """
+        DROP INDEX IF EXISTS transactions_by_hash;
+        DROP INDEX IF EXISTS events_by_subject;
         """
 
     /// Rewrites a version 1 ledger's `transactions`, `events` and `state` into this layout,

@@ -3,10 +3,10 @@ import MedLedgerCore
 import MedLedgerStorage
 import Testing
 
-/// A version 1 ledger (transactions keyed by hash, events by subject) is rewritten to
-/// version 2 when opened, with every read answering as before. The version 1 file is made
-/// the way version 1 made it: its tables created from version 1's DDL (kept here verbatim,
-/// since the store no longer has it) and filled with a version 2 store's rows.
+/// Older ledgers are rewritten to version 4 when opened, with every read answering as
+/// before. Each older file is made from a new one the way its version made it: version 1's
+/// tables (transactions keyed by hash, events by subject) from its DDL, kept here verbatim
+/// since the store no longer has it; version 2's state table; version 3's two indexes.
 @Suite struct LedgerStoreMigrationTests {
     static let version1Tables = """
         CREATE TABLE transactions (
@@ -32,12 +32,33 @@ import Testing
         ) WITHOUT ROWID;
         """
 
-    /// Turns the version 2 file at `path` into a version 1 file with the same rows.
+    /// Version 3's indexes of transactions by hash and events by subject, verbatim, without
+    /// the run indexes that replaced them in version 4.
+    static let version3Indexes = """
+        DROP TABLE index_runs;
+        DROP TABLE transaction_hash_runs;
+        DROP TABLE event_subject_runs;
+        CREATE UNIQUE INDEX transactions_by_hash ON transactions(hash);
+        CREATE INDEX events_by_subject ON events(subject, height, position, event_index);
+        """
+
+    /// Turns the file at `path` into a version 3 file with the same rows.
+    static func downgradeToVersion3(_ path: String) throws {
+        let database = try SQLiteDatabase(path: path)
+        try database.transaction {
+            try database.execute(version3Indexes)
+            try database.run(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(3).canonicalBytes)])
+        }
+    }
+
+    /// Turns the version 4 file at `path` into a version 1 file with the same rows.
     static func downgradeToVersion1(_ path: String) throws {
         let database = try SQLiteDatabase(path: path)
         try database.transaction {
             try database.execute(
                 """
+                \(version3Indexes)
                 ALTER TABLE transactions RENAME TO transactions_v2;
                 ALTER TABLE events RENAME TO events_v2;
                 ALTER TABLE state RENAME TO state_v2;
@@ -98,16 +119,13 @@ import Testing
         #expect(try Self.tableSQL(path, "transactions").contains("PRIMARY KEY (height, position)"))
         #expect(try Self.tableSQL(path, "events").contains("PRIMARY KEY (height, position, event_index, subject)"))
         #expect(try Self.tableSQL(path, "state").contains("id INTEGER PRIMARY KEY"))
-        // The migrated ledger keeps growing like a new one, and its hash index still
-        // refuses a transaction stored twice.
+        // The migrated ledger keeps growing like a new one, and finds old and new alike.
         let next = Fixtures.block(
             height: 4, previous: chain[2].block.hash, lastCommit: chain[2].certificate)
         try migrated.commit(next)
         #expect(try migrated.latestHeight == 4)
-        let again = Fixtures.block(
-            height: 5, previous: next.block.hash, lastCommit: next.certificate, count: 0,
-            extra: [(chain[0].block.transactions[0], chain[0].receipts[0])])
-        #expect(throws: StorageError.self) { try migrated.commit(again) }
+        #expect(try migrated.transaction(hash: chain[0].block.transactions[0].hash)?.height == 1)
+        #expect(try migrated.transaction(hash: next.block.transactions[1].hash)?.height == 4)
     }
 
     @Test func aLedgerOfAnUnknownVersionIsRefusedNamingTheVersions() throws {
@@ -115,9 +133,34 @@ import Testing
         _ = try LedgerStore(dataDirectory: directory.url)
         let path = directory.url.appendingPathComponent("ledger.sqlite").path
         try SQLiteDatabase(path: path).run(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(4).canonicalBytes)])
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(5).canonicalBytes)])
         let error = #expect(throws: StorageError.self) { try LedgerStore(dataDirectory: directory.url) }
-        #expect(error?.message.contains("schema version 4, this build reads 3 (and migrates 1 and 2)") == true)
+        #expect(error?.message.contains("schema version 5, this build reads 4 (and migrates 1 to 3)") == true)
+    }
+
+    @Test func aVersion3LedgerGetsRunIndexesWithEveryReadUnchanged() throws {
+        let directory = try TemporaryDirectory()
+        let chain = Fixtures.chain(count: 3)
+        let before = try Self.committed(chain, in: directory)
+        let path = directory.url.appendingPathComponent("ledger.sqlite").path
+        try Self.downgradeToVersion3(path)
+        #expect(try Self.indexNames(path).contains("transactions_by_hash"))
+
+        let migrated = try LedgerStore(dataDirectory: directory.url)
+        #expect(try Self.reads(migrated, chain) == before)
+        let indexes = try Self.indexNames(path)
+        #expect(!indexes.contains("transactions_by_hash") && !indexes.contains("events_by_subject"), "\(indexes)")
+        let runs = try SQLiteDatabase(path: path).query("SELECT index_table, level FROM index_runs ORDER BY run")
+        #expect(runs == [[.text("transaction_hash_runs"), .integer(0)], [.text("event_subject_runs"), .integer(0)]])
+        // Opening it again changes nothing.
+        _ = try LedgerStore(dataDirectory: directory.url)
+        #expect(try SQLiteDatabase(path: path).query("SELECT index_table, level FROM index_runs ORDER BY run") == runs)
+    }
+
+    static func indexNames(_ path: String) throws -> [String] {
+        try SQLiteDatabase(path: path).query("SELECT name FROM sqlite_master WHERE type = 'index'").compactMap {
+            $0[0].text
+        }
     }
 
     /// Version 2's `state`, verbatim: the same rows with a unique index on the key.
@@ -135,6 +178,7 @@ import Testing
         try database.transaction {
             try database.execute(
                 """
+                \(version3Indexes)
                 ALTER TABLE state RENAME TO state_v3;
                 \(version2State)
                 INSERT INTO state SELECT id, key, value FROM state_v3;

@@ -134,11 +134,14 @@ import Testing
         try store.commit(first)
         let stateBefore = try store.allState().map(\.key)
 
-        // Block 2 repeats block 1's first transaction after two new ones: the blocks row and
-        // two transaction rows are written before the duplicate hash fails the
-        // transactions table's primary key, and all of it must be rolled back.
-        let replay = (first.block.transactions[0], first.receipts[0])
-        let bad = Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate, extra: [replay])
+        // Block 2 repeats its own first transaction after two new ones: the blocks row and
+        // two transaction rows are written before the repeated hash is refused (by
+        // PostgreSQL's primary key on the hash, by SQLite's commit before it indexes the
+        // block), and all of it must be rolled back.
+        let good = Fixtures.block(height: 2, previous: first.block.hash, lastCommit: first.certificate)
+        let repeated = (good.block.transactions[0], good.receipts[0])
+        let bad = Fixtures.block(
+            height: 2, previous: first.block.hash, lastCommit: first.certificate, extra: [repeated])
         let error = #expect(throws: StorageError.self) { try store.commit(bad) }
         #expect(error?.kind == .constraint)
         #expect(error?.message.contains("INSERT INTO transactions") == true)

@@ -1,0 +1,246 @@
+/// An index over keys that arrive in random order (transaction hashes, event subjects), kept
+/// as sorted runs in one SQLite table `(run, key)` instead of one B-tree ordered by key.
+///
+/// Why: a B-tree ordered by hash-like keys takes each insert on a page of its own once it
+/// outgrows the page cache, so a block of a thousand transactions dirtied about a thousand
+/// pages of each such index, and the cost of a block grew with the chain (the layout model in
+/// `docs/performance.md`). Here each block's keys become a new small run, written in key order
+/// on pages of their own, and runs are merged into larger ones the way a log-structured merge
+/// tree merges them: `fanIn` runs of one level become one run of the next. A merge is done a
+/// slice at a time, at most `mergeBudget(rows:)` keys per commit, inside the commit's
+/// transaction, so no commit pays for a whole merge and a crash leaves either all of a slice
+/// or none of it. Moving keys in order appends to the destination run and removes a prefix
+/// of each source run, so a merge writes pages in sequence.
+///
+/// Each key is in exactly one run at any moment (a slice deletes what it copied), so a read
+/// searches every run: at most about `fanIn - 1` per level plus one merge's runs, a few dozen
+/// for 10^6 keys. Keys must be distinct across the whole index: callers build them from
+/// unique row coordinates. A key repeated within one call fails the run's primary key.
+///
+/// Runs are listed in `index_runs`: the table each belongs to, its level, and the run it is
+/// being merged into (NULL when it is not a merge's source).
+struct SortedRunIndex: Sendable {
+    /// The table of `(run, key)` rows.
+    let table: String
+    /// How many runs of one level are merged into one of the next.
+    let fanIn: Int
+    /// Keys moved per commit at the least, however few the commit added.
+    let minimumMergeBudget: Int
+    /// Keys moved per commit for each key the commit added.
+    let mergeBudgetPerKey: Int
+
+    init(table: String, fanIn: Int = 8, minimumMergeBudget: Int = 1_024, mergeBudgetPerKey: Int = 6) {
+        precondition(fanIn >= 2 && minimumMergeBudget >= 1 && mergeBudgetPerKey >= 0, "invalid run index settings")
+        self.table = table
+        self.fanIn = fanIn
+        self.minimumMergeBudget = minimumMergeBudget
+        self.mergeBudgetPerKey = mergeBudgetPerKey
+    }
+
+    /// The SQL that creates the run list (shared by every run index).
+    static let runListSchema = """
+        CREATE TABLE IF NOT EXISTS index_runs (
+            run INTEGER PRIMARY KEY,
+            index_table TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            merging_into INTEGER
+        );
+        """
+
+    /// The SQL that creates this index's table.
+    var tableSchema: String {
+        "CREATE TABLE IF NOT EXISTS \(table) (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;"
+    }
+
+    /// How many keys a commit that added `rows` keys moves between runs, at most. Six per
+    /// key keeps merges up with a chain of blocks of equal size up to about 8^6 blocks; a
+    /// longer chain leaves more runs to read, not a longer commit.
+    func mergeBudget(rows: Int) -> Int { max(minimumMergeBudget, rows * mergeBudgetPerKey) }
+
+    // MARK: Writing (inside the caller's transaction)
+
+    /// Adds `keys` as one new run, starts the merges that are due and moves up to
+    /// `mergeBudget(rows:)` keys of the merges under way, lowest level first.
+    /// - Throws: `StorageError`, `.constraint` when a key repeats within `keys`.
+    func add(_ keys: [[UInt8]], in database: SQLiteDatabase) throws {
+        if !keys.isEmpty {
+            let run = try nextRunID(in: database)
+            try database.run(
+                "INSERT INTO index_runs(run, index_table, level, merging_into) VALUES (?, ?, 0, NULL)",
+                [.integer(run), .text(table)])
+            try insert(keys.sorted { $0.lexicographicallyPrecedes($1) }, into: run, in: database)
+        }
+        try startDueMerges(in: database)
+        var budget = mergeBudget(rows: keys.count)
+        for merge in try merges(in: database) where budget > 0 {
+            budget -= try advance(merge, budget: budget, in: database)
+        }
+    }
+
+    /// Writes `keys` (sorted) as a new run at `level`: how a migration indexes existing rows.
+    func addRun(sortedKeys keys: [[UInt8]], level: Int, in database: SQLiteDatabase) throws {
+        guard !keys.isEmpty else { return }
+        let run = try nextRunID(in: database)
+        try database.run(
+            "INSERT INTO index_runs(run, index_table, level, merging_into) VALUES (?, ?, ?, NULL)",
+            [.integer(run), .text(table), .integer(Int64(level))])
+        try insert(keys, into: run, in: database)
+    }
+
+    /// The level a run of `count` keys belongs on when it did not come from merges: the
+    /// lowest whose merged runs are at least that large, counting 1,024 keys on level 0.
+    func level(forRunOf count: Int) -> Int {
+        var level = 0
+        var size = 1_024
+        while size < count && level < 60 {
+            size = size.multipliedReportingOverflow(by: fanIn).overflow ? Int.max : size * fanIn
+            level += 1
+        }
+        return level
+    }
+
+    private func nextRunID(in database: SQLiteDatabase) throws -> Int64 {
+        (try database.query("SELECT MAX(run) FROM index_runs").first?.first?.integer ?? 0) + 1
+    }
+
+    private func insert(_ sortedKeys: [[UInt8]], into run: Int64, in database: SQLiteDatabase) throws {
+        try database.withStatement("INSERT INTO \(table)(run, key) VALUES (?, ?)") { statement in
+            for key in sortedKeys { try statement.run([.integer(run), .blob(key)]) }
+        }
+    }
+
+    /// One merge under way: the run being filled and the runs being emptied into it.
+    struct Merge: Equatable {
+        let destination: Int64
+        let level: Int
+        var sources: [Int64]
+    }
+
+    /// The merges under way, lowest level first.
+    func merges(in database: SQLiteDatabase) throws -> [Merge] {
+        let rows = try database.query(
+            """
+            SELECT s.run, s.merging_into, d.level FROM index_runs s JOIN index_runs d ON d.run = s.merging_into
+            WHERE s.index_table = ? ORDER BY d.level, d.run, s.run
+            """, [.text(table)])
+        var merges: [Merge] = []
+        for row in rows {
+            guard let source = row[0].integer, let destination = row[1].integer,
+                let level = row[2].integer.flatMap({ Int(exactly: $0) })
+            else { throw StorageError.corrupt(table: "index_runs", row: "\(row)", "a run is malformed") }
+            if merges.last?.destination == destination {
+                merges[merges.count - 1].sources.append(source)
+            } else {
+                merges.append(Merge(destination: destination, level: level, sources: [source]))
+            }
+        }
+        return merges
+    }
+
+    /// For each level with no merge out of it under way and `fanIn` finished runs, starts
+    /// merging its oldest `fanIn` runs into a new run one level up. A run still being filled
+    /// is not finished.
+    private func startDueMerges(in database: SQLiteDatabase) throws {
+        let rows = try database.query(
+            """
+            SELECT r.run, r.level, r.merging_into IS NOT NULL FROM index_runs r
+            WHERE r.index_table = ? AND NOT EXISTS (SELECT 1 FROM index_runs s WHERE s.merging_into = r.run)
+            ORDER BY r.level, r.run
+            """, [.text(table)])
+        var finished: [Int: [Int64]] = [:]
+        var merging: Set<Int> = []
+        for row in rows {
+            guard let run = row[0].integer, let level = row[1].integer.flatMap({ Int(exactly: $0) }) else {
+                throw StorageError.corrupt(table: "index_runs", row: "\(row)", "a run is malformed")
+            }
+            if row[2].integer == 1 { merging.insert(level) } else { finished[level, default: []].append(run) }
+        }
+        for level in finished.keys.sorted() where !merging.contains(level) {
+            guard let runs = finished[level], runs.count >= fanIn else { continue }
+            let destination = try nextRunID(in: database)
+            try database.run(
+                "INSERT INTO index_runs(run, index_table, level, merging_into) VALUES (?, ?, ?, NULL)",
+                [.integer(destination), .text(table), .integer(Int64(level + 1))])
+            for source in runs.prefix(fanIn) {
+                try database.run(
+                    "UPDATE index_runs SET merging_into = ? WHERE run = ?", [.integer(destination), .integer(source)])
+            }
+        }
+    }
+
+    /// Moves up to `budget` of `merge`'s smallest keys into its destination, in order, and
+    /// retires the sources it empties. Returns how many keys it moved (at least one while
+    /// any source has keys, so every merge ends).
+    ///
+    /// Each source is read a chunk at a time from its start. Keys up to the smallest last key
+    /// of the chunks that did not reach their source's end are the smallest keys left in the
+    /// whole merge, so they can be moved without reading further.
+    private func advance(_ merge: Merge, budget: Int, in database: SQLiteDatabase) throws -> Int {
+        let chunk = max(16, budget / merge.sources.count)
+        var read: [(run: Int64, keys: [[UInt8]], reachedEnd: Bool)] = []
+        for source in merge.sources {
+            let keys = try database.query(
+                "SELECT key FROM \(table) WHERE run = ? ORDER BY key LIMIT ?",
+                [.integer(source), .integer(Int64(chunk))]
+            ).map { row in
+                guard let key = row[0].blob else {
+                    throw StorageError.corrupt(table: table, row: "run \(source)", "a key is not a blob")
+                }
+                return key
+            }
+            read.append((source, keys, keys.count < chunk))
+        }
+        let bound = read.filter { !$0.reachedEnd }.compactMap(\.keys.last).min { $0.lexicographicallyPrecedes($1) }
+        let moving = read.flatMap(\.keys).filter { key in bound.map { !$0.lexicographicallyPrecedes(key) } ?? true }
+            .sorted { $0.lexicographicallyPrecedes($1) }
+        try insert(moving, into: merge.destination, in: database)
+        for source in read {
+            let taken = source.keys.filter { key in bound.map { !$0.lexicographicallyPrecedes(key) } ?? true }
+            guard let last = taken.last else { continue }
+            try database.run(
+                "DELETE FROM \(table) WHERE run = ? AND key <= ?", [.integer(source.run), .blob(last)])
+            if source.reachedEnd && taken.count == source.keys.count {
+                try database.run("DELETE FROM index_runs WHERE run = ?", [.integer(source.run)])
+            }
+        }
+        return moving.count
+    }
+
+    // MARK: Reading
+
+    /// Every run that holds keys of this index, those being merged included.
+    func runs(in database: SQLiteDatabase) throws -> [Int64] {
+        try database.query("SELECT run FROM index_runs WHERE index_table = ? ORDER BY run", [.text(table)])
+            .compactMap { $0[0].integer }
+    }
+
+    /// One run's keys strictly between two bounds, in order, at most a number: run, lower,
+    /// upper, limit.
+    func keysSQL(descending: Bool) -> String {
+        "SELECT key FROM \(table) WHERE run = ? AND key > ? AND key < ? ORDER BY key \(descending ? "DESC" : "ASC") LIMIT ?"
+    }
+
+    /// Up to `limit` keys strictly between `lower` and `upper`, in ascending or descending
+    /// order, across all runs: each run's first `limit` keys in that order, merged.
+    func keys(above lower: [UInt8], below upper: [UInt8], descending: Bool, limit: Int, in database: SQLiteDatabase)
+        throws -> [[UInt8]]
+    {
+        guard limit > 0 else { return [] }
+        let sql = keysSQL(descending: descending)
+        var found: [[UInt8]] = []
+        let runs = try runs(in: database)
+        try database.withStatement(sql) { statement in
+            for run in runs {
+                try statement.bind([.integer(run), .blob(lower), .blob(upper), .integer(Int64(limit))])
+                while try statement.step() {
+                    guard let key = statement.value(at: 0).blob else {
+                        throw StorageError.corrupt(table: table, row: "run \(run)", "a key is not a blob")
+                    }
+                    found.append(key)
+                }
+            }
+        }
+        found.sort { descending ? $1.lexicographicallyPrecedes($0) : $0.lexicographicallyPrecedes($1) }
+        return Array(found.prefix(limit))
+    }
+}
