@@ -8,7 +8,7 @@ event rows keyed by a random 32-byte subject: what a block of patient self-regis
 writes. The script first fills the tables with PRELOAD rows of each (synchronous=OFF, in
 batches of 10,000), then times BLOCKS such blocks and prints wall and CPU time per block.
 
-    [PAGE_SIZE=BYTES] python3 scripts/sqlite-layout-model.py LAYOUT PRELOAD BLOCKS [DIR]
+    [PAGE_SIZE=BYTES] [FAN_IN=16] [BUDGET_PER_KEY=6] python3 scripts/sqlite-layout-model.py LAYOUT PRELOAD BLOCKS [DIR]
 
 LAYOUT:
   v1          schema version 1: transactions keyed by hash, events by subject, state by key,
@@ -22,6 +22,9 @@ LAYOUT:
   state-log   the above with state appended and not indexed at all: what schema version 3
               writes for new keys (it finds an existing key's row through a map in memory,
               StateRowIndex, and rewrites it by row id)
+  runs        schema version 4: state-log with the hash and subject indexes kept as sorted
+              runs (SortedRunIndex: a run per block, FAN_IN runs of a level merged into one of
+              the next, at most 6 keys moved per key added, a slice per block)
 
 Compare layouts by the ratio of their CPU per block at PRELOAD=20000 and PRELOAD=1000000 in
 one sitting; absolute figures include Python's own per-row cost.
@@ -66,6 +69,77 @@ LAYOUTS["two-tier"] = LAYOUTS["state-log"].replace(
 LAYOUTS["no-random-index"] = LAYOUTS["state-log"].replace(
     "CREATE UNIQUE INDEX transactions_by_hash ON transactions(hash);", "").replace(
     "CREATE INDEX events_by_subject ON events(subject, height, position, event_index);", "")
+LAYOUTS["runs"] = LAYOUTS["no-random-index"] + """
+        CREATE TABLE index_runs (run INTEGER PRIMARY KEY, index_table TEXT NOT NULL, level INTEGER NOT NULL,
+            merging_into INTEGER);
+        CREATE TABLE transaction_hash_runs (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;
+        CREATE TABLE event_subject_runs (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;"""
+
+
+FAN_IN = int(os.environ.get("FAN_IN", "16"))
+BUDGET_PER_KEY = int(os.environ.get("BUDGET_PER_KEY", "6"))
+
+
+class SortedRuns:
+    """The node's SortedRunIndex, statement for statement (FAN_IN, budget max(1024, BUDGET_PER_KEY per key))."""
+
+    def __init__(self, db, table):
+        self.db, self.table = db, table
+
+    def next_run(self):
+        return (self.db.execute("SELECT MAX(run) FROM index_runs").fetchone()[0] or 0) + 1
+
+    def add(self, keys):
+        db, table = self.db, self.table
+        if keys:
+            run = self.next_run()
+            db.execute("INSERT INTO index_runs VALUES (?, ?, 0, NULL)", (run, table))
+            db.executemany(f"INSERT INTO {table}(run, key) VALUES (?, ?)", [(run, k) for k in sorted(keys)])
+        finished, merging = {}, set()
+        for run, level, is_source in db.execute(
+                "SELECT r.run, r.level, r.merging_into IS NOT NULL FROM index_runs r WHERE r.index_table = ? AND "
+                "NOT EXISTS (SELECT 1 FROM index_runs s WHERE s.merging_into = r.run) ORDER BY r.level, r.run",
+                (table,)).fetchall():
+            if is_source:
+                merging.add(level)
+            else:
+                finished.setdefault(level, []).append(run)
+        for level in sorted(finished):
+            if level not in merging and len(finished[level]) >= FAN_IN:
+                destination = self.next_run()
+                db.execute("INSERT INTO index_runs VALUES (?, ?, ?, NULL)", (destination, table, level + 1))
+                for source in finished[level][:FAN_IN]:
+                    db.execute("UPDATE index_runs SET merging_into = ? WHERE run = ?", (destination, source))
+        budget = max(1024, BUDGET_PER_KEY * len(keys))
+        merges = {}
+        for source, destination, level in db.execute(
+                "SELECT s.run, s.merging_into, d.level FROM index_runs s JOIN index_runs d ON d.run = s.merging_into "
+                "WHERE s.index_table = ? ORDER BY d.level, d.run, s.run", (table,)).fetchall():
+            merges.setdefault((level, destination), []).append(source)
+        for (_, destination), sources in sorted(merges.items()):
+            if budget <= 0:
+                break
+            budget -= self.advance(destination, sources, budget)
+
+    def advance(self, destination, sources, budget):
+        db, table = self.db, self.table
+        chunk = max(16, budget // len(sources))
+        bound = None
+        for source in sources:
+            row = db.execute(f"SELECT key FROM {table} WHERE run = ? ORDER BY key LIMIT 1 OFFSET ?",
+                             (source, chunk - 1)).fetchone()
+            if row and (bound is None or row[0] < bound):
+                bound = row[0]
+        up_to, extra = ("", ()) if bound is None else (" AND key <= ?", (bound,))
+        marks = ", ".join("?" * len(sources))
+        moved = db.execute(
+            f"INSERT INTO {table}(run, key) SELECT ?, key FROM {table} WHERE run IN ({marks}){up_to} ORDER BY key",
+            (destination, *sources, *extra)).rowcount
+        for source in sources:
+            db.execute(f"DELETE FROM {table} WHERE run = ?{up_to}", (source, *extra))
+            if not db.execute(f"SELECT 1 FROM {table} WHERE run = ? LIMIT 1", (source,)).fetchone():
+                db.execute("DELETE FROM index_runs WHERE run = ?", (source,))
+        return moved
 
 
 MERGE_ROWS = int(os.environ.get("MERGE_ROWS", "65536"))
@@ -86,7 +160,7 @@ def write_block(db, layout, height, count):
         db.executemany("INSERT INTO transaction_hashes_recent(hash, height, position) VALUES (?, ?, ?)",
                        [row[:3] for row in transactions])
     state_rows = [(b"identity/" + random(32), random(200)) for _ in range(count)]
-    if layout in ("state-log", "no-random-index", "two-tier"):
+    if layout in ("state-log", "no-random-index", "two-tier", "runs"):
         db.executemany("INSERT INTO state(key, value) VALUES (?, ?)", state_rows)
     else:
         db.executemany(
@@ -95,6 +169,11 @@ def write_block(db, layout, height, count):
     events = [(random(32), height, i, height, random(150)) for i in range(count)]
     db.executemany(
         "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, 0, ?, ?)", events)
+    if layout == "runs":
+        be = lambda n: n.to_bytes(8, "big")
+        SortedRuns(db, "transaction_hash_runs").add([row[0] + be(height) + be(row[2]) for row in transactions])
+        SortedRuns(db, "event_subject_runs").add(
+            [b"\x00\x20" + row[0] + be(height) + be(row[2]) + be(0) for row in events])
     if layout == "two-tier":
         db.executemany("INSERT INTO event_subjects_recent(subject, height, position, event_index) VALUES (?, ?, ?, 0)",
                        [row[:3] for row in events])

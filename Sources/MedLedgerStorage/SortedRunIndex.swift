@@ -13,8 +13,8 @@
 /// of each source run, so a merge writes pages in sequence.
 ///
 /// Each key is in exactly one run at any moment (a slice deletes what it copied), so a read
-/// searches every run: at most about `fanIn - 1` per level plus one merge's runs, a few dozen
-/// for 10^6 keys. Keys must be distinct across the whole index: callers build them from
+/// searches every run: at most about `fanIn - 1` per level plus the runs of the merges under
+/// way, a few dozen for 10^6 keys. Keys must be distinct across the whole index: callers build them from
 /// unique row coordinates. A key repeated within one call fails the run's primary key.
 ///
 /// Runs are listed in `index_runs`: the table each belongs to, its level, and the run it is
@@ -22,14 +22,16 @@
 struct SortedRunIndex: Sendable {
     /// The table of `(run, key)` rows.
     let table: String
-    /// How many runs of one level are merged into one of the next.
+    /// How many runs of one level are merged into one of the next. 16 rather than 8: each key
+    /// is moved once per level, and in the layout model (`docs/performance.md`) a block cost
+    /// less with fewer levels than the extra runs cost a read.
     let fanIn: Int
     /// Keys moved per commit at the least, however few the commit added.
     let minimumMergeBudget: Int
     /// Keys moved per commit for each key the commit added.
     let mergeBudgetPerKey: Int
 
-    init(table: String, fanIn: Int = 8, minimumMergeBudget: Int = 1_024, mergeBudgetPerKey: Int = 6) {
+    init(table: String, fanIn: Int = 16, minimumMergeBudget: Int = 1_024, mergeBudgetPerKey: Int = 6) {
         precondition(fanIn >= 2 && minimumMergeBudget >= 1 && mergeBudgetPerKey >= 0, "invalid run index settings")
         self.table = table
         self.fanIn = fanIn
@@ -52,9 +54,10 @@ struct SortedRunIndex: Sendable {
         "CREATE TABLE IF NOT EXISTS \(table) (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;"
     }
 
-    /// How many keys a commit that added `rows` keys moves between runs, at most. Six per
-    /// key keeps merges up with a chain of blocks of equal size up to about 8^6 blocks; a
-    /// longer chain leaves more runs to read, not a longer commit.
+    /// How many keys a commit that added `rows` keys moves between runs, at most. A key is
+    /// moved once per level, so six per key keeps merges up with a chain of blocks of equal
+    /// size up to about 16^6 blocks; a longer chain leaves more runs to read, not a longer
+    /// commit.
     func mergeBudget(rows: Int) -> Int { max(minimumMergeBudget, rows * mergeBudgetPerKey) }
 
     // MARK: Writing (inside the caller's transaction)
@@ -172,38 +175,36 @@ struct SortedRunIndex: Sendable {
     /// retires the sources it empties. Returns how many keys it moved (at least one while
     /// any source has keys, so every merge ends).
     ///
-    /// Each source is read a chunk at a time from its start. Keys up to the smallest last key
-    /// of the chunks that did not reach their source's end are the smallest keys left in the
-    /// whole merge, so they can be moved without reading further.
+    /// The keys move inside SQLite, not through Swift: the slice ends at the smallest of the
+    /// sources' `chunk`-th keys, so no source gives more than `chunk` keys, and every key up to
+    /// that bound, in every source, is among the smallest left in the whole merge.
     private func advance(_ merge: Merge, budget: Int, in database: SQLiteDatabase) throws -> Int {
         let chunk = max(16, budget / merge.sources.count)
-        var read: [(run: Int64, keys: [[UInt8]], reachedEnd: Bool)] = []
+        var bound: [UInt8]?
         for source in merge.sources {
-            let keys = try database.query(
-                "SELECT key FROM \(table) WHERE run = ? ORDER BY key LIMIT ?",
-                [.integer(source), .integer(Int64(chunk))]
-            ).map { row in
-                guard let key = row[0].blob else {
-                    throw StorageError.corrupt(table: table, row: "run \(source)", "a key is not a blob")
-                }
-                return key
+            let row = try database.query(
+                "SELECT key FROM \(table) WHERE run = ? ORDER BY key LIMIT 1 OFFSET ?",
+                [.integer(source), .integer(Int64(chunk - 1))]
+            ).first
+            guard let row else { continue }  // fewer than `chunk` keys: all of them can move
+            guard let key = row[0].blob else {
+                throw StorageError.corrupt(table: table, row: "run \(source)", "a key is not a blob")
             }
-            read.append((source, keys, keys.count < chunk))
+            if bound.map({ key.lexicographicallyPrecedes($0) }) ?? true { bound = key }
         }
-        let bound = read.filter { !$0.reachedEnd }.compactMap(\.keys.last).min { $0.lexicographicallyPrecedes($1) }
-        let moving = read.flatMap(\.keys).filter { key in bound.map { !$0.lexicographicallyPrecedes(key) } ?? true }
-            .sorted { $0.lexicographicallyPrecedes($1) }
-        try insert(moving, into: merge.destination, in: database)
-        for source in read {
-            let taken = source.keys.filter { key in bound.map { !$0.lexicographicallyPrecedes(key) } ?? true }
-            guard let last = taken.last else { continue }
-            try database.run(
-                "DELETE FROM \(table) WHERE run = ? AND key <= ?", [.integer(source.run), .blob(last)])
-            if source.reachedEnd && taken.count == source.keys.count {
-                try database.run("DELETE FROM index_runs WHERE run = ?", [.integer(source.run)])
+        let sources = merge.sources.map { _ in "?" }.joined(separator: ", ")
+        let upTo = bound == nil ? "" : " AND key <= ?"
+        let boundValue: [SQLiteValue] = bound.map { [.blob($0)] } ?? []
+        let moved = try database.run(
+            "INSERT INTO \(table)(run, key) SELECT ?, key FROM \(table) WHERE run IN (\(sources))\(upTo) ORDER BY key",
+            [.integer(merge.destination)] + merge.sources.map { .integer($0) } + boundValue)
+        for source in merge.sources {
+            try database.run("DELETE FROM \(table) WHERE run = ?\(upTo)", [.integer(source)] + boundValue)
+            if try database.query("SELECT 1 FROM \(table) WHERE run = ? LIMIT 1", [.integer(source)]).isEmpty {
+                try database.run("DELETE FROM index_runs WHERE run = ?", [.integer(source)])
             }
         }
-        return moving.count
+        return moved
     }
 
     // MARK: Reading
