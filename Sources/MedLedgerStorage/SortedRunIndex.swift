@@ -229,9 +229,10 @@ struct SortedRunIndex: Sendable {
         guard limit > 0 else { return [] }
         let sql = keysSQL(descending: descending)
         var found: [[UInt8]] = []
-        let runs = try runs(in: database)
+        // The run list is read under the statement's lock, which a commit also takes: a
+        // merge's slice between the two reads could otherwise move keys into a run not listed.
         try database.withStatement(sql) { statement in
-            for run in runs {
+            for run in try runs(in: database) {
                 try statement.bind([.integer(run), .blob(lower), .blob(upper), .integer(Int64(limit))])
                 while try statement.step() {
                     guard let key = statement.value(at: 0).blob else {
