@@ -22,7 +22,7 @@ extension LedgerStore {
             }, in: database)
         var eventKeys: [[UInt8]] = []
         eventKeys.reserveCapacity(eventRows.count)
-        for row in eventRows where row.subject.first != EventIndexKey.auditTrailTag {
+        for row in eventRows where !Self.isAuditTrail(row.subject) {
             guard let prefix = RunIndexKeys.eventPrefix(subject: row.subject) else {
                 throw StorageError(.tooLarge, "an event subject of \(row.subject.count) bytes is too long to index")
             }
@@ -88,10 +88,7 @@ extension LedgerStore {
                     RunIndexKeys.transaction(hash: hash, height: Height(height), position: position))
             }
         }
-        transactionKeys.sort { $0.lexicographicallyPrecedes($1) }
-        let transactions = RunIndexKeys.transactions
-        try transactions.addRun(
-            sortedKeys: transactionKeys, level: transactions.level(forRunOf: transactionKeys.count), in: database)
+        try RunIndexKeys.transactions.addWholeRun(transactionKeys, in: database)
 
         var eventKeys: [[UInt8]] = []
         let sql = "SELECT subject, height, position, event_index FROM events WHERE NOT (\(Self.auditTrailSubjects))"
@@ -110,8 +107,6 @@ extension LedgerStore {
                         prefix: prefix, height: Height(height), position: position, eventIndex: eventIndex))
             }
         }
-        eventKeys.sort { $0.lexicographicallyPrecedes($1) }
-        let events = RunIndexKeys.eventSubjects
-        try events.addRun(sortedKeys: eventKeys, level: events.level(forRunOf: eventKeys.count), in: database)
+        try RunIndexKeys.eventSubjects.addWholeRun(eventKeys, in: database)
     }
 }

@@ -119,6 +119,6 @@ extension LedgerStore {
     /// The condition to add to a query of `subject`'s rows so that an audit trail is read
     /// from `audit_trail_rows`; empty for any other subject.
     static func indexCondition(subject: [UInt8]) -> String {
-        subject.first == EventIndexKey.auditTrailTag ? " AND \(auditTrailSubjects)" : ""
+        isAuditTrail(subject) ? " AND \(auditTrailSubjects)" : ""
     }
 }

@@ -66,13 +66,7 @@ struct SortedRunIndex: Sendable {
     /// `mergeBudget(rows:)` keys of the merges under way, lowest level first.
     /// - Throws: `StorageError`, `.constraint` when a key repeats within `keys`.
     func add(_ keys: [[UInt8]], in database: SQLiteDatabase) throws {
-        if !keys.isEmpty {
-            let run = try nextRunID(in: database)
-            try database.run(
-                "INSERT INTO index_runs(run, index_table, level, merging_into) VALUES (?, ?, 0, NULL)",
-                [.integer(run), .text(table)])
-            try insert(keys.sorted { $0.lexicographicallyPrecedes($1) }, into: run, in: database)
-        }
+        try addRun(sortedKeys: keys.sorted { $0.lexicographicallyPrecedes($1) }, level: 0, in: database)
         try startDueMerges(in: database)
         var budget = mergeBudget(rows: keys.count)
         for merge in try merges(in: database) where budget > 0 {
@@ -80,14 +74,27 @@ struct SortedRunIndex: Sendable {
         }
     }
 
-    /// Writes `keys` (sorted) as a new run at `level`: how a migration indexes existing rows.
-    func addRun(sortedKeys keys: [[UInt8]], level: Int, in database: SQLiteDatabase) throws {
+    /// Writes `keys` as one run on the level a run of their number belongs to: how a
+    /// migration indexes existing rows.
+    func addWholeRun(_ keys: [[UInt8]], in database: SQLiteDatabase) throws {
+        try addRun(
+            sortedKeys: keys.sorted { $0.lexicographicallyPrecedes($1) }, level: level(forRunOf: keys.count),
+            in: database)
+    }
+
+    /// Writes `keys` (sorted) as a new run at `level`; nothing when there are none.
+    private func addRun(sortedKeys keys: [[UInt8]], level: Int, in database: SQLiteDatabase) throws {
         guard !keys.isEmpty else { return }
-        let run = try nextRunID(in: database)
+        try insert(keys, into: try newRun(level: level, in: database), in: database)
+    }
+
+    /// Lists a new, empty run at `level` and returns its id.
+    private func newRun(level: Int, in database: SQLiteDatabase) throws -> Int64 {
+        let run = (try database.query("SELECT MAX(run) FROM index_runs").first?.first?.integer ?? 0) + 1
         try database.run(
             "INSERT INTO index_runs(run, index_table, level, merging_into) VALUES (?, ?, ?, NULL)",
             [.integer(run), .text(table), .integer(Int64(level))])
-        try insert(keys, into: run, in: database)
+        return run
     }
 
     /// The level a run of `count` keys belongs on when it did not come from merges: the
@@ -102,10 +109,6 @@ struct SortedRunIndex: Sendable {
         return level
     }
 
-    private func nextRunID(in database: SQLiteDatabase) throws -> Int64 {
-        (try database.query("SELECT MAX(run) FROM index_runs").first?.first?.integer ?? 0) + 1
-    }
-
     private func insert(_ sortedKeys: [[UInt8]], into run: Int64, in database: SQLiteDatabase) throws {
         try database.withStatement("INSERT INTO \(table)(run, key) VALUES (?, ?)") { statement in
             for key in sortedKeys { try statement.run([.integer(run), .blob(key)]) }
@@ -115,7 +118,6 @@ struct SortedRunIndex: Sendable {
     /// One merge under way: the run being filled and the runs being emptied into it.
     struct Merge: Equatable {
         let destination: Int64
-        let level: Int
         var sources: [Int64]
     }
 
@@ -123,18 +125,18 @@ struct SortedRunIndex: Sendable {
     func merges(in database: SQLiteDatabase) throws -> [Merge] {
         let rows = try database.query(
             """
-            SELECT s.run, s.merging_into, d.level FROM index_runs s JOIN index_runs d ON d.run = s.merging_into
+            SELECT s.run, s.merging_into FROM index_runs s JOIN index_runs d ON d.run = s.merging_into
             WHERE s.index_table = ? ORDER BY d.level, d.run, s.run
             """, [.text(table)])
         var merges: [Merge] = []
         for row in rows {
-            guard let source = row[0].integer, let destination = row[1].integer,
-                let level = row[2].integer.flatMap({ Int(exactly: $0) })
-            else { throw StorageError.corrupt(table: "index_runs", row: "\(row)", "a run is malformed") }
+            guard let source = row[0].integer, let destination = row[1].integer else {
+                throw StorageError.corrupt(table: "index_runs", row: "\(row)", "a run is malformed")
+            }
             if merges.last?.destination == destination {
                 merges[merges.count - 1].sources.append(source)
             } else {
-                merges.append(Merge(destination: destination, level: level, sources: [source]))
+                merges.append(Merge(destination: destination, sources: [source]))
             }
         }
         return merges
@@ -160,10 +162,7 @@ struct SortedRunIndex: Sendable {
         }
         for level in finished.keys.sorted() where !merging.contains(level) {
             guard let runs = finished[level], runs.count >= fanIn else { continue }
-            let destination = try nextRunID(in: database)
-            try database.run(
-                "INSERT INTO index_runs(run, index_table, level, merging_into) VALUES (?, ?, ?, NULL)",
-                [.integer(destination), .text(table), .integer(Int64(level + 1))])
+            let destination = try newRun(level: level + 1, in: database)
             for source in runs.prefix(fanIn) {
                 try database.run(
                     "UPDATE index_runs SET merging_into = ? WHERE run = ?", [.integer(destination), .integer(source)])
