@@ -135,7 +135,7 @@ public struct LedgerState: Sendable {
         // Each key's bytes are built once: a comparator that built them would allocate two
         // arrays per comparison, n log n of them.
         let changed = dirty.map { (key: $0, bytes: $0.bytes) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-        dirty.removeAll(keepingCapacity: true)
+        dirty.removeAll()  // not keeping capacity: see `StateTree.root()`
         var out = [(key: [UInt8], value: [UInt8]?)]()
         out.reserveCapacity(changed.count)
         for (key, bytes) in changed {

@@ -13,7 +13,7 @@ struct StateTree: Sendable {
 
     private var top: StateTreeNode?
     /// Changes since the last `root()`, by path; the last write of a key wins.
-    private var staged: [Digest: Digest?] = [:]
+    private(set) var staged: [Digest: Digest?] = [:]
 
     mutating func update(key: StateKey, value: [UInt8]?) {
         update(path: key.path, valueHash: value.map { Digest.of($0) })
@@ -28,7 +28,11 @@ struct StateTree: Sendable {
         if !staged.isEmpty {
             // Sorted by path, so every subtree's changes are one contiguous run.
             let changes = staged.map { (path: $0.key, valueHash: $0.value) }.sorted { $0.path < $1.path }
-            staged.removeAll(keepingCapacity: true)
+            // Not `keepingCapacity`: a restart stages every entry of the state at once, and a
+            // kept capacity for 10^6 entries made each block's copy of the state (a proposal
+            // executed on a scratch copy) allocate that capacity again and scatter its few
+            // thousand changes over it, a page fault each (docs/performance.md).
+            staged = [:]
             top = Self.apply(changes[...], to: top, depth: 0)
         }
         return (top?.hash ?? SparseMerkle.emptyHash).hash256

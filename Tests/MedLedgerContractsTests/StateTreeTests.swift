@@ -136,6 +136,22 @@ enum ReferenceStateRoot {
         #expect(risen.siblings.count == 250)
     }
 
+    /// A restart stages every entry at once; the staging must not keep room for all of them,
+    /// or each block's copy of the state (a proposal is executed on one) allocates that room
+    /// again for its few changes.
+    @Test func stagingKeepsNoRoomForARestartsEntries() {
+        var live = StateTree()
+        for (key, value) in Self.entries(20_000) { live.update(key: key, value: value) }
+        let root = live.root()
+        #expect(live.staged.capacity == 0)
+        var scratch = live
+        for (key, value) in Self.entries(3, salt: 1) { scratch.update(key: key, value: value) }
+        #expect(scratch.staged.count == 3)
+        #expect(scratch.staged.capacity < 1_000)
+        #expect(scratch.root() != root)
+        #expect(live.root() == root)
+    }
+
     @Test func aProofLongerThanAnyPathIsRefusedWhenDecoded() {
         let tooLong = StateProof(siblings: Array(repeating: .zero, count: SparseMerkle.maxDepth + 1))
         #expect(throws: CanonicalDecodingError.self) { try StateProof.decode(canonical: tooLong.canonicalBytes) }
