@@ -28,15 +28,26 @@ struct SortedRunIndex: Sendable {
     let fanIn: Int
     /// Keys moved per commit at the least, however few the commit added.
     let minimumMergeBudget: Int
-    /// Keys moved per commit for each key the commit added.
+    /// Keys moved per commit for each key the commit added, all merges together.
     let mergeBudgetPerKey: Int
+    /// Keys one merge moves per commit for each key the commit added. A merge out of a level
+    /// has to end before that level has `fanIn` new runs, that is before as many keys as it
+    /// holds have arrived: one key moved per key added keeps up, so two leave it half the
+    /// time to spare. More would only end it sooner, with a longer commit while it lasts.
+    let mergeRatePerKey: Int
 
-    init(table: String, fanIn: Int = 16, minimumMergeBudget: Int = 1_024, mergeBudgetPerKey: Int = 6) {
-        precondition(fanIn >= 2 && minimumMergeBudget >= 1 && mergeBudgetPerKey >= 0, "invalid run index settings")
+    init(
+        table: String, fanIn: Int = 16, minimumMergeBudget: Int = 1_024, mergeBudgetPerKey: Int = 6,
+        mergeRatePerKey: Int = 2
+    ) {
+        precondition(
+            fanIn >= 2 && minimumMergeBudget >= 1 && mergeBudgetPerKey >= 0 && mergeRatePerKey >= 1,
+            "invalid run index settings")
         self.table = table
         self.fanIn = fanIn
         self.minimumMergeBudget = minimumMergeBudget
         self.mergeBudgetPerKey = mergeBudgetPerKey
+        self.mergeRatePerKey = mergeRatePerKey
     }
 
     /// The SQL that creates the run list (shared by every run index).
@@ -56,21 +67,28 @@ struct SortedRunIndex: Sendable {
 
     /// How many keys a commit that added `rows` keys moves between runs, at most. A key is
     /// moved once per level, so six per key keeps merges up with a chain of blocks of equal
-    /// size up to about 16^6 blocks; a longer chain leaves more runs to read, not a longer
-    /// commit.
+    /// size up to about 16^6 blocks (one per key for each of six levels), and lets three
+    /// merges move at their full `mergeShare(rows:)`; a longer chain leaves more runs to
+    /// read, not a longer commit.
     func mergeBudget(rows: Int) -> Int { max(minimumMergeBudget, rows * mergeBudgetPerKey) }
+
+    /// How many keys one merge moves in a commit that added `rows` keys, at most.
+    func mergeShare(rows: Int) -> Int { max(minimumMergeBudget, rows * mergeRatePerKey) }
 
     // MARK: Writing (inside the caller's transaction)
 
     /// Adds `keys` as one new run, starts the merges that are due and moves up to
-    /// `mergeBudget(rows:)` keys of the merges under way, lowest level first.
+    /// `mergeBudget(rows:)` keys of the merges under way, lowest level first, each at most
+    /// `mergeShare(rows:)`: a merge then spreads over many commits at the pace it needs, not
+    /// over a few long ones.
     /// - Throws: `StorageError`, `.constraint` when a key repeats within `keys`.
     func add(_ keys: [[UInt8]], in database: SQLiteDatabase) throws {
         try addRun(sortedKeys: keys.sorted { $0.lexicographicallyPrecedes($1) }, level: 0, in: database)
         try startDueMerges(in: database)
         var budget = mergeBudget(rows: keys.count)
+        let share = mergeShare(rows: keys.count)
         for merge in try merges(in: database) where budget > 0 {
-            budget -= try advance(merge, budget: budget, in: database)
+            budget -= try advance(merge, budget: min(budget, share), in: database)
         }
     }
 

@@ -89,6 +89,32 @@ import Testing
         #expect(try database.query("SELECT COUNT(*) FROM index_runs WHERE level = 0").first?.first?.integer ?? 99 <= 1)
     }
 
+    /// Each merge moves at most its share per commit, however much of the budget is left,
+    /// so a large merge spreads over many commits instead of lengthening a few.
+    @Test func aMergeMovesAtMostItsSharePerCommit() throws {
+        let index = SortedRunIndex(
+            table: "test_runs", fanIn: 2, minimumMergeBudget: 1, mergeBudgetPerKey: 6, mergeRatePerKey: 2)
+        let database = try Self.database()
+        func destinationKeys() throws -> [Int64] {
+            try database.query(
+                "SELECT (SELECT COUNT(*) FROM test_runs t WHERE t.run = d.run) FROM index_runs d WHERE EXISTS (SELECT 1 FROM index_runs s WHERE s.merging_into = d.run) ORDER BY d.run"
+            ).compactMap { $0[0].integer }
+        }
+        func keys(_ range: Range<Int>) -> [[UInt8]] { range.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } }
+        // A run of 200 keys, then one of 20: that commit starts merging the two and may move
+        // 2 × 20 keys of them (the whole budget, 6 × 20, would move 60).
+        try database.transaction { try index.add(keys(0..<200), in: database) }
+        #expect(try index.merges(in: database).isEmpty)
+        try database.transaction { try index.add(keys(200..<220), in: database) }
+        let first = try destinationKeys()
+        #expect(first.count == 1 && (1...40).contains(first[0]), "moved \(first)")
+        try database.transaction { try index.add(keys(300..<330), in: database) }
+        let second = try destinationKeys()
+        #expect(second.count == 1 && (first[0] + 1...first[0] + 60).contains(second[0]), "moved \(second)")
+        let all = try index.keys(above: [], below: [0xFF], descending: false, limit: 1_000, in: database)
+        #expect(all == keys(0..<220) + keys(300..<330))
+    }
+
     @Test func aCommitThatFailsLeavesRunsAndKeysAsTheyWere() throws {
         let database = try Self.database()
         for value in 0..<9 {
