@@ -8,7 +8,7 @@ event rows keyed by a random 32-byte subject: what a block of patient self-regis
 writes. The script first fills the tables with PRELOAD rows of each (synchronous=OFF, in
 batches of 10,000), then times BLOCKS such blocks and prints wall and CPU time per block.
 
-    [PAGE_SIZE=BYTES] [FAN_IN=16] [BUDGET_PER_KEY=6] python3 scripts/sqlite-layout-model.py LAYOUT PRELOAD BLOCKS [DIR]
+    [PAGE_SIZE=BYTES] [FAN_IN=16] [BUDGET_PER_KEY=6] [RATE_PER_KEY=2] python3 scripts/sqlite-layout-model.py LAYOUT PRELOAD BLOCKS [DIR]
 
 LAYOUT:
   v1          schema version 1: transactions keyed by hash, events by subject, state by key,
@@ -78,10 +78,12 @@ LAYOUTS["runs"] = LAYOUTS["no-random-index"] + """
 
 FAN_IN = int(os.environ.get("FAN_IN", "16"))
 BUDGET_PER_KEY = int(os.environ.get("BUDGET_PER_KEY", "6"))
+RATE_PER_KEY = int(os.environ.get("RATE_PER_KEY", "2"))
 
 
 class SortedRuns:
-    """The node's SortedRunIndex, statement for statement (FAN_IN, budget max(1024, BUDGET_PER_KEY per key))."""
+    """The node's SortedRunIndex, statement for statement (FAN_IN, budget max(1024, BUDGET_PER_KEY per key),
+    each merge at most max(1024, RATE_PER_KEY per key))."""
 
     def __init__(self, db, table):
         self.db, self.table = db, table
@@ -111,6 +113,7 @@ class SortedRuns:
                 for source in finished[level][:FAN_IN]:
                     db.execute("UPDATE index_runs SET merging_into = ? WHERE run = ?", (destination, source))
         budget = max(1024, BUDGET_PER_KEY * len(keys))
+        share = max(1024, RATE_PER_KEY * len(keys))
         merges = {}
         for source, destination, level in db.execute(
                 "SELECT s.run, s.merging_into, d.level FROM index_runs s JOIN index_runs d ON d.run = s.merging_into "
@@ -119,7 +122,7 @@ class SortedRuns:
         for (_, destination), sources in sorted(merges.items()):
             if budget <= 0:
                 break
-            budget -= self.advance(destination, sources, budget)
+            budget -= self.advance(destination, sources, min(budget, share))
 
     def advance(self, destination, sources, budget):
         db, table = self.db, self.table
