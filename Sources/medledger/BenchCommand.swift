@@ -25,6 +25,11 @@ struct BenchCommand: AsyncParsableCommand {
             registrations is written by a plain single-process program to one PostgreSQL server (each signature
             verified once, a hash-chained audit table), and the validators' committed tx/s is printed as a
             fraction of the baseline's: RESULT_BASELINE baseline_tx_per_s=… validators_tx_per_s=… ratio=…
+
+            --half-load (signatures only): a burst first, whose committed tx/s is the saturating rate, then
+            --duration seconds paced at half of it, each with its own idle ceiling; the last line is
+            RESULT_HALF_LOAD saturating_tx_per_s=… half_rate_tx_per_s=… committed_tx_per_s=… p50_ms=… p99_ms=…
+            goal_p99_ms=250 met=yes|no burst_ratio=…
             """)
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
@@ -48,6 +53,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Mixed: stop after this many patient episodes.") var episodes: Int?
     @Option(name: .long, help: "Mixed: bytes of each report.")
     var reportBytes: Int = MixedWorkload.Options.defaultReportBytes
+    @Flag(
+        name: .long,
+        help:
+            "Signatures: a burst to find the saturating rate, then --duration seconds paced at half of it; prints p99 against the 250 ms goal (RESULT_HALF_LOAD)."
+    )
+    var halfLoad = false
     @Option(name: .long, help: "Signatures: also run a centralized baseline; postgres is the one there is.")
     var baseline: Baseline?
     @Option(name: .long, help: "--baseline postgres: the server, postgres://USER@HOST[:PORT]/DATABASE[?schema=NAME].")
@@ -72,6 +83,10 @@ struct BenchCommand: AsyncParsableCommand {
     var auditPatient: String?
 
     func validate() throws {
+        if halfLoad, preload != nil || auditPatient != nil {
+            throw ValidationError(
+                "--half-load loads running nodes (--node); it does not go with --preload or --audit-patient")
+        }
         if preload != nil { return try validatePreload() }
         if auditPatient != nil { return try validateAuditTrail() }
         guard !node.isEmpty else {
@@ -90,7 +105,13 @@ struct BenchCommand: AsyncParsableCommand {
             guard genesis == nil, orgKeys.isEmpty, episodes == nil else {
                 throw ValidationError("--genesis, --org-key and --episodes are for --workload mixed")
             }
+            if halfLoad {
+                guard rate == nil, baseline == nil else {
+                    throw ValidationError("--half-load picks its own rate: leave out --rate and --baseline")
+                }
+            }
         case .mixed:
+            guard !halfLoad else { throw ValidationError("--half-load is for --workload signatures") }
             try validateMixed()
             guard baseline == nil else { throw ValidationError("--baseline is for --workload signatures") }
         }
@@ -130,6 +151,10 @@ struct BenchCommand: AsyncParsableCommand {
         let nodes = node.map { URL(string: $0)! }
         do {
             switch workload {
+            case .signatures where halfLoad:
+                let halfLoad = HalfLoad(
+                    nodes: nodes, durationSeconds: duration, concurrency: concurrency, log: { print($0) })
+                print(try await halfLoad.run().resultLine)
             case .signatures:
                 let options = LoadGenerator.Options(
                     nodes: nodes, durationSeconds: duration, rate: rate, concurrency: concurrency)

@@ -80,4 +80,26 @@ import Testing
                 "RESULT", "tx_per_s", "p50_ms", "p99_ms", "ceiling_tx_per_s", "ratio", "ceiling_after_tx_per_s",
             ])
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func halfLoadPacesTheNodesAtHalfTheBurstsCommittedRate() async throws {
+        let (_, url, stop) = try await Self.servingNode()
+        defer { stop() }
+        let result = try await HalfLoad(nodes: [url], durationSeconds: 0.5, concurrency: 2, log: { _ in }).run()
+
+        #expect(result.burst.committed > 0)
+        #expect(result.burst.committed == result.burst.submitted)
+        #expect(result.halfRate == result.burst.txPerSecond / 2)
+        // Paced: offered half the burst's rate for its duration, and all of it committed.
+        #expect(result.paced.submitted <= Int(result.halfRate * 0.5) + 1)
+        #expect(result.paced.committed == result.paced.submitted)
+        #expect(result.paced.ceiling.nodesIdle == true)
+        #expect(result.meetsGoal == (result.paced.p99Milliseconds <= 250))
+        let fields = result.resultLine.split(separator: " ").map { $0.split(separator: "=").first.map(String.init) }
+        #expect(
+            fields == [
+                "RESULT_HALF_LOAD", "saturating_tx_per_s", "half_rate_tx_per_s", "committed_tx_per_s", "p50_ms",
+                "p99_ms", "goal_p99_ms", "met", "burst_ratio",
+            ])
+    }
 }
