@@ -89,7 +89,7 @@ enum BlobFiles {
         }
     }
 
-    private static func failure(_ operation: String, _ path: String) -> StorageError {
+    static func failure(_ operation: String, _ path: String) -> StorageError {
         StorageError(.io, "\(operation) \(path): \(String(cString: strerror(errno)))")
     }
 }

@@ -161,6 +161,34 @@ import MedLedgerTesting
         #expect(ValidBlockFile(url: url).block == block)
         try Data([9, 9, 9]).write(to: url)
         #expect(ValidBlockFile(url: url).block == nil)
+        // Damaged in the slot layout (neither slot intact): ignored too, and written afresh.
+        try Data(Array("MLSLOTS1".utf8) + [UInt8](repeating: 0xEE, count: 40)).write(to: url)
+        var damaged = ValidBlockFile(url: url)
+        #expect(damaged.block == nil)
+        try damaged.keep(block)
+        #expect(ValidBlockFile(url: url).block == block)
+    }
+
+    /// A record written before the slots (the whole file, version 3) is read, and the next
+    /// write puts it in the slot layout without forgetting what was signed.
+    @Test func aRecordFromBeforeTheSlotsIsReadAndRewrittenInThem() throws {
+        let url = file()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let state = PersistentConsensusState(height: 5, round: 0, step: .prevote)
+        var old = CanonicalEncoder()
+        old.write(PrivateValidator.formatVersion)
+        old.write(optional: state)
+        old.write(array: [PrivateValidator.SignedStep(type: .prevote, height: 5, round: 0, blockHash: nil)])
+        old.write(array: [PrivateValidator.SignedStep]())
+        old.write(array: [SignedVote]())
+        try Data(old.bytes).write(to: url)
+        var signer = try PrivateValidator(keys: keys, file: url)
+        #expect(signer.consensusState == state)
+        #expect(try signer.sign(vote(.precommit, round: 0, nil)) != nil)
+        #expect(try Data(contentsOf: url).prefix(8) == Data("MLSLOTS1".utf8))
+        var restarted = try PrivateValidator(keys: keys, file: url)
+        #expect(try restarted.sign(vote(.prevote, round: 0, "a")) == nil, "the old record's step is remembered")
+        #expect(try restarted.sign(vote(.precommit, round: 0, "b")) == nil, "so is the new one")
     }
 
     @Test func damagedRecordIsAnErrorNotAFreshStart() throws {

@@ -46,8 +46,13 @@ struct PrivateValidator {
     /// 1) and are still read, as is version 2 (with no votes to re-send).
     static let formatVersion: UInt8 = 3
     static let formatWithoutVotes: UInt8 = 2
+    /// Far above the largest record the limits allow (64 steps, proposals and votes, and a
+    /// proof of lock of at most `Limits.validatorsMaxCount` prevotes): a record over it is a bug.
+    static let maxRecordBytes = 1 << 20
     let keys: IdentityKeys
     let file: URL
+    /// Written in place, one of two slots per write (see `AlternatingSlotFile`).
+    private var record: AlternatingSlotFile
     private(set) var consensusState: PersistentConsensusState?
     /// What was signed at the current height (older heights are forgotten on commit).
     private(set) var signed: [SignedStep] = []
@@ -68,9 +73,19 @@ struct PrivateValidator {
     init(keys: IdentityKeys, file: URL) throws {
         self.keys = keys
         self.file = file
-        guard let data = FileManager.default.contents(atPath: file.path) else { return }
+        let bytes: [UInt8]
         do {
-            var decoder = CanonicalDecoder(Array(data))
+            record = try AlternatingSlotFile(url: file, maxRecordBytes: Self.maxRecordBytes)
+            switch record.contents {
+            case .absent: return
+            case .record(let newest): bytes = newest
+            case .other(let whole): bytes = whole  // a file from before the slots: the same encoding
+            }
+        } catch {
+            throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot read \(file.path): \(error)")
+        }
+        do {
+            var decoder = CanonicalDecoder(bytes)
             let (state, withVotes) = try Self.readState(&decoder)
             consensusState = state
             signed = try decoder.readArray(SignedStep.self, "signed", maxCount: Self.maxRemembered)
@@ -151,12 +166,11 @@ struct PrivateValidator {
         encoder.write(array: signed)
         encoder.write(array: proposed)
         encoder.write(array: votes)
-        // Atomic and durable: a crash leaves the old record or the new, never half, and a
-        // power loss cannot undo the rename (the directory is synced too).
+        // Atomic and durable: a crash leaves the old record or the new, never half.
         do {
-            try DurableFile.replace(file, with: encoder.bytes)
+            try record.write(encoder.bytes)
         } catch {
-            throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot replace \(file.path): \(error)")
+            throw NodeError(.internalFailure, field: "consensus-state.bin", "cannot write \(file.path): \(error)")
         }
         hasUnwrittenState = false
     }

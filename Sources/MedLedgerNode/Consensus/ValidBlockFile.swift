@@ -9,16 +9,23 @@ import MedLedgerStorage
 /// help the others form a polka, the height stalls (simulation seed 7000195, chaos, found it).
 /// Tendermint keeps proposal block parts in its write-ahead log for the same reason.
 ///
-/// Written (fsync + rename) only when the valid value changes, about once per height. A file
-/// that cannot be read is ignored: it only helps liveness, the signer guards safety.
+/// Written (in place, see `AlternatingSlotFile`) only when the valid value changes, about
+/// once per height. A file that cannot be read is ignored: it only helps liveness, the signer
+/// guards safety.
 struct ValidBlockFile {
+    /// A header and a body, each with its length.
+    static let maxRecordBytes = Limits.blockHeaderMaxBytes + Limits.blockMaxBytes + 16
     let url: URL
     private(set) var block: Block?
+    private var record: AlternatingSlotFile?
 
     init(url: URL) {
         self.url = url
-        guard let data = FileManager.default.contents(atPath: url.path) else { return }
-        block = try? Self.decode(Array(data))
+        record = try? AlternatingSlotFile(url: url, maxRecordBytes: Self.maxRecordBytes)
+        switch record?.contents {
+        case .record(let bytes)?, .other(let bytes)?: block = try? Self.decode(bytes)
+        case .absent?, nil: break
+        }
     }
 
     /// Keeps `block` as the valid value's block (nothing to do when it already is).
@@ -28,10 +35,15 @@ struct ValidBlockFile {
         encoder.write(bytes: block.header.canonicalBytes)
         encoder.write(bytes: block.encodedBody)
         do {
-            try DurableFile.replace(url, with: encoder.bytes)
+            // A file that could not be read is started afresh rather than written into.
+            if record == nil {
+                try? FileManager.default.removeItem(at: url)
+                record = try AlternatingSlotFile(url: url, maxRecordBytes: Self.maxRecordBytes)
+            }
+            try record?.write(encoder.bytes)
         } catch {
             throw NodeError(
-                .internalFailure, field: "consensus-valid-block.bin", "cannot replace \(url.path): \(error)")
+                .internalFailure, field: "consensus-valid-block.bin", "cannot write \(url.path): \(error)")
         }
         self.block = block
     }
