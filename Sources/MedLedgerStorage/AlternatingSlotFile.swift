@@ -44,7 +44,7 @@ public struct AlternatingSlotFile: Sendable {
     static let minimumSlotBytes = 4_096
 
     public let url: URL
-    /// The most a record may hold; a longer one is refused (a bug, not a condition).
+    /// The most a record may hold; a longer one is refused.
     let maxRecordBytes: Int
     /// The newest record's sequence number (0: none in this layout yet).
     private var sequence: UInt64 = 0
@@ -90,9 +90,13 @@ public struct AlternatingSlotFile: Sendable {
     }
 
     /// Makes `record` the newest, durably: on return it is on the disk.
-    /// - Throws: `StorageError` `.io` naming the step that failed.
+    /// - Throws: `StorageError` `.io` naming the step that failed, `.tooLarge` for a record
+    ///   over `maxRecordBytes` (nothing is written).
     public mutating func write(_ record: [UInt8]) throws {
-        precondition(record.count <= maxRecordBytes, "a record of \(record.count) bytes is over its bound")
+        guard record.count <= maxRecordBytes else {
+            throw StorageError(
+                .tooLarge, "write \(url.path): a record of \(record.count) bytes, over \(maxRecordBytes)")
+        }
         let next = sequence + 1
         let slot = Self.slot(sequence: next, record: record)
         if slotBytes > 0, slot.count <= slotBytes {

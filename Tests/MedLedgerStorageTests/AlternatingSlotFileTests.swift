@@ -73,6 +73,14 @@ import Testing
         #expect(try inode() == grown)
     }
 
+    @Test func aRecordOverTheBoundIsRefusedAndTheNewestStays() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var file = try open()
+        try file.write([1])
+        #expect(throws: StorageError.self) { try file.write([UInt8](repeating: 0, count: 100_001)) }
+        #expect(try open().contents == .record([1]))
+    }
+
     @Test func aFileOfAnotherLayoutIsHandedBackWholeAndReplacedOnWrite() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data([3, 0, 1]).write(to: url)
