@@ -47,7 +47,7 @@ public struct HalfLoad: Sendable {
         for line in burst.summaryLines { log(line) }
         log(burst.resultLine)
         guard burst.committed > 0, burst.txPerSecond > 0 else {
-            throw HalfLoadError(message: "the burst committed nothing, so there is no saturating rate to halve")
+            throw BenchError("the burst committed nothing, so there is no saturating rate to halve")
         }
         let halfRate = burst.txPerSecond / 2
         log(String(format: "half load: %.1f tx/s, paced:", halfRate))
@@ -60,9 +60,4 @@ public struct HalfLoad: Sendable {
     private func options(rate: Double?) -> LoadGenerator.Options {
         LoadGenerator.Options(nodes: nodes, durationSeconds: durationSeconds, rate: rate, concurrency: concurrency)
     }
-}
-
-public struct HalfLoadError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
 }

@@ -1,14 +1,6 @@
 import Foundation
 import MedLedgerCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A record rewritten durably many times a second: the validator's signing record and its
 /// valid block, which must be on disk before each vote or proposal leaves the node.
 ///
@@ -71,7 +63,8 @@ public struct AlternatingSlotFile: Sendable {
             return
         }
         // Compared as read, before any conversion: a damaged header holds any 64-bit value.
-        let declared = Self.read(UInt64.self, bytes, at: 8)
+        var header = CanonicalDecoder(Array(bytes[8..<Self.headerBytes]))
+        let declared = try header.readUInt64("slot size")
         guard declared >= Self.minimumSlotBytes, declared <= largestSlot,
             bytes.count == Self.headerBytes + 2 * Int(declared)
         else {
@@ -100,37 +93,20 @@ public struct AlternatingSlotFile: Sendable {
         let next = sequence + 1
         let slot = Self.slot(sequence: next, record: record)
         if slotBytes > 0, slot.count <= slotBytes {
-            try overwrite(slot, at: Self.headerBytes + Int(next % 2) * slotBytes)
+            try BlobFiles.overwriteAndSyncData(slot, at: Self.headerBytes + Int(next % 2) * slotBytes, in: url.path)
         } else {
             let size = max(slotBytes, Self.slotSize(forRecord: record.count))
-            var file = Self.magic
-            file.append(contentsOf: Self.bigEndian(UInt64(size)))
-            file.append(contentsOf: [UInt8](repeating: 0, count: 2 * size))
+            var file = CanonicalEncoder(capacity: Self.headerBytes + 2 * size)
+            file.write(fixed: Self.magic)
+            file.write(UInt64(size))
+            file.write(fixed: [UInt8](repeating: 0, count: 2 * size))
+            var bytes = file.bytes
             let offset = Self.headerBytes + Int(next % 2) * size
-            file.replaceSubrange(offset..<offset + slot.count, with: slot)
-            try DurableFile.replace(url, with: file)
+            bytes.replaceSubrange(offset..<offset + slot.count, with: slot)
+            try DurableFile.replace(url, with: bytes)
             slotBytes = size
         }
         sequence = next
-    }
-
-    private func overwrite(_ bytes: [UInt8], at offset: Int) throws {
-        let path = url.path
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw BlobFiles.failure("open", path) }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(offset + written))
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw BlobFiles.failure("write", path)
-            }
-            written += count
-        }
-        guard fdatasync(descriptor) == 0 else { throw BlobFiles.failure("fdatasync", path) }
     }
 
     /// The smallest power of two (at least `minimumSlotBytes`) that holds a record this long.
@@ -141,31 +117,27 @@ public struct AlternatingSlotFile: Sendable {
     }
 
     static func slot(sequence: UInt64, record: [UInt8]) -> [UInt8] {
-        var covered = bigEndian(sequence)
-        covered.append(contentsOf: bigEndian(UInt32(record.count)))
-        var slot = covered
-        covered.append(contentsOf: record)
-        slot.append(contentsOf: Hash256.of(covered).bytes)
-        slot.append(contentsOf: record)
-        return slot
+        var fields = CanonicalEncoder(capacity: 12)
+        fields.write(sequence)
+        fields.write(UInt32(record.count))
+        var slot = CanonicalEncoder(capacity: slotHeaderBytes + record.count)
+        slot.write(fixed: fields.bytes)
+        slot.write(fixed: Hash256.of(parts: [fields.bytes, record]).bytes)
+        slot.write(fixed: record)
+        return slot.bytes
     }
 
+    /// The slot's record if its checksum holds, else nil (never written, or torn by a crash).
     static func intactSlot(_ bytes: [UInt8], offset: Int, size: Int) -> (sequence: UInt64, record: [UInt8])? {
-        let sequence = read(UInt64.self, bytes, at: offset)
-        let length = Int(read(UInt32.self, bytes, at: offset + 8))
-        guard sequence > 0, length <= size - slotHeaderBytes else { return nil }
+        let fields = Array(bytes[offset..<offset + 12])
+        var header = CanonicalDecoder(Array(bytes[offset..<offset + slotHeaderBytes]))
+        guard let sequence = try? header.readUInt64("sequence"), let length = try? header.readUInt32("length"),
+            let checksum = try? header.readFixed("checksum", count: 32),
+            sequence > 0, Int(length) <= size - slotHeaderBytes
+        else { return nil }
         let recordStart = offset + slotHeaderBytes
-        var covered = Array(bytes[offset..<offset + 12])
-        covered.append(contentsOf: bytes[recordStart..<recordStart + length])
-        guard Hash256.of(covered).bytes == Array(bytes[offset + 12..<offset + 44]) else { return nil }
-        return (sequence, Array(bytes[recordStart..<recordStart + length]))
-    }
-
-    static func read<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
-        bytes[offset..<offset + MemoryLayout<T>.size].reduce(0) { $0 << 8 | T($1) }
-    }
-
-    static func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-        withUnsafeBytes(of: value.bigEndian) { Array($0) }
+        let record = Array(bytes[recordStart..<recordStart + Int(length)])
+        guard Hash256.of(parts: [fields, record]).bytes == checksum else { return nil }
+        return (sequence, record)
     }
 }

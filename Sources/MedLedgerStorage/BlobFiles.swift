@@ -25,10 +25,32 @@ enum BlobFiles {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("create", path) }
         defer { close(descriptor) }
+        try writeAll(bytes, to: descriptor, at: nil, path: path)
+        guard fsync(descriptor) == 0 else { throw failure("fsync", path) }
+    }
+
+    /// Overwrites `bytes` at `offset` of the existing file at `path` and syncs its data
+    /// (`fdatasync`: within the file's size nothing else has to reach the disk).
+    static func overwriteAndSyncData(_ bytes: [UInt8], at offset: Int, in path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open", path) }
+        defer { close(descriptor) }
+        try writeAll(bytes, to: descriptor, at: offset, path: path)
+        guard fdatasync(descriptor) == 0 else { throw failure("fdatasync", path) }
+    }
+
+    /// Writes all of `bytes` at the descriptor's position, or at `offset`, retrying on EINTR.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, at offset: Int?, path: String) throws {
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                let start = buffer.baseAddress! + written
+                let length = buffer.count - written
+                return if let offset {
+                    pwrite(descriptor, start, length, off_t(offset + written))
+                } else {
+                    write(descriptor, start, length)
+                }
             }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -36,7 +58,6 @@ enum BlobFiles {
             }
             written += count
         }
-        guard fsync(descriptor) == 0 else { throw failure("fsync", path) }
     }
 
     /// The whole file at `path`, or nil when there is no such file.
@@ -89,7 +110,7 @@ enum BlobFiles {
         }
     }
 
-    static func failure(_ operation: String, _ path: String) -> StorageError {
+    private static func failure(_ operation: String, _ path: String) -> StorageError {
         StorageError(.io, "\(operation) \(path): \(String(cString: strerror(errno)))")
     }
 }
