@@ -32,6 +32,8 @@ public actor LedgerNode {
     var latestCertificate: CommitCertificate?
     /// Where locally submitted transactions are gossiped (multi-validator networks).
     var gossip: PeerNetwork?
+    /// Submitted transactions on their way to `gossip`, gathered into few messages.
+    var gossipOutbox: GossipOutbox
     /// Set when a block could not be persisted: the in-memory state is then ahead of the
     /// disk, so the node stops accepting work until restarted (it reloads from disk).
     var haltReason: String?
@@ -87,6 +89,7 @@ public actor LedgerNode {
         self.blobs = try FileBlobStore(dataDirectory: dataDirectory.url)
         self.logger = logger
         self.configuration = configuration
+        self.gossipOutbox = GossipOutbox(windowMilliseconds: configuration.gossipWindowMilliseconds)
         self.blobClock = blobClock
         self.metrics = metrics
         self.blockRules = BlockValidator(genesis: genesis)
@@ -151,6 +154,29 @@ public actor LedgerNode {
         _ tx: Transaction, decodedFromBytes: Bool = false,
         signatureVerified: Bool = false
     ) throws(NodeError) -> Hash256 {
+        try admitSubmitted(tx, decodedFromBytes: decodedFromBytes, signatureVerified: signatureVerified)
+        queueGossip([tx])
+        return tx.hash
+    }
+
+    /// Admits several decoded transactions in one step; each gets its own outcome.
+    /// - Parameter transactions: decoded transactions whose signatures the caller verified.
+    public func submitBatch(_ transactions: [Transaction]) -> [Result<Hash256, NodeError>] {
+        let results = transactions.map { tx -> Result<Hash256, NodeError> in
+            do throws(NodeError) {
+                try admitSubmitted(tx, decodedFromBytes: true, signatureVerified: true)
+                return .success(tx.hash)
+            } catch { return .failure(error) }
+        }
+        queueGossip(
+            zip(transactions, results).compactMap { pair -> Transaction? in
+                if case .success = pair.1 { return pair.0 } else { return nil }
+            })
+        return results
+    }
+
+    /// A client's transaction into the mempool; wakes the single-validator producer.
+    private func admitSubmitted(_ tx: Transaction, decodedFromBytes: Bool, signatureVerified: Bool) throws(NodeError) {
         if let haltReason { throw NodeError(.unavailable, "node halted: \(haltReason)") }
         do {
             try mempool.admit(
@@ -166,29 +192,7 @@ public actor LedgerNode {
             }
             throw error
         }
-        _ = gossip?.broadcast(.transaction(tx))
         arrivals.signal()
-        return tx.hash
-    }
-
-    /// Admits several decoded transactions in one step; each gets its own outcome.
-    /// - Parameter transactions: decoded transactions whose signatures the caller verified.
-    public func submitBatch(_ transactions: [Transaction]) -> [Result<Hash256, NodeError>] {
-        let saved = gossip
-        gossip = nil  // gossip the admitted ones once, as one message, below
-        defer { gossip = saved }
-        let results = transactions.map { tx -> Result<Hash256, NodeError> in
-            do throws(NodeError) {
-                return .success(try submit(tx, decodedFromBytes: true, signatureVerified: true))
-            } catch { return .failure(error) }
-        }
-        let admitted = zip(transactions, results).compactMap { pair -> Transaction? in
-            if case .success = pair.1 { return pair.0 } else { return nil }
-        }
-        if let saved {
-            for chunk in Self.gossipChunks(admitted) { _ = saved.broadcast(.transactions(chunk)) }
-        }
-        return results
     }
 
     /// Splits transactions into gossip messages that each fit a peer frame: at most
@@ -216,6 +220,33 @@ public actor LedgerNode {
 
     /// Gossips every transaction submitted here to the other validators' mempools.
     public func attachGossip(_ network: PeerNetwork) { gossip = network }
+
+    /// Hands admitted transactions to the outbox; sends what it releases, and sets a timer
+    /// for the rest of its window when it asks. Held transactions are already in the
+    /// mempool, so this node proposes them in its turn whatever becomes of the gossip.
+    func queueGossip(_ transactions: [Transaction]) {
+        guard gossip != nil else { return }
+        let step = gossipOutbox.add(transactions, now: Self.monotonicMilliseconds())
+        sendGossip(step.messages)
+        if let due = step.flushAt {
+            let delay = due - min(due, Self.monotonicMilliseconds())
+            Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(delay))
+                await self?.flushGossip()
+            }
+        }
+    }
+
+    private func flushGossip() {
+        sendGossip(gossipOutbox.flush(now: Self.monotonicMilliseconds()))
+    }
+
+    private func sendGossip(_ messages: [[Transaction]]) {
+        guard let gossip else { return }
+        for message in messages { _ = gossip.broadcast(.transactions(message)) }
+    }
+
+    private static func monotonicMilliseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 }
 
 /// Tunables of a node's block producer.
@@ -228,16 +259,19 @@ public struct NodeConfiguration: Sendable {
     public var maxTransactionsPerBlock: Int
     /// How long after its access receipt a reader may fetch the re-wrapped key.
     public var keyReleaseWindowMilliseconds: UInt64
+    /// How long a submitted transaction may wait to be gossiped with later ones (`GossipOutbox`).
+    public var gossipWindowMilliseconds: UInt64
 
     public init(
         batchDelayMilliseconds: UInt64 = 20, emptyBlockIntervalMilliseconds: UInt64 = 1_000,
         maxTransactionsPerBlock: Int = Limits.blockMaxTransactions,
-        keyReleaseWindowMilliseconds: UInt64 = 10 * 60 * 1_000
+        keyReleaseWindowMilliseconds: UInt64 = 10 * 60 * 1_000, gossipWindowMilliseconds: UInt64 = 10
     ) {
         precondition(maxTransactionsPerBlock > 0 && maxTransactionsPerBlock <= Limits.blockMaxTransactions)
         self.batchDelayMilliseconds = batchDelayMilliseconds
         self.emptyBlockIntervalMilliseconds = emptyBlockIntervalMilliseconds
         self.maxTransactionsPerBlock = maxTransactionsPerBlock
         self.keyReleaseWindowMilliseconds = keyReleaseWindowMilliseconds
+        self.gossipWindowMilliseconds = gossipWindowMilliseconds
     }
 }
