@@ -16,6 +16,8 @@ public final class SQLiteDatabase: @unchecked Sendable {
     public let path: String
     private let handle: OpaquePointer
     private let lock = NSRecursiveLock()
+    /// Statements kept for reuse; only touched under `lock`.
+    private var statements = SQLiteStatementCache()
 
     /// Opens (creating if needed) the database at `path`.
     /// - Parameters:
@@ -39,7 +41,10 @@ public final class SQLiteDatabase: @unchecked Sendable {
         try configure()
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        statements.finalizeAll()
+        sqlite3_close_v2(handle)
+    }
 
     private func configure() throws {
         let mode = try query("PRAGMA journal_mode=WAL").first?.first?.text?.lowercased()
@@ -69,19 +74,29 @@ public final class SQLiteDatabase: @unchecked Sendable {
         }
     }
 
-    /// Prepares `sql`, hands the statement to `body` and finalizes it afterwards. The
-    /// statement must not escape `body`: it belongs to this connection and to this lock.
+    /// Hands `body` the prepared statement for `sql`: kept from an earlier call when there is
+    /// one (`SQLiteStatementCache`), else compiled now; reset afterwards. The statement must
+    /// not escape `body`: it belongs to this connection and to this lock.
     /// - Throws: `StorageError` when `sql` does not compile; whatever `body` throws.
     public func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
         try locked {
-            var statement: OpaquePointer?
-            let status = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-            guard status == SQLITE_OK, let statement else {
-                throw error(status: status, operation: "prepare", sql: sql)
-            }
-            defer { sqlite3_finalize(statement) }
+            let statement = try statements.take(sql) ?? prepare(sql)
+            defer { statements.giveBack(statement, sql: sql) }
             return try body(SQLiteStatement(statement, database: self, sql: sql))
         }
+    }
+
+    /// The number of statements kept for reuse (tests check the bound).
+    var keptStatementCount: Int { locked { statements.count } }
+
+    private func prepare(_ sql: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        // PERSISTENT: SQLite allocates it expecting a long life and reuse.
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard status == SQLITE_OK, let statement else {
+            throw error(status: status, operation: "prepare", sql: sql)
+        }
+        return statement
     }
 
     /// Runs one statement with `values` bound to its parameters, discarding any rows.
@@ -108,10 +123,10 @@ public final class SQLiteDatabase: @unchecked Sendable {
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try locked {
             precondition(sqlite3_get_autocommit(handle) != 0, "SQLiteDatabase transactions do not nest")
-            try execute("BEGIN IMMEDIATE")
+            try run("BEGIN IMMEDIATE")
             do {
                 let result = try body()
-                try execute("COMMIT")
+                try run("COMMIT")
                 return result
             } catch {
                 // After a failed COMMIT SQLite may already have rolled back; only roll back

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import MedLedgerStorage
+
+/// Statements are compiled once per connection and kept, without holding a read snapshot,
+/// without sharing one statement between nested uses, and without growing past the bound.
+@Suite struct SQLiteStatementCacheTests {
+    let directory: TemporaryDirectory
+    let database: SQLiteDatabase
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        database = try SQLiteDatabase(path: directory.url.appendingPathComponent("cache.sqlite").path)
+        try database.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+    }
+
+    @Test func theSameSQLIsKeptOnceAndGivesFreshResultsEachTime() throws {
+        let kept = database.keptStatementCount
+        for number in 1...3 { try database.run("INSERT INTO t VALUES (?)", [.integer(Int64(number))]) }
+        #expect(try database.query("SELECT COUNT(*) FROM t") == [[.integer(3)]])
+        try database.run("INSERT INTO t VALUES (?)", [.integer(4)])
+        #expect(try database.query("SELECT COUNT(*) FROM t") == [[.integer(4)]])
+        #expect(database.keptStatementCount == kept + 2, "one INSERT and one SELECT kept")
+    }
+
+    @Test func aNestedUseOfTheSameSQLGetsItsOwnStatement() throws {
+        for number in 1...3 { try database.run("INSERT INTO t VALUES (?)", [.integer(Int64(number))]) }
+        let sql = "SELECT n FROM t ORDER BY n"
+        var outer = [Int64]()
+        var inner = [[SQLiteRow]]()
+        try database.withStatement(sql) { statement in
+            try statement.bind([])
+            while try statement.step() {
+                outer.append(statement.value(at: 0).integer ?? -1)
+                inner.append(try database.query(sql))
+            }
+        }
+        #expect(outer == [1, 2, 3], "the inner query did not reset the outer one")
+        #expect(inner.allSatisfy { $0 == [[.integer(1)], [.integer(2)], [.integer(3)]] })
+    }
+
+    @Test func aStatementLeftMidRowsHoldsNoSnapshotOnceGivenBack() throws {
+        for number in 1...2 { try database.run("INSERT INTO t VALUES (?)", [.integer(Int64(number))]) }
+        let sql = "SELECT n FROM t ORDER BY n"
+        let first = try database.withStatement(sql) { statement in
+            try statement.bind([])
+            return try statement.step() ? statement.value(at: 0) : nil
+        }
+        #expect(first == .integer(1))
+        // Had the kept statement stayed mid-rows, this connection would still read the old
+        // snapshot, and the other could not checkpoint past it.
+        let other = try SQLiteDatabase(path: database.path)
+        try other.run("INSERT INTO t VALUES (7)")
+        #expect(try other.query("PRAGMA wal_checkpoint(TRUNCATE)").first?.first == .integer(0), "not busy")
+        #expect(try database.query("SELECT COUNT(*) FROM t") == [[.integer(3)]])
+    }
+
+    @Test func aStatementThatFailedWorksAgain() throws {
+        try database.run("INSERT INTO t VALUES (?)", [.integer(1)])
+        #expect(throws: StorageError.self) { try database.run("INSERT INTO t VALUES (?)", [.integer(1)]) }
+        try database.run("INSERT INTO t VALUES (?)", [.integer(2)])
+        #expect(try database.query("SELECT n FROM t ORDER BY n") == [[.integer(1)], [.integer(2)]])
+    }
+
+    @Test func sqlBuiltFromValuesDoesNotGrowTheCachePastItsBound() throws {
+        for number in 0..<(SQLiteStatementCache.capacity * 2) {
+            _ = try database.query("SELECT \(number)")
+        }
+        #expect(database.keptStatementCount == SQLiteStatementCache.capacity)
+        #expect(try database.query("SELECT 1000") == [[.integer(1000)]], "a full cache still runs new SQL")
+    }
+
+    @Test func aKeptStatementFollowsASchemaChange() throws {
+        try database.run("INSERT INTO t VALUES (1)")
+        #expect(try database.query("SELECT * FROM t") == [[.integer(1)]])
+        try database.execute("DROP TABLE t; CREATE TABLE t (n INTEGER, label TEXT)")
+        try database.run("INSERT INTO t VALUES (2, 'two')")
+        #expect(try database.query("SELECT * FROM t") == [[.integer(2), .text("two")]])
+    }
+}
