@@ -5,12 +5,12 @@ import MedLedgerCore
 /// together once the window has passed (or sooner, when they fill a message).
 ///
 /// Why: every gossip message costs each of the other validators a TLS record, a frame, a
-/// signature-check task and two actor hops before its first transaction is looked at. A
-/// paced `bench` run with the heights held apart showed the nodes spending about 0.4 cores
-/// more when the same 600 tx/s came as 300 small requests a second than as 50 larger ones
-/// (`docs/performance.md`, "Submitted transactions gossiped in fewer messages"). Clients send one transaction per
-/// request, so the node gathers them; the first after a quiet spell is not held, so a lone
-/// transaction reaches the proposer as fast as before.
+/// signature-check task and two actor hops before its first transaction is looked at. The
+/// same 600 tx/s cost the nodes about 0.4 cores more as 300 small requests a second than as
+/// 50 larger ones, a request's HTTP handling and its gossip together (`docs/performance.md`,
+/// "Requests, not heights"). Clients send one transaction per request, so the node gathers
+/// their gossip; the first after a quiet spell is not held, so a lone transaction reaches
+/// the proposer as fast as before.
 ///
 /// Pure bookkeeping over a millisecond clock the caller passes in, so tests drive it.
 struct GossipOutbox {

@@ -3,9 +3,9 @@ import CSQLite
 /// A connection's prepared statements, kept by their SQL text so a statement run on every
 /// block or request is compiled once.
 ///
-/// Why: a validator's commit runs a few dozen statements per block and its API a few per
-/// request, and preparing them again each time was about 1.5 % of a node's CPU under load
-/// (SQLite's parser and code generator; `docs/performance.md`, "Statements prepared once").
+/// Why: a validator's commit and its API run the same statements on every block and every
+/// request, and compiling them again each time was about 1.5 % of a node's CPU under load
+/// (SQLite's parser and code generator; `docs/performance.md`, "Requests, not heights").
 ///
 /// A statement is taken out while in use and given back after, reset and with its bindings
 /// cleared, so a reset statement holds no read snapshot and a nested use of the same SQL
