@@ -50,23 +50,8 @@ import Testing
                 "medledger-repl-\(UUID().uuidString)")
             try DataDirectory(url).initialize(genesis: genesis, nodeKeys: KeyFile(label: "a", keys: keys[0]))
             let node = try LedgerNode(dataDirectory: DataDirectory(url))
-            // Port 0 everywhere: the lower id dials, so the higher one starts first and the lower
-            // one is told where it listens.
-            func network(_ index: Int, peers: [(id: IdentityID, host: String, port: Int)]) -> PeerNetwork {
-                PeerNetwork(
-                    chainID: genesis.chainID, genesisHash: genesis.hash, validators: genesis.validatorSet,
-                    keys: keys[index], host: "127.0.0.1", port: 0, peers: peers, logger: Logger(label: "p2p\(index)"))
-            }
-            let (low, high) = keys[0].identityID < keys[1].identityID ? (0, 1) : (1, 0)
-            let listener = network(high, peers: [])
-            try await listener.start()
-            let port = try #require(listener.localPort)
-            let dialer = network(low, peers: [(id: keys[high].identityID, host: "127.0.0.1", port: port)])
-            try await dialer.start()
             // Index 0 runs the replicator, index 1 is the test's peer.
-            let (ours, theirs) = low == 0 ? (dialer, listener) : (listener, dialer)
-            _ = await eventually { !ours.connectedPeers.isEmpty && !theirs.connectedPeers.isEmpty }
-            #expect(ours.connectedPeers == [keys[1].identityID], "the peers never connected")
+            let (ours, theirs) = try await ConnectedPeers.connect(genesis: genesis, keys: keys)
             let replicator = await BlobReplicator(node: node, network: ours, logger: Logger(label: "blobs"))
             let inbound = ours.blobInbound
             Task { for await (from, message) in inbound { await replicator.handle(message, from: from) } }
