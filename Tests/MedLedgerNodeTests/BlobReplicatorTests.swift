@@ -28,11 +28,7 @@ import Testing
             let orgs = [IdentityKeys.deterministic(seed: "replicator-org-0"), .deterministic(seed: "replicator-org-1")]
             let genesis = Genesis(
                 chainID: "replicator-test", genesisTime: ConsensusTime(milliseconds: 1_795_000_000_000),
-                validators: keys.enumerated().map {
-                    Validator(
-                        name: "node\($0.offset)", signingKey: $0.element.publicSigningKey,
-                        encryptionKey: $0.element.publicEncryptionKey, power: 1)
-                },
+                validators: ConnectedPeers.validators(keys),
                 organizations: orgs.enumerated().map {
                     GenesisOrganization(
                         name: "org\($0.offset)", signingKey: $0.element.publicSigningKey,

@@ -14,11 +14,7 @@ import Testing
         let keys = [IdentityKeys.deterministic(seed: "gossip-a"), .deterministic(seed: "gossip-b")]
         let genesis = Genesis(
             chainID: "gossip-test", genesisTime: ConsensusTime(milliseconds: 1_795_000_000_000),
-            validators: keys.enumerated().map {
-                Validator(
-                    name: "node\($0.offset)", signingKey: $0.element.publicSigningKey,
-                    encryptionKey: $0.element.publicEncryptionKey, power: 1)
-            },
+            validators: ConnectedPeers.validators(keys),
             organizations: [])
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-gossip-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: url) }

@@ -4,29 +4,25 @@ import Testing
 @testable import MedLedgerStorage
 
 /// Statements are compiled once per connection and kept, without holding a read snapshot,
-/// without sharing one statement between nested uses, and without growing past the bound.
-@Suite struct SQLiteStatementCacheTests {
-    let directory: TemporaryDirectory
-    let database: SQLiteDatabase
-
-    init() throws {
-        directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.url.appendingPathComponent("cache.sqlite").path)
-        try database.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
-    }
+/// without sharing one statement between nested uses, and without growing past the bound
+/// (`SQLiteStatementCache`). Each test makes its own table `c`.
+extension SQLiteDatabaseTests {
+    func makeTableC() throws { try database.execute("CREATE TABLE c (n INTEGER PRIMARY KEY)") }
 
     @Test func theSameSQLIsKeptOnceAndGivesFreshResultsEachTime() throws {
+        try makeTableC()
         let kept = database.keptStatementCount
-        for number in 1...3 { try database.run("INSERT INTO t VALUES (?)", [.integer(Int64(number))]) }
-        #expect(try database.query("SELECT COUNT(*) FROM t") == [[.integer(3)]])
-        try database.run("INSERT INTO t VALUES (?)", [.integer(4)])
-        #expect(try database.query("SELECT COUNT(*) FROM t") == [[.integer(4)]])
+        for number in 1...3 { try database.run("INSERT INTO c VALUES (?)", [.integer(Int64(number))]) }
+        #expect(try database.query("SELECT COUNT(*) FROM c") == [[.integer(3)]])
+        try database.run("INSERT INTO c VALUES (?)", [.integer(4)])
+        #expect(try database.query("SELECT COUNT(*) FROM c") == [[.integer(4)]])
         #expect(database.keptStatementCount == kept + 2, "one INSERT and one SELECT kept")
     }
 
     @Test func aNestedUseOfTheSameSQLGetsItsOwnStatement() throws {
-        for number in 1...3 { try database.run("INSERT INTO t VALUES (?)", [.integer(Int64(number))]) }
-        let sql = "SELECT n FROM t ORDER BY n"
+        try makeTableC()
+        for number in 1...3 { try database.run("INSERT INTO c VALUES (?)", [.integer(Int64(number))]) }
+        let sql = "SELECT n FROM c ORDER BY n"
         var outer = [Int64]()
         var inner = [[SQLiteRow]]()
         try database.withStatement(sql) { statement in
@@ -41,8 +37,9 @@ import Testing
     }
 
     @Test func aStatementLeftMidRowsHoldsNoSnapshotOnceGivenBack() throws {
-        for number in 1...2 { try database.run("INSERT INTO t VALUES (?)", [.integer(Int64(number))]) }
-        let sql = "SELECT n FROM t ORDER BY n"
+        try makeTableC()
+        for number in 1...2 { try database.run("INSERT INTO c VALUES (?)", [.integer(Int64(number))]) }
+        let sql = "SELECT n FROM c ORDER BY n"
         let first = try database.withStatement(sql) { statement in
             try statement.bind([])
             return try statement.step() ? statement.value(at: 0) : nil
@@ -51,19 +48,21 @@ import Testing
         // Had the kept statement stayed mid-rows, this connection would still read the old
         // snapshot, and the other could not checkpoint past it.
         let other = try SQLiteDatabase(path: database.path)
-        try other.run("INSERT INTO t VALUES (7)")
+        try other.run("INSERT INTO c VALUES (7)")
         #expect(try other.query("PRAGMA wal_checkpoint(TRUNCATE)").first?.first == .integer(0), "not busy")
-        #expect(try database.query("SELECT COUNT(*) FROM t") == [[.integer(3)]])
+        #expect(try database.query("SELECT COUNT(*) FROM c") == [[.integer(3)]])
     }
 
     @Test func aStatementThatFailedWorksAgain() throws {
-        try database.run("INSERT INTO t VALUES (?)", [.integer(1)])
-        #expect(throws: StorageError.self) { try database.run("INSERT INTO t VALUES (?)", [.integer(1)]) }
-        try database.run("INSERT INTO t VALUES (?)", [.integer(2)])
-        #expect(try database.query("SELECT n FROM t ORDER BY n") == [[.integer(1)], [.integer(2)]])
+        try makeTableC()
+        try database.run("INSERT INTO c VALUES (?)", [.integer(1)])
+        #expect(throws: StorageError.self) { try database.run("INSERT INTO c VALUES (?)", [.integer(1)]) }
+        try database.run("INSERT INTO c VALUES (?)", [.integer(2)])
+        #expect(try database.query("SELECT n FROM c ORDER BY n") == [[.integer(1)], [.integer(2)]])
     }
 
     @Test func sqlBuiltFromValuesDoesNotGrowTheCachePastItsBound() throws {
+        try makeTableC()
         for number in 0..<(SQLiteStatementCache.capacity * 2) {
             _ = try database.query("SELECT \(number)")
         }
@@ -72,10 +71,11 @@ import Testing
     }
 
     @Test func aKeptStatementFollowsASchemaChange() throws {
-        try database.run("INSERT INTO t VALUES (1)")
-        #expect(try database.query("SELECT * FROM t") == [[.integer(1)]])
-        try database.execute("DROP TABLE t; CREATE TABLE t (n INTEGER, label TEXT)")
-        try database.run("INSERT INTO t VALUES (2, 'two')")
-        #expect(try database.query("SELECT * FROM t") == [[.integer(2), .text("two")]])
+        try makeTableC()
+        try database.run("INSERT INTO c VALUES (1)")
+        #expect(try database.query("SELECT * FROM c") == [[.integer(1)]])
+        try database.execute("DROP TABLE c; CREATE TABLE c (n INTEGER, label TEXT)")
+        try database.run("INSERT INTO c VALUES (2, 'two')")
+        #expect(try database.query("SELECT * FROM c") == [[.integer(2), .text("two")]])
     }
 }
