@@ -41,7 +41,7 @@ struct GossipOutbox {
         var step = Step()
         // Full messages do not wait for the window: holding them would only add latency.
         if pending.count >= Limits.peerMessageMaxTransactions {
-            var messages = LedgerNode.gossipChunks(pending)
+            var messages = Self.messages(pending)
             pending = messages.last!.count < Limits.peerMessageMaxTransactions ? messages.removeLast() : []
             step.messages = messages
             lastSentAt = now
@@ -65,6 +65,29 @@ struct GossipOutbox {
         guard !pending.isEmpty else { return [] }
         defer { pending = [] }
         lastSentAt = now
-        return LedgerNode.gossipChunks(pending)
+        return Self.messages(pending)
+    }
+
+    /// Splits transactions into gossip messages that each fit a peer frame: at most
+    /// `Limits.peerMessageMaxTransactions` and at most half a frame of encoded bytes (500
+    /// transactions of the largest size would need 32 MiB, twice a frame).
+    static func messages(_ transactions: [Transaction]) -> [[Transaction]] {
+        let maxBytes = Limits.peerFramePayloadMaxBytes / 2
+        var chunks = [[Transaction]]()
+        var current = [Transaction]()
+        var bytes = 0
+        for tx in transactions {
+            let size = tx.encoded.count + 4
+            if !current.isEmpty, current.count == Limits.peerMessageMaxTransactions || bytes + size > maxBytes {
+                chunks.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(tx)
+            bytes += size
+        }
+        if !current.isEmpty { chunks.append(current) }
+        precondition(chunks.allSatisfy { !$0.isEmpty && $0.count <= Limits.peerMessageMaxTransactions })
+        return chunks
     }
 }

@@ -195,29 +195,6 @@ public actor LedgerNode {
         arrivals.signal()
     }
 
-    /// Splits transactions into gossip messages that each fit a peer frame: at most
-    /// `Limits.peerMessageMaxTransactions` and at most half a frame of encoded bytes (500
-    /// transactions of the largest size would need 32 MiB, twice a frame).
-    static func gossipChunks(_ transactions: [Transaction]) -> [[Transaction]] {
-        let maxBytes = Limits.peerFramePayloadMaxBytes / 2
-        var chunks = [[Transaction]]()
-        var current = [Transaction]()
-        var bytes = 0
-        for tx in transactions {
-            let size = tx.encoded.count + 4
-            if !current.isEmpty, current.count == Limits.peerMessageMaxTransactions || bytes + size > maxBytes {
-                chunks.append(current)
-                current = []
-                bytes = 0
-            }
-            current.append(tx)
-            bytes += size
-        }
-        if !current.isEmpty { chunks.append(current) }
-        precondition(chunks.allSatisfy { !$0.isEmpty && $0.count <= Limits.peerMessageMaxTransactions })
-        return chunks
-    }
-
     /// Gossips every transaction submitted here to the other validators' mempools.
     public func attachGossip(_ network: PeerNetwork) { gossip = network }
 
@@ -226,10 +203,11 @@ public actor LedgerNode {
     /// mempool, so this node proposes them in its turn whatever becomes of the gossip.
     func queueGossip(_ transactions: [Transaction]) {
         guard gossip != nil else { return }
-        let step = gossipOutbox.add(transactions, now: Self.monotonicMilliseconds())
+        let now = Self.monotonicMilliseconds()
+        let step = gossipOutbox.add(transactions, now: now)
         sendGossip(step.messages)
         if let due = step.flushAt {
-            let delay = due - min(due, Self.monotonicMilliseconds())
+            let delay = due - min(due, now)
             Task { [weak self] in
                 try? await Task.sleep(for: .milliseconds(delay))
                 await self?.flushGossip()

@@ -89,7 +89,7 @@ import MedLedgerTesting
                 chainID: TestNode.chainID, signer: patient.id, keys: patient.keys, nonce: Nonce(UInt64(index + 1)),
                 payload: LargePayloads.submission(by: patient, index: index))
         }
-        let chunks = LedgerNode.gossipChunks(transactions)
+        let chunks = GossipOutbox.messages(transactions)
         #expect(chunks.count > 1)
         #expect(chunks.flatMap { $0 } == transactions, "nothing lost, order kept")
         for chunk in chunks {
