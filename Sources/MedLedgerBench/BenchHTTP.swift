@@ -23,8 +23,15 @@ struct BenchHTTP: Sendable {
         try await clients[node].getStatus().ok.body.json
     }
 
-    func blockTransactions(height: UInt64) async throws -> [String] {
-        try await clients[0].getBlock(path: .init(height: String(height))).ok.body.json.transactions
+    /// The transaction hashes of node 0's block at `height`, or nil while it has none there
+    /// (404): one round trip tells the watcher both that the block is committed and what it holds.
+    func committedTransactions(height: UInt64) async throws -> [String]? {
+        switch try await clients[0].getBlock(path: .init(height: String(height))) {
+        case .ok(let found): return try found.body.json.transactions
+        case .notFound: return nil
+        case .badRequest: throw BenchError("node 0 refused GET /v1/blocks/\(height) as a bad request")
+        case .undocumented(let status, _): throw BenchError("node 0 answered GET /v1/blocks/\(height) with \(status)")
+        }
     }
 
     /// A block's header fields as node `node` serves them (`bench --preload` compares nodes).

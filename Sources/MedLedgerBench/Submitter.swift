@@ -33,7 +33,7 @@ struct Submitter: Sendable {
                     inFlight -= 1
                 }
                 let batch = transactions[next..<min(due, next + Self.batchMaxCount)]
-                for tx in batch { await tracker.submitted(tx.hash, at: now) }
+                await tracker.submitted(batch.map(\.hash), at: now)
                 let node = batchNumber
                 group.addTask {
                     for refused in try await client.submit(batch: batch, node: node) { await tracker.rejected(refused) }
