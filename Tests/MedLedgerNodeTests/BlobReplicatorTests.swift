@@ -28,7 +28,7 @@ import Testing
             let orgs = [IdentityKeys.deterministic(seed: "replicator-org-0"), .deterministic(seed: "replicator-org-1")]
             let genesis = Genesis(
                 chainID: "replicator-test", genesisTime: ConsensusTime(milliseconds: 1_795_000_000_000),
-                validators: ConnectedPeers.validators(keys),
+                validators: TestValidators.from(keys),
                 organizations: orgs.enumerated().map {
                     GenesisOrganization(
                         name: "org\($0.offset)", signingKey: $0.element.publicSigningKey,

@@ -6,15 +6,6 @@ import Testing
 
 /// Two validators' peer networks connected over real sockets on 127.0.0.1, by key index.
 enum ConnectedPeers {
-    /// One validator of power 1 per key, named node0, node1, ….
-    static func validators(_ keys: [IdentityKeys]) -> [Validator] {
-        keys.enumerated().map {
-            Validator(
-                name: "node\($0.offset)", signingKey: $0.element.publicSigningKey,
-                encryptionKey: $0.element.publicEncryptionKey, power: 1)
-        }
-    }
-
     /// Port 0 everywhere: the lower id dials, so the higher one starts first and the lower
     /// one is told where it listens. Returns the networks of `keys[0]` and `keys[1]`.
     static func connect(genesis: Genesis, keys: [IdentityKeys]) async throws -> (PeerNetwork, PeerNetwork) {

@@ -14,7 +14,7 @@ import Testing
         let keys = [IdentityKeys.deterministic(seed: "gossip-a"), .deterministic(seed: "gossip-b")]
         let genesis = Genesis(
             chainID: "gossip-test", genesisTime: ConsensusTime(milliseconds: 1_795_000_000_000),
-            validators: ConnectedPeers.validators(keys),
+            validators: TestValidators.from(keys),
             organizations: [])
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-gossip-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: url) }

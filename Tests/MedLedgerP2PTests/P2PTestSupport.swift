@@ -41,11 +41,7 @@ struct P2PCluster {
     static func genesis(validators: [IdentityKeys], chainID: String = chainID) -> Genesis {
         Genesis(
             chainID: chainID, genesisTime: ConsensusTime(milliseconds: 1_795_000_000_000),
-            validators: validators.enumerated().map { index, keys in
-                Validator(
-                    name: "node\(index)", signingKey: keys.publicSigningKey,
-                    encryptionKey: keys.publicEncryptionKey, power: 1)
-            },
+            validators: TestValidators.from(validators),
             organizations: [])
     }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Statements are compiled once per connection and kept, without holding a read snapshot,
 /// without sharing one statement between nested uses, and without growing past the bound
-/// (`SQLiteStatementCache`). Each test makes its own table `c`.
+/// (`SQLiteStatementCache`). Each test that needs a table makes its own `c`.
 extension SQLiteDatabaseTests {
     func makeTableC() throws { try database.execute("CREATE TABLE c (n INTEGER PRIMARY KEY)") }
 
@@ -62,7 +62,6 @@ extension SQLiteDatabaseTests {
     }
 
     @Test func sqlBuiltFromValuesDoesNotGrowTheCachePastItsBound() throws {
-        try makeTableC()
         for number in 0..<(SQLiteStatementCache.capacity * 2) {
             _ = try database.query("SELECT \(number)")
         }
