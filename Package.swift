@@ -156,6 +156,9 @@ let package = Package(
             dependencies: [
                 "MedLedgerCore", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", asyncHTTPClient,
                 openAPIRuntime, openAPIClientTransport, .product(name: "Histogram", package: "hdrhistogram-swift"),
+                // `BenchWire`: the lean HTTP/1.1 client of the hot calls.
+                nioPosix, .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // `bench --baseline postgres` writes the same registrations to one PostgreSQL server.
                 "MedLedgerPostgres", nioCore, .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

@@ -13,8 +13,14 @@ actor CommitTracker {
         highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
 
     func submitted(_ hashes: [Hash256], at nanos: UInt64) {
-        for hash in hashes { submittedAt[hash] = nanos }
-        if firstSubmit == nil, !hashes.isEmpty { firstSubmit = nanos }
+        submitted(hashes, dueAt: Array(repeating: nanos, count: hashes.count))
+    }
+
+    /// Paced transactions, each timed from when the schedule made it due.
+    func submitted(_ hashes: [Hash256], dueAt times: [UInt64]) {
+        precondition(hashes.count == times.count, "one time per transaction")
+        for (hash, time) in zip(hashes, times) { submittedAt[hash] = time }
+        if firstSubmit == nil, let first = times.first { firstSubmit = first }
     }
 
     func rejected(_ hash: Hash256) {

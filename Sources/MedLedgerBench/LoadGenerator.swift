@@ -32,6 +32,10 @@ public struct LoadGenerator: Sendable {
         public let ceiling: Ceiling
         /// Measured right after the load, while the nodes may still be busy: for comparison.
         public let ceilingAfter: Ceiling
+        /// Where the machine's CPU went while the load ran (nil where /proc is missing).
+        public var loadCPU: LoadCPU? = nil
+        /// How late a paced run's batches left the bench (nil for a burst).
+        public var sendLag: SendLag? = nil
 
         public var ceilingTxPerSecond: Double { ceiling.txPerSecond }
         /// Committed tx/s as a share of the idle ceiling.
@@ -54,7 +58,7 @@ public struct LoadGenerator: Sendable {
                 String(
                     format: "committed %.1f tx/s ÷ idle ceiling %.1f tx/s = %.3f", txPerSecond, ceiling.txPerSecond,
                     ratio),
-            ]
+            ] + (loadCPU.map { [$0.description] } ?? []) + (sendLag.map { [$0.description] } ?? [])
         }
     }
 
@@ -87,12 +91,17 @@ public struct LoadGenerator: Sendable {
         let submitter = Submitter(
             client: client, tracker: tracker, rate: options.rate,
             durationSeconds: options.durationSeconds, concurrency: options.concurrency)
-        try await submitter.submit(transactions)
+        let loadStart = MachineLoad.sample()
+        let sendLag = try await submitter.submit(transactions)
         await tracker.waitForOutstanding(timeoutSeconds: 15)
         watcher.cancel()
+        let loadCPU = LoadCPU(from: loadStart, to: MachineLoad.sample(), cores: ceiling.cores)
         log("measuring the Ed25519 ceiling again after the load ...")
         let after = Ceiling.measure(validators: status.validators.count, nodesIdle: nil)
-        return await tracker.result(ceiling: ceiling, ceilingAfter: after)
+        var result = await tracker.result(ceiling: ceiling, ceilingAfter: after)
+        result.loadCPU = loadCPU
+        result.sendLag = sendLag
+        return result
     }
 
     /// Waits (bounded) for every node to have nothing pending, then measures the ceiling.

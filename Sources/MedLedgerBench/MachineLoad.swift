@@ -44,3 +44,31 @@ struct MachineLoad: Sendable {
         return max(0, (busy - own) / Double(end.totalTicks - start.totalTicks) * Double(cores))
     }
 }
+
+/// Where the machine's CPU went while a load ran: the bench itself (signing is done before,
+/// so this is sending, watching and counting) and everything else, the nodes under test
+/// included. The bench shares the machine with the nodes it measures, so what it takes is
+/// taken from them; printed so a run says how much.
+public struct LoadCPU: Sendable, CustomStringConvertible {
+    /// Cores' worth of CPU the bench used.
+    public let benchCores: Double
+    /// Cores' worth every other process used (the nodes, and anything else running).
+    public let otherCores: Double
+    public let cores: Int
+
+    init?(from start: MachineLoad.Sample?, to end: MachineLoad.Sample?, cores: Int) {
+        guard let start, let end, end.totalTicks > start.totalTicks,
+            let others = MachineLoad.othersBusyCores(from: start, to: end, cores: cores)
+        else { return nil }
+        let own = Double(end.ownTicks &- start.ownTicks)
+        benchCores = own / Double(end.totalTicks - start.totalTicks) * Double(cores)
+        otherCores = others
+        self.cores = cores
+    }
+
+    public var description: String {
+        String(
+            format: "while loading: the bench used %.2f of %d cores, the nodes and everything else %.2f", benchCores,
+            cores, otherCores)
+    }
+}

@@ -12,9 +12,19 @@ struct Submitter: Sendable {
 
     /// Every few milliseconds, sends what is due by the schedule (all of it at the maximum
     /// rate) in batches, round-robin over the nodes, with at most `concurrency` in flight.
-    func submit(_ transactions: [Transaction]) async throws {
+    ///
+    /// At a fixed rate a transaction's latency counts from when the schedule made it due, not
+    /// from when its batch left: the wait for the next batch and any lateness of the bench
+    /// itself (a busy machine delays its sending too) are in the figure, not left out of it.
+    /// At the maximum rate everything is due at once, and latency counts from the send.
+    /// - Returns: how late paced batches left (nil at the maximum rate).
+    @discardableResult
+    func submit(_ transactions: [Transaction]) async throws -> SendLag? {
         let start = DispatchTime.now().uptimeNanoseconds
         let end = start + UInt64(durationSeconds * 1e9)
+        // Transaction i is due i / rate seconds after the start.
+        let dueAt: (Int) -> UInt64 = { index in rate.map { start + UInt64(Double(index) / $0 * 1e9) } ?? start }
+        var lags: [UInt64] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             var inFlight = 0
@@ -33,7 +43,13 @@ struct Submitter: Sendable {
                     inFlight -= 1
                 }
                 let batch = transactions[next..<min(due, next + Self.batchMaxCount)]
-                await tracker.submitted(batch.map(\.hash), at: now)
+                if rate == nil {
+                    await tracker.submitted(batch.map(\.hash), at: now)
+                } else {
+                    let sent = DispatchTime.now().uptimeNanoseconds
+                    lags.append(sent - min(sent, dueAt(next)))
+                    await tracker.submitted(batch.map(\.hash), dueAt: batch.indices.map(dueAt))
+                }
                 let node = batchNumber
                 group.addTask {
                     for refused in try await client.submit(batch: batch, node: node) { await tracker.rejected(refused) }
@@ -44,5 +60,27 @@ struct Submitter: Sendable {
             }
             try await group.waitForAll()
         }
+        return rate == nil ? nil : SendLag(nanoseconds: lags)
+    }
+}
+
+/// How late the bench sent paced transactions: each batch's first (oldest) transaction,
+/// from the moment the schedule made it due to the moment its batch left.
+public struct SendLag: Sendable, CustomStringConvertible {
+    public let meanMilliseconds: Double
+    public let p99Milliseconds: Double
+
+    init?(nanoseconds lags: [UInt64]) {
+        guard !lags.isEmpty else { return nil }
+        let sorted = lags.sorted()
+        meanMilliseconds = Double(sorted.reduce(0, +)) / Double(sorted.count) / 1e6
+        p99Milliseconds = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1e6
+    }
+
+    public var description: String {
+        String(
+            format:
+                "the bench sent each batch %.1f ms after its oldest transaction was due (mean; p99 %.1f ms); latency counts from when each was due",
+            meanMilliseconds, p99Milliseconds)
     }
 }

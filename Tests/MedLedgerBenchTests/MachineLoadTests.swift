@@ -32,6 +32,19 @@ import Testing
         #expect(MachineLoad.othersBusyCores(from: end, to: end, cores: 2) == nil)
     }
 
+    @Test func loadCPUSplitsTheTicksBetweenTheBenchAndTheRest() throws {
+        let start = MachineLoad.Sample(busyTicks: 1_000, totalTicks: 10_000, ownTicks: 100)
+        // 400 ticks passed on 2 cores: 300 busy, 40 of them the bench's.
+        let end = MachineLoad.Sample(busyTicks: 1_300, totalTicks: 10_400, ownTicks: 140)
+        let split = try #require(LoadCPU(from: start, to: end, cores: 2))
+        #expect(abs(split.benchCores - 0.2) < 1e-9)
+        #expect(abs(split.otherCores - 1.3) < 1e-9)
+        #expect(
+            split.description == "while loading: the bench used 0.20 of 2 cores, the nodes and everything else 1.30")
+        #expect(LoadCPU(from: nil, to: end, cores: 2) == nil)
+        #expect(LoadCPU(from: end, to: end, cores: 2) == nil)
+    }
+
     @Test func rejectsTextThatIsNotProcStat() {
         #expect(MachineLoad.parse(procStat: "nothing here", selfStat: Self.selfStat(user: 1, system: 1)) == nil)
         #expect(MachineLoad.parse(procStat: Self.procStat, selfStat: "4242 (x) R 1") == nil)
