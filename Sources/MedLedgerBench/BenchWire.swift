@@ -8,12 +8,12 @@ import NIOPosix
 /// The load generator's own HTTP/1.1 client for the two calls it makes thousands of times a
 /// run: submitting a batch and asking for the next block.
 ///
-/// The generated OpenAPI client over async-http-client cost the bench about 1 ms of CPU per
-/// request, on the same two cores as the nodes it measures: at half load (about 300 requests
-/// and 100 block polls a second) that was a fifth of a core taken from the validators
-/// (docs/performance.md). This client keeps a few keep-alive connections per node, writes
-/// bodies built ahead of time, and hands back the status and body; callers decode the body
-/// with the types generated from `openapi.json`, so the wire format stays the API's.
+/// The bench runs on the same cores as the nodes it measures, so what it spends is taken from
+/// them. With the generated OpenAPI client over async-http-client it used about 0.24 cores at
+/// half load (hundreds of requests and block polls a second); with this client about 0.16
+/// (docs/performance.md, "The bench's own client"). It keeps keep-alive connections per node,
+/// writes the JSON body the caller built, and hands back the status and body; callers decode
+/// the body with the types generated from `openapi.json`, so the wire format stays the API's.
 final class BenchWire: Sendable {
     /// A response: its status and whole body.
     struct Response: Sendable {
