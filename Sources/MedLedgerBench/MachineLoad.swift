@@ -47,8 +47,9 @@ struct MachineLoad: Sendable {
 
 /// Where the machine's CPU went while a load ran, from the first submission until all of it
 /// committed (or the bench stopped waiting): the bench itself (signing is done before, so this
-/// is sending, watching and counting) and everything else, the nodes under test included. The bench shares the machine with the nodes it measures, so what it takes is
-/// taken from them; printed so a run says how much.
+/// is sending, watching and counting) and everything else, the nodes under test included.
+/// The bench shares the machine with the nodes it measures, so what it takes is taken from
+/// them; printed so a run says how much.
 public struct LoadCPU: Sendable, CustomStringConvertible {
     /// Cores' worth of CPU the bench used.
     public let benchCores: Double
