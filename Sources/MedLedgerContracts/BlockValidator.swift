@@ -8,19 +8,29 @@ public struct ChainTip: Hashable, Sendable {
     public let hash: Hash256
     /// Nil at the genesis, which has no header.
     public let header: BlockHeader?
+    /// The tip's own commit certificate, when whoever holds the tip has checked it (a node's
+    /// latest, `verify`'s previous block's); nil when unknown. The next block carries a
+    /// certificate of the tip too, usually with the same precommits: those are not verified
+    /// again (see `CommitCertificate.problem`).
+    public let certificate: CommitCertificate?
 
     public static func genesis(_ genesis: Genesis) -> ChainTip {
-        ChainTip(height: 0, hash: genesis.hash, header: nil)
+        ChainTip(height: 0, hash: genesis.hash, header: nil, certificate: nil)
     }
 
-    public init(header: BlockHeader) {
-        self.init(height: header.height, hash: header.hash, header: header)
+    /// - Parameter certificate: the tip's certificate, only if it was checked already.
+    public init(header: BlockHeader, certificate: CommitCertificate? = nil) {
+        precondition(
+            certificate.map { $0.height == header.height && $0.blockHash == header.hash } ?? true,
+            "a tip's certificate names the tip")
+        self.init(height: header.height, hash: header.hash, header: header, certificate: certificate)
     }
 
-    private init(height: Height, hash: Hash256, header: BlockHeader?) {
+    private init(height: Height, hash: Hash256, header: BlockHeader?, certificate: CommitCertificate?) {
         self.height = height
         self.hash = hash
         self.header = header
+        self.certificate = certificate
     }
 }
 
@@ -123,7 +133,9 @@ public struct BlockValidator: Sendable {
                 .lastCommitPresence, height: height,
                 "does not carry block \(parent.height)'s commit certificate")
         }
-        if let problem = lastCommit.problem(chainID: chainID, header: parent, validators: validators) {
+        if let problem = lastCommit.problem(
+            chainID: chainID, header: parent, validators: validators, checked: tip.certificate)
+        {
             throw BlockValidationError(.badLastCommit, height: height, "last commit: \(problem)")
         }
     }

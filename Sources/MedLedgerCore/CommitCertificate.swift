@@ -112,7 +112,13 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Why a certificate does not finalize a block, or nil when it does.
-    public func problem(chainID: String, header: BlockHeader, validators: ValidatorSet) -> String? {
+    /// - Parameter checked: a certificate of the same decision (height, round and block) that
+    ///   the caller verified before, such as a node's own of its latest block. A signature
+    ///   entry identical to one of its entries signs the same bytes with the same key, so it
+    ///   is not verified again; every other rule still applies to it.
+    public func problem(
+        chainID: String, header: BlockHeader, validators: ValidatorSet, checked: CommitCertificate? = nil
+    ) -> String? {
         guard header.chainID == chainID else { return "block is for chain \(header.chainID), not \(chainID)" }
         guard height == header.height else {
             return "certificate height \(height) is not block height \(header.height)"
@@ -120,6 +126,12 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
         guard blockHash == header.hash else { return "certificate names block \(blockHash), not \(header.hash)" }
         // One canonical order (ascending validator id, each once), so one decision cannot be
         // re-encoded into many certificates with distinct hashes.
+        let known: [CommitSignature] =
+            if let checked, checked.height == height, checked.round == round, checked.blockHash == blockHash {
+                checked.signatures
+            } else {
+                []
+            }
         var previous: IdentityID?
         var power: UInt64 = 0
         for entry in signatures {
@@ -132,12 +144,14 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
             guard let validator = validators.member(entry.validator) else {
                 return "signer \(entry.validator) is not a validator"
             }
-            let precommit = Precommit.vote(
-                chainID: chainID, height: height, round: round, blockHash: blockHash,
-                time: entry.time
-            ).canonicalBytes
-            guard validator.signingKey.isValidSignature(entry.signature, for: precommit) else {
-                return "bad signature from validator \(entry.validator)"
+            if !known.contains(entry) {
+                let precommit = Precommit.vote(
+                    chainID: chainID, height: height, round: round, blockHash: blockHash,
+                    time: entry.time
+                ).canonicalBytes
+                guard validator.signingKey.isValidSignature(entry.signature, for: precommit) else {
+                    return "bad signature from validator \(entry.validator)"
+                }
             }
             power += validator.power
         }

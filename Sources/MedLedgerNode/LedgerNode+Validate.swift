@@ -3,8 +3,12 @@ import MedLedgerContracts
 import MedLedgerStorage
 
 extension LedgerNode {
-    /// The block after our latest: what proposals and synced blocks must extend.
-    public var tip: ChainTip { latestHeader.map(ChainTip.init(header:)) ?? .genesis(genesis) }
+    /// The block after our latest: what proposals and synced blocks must extend. Its
+    /// certificate was checked before it was committed (built from verified votes, verified
+    /// on sync, or our own), so a proposal's last commit need not verify the same precommits.
+    public var tip: ChainTip {
+        latestHeader.map { ChainTip(header: $0, certificate: latestCertificate) } ?? .genesis(genesis)
+    }
 
     /// Tendermint's valid(v): checks a block someone else proposed (or a peer sent during
     /// sync) against our chain with the one `BlockValidator`, executing it on a copy of the

@@ -54,7 +54,8 @@ extension LedgerVerifier {
                 if case .rekeyReport(let body) = tx.payload { replacedBlobs.insert(body.previousContentAddress) }
             }
             state.foldPending()
-            tip = ChainTip(header: header)
+            // Its certificate verified above: the next block's last commit reuses that.
+            tip = ChainTip(header: header, certificate: certificate)
             return transactions.count
         }
 
