@@ -136,6 +136,17 @@ extension ConsensusDriver {
             chainID: node.genesis.chainID, validators: node.validators, me: node.nodeID,
             height: height, timeouts: timeouts, restoring: nil)
         await perform(machine.start())
+        // What reached us early for this height, as if it arrived now; the signatures were
+        // verified on arrival.
+        let early = nextHeight.take(height: height)
+        if let (proposal, block) = early.proposal {
+            verified.insert(proposal)
+            await onProposal(proposal, block)
+        }
+        for vote in early.votes {
+            verified.insert(vote)
+            await onVote(vote)
+        }
     }
 
     func onTick() async {

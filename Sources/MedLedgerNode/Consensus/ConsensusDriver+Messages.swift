@@ -81,6 +81,10 @@ extension ConsensusDriver {
             return
         }
         if proposal.height > currentHeight {
+            let next = currentHeight + 1
+            nextHeight.keep(
+                proposal, block, height: next,
+                proposer: TendermintMachine.proposer(validators: node.validators, height: next, round: 0))
             await catchUpIfBehind()
             return
         }
@@ -118,6 +122,7 @@ extension ConsensusDriver {
             return
         }
         if signed.vote.height > currentHeight {
+            nextHeight.keep(signed, height: currentHeight + 1)
             await catchUpIfBehind()
             return
         }

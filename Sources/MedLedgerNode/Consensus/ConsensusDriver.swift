@@ -55,6 +55,8 @@ public actor ConsensusDriver<Transport: ConsensusTransport, Clock: ConsensusCloc
     /// Signed votes and proposals of the current height whose signatures verified: peers
     /// re-send every second, and each check costs more than the rest of the handling.
     var verified = VerifiedMessages()
+    /// The next height's proposal and votes that reached us early (see `NextHeightMessages`).
+    var nextHeight = NextHeightMessages()
     /// Set when consensus cannot go on safely (state not persisted, block not committed).
     public private(set) var stopReason: String?
     var started = false
