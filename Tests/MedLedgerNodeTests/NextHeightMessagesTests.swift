@@ -62,7 +62,8 @@ import Testing
         let (first, firstBlock) = Self.proposal(Self.proposer, height: 8)
         kept.keep(first, firstBlock, height: 8, proposer: Self.proposer.identityID)
         let second = Proposal(
-            chainID: Self.chainID, height: 8, round: 0, validRound: nil, blockHash: Hash256.of([9]), keys: Self.proposer)
+            chainID: Self.chainID, height: 8, round: 0, validRound: nil, blockHash: Hash256.of([9]), keys: Self.proposer
+        )
         kept.keep(second, firstBlock, height: 8, proposer: Self.proposer.identityID)
         #expect(kept.take(height: 8).proposal?.0 == first)
     }
@@ -77,7 +78,9 @@ import Testing
         kept.keep(honest, height: 8)
         let votes = kept.take(height: 8).votes
         #expect(votes.count == NextHeightMessages.votesPerValidator + 1)
-        #expect(votes.filter { $0.validator == Self.other.identityID } == Array(flood.prefix(NextHeightMessages.votesPerValidator)))
+        #expect(
+            votes.filter { $0.validator == Self.other.identityID }
+                == Array(flood.prefix(NextHeightMessages.votesPerValidator)))
         #expect(votes.last == honest)
     }
 
