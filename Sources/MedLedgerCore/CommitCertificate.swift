@@ -124,14 +124,14 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
             return "certificate height \(height) is not block height \(header.height)"
         }
         guard blockHash == header.hash else { return "certificate names block \(blockHash), not \(header.hash)" }
-        // One canonical order (ascending validator id, each once), so one decision cannot be
-        // re-encoded into many certificates with distinct hashes.
         let known: [CommitSignature] =
             if let checked, checked.height == height, checked.round == round, checked.blockHash == blockHash {
                 checked.signatures
             } else {
                 []
             }
+        // One canonical order (ascending validator id, each once), so one decision cannot be
+        // re-encoded into many certificates with distinct hashes.
         var previous: IdentityID?
         var power: UInt64 = 0
         for entry in signatures {
