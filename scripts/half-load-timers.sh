@@ -20,15 +20,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/wait-for-nodes.sh"
 # shellcheck source=lib/fresh-testnet.sh
 source "$here/lib/fresh-testnet.sh"
+# shellcheck source=lib/cpu-ticks.sh
+source "$here/lib/cpu-ticks.sh"
 pids=()
 stop_nodes() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop_nodes EXIT
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-node_ticks() {
-  local sum=0
-  for pid in "${pids[@]}"; do sum=$((sum + $(ticks "$pid"))); done
-  echo "$sum"
-}
 for run in $(seq 1 "$runs"); do
   start_fresh_testnet "$binary" "$work" "$port"
   # Line-buffered, so the paced part's start shows in the file while the bench runs.
@@ -41,10 +37,10 @@ for run in $(seq 1 "$runs"); do
   done
   python3 "$here/metrics-timers.py" snap "${urls[0]}" > "$work/metrics-before.json"
   sleep 3
-  b0=$(ticks "$bench") n0=$(node_ticks)
+  b0=$(ticks "$bench") n0=$(sum_ticks "${pids[@]}")
   sleep 8
   if kill -0 "$bench" 2>/dev/null; then
-    b1=$(ticks "$bench") n1=$(node_ticks)
+    b1=$(ticks "$bench") n1=$(sum_ticks "${pids[@]}")
     cpu="the bench used $((b1 - b0)) ticks, the nodes $((n1 - n0))"
   else
     cpu="no figure: the bench ended first (give it --duration 15 or more)"

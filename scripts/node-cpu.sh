@@ -27,16 +27,14 @@ for k in 0 1 2 3; do
 done
 wait_for_nodes "${urls[@]}"
 sleep 3
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+source "$(dirname "$0")/lib/cpu-ticks.sh"
 height() { curl -s "${urls[0]}/v1/status" | python3 -c 'import json, sys; print(json.load(sys.stdin)["height"])'; }
 "$binary" bench "${nodes[@]}" --duration 20 --rate "$rate" > "$dir/bench.out" &
 bench=$!
 sleep 6  # signing ahead, the idle wait and the ceiling
-h0=$(height) b0=$(ticks $bench) n0=0
-for pid in "${pids[@]}"; do n0=$((n0 + $(ticks "$pid"))); done
+h0=$(height) b0=$(ticks $bench) n0=$(sum_ticks "${pids[@]}")
 sleep 10
-h1=$(height) b1=$(ticks $bench) n1=0
-for pid in "${pids[@]}"; do n1=$((n1 + $(ticks "$pid"))); done
+h1=$(height) b1=$(ticks $bench) n1=$(sum_ticks "${pids[@]}")
 wait $bench
 echo "over 10 s: nodes $((n1 - n0)) ticks, bench $((b1 - b0)) ticks, heights $((h1 - h0))"
 grep RESULT "$dir/bench.out"

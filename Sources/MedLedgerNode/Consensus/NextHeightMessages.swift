@@ -25,7 +25,7 @@ struct NextHeightMessages {
     /// In arrival order.
     private var votes: [SignedVote] = []
 
-    /// What is kept, for tests and logs.
+    /// How many messages are kept (for tests).
     var count: Int { votes.count + (proposal == nil ? 0 : 1) }
 
     /// Keeps a verified proposal for `height`, if it is that height's round-0 proposal by
