@@ -48,7 +48,7 @@ for run in $(seq 1 "$runs"); do
   wait "$bench"
   echo "run $run: over 8 s of the paced part $cpu"
   python3 "$here/metrics-timers.py" diff "$work/metrics-before.json" "${urls[0]}" | grep -E "block_|wait" || true
-  grep -E "while loading|sent each|RESULT" "$work/bench.out" || true
+  grep -E "while loading|batches, each|RESULT" "$work/bench.out" || true
   stop_nodes
   pids=()
 done

@@ -14,6 +14,8 @@ public struct HalfLoad: Sendable {
         /// The paced run at `halfRate`.
         public let paced: LoadGenerator.Result
         public let halfRate: Double
+        /// How often the paced part sent what had come due (`--send-every-ms`).
+        public let sendEveryMilliseconds: Int
 
         public var meetsGoal: Bool { paced.p99Milliseconds <= HalfLoad.goalP99Milliseconds }
 
@@ -21,21 +23,29 @@ public struct HalfLoad: Sendable {
         public var resultLine: String {
             String(
                 format:
-                    "RESULT_HALF_LOAD saturating_tx_per_s=%.1f half_rate_tx_per_s=%.1f committed_tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f goal_p99_ms=%.0f met=%@ burst_ratio=%.3f",
+                    "RESULT_HALF_LOAD saturating_tx_per_s=%.1f half_rate_tx_per_s=%.1f committed_tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f goal_p99_ms=%.0f met=%@ burst_ratio=%.3f send_every_ms=%d",
                 burst.txPerSecond, halfRate, paced.txPerSecond, paced.p50Milliseconds, paced.p99Milliseconds,
-                HalfLoad.goalP99Milliseconds, meetsGoal ? "yes" : "no", burst.ratio)
+                HalfLoad.goalP99Milliseconds, meetsGoal ? "yes" : "no", burst.ratio,
+                sendEveryMilliseconds)
         }
     }
 
     let nodes: [URL]
     let durationSeconds: Double
     let concurrency: Int
+    /// The paced part's sending interval (`LoadGenerator.Options.sendEveryMilliseconds`).
+    let sendEveryMilliseconds: Int
     let log: @Sendable (String) -> Void
 
-    public init(nodes: [URL], durationSeconds: Double, concurrency: Int, log: @escaping @Sendable (String) -> Void) {
+    public init(
+        nodes: [URL], durationSeconds: Double, concurrency: Int,
+        sendEveryMilliseconds: Int = LoadGenerator.Options.defaultSendEveryMilliseconds,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.nodes = nodes
         self.durationSeconds = durationSeconds
         self.concurrency = concurrency
+        self.sendEveryMilliseconds = sendEveryMilliseconds
         self.log = log
     }
 
@@ -50,14 +60,16 @@ public struct HalfLoad: Sendable {
             throw BenchError("the burst committed nothing, so there is no saturating rate to halve")
         }
         let halfRate = burst.txPerSecond / 2
-        log(String(format: "half load: %.1f tx/s, paced:", halfRate))
+        log(String(format: "half load: %.1f tx/s, paced, sent every %d ms:", halfRate, sendEveryMilliseconds))
         let paced = try await LoadGenerator(options: options(rate: halfRate), log: log).run()
         for line in paced.summaryLines { log(line) }
         log(paced.resultLine)
-        return Result(burst: burst, paced: paced, halfRate: halfRate)
+        return Result(burst: burst, paced: paced, halfRate: halfRate, sendEveryMilliseconds: sendEveryMilliseconds)
     }
 
     private func options(rate: Double?) -> LoadGenerator.Options {
-        LoadGenerator.Options(nodes: nodes, durationSeconds: durationSeconds, rate: rate, concurrency: concurrency)
+        LoadGenerator.Options(
+            nodes: nodes, durationSeconds: durationSeconds, rate: rate, concurrency: concurrency,
+            sendEveryMilliseconds: sendEveryMilliseconds)
     }
 }

@@ -13,11 +13,21 @@ public struct LoadGenerator: Sendable {
         /// Transactions per second; nil submits as fast as the nodes accept.
         public var rate: Double?
         public var concurrency: Int
-        public init(nodes: [URL], durationSeconds: Double, rate: Double?, concurrency: Int = 8) {
+        /// At a fixed rate, how often the bench sends what has come due: one batch per wake-up,
+        /// to the next node in turn. Longer means fewer, larger requests; the wait is counted in
+        /// each transaction's latency, which starts when it was due.
+        public var sendEveryMilliseconds: Int
+        public static let defaultSendEveryMilliseconds = 2
+        public static let sendEveryMillisecondsRange = 1...1_000
+        public init(
+            nodes: [URL], durationSeconds: Double, rate: Double?, concurrency: Int = 8,
+            sendEveryMilliseconds: Int = defaultSendEveryMilliseconds
+        ) {
             self.nodes = nodes
             self.durationSeconds = durationSeconds
             self.rate = rate
             self.concurrency = concurrency
+            self.sendEveryMilliseconds = sendEveryMilliseconds
         }
     }
 
@@ -67,6 +77,7 @@ public struct LoadGenerator: Sendable {
 
     public init(options: Options, log: @escaping @Sendable (String) -> Void) {
         precondition(!options.nodes.isEmpty && options.durationSeconds > 0 && options.concurrency > 0)
+        precondition(Options.sendEveryMillisecondsRange.contains(options.sendEveryMilliseconds))
         self.options = options
         self.log = log
     }
@@ -90,7 +101,8 @@ public struct LoadGenerator: Sendable {
         )
         let submitter = Submitter(
             client: client, tracker: tracker, rate: options.rate,
-            durationSeconds: options.durationSeconds, concurrency: options.concurrency)
+            durationSeconds: options.durationSeconds, concurrency: options.concurrency,
+            sendEveryMilliseconds: options.sendEveryMilliseconds)
         let loadStart = MachineLoad.sample()
         let sendLag = try await submitter.submit(transactions)
         await tracker.waitForOutstanding(timeoutSeconds: 15)

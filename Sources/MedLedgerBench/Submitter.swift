@@ -9,9 +9,12 @@ struct Submitter: Sendable {
     let rate: Double?
     let durationSeconds: Double
     let concurrency: Int
+    /// How long the paced loop sleeps when nothing is due (the burst never sleeps).
+    let sendEveryMilliseconds: Int
 
-    /// Every few milliseconds, sends what is due by the schedule (all of it at the maximum
-    /// rate) in batches, round-robin over the nodes, with at most `concurrency` in flight.
+    /// Every `sendEveryMilliseconds`, sends what is due by the schedule (all of it at the
+    /// maximum rate) in batches, round-robin over the nodes, with at most `concurrency` in
+    /// flight.
     ///
     /// At a fixed rate a transaction's latency counts from when the schedule made it due, not
     /// from when its batch left: the wait for the next batch and any lateness of the bench
@@ -35,7 +38,7 @@ struct Submitter: Sendable {
                 let due =
                     rate.map { min(transactions.count, Int(Double(now - start) / 1e9 * $0) + 1) } ?? transactions.count
                 guard due > next else {
-                    try await Task.sleep(nanoseconds: 2_000_000)
+                    try await Task.sleep(nanoseconds: UInt64(sendEveryMilliseconds) * 1_000_000)
                     continue
                 }
                 if inFlight >= concurrency {
@@ -57,6 +60,11 @@ struct Submitter: Sendable {
                 inFlight += 1
                 batchNumber += 1
                 next += batch.count
+                // Paced: everything due is sent, so wait for the next wake-up rather than look
+                // again at once (which would send the one or two that came due meanwhile).
+                if rate != nil, next >= due, next < transactions.count {
+                    try await Task.sleep(nanoseconds: UInt64(sendEveryMilliseconds) * 1_000_000)
+                }
             }
             try await group.waitForAll()
         }
@@ -67,12 +75,14 @@ struct Submitter: Sendable {
 /// How late the bench sent paced transactions: each batch's first (oldest) transaction,
 /// from the moment the schedule made it due to the moment its batch left.
 public struct SendLag: Sendable, CustomStringConvertible {
+    public let batches: Int
     public let meanMilliseconds: Double
     public let p99Milliseconds: Double
 
     init?(nanoseconds lags: [UInt64]) {
         guard !lags.isEmpty else { return nil }
         let sorted = lags.sorted()
+        batches = sorted.count
         meanMilliseconds = Double(sorted.reduce(0, +)) / Double(sorted.count) / 1e6
         p99Milliseconds = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1e6
     }
@@ -80,7 +90,7 @@ public struct SendLag: Sendable, CustomStringConvertible {
     public var description: String {
         String(
             format:
-                "the bench sent each batch %.1f ms after its oldest transaction was due (mean; p99 %.1f ms); latency counts from when each was due",
-            meanMilliseconds, p99Milliseconds)
+                "the bench sent %d batches, each %.1f ms after its oldest transaction was due (mean; p99 %.1f ms); latency counts from when each was due",
+            batches, meanMilliseconds, p99Milliseconds)
     }
 }

@@ -29,7 +29,11 @@ struct BenchCommand: AsyncParsableCommand {
             --half-load (signatures only): a burst first, whose committed tx/s is the saturating rate, then
             --duration seconds paced at half of it, each with its own idle ceiling; the last line is
             RESULT_HALF_LOAD saturating_tx_per_s=… half_rate_tx_per_s=… committed_tx_per_s=… p50_ms=… p99_ms=…
-            goal_p99_ms=250 met=yes|no burst_ratio=…
+            goal_p99_ms=250 met=yes|no burst_ratio=… send_every_ms=…
+
+            A paced run (--rate, or --half-load's second part) wakes every --send-every-ms (default 2) and sends
+            what has come due as one batch to the next node in turn. A longer interval makes fewer, larger
+            requests; a transaction's latency counts from when it came due, so the wait is in the figure.
             """)
 
     enum Workload: String, ExpressibleByArgument, CaseIterable {
@@ -43,6 +47,12 @@ struct BenchCommand: AsyncParsableCommand {
     var rate: Double?
     @Option(name: .long, help: "Batches in flight (signatures) or patient episodes in flight (mixed, at most 64).")
     var concurrency: Int = 8
+    @Option(
+        name: .customLong("send-every-ms"),
+        help:
+            "Signatures at a fixed rate (--rate, or --half-load's paced part): send what has come due every this many ms, one batch to the next node in turn (1-1000)."
+    )
+    var sendEveryMilliseconds: Int = LoadGenerator.Options.defaultSendEveryMilliseconds
     @Option(name: .long, help: "Mixed: the consortium's genesis.json.") var genesis: String?
     @Option(
         name: .customLong("org-key"),
@@ -100,6 +110,15 @@ struct BenchCommand: AsyncParsableCommand {
         guard duration > 0, duration <= 3_600 else { throw ValidationError("--duration must be 0-3600 seconds") }
         if let rate { guard rate > 0, rate <= 100_000 else { throw ValidationError("--rate must be 0-100000") } }
         guard (1...1_024).contains(concurrency) else { throw ValidationError("--concurrency must be 1-1024") }
+        let sendRange = LoadGenerator.Options.sendEveryMillisecondsRange
+        guard sendRange.contains(sendEveryMilliseconds) else {
+            throw ValidationError("--send-every-ms must be \(sendRange.lowerBound)-\(sendRange.upperBound)")
+        }
+        if sendEveryMilliseconds != LoadGenerator.Options.defaultSendEveryMilliseconds {
+            guard workload == .signatures, rate != nil || halfLoad else {
+                throw ValidationError("--send-every-ms paces --rate or --half-load runs of --workload signatures")
+            }
+        }
         switch workload {
         case .signatures:
             guard genesis == nil, orgKeys.isEmpty, episodes == nil else {
@@ -153,11 +172,13 @@ struct BenchCommand: AsyncParsableCommand {
             switch workload {
             case .signatures where halfLoad:
                 let halfLoad = HalfLoad(
-                    nodes: nodes, durationSeconds: duration, concurrency: concurrency, log: { print($0) })
+                    nodes: nodes, durationSeconds: duration, concurrency: concurrency,
+                    sendEveryMilliseconds: sendEveryMilliseconds, log: { print($0) })
                 print(try await halfLoad.run().resultLine)
             case .signatures:
                 let options = LoadGenerator.Options(
-                    nodes: nodes, durationSeconds: duration, rate: rate, concurrency: concurrency)
+                    nodes: nodes, durationSeconds: duration, rate: rate, concurrency: concurrency,
+                    sendEveryMilliseconds: sendEveryMilliseconds)
                 let result = try await LoadGenerator(options: options, log: { print($0) }).run()
                 for line in result.summaryLines { print(line) }
                 print(result.resultLine)

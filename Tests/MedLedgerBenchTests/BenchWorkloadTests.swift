@@ -81,6 +81,29 @@ import Testing
             ])
     }
 
+    /// A longer sending interval gathers what comes due into fewer batches, and the wait shows
+    /// as lateness (latency counts from each transaction's due time). Sleeps never end early,
+    /// so the bounds hold on a slow machine too.
+    @Test(.timeLimit(.minutes(2)))
+    func pacedSendingWaitsTheIntervalBetweenBatches() async throws {
+        let (_, url, stop) = try await Self.servingNode()
+        defer { stop() }
+        let options = LoadGenerator.Options(
+            nodes: [url], durationSeconds: 1, rate: 200, concurrency: 2, sendEveryMilliseconds: 250)
+        let result = try await LoadGenerator(options: options, log: { _ in }).run()
+
+        #expect(result.committed == result.submitted)
+        let lag = try #require(result.sendLag)
+        // Wake-ups at 0 and at least 250, 500 and 750 ms: the run ends at 1 s.
+        #expect((1...4).contains(lag.batches), "\(lag)")
+        if lag.batches > 1 {
+            // After the first, each batch's oldest transaction came due at most 5 ms after the
+            // previous batch left, and waited the rest of the interval.
+            #expect(lag.p99Milliseconds >= 240, "\(lag)")
+        }
+        #expect(result.submitted <= 200)
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func halfLoadPacesTheNodesAtHalfTheBurstsCommittedRate() async throws {
         let (_, url, stop) = try await Self.servingNode()
@@ -99,7 +122,8 @@ import Testing
         #expect(
             fields == [
                 "RESULT_HALF_LOAD", "saturating_tx_per_s", "half_rate_tx_per_s", "committed_tx_per_s", "p50_ms",
-                "p99_ms", "goal_p99_ms", "met", "burst_ratio",
+                "p99_ms", "goal_p99_ms", "met", "burst_ratio", "send_every_ms",
             ])
+        #expect(result.resultLine.hasSuffix(" send_every_ms=2"))
     }
 }

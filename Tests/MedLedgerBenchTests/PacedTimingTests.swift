@@ -26,7 +26,9 @@ import Testing
         let lag = try #require(SendLag(nanoseconds: Array(repeating: 1_000_000, count: 99) + [51_000_000]))
         #expect(abs(lag.meanMilliseconds - 1.5) < 1e-9)
         #expect(lag.p99Milliseconds == 51)
-        #expect(lag.description.hasPrefix("the bench sent each batch 1.5 ms after its oldest transaction was due"))
+        #expect(lag.batches == 100)
+        #expect(
+            lag.description.hasPrefix("the bench sent 100 batches, each 1.5 ms after its oldest transaction was due"))
         #expect(SendLag(nanoseconds: []) == nil)
     }
 }
