@@ -10,24 +10,18 @@
 set -euo pipefail
 [ $# -eq 3 ] || { sed -n 2,9p "$0"; exit 2; }
 binary=$1 port=$2 rate=$3
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/wait-for-nodes.sh
+source "$here/lib/wait-for-nodes.sh"
+# shellcheck source=lib/fresh-testnet.sh
+source "$here/lib/fresh-testnet.sh"
 dir=$(mktemp -d)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
-"$binary" testnet init --validators 4 --dir "$dir" --base-port "$port" > /dev/null
-for k in 0 1 2 3; do
-    nice -n 5 "$binary" node start --data-dir "$dir/node$k" > "$dir/node$k.log" 2>&1 &
-    pids+=($!)
-done
-source "$(dirname "$0")/lib/wait-for-nodes.sh"
-urls=() nodes=()
-for k in 0 1 2 3; do
-    urls+=("http://127.0.0.1:$((port + 10 * k))")
-    nodes+=(--node "http://127.0.0.1:$((port + 10 * k))")
-done
-wait_for_nodes "${urls[@]}"
-sleep 3
-source "$(dirname "$0")/lib/cpu-ticks.sh"
+start_fresh_testnet "$binary" "$dir/testnet" "$port"
+# shellcheck source=lib/cpu-ticks.sh
+source "$here/lib/cpu-ticks.sh"
 height() { curl -s "${urls[0]}/v1/status" | python3 -c 'import json, sys; print(json.load(sys.stdin)["height"])'; }
 "$binary" bench "${nodes[@]}" --duration 20 --rate "$rate" > "$dir/bench.out" &
 bench=$!
