@@ -9,7 +9,7 @@ struct Submitter: Sendable {
     let rate: Double?
     let durationSeconds: Double
     let concurrency: Int
-    /// How long the paced loop sleeps when nothing is due (the burst never sleeps).
+    /// How long a paced run sleeps between wake-ups (the burst never sleeps).
     let sendEveryMilliseconds: Int
 
     /// Every `sendEveryMilliseconds`, sends what is due by the schedule (all of it at the
