@@ -28,6 +28,7 @@ struct Submitter: Sendable {
         // Transaction i is due i / rate seconds after the start.
         let dueAt: (Int) -> UInt64 = { index in rate.map { start + UInt64(Double(index) / $0 * 1e9) } ?? start }
         var lags: [UInt64] = []
+        let wakeUpInterval = UInt64(sendEveryMilliseconds) * 1_000_000
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             var inFlight = 0
@@ -38,7 +39,7 @@ struct Submitter: Sendable {
                 let due =
                     rate.map { min(transactions.count, Int(Double(now - start) / 1e9 * $0) + 1) } ?? transactions.count
                 guard due > next else {
-                    try await Task.sleep(nanoseconds: UInt64(sendEveryMilliseconds) * 1_000_000)
+                    try await Task.sleep(nanoseconds: wakeUpInterval)
                     continue
                 }
                 if inFlight >= concurrency {
@@ -63,7 +64,7 @@ struct Submitter: Sendable {
                 // Paced: everything due is sent, so wait for the next wake-up rather than look
                 // again at once (which would send the one or two that came due meanwhile).
                 if rate != nil, next >= due, next < transactions.count {
-                    try await Task.sleep(nanoseconds: UInt64(sendEveryMilliseconds) * 1_000_000)
+                    try await Task.sleep(nanoseconds: wakeUpInterval)
                 }
             }
             try await group.waitForAll()
