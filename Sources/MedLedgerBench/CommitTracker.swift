@@ -11,6 +11,9 @@ actor CommitTracker {
     private(set) var rejected = 0
     private var histogram = Histogram<UInt64>(
         highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+    /// Each commit's submission time and latency, for `LatencyByPart`: at most the 200,000
+    /// transactions a run signs, 16 bytes each.
+    private var samples: [(submittedNanos: UInt64, latencyMicros: UInt64)] = []
 
     func submitted(_ hashes: [Hash256], at nanos: UInt64) {
         submitted(hashes, dueAt: Array(repeating: nanos, count: hashes.count))
@@ -33,7 +36,9 @@ actor CommitTracker {
             guard let hash = Hash256(hex: hex), let start = submittedAt.removeValue(forKey: hash) else { continue }
             committed += 1
             lastCommit = nanos
-            _ = histogram.record((nanos - min(start, nanos)) / 1_000)  // microseconds
+            let micros = (nanos - min(start, nanos)) / 1_000
+            _ = histogram.record(micros)
+            samples.append((start, micros))
         }
     }
 
@@ -65,11 +70,13 @@ actor CommitTracker {
 
     func result(ceiling: Ceiling, ceilingAfter: Ceiling) -> LoadGenerator.Result {
         let elapsed = Double(lastCommit - min(firstSubmit ?? lastCommit, lastCommit)) / 1e9
-        return LoadGenerator.Result(
+        var result = LoadGenerator.Result(
             submitted: committed + submittedAt.count + rejected, committed: committed, rejected: rejected,
             txPerSecond: elapsed > 0 ? Double(committed) / elapsed : 0,
             p50Milliseconds: Double(histogram.valueAtPercentile(50)) / 1_000,
             p99Milliseconds: Double(histogram.valueAtPercentile(99)) / 1_000,
             ceiling: ceiling, ceilingAfter: ceilingAfter)
+        result.latencyByPart = LatencyByPart(samples: samples)
+        return result
     }
 }

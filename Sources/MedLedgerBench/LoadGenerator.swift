@@ -46,6 +46,8 @@ public struct LoadGenerator: Sendable {
         public var loadCPU: LoadCPU? = nil
         /// How late a paced run's batches left the bench (nil for a burst).
         public var sendLag: SendLag? = nil
+        /// p50 and p99 in each third of the run (nil when nothing committed).
+        public var latencyByPart: LatencyByPart? = nil
 
         public var ceilingTxPerSecond: Double { ceiling.txPerSecond }
         /// Committed tx/s as a share of the idle ceiling.
@@ -69,6 +71,7 @@ public struct LoadGenerator: Sendable {
                     format: "committed %.1f tx/s ÷ idle ceiling %.1f tx/s = %.3f", txPerSecond, ceiling.txPerSecond,
                     ratio),
             ] + (loadCPU.map { [$0.description] } ?? []) + (sendLag.map { [$0.description] } ?? [])
+                + (latencyByPart.map { [$0.description] } ?? [])
         }
     }
 
