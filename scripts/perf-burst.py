@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 
-SIGNATURES = re.compile(r"ED25519|fe_mul|ge_|x25519|fiat_|sc_muladd|sc_reduce|hasValidSignature")
+SIGNATURES = re.compile(r"ED25519|fe_mul|(?<![A-Za-z])ge_|x25519|fiat_|sc_muladd|sc_reduce|hasValidSignature")
 JOBS = [
     ("the mempool's commit scan", r"Mempool\.removeCommitted"),
     ("mempool admission", r"Mempool\.admit"),

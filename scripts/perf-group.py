@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 GROUPS = [
-    ("transaction signatures (Ed25519)", r"ED25519_verify|hasValidSignature|fe_mul|ge_"),
+    ("transaction signatures (Ed25519)", r"ED25519_verify|hasValidSignature|fe_mul|(?<![A-Za-z])ge_"),
     ("pwrite64", r"pwrite64"),
     ("pread64", r"pread64"),
     ("fsync and fdatasync", r"fdatasync|fsync"),
