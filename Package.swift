@@ -110,7 +110,8 @@ let package = Package(
             dependencies: [
                 "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerFHIR",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"), nioSSL, x509, asn1,
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"), nioCore, nioSSL, x509, asn1,
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"), openAPIRuntime, httpTypes,
                 metrics, prometheus, serviceLifecycle,
             ],
@@ -239,7 +240,8 @@ let package = Package(
             name: "MedLedgerAPITests",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", "MedLedgerTesting",
-                prometheus, asyncHTTPClient,
+                prometheus, asyncHTTPClient, nioCore, nioPosix,
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

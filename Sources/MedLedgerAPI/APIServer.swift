@@ -51,7 +51,7 @@ public enum APIServer {
     {
         Application(
             router: buildRouter(node: node, metrics: metrics, scheme: tls == nil ? "http" : "https"),
-            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            server: .eventLoopBoundHTTP1(tls: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "MedLedger"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)

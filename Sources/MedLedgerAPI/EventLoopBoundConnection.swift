@@ -1,0 +1,54 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// Runs each HTTP connection's task on the event loop that reads and writes its socket.
+///
+/// Hummingbird reads a request on a NIO event loop and runs the handler in a task of Swift's
+/// global pool, and the answer goes back to the loop: two thread hops per request, each a
+/// futex wake and a context switch. On an idle node a kernel profile put about a third of a
+/// request's CPU in those switches (docs/performance.md, "Thread hops per request"). With the
+/// loop as the task's preferred executor the handler runs where the bytes arrived; it still
+/// hops to the node actor and back where it calls it. Peers have their own event loop, so a
+/// long request (a batch's signature checks) delays other API connections on its loop, never
+/// consensus.
+struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
+    let base: Base
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        base.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: value.channel.eventLoop)) {
+            await base.handle(value: value, logger: logger)
+        }
+    }
+}
+
+/// A task executor that runs jobs on one NIO event loop.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1, over TLS when a configuration is given, each connection on its event loop.
+    static func eventLoopBoundHTTP1(tls: TLSConfiguration?) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            let http1 = HTTP1Channel(responder: responder)
+            guard let tls else { return EventLoopBoundConnection(base: http1) }
+            return EventLoopBoundConnection(base: try TLSChannel(http1, tlsConfiguration: tls))
+        }
+    }
+}
