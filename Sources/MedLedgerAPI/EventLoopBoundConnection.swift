@@ -9,12 +9,12 @@ import NIOSSL
 ///
 /// Hummingbird reads a request on a NIO event loop and runs the handler in a task of Swift's
 /// global pool, and the answer goes back to the loop: two thread hops per request, each a
-/// futex wake and a context switch. On an idle node a kernel profile put about a third of a
-/// request's CPU in those switches (docs/performance.md, "Thread hops per request"). With the
-/// loop as the task's preferred executor the handler runs where the bytes arrived; it still
-/// hops to the node actor and back where it calls it. Peers have their own event loop, so a
-/// long request (a batch's signature checks) delays other API connections on its loop, never
-/// consensus.
+/// futex wake and a context switch. On an idle node a profile put about a third of a request's
+/// CPU in the kernel, most of it in those switches (docs/performance.md, "Thread hops per
+/// request"). With the loop as the task's preferred executor the handler runs where the bytes
+/// arrived (about a fifth less CPU per request); it still hops to the node actor and back
+/// where it calls it. Peers have their own event loop, so a long request (a batch's signature
+/// checks) delays other API connections on its loop, never consensus.
 struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
