@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "MedLedgerStorageTests",
             dependencies: [
-                "MedLedgerStorage", "MedLedgerPostgres", "MedLedgerCore", nioCore,
+                "MedLedgerStorage", "MedLedgerPostgres", "MedLedgerCore", nioCore, nioPosix,
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .testTarget(

@@ -12,9 +12,11 @@ import NIOSSL
 /// futex wake and a context switch. On an idle node a profile put about a third of a request's
 /// CPU in the kernel, most of it in those switches (docs/performance.md, "Thread hops per
 /// request"). With the loop as the task's preferred executor the handler runs where the bytes
-/// arrived (about a fifth less CPU per request); it still hops to the node actor and back
-/// where it calls it. Peers have their own event loop, so a long request (a batch's signature
-/// checks) delays other API connections on its loop, never consensus.
+/// arrived (about a fifth less CPU per request), and so does the node actor's code it calls: a
+/// default actor runs on the calling task's preferred executor, one caller at a time as
+/// before. So nothing a handler reaches may use NIO's `.wait()`, which traps on any event loop
+/// (`PostgresSession` blocks its own way). Peers have their own event loop, so a long request
+/// (a batch's signature checks) delays other API connections on its loop, never consensus.
 struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base

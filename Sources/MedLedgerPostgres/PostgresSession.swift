@@ -13,12 +13,14 @@ import PostgresNIO
 /// `LedgerNode` actor's `submit`, queries and commit, and `verify`, all written against
 /// SQLite, which blocks its thread on the disk). Making the protocol async would ripple
 /// through the node's whole API for one backend. So each call sends its query through
-/// postgres-nio's `EventLoopFuture` API and blocks the calling thread with `.wait()` until the
-/// answer arrives, exactly as an SQLite call blocks on its file. This is safe because the
+/// postgres-nio's `EventLoopFuture` API and blocks the calling thread until the answer arrives
+/// (`awaitBlocking`), exactly as an SQLite call blocks on its file. This is safe because the
 /// connection runs on an event loop group of its own (one thread, owned here and used by
-/// nothing else): the waiting thread is never that loop's thread, so `.wait()` can neither
-/// deadlock nor trip NIO's "wait on the event loop" check, whatever executor the caller runs
-/// on (even an event loop that Hummingbird made a task's preferred executor). Bridging the
+/// nothing else): the waiting thread is never that loop's thread, so the wait cannot
+/// deadlock, whatever executor the caller runs on. The callers include the API's event loops
+/// (each HTTP connection's task prefers its loop, and the node actor's code runs there when
+/// such a task calls it), which is why NIO's own `.wait()` is not used: it refuses to block
+/// any event loop thread, not only the future's. Bridging the
 /// async API instead (a semaphore around a `Task`) could deadlock the two-thread cooperative
 /// pool of a 2-core machine, which the blocked callers would be occupying.
 ///
@@ -83,18 +85,17 @@ package final class PostgresSession: @unchecked Sendable {
         }
         let connection: PostgresConnection
         do {
-            connection = try PostgresConnection.connect(
-                on: group.next(), configuration: configuration, id: id, logger: logger
-            ).wait()
+            connection = try awaitBlocking(
+                PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger))
         } catch {
             throw StorageError(.postgres, "connect to \(url): \(Self.describe(error))")
         }
         // The schema is a checked plain identifier (PostgresURL), so quoting it is enough.
         for sql in ["CREATE SCHEMA IF NOT EXISTS \"\(url.schema)\"", "SET search_path TO \"\(url.schema)\""] {
             do {
-                _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+                _ = try awaitBlocking(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
             } catch {
-                _ = try? connection.close().wait()
+                _ = try? awaitBlocking(connection.close())
                 throw StorageError(.postgres, "\(url): `\(sql)`: \(Self.describe(error))")
             }
         }
@@ -113,7 +114,8 @@ package final class PostgresSession: @unchecked Sendable {
                 connection = try Self.connect(url: url, group: group, logger: logger)
             }
             do {
-                let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+                let result = try awaitBlocking(
+                    connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger))
                 return result.rows.map { $0.makeRandomAccess() }
             } catch {
                 throw Self.storageError(error, sql: sql)
@@ -171,4 +173,22 @@ package final class PostgresSession: @unchecked Sendable {
         let line = sql.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         return line.count > 80 ? String(line.prefix(77)) + "..." : line
     }
+}
+
+/// Blocks the calling thread until `future` completes, and returns or throws its result.
+///
+/// Only for futures of `PostgresSession`'s own event loop group, whose thread never calls
+/// this: the caller may be any other thread, an event loop of the API's included (see
+/// `PostgresSession`).
+func awaitBlocking<Value: Sendable>(_ future: EventLoopFuture<Value>) throws -> Value {
+    let outcome = NIOLockedValueBox<Result<Value, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    future.whenComplete { result in
+        outcome.withLockedValue { $0 = result }
+        done.signal()
+    }
+    done.wait()
+    // Set before the signal, so present once the wait returns.
+    guard let result = outcome.withLockedValue({ $0 }) else { preconditionFailure("signalled without a result") }
+    return try result.get()
 }
