@@ -92,8 +92,8 @@ import MedLedgerTesting
     }
 
     @Test func reportUploadedToNodeZeroIsReadThroughNodeTwoAfterNodeZeroIsKilled() async throws {
-        guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
+        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
             return
         }
         var cast = try await startNetwork()
@@ -146,21 +146,14 @@ import MedLedgerTesting
 
     /// Runs `medledger verify` on a node's data directory: exit status and output.
     func verify(_ cast: Cast, node: Int) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = TestnetProcessTests.binary
-        process.arguments = ["verify", "--data-dir", cast.network.directory.appendingPathComponent("node\(node)").path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try CLIProcess.runToEnd([
+            "verify", "--data-dir", cast.network.directory.appendingPathComponent("node\(node)").path,
+        ])
     }
 
     @Test func blobNeverReachesANodeOutsideItsOrganizationsPolicy() async throws {
-        guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
+        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
             return
         }
         // Organization 0's blobs may live only on the nodes of organizations 0 and 1; its author

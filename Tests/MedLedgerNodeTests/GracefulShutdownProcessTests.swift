@@ -18,7 +18,8 @@ import MedLedgerTesting
         guard Self.binaryBuilt() else { return }
         let directory = Self.temporaryDirectory("single")
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try Self.runToEnd(["node", "init", "--data-dir", directory.path, "--org", "Hospital"]).status == 0)
+        #expect(
+            try CLIProcess.runToEnd(["node", "init", "--data-dir", directory.path, "--org", "Hospital"]).status == 0)
         let port = try TestPorts.block(1)
         let node = try Self.spawn(
             ["node", "start", "--data-dir", directory.path, "--http", "127.0.0.1:\(port)"],
@@ -28,7 +29,7 @@ import MedLedgerTesting
         #expect(await Self.waitForHeight(url, 2, seconds: 30), "the node never reached height 2")
 
         try await Self.expectExitsZeroOnSIGTERM(node, log: directory.appendingPathComponent("node.log"))
-        let verified = try Self.runToEnd(["verify", "--data-dir", directory.path])
+        let verified = try CLIProcess.runToEnd(["verify", "--data-dir", directory.path])
         #expect(verified.status == 0, "verify after SIGTERM: \(verified.output)")
     }
 
@@ -56,7 +57,7 @@ import MedLedgerTesting
             try await Self.expectExitsZeroOnSIGTERM(node, log: directory.appendingPathComponent("node\(index).log"))
         }
         for index in 0..<4 {
-            let verified = try Self.runToEnd([
+            let verified = try CLIProcess.runToEnd([
                 "verify", "--data-dir", directory.appendingPathComponent("node\(index)").path,
             ])
             #expect(verified.status == 0, "node\(index) after SIGTERM: \(verified.output)")
@@ -66,8 +67,8 @@ import MedLedgerTesting
     // MARK: - Processes
 
     static func binaryBuilt() -> Bool {
-        guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
+        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
             return false
         }
         return true
@@ -79,7 +80,7 @@ import MedLedgerTesting
 
     static func spawn(_ arguments: [String], log: URL) throws -> Process {
         let process = Process()
-        process.executableURL = TestnetProcessTests.binary
+        process.executableURL = CLIProcess.binary
         process.arguments = arguments
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -88,20 +89,6 @@ import MedLedgerTesting
         process.standardError = handle
         try process.run()
         return process
-    }
-
-    /// Runs the CLI to its end; its exit status and what it printed.
-    static func runToEnd(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = TestnetProcessTests.binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
     static func expectExitsZeroOnSIGTERM(_ process: Process, log: URL) async throws {

@@ -24,8 +24,8 @@ import MedLedgerCore
     static let chainID = "medledger-it"
 
     @Test func honestValidatorsKeepCommittingUnderAttack() async throws {
-        guard FileManager.default.fileExists(atPath: TestnetProcessTests.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(TestnetProcessTests.binary.path))")
+        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
             return
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(

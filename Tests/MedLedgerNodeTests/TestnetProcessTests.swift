@@ -22,15 +22,9 @@ import MedLedgerTesting
         }
     }
 
-    static var binary: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/medledger")
-    }
-
     func start(_ network: inout Network, _ index: Int) throws {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = CLIProcess.binary
         process.arguments = [
             "node", "start", "--data-dir", network.directory.appendingPathComponent("node\(index)").path,
         ]
@@ -98,8 +92,8 @@ import MedLedgerTesting
     }
 
     @Test func crashAndCatchUp() async throws {
-        guard FileManager.default.fileExists(atPath: Self.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(Self.binary.path))")
+        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
+            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
             return
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
