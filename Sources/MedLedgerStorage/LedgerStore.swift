@@ -32,7 +32,7 @@ public final class LedgerStore: LedgerDatabase {
             throw StorageError(.io, "create data directory \(dataDirectory.path): \(error.localizedDescription)")
         }
         path = dataDirectory.appendingPathComponent("ledger.sqlite").path
-        database = try SQLiteDatabase(path: path)
+        database = try SQLiteDatabase(path: path, checkpoints: .backgroundDefault)
         stateRows = Mutex(StateRowIndex())
         try database.transaction { try createOrCheckSchema() }
         try checkHeightMatchesBlocks()

@@ -11,20 +11,44 @@ import Foundation
 ///
 /// Durability: WAL journal with `synchronous=FULL`, so a transaction that returned from
 /// COMMIT survives a power loss, and readers in other connections never see half of it.
+///
+/// Checkpoints: SQLite's own by default (a commit that takes the log past 1,000 pages copies
+/// it back); with `CheckpointPolicy.background`, a thread of the database's own does that
+/// copy (`WALCheckpointer`), and a commit only does it once the log is far larger.
 public final class SQLiteDatabase: @unchecked Sendable {
+    /// Who copies the write-ahead log back into the main file.
+    public enum CheckpointPolicy: Sendable, Equatable {
+        /// SQLite's automatic checkpoint, inside the commit that takes the log past 1,000 pages.
+        case inCommit
+        /// A thread of its own from `requestFrames` pages on; the commit itself only from
+        /// `inlineFrames` on, which bounds the log when that thread cannot keep up.
+        case background(requestFrames: Int32, inlineFrames: Int32)
+
+        /// What the node's ledger uses (see `WALCheckpointer`).
+        public static let backgroundDefault = background(
+            requestFrames: WALCheckpointer.requestFrames, inlineFrames: WALCheckpointer.inlineFrames)
+    }
+
     /// The file this connection opened.
     public let path: String
     private let handle: OpaquePointer
     private let lock = NSRecursiveLock()
     /// Statements kept for reuse; only touched under `lock`.
     private var statements = SQLiteStatementCache()
+    /// The background checkpoints' thread and connection, with `CheckpointPolicy.background`.
+    private var checkpointer: WALCheckpointer?
+    /// What the log hook reads (see `walHook`); released in `deinit`.
+    private var hookContext: Unmanaged<WALHookContext>?
 
     /// Opens (creating if needed) the database at `path`.
     /// - Parameters:
     ///   - path: a file path, or ":memory:" for a private in-memory database.
     ///   - busyTimeoutMilliseconds: how long a write waits for another connection's write lock.
+    ///   - checkpoints: who copies the log back; ignored for ":memory:", which has no log.
     /// - Throws: `StorageError` when the file cannot be opened or configured.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws {
+    public init(
+        path: String, busyTimeoutMilliseconds: Int32 = 5_000, checkpoints: CheckpointPolicy = .inCommit
+    ) throws {
         precondition(busyTimeoutMilliseconds >= 0, "busy timeout must not be negative")
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
@@ -39,12 +63,30 @@ public final class SQLiteDatabase: @unchecked Sendable {
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
         try configure()
+        if case .background(let requestFrames, let inlineFrames) = checkpoints, path != ":memory:" {
+            precondition(0 < requestFrames && requestFrames <= inlineFrames, "checkpoint thresholds out of order")
+            let checkpointer = try WALCheckpointer(path: path)
+            let context = Unmanaged.passRetained(
+                WALHookContext(checkpointer: checkpointer, requestFrames: requestFrames, inlineFrames: inlineFrames))
+            self.checkpointer = checkpointer
+            hookContext = context
+            // Replaces SQLite's automatic checkpoint, which is this same hook.
+            sqlite3_wal_hook(connection, walHook, context.toOpaque())
+        }
     }
 
     deinit {
+        if let checkpointer {
+            sqlite3_wal_hook(handle, nil, nil)
+            checkpointer.stop()
+            hookContext?.release()
+        }
         statements.finalizeAll()
         sqlite3_close_v2(handle)
     }
+
+    /// Checkpoints the background thread has run (nil without one); tests wait on it.
+    var backgroundCheckpoints: Int? { checkpointer?.completed }
 
     private func configure() throws {
         let mode = try query("PRAGMA journal_mode=WAL").first?.first?.text?.lowercased()
@@ -158,4 +200,36 @@ public final class SQLiteDatabase: @unchecked Sendable {
         let line = sql.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         return line.count > 80 ? String(line.prefix(77)) + "..." : line
     }
+}
+
+/// What the committing connection's log hook needs; owned by the database.
+final class WALHookContext {
+    let checkpointer: WALCheckpointer
+    let requestFrames: Int32
+    let inlineFrames: Int32
+
+    init(checkpointer: WALCheckpointer, requestFrames: Int32, inlineFrames: Int32) {
+        self.checkpointer = checkpointer
+        self.requestFrames = requestFrames
+        self.inlineFrames = inlineFrames
+    }
+}
+
+/// SQLite's log hook: (context, connection, schema name, frames now in the log) -> status.
+private typealias WALHook =
+    @convention(c) (
+        UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32
+    ) -> Int32
+
+/// Runs after each commit, inside the connection's lock.
+private let walHook: WALHook = { context, connection, schema, frames in
+    guard let context else { return SQLITE_OK }
+    let hook = Unmanaged<WALHookContext>.fromOpaque(context).takeUnretainedValue()
+    if frames >= hook.inlineFrames {
+        // The thread has fallen far behind: copy here, as SQLite's own hook would have long ago.
+        sqlite3_wal_checkpoint_v2(connection, schema, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    } else if frames >= hook.requestFrames {
+        hook.checkpointer.request()
+    }
+    return SQLITE_OK
 }
