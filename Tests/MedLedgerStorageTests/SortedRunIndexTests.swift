@@ -158,4 +158,15 @@ import Testing
         #expect(index.level(forRunOf: 1_000_000) == 3, "1,024 × 16^3 is the first size above 10^6")
         #expect(index.level(forRunOf: Int.max) <= 60)
     }
+
+    @Test func aRunThatMergesIntoARunNotListedIsReportedAsDamage() throws {
+        let database = try Self.database()
+        try database.transaction { try Self.index.add([[1]], in: database) }
+        try database.run("UPDATE index_runs SET merging_into = 999")
+        let error = #expect(throws: StorageError.self) {
+            try database.transaction { try Self.index.add([[2]], in: database) }
+        }
+        #expect(error?.kind == .corruptData)
+        #expect(try Self.index.keys(above: [], below: [0xFF], descending: false, limit: 10, in: database) == [[1]])
+    }
 }
