@@ -35,10 +35,9 @@ public final class SQLiteDatabase: @unchecked Sendable {
     private let lock = NSRecursiveLock()
     /// Statements kept for reuse; only touched under `lock`.
     private var statements = SQLiteStatementCache()
-    /// The background checkpoints' thread and connection, with `CheckpointPolicy.background`.
+    /// The background checkpoints' thread and connection, with `CheckpointPolicy.background`;
+    /// the log hook's context, so it outlives the hook (removed in `deinit`).
     private var checkpointer: WALCheckpointer?
-    /// What the log hook reads (see `walHook`); released in `deinit`.
-    private var hookContext: Unmanaged<WALHookContext>?
 
     /// Opens (creating if needed) the database at `path`.
     /// - Parameters:
@@ -64,14 +63,10 @@ public final class SQLiteDatabase: @unchecked Sendable {
         sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
         try configure()
         if case .background(let requestFrames, let inlineFrames) = checkpoints, path != ":memory:" {
-            precondition(0 < requestFrames && requestFrames <= inlineFrames, "checkpoint thresholds out of order")
-            let checkpointer = try WALCheckpointer(path: path)
-            let context = Unmanaged.passRetained(
-                WALHookContext(checkpointer: checkpointer, requestFrames: requestFrames, inlineFrames: inlineFrames))
+            let checkpointer = try WALCheckpointer(path: path, requestAt: requestFrames, inlineAt: inlineFrames)
             self.checkpointer = checkpointer
-            hookContext = context
             // Replaces SQLite's automatic checkpoint, which is this same hook.
-            sqlite3_wal_hook(connection, walHook, context.toOpaque())
+            sqlite3_wal_hook(connection, walHook, Unmanaged.passUnretained(checkpointer).toOpaque())
         }
     }
 
@@ -79,7 +74,6 @@ public final class SQLiteDatabase: @unchecked Sendable {
         if let checkpointer {
             sqlite3_wal_hook(handle, nil, nil)
             checkpointer.stop()
-            hookContext?.release()
         }
         statements.finalizeAll()
         sqlite3_close_v2(handle)
@@ -202,34 +196,17 @@ public final class SQLiteDatabase: @unchecked Sendable {
     }
 }
 
-/// What the committing connection's log hook needs; owned by the database.
-final class WALHookContext {
-    let checkpointer: WALCheckpointer
-    let requestFrames: Int32
-    let inlineFrames: Int32
-
-    init(checkpointer: WALCheckpointer, requestFrames: Int32, inlineFrames: Int32) {
-        self.checkpointer = checkpointer
-        self.requestFrames = requestFrames
-        self.inlineFrames = inlineFrames
-    }
-}
-
 /// SQLite's log hook: (context, connection, schema name, frames now in the log) -> status.
 private typealias WALHook =
     @convention(c) (
         UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32
     ) -> Int32
 
-/// Runs after each commit, inside the connection's lock.
+/// Runs after each commit, inside the connection's lock; the context is the database's
+/// `WALCheckpointer`.
 private let walHook: WALHook = { context, connection, schema, frames in
     guard let context else { return SQLITE_OK }
-    let hook = Unmanaged<WALHookContext>.fromOpaque(context).takeUnretainedValue()
-    if frames >= hook.inlineFrames {
-        // The thread has fallen far behind: copy here, as SQLite's own hook would have long ago.
-        sqlite3_wal_checkpoint_v2(connection, schema, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-    } else if frames >= hook.requestFrames {
-        hook.checkpointer.request()
-    }
+    Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue()
+        .commitLeft(frames: frames, connection: connection, schema: schema)
     return SQLITE_OK
 }

@@ -13,7 +13,7 @@ import Foundation
 /// reading from the log while it copies.
 ///
 /// The log stays bounded even when this thread is starved: past `inlineFrames` the commit
-/// checkpoints itself, as SQLite would have at 1,000 (see `SQLiteDatabase`'s log hook).
+/// checkpoints itself, as SQLite would have at 1,000 (`commitLeft(frames:connection:schema:)`).
 public final class WALCheckpointer: @unchecked Sendable {
     /// Frames in the log at which a commit asks this thread for a checkpoint (SQLite's default
     /// automatic checkpoint is at the same size).
@@ -21,6 +21,9 @@ public final class WALCheckpointer: @unchecked Sendable {
     /// Frames at which the committing connection checkpoints itself after all.
     public static let inlineFrames: Int32 = 16_000
 
+    /// Frames at which this database's commits ask for a checkpoint, and checkpoint themselves.
+    let requestAt: Int32
+    let inlineAt: Int32
     private let connection: OpaquePointer
     private let condition = NSCondition()
     /// Guarded by `condition`.
@@ -30,8 +33,12 @@ public final class WALCheckpointer: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Opens a second connection to the database at `path` (which must be in WAL mode) and
-    /// starts the thread.
-    init(path: String) throws {
+    /// starts the thread. Commits ask for a checkpoint from `requestAt` frames in the log on,
+    /// and checkpoint themselves from `inlineAt` on.
+    init(path: String, requestAt: Int32, inlineAt: Int32) throws {
+        precondition(0 < requestAt && requestAt <= inlineAt, "checkpoint thresholds out of order")
+        self.requestAt = requestAt
+        self.inlineAt = inlineAt
         var connection: OpaquePointer?
         let status = sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let connection else {
@@ -46,9 +53,20 @@ public final class WALCheckpointer: @unchecked Sendable {
         Thread { self.run() }.start()
     }
 
-    /// Asks for a checkpoint soon; returns at once. Called from the committing connection's
-    /// log hook, so it must not touch that connection.
-    func request() {
+    /// What the committing connection's log hook does once a commit leaves `frames` in the
+    /// log (it runs inside that connection's lock).
+    func commitLeft(frames: Int32, connection committing: OpaquePointer?, schema: UnsafePointer<CChar>?) {
+        if frames >= inlineAt {
+            // The thread has fallen far behind: copy here, as SQLite's own hook would have long ago.
+            sqlite3_wal_checkpoint_v2(committing, schema, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        } else if frames >= requestAt {
+            request()
+        }
+    }
+
+    /// Asks for a checkpoint soon; returns at once, and never touches the committing
+    /// connection.
+    private func request() {
         condition.lock()
         requested = true
         condition.signal()
