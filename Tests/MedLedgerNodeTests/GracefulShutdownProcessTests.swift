@@ -15,7 +15,7 @@ import MedLedgerTesting
     static let exitDeadlineSeconds = 8.0
 
     @Test(.timeLimit(.minutes(2))) func sigtermStopsASingleValidatorCleanly() async throws {
-        guard Self.binaryBuilt() else { return }
+        guard CLIProcess.isBuilt() else { return }
         let directory = Self.temporaryDirectory("single")
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect(
@@ -34,7 +34,7 @@ import MedLedgerTesting
     }
 
     @Test(.timeLimit(.minutes(3))) func sigtermStopsEveryValidatorOfATestnetCleanly() async throws {
-        guard Self.binaryBuilt() else { return }
+        guard CLIProcess.isBuilt() else { return }
         let directory = Self.temporaryDirectory("testnet")
         defer { try? FileManager.default.removeItem(at: directory) }
         let basePort = try TestPorts.block(40)
@@ -65,14 +65,6 @@ import MedLedgerTesting
     }
 
     // MARK: - Processes
-
-    static func binaryBuilt() -> Bool {
-        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
-            return false
-        }
-        return true
-    }
 
     static func temporaryDirectory(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("medledger-sigterm-\(name)-\(UUID().uuidString)")

