@@ -68,7 +68,7 @@ extension LedgerStore {
     }
 
     /// Writes the run indexes of every stored transaction and event row, each as one run on
-    /// the level its size belongs to: how a version 1 to 3 file gets them (inside the
+    /// the level its size belongs to: how a version 1 to 4 file gets them (inside the
     /// migration's transaction).
     func indexStoredRows() throws {
         // Runs left by an earlier build would repeat keys: the index is rebuilt whole.

@@ -1,7 +1,7 @@
 import MedLedgerCore
 
 extension LedgerStore {
-    /// Version 4 of the ledger schema. Everything hashed or signed is stored as its canonical
+    /// Version 5 of the ledger schema. Everything hashed or signed is stored as its canonical
     /// bytes; the other columns are indexes derived from those bytes at commit.
     ///
     /// Why the tables are keyed the way they are: a B-tree keyed by a hash takes each insert
@@ -18,7 +18,9 @@ extension LedgerStore {
     /// sorted run and runs are merged a slice per commit, so no block inserts into a large
     /// B-tree at random. Versions 2 and 3 kept these as the SQLite indexes
     /// `transactions_by_hash` and `events_by_subject`, which were nearly all of what still
-    /// grew with the chain in a block's writes (`docs/performance.md`).
+    /// grew with the chain in a block's writes (`docs/performance.md`). Version 4 kept one row
+    /// per key in the run tables; version 5 keeps a chunk of keys per row (`RunChunk`), so a
+    /// merge moves a dozen keys for the price of one row, and migrates by rebuilding them.
     ///
     /// The state key has no index (version 2 had a unique one): the store finds a key's row
     /// through `StateRowIndex`, a map in memory, so a new key costs an append and nothing
@@ -77,6 +79,14 @@ extension LedgerStore {
     static let dropRandomIndexes = """
         DROP INDEX IF EXISTS transactions_by_hash;
         DROP INDEX IF EXISTS events_by_subject;
+        """
+
+    /// Removes version 4's run indexes (one row per key); `LedgerStore.indexStoredRows` then
+    /// writes them again in chunks. Inside the caller's transaction, before `schema`.
+    static let dropRowPerKeyRuns = """
+        DROP TABLE IF EXISTS \(RunIndexKeys.transactions.table);
+        DROP TABLE IF EXISTS \(RunIndexKeys.eventSubjects.table);
+        DELETE FROM index_runs;
         """
 
     /// Rewrites a version 1 ledger's `transactions`, `events` and `state` into this layout,

@@ -13,7 +13,7 @@ import Synchronization
 /// holds from before its transaction until the map has taken the block's keys.
 public final class LedgerStore: LedgerDatabase {
     /// The schema this code reads and writes; stored in `meta` as `schema_version`.
-    public static let schemaVersion: UInt64 = 4
+    public static let schemaVersion: UInt64 = 5
 
     /// The SQLite file.
     public let path: String
@@ -40,7 +40,7 @@ public final class LedgerStore: LedgerDatabase {
         stateRows.withLock { $0 = rows }
     }
 
-    /// Creates the schema in a new file, migrates a version 1, 2 or 3 file (see `schema` for
+    /// Creates the schema in a new file, migrates a version 1 to 4 file (see `schema` for
     /// why), and refuses any other version. Runs in the opening transaction.
     private func createOrCheckSchema() throws {
         // `meta` first: the rest of the schema must not be created over an older file, whose
@@ -55,17 +55,18 @@ public final class LedgerStore: LedgerDatabase {
         switch version {
         case Self.schemaVersion:
             try database.execute(Self.schema)
-        case 1, 2, 3:
+        case 1, 2, 3, 4:
             if version == 1 { try database.execute(Self.migrationFromVersion1) }
             if version == 2 { try database.execute(Self.migrationFromVersion2) }
-            if version == 3 { try database.execute(Self.schema) }
+            if version == 4 { try database.execute(Self.dropRowPerKeyRuns) }
+            if version >= 3 { try database.execute(Self.schema) }
             try database.execute(Self.dropRandomIndexes)
             try indexStoredRows()
             try setMeta("schema_version", Self.schemaVersion.canonicalBytes)
         default:
             throw StorageError(
                 .invalidState,
-                "\(path): schema version \(version), this build reads \(Self.schemaVersion) (and migrates 1 to 3)")
+                "\(path): schema version \(version), this build reads \(Self.schemaVersion) (and migrates 1 to 4)")
         }
     }
 

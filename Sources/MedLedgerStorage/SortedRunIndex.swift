@@ -1,5 +1,5 @@
 /// An index over keys that arrive in random order (transaction hashes, event subjects), kept
-/// as sorted runs in one SQLite table `(run, key)` instead of one B-tree ordered by key.
+/// as sorted runs in one SQLite table instead of one B-tree ordered by key.
 ///
 /// Why: a B-tree ordered by hash-like keys takes each insert on a page of its own once it
 /// outgrows the page cache, so a block of a thousand transactions dirtied about a thousand
@@ -12,10 +12,14 @@
 /// or none of it. Moving keys in order appends to the destination run and removes a prefix
 /// of each source run, so a merge writes pages in sequence.
 ///
+/// A row of the table `(run, first, keys)` holds a chunk of a run's consecutive keys
+/// (`RunChunk`), keyed by the chunk's first key: a merge moves chunks, not single keys, and
+/// merges their keys in Swift.
+///
 /// Each key is in exactly one run at any moment (a slice deletes what it copied), so a read
 /// searches every run: at most about `fanIn - 1` per level plus the runs of the merges under
-/// way, a few dozen for 10^6 keys. Keys must be distinct across the whole index: callers build them from
-/// unique row coordinates. A key repeated within one call fails the run's primary key.
+/// way, a few dozen for 10^6 keys. Keys must be distinct across the whole index: callers build
+/// them from unique row coordinates. A key repeated within one call is refused.
 ///
 /// Runs are listed in `index_runs`: the table each belongs to, its level, and the run it is
 /// being merged into (NULL when it is not a merge's source).
@@ -62,7 +66,7 @@ struct SortedRunIndex: Sendable {
 
     /// The SQL that creates this index's table.
     var tableSchema: String {
-        "CREATE TABLE IF NOT EXISTS \(table) (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;"
+        "CREATE TABLE IF NOT EXISTS \(table) (run INTEGER NOT NULL, first BLOB NOT NULL, keys BLOB NOT NULL, PRIMARY KEY (run, first)) WITHOUT ROWID;"
     }
 
     /// How many keys a commit that added `rows` keys moves between runs, at most. A key is
@@ -108,7 +112,10 @@ struct SortedRunIndex: Sendable {
     /// Writes `keys` (sorted) as a new run at `level`; nothing when there are none.
     private func addRun(sortedKeys keys: [[UInt8]], level: Int, in database: SQLiteDatabase) throws {
         guard !keys.isEmpty else { return }
-        try insert(keys, into: try newRun(level: level, in: database), in: database)
+        for index in keys.indices.dropFirst() where keys[index] == keys[index - 1] {
+            throw StorageError(.constraint, "INSERT INTO \(table): a key repeats within one run")
+        }
+        try insert(keys[...], into: try newRun(level: level, in: database), in: database)
     }
 
     /// Lists a new, empty run at `level` and returns its id.
@@ -132,10 +139,21 @@ struct SortedRunIndex: Sendable {
         return level
     }
 
-    private func insert(_ sortedKeys: [[UInt8]], into run: Int64, in database: SQLiteDatabase) throws {
-        try database.withStatement("INSERT INTO \(table)(run, key) VALUES (?, ?)") { statement in
-            for key in sortedKeys { try statement.run([.integer(run), .blob(key)]) }
+    /// Writes sorted keys into `run` as chunks; the caller keeps chunks from overlapping.
+    private func insert(_ sortedKeys: ArraySlice<[UInt8]>, into run: Int64, in database: SQLiteDatabase) throws {
+        try database.withStatement("INSERT INTO \(table)(run, first, keys) VALUES (?, ?, ?)") { statement in
+            for chunk in RunChunk.split(sortedKeys) {
+                try statement.run([.integer(run), .blob(chunk.first!), .blob(RunChunk.encode(chunk))])
+            }
         }
+    }
+
+    /// The keys of a row's `keys` column.
+    private func decodeChunk(_ value: SQLiteValue, run: Int64) throws -> [[UInt8]] {
+        guard let bytes = value.blob, let keys = RunChunk.decode(bytes), !keys.isEmpty else {
+            throw StorageError.corrupt(table: table, row: "run \(run)", "a chunk of keys is malformed")
+        }
+        return keys
     }
 
     /// One merge under way: the run being filled and the runs being emptied into it.
@@ -219,36 +237,89 @@ struct SortedRunIndex: Sendable {
     /// retires the sources it empties. Returns how many keys it moved (at least one while
     /// any source has keys, so every merge ends).
     ///
-    /// The keys move inside SQLite, not through Swift: the slice ends at the smallest of the
-    /// sources' `chunk`-th keys, so no source gives more than `chunk` keys, and every key up to
-    /// that bound, in every source, is among the smallest left in the whole merge.
+    /// The slice ends at the smallest of the sources' `chunk`-th keys, so no source gives
+    /// more than `chunk` keys, and every key up to that bound, in every source, is among the
+    /// smallest left in the whole merge. Whole chunks are read from each source's start; the
+    /// one a bound cuts is written back without its moved keys.
     private func advance(_ merge: Merge, budget: Int, in database: SQLiteDatabase) throws -> Int {
         let chunk = max(16, budget / merge.sources.count)
+        let heads = try merge.sources.map { try head(of: $0, keys: chunk, in: database) }
         var bound: [UInt8]?
-        for source in merge.sources {
-            let row = try database.query(
-                "SELECT key FROM \(table) WHERE run = ? ORDER BY key LIMIT 1 OFFSET ?",
-                [.integer(source), .integer(Int64(chunk - 1))]
-            ).first
-            guard let row else { continue }  // fewer than `chunk` keys: all of them can move
-            guard let key = row[0].blob else {
-                throw StorageError.corrupt(table: table, row: "run \(source)", "a key is not a blob")
-            }
+        for head in heads where head.keys.count >= chunk {
+            let key = head.keys[chunk - 1]
             if bound.map({ key.lexicographicallyPrecedes($0) }) ?? true { bound = key }
         }
-        let sources = merge.sources.map { _ in "?" }.joined(separator: ", ")
-        let upTo = bound == nil ? "" : " AND key <= ?"
-        let boundValue: [SQLiteValue] = bound.map { [.blob($0)] } ?? []
-        let moved = try database.run(
-            "INSERT INTO \(table)(run, key) SELECT ?, key FROM \(table) WHERE run IN (\(sources))\(upTo) ORDER BY key",
-            [.integer(merge.destination)] + merge.sources.map { .integer($0) } + boundValue)
-        for source in merge.sources {
-            try database.run("DELETE FROM \(table) WHERE run = ?\(upTo)", [.integer(source)] + boundValue)
-            if try database.query("SELECT 1 FROM \(table) WHERE run = ? LIMIT 1", [.integer(source)]).isEmpty {
-                try database.run("DELETE FROM index_runs WHERE run = ?", [.integer(source)])
+        let taken = heads.map { head in
+            bound.map { bound in head.keys.prefix { !bound.lexicographicallyPrecedes($0) }.count } ?? head.keys.count
+        }
+        let moved = RunChunk.merge(zip(heads, taken).map { Array($0.keys.prefix($1)) })
+        try append(moved, to: merge.destination, in: database)
+        for (head, count) in zip(heads, taken) {
+            try removeFirst(count, of: head, in: database)
+        }
+        return moved.count
+    }
+
+    /// The start of a source run: its first chunks, read whole until they hold at least
+    /// `keys` keys or the run ends.
+    private struct RunHead {
+        let run: Int64
+        var chunkFirsts: [[UInt8]] = []
+        var chunkEnds: [Int] = []
+        var keys: [[UInt8]] = []
+        var reachedEnd = true
+    }
+
+    private func head(of run: Int64, keys wanted: Int, in database: SQLiteDatabase) throws -> RunHead {
+        var head = RunHead(run: run)
+        try database.withStatement("SELECT first, keys FROM \(table) WHERE run = ? ORDER BY first") { statement in
+            try statement.bind([.integer(run)])
+            while head.keys.count < wanted {
+                guard try statement.step() else { return }
+                guard let first = statement.value(at: 0).blob else {
+                    throw StorageError.corrupt(table: table, row: "run \(run)", "a chunk's first key is not a blob")
+                }
+                head.chunkFirsts.append(first)
+                head.keys += try decodeChunk(statement.value(at: 1), run: run)
+                head.chunkEnds.append(head.keys.count)
+            }
+            head.reachedEnd = try !statement.step()
+        }
+        return head
+    }
+
+    /// Appends sorted keys, all greater than any it holds, to a merge's destination; its
+    /// last chunk is filled up first when it has room, so a run filled a slice at a time
+    /// is as dense as one written at once.
+    private func append(_ keys: [[UInt8]], to run: Int64, in database: SQLiteDatabase) throws {
+        guard !keys.isEmpty else { return }
+        var all = keys
+        let last = try database.query(
+            "SELECT first, keys FROM \(table) WHERE run = ? ORDER BY first DESC LIMIT 1", [.integer(run)]
+        ).first
+        if let last, let first = last[0].blob, let bytes = last[1].blob, bytes.count < RunChunk.maximumBytes {
+            all = try decodeChunk(last[1], run: run) + keys
+            try database.run("DELETE FROM \(table) WHERE run = ? AND first = ?", [.integer(run), .blob(first)])
+        }
+        try insert(all[...], into: run, in: database)
+    }
+
+    /// Deletes a source's first `count` keys (from its head): whole chunks at once, and the
+    /// chunk that `count` cuts is written back with the keys it keeps. Retires the run when
+    /// nothing is left of it.
+    private func removeFirst(_ count: Int, of head: RunHead, in database: SQLiteDatabase) throws {
+        if count > 0 {
+            // The chunks that hold moved keys: all up to the one holding the last moved key.
+            let cut = head.chunkEnds.firstIndex { $0 >= count }!
+            try database.run(
+                "DELETE FROM \(table) WHERE run = ? AND first <= ?", [.integer(head.run), .blob(head.chunkFirsts[cut])])
+            if head.chunkEnds[cut] > count {
+                try insert(head.keys[count..<head.chunkEnds[cut]], into: head.run, in: database)
             }
         }
-        return moved
+        if head.reachedEnd && count == head.keys.count {
+            try database.run("DELETE FROM index_runs WHERE run = ?", [.integer(head.run)])
+        }
     }
 
     // MARK: Reading
@@ -259,10 +330,15 @@ struct SortedRunIndex: Sendable {
             .compactMap { $0[0].integer }
     }
 
-    /// One run's keys strictly between two bounds, in order, at most a number: run, lower,
-    /// upper, limit.
-    func keysSQL(descending: Bool) -> String {
-        "SELECT key FROM \(table) WHERE run = ? AND key > ? AND key < ? ORDER BY key \(descending ? "DESC" : "ASC") LIMIT ?"
+    /// The chunks of one run that can hold keys strictly between two bounds, in order: the
+    /// last that starts at or below the lower bound, and those that start between the two.
+    /// Parameters: run, lower, upper.
+    func chunksSQL(descending: Bool) -> String {
+        """
+        SELECT keys FROM \(table) WHERE run = ?1 AND first < ?3 AND first >= IFNULL(\
+        (SELECT first FROM \(table) WHERE run = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1), X'') \
+        ORDER BY first \(descending ? "DESC" : "ASC")
+        """
     }
 
     /// Up to `limit` keys strictly between `lower` and `upper`, in ascending or descending
@@ -271,22 +347,38 @@ struct SortedRunIndex: Sendable {
         throws -> [[UInt8]]
     {
         guard limit > 0 else { return [] }
-        let sql = keysSQL(descending: descending)
         var found: [[UInt8]] = []
         // The run list is read under the statement's lock, which a commit also takes: a
         // merge's slice between the two reads could otherwise move keys into a run not listed.
-        try database.withStatement(sql) { statement in
+        try database.withStatement(chunksSQL(descending: descending)) { statement in
             for run in try runs(in: database) {
-                try statement.bind([.integer(run), .blob(lower), .blob(upper), .integer(Int64(limit))])
-                while try statement.step() {
-                    guard let key = statement.value(at: 0).blob else {
-                        throw StorageError.corrupt(table: table, row: "run \(run)", "a key is not a blob")
+                try statement.bind([.integer(run), .blob(lower), .blob(upper)])
+                var fromRun = 0
+                while fromRun < limit, try statement.step() {
+                    let chunk = try decodeChunk(statement.value(at: 0), run: run)
+                    for key in descending ? Array(chunk.reversed()) : chunk
+                    where lower.lexicographicallyPrecedes(key) && key.lexicographicallyPrecedes(upper) {
+                        found.append(key)
+                        fromRun += 1
+                        if fromRun == limit { break }
                     }
-                    found.append(key)
                 }
             }
         }
         found.sort { descending ? $1.lexicographicallyPrecedes($0) : $0.lexicographicallyPrecedes($1) }
         return Array(found.prefix(limit))
+    }
+
+    /// How many keys the index holds, or one of its runs (tests; reads every chunk).
+    func count(run: Int64? = nil, in database: SQLiteDatabase) throws -> Int {
+        var count = 0
+        let sql = "SELECT run, keys FROM \(table)" + (run == nil ? "" : " WHERE run = ?")
+        try database.withStatement(sql) { statement in
+            try statement.bind(run.map { [.integer($0)] } ?? [])
+            while try statement.step() {
+                count += try decodeChunk(statement.value(at: 1), run: statement.value(at: 0).integer ?? -1).count
+            }
+        }
+        return count
     }
 }

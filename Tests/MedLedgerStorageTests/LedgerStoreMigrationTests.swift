@@ -1,12 +1,14 @@
 import Foundation
 import MedLedgerCore
-import MedLedgerStorage
 import Testing
 
-/// Older ledgers are rewritten to version 4 when opened, with every read answering as
+@testable import MedLedgerStorage
+
+/// Older ledgers are rewritten to version 5 when opened, with every read answering as
 /// before. Each older file is made from a new one the way its version made it: version 1's
 /// tables (transactions keyed by hash, events by subject) from its DDL, kept here verbatim
-/// since the store no longer has it; version 2's state table; version 3's two indexes.
+/// since the store no longer has it; version 2's state table; version 3's two indexes;
+/// version 4's run tables of one row per key.
 @Suite struct LedgerStoreMigrationTests {
     static let version1Tables = """
         CREATE TABLE transactions (
@@ -52,7 +54,30 @@ import Testing
         }
     }
 
-    /// Turns the version 4 file at `path` into a version 1 file with the same rows.
+    /// Turns the file at `path` into a version 4 file with the same runs: each chunk's keys
+    /// written back as rows of version 4's run tables, whose DDL is kept here verbatim.
+    static func downgradeToVersion4(_ path: String) throws {
+        let database = try SQLiteDatabase(path: path)
+        try database.transaction {
+            for table in [RunIndexKeys.transactions.table, RunIndexKeys.eventSubjects.table] {
+                let chunks = try database.query("SELECT run, keys FROM \(table)")
+                try database.execute(
+                    """
+                    DROP TABLE \(table);
+                    CREATE TABLE \(table) (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;
+                    """)
+                for chunk in chunks {
+                    for key in RunChunk.decode(chunk[1].blob ?? [])! {
+                        try database.run("INSERT INTO \(table)(run, key) VALUES (?, ?)", [chunk[0], .blob(key)])
+                    }
+                }
+            }
+            try database.run(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(4).canonicalBytes)])
+        }
+    }
+
+    /// Turns the file at `path` into a version 1 file with the same rows.
     static func downgradeToVersion1(_ path: String) throws {
         let database = try SQLiteDatabase(path: path)
         try database.transaction {
@@ -133,9 +158,33 @@ import Testing
         _ = try LedgerStore(dataDirectory: directory.url)
         let path = directory.url.appendingPathComponent("ledger.sqlite").path
         try SQLiteDatabase(path: path).run(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(5).canonicalBytes)])
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(UInt64(6).canonicalBytes)])
         let error = #expect(throws: StorageError.self) { try LedgerStore(dataDirectory: directory.url) }
-        #expect(error?.message.contains("schema version 5, this build reads 4 (and migrates 1 to 3)") == true)
+        #expect(error?.message.contains("schema version 6, this build reads 5 (and migrates 1 to 4)") == true)
+    }
+
+    @Test func aVersion4LedgerGetsItsRunsInChunksWithEveryReadUnchanged() throws {
+        let directory = try TemporaryDirectory()
+        let chain = Fixtures.chain(count: 3)
+        let before = try Self.committed(chain, in: directory)
+        let path = directory.url.appendingPathComponent("ledger.sqlite").path
+        try Self.downgradeToVersion4(path)
+        #expect(try Self.tableSQL(path, "transaction_hash_runs").contains("key BLOB NOT NULL"))
+        #expect(try SQLiteDatabase(path: path).query("SELECT COUNT(*) FROM transaction_hash_runs") == [[.integer(6)]])
+
+        let migrated = try LedgerStore(dataDirectory: directory.url)
+        #expect(try Self.reads(migrated, chain) == before)
+        for table in ["transaction_hash_runs", "event_subject_runs"] {
+            #expect(try Self.tableSQL(path, table).contains("first BLOB NOT NULL, keys BLOB NOT NULL"))
+        }
+        let runs = try SQLiteDatabase(path: path).query("SELECT index_table, level FROM index_runs ORDER BY run")
+        #expect(runs == [[.text("transaction_hash_runs"), .integer(0)], [.text("event_subject_runs"), .integer(0)]])
+        #expect(try RunIndexKeys.transactions.count(in: SQLiteDatabase(path: path)) == 6)
+        // It goes on growing like a new ledger.
+        let next = Fixtures.block(height: 4, previous: chain[2].block.hash, lastCommit: chain[2].certificate)
+        try migrated.commit(next)
+        #expect(try migrated.transaction(hash: chain[0].block.transactions[0].hash)?.height == 1)
+        #expect(try migrated.transaction(hash: next.block.transactions[1].hash)?.height == 4)
     }
 
     @Test func aVersion3LedgerGetsRunIndexesWithEveryReadUnchanged() throws {

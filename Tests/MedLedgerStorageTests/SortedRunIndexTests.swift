@@ -24,7 +24,11 @@ import Testing
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return state >> 33
         }
-        mutating func key() -> [UInt8] { (0..<Int(1 + next() % 4)).map { _ in UInt8(truncatingIfNeeded: next()) } }
+        /// Keys of 1 to `longest` bytes.
+        var longest = 4
+        mutating func key() -> [UInt8] {
+            (0..<Int(1 + next() % UInt64(longest))).map { _ in UInt8(truncatingIfNeeded: next()) }
+        }
     }
 
     func expected(_ model: [[UInt8]], above lower: [UInt8], below upper: [UInt8], descending: Bool, limit: Int)
@@ -35,9 +39,11 @@ import Testing
         return Array((descending ? inRange.reversed() : inRange).prefix(limit))
     }
 
-    @Test func everyReadMatchesASortedListWhileRunsAreMerged() throws {
+    /// Short keys put a whole run in one chunk; keys of up to 300 bytes spread a run over
+    /// many chunks, so merges cut chunks and reads start inside them.
+    @Test(arguments: [4, 300]) func everyReadMatchesASortedListWhileRunsAreMerged(longestKey: Int) throws {
         let database = try Self.database()
-        var generator = Generator(state: 42)
+        var generator = Generator(state: 42, longest: longestKey)
         var model = Set<[UInt8]>()
         var sawAMergeUnderWay = false
         for step in 0..<300 {
@@ -65,7 +71,7 @@ import Testing
         let all = try Self.index.keys(
             above: [], below: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF], descending: false, limit: 10_000, in: database)
         #expect(all == model.sorted { $0.lexicographicallyPrecedes($1) })
-        #expect(try database.query("SELECT COUNT(*) FROM test_runs").first?.first?.integer == Int64(model.count))
+        #expect(try Self.index.count(in: database) == model.count)
     }
 
     @Test func mergesFinishAndLeaveFewRunsPerLevel() throws {
@@ -95,10 +101,8 @@ import Testing
         let index = SortedRunIndex(
             table: "test_runs", fanIn: 2, minimumMergeBudget: 1, mergeBudgetPerKey: 6, mergeRatePerKey: 2)
         let database = try Self.database()
-        func destinationKeys() throws -> [Int64] {
-            try database.query(
-                "SELECT (SELECT COUNT(*) FROM test_runs t WHERE t.run = d.run) FROM index_runs d WHERE EXISTS (SELECT 1 FROM index_runs s WHERE s.merging_into = d.run) ORDER BY d.run"
-            ).compactMap { $0[0].integer }
+        func destinationKeys() throws -> [Int] {
+            try index.merges(in: database).map { try index.count(run: $0.destination, in: database) }
         }
         func keys(_ range: Range<Int>) -> [[UInt8]] { range.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } }
         // A run of 200 keys, then one of 20: that commit starts merging the two and may move
@@ -121,7 +125,7 @@ import Testing
             try database.transaction { try Self.index.add([[UInt8(value)], [UInt8(value), 1]], in: database) }
         }
         let runsBefore = try database.query("SELECT * FROM index_runs ORDER BY run")
-        let keysBefore = try database.query("SELECT * FROM test_runs ORDER BY run, key")
+        let keysBefore = try database.query("SELECT * FROM test_runs ORDER BY run, first")
         struct Refused: Error {}
         #expect(throws: Refused.self) {
             try database.transaction {
@@ -130,8 +134,8 @@ import Testing
             }
         }
         #expect(try database.query("SELECT * FROM index_runs ORDER BY run") == runsBefore)
-        #expect(try database.query("SELECT * FROM test_runs ORDER BY run, key") == keysBefore)
-        // A key repeated within one call is refused by the run's primary key.
+        #expect(try database.query("SELECT * FROM test_runs ORDER BY run, first") == keysBefore)
+        // A key repeated within one call is refused.
         let error = #expect(throws: StorageError.self) {
             try database.transaction { try Self.index.add([[0x60], [0x60]], in: database) }
         }
@@ -142,10 +146,12 @@ import Testing
         let database = try Self.database()
         for descending in [false, true] {
             let plan = try database.query(
-                "EXPLAIN QUERY PLAN \(Self.index.keysSQL(descending: descending))",
-                [.integer(1), .blob([1]), .blob([2]), .integer(5)]
+                "EXPLAIN QUERY PLAN \(Self.index.chunksSQL(descending: descending))",
+                [.integer(1), .blob([1]), .blob([2])]
             ).compactMap { $0.last?.text }.joined(separator: "; ")
-            #expect(plan.contains("SEARCH test_runs USING PRIMARY KEY (run=? AND key>? AND key<?)"), "plan: \(plan)")
+            #expect(
+                plan.contains("SEARCH test_runs USING PRIMARY KEY (run=? AND first>? AND first<?)"), "plan: \(plan)")
+            #expect(plan.contains("SEARCH test_runs USING PRIMARY KEY (run=? AND first<?)"), "plan: \(plan)")
             #expect(!plan.contains("TEMP B-TREE"), "plan: \(plan)")
         }
     }
@@ -168,5 +174,16 @@ import Testing
         }
         #expect(error?.kind == .corruptData)
         #expect(try Self.index.keys(above: [], below: [0xFF], descending: false, limit: 10, in: database) == [[1]])
+    }
+
+    @Test func aDamagedChunkIsReportedAsDamage() throws {
+        let database = try Self.database()
+        try database.transaction { try Self.index.add([[1], [2], [3]], in: database) }
+        try database.run("UPDATE test_runs SET keys = X'0901'")
+        let error = #expect(throws: StorageError.self) {
+            try Self.index.keys(above: [], below: [0xFF], descending: false, limit: 10, in: database)
+        }
+        #expect(error?.kind == .corruptData)
+        #expect(error?.message.contains("a chunk of keys is malformed") == true)
     }
 }
