@@ -1,19 +1,22 @@
-/// A run index row's keys: consecutive keys of one run, in order, stored as one blob.
+/// A run index row's keys: consecutive keys of one run, in order. The row's `first` column
+/// holds the first key and its `keys` column the others, encoded as one blob.
 ///
 /// Why chunks and not one row per key: a merge used to move each key as a row of its own,
-/// a B-tree insert into the destination and a delete from the source, about 12 µs a key on
-/// a validator at half load, and the merges were about half of a commit
-/// (`docs/performance.md`). A chunk of a dozen keys costs one such insert and delete, and
-/// the merge itself is done in Swift over sorted arrays.
+/// a B-tree insert into the destination and a delete from the source, and a block's run was
+/// written a row per key (`docs/performance.md`). A chunk of about twenty keys costs one
+/// such insert and delete, and the merge itself is done in Swift over sorted arrays.
 ///
-/// A chunk holds at most `maximumBytes` of encoded keys (one key more when the chunk would
-/// otherwise be empty), so that a row stays on its B-tree page: SQLite moves what passes
-/// about 1,000 bytes of a 4 KiB page's index row to an overflow page of its own.
+/// A chunk's keys take at most `maximumBytes` encoded (one key more when the chunk would
+/// otherwise be empty), so that a row stays on its B-tree page: SQLite moves the part of an
+/// index row past 1,002 bytes of a 4 KiB page to an overflow page of its own. Four such
+/// rows fill a page.
 ///
-/// Encoding: each key as its length (LEB128, at most five bytes) then its bytes.
+/// Encoding of the `keys` blob: each key as its length (LEB128, at most five bytes) then
+/// its bytes.
 enum RunChunk {
-    /// Encoded bytes a chunk holds at most, unless its one key alone is longer.
-    static let maximumBytes = 864
+    /// Encoded bytes of a chunk's keys, at most, unless its one key alone is longer: with
+    /// the row's run and record header, under SQLite's 1,002 bytes for a row on its page.
+    static let maximumBytes = 960
 
     /// The encoded size of `key`.
     static func encodedSize(_ key: [UInt8]) -> Int { lengthSize(key.count) + key.count }

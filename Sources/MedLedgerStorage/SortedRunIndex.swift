@@ -13,8 +13,8 @@
 /// of each source run, so a merge writes pages in sequence.
 ///
 /// A row of the table `(run, first, keys)` holds a chunk of a run's consecutive keys
-/// (`RunChunk`), keyed by the chunk's first key: a merge moves chunks, not single keys, and
-/// merges their keys in Swift.
+/// (`RunChunk`): the first in `first`, which keys the row, and the others encoded in `keys`.
+/// A merge moves chunks, not single keys, and merges their keys in Swift.
 ///
 /// Each key is in exactly one run at any moment (a slice deletes what it copied), so a read
 /// searches every run: at most about `fanIn - 1` per level plus the runs of the merges under
@@ -143,17 +143,19 @@ struct SortedRunIndex: Sendable {
     private func insert(_ sortedKeys: ArraySlice<[UInt8]>, into run: Int64, in database: SQLiteDatabase) throws {
         try database.withStatement("INSERT INTO \(table)(run, first, keys) VALUES (?, ?, ?)") { statement in
             for chunk in RunChunk.split(sortedKeys) {
-                try statement.run([.integer(run), .blob(chunk.first!), .blob(RunChunk.encode(chunk))])
+                try statement.run([.integer(run), .blob(chunk.first!), .blob(RunChunk.encode(chunk.dropFirst()))])
             }
         }
     }
 
-    /// The keys of a row's `keys` column.
-    private func decodeChunk(_ value: SQLiteValue, run: Int64) throws -> [[UInt8]] {
-        guard let bytes = value.blob, let keys = RunChunk.decode(bytes), !keys.isEmpty else {
+    /// A row's keys, from its `first` and `keys` columns.
+    private func decodeChunk(first: SQLiteValue, rest: SQLiteValue, run: Int64) throws -> [[UInt8]] {
+        guard let first = first.blob, let bytes = rest.blob, let rest = RunChunk.decode(bytes),
+            rest.first.map({ first.lexicographicallyPrecedes($0) }) ?? true
+        else {
             throw StorageError.corrupt(table: table, row: "run \(run)", "a chunk of keys is malformed")
         }
-        return keys
+        return [first] + rest
     }
 
     /// One merge under way: the run being filled and the runs being emptied into it.
@@ -276,11 +278,9 @@ struct SortedRunIndex: Sendable {
             try statement.bind([.integer(run)])
             while head.keys.count < wanted {
                 guard try statement.step() else { return }
-                guard let first = statement.value(at: 0).blob else {
-                    throw StorageError.corrupt(table: table, row: "run \(run)", "a chunk's first key is not a blob")
-                }
-                head.chunkFirsts.append(first)
-                head.keys += try decodeChunk(statement.value(at: 1), run: run)
+                let keys = try decodeChunk(first: statement.value(at: 0), rest: statement.value(at: 1), run: run)
+                head.chunkFirsts.append(keys[0])
+                head.keys += keys
                 head.chunkEnds.append(head.keys.count)
             }
             head.reachedEnd = try !statement.step()
@@ -297,9 +297,12 @@ struct SortedRunIndex: Sendable {
         let last = try database.query(
             "SELECT first, keys FROM \(table) WHERE run = ? ORDER BY first DESC LIMIT 1", [.integer(run)]
         ).first
-        if let last, let first = last[0].blob, let bytes = last[1].blob, bytes.count < RunChunk.maximumBytes {
-            all = try decodeChunk(last[1], run: run) + keys
-            try database.run("DELETE FROM \(table) WHERE run = ? AND first = ?", [.integer(run), .blob(first)])
+        if let last {
+            let chunk = try decodeChunk(first: last[0], rest: last[1], run: run)
+            if chunk.reduce(0, { $0 + RunChunk.encodedSize($1) }) < RunChunk.maximumBytes {
+                all = chunk + keys
+                try database.run("DELETE FROM \(table) WHERE run = ? AND first = ?", [.integer(run), last[0]])
+            }
         }
         try insert(all[...], into: run, in: database)
     }
@@ -335,7 +338,7 @@ struct SortedRunIndex: Sendable {
     /// Parameters: run, lower, upper.
     func chunksSQL(descending: Bool) -> String {
         """
-        SELECT keys FROM \(table) WHERE run = ?1 AND first < ?3 AND first >= IFNULL(\
+        SELECT first, keys FROM \(table) WHERE run = ?1 AND first < ?3 AND first >= IFNULL(\
         (SELECT first FROM \(table) WHERE run = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1), X'') \
         ORDER BY first \(descending ? "DESC" : "ASC")
         """
@@ -355,7 +358,7 @@ struct SortedRunIndex: Sendable {
                 try statement.bind([.integer(run), .blob(lower), .blob(upper)])
                 var fromRun = 0
                 while fromRun < limit, try statement.step() {
-                    let chunk = try decodeChunk(statement.value(at: 0), run: run)
+                    let chunk = try decodeChunk(first: statement.value(at: 0), rest: statement.value(at: 1), run: run)
                     for key in descending ? Array(chunk.reversed()) : chunk
                     where lower.lexicographicallyPrecedes(key) && key.lexicographicallyPrecedes(upper) {
                         found.append(key)
@@ -372,11 +375,14 @@ struct SortedRunIndex: Sendable {
     /// How many keys the index holds, or one of its runs (tests; reads every chunk).
     func count(run: Int64? = nil, in database: SQLiteDatabase) throws -> Int {
         var count = 0
-        let sql = "SELECT run, keys FROM \(table)" + (run == nil ? "" : " WHERE run = ?")
+        let sql = "SELECT run, first, keys FROM \(table)" + (run == nil ? "" : " WHERE run = ?")
         try database.withStatement(sql) { statement in
             try statement.bind(run.map { [.integer($0)] } ?? [])
             while try statement.step() {
-                count += try decodeChunk(statement.value(at: 1), run: statement.value(at: 0).integer ?? -1).count
+                count += try decodeChunk(
+                    first: statement.value(at: 1), rest: statement.value(at: 2),
+                    run: statement.value(at: 0).integer ?? -1
+                ).count
             }
         }
         return count

@@ -60,14 +60,14 @@ import Testing
         let database = try SQLiteDatabase(path: path)
         try database.transaction {
             for table in [RunIndexKeys.transactions.table, RunIndexKeys.eventSubjects.table] {
-                let chunks = try database.query("SELECT run, keys FROM \(table)")
+                let chunks = try database.query("SELECT run, first, keys FROM \(table)")
                 try database.execute(
                     """
                     DROP TABLE \(table);
                     CREATE TABLE \(table) (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;
                     """)
                 for chunk in chunks {
-                    for key in RunChunk.decode(chunk[1].blob ?? [])! {
+                    for key in [chunk[1].blob!] + RunChunk.decode(chunk[2].blob ?? [])! {
                         try database.run("INSERT INTO \(table)(run, key) VALUES (?, ?)", [chunk[0], .blob(key)])
                     }
                 }

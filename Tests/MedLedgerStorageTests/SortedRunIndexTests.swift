@@ -186,4 +186,18 @@ import Testing
         #expect(error?.kind == .corruptData)
         #expect(error?.message.contains("a chunk of keys is malformed") == true)
     }
+
+    /// A transaction's key (48 bytes) and an event's for an id subject (58): a row holds
+    /// about twenty and stays under the 1,002 bytes that SQLite keeps on a 4 KiB page.
+    @Test(arguments: [48, 58]) func aChunkRowHoldsManyKeysAndStaysOnItsPage(keyBytes: Int) throws {
+        let database = try Self.database()
+        var generator = Generator(state: UInt64(keyBytes))
+        let keys = (0..<1_000).map { _ in (0..<keyBytes).map { _ in UInt8(truncatingIfNeeded: generator.next()) } }
+        try database.transaction { try Self.index.add(keys, in: database) }
+        let rows = try database.query("SELECT COUNT(*), MAX(length(first) + length(keys) + 10) FROM test_runs")
+        let (count, largest) = (rows[0][0].integer ?? 0, rows[0][1].integer ?? .max)
+        #expect(count <= 1_000 / 15, "\(count) rows for 1,000 keys")
+        #expect(largest <= 1_002, "a row of \(largest) bytes with its header")
+        #expect(try Self.index.count(in: database) == 1_000)
+    }
 }
