@@ -148,14 +148,17 @@ struct SortedRunIndex: Sendable {
         }
     }
 
-    /// A row's keys, from its `first` and `keys` columns.
+    /// A row's keys, from its `first` and `keys` columns. Damage is reported, not read past:
+    /// keys out of order would make reads and merges skip keys without a word.
     private func decodeChunk(first: SQLiteValue, rest: SQLiteValue, run: Int64) throws -> [[UInt8]] {
-        guard let first = first.blob, let bytes = rest.blob, let rest = RunChunk.decode(bytes),
-            rest.first.map({ first.lexicographicallyPrecedes($0) }) ?? true
-        else {
+        guard let first = first.blob, let bytes = rest.blob, let rest = RunChunk.decode(bytes) else {
             throw StorageError.corrupt(table: table, row: "run \(run)", "a chunk of keys is malformed")
         }
-        return [first] + rest
+        let keys = [first] + rest
+        for index in keys.indices.dropFirst() where !keys[index - 1].lexicographicallyPrecedes(keys[index]) {
+            throw StorageError.corrupt(table: table, row: "run \(run)", "a chunk's keys are out of order")
+        }
+        return keys
     }
 
     /// One merge under way: the run being filled and the runs being emptied into it.

@@ -185,6 +185,12 @@ import Testing
         }
         #expect(error?.kind == .corruptData)
         #expect(error?.message.contains("a chunk of keys is malformed") == true)
+        // Keys out of order: the first not below the next.
+        try database.run("UPDATE test_runs SET first = X'05', keys = X'0102'")
+        let unordered = #expect(throws: StorageError.self) {
+            try Self.index.keys(above: [], below: [0xFF], descending: false, limit: 10, in: database)
+        }
+        #expect(unordered?.message.contains("a chunk's keys are out of order") == true)
     }
 
     /// A transaction's key (48 bytes) and an event's for an id subject (58): a row holds
