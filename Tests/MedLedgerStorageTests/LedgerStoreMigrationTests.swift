@@ -120,6 +120,19 @@ import Testing
             height: try store.latestHeight)
     }
 
+    /// A ledger of three blocks turned into an older version by `downgrade`: its directory,
+    /// chain, what it read before the downgrade, and its file's path.
+    static func olderLedger(downgrade: (String) throws -> Void) throws -> (
+        directory: TemporaryDirectory, chain: [BlockFixture], before: Reads, path: String
+    ) {
+        let directory = try TemporaryDirectory()
+        let chain = Fixtures.chain(count: 3)
+        let before = try committed(chain, in: directory)
+        let path = directory.url.appendingPathComponent("ledger.sqlite").path
+        try downgrade(path)
+        return (directory, chain, before, path)
+    }
+
     /// Commits `chain` to a new ledger in `directory` and returns what it reads back.
     static func committed(_ chain: [BlockFixture], in directory: TemporaryDirectory) throws -> Reads {
         let store = try LedgerStore(dataDirectory: directory.url)
@@ -164,11 +177,7 @@ import Testing
     }
 
     @Test func aVersion4LedgerGetsItsRunsInChunksWithEveryReadUnchanged() throws {
-        let directory = try TemporaryDirectory()
-        let chain = Fixtures.chain(count: 3)
-        let before = try Self.committed(chain, in: directory)
-        let path = directory.url.appendingPathComponent("ledger.sqlite").path
-        try Self.downgradeToVersion4(path)
+        let (directory, chain, before, path) = try Self.olderLedger(downgrade: Self.downgradeToVersion4)
         #expect(try Self.tableSQL(path, "transaction_hash_runs").contains("key BLOB NOT NULL"))
         #expect(try SQLiteDatabase(path: path).query("SELECT COUNT(*) FROM transaction_hash_runs") == [[.integer(6)]])
 
@@ -188,11 +197,7 @@ import Testing
     }
 
     @Test func aVersion3LedgerGetsRunIndexesWithEveryReadUnchanged() throws {
-        let directory = try TemporaryDirectory()
-        let chain = Fixtures.chain(count: 3)
-        let before = try Self.committed(chain, in: directory)
-        let path = directory.url.appendingPathComponent("ledger.sqlite").path
-        try Self.downgradeToVersion3(path)
+        let (directory, chain, before, path) = try Self.olderLedger(downgrade: Self.downgradeToVersion3)
         #expect(try Self.indexNames(path).contains("transactions_by_hash"))
 
         let migrated = try LedgerStore(dataDirectory: directory.url)
