@@ -242,16 +242,16 @@ struct SortedRunIndex: Sendable {
     /// retires the sources it empties. Returns how many keys it moved (at least one while
     /// any source has keys, so every merge ends).
     ///
-    /// The slice ends at the smallest of the sources' `chunk`-th keys, so no source gives
-    /// more than `chunk` keys, and every key up to that bound, in every source, is among the
-    /// smallest left in the whole merge. Whole chunks are read from each source's start; the
-    /// one a bound cuts is written back without its moved keys.
+    /// The slice ends at the smallest of the sources' `perSource`-th keys, so no source gives
+    /// more than `perSource` keys, and every key up to that bound, in every source, is among
+    /// the smallest left in the whole merge. Whole chunks are read from each source's start;
+    /// the one a bound cuts is written back without its moved keys.
     private func advance(_ merge: Merge, budget: Int, in database: SQLiteDatabase) throws -> Int {
-        let chunk = max(16, budget / merge.sources.count)
-        let heads = try merge.sources.map { try head(of: $0, keys: chunk, in: database) }
+        let perSource = max(16, budget / merge.sources.count)
+        let heads = try merge.sources.map { try head(of: $0, keys: perSource, in: database) }
         var bound: [UInt8]?
-        for head in heads where head.keys.count >= chunk {
-            let key = head.keys[chunk - 1]
+        for head in heads where head.keys.count >= perSource {
+            let key = head.keys[perSource - 1]
             if bound.map({ key.lexicographicallyPrecedes($0) }) ?? true { bound = key }
         }
         let taken = heads.map { head in
@@ -265,8 +265,8 @@ struct SortedRunIndex: Sendable {
         return moved.count
     }
 
-    /// The start of a source run: its first chunks, read whole until they hold at least
-    /// `keys` keys or the run ends.
+    /// The start of a source run: its first chunks, each chunk's first key and where it ends
+    /// in `keys`, and whether they are all of the run.
     private struct RunHead {
         let run: Int64
         var chunkFirsts: [[UInt8]] = []
@@ -275,6 +275,8 @@ struct SortedRunIndex: Sendable {
         var reachedEnd = true
     }
 
+    /// Reads `run`'s chunks from its start, whole, until they hold at least `wanted` keys or
+    /// the run ends.
     private func head(of run: Int64, keys wanted: Int, in database: SQLiteDatabase) throws -> RunHead {
         var head = RunHead(run: run)
         try database.withStatement("SELECT first, keys FROM \(table) WHERE run = ? ORDER BY first") { statement in
