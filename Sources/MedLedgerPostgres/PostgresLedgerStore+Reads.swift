@@ -79,6 +79,10 @@ extension PostgresLedgerStore {
         return try PostgresColumns(row, table: "state", row: "key \(Hex.encode(key))").bytes(0, "value")
     }
 
+    /// None to check: PostgreSQL keeps transactions by hash and events by subject in its own
+    /// B-tree indexes, which the server maintains with every row.
+    public func lookupIndexDamage() throws -> (index: String, reason: String)? { nil }
+
     public func rowsOutsideCommittedHeights(latest: Height) throws -> [(table: String, count: Int)] {
         precondition(latest.rawValue <= UInt64(Int64.max))
         var found = [(table: String, count: Int)]()

@@ -60,6 +60,11 @@ public protocol LedgerDatabase: AnyObject, Sendable, EventBytesReading {
 
     /// Rows of the block-derived tables whose height lies outside 1…`latest`, per table.
     func rowsOutsideCommittedHeights(latest: Height) throws -> [(table: String, count: Int)]
+
+    /// For `verify`: the first lookup index kept by the store itself that does not hold
+    /// exactly the keys of the stored rows, named with what is wrong; nil when every one
+    /// does, or when the database keeps its indexes itself.
+    func lookupIndexDamage() throws -> (index: String, reason: String)?
 }
 
 extension LedgerDatabase {

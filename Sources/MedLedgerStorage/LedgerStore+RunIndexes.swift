@@ -76,7 +76,40 @@ extension LedgerStore {
             try database.run("DELETE FROM index_runs WHERE index_table = ?", [.text(index.table)])
             try database.run("DELETE FROM \(index.table)")
         }
-        var transactionKeys: [[UInt8]] = []
+        try RunIndexKeys.transactions.addWholeRun(storedTransactionKeys(), in: database)
+        try RunIndexKeys.eventSubjects.addWholeRun(storedEventKeys(), in: database)
+    }
+
+    /// The first run index that does not hold exactly the keys of the stored rows, with what
+    /// is wrong (`verify`): a key missing or extra, a run's rows not listed, a damaged chunk.
+    public func lookupIndexDamage() throws -> (index: String, reason: String)? {
+        for (index, expected) in [
+            (RunIndexKeys.transactions, try storedTransactionKeys()),
+            (RunIndexKeys.eventSubjects, try storedEventKeys()),
+        ] {
+            let held: [[UInt8]]
+            do { held = try index.allKeys(in: database) } catch { return (index.table, "\(error)") }
+            if let reason = Self.difference(held: held, expected: expected) { return (index.table, reason) }
+        }
+        return nil
+    }
+
+    /// What differs between an index's keys and the keys its rows need, nil when nothing.
+    static func difference(held: [[UInt8]], expected: [[UInt8]]) -> String? {
+        let held = held.sorted { $0.lexicographicallyPrecedes($1) }
+        let expected = expected.sorted { $0.lexicographicallyPrecedes($1) }
+        let common = min(held.count, expected.count)
+        let firstDifference = (0..<common).first { held[$0] != expected[$0] }
+        guard let at = firstDifference ?? (held.count == expected.count ? nil : common) else { return nil }
+        let missing = at < expected.count && (at >= held.count || expected[at].lexicographicallyPrecedes(held[at]))
+        let key = missing ? expected[at] : held[at]
+        return "holds \(held.count) keys where the stored rows need \(expected.count): key \(Hex.encode(key)) is "
+            + (missing ? "missing" : "not a stored row's")
+    }
+
+    /// The run index key of every stored transaction.
+    private func storedTransactionKeys() throws -> [[UInt8]] {
+        var keys: [[UInt8]] = []
         try database.withStatement("SELECT hash, height, position FROM transactions") { statement in
             while try statement.step() {
                 guard let hash = statement.value(at: 0).blob, let height = statement.value(at: 1).unsigned,
@@ -84,13 +117,15 @@ extension LedgerStore {
                 else {
                     throw StorageError.corrupt(table: "transactions", row: "\(statement.currentRow())", "malformed row")
                 }
-                transactionKeys.append(
-                    RunIndexKeys.transaction(hash: hash, height: Height(height), position: position))
+                keys.append(RunIndexKeys.transaction(hash: hash, height: Height(height), position: position))
             }
         }
-        try RunIndexKeys.transactions.addWholeRun(transactionKeys, in: database)
+        return keys
+    }
 
-        var eventKeys: [[UInt8]] = []
+    /// The run index key of every stored event row whose subject is not an audit trail.
+    private func storedEventKeys() throws -> [[UInt8]] {
+        var keys: [[UInt8]] = []
         let sql = "SELECT subject, height, position, event_index FROM events WHERE NOT (\(Self.auditTrailSubjects))"
         try database.withStatement(sql) { statement in
             while try statement.step() {
@@ -102,11 +137,11 @@ extension LedgerStore {
                 else {
                     throw StorageError.corrupt(table: "events", row: "\(statement.currentRow())", "malformed row")
                 }
-                eventKeys.append(
+                keys.append(
                     RunIndexKeys.event(
                         prefix: prefix, height: Height(height), position: position, eventIndex: eventIndex))
             }
         }
-        try RunIndexKeys.eventSubjects.addWholeRun(eventKeys, in: database)
+        return keys
     }
 }

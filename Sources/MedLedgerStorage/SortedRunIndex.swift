@@ -377,6 +377,36 @@ struct SortedRunIndex: Sendable {
         return Array(found.prefix(limit))
     }
 
+    /// Every key that reads can see, run by run, checking what reads rely on: each chunk
+    /// decodes in order, every merge's destination is listed, and no row belongs to a run
+    /// that is not listed (reads would never see it).
+    func allKeys(in database: SQLiteDatabase) throws -> [[UInt8]] {
+        let runs = try runList(in: database)
+        _ = try Self.merges(runs)
+        let unlisted = try database.query(
+            "SELECT COUNT(*) FROM \(table) WHERE run NOT IN (SELECT run FROM index_runs WHERE index_table = ?)",
+            [.text(table)])
+        if let count = unlisted.first?.first?.integer, count > 0 {
+            throw StorageError.corrupt(table: table, row: "\(count) rows", "their runs are not listed in index_runs")
+        }
+        var keys: [[UInt8]] = []
+        try database.withStatement("SELECT first, keys FROM \(table) WHERE run = ? ORDER BY first") { statement in
+            for run in runs.map(\.run) {
+                try statement.bind([.integer(run)])
+                var last: [UInt8]?
+                while try statement.step() {
+                    let chunk = try decodeChunk(first: statement.value(at: 0), rest: statement.value(at: 1), run: run)
+                    if let last, !last.lexicographicallyPrecedes(chunk[0]) {
+                        throw StorageError.corrupt(table: table, row: "run \(run)", "its chunks overlap")
+                    }
+                    last = chunk.last
+                    keys += chunk
+                }
+            }
+        }
+        return keys
+    }
+
     /// How many keys the index holds, or one of its runs (tests; reads every chunk).
     func count(run: Int64? = nil, in database: SQLiteDatabase) throws -> Int {
         var count = 0

@@ -82,6 +82,7 @@ public struct LedgerVerifier {
         }
         summary.blocks = latest
         try checkNothingBeyond(latest, store: store)
+        try checkLookupIndexes(store: store)
         summary.stateEntries = try checkStoredState(replay.state, store: store, latest: latest)
         summary.blobs = try checkBlobs(replay.state, placement: engine.blobPlacement, replaced: replay.replacedBlobs)
         return summary
@@ -119,6 +120,16 @@ public struct LedgerVerifier {
                 location: "\(first.table) table",
                 reason: "\(first.count) row(s) at heights outside 1…\(latest), which were never committed")
         }
+    }
+
+    /// Transactions by hash and events by subject must be found exactly where their rows
+    /// are: a key dropped from an index would hide a report's history from its readers.
+    private func checkLookupIndexes(store: any LedgerDatabase) throws(VerificationFailure) {
+        let damage: (index: String, reason: String)?
+        do { damage = try store.lookupIndexDamage() } catch {
+            throw VerificationFailure(location: "ledger", reason: "\(error)")
+        }
+        if let damage { throw VerificationFailure(location: "\(damage.index) index", reason: damage.reason) }
     }
 
     /// The stored state must equal, entry for entry, the state rebuilt by replay.

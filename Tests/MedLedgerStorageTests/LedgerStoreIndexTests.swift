@@ -26,6 +26,7 @@ import Testing
         }
         #expect(try store.receipts(height: 9).isEmpty)
         #expect(try store.rowsOutsideCommittedHeights(latest: 3).isEmpty)
+        #expect(try store.lookupIndexDamage() == nil)
         let beyond = try store.rowsOutsideCommittedHeights(latest: 1)
         #expect(beyond.map(\.table) == ["blocks", "transactions", "events"])
         #expect(beyond.map(\.count) == [2, 4, 4])

@@ -63,4 +63,47 @@ import Testing
             "SELECT level FROM index_runs WHERE index_table = 'transaction_hash_runs' AND merging_into IS NULL")
         #expect(levels.contains([.integer(1)]), "\(levels)")
     }
+
+    /// A store of 20 blocks (its first 16 runs of each index merged), with `tamper` applied
+    /// to its file: what `lookupIndexDamage` then says.
+    static func damage(after tamper: (SQLiteDatabase) throws -> Void) throws -> (index: String, reason: String)? {
+        let directory = try TemporaryDirectory()
+        let store = try LedgerStore(dataDirectory: directory.url)
+        try store.saveGenesis(Fixtures.genesis)
+        for fixture in chain(count: 20, subject: Array(repeating: 7, count: 16)) { try store.commit(fixture) }
+        #expect(try store.lookupIndexDamage() == nil, "an untouched store")
+        try tamper(SQLiteDatabase(path: store.path))
+        return try store.lookupIndexDamage()
+    }
+
+    @Test func verifyFindsAKeyMissingExtraOrUnseenInTheRunIndexes() throws {
+        let missing = try Self.damage { database in
+            try database.run(
+                "DELETE FROM event_subject_runs WHERE first = (SELECT MAX(first) FROM event_subject_runs)")
+        }
+        #expect(missing?.index == "event_subject_runs")
+        #expect(missing?.reason.hasSuffix("is missing") == true, "\(String(describing: missing))")
+
+        let extra = try Self.damage { database in
+            let run = try #require(
+                try database.query("SELECT run FROM index_runs WHERE index_table = 'transaction_hash_runs' LIMIT 1")
+                    .first?.first)
+            try database.run(
+                "INSERT INTO transaction_hash_runs(run, first, keys) VALUES (?, ?, X'')", [run, .blob([0xFF, 0xFF])])
+        }
+        #expect(extra?.index == "transaction_hash_runs")
+        #expect(extra?.reason.hasSuffix("ffff is not a stored row's") == true, "\(String(describing: extra))")
+
+        let unseen = try Self.damage { database in
+            try database.run(
+                "UPDATE transaction_hash_runs SET run = 999 WHERE run = (SELECT MAX(run) FROM transaction_hash_runs)")
+        }
+        #expect(unseen?.index == "transaction_hash_runs")
+        #expect(unseen?.reason.contains("not listed in index_runs") == true, "\(String(describing: unseen))")
+
+        let damaged = try Self.damage { database in
+            try database.run("UPDATE event_subject_runs SET keys = X'7F'")
+        }
+        #expect(damaged?.reason.contains("a chunk of keys is malformed") == true, "\(String(describing: damaged))")
+    }
 }

@@ -26,6 +26,16 @@ extension LedgerVerifierTests {
         }
     }
 
+    /// A report's history is read through the event run index: a key taken out of it hid an
+    /// event from the report's readers, and `verify` checked only the event rows.
+    @Test func eventMissingFromTheRunIndexIsNamed() async throws {
+        try await withDemoCopy { directory in
+            let db = try SQLiteDatabase(path: directory.ledgerFile.path)
+            try db.run("DELETE FROM event_subject_runs WHERE first = (SELECT MIN(first) FROM event_subject_runs)")
+            expectFailure(directory, locationPrefix: "event_subject_runs index")
+        }
+    }
+
     @Test func genesisFileThatDiffersFromTheStoredGenesisIsNamed() async throws {
         try await withDemoCopy { directory in
             let text = try String(contentsOf: directory.genesisFile, encoding: .utf8)
