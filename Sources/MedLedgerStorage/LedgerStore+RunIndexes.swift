@@ -83,13 +83,14 @@ extension LedgerStore {
     /// The first run index that does not hold exactly the keys of the stored rows, with what
     /// is wrong (`verify`): a key missing or extra, a run's rows not listed, a damaged chunk.
     public func lookupIndexDamage() throws -> (index: String, reason: String)? {
-        for (index, expected) in [
-            (RunIndexKeys.transactions, try storedTransactionKeys()),
-            (RunIndexKeys.eventSubjects, try storedEventKeys()),
-        ] {
+        // One index at a time: on a large ledger each side is a list of millions of keys.
+        let indexes: [(SortedRunIndex, () throws -> [[UInt8]])] = [
+            (RunIndexKeys.transactions, storedTransactionKeys), (RunIndexKeys.eventSubjects, storedEventKeys),
+        ]
+        for (index, storedKeys) in indexes {
             let held: [[UInt8]]
             do { held = try index.allKeys(in: database) } catch { return (index.table, "\(error)") }
-            if let reason = Self.difference(held: held, expected: expected) { return (index.table, reason) }
+            if let reason = Self.difference(held: held, expected: try storedKeys()) { return (index.table, reason) }
         }
         return nil
     }

@@ -265,11 +265,10 @@ struct SortedRunIndex: Sendable {
         return moved.count
     }
 
-    /// The start of a source run: its first chunks, each chunk's first key and where it ends
-    /// in `keys`, and whether they are all of the run.
+    /// The start of a source run: its first chunks' keys, where each chunk ends in `keys`,
+    /// and whether they are all of the run.
     private struct RunHead {
         let run: Int64
-        var chunkFirsts: [[UInt8]] = []
         var chunkEnds: [Int] = []
         var keys: [[UInt8]] = []
         var reachedEnd = true
@@ -284,7 +283,6 @@ struct SortedRunIndex: Sendable {
             while head.keys.count < wanted {
                 guard try statement.step() else { return }
                 let keys = try decodeChunk(first: statement.value(at: 0), rest: statement.value(at: 1), run: run)
-                head.chunkFirsts.append(keys[0])
                 head.keys += keys
                 head.chunkEnds.append(head.keys.count)
             }
@@ -319,8 +317,9 @@ struct SortedRunIndex: Sendable {
         if count > 0 {
             // The chunks that hold moved keys: all up to the one holding the last moved key.
             let cut = head.chunkEnds.firstIndex { $0 >= count }!
+            let cutFirst = head.keys[cut == 0 ? 0 : head.chunkEnds[cut - 1]]
             try database.run(
-                "DELETE FROM \(table) WHERE run = ? AND first <= ?", [.integer(head.run), .blob(head.chunkFirsts[cut])])
+                "DELETE FROM \(table) WHERE run = ? AND first <= ?", [.integer(head.run), .blob(cutFirst)])
             if head.chunkEnds[cut] > count {
                 try insert(head.keys[count..<head.chunkEnds[cut]], into: head.run, in: database)
             }
