@@ -17,8 +17,18 @@ extension LedgerAPI {
 
     func getBlock(_ input: Operations.GetBlock.Input) async throws -> Operations.GetBlock.Output {
         let height = try Parameter.positive(input.path.height, "height", maximum: UInt64(Int64.max))
-        guard let block = try await node.block(at: Height(height)) else {
-            throw APIProblem(status: .notFound, detail: "no block at height \(height)", field: "height")
+        let wait = try input.query.wait.map {
+            try Parameter.positive($0, "wait", maximum: BlockWaits.maximumMilliseconds)
+        }
+        var block = try await node.block(at: Height(height))
+        if block == nil, let wait {
+            block = try await blockWaits.block(at: Height(height), waitingUpTo: wait, on: node)
+        }
+        guard let block else {
+            throw APIProblem(
+                status: .notFound,
+                detail: wait == nil ? "no block at height \(height)" : "no block at height \(height) yet",
+                field: "height")
         }
         return .ok(.init(body: .json(.init(block))))
     }

@@ -12,6 +12,8 @@ struct LedgerAPI: APIProtocol {
     let node: LedgerNode
     /// Read only to check signed requests' timestamps; the contracts never see it.
     let clock: @Sendable () -> WallClockTime
+    /// The bound on `GET /v1/blocks/{height}?wait=` requests in progress.
+    let blockWaits: BlockWaits
 
     /// The request this task handles, as `SignedRequestMiddleware` captured it.
     func incoming() throws -> IncomingRequest {

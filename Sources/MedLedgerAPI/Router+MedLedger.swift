@@ -17,6 +17,7 @@ public typealias APIRequestContext = BasicRequestContext
 ///     so routers built side by side (tests) count apart.
 ///   - clock: the wall clock signed requests' timestamps are checked against.
 ///   - eventStreams: the bounds of `GET /v1/events`.
+///   - blockWaitLimit: how many `GET /v1/blocks/{height}?wait=` requests may wait at once.
 ///   - scheme: `http` or `https`, how clients reach this router: the FHIR facade's absolute
 ///     links and its token URL (a client assertion's `aud`) use it, as HTTP/1 requests do
 ///     not say whether they came over TLS.
@@ -25,7 +26,8 @@ public func buildRouter(
     node: LedgerNode, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     clock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
     portal: PortalFiles = .bundled,
-    eventStreams: EventStreamSettings = EventStreamSettings(), scheme: String = "http"
+    eventStreams: EventStreamSettings = EventStreamSettings(), scheme: String = "http",
+    blockWaitLimit: Int = 64
 ) -> Router<APIRequestContext> {
     let apiMetrics = APIMetrics(registry: metrics)
     let router = Router(context: APIRequestContext.self)
@@ -40,7 +42,7 @@ public func buildRouter(
     // in front of them reads the body within its limit and keeps what a signature covers.
     let api = router.group().add(middleware: SignedRequestMiddleware(node: node, clock: clock))
     do {
-        try LedgerAPI(node: node, clock: clock).registerHandlers(on: api)
+        try LedgerAPI(node: node, clock: clock, blockWaits: BlockWaits(limit: blockWaitLimit)).registerHandlers(on: api)
     } catch {
         // Registration only fails on a malformed server URL; the document's is "/".
         preconditionFailure("the generated API routes did not register: \(error)")

@@ -184,6 +184,8 @@ public enum Limits {
     public static let httpRequestSkewMaxMilliseconds: UInt64 = 300_000
     /// How long `POST /v1/transactions?wait=commit` holds a request open for the commit.
     public static let httpCommitWaitMaxMilliseconds: UInt64 = 15_000
+    /// The longest `GET /v1/blocks/{height}?wait=` a client may ask for.
+    public static let httpBlockWaitMaxMilliseconds: UInt64 = 10_000
     /// The largest answer a client (the CLI's gateway, the load generator) reads: a version's
     /// content, a whole blob in base64, with its proof.
     public static let httpClientAnswerMaxBytes = (blobMaxBytes + 2) / 3 * 4 + 1024 * 1024
@@ -200,6 +202,9 @@ public enum Limits {
         precondition(
             UInt64(httpClientRequestTimeoutSeconds) * 1_000 > httpCommitWaitMaxMilliseconds,
             "a client must outwait the node's hold on a wait=commit request")
+        precondition(
+            UInt64(httpClientRequestTimeoutSeconds) * 1_000 > httpBlockWaitMaxMilliseconds,
+            "a client must outwait the node's hold on a block wait")
         precondition(httpClientAnswerMaxBytes > blobMaxBytes / 3 * 4, "a client reads a whole blob in base64")
         precondition(
             transactionMaxBytes * blockMaxTransactions / 16 <= blockMaxBytes * 1,

@@ -106,6 +106,8 @@ public struct Client: APIProtocol {
     }
     /// A committed block's header, transaction hashes and commit certificate
     ///
+    /// With `wait`, a block not yet committed is waited for, up to that many milliseconds, and returned as soon as it commits: how a client follows the chain without polling. The node serves a bounded number of such waits at once; one more is a 503.
+    ///
     /// - Remark: HTTP `GET /v1/blocks/{height}`.
     /// - Remark: Generated from `#/paths//v1/blocks/{height}/get(getBlock)`.
     public func getBlock(_ input: Operations.GetBlock.Input) async throws -> Operations.GetBlock.Output {
@@ -124,6 +126,13 @@ public struct Client: APIProtocol {
                     method: .get
                 )
                 suppressMutabilityWarning(&request)
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
+                    name: "wait",
+                    value: input.query.wait
+                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -198,6 +207,28 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .notFound(.init(body: body))
+                case 503:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Unavailable.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .serviceUnavailable(.init(body: body))
                 default:
                     return .undocumented(
                         statusCode: response.status.code,

@@ -72,9 +72,20 @@ public enum OpenAPIDocumentText {
                   "chain"
                 ],
                 "summary": "A committed block's header, transaction hashes and commit certificate",
+                "description": "With `wait`, a block not yet committed is waited for, up to that many milliseconds, and returned as soon as it commits: how a client follows the chain without polling. The node serves a bounded number of such waits at once; one more is a 503.",
                 "parameters": [
                   {
                     "$ref": "#/components/parameters/Height"
+                  },
+                  {
+                    "name": "wait",
+                    "in": "query",
+                    "required": false,
+                    "description": "If the block is not committed yet, wait up to this many milliseconds (1-10000) for it, then 404",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^[0-9]{1,5}$"
+                    }
                   }
                 ],
                 "responses": {
@@ -93,6 +104,9 @@ public enum OpenAPIDocumentText {
                   },
                   "404": {
                     "$ref": "#/components/responses/NotFound"
+                  },
+                  "503": {
+                    "$ref": "#/components/responses/Unavailable"
                   }
                 }
               }

@@ -397,6 +397,8 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
     }
     /// A committed block's header, transaction hashes and commit certificate
     ///
+    /// With `wait`, a block not yet committed is waited for, up to that many milliseconds, and returned as soon as it commits: how a client follows the chain without polling. The node serves a bounded number of such waits at once; one more is a 503.
+    ///
     /// - Remark: HTTP `GET /v1/blocks/{height}`.
     /// - Remark: Generated from `#/paths//v1/blocks/{height}/get(getBlock)`.
     func getBlock(
@@ -418,9 +420,17 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                     name: "height",
                     as: Components.Parameters.Height.self
                 ))
+                let query: Operations.GetBlock.Input.Query = .init(wait: try converter.getOptionalQueryItemAsURI(
+                    in: request.soar_query,
+                    style: .form,
+                    explode: true,
+                    name: "wait",
+                    as: Swift.String.self
+                ))
                 let headers: Operations.GetBlock.Input.Headers = .init(accept: try converter.extractAcceptHeaderIfPresent(in: request.headerFields))
                 return Operations.GetBlock.Input(
                     path: path,
+                    query: query,
                     headers: headers
                 )
             },
@@ -465,6 +475,24 @@ fileprivate extension UniversalServer where APIHandler: APIProtocol {
                 case let .notFound(value):
                     suppressUnusedWarning(value)
                     var response = HTTPTypes.HTTPResponse(soar_statusCode: 404)
+                    suppressMutabilityWarning(&response)
+                    let body: OpenAPIRuntime.HTTPBody
+                    switch value.body {
+                    case let .applicationProblemJson(value):
+                        try converter.validateAcceptIfPresent(
+                            "application/problem+json",
+                            in: request.headerFields
+                        )
+                        body = try converter.setResponseBodyAsJSON(
+                            value,
+                            headerFields: &response.headerFields,
+                            contentType: "application/problem+json; charset=utf-8"
+                        )
+                    }
+                    return (response, body)
+                case let .serviceUnavailable(value):
+                    suppressUnusedWarning(value)
+                    var response = HTTPTypes.HTTPResponse(soar_statusCode: 503)
                     suppressMutabilityWarning(&response)
                     let body: OpenAPIRuntime.HTTPBody
                     switch value.body {

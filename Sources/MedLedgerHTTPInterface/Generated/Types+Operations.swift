@@ -129,6 +129,8 @@ public enum Operations {
     }
     /// A committed block's header, transaction hashes and commit certificate
     ///
+    /// With `wait`, a block not yet committed is waited for, up to that many milliseconds, and returned as soon as it commits: how a client follows the chain without polling. The node serves a bounded number of such waits at once; one more is a 503.
+    ///
     /// - Remark: HTTP `GET /v1/blocks/{height}`.
     /// - Remark: Generated from `#/paths//v1/blocks/{height}/get(getBlock)`.
     public enum GetBlock {
@@ -149,6 +151,21 @@ public enum Operations {
                 }
             }
             public var path: Operations.GetBlock.Input.Path
+            /// - Remark: Generated from `#/paths/v1/blocks/{height}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// If the block is not committed yet, wait up to this many milliseconds (1-10000) for it, then 404
+                ///
+                /// - Remark: Generated from `#/paths/v1/blocks/{height}/GET/query/wait`.
+                public var wait: Swift.String?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - wait: If the block is not committed yet, wait up to this many milliseconds (1-10000) for it, then 404
+                public init(wait: Swift.String? = nil) {
+                    self.wait = wait
+                }
+            }
+            public var query: Operations.GetBlock.Input.Query
             /// - Remark: Generated from `#/paths/v1/blocks/{height}/GET/header`.
             public struct Headers: Sendable, Hashable {
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetBlock.AcceptableContentType>]
@@ -165,12 +182,15 @@ public enum Operations {
             ///
             /// - Parameters:
             ///   - path:
+            ///   - query:
             ///   - headers:
             public init(
                 path: Operations.GetBlock.Input.Path,
+                query: Operations.GetBlock.Input.Query = .init(),
                 headers: Operations.GetBlock.Input.Headers = .init()
             ) {
                 self.path = path
+                self.query = query
                 self.headers = headers
             }
         }
@@ -267,6 +287,29 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The node cannot take work now
+            ///
+            /// - Remark: Generated from `#/paths//v1/blocks/{height}/get(getBlock)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }

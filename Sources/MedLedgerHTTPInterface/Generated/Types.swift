@@ -24,6 +24,8 @@ public protocol APIProtocol: Sendable {
     func getStatus(_ input: Operations.GetStatus.Input) async throws -> Operations.GetStatus.Output
     /// A committed block's header, transaction hashes and commit certificate
     ///
+    /// With `wait`, a block not yet committed is waited for, up to that many milliseconds, and returned as soon as it commits: how a client follows the chain without polling. The node serves a bounded number of such waits at once; one more is a 503.
+    ///
     /// - Remark: HTTP `GET /v1/blocks/{height}`.
     /// - Remark: Generated from `#/paths//v1/blocks/{height}/get(getBlock)`.
     func getBlock(_ input: Operations.GetBlock.Input) async throws -> Operations.GetBlock.Output
@@ -172,14 +174,18 @@ extension APIProtocol {
     }
     /// A committed block's header, transaction hashes and commit certificate
     ///
+    /// With `wait`, a block not yet committed is waited for, up to that many milliseconds, and returned as soon as it commits: how a client follows the chain without polling. The node serves a bounded number of such waits at once; one more is a 503.
+    ///
     /// - Remark: HTTP `GET /v1/blocks/{height}`.
     /// - Remark: Generated from `#/paths//v1/blocks/{height}/get(getBlock)`.
     public func getBlock(
         path: Operations.GetBlock.Input.Path,
+        query: Operations.GetBlock.Input.Query = .init(),
         headers: Operations.GetBlock.Input.Headers = .init()
     ) async throws -> Operations.GetBlock.Output {
         try await getBlock(Operations.GetBlock.Input(
             path: path,
+            query: query,
             headers: headers
         ))
     }

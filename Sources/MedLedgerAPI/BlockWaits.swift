@@ -1,0 +1,58 @@
+import Foundation
+import MedLedgerAPIModel
+import MedLedgerCore
+import MedLedgerNode
+
+/// `GET /v1/blocks/{height}?wait=`: a block not yet committed is answered as soon as it
+/// commits, so a client following the chain (a monitor, `medledger bench`'s watcher) sees each
+/// block when it lands instead of up to a polling interval later, and does not send a request
+/// every few milliseconds meanwhile.
+///
+/// Anyone may ask, unsigned, so a wait is bounded twice: in time (`maximumMilliseconds`) and
+/// in number (`limit` at once per node, 64 unless `buildRouter` is told otherwise; one more is a 503 at once, never a queue). A waiting
+/// request holds no lock and no store read: it parks on the node's `HeightFeed`.
+final class BlockWaits: @unchecked Sendable {
+    /// The longest `wait` a request may name; longer is a 400.
+    static let maximumMilliseconds = Limits.httpBlockWaitMaxMilliseconds
+    let limit: Int
+    private let lock = NSLock()
+    private var open = 0
+
+    init(limit: Int) {
+        precondition(limit >= 1)
+        self.limit = limit
+    }
+
+    /// Waits in progress (for tests: none may leak).
+    var waiting: Int { lock.withLock { open } }
+
+    /// The block at `height`, waiting up to `milliseconds` for it to commit; nil when it has
+    /// not by then.
+    /// - Throws: a 503 problem when `limit` waits are already in progress.
+    func block(at height: Height, waitingUpTo milliseconds: UInt64, on node: LedgerNode) async throws -> StoredBlock? {
+        try acquire()
+        defer { release() }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(milliseconds))
+        while true {
+            // The feed's height first: a block committed after this read ends the wait below.
+            let seen = node.heights.current
+            if seen >= height { return try await node.block(at: height) }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, !Task.isCancelled else { return nil }
+            _ = await node.heights.wait(after: seen, timeout: left)
+        }
+    }
+
+    private func acquire() throws {
+        try lock.withLock {
+            guard open < limit else {
+                throw APIProblem(
+                    status: .serviceUnavailable,
+                    detail: "the node serves its limit of \(limit) waiting block requests; retry later", field: "wait")
+            }
+            open += 1
+        }
+    }
+
+    private func release() { lock.withLock { open -= 1 } }
+}
