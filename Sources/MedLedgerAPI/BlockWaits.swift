@@ -4,9 +4,8 @@ import MedLedgerCore
 import MedLedgerNode
 
 /// `GET /v1/blocks/{height}?wait=`: a block not yet committed is answered as soon as it
-/// commits, so a client following the chain (a monitor, `medledger bench`'s watcher) sees each
-/// block when it lands instead of up to a polling interval later, and does not send a request
-/// every few milliseconds meanwhile.
+/// commits, so a client following the chain (a monitor, `medledger bench`'s watcher) needs
+/// one request per block rather than one every few milliseconds while it waits.
 ///
 /// Anyone may ask, unsigned, so a wait is bounded twice: in time (`maximumMilliseconds`) and
 /// in number (`limit` at once per node, 64 unless `buildRouter` is told otherwise; one more is a 503 at once, never a queue). A waiting

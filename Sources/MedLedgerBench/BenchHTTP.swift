@@ -30,8 +30,7 @@ struct BenchHTTP: Sendable {
 
     /// The transaction hashes of node 0's block at `height`, or nil while it has none there
     /// (404): one round trip tells the watcher both that the block is committed and what it holds.
-    /// Node 0 holds the request until the block commits, up to `waitMilliseconds`, so the
-    /// commit is seen when it lands, not up to a polling interval later.
+    /// Node 0 holds the request until the block commits, up to `waitMilliseconds`.
     func committedTransactions(height: UInt64, waitMilliseconds: Int = 1_000) async throws -> [String]? {
         let response = try await wire.request(
             node: 0, method: .GET, path: "/v1/blocks/\(height)?wait=\(waitMilliseconds)")
