@@ -13,17 +13,19 @@ public enum APIServer {
     /// - Parameters:
     ///   - metrics: the registry `GET /metrics` renders (see `buildRouter`).
     ///   - tls: serve HTTPS with this configuration (see `APITLS`); nil serves plain HTTP.
+    ///   - limits: how many connections stay open at once, and how long an idle one does.
     ///   - onListening: called with the bound port once the server listens (useful with port
     ///     0, which picks a free port).
     /// - Throws: when the TLS configuration cannot be used.
     public static func service(
         node: LedgerNode, host: String, port: Int, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        tls: TLSConfiguration? = nil,
+        tls: TLSConfiguration? = nil, limits: APIConnectionLimits = .standard,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> any Service {
         try application(
-            node: node, host: host, port: port, logger: logger, metrics: metrics, tls: tls, onListening: onListening)
+            node: node, host: host, port: port, logger: logger, metrics: metrics, tls: tls, limits: limits,
+            onListening: onListening)
     }
 
     /// Serves the API on `host:port` until the task is cancelled or the process gets
@@ -37,21 +39,21 @@ public enum APIServer {
     ) async throws {
         try await application(
             node: node, host: host, port: port, logger: logger, metrics: PrometheusCollectorRegistry(), tls: tls,
-            onListening: onListening
+            limits: .standard, onListening: onListening
         )
         .runService()
     }
 
     private static func application(
         node: LedgerNode, host: String, port: Int, logger: Logger,
-        metrics: PrometheusCollectorRegistry, tls: TLSConfiguration?,
+        metrics: PrometheusCollectorRegistry, tls: TLSConfiguration?, limits: APIConnectionLimits,
         onListening: @escaping @Sendable (Int) async -> Void
     ) throws
         -> Application<RouterResponder<APIRequestContext>>
     {
         Application(
             router: buildRouter(node: node, metrics: metrics, scheme: tls == nil ? "http" : "https"),
-            server: .eventLoopBoundHTTP1(tls: tls),
+            server: .eventLoopBoundHTTP1(tls: tls, limits: limits),
             configuration: .init(address: .hostname(host, port: port), serverName: "MedLedger"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -17,12 +17,25 @@ import NIOSSL
 /// before. So nothing a handler reaches may use NIO's `.wait()`, which traps on any event loop
 /// (`PostgresSession` blocks its own way). Peers have their own event loop, so a long request
 /// (a batch's signature checks) delays other API connections on its loop, never consensus.
+///
+/// It also keeps the API's connections within `APIConnectionLimits`: a connection past the
+/// limit is closed and fails its setup, and each admitted one gives its place back when it
+/// closes.
 struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
+    let gate: ConnectionGate
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        base.setup(channel: channel, logger: logger)
+        guard gate.admit() else {
+            // A failed setup alone leaves the socket open (NIO's async server drops the
+            // channel without closing it), so close it here.
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ConnectionLimitReached(limit: gate.limit))
+        }
+        let gate = self.gate
+        channel.closeFuture.whenComplete { _ in gate.release() }
+        return base.setup(channel: channel, logger: logger)
     }
 
     func handle(value: Value, logger: Logger) async {
@@ -45,12 +58,15 @@ final class EventLoopTaskExecutor: TaskExecutor {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1, over TLS when a configuration is given, each connection on its event loop.
-    static func eventLoopBoundHTTP1(tls: TLSConfiguration?) -> HTTPServerBuilder {
+    /// HTTP/1.1, over TLS when a configuration is given, each connection on its event loop,
+    /// within `limits`.
+    static func eventLoopBoundHTTP1(tls: TLSConfiguration?, limits: APIConnectionLimits) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            let http1 = HTTP1Channel(responder: responder)
-            guard let tls else { return EventLoopBoundConnection(base: http1) }
-            return EventLoopBoundConnection(base: try TLSChannel(http1, tlsConfiguration: tls))
+            let gate = ConnectionGate(limit: limits.maxConnections)
+            let http1 = HTTP1Channel(
+                responder: responder, configuration: .init(idleTimeout: TimeAmount(limits.idleTimeout)))
+            guard let tls else { return EventLoopBoundConnection(base: http1, gate: gate) }
+            return EventLoopBoundConnection(base: try TLSChannel(http1, tlsConfiguration: tls), gate: gate)
         }
     }
 }

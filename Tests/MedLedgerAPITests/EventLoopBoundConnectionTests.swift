@@ -39,7 +39,7 @@ import Testing
         var logger = Logger(label: "medledger.event-loop-test")
         logger.logLevel = .critical
         let app = Application(
-            router: router, server: .eventLoopBoundHTTP1(tls: nil),
+            router: router, server: .eventLoopBoundHTTP1(tls: nil, limits: .standard),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         let server = Task { try await app.runService() }
