@@ -46,33 +46,6 @@ public struct APIConnectionLimits: Sendable {
     }
 }
 
-/// Counts the API's open connections and refuses one past the limit.
-final class ConnectionGate: @unchecked Sendable {
-    let limit: Int
-    private let lock = NSLock()
-    private var open = 0
-
-    init(limit: Int) {
-        precondition(limit >= 1)
-        self.limit = limit
-    }
-
-    /// Connections open now (for tests).
-    var openConnections: Int { lock.withLock { open } }
-
-    /// Takes a place for a new connection; false when `limit` are open.
-    func admit() -> Bool {
-        lock.withLock {
-            guard open < limit else { return false }
-            open += 1
-            return true
-        }
-    }
-
-    /// Gives back a place taken by `admit`.
-    func release() { lock.withLock { open -= 1 } }
-}
-
 /// Why a connection was closed as soon as it was accepted.
 struct ConnectionLimitReached: Error, CustomStringConvertible {
     let limit: Int

@@ -8,29 +8,31 @@ import MedLedgerNode
 /// one request per block rather than one every few milliseconds while it waits.
 ///
 /// Anyone may ask, unsigned, so a wait is bounded twice: in time (`maximumMilliseconds`) and
-/// in number (`limit` at once per node, 64 unless `buildRouter` is told otherwise; one more is a 503 at once, never a queue). A waiting
-/// request holds no lock and no store read: it parks on the node's `HeightFeed`.
-final class BlockWaits: @unchecked Sendable {
+/// in number (`limit` at once per node, 64 unless `buildRouter` is told otherwise; one more
+/// is a 503 at once, never a queue). A waiting request holds no lock and no store read: it
+/// parks on the node's `HeightFeed`.
+final class BlockWaits: Sendable {
     /// The longest `wait` a request may name; longer is a 400.
     static let maximumMilliseconds = Limits.httpBlockWaitMaxMilliseconds
-    let limit: Int
-    private let lock = NSLock()
-    private var open = 0
+    private let places: BoundedCount
 
-    init(limit: Int) {
-        precondition(limit >= 1)
-        self.limit = limit
-    }
+    init(limit: Int) { places = BoundedCount(limit: limit) }
+
+    var limit: Int { places.limit }
 
     /// Waits in progress (for tests: none may leak).
-    var waiting: Int { lock.withLock { open } }
+    var waiting: Int { places.current }
 
     /// The block at `height`, waiting up to `milliseconds` for it to commit; nil when it has
     /// not by then.
     /// - Throws: a 503 problem when `limit` waits are already in progress.
     func block(at height: Height, waitingUpTo milliseconds: UInt64, on node: LedgerNode) async throws -> StoredBlock? {
-        try acquire()
-        defer { release() }
+        guard places.admit() else {
+            throw APIProblem(
+                status: .serviceUnavailable,
+                detail: "the node serves its limit of \(limit) waiting block requests; retry later", field: "wait")
+        }
+        defer { places.release() }
         let deadline = ContinuousClock.now + .milliseconds(Int64(milliseconds))
         while true {
             // The feed's height first: a block committed after this read ends the wait below.
@@ -41,17 +43,4 @@ final class BlockWaits: @unchecked Sendable {
             _ = await node.heights.wait(after: seen, timeout: left)
         }
     }
-
-    private func acquire() throws {
-        try lock.withLock {
-            guard open < limit else {
-                throw APIProblem(
-                    status: .serviceUnavailable,
-                    detail: "the node serves its limit of \(limit) waiting block requests; retry later", field: "wait")
-            }
-            open += 1
-        }
-    }
-
-    private func release() { lock.withLock { open -= 1 } }
 }

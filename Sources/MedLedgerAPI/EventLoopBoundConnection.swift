@@ -24,7 +24,7 @@ import NIOSSL
 struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
-    let gate: ConnectionGate
+    let gate: BoundedCount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         guard gate.admit() else {
@@ -62,7 +62,7 @@ extension HTTPServerBuilder {
     /// within `limits`.
     static func eventLoopBoundHTTP1(tls: TLSConfiguration?, limits: APIConnectionLimits) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            let gate = ConnectionGate(limit: limits.maxConnections)
+            let gate = BoundedCount(limit: limits.maxConnections)
             let http1 = HTTP1Channel(
                 responder: responder, configuration: .init(idleTimeout: TimeAmount(limits.idleTimeout)))
             guard let tls else { return EventLoopBoundConnection(base: http1, gate: gate) }

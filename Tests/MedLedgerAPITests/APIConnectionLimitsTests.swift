@@ -95,11 +95,11 @@ import Testing
         #expect(standard.idleTimeout == .seconds(60))
     }
 
-    @Test func theGateCountsPlacesAndNeverGoesPastItsLimit() {
-        let gate = ConnectionGate(limit: 2)
+    @Test func aBoundedCountGivesPlacesBackAndNeverPassesItsLimit() {
+        let gate = BoundedCount(limit: 2)
         #expect(gate.admit() && gate.admit())
         #expect(!gate.admit())
-        #expect(gate.openConnections == 2)
+        #expect(gate.current == 2)
         gate.release()
         #expect(gate.admit())
         #expect(!gate.admit())
