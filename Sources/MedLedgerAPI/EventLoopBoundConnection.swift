@@ -35,7 +35,11 @@ struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
         }
         let gate = self.gate
         channel.closeFuture.whenComplete { _ in gate.release() }
-        return base.setup(channel: channel, logger: logger)
+        return base.setup(channel: channel, logger: logger).flatMapErrorThrowing { error in
+            // Likewise, so that its place comes back.
+            channel.close(promise: nil)
+            throw error
+        }
     }
 
     func handle(value: Value, logger: Logger) async {
