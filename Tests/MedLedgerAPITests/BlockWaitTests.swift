@@ -27,8 +27,10 @@ import Testing
     }
 
     /// Returns once `count` requests are parked on the node's height feed.
+    /// The bound is generous: with the whole suite running, a task can take seconds to start.
     static func untilWaiting(_ count: Int, _ fixture: APIFixture) async throws {
-        for _ in 0..<1_000 where fixture.node.heights.waiting < count {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while fixture.node.heights.waiting < count, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
         try #require(fixture.node.heights.waiting == count)
@@ -38,15 +40,15 @@ import Testing
         let fixture = try APIFixture.make()
         defer { fixture.cleanUp() }
         try await fixture.app().test(.router) { client in
-            let started = ContinuousClock.now
             let waiting = Task { try await Self.get("/v1/blocks/1?wait=10000", client) }
             try await Self.untilWaiting(1, fixture)
             try await fixture.produceBlock()
             let answer = try await waiting.value
+            // The request was parked before the block existed, and a wait that runs out is a
+            // 404: a 200 with the block is the commit's answer. (No wall-clock bound: under a
+            // full test run the tasks' scheduling alone took 24 s once.)
             #expect(answer.status == .ok)
             #expect(answer.height == 1)
-            // Answered by the commit, not by the end of the 10 s wait.
-            #expect(started.duration(to: .now) < .seconds(8))
             #expect(fixture.node.heights.waiting == 0)
             // A committed block is answered at once, wait or not.
             #expect(try await Self.get("/v1/blocks/1?wait=1", client).status == .ok)
