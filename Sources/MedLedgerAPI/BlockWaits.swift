@@ -8,9 +8,9 @@ import MedLedgerNode
 /// one request per block rather than one every few milliseconds while it waits.
 ///
 /// Anyone may ask, unsigned, so a wait is bounded twice: in time (`maximumMilliseconds`) and
-/// in number (`limit` at once per node, 64 unless `buildRouter` is told otherwise; one more
-/// is a 503 at once, never a queue). A waiting request holds no lock and no store read: it
-/// parks on the node's `HeightFeed`.
+/// in number (`limit` at once per node, `Limits.httpBlockWaitsMax` unless `buildRouter` is
+/// told otherwise; one more is a 503 at once, never a queue). A waiting request holds no lock
+/// and no store read: it parks on the node's `HeightFeed`.
 final class BlockWaits: Sendable {
     /// The longest `wait` a request may name; longer is a 400.
     static let maximumMilliseconds = Limits.httpBlockWaitMaxMilliseconds
@@ -19,9 +19,6 @@ final class BlockWaits: Sendable {
     init(limit: Int) { places = BoundedCount(limit: limit) }
 
     var limit: Int { places.limit }
-
-    /// Waits in progress (for tests: none may leak).
-    var waiting: Int { places.current }
 
     /// The block at `height`, waiting up to `milliseconds` for it to commit; nil when it has
     /// not by then.

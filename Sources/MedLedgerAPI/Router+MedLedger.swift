@@ -27,7 +27,7 @@ public func buildRouter(
     clock: @escaping @Sendable () -> WallClockTime = SystemClock.now,
     portal: PortalFiles = .bundled,
     eventStreams: EventStreamSettings = EventStreamSettings(), scheme: String = "http",
-    blockWaitLimit: Int = 64
+    blockWaitLimit: Int = Limits.httpBlockWaitsMax
 ) -> Router<APIRequestContext> {
     let apiMetrics = APIMetrics(registry: metrics)
     let router = Router(context: APIRequestContext.self)

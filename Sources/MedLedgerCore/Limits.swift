@@ -184,8 +184,10 @@ public enum Limits {
     public static let httpRequestSkewMaxMilliseconds: UInt64 = 300_000
     /// How long `POST /v1/transactions?wait=commit` holds a request open for the commit.
     public static let httpCommitWaitMaxMilliseconds: UInt64 = 15_000
-    /// The longest `GET /v1/blocks/{height}?wait=` a client may ask for.
+    /// The longest `GET /v1/blocks/{height}?wait=` a client may ask for, and how many such
+    /// requests a node holds at once (one more is a 503).
     public static let httpBlockWaitMaxMilliseconds: UInt64 = 10_000
+    public static let httpBlockWaitsMax = 64
     /// The largest answer a client (the CLI's gateway, the load generator) reads: a version's
     /// content, a whole blob in base64, with its proof.
     public static let httpClientAnswerMaxBytes = (blobMaxBytes + 2) / 3 * 4 + 1024 * 1024
