@@ -194,19 +194,38 @@ public struct LedgerState: Sendable {
 
     /// Rebuilds a state from stored entries (node restart). Fails on any undecodable entry,
     /// naming its key.
+    ///
+    /// The records go straight into the committed layer, into dictionaries sized for them,
+    /// and the tree is built in one pass: a restart of 10^6 entries spent most of its time
+    /// growing dictionaries an entry at a time and then merging a pending layer of the whole
+    /// state into an empty one (docs/performance.md, "A restart of a large state").
     public static func load(entries: [(key: [UInt8], value: [UInt8])]) throws -> LedgerState {
-        var state = LedgerState()
-        var headers = [ReportID: ReportHeader]()
-        var versions = [ReportID: [ReportVersion: ReportVersionRecord]]()
+        var keys = [StateKey]()
+        keys.reserveCapacity(entries.count)
+        var identityCount = 0
         for entry in entries {
             guard let key = StateKey(bytes: entry.key) else {
                 throw StateLoadError(key: Hex.encode(entry.key), reason: "unknown key format")
             }
+            if case .identity = key { identityCount += 1 }
+            keys.append(key)
+        }
+        var layer = Layer()
+        layer.identities.reserveCapacity(identityCount)
+        var headers = [ReportID: ReportHeader]()
+        var versions = [ReportID: [ReportVersion: ReportVersionRecord]]()
+        for (key, entry) in zip(keys, entries) {
             do {
                 switch key {
-                case .identity: state.put(try IdentityRecord.decode(canonical: entry.value))
+                case .identity:
+                    let record = try IdentityRecord.decode(canonical: entry.value)
+                    layer.identities[record.id] = record
                 case .report(let id): headers[id] = try ReportHeader.decode(canonical: entry.value)
-                case .grant: state.put(try GrantRecord.decode(canonical: entry.value))
+                case .grant:
+                    let record = try GrantRecord.decode(canonical: entry.value)
+                    if layer.grants.updateValue(record, forKey: record.id) == nil {
+                        layer.grantsByPatient[record.patient, default: []].append(record.id)
+                    }
                 case .reportVersion(let id, let number):
                     let version = try ReportVersionRecord.decode(canonical: entry.value)
                     guard version.version == number else {
@@ -214,16 +233,17 @@ public struct LedgerState: Sendable {
                     }
                     versions[id, default: [:]][number] = version
                 case .blobHolders(let id, let number):
-                    state.put(
-                        try BlobHoldersRecord.decode(canonical: entry.value),
-                        for: BlobHolding(report: id, version: number))
-                case .case: state.put(try CaseRecord.decode(canonical: entry.value))
+                    layer.blobHolders[BlobHolding(report: id, version: number)] = try BlobHoldersRecord.decode(
+                        canonical: entry.value)
+                case .case:
+                    let record = try CaseRecord.decode(canonical: entry.value)
+                    layer.cases[record.id] = record
                 case .guardians(let patient):
                     let record = try GuardiansRecord.decode(canonical: entry.value)
                     guard !record.guardians.isEmpty else {
                         throw StateLoadError(key: Hex.encode(entry.key), reason: "an empty guardians list is stored")
                     }
-                    state.put(record, for: patient)
+                    layer.guardians[patient] = record
                 }
             } catch let error as StateLoadError {
                 throw error
@@ -242,21 +262,24 @@ public struct LedgerState: Sendable {
                     key: Hex.encode(StateKey.report(id).bytes),
                     reason: "header names \(header.versionCount) versions, \(stored.count) are stored")
             }
-            state.put(record)
+            layer.reports[record.id] = record
         }
         if let orphan = versions.keys.sorted().first {
             throw StateLoadError(
                 key: Hex.encode(StateKey.report(orphan).bytes), reason: "versions without a report header")
         }
+        var state = LedgerState()
+        state.committed = layer
         // The tree is fed the stored bytes as they are, not re-encoded records: a restart of
         // a large state spent most of its time sorting and re-encoding what the rows already
         // hold. A stored value that is not its record's canonical encoding then shows as a
         // state root that differs from the block's, which the node checks on restore.
-        state.dirty.removeAll()
-        for entry in entries {
-            state.tree.update(path: .of(entry.key), valueHash: .of(entry.value))
+        do throws(StateTree.DuplicatePath) {
+            state.tree = try StateTree.building(entries.map { (path: .of($0.key), valueHash: .of($0.value)) })
+        } catch {
+            let key = entries.first { SparseMerkle.Digest.of($0.key) == error.path }?.key ?? []
+            throw StateLoadError(key: Hex.encode(key), reason: "stored twice")
         }
-        state.foldPending()
         return state
     }
 }

@@ -19,6 +19,9 @@ struct StateRowIndex {
     /// The row id the next new key gets: one above the highest in the file.
     private var nextRowID: Int64 = 1
 
+    /// The most rows reserved for ahead of reading them; a larger state grows past it.
+    static let reservedRowsMax: Int64 = 1 << 22
+
     /// An empty map, until the store has read its file.
     init() {}
 
@@ -26,6 +29,15 @@ struct StateRowIndex {
     /// - Throws: `StorageError` when a key is not a blob or is stored in two rows (a file
     ///   edited outside the store: the state it holds would be ambiguous).
     init(database: SQLiteDatabase) throws {
+        // Sized once for the rows there are (the highest row id bounds their count, and is
+        // read from the end of the table's B-tree): grown one key at a time, a restart of
+        // 10^6 keys rehashed the map about twenty times. Capped, so that a file edited to
+        // hold one huge row id cannot make the node reserve memory for it.
+        try database.withStatement("SELECT max(id) FROM state") { statement in
+            if try statement.step(), let highest = statement.value(at: 0).integer, highest > 0 {
+                rowIDs.reserveCapacity(Int(min(highest, Self.reservedRowsMax)))
+            }
+        }
         try database.withStatement("SELECT id, key FROM state") { statement in
             while try statement.step() {
                 let id = statement.value(at: 0).integer ?? 0

@@ -126,9 +126,10 @@ import MedLedgerContracts
         #expect(ledger.state.stateRoot() == oneBlock)
     }
 
-    @Test func loadingAccumulatedChangesReproducesTheRoot() throws {
+    @Test(arguments: [false, true])
+    func loadingAccumulatedChangesReproducesTheRoot(includeReports: Bool) throws {
         var builder = Ledger()
-        let txs = Self.workload(&builder, includeReports: false)
+        let txs = Self.workload(&builder, includeReports: includeReports)
         var ledger = Ledger()
         var stored: [[UInt8]: [UInt8]] = [:]
         for (index, tx) in txs.enumerated() {
@@ -148,6 +149,11 @@ import MedLedgerContracts
         folded.foldPending()  // the ledger executed in place: its writes are still in the pending layer
         #expect(loaded.identities == folded.identities)
         #expect(loaded.reports == folded.reports && loaded.grants == folded.grants)
+        #expect(loaded.cases == folded.cases && loaded.attestedBlobHolders == folded.attestedBlobHolders)
+        #expect(includeReports == !loaded.grants.isEmpty)
+        for patient in Set(folded.grants.values.map(\.patient)) {
+            #expect(loaded.grants(ofPatient: patient) == folded.grants(ofPatient: patient))
+        }
         #expect(loaded.takeChanges().isEmpty)
         // Every entry reads back to the same bytes.
         for (key, value) in stored {
@@ -191,6 +197,18 @@ import MedLedgerContracts
             try LedgerState.load(entries: [(key: [1] + [UInt8](repeating: 0, count: 32), value: [1, 2])])
         }
         #expect(throws: StateLoadError.self) { try LedgerState.load(entries: [(key: [], value: [])]) }
+    }
+
+    @Test func loadRefusesAKeyStoredTwice() throws {
+        var ledger = Ledger()
+        let entries = ledger.state.takeChanges().compactMap { change in
+            change.value.map { (key: change.key, value: $0) }
+        }
+        _ = try LedgerState.load(entries: entries)
+        let error = try #require(throws: StateLoadError.self) {
+            try LedgerState.load(entries: entries + [entries[1]])
+        }
+        #expect("\(error)".contains(Hex.encode(entries[1].key)) && "\(error)".contains("stored twice"))
     }
 
     @Test func stateKeysRoundTrip() {

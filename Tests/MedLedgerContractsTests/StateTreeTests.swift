@@ -65,6 +65,27 @@ enum ReferenceStateRoot {
         #expect(empty.root() == Hash256.zero)
     }
 
+    @Test func aTreeBuiltAtOnceHasTheDefinitionsRoot() throws {
+        let entries = Self.entries(300)
+        let staged = entries.map { (path: $0.key.path, valueHash: SparseMerkle.Digest.of($0.value)) }
+        var built = try StateTree.building(staged.reversed())
+        #expect(built.root() == Self.reference(entries))
+        var empty = try StateTree.building([])
+        #expect(empty.root() == Hash256.zero)
+        // It goes on like any tree: a change after the build gives the root of the result.
+        var changed = entries
+        changed[5].value = Array("changed".utf8)
+        built.update(key: changed[5].key, value: changed[5].value)
+        #expect(built.root() == Self.reference(changed))
+    }
+
+    @Test func aTreeBuiltAtOnceRefusesAPathTwice() {
+        let entries = Self.entries(10)
+        var staged = entries.map { (path: $0.key.path, valueHash: SparseMerkle.Digest.of($0.value)) }
+        staged.append((path: staged[3].path, valueHash: SparseMerkle.Digest.of([1])))
+        #expect(throws: StateTree.DuplicatePath.self) { try StateTree.building(staged) }
+    }
+
     @Test func changingAndRemovingEntriesGivesTheRootOfWhatRemains() {
         var entries = Self.entries(200)
         var tree = StateTree()
