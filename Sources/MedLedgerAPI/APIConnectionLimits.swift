@@ -6,7 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// How many HTTP connections the API holds open at once, and how long an idle one stays.
+/// How many HTTP connections the API holds open at once, how many of them one client
+/// address may hold, and how long an idle one stays.
 ///
 /// Anyone may connect, and every open connection holds a file descriptor, which the node
 /// shares with its peer links, its ledger files and its blobs. Unbounded, a client that opens
@@ -15,22 +16,39 @@ import Darwin
 /// `maxConnections` a new connection is closed as soon as it is accepted, and a connection
 /// that has completed no part of a request for `idleTimeout` is closed. A request being
 /// answered (an event stream, a block wait, a `wait=commit`) is not idle.
+///
+/// Within that, one client address (an IPv6 client's /64) may hold `maxConnectionsPerAddress`:
+/// a single client could otherwise take every place and keep everyone else out until its
+/// connections went idle.
 public struct APIConnectionLimits: Sendable {
     public var maxConnections: Int
+    public var maxConnectionsPerAddress: Int
     public var idleTimeout: Duration
 
-    public init(maxConnections: Int, idleTimeout: Duration) {
+    /// - Parameter maxConnectionsPerAddress: 1 through `maxConnections`; nil: `maxConnections`.
+    public init(maxConnections: Int, maxConnectionsPerAddress: Int? = nil, idleTimeout: Duration) {
         precondition(maxConnections >= 1 && idleTimeout > .zero)
         self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress ?? maxConnections
+        precondition((1...maxConnections).contains(self.maxConnectionsPerAddress))
         self.idleTimeout = idleTimeout
     }
 
     /// At most 4,096 connections, and never more than half of the descriptors this process
-    /// may open, so the rest stay for the node's own files and peers; 60 s idle (what a
-    /// browser or a proxy keeps an idle connection for, about).
-    public static var standard: APIConnectionLimits {
-        APIConnectionLimits(
-            maxConnections: max(16, min(4_096, descriptorLimit() / 2)), idleTimeout: .seconds(60))
+    /// may open, so the rest stay for the node's own files and peers; an eighth of them (at
+    /// least 16) from one address, so it takes eight addresses to fill the API, while a
+    /// browser opens about six connections to a host; 60 s idle (what a browser or a proxy
+    /// keeps an idle connection for, about).
+    public static var standard: APIConnectionLimits { standard(perAddress: nil) }
+
+    /// The standard limits with `perAddress` connections from one address (nil: the standard
+    /// eighth; at most the total). For a node behind a reverse proxy, whose clients all
+    /// arrive from the proxy's address.
+    public static func standard(perAddress: Int?) -> APIConnectionLimits {
+        let total = max(16, min(4_096, descriptorLimit() / 2))
+        let perAddress = min(total, max(1, perAddress ?? max(16, total / 8)))
+        return APIConnectionLimits(
+            maxConnections: total, maxConnectionsPerAddress: perAddress, idleTimeout: .seconds(60))
     }
 
     /// The process's soft limit on open descriptors (1,024 when it cannot be read).
@@ -44,10 +62,4 @@ public struct APIConnectionLimits: Sendable {
         guard read == 0 else { return 1_024 }
         return Int(clamping: limit.rlim_cur)
     }
-}
-
-/// Why a connection was closed as soon as it was accepted.
-struct ConnectionLimitReached: Error, CustomStringConvertible {
-    let limit: Int
-    var description: String { "the API holds its limit of \(limit) open connections" }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A count of things in progress that never passes `limit`: the API's open connections
-/// (`APIConnectionLimits`) and its block waits (`BlockWaits`). Each `admit` that returned
+/// A count of things in progress that never passes `limit`: the API's block waits
+/// (`BlockWaits`). (Its connections are counted by `ConnectionGate`, in all and by address.) Each `admit` that returned
 /// true is paired with one `release`.
 final class BoundedCount: @unchecked Sendable {
     let limit: Int

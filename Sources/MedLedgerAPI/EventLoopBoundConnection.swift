@@ -18,23 +18,24 @@ import NIOSSL
 /// (`PostgresSession` blocks its own way). Peers have their own event loop, so a long request
 /// (a batch's signature checks) delays other API connections on its loop, never consensus.
 ///
-/// It also keeps the API's connections within `APIConnectionLimits`: a connection past the
-/// limit is closed and fails its setup, and each admitted one gives its place back when it
-/// closes.
+/// It also keeps the API's connections within `APIConnectionLimits`: a connection past a
+/// limit (in all, or from its client's address) is closed and fails its setup, and each
+/// admitted one gives its place back when it closes.
 struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
-    let gate: BoundedCount
+    let gate: ConnectionGate
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        guard gate.admit() else {
+        let address = ClientAddress(channel.remoteAddress)
+        if let refusal = gate.admit(address) {
             // A failed setup alone leaves the socket open (NIO's async server drops the
             // channel without closing it), so close it here.
             channel.close(promise: nil)
-            return channel.eventLoop.makeFailedFuture(ConnectionLimitReached(limit: gate.limit))
+            return channel.eventLoop.makeFailedFuture(refusal)
         }
         let gate = self.gate
-        channel.closeFuture.whenComplete { _ in gate.release() }
+        channel.closeFuture.whenComplete { _ in gate.release(address) }
         return base.setup(channel: channel, logger: logger).flatMapErrorThrowing { error in
             // Likewise, so that its place comes back.
             channel.close(promise: nil)
@@ -66,7 +67,7 @@ extension HTTPServerBuilder {
     /// within `limits`.
     static func eventLoopBoundHTTP1(tls: TLSConfiguration?, limits: APIConnectionLimits) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            let gate = BoundedCount(limit: limits.maxConnections)
+            let gate = ConnectionGate(limit: limits.maxConnections, perAddressLimit: limits.maxConnectionsPerAddress)
             let http1 = HTTP1Channel(
                 responder: responder, configuration: .init(idleTimeout: TimeAmount(limits.idleTimeout)))
             guard let tls else { return EventLoopBoundConnection(base: http1, gate: gate) }

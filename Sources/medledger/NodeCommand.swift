@@ -78,8 +78,17 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The PEM private key of --tls-cert.")
         var tlsKey: String?
         @Option(name: .long, help: DatabaseOption.help) var database: String?
+        @Option(
+            name: .long,
+            help:
+                "Open API connections one client address (an IPv6 /64) may hold, 1-4096 (default: an eighth of the limit, at least 16; raise it behind a reverse proxy)."
+        )
+        var apiConnectionsPerAddress: Int?
 
         func validate() throws {
+            if let apiConnectionsPerAddress, !(1...4_096).contains(apiConnectionsPerAddress) {
+                throw ValidationError("--api-connections-per-address must be 1-4096, got \(apiConnectionsPerAddress)")
+            }
             if let http { _ = try HostPort(http, option: "--http") }
             if let p2p { _ = try HostPort(p2p, option: "--p2p") }
             if let database { _ = try DatabaseOption.url(database) }
@@ -125,9 +134,13 @@ struct NodeCommand: AsyncParsableCommand {
             let tls = try tlsCert.flatMap { cert in
                 try tlsKey.map { try APITLS.serverConfiguration(certificateFile: cert, keyFile: $0) }
             }
+            let limits = APIConnectionLimits.standard(perAddress: apiConnectionsPerAddress)
             let http = try APIServer.service(
-                node: node, host: address.host, port: address.port, logger: logger, metrics: metrics, tls: tls)
-            logger.info("API on \(tls == nil ? "http" : "https")://\(address.host):\(address.port)")
+                node: node, host: address.host, port: address.port, logger: logger, metrics: metrics, tls: tls,
+                limits: limits)
+            logger.info(
+                "API on \(tls == nil ? "http" : "https")://\(address.host):\(address.port), at most \(limits.maxConnections) connections, \(limits.maxConnectionsPerAddress) from one address"
+            )
             try await ServiceGroup(configuration: Self.serviceGroup(blockMaking, http: http, logger: logger)).run()
             let finalHeight = await node.height
             logger.info("node stopped at height \(finalHeight)")

@@ -32,10 +32,43 @@ import Testing
         try await body(try #require(await iterator.next()))
     }
 
-    /// A TCP connection that sends nothing.
-    static func silentConnection(_ port: Int) async throws -> any Channel {
+    /// A TCP connection that sends nothing, from `from` (any loopback address). What the
+    /// server sends on it is kept (`answer(to:on:)`).
+    static func silentConnection(_ port: Int, from: String = "127.0.0.1") async throws -> any Channel {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(to: try SocketAddress(ipAddress: from, port: 0))
+            .channelInitializer { $0.pipeline.addHandler(Received()) }
             .connect(host: "127.0.0.1", port: port).get()
+    }
+
+    /// Sends a `Connection: close` GET of `path` on `channel` and returns what came back
+    /// before the server closed it: proof that the server had admitted the connection.
+    static func answer(to path: String, on channel: any Channel) async throws -> String {
+        let received = try await channel.pipeline.handler(type: Received.self).get()
+        let request = "GET \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+        try await channel.writeAndFlush(channel.allocator.buffer(string: request))
+        try await channel.closeFuture.get()
+        return try await channel.eventLoop.submit { received.text }.get()
+    }
+
+    /// Keeps the bytes a connection receives (used on its event loop only).
+    final class Received: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        var text = ""
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            text += String(buffer: unwrapInboundIn(data))
+        }
+    }
+
+    /// Waits until one of `connections` is closed (10 s at most), then a little more for any
+    /// other the server is closing, and returns those still open.
+    static func openAfterRefusals(_ connections: [any Channel]) async throws -> [any Channel] {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while connections.allSatisfy(\.isActive), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        return connections.filter(\.isActive)
     }
 
     /// True when the server closed `channel` within `seconds`.
@@ -67,12 +100,7 @@ import Testing
             // one is, long before the 60 s idle timeout.
             var connections: [any Channel] = []
             for _ in 0..<3 { connections.append(try await Self.silentConnection(port)) }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while connections.allSatisfy(\.isActive), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            try await Task.sleep(for: .milliseconds(200))
-            let open = connections.filter(\.isActive)
+            let open = try await Self.openAfterRefusals(connections)
             try #require(open.count == 2)
             try await open[0].close()
             // The closed connection's place lets a request through.
@@ -80,6 +108,62 @@ import Testing
             #expect(open[1].isActive)
             try await open[1].close()
         }
+    }
+
+    @Test func oneAddressCannotTakeEveryPlace() async throws {
+        let limits = APIConnectionLimits(maxConnections: 8, maxConnectionsPerAddress: 2, idleTimeout: .seconds(60))
+        try await Self.withServer(limits) { port in
+            // Three from one address: exactly one is refused, with five places left in all.
+            var connections: [any Channel] = []
+            for _ in 0..<3 { connections.append(try await Self.silentConnection(port, from: "127.0.0.2")) }
+            let open = try await Self.openAfterRefusals(connections)
+            try #require(open.count == 2)
+            // Another address still gets in: a request from 127.0.0.1 is answered.
+            #expect(try await Self.get("/quick", port: port, within: 0) == "done")
+            // And when one of the first address's closes, that address has a place again: a
+            // new connection from it is answered (once the server has seen the close, which
+            // a connection made at once may beat).
+            try await open[0].close()
+            let deadline = ContinuousClock.now + .seconds(10)
+            var answer = ""
+            while !answer.hasSuffix("done"), ContinuousClock.now < deadline {
+                let again = try await Self.silentConnection(port, from: "127.0.0.2")
+                answer = try await Self.answer(to: "/quick", on: again)
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 200") && answer.hasSuffix("done"))
+            #expect(open[1].isActive)
+            try await open[1].close()
+        }
+    }
+
+    @Test func theGateCountsInAllAndByAddressAndForgetsAddressesThatLeave() throws {
+        let gate = ConnectionGate(limit: 3, perAddressLimit: 2)
+        let first = ClientAddress(bytes: [10, 0, 0, 1])
+        let second = ClientAddress(bytes: [10, 0, 0, 2])
+        #expect(gate.admit(first) == nil && gate.admit(first) == nil)
+        let perAddress = try #require(gate.admit(first))
+        #expect(perAddress.perAddress && "\(perAddress)".contains("2 open connections from one address"))
+        #expect(gate.admit(second) == nil)
+        let total = try #require(gate.admit(nil))  // no address: counted in the total only
+        #expect(!total.perAddress && "\(total)".contains("limit of 3 open connections"))
+        gate.release(first)
+        #expect(gate.admit(nil) == nil)
+        #expect(gate.current() == 3 && gate.current(from: first) == 1 && gate.current(from: second) == 1)
+        for address in [first, second, nil] { gate.release(address) }
+        #expect(gate.current() == 0 && gate.current(from: first) == 0 && gate.current(from: second) == 0)
+    }
+
+    @Test func anIPv6ClientCountsByItsSlash64AndAMappedIPv4ByItsAddress() throws {
+        let a = try #require(ClientAddress(try SocketAddress(ipAddress: "2001:db8:1:2::1", port: 1)))
+        let b = try #require(ClientAddress(try SocketAddress(ipAddress: "2001:db8:1:2:ffff::9", port: 2)))
+        let c = try #require(ClientAddress(try SocketAddress(ipAddress: "2001:db8:1:3::1", port: 1)))
+        #expect(a == b && a != c && "\(a)" == "2001:db8:1:2::/64")
+        let mapped = try #require(ClientAddress(try SocketAddress(ipAddress: "::ffff:192.0.2.7", port: 1)))
+        let plain = try #require(ClientAddress(try SocketAddress(ipAddress: "192.0.2.7", port: 1)))
+        #expect(mapped == plain && "\(plain)" == "192.0.2.7")
+        let other = try #require(ClientAddress(try SocketAddress(ipAddress: "::ffff:192.0.2.8", port: 1)))
+        #expect(other != plain)
+        #expect(ClientAddress(nil) == nil)
     }
 
     @Test func anIdleConnectionIsClosedButARequestBeingAnsweredIsNot() async throws {
@@ -95,7 +179,10 @@ import Testing
         let standard = APIConnectionLimits.standard
         #expect(standard.maxConnections <= max(16, APIConnectionLimits.descriptorLimit() / 2))
         #expect(standard.maxConnections <= 4_096 && standard.maxConnections >= 16)
+        #expect(standard.maxConnectionsPerAddress == min(standard.maxConnections, max(16, standard.maxConnections / 8)))
         #expect(standard.idleTimeout == .seconds(60))
+        #expect(APIConnectionLimits.standard(perAddress: 3).maxConnectionsPerAddress == 3)
+        #expect(APIConnectionLimits.standard(perAddress: 1_000_000).maxConnectionsPerAddress == standard.maxConnections)
     }
 
     @Test func aBoundedCountGivesPlacesBackAndNeverPassesItsLimit() {
