@@ -10,6 +10,7 @@ import Foundation
 //   Core, Contracts <- FHIR (R4 resource models and the pure mappings from ledger records) <- API
 //   Core, Consensus <- P2P (mutual TLS 1.3 over swift-nio-ssl, certificates from swift-certificates)
 //   Contracts, Consensus, Vault, Storage, P2P <- Node <- API (Hummingbird routes)
+//   HTTPLimits (connection limits for an HTTP server) <- API, FHIRGateway
 //   APIModel, Vault <- Client (no Node, no Storage)
 //   Core, Storage <- Postgres (postgres-nio; the same LedgerDatabase as SQLite's LedgerStore)
 //   Contracts, Storage <- Verifier;  Client, API <- Demo;  Node <- Simulator
@@ -106,9 +107,12 @@ let package = Package(
             ]
         ),
         .target(
+            name: "MedLedgerHTTPLimits",
+            dependencies: [.product(name: "HummingbirdCore", package: "hummingbird"), nioCore, logging]),
+        .target(
             name: "MedLedgerAPI",
             dependencies: [
-                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerFHIR",
+                "MedLedgerNode", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerFHIR", "MedLedgerHTTPLimits",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), nioCore, nioSSL, x509, asn1,
@@ -134,7 +138,7 @@ let package = Package(
             name: "MedLedgerFHIRGateway",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerVault", "MedLedgerAPIModel", "MedLedgerClient",
-                "MedLedgerFHIR", "CSQLite", crypto, logging, asyncHTTPClient, nioCore, httpTypes,
+                "MedLedgerFHIR", "MedLedgerHTTPLimits", "CSQLite", crypto, logging, asyncHTTPClient, nioCore, httpTypes,
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .target(name: "MedLedgerVerifier", dependencies: ["MedLedgerCore", "MedLedgerContracts", "MedLedgerStorage"]),
@@ -168,7 +172,7 @@ let package = Package(
             name: "MedLedgerTesting",
             dependencies: [
                 "MedLedgerCore", "MedLedgerContracts", "MedLedgerConsensus", "MedLedgerVault", "MedLedgerStorage",
-                "MedLedgerAPIModel", "MedLedgerNode",
+                "MedLedgerAPIModel", "MedLedgerNode", nioCore, nioPosix,
             ]
         ),
         .executableTarget(
@@ -176,7 +180,7 @@ let package = Package(
             dependencies: [
                 "MedLedgerAPI", "MedLedgerNode", "MedLedgerClient", "MedLedgerVerifier", "MedLedgerDemo",
                 "MedLedgerSimulator", "MedLedgerBench", "MedLedgerFHIRGateway", "MedLedgerPostgres", "MedLedgerStorage",
-                logging, prometheus, serviceLifecycle,
+                "MedLedgerHTTPLimits", logging, prometheus, serviceLifecycle,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -234,13 +238,13 @@ let package = Package(
             name: "MedLedgerFHIRGatewayTests",
             dependencies: [
                 "MedLedgerFHIRGateway", "MedLedgerAPI", "MedLedgerClient", "MedLedgerNode", "MedLedgerTesting",
-                "MedLedgerAPIModel", asyncHTTPClient, logging,
+                "MedLedgerAPIModel", "MedLedgerHTTPLimits", asyncHTTPClient, logging, nioCore, nioPosix,
             ]),
         .testTarget(
             name: "MedLedgerAPITests",
             dependencies: [
                 "MedLedgerAPI", "MedLedgerAPIModel", "MedLedgerHTTPInterface", "MedLedgerClient", "MedLedgerTesting",
-                prometheus, asyncHTTPClient, nioCore, nioPosix,
+                "MedLedgerHTTPLimits", prometheus, asyncHTTPClient, nioCore, nioPosix,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

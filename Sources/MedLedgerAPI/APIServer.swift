@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import MedLedgerHTTPLimits
 import MedLedgerNode
 import Prometheus
 import ServiceLifecycle

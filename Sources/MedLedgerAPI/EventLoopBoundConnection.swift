@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import MedLedgerHTTPLimits
 import NIOCore
 import NIOSSL
 
@@ -18,29 +19,14 @@ import NIOSSL
 /// (`PostgresSession` blocks its own way). Peers have their own event loop, so a long request
 /// (a batch's signature checks) delays other API connections on its loop, never consensus.
 ///
-/// It also keeps the API's connections within `APIConnectionLimits`: a connection past a
-/// limit (in all, or from its client's address) is closed and fails its setup, and each
-/// admitted one gives its place back when it closes.
+/// The gate (`GatedConnection`) sits inside it, so the API's connections stay within
+/// `APIConnectionLimits`.
 struct EventLoopBoundConnection<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
     let base: Base
-    let gate: ConnectionGate
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let address = ClientAddress(channel.remoteAddress)
-        if let refusal = gate.admit(address) {
-            // A failed setup alone leaves the socket open (NIO's async server drops the
-            // channel without closing it), so close it here.
-            channel.close(promise: nil)
-            return channel.eventLoop.makeFailedFuture(refusal)
-        }
-        let gate = self.gate
-        channel.closeFuture.whenComplete { _ in gate.release(address) }
-        return base.setup(channel: channel, logger: logger).flatMapErrorThrowing { error in
-            // Likewise, so that its place comes back.
-            channel.close(promise: nil)
-            throw error
-        }
+        base.setup(channel: channel, logger: logger)
     }
 
     func handle(value: Value, logger: Logger) async {
@@ -67,11 +53,11 @@ extension HTTPServerBuilder {
     /// within `limits`.
     static func eventLoopBoundHTTP1(tls: TLSConfiguration?, limits: APIConnectionLimits) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            let gate = ConnectionGate(limit: limits.maxConnections, perAddressLimit: limits.maxConnectionsPerAddress)
-            let http1 = HTTP1Channel(
-                responder: responder, configuration: .init(idleTimeout: TimeAmount(limits.idleTimeout)))
-            guard let tls else { return EventLoopBoundConnection(base: http1, gate: gate) }
-            return EventLoopBoundConnection(base: try TLSChannel(http1, tlsConfiguration: tls), gate: gate)
+            let gate = ConnectionGate(limits)
+            let http1 = HTTP1Channel(responder: responder, limits: limits)
+            guard let tls else { return EventLoopBoundConnection(base: GatedConnection(base: http1, gate: gate)) }
+            return EventLoopBoundConnection(
+                base: GatedConnection(base: try TLSChannel(http1, tlsConfiguration: tls), gate: gate))
         }
     }
 }

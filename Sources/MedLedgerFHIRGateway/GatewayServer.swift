@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MedLedgerClient
 import MedLedgerCore
+import MedLedgerHTTPLimits
 import NIOCore
 
 /// The gateway's HTTP side: plain FHIR R4 JSON under `/fhir` for the organization's EHR, on
@@ -17,13 +18,15 @@ public enum GatewayServer {
     public static let purposeHeader = "X-MedLedger-Purpose"
     static let fhirJSON = "application/fhir+json; charset=utf-8"
 
-    /// Serves until cancelled; `onListening` gets the bound port.
+    /// Serves until cancelled; `onListening` gets the bound port. Its connections are bounded
+    /// as the node's API's are (`APIConnectionLimits`): the EHR on the other side is one
+    /// client, but so is anything else on its network that can reach the port.
     public static func run(
         service: FHIRGatewayService, host: String, port: Int, clientToken: String? = nil, logger: Logger,
-        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        limits: APIConnectionLimits = .standard, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let app = Application(
-            router: router(service, clientToken: clientToken),
+            router: router(service, clientToken: clientToken), server: .gatedHTTP1(limits: limits),
             configuration: .init(address: .hostname(host, port: port), serverName: "MedLedger-FHIR-Gateway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)

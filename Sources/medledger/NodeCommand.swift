@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MedLedgerAPI
 import MedLedgerCore
+import MedLedgerHTTPLimits
 import MedLedgerNode
 import Prometheus
 import ServiceLifecycle

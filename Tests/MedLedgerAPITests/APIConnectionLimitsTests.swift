@@ -6,6 +6,8 @@ import NIOPosix
 import Testing
 
 @testable import MedLedgerAPI
+@testable import MedLedgerHTTPLimits
+import MedLedgerTesting
 
 /// The API closes a connection past its limit as soon as it is accepted, closes one that
 /// sends nothing for the idle timeout, and leaves a request being answered alone.
@@ -30,45 +32,6 @@ import Testing
         defer { server.cancel() }
         var iterator = ports.makeAsyncIterator()
         try await body(try #require(await iterator.next()))
-    }
-
-    /// A TCP connection that sends nothing, from `from` (any loopback address). What the
-    /// server sends on it is kept (`answer(to:on:)`).
-    static func silentConnection(_ port: Int, from: String = "127.0.0.1") async throws -> any Channel {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(to: try SocketAddress(ipAddress: from, port: 0))
-            .channelInitializer { $0.pipeline.addHandler(Received()) }
-            .connect(host: "127.0.0.1", port: port).get()
-    }
-
-    /// Sends a `Connection: close` GET of `path` on `channel` and returns what came back
-    /// before the server closed it: proof that the server had admitted the connection.
-    static func answer(to path: String, on channel: any Channel) async throws -> String {
-        let received = try await channel.pipeline.handler(type: Received.self).get()
-        let request = "GET \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
-        try await channel.writeAndFlush(channel.allocator.buffer(string: request))
-        try await channel.closeFuture.get()
-        return try await channel.eventLoop.submit { received.text }.get()
-    }
-
-    /// Keeps the bytes a connection receives (used on its event loop only).
-    final class Received: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = ByteBuffer
-        var text = ""
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            text += String(buffer: unwrapInboundIn(data))
-        }
-    }
-
-    /// Waits until one of `connections` is closed (10 s at most), then a little more for any
-    /// other the server is closing, and returns those still open.
-    static func openAfterRefusals(_ connections: [any Channel]) async throws -> [any Channel] {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while connections.allSatisfy(\.isActive), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        try await Task.sleep(for: .milliseconds(200))
-        return connections.filter(\.isActive)
     }
 
     /// True when the server closed `channel` within `seconds`.
@@ -99,8 +62,8 @@ import Testing
             // Which of three is refused depends on which event loop sets it up first; exactly
             // one is, long before the 60 s idle timeout.
             var connections: [any Channel] = []
-            for _ in 0..<3 { connections.append(try await Self.silentConnection(port)) }
-            let open = try await Self.openAfterRefusals(connections)
+            for _ in 0..<3 { connections.append(try await SilentConnection.open(port)) }
+            let open = try await SilentConnection.openAfterRefusals(connections)
             try #require(open.count == 2)
             try await open[0].close()
             // The closed connection's place lets a request through.
@@ -115,8 +78,8 @@ import Testing
         try await Self.withServer(limits) { port in
             // Three from one address: exactly one is refused, with five places left in all.
             var connections: [any Channel] = []
-            for _ in 0..<3 { connections.append(try await Self.silentConnection(port, from: "127.0.0.2")) }
-            let open = try await Self.openAfterRefusals(connections)
+            for _ in 0..<3 { connections.append(try await SilentConnection.open(port, from: "127.0.0.2")) }
+            let open = try await SilentConnection.openAfterRefusals(connections)
             try #require(open.count == 2)
             // Another address still gets in: a request from 127.0.0.1 is answered.
             #expect(try await Self.get("/quick", port: port, within: 0) == "done")
@@ -127,8 +90,8 @@ import Testing
             let deadline = ContinuousClock.now + .seconds(10)
             var answer = ""
             while !answer.hasSuffix("done"), ContinuousClock.now < deadline {
-                let again = try await Self.silentConnection(port, from: "127.0.0.2")
-                answer = try await Self.answer(to: "/quick", on: again)
+                let again = try await SilentConnection.open(port, from: "127.0.0.2")
+                answer = try await SilentConnection.answer(to: "/quick", on: again)
             }
             #expect(answer.hasPrefix("HTTP/1.1 200") && answer.hasSuffix("done"))
             #expect(open[1].isActive)
@@ -168,7 +131,7 @@ import Testing
 
     @Test func anIdleConnectionIsClosedButARequestBeingAnsweredIsNot() async throws {
         try await Self.withServer(APIConnectionLimits(maxConnections: 16, idleTimeout: .milliseconds(300))) { port in
-            let idle = try await Self.silentConnection(port)
+            let idle = try await SilentConnection.open(port)
             #expect(try await Self.closedByServer(idle, within: 10))
             // Answered after a second, three idle timeouts: the connection stays for it.
             #expect(try await Self.get("/slow", port: port, within: 0) == "done")

@@ -6,6 +6,7 @@ import MedLedgerAPIModel
 import MedLedgerClient
 import MedLedgerCore
 import MedLedgerFHIRGateway
+import MedLedgerHTTPLimits
 import MedLedgerNode
 import MedLedgerTesting
 import NIOCore
@@ -26,7 +27,9 @@ struct GatewayFixture {
     static let mrnSystem = "urn:oid:1.2.36.146.595.217.0.1"
     static let mrn = "MRN-4711-SECRET"
 
-    static func start(clientToken: String? = nil) async throws -> GatewayFixture {
+    static func start(clientToken: String? = nil, limits: APIConnectionLimits = .standard) async throws
+        -> GatewayFixture
+    {
         let test = try TestNode.make(
             configuration: NodeConfiguration(batchDelayMilliseconds: 5, emptyBlockIntervalMilliseconds: 200))
         let producer = Task { await test.node.runProducer() }
@@ -56,7 +59,7 @@ struct GatewayFixture {
         let gatewayPort = try await listening { ready in
             try await GatewayServer.run(
                 service: service, host: "127.0.0.1", port: 0, clientToken: clientToken, logger: logger,
-                onListening: ready)
+                limits: limits, onListening: ready)
         }
         return GatewayFixture(
             test: test, nodeURL: nodeURL, gatewayURL: "http://127.0.0.1:\(gatewayPort.port)/fhir", author: author,

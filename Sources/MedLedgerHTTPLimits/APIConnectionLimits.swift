@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// How many HTTP connections the API holds open at once, how many of them one client
+/// How many HTTP connections a server (the node's API, the FHIR gateway) holds open at once, how many of them one client
 /// address may hold, and how long an idle one stays.
 ///
 /// Anyone may connect, and every open connection holds a file descriptor, which the node
@@ -52,7 +52,7 @@ public struct APIConnectionLimits: Sendable {
     }
 
     /// The process's soft limit on open descriptors (1,024 when it cannot be read).
-    static func descriptorLimit() -> Int {
+    package static func descriptorLimit() -> Int {
         var limit = rlimit()
         #if canImport(Glibc)
         let read = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)

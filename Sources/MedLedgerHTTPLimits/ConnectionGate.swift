@@ -1,33 +1,33 @@
 import Foundation
 import NIOCore
 
-/// The API's open connections: at most `limit` in all, and at most `perAddressLimit` from
+/// An HTTP server's open connections (the node's API, the FHIR gateway): at most `limit` in all, and at most `perAddressLimit` from
 /// one client address, so that one client cannot hold every place (`APIConnectionLimits`).
 /// Each `admit` that returned nil is paired with one `release` of the same address.
 ///
 /// It remembers only the addresses that hold a connection now, so it holds at most `limit`
 /// of them however many clients come and go.
-final class ConnectionGate: @unchecked Sendable {
-    let limit: Int
-    let perAddressLimit: Int
+package final class ConnectionGate: @unchecked Sendable {
+    package let limit: Int
+    package let perAddressLimit: Int
     private let lock = NSLock()
     private var total = 0
     private var byAddress: [ClientAddress: Int] = [:]
 
-    init(limit: Int, perAddressLimit: Int) {
+    package init(limit: Int, perAddressLimit: Int) {
         precondition(limit >= 1 && (1...limit).contains(perAddressLimit))
         self.limit = limit
         self.perAddressLimit = perAddressLimit
     }
 
     /// Open connections now, in all and from `address` (for tests: none may leak).
-    func current(from address: ClientAddress? = nil) -> Int {
+    package func current(from address: ClientAddress? = nil) -> Int {
         lock.withLock { address.map { byAddress[$0] ?? 0 } ?? total }
     }
 
     /// Takes a place for a connection from `address` (nil: a client with no IP address, which
     /// counts in the total only); returns why not when it may not have one.
-    func admit(_ address: ClientAddress?) -> ConnectionLimitReached? {
+    package func admit(_ address: ClientAddress?) -> ConnectionLimitReached? {
         lock.withLock {
             guard total < limit else { return ConnectionLimitReached(limit: limit, perAddress: false) }
             if let address {
@@ -43,7 +43,7 @@ final class ConnectionGate: @unchecked Sendable {
     }
 
     /// Gives back the place `admit` took for `address`.
-    func release(_ address: ClientAddress?) {
+    package func release(_ address: ClientAddress?) {
         lock.withLock {
             total -= 1
             guard let address, let held = byAddress[address] else { return }
@@ -56,10 +56,10 @@ final class ConnectionGate: @unchecked Sendable {
 /// (one subscriber's network usually gets a whole /64, so counting single IPv6 addresses
 /// would let one client take as many places as it likes). An IPv4 address mapped into IPv6
 /// (`::ffff:a.b.c.d`, a dual-stack socket) counts as the IPv4 address.
-struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
-    let bytes: [UInt8]
+package struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
+    package let bytes: [UInt8]
 
-    init?(_ address: SocketAddress?) {
+    package init?(_ address: SocketAddress?) {
         switch address {
         case .v4(let v4):
             bytes = withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
@@ -72,9 +72,9 @@ struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    package init(bytes: [UInt8]) { self.bytes = bytes }
 
-    var description: String {
+    package var description: String {
         guard bytes.count == 8 else { return bytes.map(String.init).joined(separator: ".") }
         let groups = stride(from: 0, to: 8, by: 2).map {
             String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
@@ -84,10 +84,10 @@ struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Why a connection was closed as soon as it was accepted.
-struct ConnectionLimitReached: Error, CustomStringConvertible {
-    let limit: Int
-    let perAddress: Bool
-    var description: String {
+package struct ConnectionLimitReached: Error, CustomStringConvertible {
+    package let limit: Int
+    package let perAddress: Bool
+    package var description: String {
         perAddress
             ? "the API holds its limit of \(limit) open connections from one address"
             : "the API holds its limit of \(limit) open connections"
