@@ -1,8 +1,8 @@
 import Foundation
 
 /// A count of things in progress that never passes `limit`: the API's block waits
-/// (`BlockWaits`). (Its connections are counted by `ConnectionGate`, in all and by address.) Each `admit` that returned
-/// true is paired with one `release`.
+/// (`BlockWaits`; its connections are counted by `ConnectionGate`, in all and by address).
+/// Each `admit` that returned true is paired with one `release`.
 final class BoundedCount: @unchecked Sendable {
     let limit: Int
     private let lock = NSLock()

@@ -6,8 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// How many HTTP connections a server (the node's API, the FHIR gateway) holds open at once, how many of them one client
-/// address may hold, and how long an idle one stays.
+/// How many HTTP connections a server (the node's API, the FHIR gateway) holds open at
+/// once, how many of them one client address may hold, and how long an idle one stays.
 ///
 /// Anyone may connect, and every open connection holds a file descriptor, which the node
 /// shares with its peer links, its ledger files and its blobs. Unbounded, a client that opens

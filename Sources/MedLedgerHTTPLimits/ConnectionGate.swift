@@ -1,8 +1,9 @@
 import Foundation
 import NIOCore
 
-/// An HTTP server's open connections (the node's API, the FHIR gateway): at most `limit` in all, and at most `perAddressLimit` from
-/// one client address, so that one client cannot hold every place (`APIConnectionLimits`).
+/// An HTTP server's open connections (the node's API, the FHIR gateway): at most `limit` in
+/// all, and at most `perAddressLimit` from one client address, so that one client cannot hold
+/// every place (`APIConnectionLimits`).
 /// Each `admit` that returned nil is paired with one `release` of the same address.
 ///
 /// It remembers only the addresses that hold a connection now, so it holds at most `limit`
@@ -89,7 +90,7 @@ package struct ConnectionLimitReached: Error, CustomStringConvertible {
     package let perAddress: Bool
     package var description: String {
         perAddress
-            ? "the API holds its limit of \(limit) open connections from one address"
-            : "the API holds its limit of \(limit) open connections"
+            ? "the server holds its limit of \(limit) open connections from one address"
+            : "the server holds its limit of \(limit) open connections"
     }
 }
