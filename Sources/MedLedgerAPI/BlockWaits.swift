@@ -1,6 +1,7 @@
 import Foundation
 import MedLedgerAPIModel
 import MedLedgerCore
+import MedLedgerHTTPLimits
 import MedLedgerNode
 
 /// `GET /v1/blocks/{height}?wait=`: a block not yet committed is answered as soon as it
@@ -14,9 +15,9 @@ import MedLedgerNode
 final class BlockWaits: Sendable {
     /// The longest `wait` a request may name; longer is a 400.
     static let maximumMilliseconds = Limits.httpBlockWaitMaxMilliseconds
-    private let places: BoundedCount
+    private let places: BoundedCounts<Never>
 
-    init(limit: Int) { places = BoundedCount(limit: limit) }
+    init(limit: Int) { places = BoundedCounts(limit: limit) }
 
     var limit: Int { places.limit }
 
@@ -24,7 +25,7 @@ final class BlockWaits: Sendable {
     /// not by then.
     /// - Throws: a 503 problem when `limit` waits are already in progress.
     func block(at height: Height, waitingUpTo milliseconds: UInt64, on node: LedgerNode) async throws -> StoredBlock? {
-        guard places.admit() else {
+        guard places.admit() == nil else {
             throw APIProblem(
                 status: .serviceUnavailable,
                 detail: "the node serves its limit of \(limit) waiting block requests; retry later", field: "wait")

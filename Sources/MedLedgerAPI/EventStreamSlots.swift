@@ -1,6 +1,7 @@
 import Foundation
 import MedLedgerAPIModel
 import MedLedgerCore
+import MedLedgerHTTPLimits
 
 /// The bounds of `GET /v1/events`. Defaults as in docs/spec/api.md; tests shorten them.
 public struct EventStreamSettings: Sendable {
@@ -32,7 +33,7 @@ public struct EventStreamSettings: Sendable {
 }
 
 /// Counts the open event streams, per identity and in all, and refuses one past the bounds.
-final class EventStreamSlots: @unchecked Sendable {
+final class EventStreamSlots: Sendable {
     /// One open stream; the count drops when the last reference goes, so a stream whose body
     /// never runs (the client left before it started) gives its slot back too.
     final class Slot: Sendable {
@@ -46,42 +47,33 @@ final class EventStreamSlots: @unchecked Sendable {
     }
 
     private let settings: EventStreamSettings
-    private let lock = NSLock()
-    private var perIdentity: [IdentityID: Int] = [:]
-    private var total = 0
+    private let counts: BoundedCounts<IdentityID>
 
-    init(settings: EventStreamSettings) { self.settings = settings }
+    init(settings: EventStreamSettings) {
+        self.settings = settings
+        counts = BoundedCounts(limit: settings.streamsPerNode, perKeyLimit: settings.streamsPerIdentity)
+    }
 
     /// Streams open now (for tests).
-    var open: Int { lock.withLock { total } }
+    var open: Int { counts.current() }
 
     /// Takes a slot for `identity`.
     /// - Throws: a 429 problem when the identity has its streams open, 503 when the node has.
     func acquire(_ identity: IdentityID) throws -> Slot {
-        try lock.withLock {
-            guard perIdentity[identity, default: 0] < settings.streamsPerIdentity else {
+        if let refusal = counts.admit(identity) {
+            guard !refusal.key else {
                 throw APIProblem(
                     status: .tooManyRequests,
                     detail: "this identity already has \(settings.streamsPerIdentity) event streams open")
             }
-            guard total < settings.streamsPerNode else {
-                throw APIProblem(
-                    status: .serviceUnavailable,
-                    detail: "the node serves its limit of \(settings.streamsPerNode) event streams; retry later")
-            }
-            perIdentity[identity, default: 0] += 1
-            total += 1
+            throw APIProblem(
+                status: .serviceUnavailable,
+                detail: "the node serves its limit of \(settings.streamsPerNode) event streams; retry later")
         }
         return Slot(owner: self, identity: identity)
     }
 
-    private func release(_ identity: IdentityID) {
-        lock.withLock {
-            total -= 1
-            let left = perIdentity[identity, default: 1] - 1
-            perIdentity[identity] = left > 0 ? left : nil
-        }
-    }
+    private func release(_ identity: IdentityID) { counts.release(identity) }
 }
 
 /// Ends a stream's wait between blocks when the server shuts down gracefully, so a 30-minute

@@ -1,56 +1,32 @@
-import Foundation
 import NIOCore
 
 /// An HTTP server's open connections (the node's API, the FHIR gateway): at most `limit` in
 /// all, and at most `perAddressLimit` from one client address, so that one client cannot hold
-/// every place (`APIConnectionLimits`).
-/// Each `admit` that returned nil is paired with one `release` of the same address.
-///
-/// It remembers only the addresses that hold a connection now, so it holds at most `limit`
-/// of them however many clients come and go.
-package final class ConnectionGate: @unchecked Sendable {
-    package let limit: Int
-    package let perAddressLimit: Int
-    private let lock = NSLock()
-    private var total = 0
-    private var byAddress: [ClientAddress: Int] = [:]
+/// every place (`APIConnectionLimits`). Each `admit` that returned nil is paired with one
+/// `release` of the same address.
+package final class ConnectionGate: Sendable {
+    private let counts: BoundedCounts<ClientAddress>
+    package var limit: Int { counts.limit }
+    package var perAddressLimit: Int { counts.perKeyLimit }
 
     package init(limit: Int, perAddressLimit: Int) {
-        precondition(limit >= 1 && (1...limit).contains(perAddressLimit))
-        self.limit = limit
-        self.perAddressLimit = perAddressLimit
+        counts = BoundedCounts(limit: limit, perKeyLimit: perAddressLimit)
     }
 
     /// Open connections now, in all and from `address` (for tests: none may leak).
-    package func current(from address: ClientAddress? = nil) -> Int {
-        lock.withLock { address.map { byAddress[$0] ?? 0 } ?? total }
-    }
+    package func current(from address: ClientAddress? = nil) -> Int { counts.current(address) }
 
     /// Takes a place for a connection from `address` (nil: a client with no IP address, which
     /// counts in the total only); returns why not when it may not have one.
     package func admit(_ address: ClientAddress?) -> ConnectionLimitReached? {
-        lock.withLock {
-            guard total < limit else { return ConnectionLimitReached(limit: limit, perAddress: false) }
-            if let address {
-                let held = byAddress[address] ?? 0
-                guard held < perAddressLimit else {
-                    return ConnectionLimitReached(limit: perAddressLimit, perAddress: true)
-                }
-                byAddress[address] = held + 1
-            }
-            total += 1
-            return nil
-        }
+        guard let refusal = counts.admit(address) else { return nil }
+        return refusal.total
+            ? ConnectionLimitReached(limit: limit, perAddress: false)
+            : ConnectionLimitReached(limit: perAddressLimit, perAddress: true)
     }
 
     /// Gives back the place `admit` took for `address`.
-    package func release(_ address: ClientAddress?) {
-        lock.withLock {
-            total -= 1
-            guard let address, let held = byAddress[address] else { return }
-            byAddress[address] = held > 1 ? held - 1 : nil
-        }
-    }
+    package func release(_ address: ClientAddress?) { counts.release(address) }
 }
 
 /// Who a connection counts against: an IPv4 address, or an IPv6 address's first 64 bits
