@@ -25,6 +25,9 @@ LAYOUT:
   runs        schema version 4: state-log with the hash and subject indexes kept as sorted
               runs (SortedRunIndex: a run per block, FAN_IN runs of a level merged into one of
               the next, at most 6 keys moved per key added, a slice per block)
+  chunks      schema version 5 as shipped: the runs of version 4, a row holding a chunk of a
+              run's consecutive keys (RunChunk: the first key in `first`, the others LEB128
+              length-prefixed in one blob, at most 960 bytes) and merged outside SQLite
 
 Compare layouts by the ratio of their CPU per block at PRELOAD=20000 and PRELOAD=1000000 in
 one sitting; absolute figures include Python's own per-row cost.
@@ -74,6 +77,8 @@ LAYOUTS["runs"] = LAYOUTS["no-random-index"] + """
             merging_into INTEGER);
         CREATE TABLE transaction_hash_runs (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;
         CREATE TABLE event_subject_runs (run INTEGER NOT NULL, key BLOB NOT NULL, PRIMARY KEY (run, key)) WITHOUT ROWID;"""
+LAYOUTS["chunks"] = LAYOUTS["runs"].replace(
+    "key BLOB NOT NULL, PRIMARY KEY (run, key)", "first BLOB NOT NULL, keys BLOB NOT NULL, PRIMARY KEY (run, first)")
 
 
 FAN_IN = int(os.environ.get("FAN_IN", "16"))
@@ -145,6 +150,153 @@ class SortedRuns:
         return moved
 
 
+CHUNK_BYTES = 960
+
+
+def encoded_size(key):
+    return (max(1, (len(key).bit_length() + 6) // 7)) + len(key)
+
+
+def split_chunks(keys):
+    """RunChunk.split: as many sorted keys per chunk as fit CHUNK_BYTES, at least one."""
+    chunks, current, size = [], [], 0
+    for key in keys:
+        if current and size + encoded_size(key) > CHUNK_BYTES:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(key)
+        size += encoded_size(key)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def encode_chunk(keys):
+    out = bytearray()
+    for key in keys:
+        length = len(key)
+        while length >= 0x80:
+            out.append((length & 0x7F) | 0x80)
+            length >>= 7
+        out.append(length)
+        out += key
+    return bytes(out)
+
+
+def decode_chunk(first, blob):
+    keys, offset = [first], 0
+    while offset < len(blob):
+        length, shift = 0, 0
+        while True:
+            byte = blob[offset]
+            offset += 1
+            length |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        keys.append(bytes(blob[offset:offset + length]))
+        offset += length
+    return keys
+
+
+class ChunkedRuns:
+    """Schema version 5's SortedRunIndex, statement for statement: rows of chunks, the run list
+    read once per block (again only when a merge starts), a slice merged outside SQLite."""
+
+    def __init__(self, db, table):
+        self.db, self.table = db, table
+
+    def new_run(self, level):
+        run = (self.db.execute("SELECT MAX(run) FROM index_runs").fetchone()[0] or 0) + 1
+        self.db.execute("INSERT INTO index_runs VALUES (?, ?, ?, NULL)", (run, self.table, level))
+        return run
+
+    def insert(self, keys, run):
+        self.db.executemany(f"INSERT INTO {self.table}(run, first, keys) VALUES (?, ?, ?)",
+                            [(run, chunk[0], encode_chunk(chunk[1:])) for chunk in split_chunks(keys)])
+
+    def run_list(self):
+        return self.db.execute("SELECT run, level, merging_into FROM index_runs WHERE index_table = ? ORDER BY run",
+                               (self.table,)).fetchall()
+
+    def add(self, keys):
+        if keys:
+            self.insert(sorted(keys), self.new_run(0))
+        runs = self.run_list()
+        if self.start_due_merges(runs):
+            runs = self.run_list()
+        levels = {run: level for run, level, _ in runs}
+        merges = {}
+        for run, _, into in runs:
+            if into is not None:
+                merges.setdefault(into, []).append(run)
+        budget = max(1024, BUDGET_PER_KEY * len(keys))
+        share = max(1024, RATE_PER_KEY * len(keys))
+        for destination in sorted(merges, key=lambda d: (levels[d], d)):
+            if budget <= 0:
+                break
+            budget -= self.advance(destination, merges[destination], min(budget, share))
+
+    def start_due_merges(self, runs):
+        destinations = {into for _, _, into in runs if into is not None}
+        finished, merging = {}, set()
+        for run, level, into in runs:
+            if run in destinations:
+                continue
+            if into is not None:
+                merging.add(level)
+            else:
+                finished.setdefault(level, []).append(run)
+        started = False
+        for level in sorted(finished):
+            if level not in merging and len(finished[level]) >= FAN_IN:
+                destination = self.new_run(level + 1)
+                for source in finished[level][:FAN_IN]:
+                    self.db.execute("UPDATE index_runs SET merging_into = ? WHERE run = ?", (destination, source))
+                started = True
+        return started
+
+    def head(self, run, wanted):
+        keys, ends = [], []
+        cursor = self.db.execute(f"SELECT first, keys FROM {self.table} WHERE run = ? ORDER BY first", (run,))
+        for first, blob in cursor:
+            if len(keys) >= wanted:
+                return keys, ends, False
+            keys += decode_chunk(first, blob)
+            ends.append(len(keys))
+        return keys, ends, True
+
+    def advance(self, destination, sources, budget):
+        db, table = self.db, self.table
+        per_source = max(16, budget // len(sources))
+        heads = [(source, *self.head(source, per_source)) for source in sources]
+        bound = None
+        for _, keys, _, _ in heads:
+            if len(keys) >= per_source and (bound is None or keys[per_source - 1] < bound):
+                bound = keys[per_source - 1]
+        taken = [len(keys) if bound is None else sum(1 for key in keys if key <= bound) for _, keys, _, _ in heads]
+        moved = sorted(key for (_, keys, _, _), count in zip(heads, taken) for key in keys[:count])
+        if moved:
+            last = db.execute(f"SELECT first, keys FROM {table} WHERE run = ? ORDER BY first DESC LIMIT 1",
+                              (destination,)).fetchone()
+            if last:
+                chunk = decode_chunk(*last)
+                if sum(map(encoded_size, chunk)) < CHUNK_BYTES:
+                    moved = chunk + moved
+                    db.execute(f"DELETE FROM {table} WHERE run = ? AND first = ?", (destination, last[0]))
+            self.insert(moved, destination)
+        for (source, keys, ends, reached_end), count in zip(heads, taken):
+            if count > 0:
+                cut = next(i for i, end in enumerate(ends) if end >= count)
+                db.execute(f"DELETE FROM {table} WHERE run = ? AND first <= ?",
+                           (source, keys[0 if cut == 0 else ends[cut - 1]]))
+                if ends[cut] > count:
+                    self.insert(keys[count:ends[cut]], source)
+            if reached_end and count == len(keys):
+                db.execute("DELETE FROM index_runs WHERE run = ?", (source,))
+        return sum(taken)
+
+
 MERGE_ROWS = int(os.environ.get("MERGE_ROWS", "65536"))
 recent_rows = 0
 
@@ -163,7 +315,7 @@ def write_block(db, layout, height, count):
         db.executemany("INSERT INTO transaction_hashes_recent(hash, height, position) VALUES (?, ?, ?)",
                        [row[:3] for row in transactions])
     state_rows = [(b"identity/" + random(32), random(200)) for _ in range(count)]
-    if layout in ("state-log", "no-random-index", "two-tier", "runs"):
+    if layout in ("state-log", "no-random-index", "two-tier", "runs", "chunks"):
         db.executemany("INSERT INTO state(key, value) VALUES (?, ?)", state_rows)
     else:
         db.executemany(
@@ -172,10 +324,11 @@ def write_block(db, layout, height, count):
     events = [(random(32), height, i, height, random(150)) for i in range(count)]
     db.executemany(
         "INSERT INTO events(subject, height, position, event_index, time, event) VALUES (?, ?, ?, 0, ?, ?)", events)
-    if layout == "runs":
+    if layout in ("runs", "chunks"):
         be = lambda n: n.to_bytes(8, "big")
-        SortedRuns(db, "transaction_hash_runs").add([row[0] + be(height) + be(row[2]) for row in transactions])
-        SortedRuns(db, "event_subject_runs").add(
+        index = SortedRuns if layout == "runs" else ChunkedRuns
+        index(db, "transaction_hash_runs").add([row[0] + be(height) + be(row[2]) for row in transactions])
+        index(db, "event_subject_runs").add(
             [b"\x00\x20" + row[0] + be(height) + be(row[2]) + be(0) for row in events])
     if layout == "two-tier":
         db.executemany("INSERT INTO event_subjects_recent(subject, height, position, event_index) VALUES (?, ?, ?, 0)",
@@ -190,6 +343,24 @@ def write_block(db, layout, height, count):
                 db.execute(statement)
             recent_rows = 0
     db.execute("COMMIT")
+
+
+def check_run_indexes(db, layout):
+    """The model is only worth its timings if it keeps every key: each index holds one key per
+    row of its table, in order within each run, and no row of a run that is not listed."""
+    rows = db.execute("SELECT COUNT(*) FROM transactions").fetchone()[0]
+    for table in ("transaction_hash_runs", "event_subject_runs"):
+        listed = {run for (run,) in db.execute("SELECT run FROM index_runs WHERE index_table = ?", (table,))}
+        keys, last = 0, {}
+        columns = "run, key, x''" if layout == "runs" else "run, first, keys"
+        for run, first, blob in db.execute(f"SELECT {columns} FROM {table} ORDER BY run, {columns.split(', ')[1]}"):
+            chunk = [first] if layout == "runs" else decode_chunk(first, blob)
+            if run not in listed or any(a >= b for a, b in zip([last.get(run, b"")] + chunk, chunk)):
+                sys.exit(f"{table}: run {run} is not listed or its keys are out of order")
+            last[run] = chunk[-1]
+            keys += len(chunk)
+        if keys != rows:
+            sys.exit(f"{table} holds {keys} keys for {rows} rows")
 
 
 def main():
@@ -224,6 +395,8 @@ def main():
         height += 1
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
+    if layout in ("runs", "chunks"):
+        check_run_indexes(db, layout)
     db.close()
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
