@@ -12,8 +12,11 @@ public struct Ceiling: Sendable {
     /// Cores' worth of CPU other processes used while measuring; nil where /proc is missing.
     public let othersBusyCores: Double?
     /// Whether every node had no pending transactions on two polls before measuring; nil
-    /// when not checked (after the load, when the nodes may be busy).
+    /// when not checked.
     public let nodesIdle: Bool?
+    /// Cores' worth the hypervisor gave to other virtual machines while measuring (steal),
+    /// which makes the figure low; nil where /proc is missing.
+    public var stolenCores: Double? = nil
 
     public var txPerSecond: Double {
         verificationsPerSecondPerCore * Double(cores) / Double(max(validators, 1))
@@ -24,16 +27,17 @@ public struct Ceiling: Sendable {
         let others =
             othersBusyCores.map { String(format: "other processes used %.2f of %d cores", $0, cores) }
             ?? "no /proc here to say how busy the machine was"
+        let stolen = stolenCores.map { String(format: "; the hypervisor took %.2f (steal)", $0) } ?? ""
         let idle =
             switch nodesIdle {
             case true?: "nodes idle (0 pending on two polls)"
             case false?: "nodes NOT idle (pending transactions never reached 0)"
-            case nil: "nodes may be busy"
+            case nil: "nodes not checked"
             }
         let figures = String(
             format: "%.0f Ed25519 verifications/s per core × %d cores ÷ %d validators = %.1f tx/s",
             verificationsPerSecondPerCore, cores, validators, txPerSecond)
-        return "ceiling \(when): \(figures) (\(idle); \(others))"
+        return "ceiling \(when): \(figures) (\(idle); \(others)\(stolen))"
     }
 
     /// Verifies for about `seconds` on this thread and samples /proc around it.
@@ -45,9 +49,12 @@ public struct Ceiling: Sendable {
         let others = before.flatMap { start in
             after.flatMap { MachineLoad.othersBusyCores(from: start, to: $0, cores: cores) }
         }
+        let stolen = before.flatMap { start in
+            after.flatMap { MachineLoad.stolenCores(from: start, to: $0, cores: cores) }
+        }
         return Ceiling(
             verificationsPerSecondPerCore: perCore, cores: cores, validators: validators, othersBusyCores: others,
-            nodesIdle: nodesIdle)
+            nodesIdle: nodesIdle, stolenCores: stolen)
     }
 
     /// Ed25519 verifications per second on one thread, over about `seconds`.

@@ -4,8 +4,8 @@ import MedLedgerCore
 /// `medledger bench`: signs transactions ahead of time, submits them to running nodes at a
 /// fixed rate (or as fast as the nodes take them), watches blocks for their commits, and
 /// measures the ceiling (Ed25519 verifications per second per core × cores ÷ validators)
-/// in the same run, so every figure is a ratio on the same machine: once before the load
-/// with the nodes checked idle (the figure the ratio uses), once after it.
+/// in the same run, so every figure is a ratio on the same machine: before the load and
+/// again after it, each time with the nodes checked idle; the ratio uses their mean.
 public struct LoadGenerator: Sendable {
     public struct Options: Sendable {
         public var nodes: [URL]
@@ -38,9 +38,9 @@ public struct LoadGenerator: Sendable {
         public let txPerSecond: Double
         public let p50Milliseconds: Double
         public let p99Milliseconds: Double
-        /// Measured before the load, with the nodes checked idle: the one the ratio uses.
+        /// Measured before the load, with the nodes checked idle.
         public let ceiling: Ceiling
-        /// Measured right after the load, while the nodes may still be busy: for comparison.
+        /// Measured after the load, once the nodes were idle again (or 30 s had passed).
         public let ceilingAfter: Ceiling
         /// Where the machine's CPU went while the load ran (nil where /proc is missing).
         public var loadCPU: LoadCPU? = nil
@@ -49,16 +49,26 @@ public struct LoadGenerator: Sendable {
         /// p50 and p99 in each third of the run (nil when nothing committed).
         public var latencyByPart: LatencyByPart? = nil
 
-        public var ceilingTxPerSecond: Double { ceiling.txPerSecond }
+        /// Whether the ratio's ceiling brackets the load: the nodes were idle for both figures.
+        public var ceilingBracketsLoad: Bool { ceiling.nodesIdle == true && ceilingAfter.nodesIdle == true }
+        /// The ceiling the ratio uses: the mean of the idle figures before and after the load,
+        /// or the one before alone when the nodes were not idle after it. Why both: this
+        /// machine's one-second figure moves by a third between minutes with the nodes idle
+        /// (`docs/performance.md`), so a figure from one side of the load can be far from the
+        /// speed the load itself ran at.
+        public var ceilingTxPerSecond: Double {
+            ceilingBracketsLoad ? (ceiling.txPerSecond + ceilingAfter.txPerSecond) / 2 : ceiling.txPerSecond
+        }
         /// Committed tx/s as a share of the idle ceiling.
-        public var ratio: Double { ceiling.txPerSecond > 0 ? txPerSecond / ceiling.txPerSecond : 0 }
+        public var ratio: Double { ceilingTxPerSecond > 0 ? txPerSecond / ceilingTxPerSecond : 0 }
 
         /// The line scripts parse: the first four fields keep their order; new ones go last.
         public var resultLine: String {
             String(
                 format:
-                    "RESULT tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f ceiling_tx_per_s=%.1f ratio=%.3f ceiling_after_tx_per_s=%.1f",
-                txPerSecond, p50Milliseconds, p99Milliseconds, ceilingTxPerSecond, ratio, ceilingAfter.txPerSecond)
+                    "RESULT tx_per_s=%.1f p50_ms=%.1f p99_ms=%.1f ceiling_tx_per_s=%.1f ratio=%.3f ceiling_after_tx_per_s=%.1f ceiling_before_tx_per_s=%.1f",
+                txPerSecond, p50Milliseconds, p99Milliseconds, ceilingTxPerSecond, ratio, ceilingAfter.txPerSecond,
+                ceiling.txPerSecond)
         }
 
         /// The human-readable lines before the RESULT line.
@@ -66,9 +76,12 @@ public struct LoadGenerator: Sendable {
             [
                 "submitted \(submitted), committed \(committed), refused \(rejected)",
                 ceiling.describe("before load"),
-                ceilingAfter.describe("after load (nodes may be busy)"),
+                ceilingAfter.describe("after load"),
                 String(
-                    format: "committed %.1f tx/s ÷ idle ceiling %.1f tx/s = %.3f", txPerSecond, ceiling.txPerSecond,
+                    format: "committed %.1f tx/s ÷ idle ceiling %.1f tx/s (%@) = %.3f", txPerSecond,
+                    ceilingTxPerSecond,
+                    ceilingBracketsLoad
+                        ? "the mean of before and after" : "before the load only: the nodes were not idle after it",
                     ratio),
             ] + (loadCPU.map { [$0.description] } ?? []) + (sendLag.map { [$0.description] } ?? [])
                 + (latencyByPart.map { [$0.description] } ?? [])
@@ -111,8 +124,8 @@ public struct LoadGenerator: Sendable {
         await tracker.waitForOutstanding(timeoutSeconds: 15)
         watcher.cancel()
         let loadCPU = LoadCPU(from: loadStart, to: MachineLoad.sample(), cores: ceiling.cores)
-        log("measuring the Ed25519 ceiling again after the load ...")
-        let after = Ceiling.measure(validators: status.validators.count, nodesIdle: nil)
+        let after = try await Self.idleCeiling(
+            client: client, validators: status.validators.count, when: "after load", log: log)
         var result = await tracker.result(ceiling: ceiling, ceilingAfter: after)
         result.loadCPU = loadCPU
         result.sendLag = sendLag
@@ -120,14 +133,14 @@ public struct LoadGenerator: Sendable {
     }
 
     /// Waits (bounded) for every node to have nothing pending, then measures the ceiling.
-    static func idleCeiling(client: BenchHTTP, validators: Int, log: @Sendable (String) -> Void) async throws
-        -> Ceiling
-    {
+    static func idleCeiling(
+        client: BenchHTTP, validators: Int, when: String = "before load", log: @Sendable (String) -> Void
+    ) async throws -> Ceiling {
         log("waiting for the nodes to be idle (0 pending on two polls 1 s apart, at most 30 s) ...")
         let idle = try await NodeIdleness.wait(client: client, log: log)
         log("measuring the Ed25519 ceiling on this machine ...")
         let ceiling = Ceiling.measure(validators: validators, nodesIdle: idle)
-        log(ceiling.describe("before load"))
+        log(ceiling.describe(when))
         return ceiling
     }
 

@@ -2,13 +2,17 @@ import Foundation
 
 /// How busy the rest of the machine is, from Linux's `/proc/stat` (every process) and
 /// `/proc/self/stat` (this one), so a figure measured here can say it was taken on a quiet
-/// machine. Both count clock ticks, so their difference is what other processes used.
+/// machine. Both count clock ticks, so their difference is what other processes used. Time
+/// the hypervisor gave to other virtual machines (steal) is counted apart: it is not a
+/// process here, but it slows everything here, the ceiling's measurement included.
 struct MachineLoad: Sendable {
-    /// Ticks all CPUs spent busy and in total (busy + idle + iowait).
+    /// Ticks all CPUs spent busy, stolen by the hypervisor, and in total (busy + idle +
+    /// iowait + stolen).
     struct Sample: Sendable, Equatable {
         let busyTicks: UInt64
         let totalTicks: UInt64
         let ownTicks: UInt64
+        var stolenTicks: UInt64 = 0
     }
 
     /// Now, or nil where `/proc` is missing or unreadable (not Linux).
@@ -28,11 +32,13 @@ struct MachineLoad: Sendable {
         let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { UInt64($0) }
         guard ticks.count >= 5, let close = selfStat.lastIndex(of: ")") else { return nil }
         let idle = ticks[3] + ticks[4]
+        let stolen = ticks.count > 7 ? ticks[7] : 0
         let total = ticks.reduce(0, +)
         // After ")": state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
         let fields = selfStat[selfStat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = UInt64(fields[11]), let system = UInt64(fields[12]) else { return nil }
-        return Sample(busyTicks: total - idle, totalTicks: total, ownTicks: user + system)
+        return Sample(
+            busyTicks: total - idle - stolen, totalTicks: total, ownTicks: user + system, stolenTicks: stolen)
     }
 
     /// Cores' worth of CPU other processes used between two samples: their share of all
@@ -42,6 +48,13 @@ struct MachineLoad: Sendable {
         let busy = Double(end.busyTicks &- start.busyTicks)
         let own = Double(end.ownTicks &- start.ownTicks)
         return max(0, (busy - own) / Double(end.totalTicks - start.totalTicks) * Double(cores))
+    }
+
+    /// Cores' worth of CPU the hypervisor gave to other virtual machines between two samples.
+    static func stolenCores(from start: Sample, to end: Sample, cores: Int) -> Double? {
+        guard end.totalTicks > start.totalTicks else { return nil }
+        return Double(end.stolenTicks &- start.stolenTicks) / Double(end.totalTicks - start.totalTicks)
+            * Double(cores)
     }
 }
 
@@ -55,6 +68,8 @@ public struct LoadCPU: Sendable, CustomStringConvertible {
     public let benchCores: Double
     /// Cores' worth every other process used (the nodes, and anything else running).
     public let otherCores: Double
+    /// Cores' worth the hypervisor gave to other virtual machines.
+    public let stolenCores: Double
     public let cores: Int
 
     init?(from start: MachineLoad.Sample?, to end: MachineLoad.Sample?, cores: Int) {
@@ -64,12 +79,14 @@ public struct LoadCPU: Sendable, CustomStringConvertible {
         let own = Double(end.ownTicks &- start.ownTicks)
         benchCores = own / Double(end.totalTicks - start.totalTicks) * Double(cores)
         otherCores = others
+        stolenCores = MachineLoad.stolenCores(from: start, to: end, cores: cores) ?? 0
         self.cores = cores
     }
 
     public var description: String {
         String(
-            format: "while loading: the bench used %.2f of %d cores, the nodes and everything else %.2f", benchCores,
-            cores, otherCores)
+            format:
+                "while loading: the bench used %.2f of %d cores, the nodes and everything else %.2f, the hypervisor (steal) %.2f",
+            benchCores, cores, otherCores, stolenCores)
     }
 }

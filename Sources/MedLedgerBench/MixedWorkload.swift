@@ -115,8 +115,8 @@ public struct MixedWorkload: Sendable {
                 group.addTask { await episode.repeatUntil(end: end, maxEpisodes: options.maxEpisodes) }
             }
         }
-        log("measuring the Ed25519 ceiling again after the load ...")
-        let after = Ceiling.measure(validators: status.validators.count, nodesIdle: nil)
+        let after = try await LoadGenerator.idleCeiling(
+            client: client, validators: status.validators.count, when: "after load", log: log)
         return await Self.result(recorder: recorder, reportBytes: options.reportBytes, ceiling: ceiling, after: after)
     }
 

@@ -15,10 +15,12 @@ struct BenchCommand: AsyncParsableCommand {
             --genesis and an organization's admin key (--org-key, from `testnet init`'s DIR/org-keys/).
 
             The ceiling is Ed25519 verifications per second per core × cores ÷ validators, measured before the
-            load once no node has pending transactions (checked on two polls 1 s apart, at most 30 s), with how
-            busy the rest of the machine was meanwhile (from /proc), and again after the load (nodes may be
-            busy). The ratio is committed tx/s ÷ the idle ceiling. The last lines are
+            load and again after it, each time once no node has pending transactions (checked on two polls 1 s
+            apart, at most 30 s), with how busy the rest of the machine was meanwhile (from /proc). The ratio is
+            committed tx/s ÷ the mean of the two (÷ the one before alone if the nodes were not idle after the
+            load). The last lines are
             RESULT tx_per_s=… p50_ms=… p99_ms=… ceiling_tx_per_s=… ratio=… ceiling_after_tx_per_s=…
+            ceiling_before_tx_per_s=…
             and, for mixed, RESULT_MIXED with count, rate and latency per operation kind.
 
             --baseline postgres --database postgres://… (signatures only): after the load, the same number of

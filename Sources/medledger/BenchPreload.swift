@@ -118,7 +118,7 @@ struct BenchPreload {
                         format:
                             "committed %.1f tx/s, p50 %.0f ms, p99 %.0f ms, %.3f of its idle ceiling %.1f tx/s; nodes started in %.1f s",
                         run.result.txPerSecond, run.result.p50Milliseconds,
-                        run.result.p99Milliseconds, run.result.ratio, run.result.ceiling.txPerSecond, run.startupSeconds
+                        run.result.p99Milliseconds, run.result.ratio, run.result.ceilingTxPerSecond, run.startupSeconds
                     ))
         }
         print(

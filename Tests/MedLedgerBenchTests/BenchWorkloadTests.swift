@@ -73,11 +73,13 @@ import Testing
         #expect(result.committed > 0)
         #expect(result.ceiling.nodesIdle == true)
         #expect(result.ceiling.verificationsPerSecondPerCore > 0)
-        #expect(result.ceilingAfter.nodesIdle == nil)
+        #expect(result.ceilingAfter.nodesIdle == true)
+        #expect(result.ceilingBracketsLoad)
         let fields = result.resultLine.split(separator: " ").map { $0.split(separator: "=").first.map(String.init) }
         #expect(
             fields == [
                 "RESULT", "tx_per_s", "p50_ms", "p99_ms", "ceiling_tx_per_s", "ratio", "ceiling_after_tx_per_s",
+                "ceiling_before_tx_per_s",
             ])
     }
 
