@@ -348,12 +348,13 @@ def write_block(db, layout, height, count):
 def check_run_indexes(db, layout):
     """The model is only worth its timings if it keeps every key: each index holds one key per
     row of its table, in order within each run, and no row of a run that is not listed."""
-    rows = db.execute("SELECT COUNT(*) FROM transactions").fetchone()[0]
-    for table in ("transaction_hash_runs", "event_subject_runs"):
+    first_column, rest_column = ("key", "x''") if layout == "runs" else ("first", "keys")
+    for table, indexed in (("transaction_hash_runs", "transactions"), ("event_subject_runs", "events")):
+        rows = db.execute(f"SELECT COUNT(*) FROM {indexed}").fetchone()[0]
         listed = {run for (run,) in db.execute("SELECT run FROM index_runs WHERE index_table = ?", (table,))}
         keys, last = 0, {}
-        columns = "run, key, x''" if layout == "runs" else "run, first, keys"
-        for run, first, blob in db.execute(f"SELECT {columns} FROM {table} ORDER BY run, {columns.split(', ')[1]}"):
+        for run, first, blob in db.execute(
+                f"SELECT run, {first_column}, {rest_column} FROM {table} ORDER BY run, {first_column}"):
             chunk = [first] if layout == "runs" else decode_chunk(first, blob)
             if run not in listed or any(a >= b for a, b in zip([last.get(run, b"")] + chunk, chunk)):
                 sys.exit(f"{table}: run {run} is not listed or its keys are out of order")
