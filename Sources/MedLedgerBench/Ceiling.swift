@@ -11,9 +11,8 @@ public struct Ceiling: Sendable {
     public let validators: Int
     /// Cores' worth of CPU other processes used while measuring; nil where /proc is missing.
     public let othersBusyCores: Double?
-    /// Whether every node had no pending transactions on two polls before measuring; nil
-    /// when not checked.
-    public let nodesIdle: Bool?
+    /// Whether every node had no pending transactions on two polls before measuring.
+    public let nodesIdle: Bool
     /// Cores' worth the hypervisor gave to other virtual machines while measuring (steal),
     /// which makes the figure low; nil where /proc is missing.
     public var stolenCores: Double? = nil
@@ -29,11 +28,7 @@ public struct Ceiling: Sendable {
             ?? "no /proc here to say how busy the machine was"
         let stolen = stolenCores.map { String(format: "; the hypervisor took %.2f (steal)", $0) } ?? ""
         let idle =
-            switch nodesIdle {
-            case true?: "nodes idle (0 pending on two polls)"
-            case false?: "nodes NOT idle (pending transactions never reached 0)"
-            case nil: "nodes not checked"
-            }
+            nodesIdle ? "nodes idle (0 pending on two polls)" : "nodes NOT idle (pending transactions never reached 0)"
         let figures = String(
             format: "%.0f Ed25519 verifications/s per core × %d cores ÷ %d validators = %.1f tx/s",
             verificationsPerSecondPerCore, cores, validators, txPerSecond)
@@ -41,17 +36,14 @@ public struct Ceiling: Sendable {
     }
 
     /// Verifies for about `seconds` on this thread and samples /proc around it.
-    static func measure(validators: Int, nodesIdle: Bool?, seconds: Double = 1) -> Ceiling {
+    static func measure(validators: Int, nodesIdle: Bool, seconds: Double = 1) -> Ceiling {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let before = MachineLoad.sample()
         let perCore = verificationsPerSecondOnOneCore(seconds: seconds)
         let after = MachineLoad.sample()
-        let others = before.flatMap { start in
-            after.flatMap { MachineLoad.othersBusyCores(from: start, to: $0, cores: cores) }
-        }
-        let stolen = before.flatMap { start in
-            after.flatMap { MachineLoad.stolenCores(from: start, to: $0, cores: cores) }
-        }
+        let window = before.flatMap { start in after.map { (start, $0) } }
+        let others = window.flatMap { MachineLoad.othersBusyCores(from: $0, to: $1, cores: cores) }
+        let stolen = window.flatMap { MachineLoad.stolenCores(from: $0, to: $1, cores: cores) }
         return Ceiling(
             verificationsPerSecondPerCore: perCore, cores: cores, validators: validators, othersBusyCores: others,
             nodesIdle: nodesIdle, stolenCores: stolen)

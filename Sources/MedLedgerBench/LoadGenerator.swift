@@ -50,7 +50,7 @@ public struct LoadGenerator: Sendable {
         public var latencyByPart: LatencyByPart? = nil
 
         /// Whether the ratio's ceiling brackets the load: the nodes were idle for both figures.
-        public var ceilingBracketsLoad: Bool { ceiling.nodesIdle == true && ceilingAfter.nodesIdle == true }
+        public var ceilingBracketsLoad: Bool { ceiling.nodesIdle && ceilingAfter.nodesIdle }
         /// The ceiling the ratio uses: the mean of the idle figures before and after the load,
         /// or the one before alone when the nodes were not idle after it. Why both: this
         /// machine's one-second figure moves by a third between minutes with the nodes idle

@@ -41,20 +41,24 @@ struct MachineLoad: Sendable {
             busyTicks: total - idle - stolen, totalTicks: total, ownTicks: user + system, stolenTicks: stolen)
     }
 
-    /// Cores' worth of CPU other processes used between two samples: their share of all
-    /// ticks × cores. Clamped at 0, since the two files are read a moment apart.
-    static func othersBusyCores(from start: Sample, to end: Sample, cores: Int) -> Double? {
+    /// Cores' worth of `ticks` between two samples: their share of all ticks that passed ×
+    /// cores; nil when no tick passed.
+    static func cores(_ ticks: Double, from start: Sample, to end: Sample, cores: Int) -> Double? {
         guard end.totalTicks > start.totalTicks else { return nil }
+        return ticks / Double(end.totalTicks - start.totalTicks) * Double(cores)
+    }
+
+    /// Cores' worth of CPU other processes used between two samples. Clamped at 0, since the
+    /// two files are read a moment apart.
+    static func othersBusyCores(from start: Sample, to end: Sample, cores: Int) -> Double? {
         let busy = Double(end.busyTicks &- start.busyTicks)
         let own = Double(end.ownTicks &- start.ownTicks)
-        return max(0, (busy - own) / Double(end.totalTicks - start.totalTicks) * Double(cores))
+        return Self.cores(busy - own, from: start, to: end, cores: cores).map { max(0, $0) }
     }
 
     /// Cores' worth of CPU the hypervisor gave to other virtual machines between two samples.
     static func stolenCores(from start: Sample, to end: Sample, cores: Int) -> Double? {
-        guard end.totalTicks > start.totalTicks else { return nil }
-        return Double(end.stolenTicks &- start.stolenTicks) / Double(end.totalTicks - start.totalTicks)
-            * Double(cores)
+        Self.cores(Double(end.stolenTicks &- start.stolenTicks), from: start, to: end, cores: cores)
     }
 }
 
@@ -73,13 +77,14 @@ public struct LoadCPU: Sendable, CustomStringConvertible {
     public let cores: Int
 
     init?(from start: MachineLoad.Sample?, to end: MachineLoad.Sample?, cores: Int) {
-        guard let start, let end, end.totalTicks > start.totalTicks,
-            let others = MachineLoad.othersBusyCores(from: start, to: end, cores: cores)
+        guard let start, let end,
+            let bench = MachineLoad.cores(Double(end.ownTicks &- start.ownTicks), from: start, to: end, cores: cores),
+            let others = MachineLoad.othersBusyCores(from: start, to: end, cores: cores),
+            let stolen = MachineLoad.stolenCores(from: start, to: end, cores: cores)
         else { return nil }
-        let own = Double(end.ownTicks &- start.ownTicks)
-        benchCores = own / Double(end.totalTicks - start.totalTicks) * Double(cores)
+        benchCores = bench
         otherCores = others
-        stolenCores = MachineLoad.stolenCores(from: start, to: end, cores: cores) ?? 0
+        stolenCores = stolen
         self.cores = cores
     }
 
