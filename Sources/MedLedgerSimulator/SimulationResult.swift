@@ -43,6 +43,8 @@ public struct SimulationStatistics: Sendable, CustomStringConvertible {
     public var messagesLost = 0
     public var messagesDuplicated = 0
     public var badSignaturesDropped = 0
+    /// Proposals and votes for heights their receiver had committed, dropped unchecked.
+    public var staleMessagesDropped = 0
     public var equivocationReports = 0
     public var signaturesRefused = 0
     public var crashes = 0
@@ -53,7 +55,8 @@ public struct SimulationStatistics: Sendable, CustomStringConvertible {
 
     public var description: String {
         "sent \(messagesSent), delivered \(messagesDelivered), lost \(messagesLost), duplicated \(messagesDuplicated), "
-            + "bad signatures dropped \(badSignaturesDropped), equivocation reports \(equivocationReports), "
+            + "bad signatures dropped \(badSignaturesDropped), stale messages dropped \(staleMessagesDropped), "
+            + "equivocation reports \(equivocationReports), "
             + "signatures refused \(signaturesRefused), crashes \(crashes), blocks synced \(blocksSynced), "
             + "transactions submitted \(transactionsSubmitted), committed \(transactionsCommitted), max round \(maxRound)"
     }

@@ -79,6 +79,7 @@ extension SimulationRun {
             }
         case .refusedToSign: statistics.signaturesRefused += 1
         case .droppedBadSignature: statistics.badSignaturesDropped += 1
+        case .droppedStale: statistics.staleMessagesDropped += 1
         case .synced: statistics.blocksSynced += 1
         case .stopped(let reason):
             if !nodes[index].byzantine { fail("validator \(index) stopped consensus: \(reason)") }

@@ -75,6 +75,12 @@ extension ConsensusDriver {
     }
 
     func onProposal(_ proposal: Proposal, _ block: Block) async {
+        // A proposal for a height we have committed is dropped before its block is hashed or
+        // its signature checked: nothing would use it, and a peer could replay old ones.
+        guard proposal.height >= currentHeight else {
+            notify(.droppedStale)
+            return
+        }
         guard proposal.chainID == node.genesis.chainID, block.hash == proposal.blockHash, verifies(proposal) else {
             logger.warning("dropped an invalid proposal from \(proposal.proposer.hex.prefix(12))")
             notify(.droppedBadSignature)
@@ -88,7 +94,6 @@ extension ConsensusDriver {
             await catchUpIfBehind()
             return
         }
-        guard proposal.height == currentHeight else { return }
         // Cheap checks before the expensive one: only the round's proposer, within the round
         // window, may make us execute a block, and only so many blocks are kept per height.
         guard machine.isWithinRoundWindow(proposal.round), proposal.proposer == machine.proposer(round: proposal.round)
@@ -116,6 +121,14 @@ extension ConsensusDriver {
     }
 
     func onVote(_ signed: SignedVote) async {
+        // A vote for a height we have committed is of no use, so it is dropped before its
+        // signature is checked, which costs more than the rest of the handling. Such votes
+        // come every height (a precommit beyond the quorum that arrives once we have moved
+        // on), and a peer could replay any number of old ones.
+        guard signed.vote.height >= currentHeight else {
+            notify(.droppedStale)
+            return
+        }
         guard signed.vote.chainID == node.genesis.chainID, verifies(signed) else {
             logger.warning("dropped a vote with a bad signature from \(signed.validator.hex.prefix(12))")
             notify(.droppedBadSignature)
@@ -126,7 +139,6 @@ extension ConsensusDriver {
             await catchUpIfBehind()
             return
         }
-        guard signed.vote.height == currentHeight else { return }
         await perform(machine.handle(.vote(signed)))
     }
 

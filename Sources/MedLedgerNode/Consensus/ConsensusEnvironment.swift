@@ -43,6 +43,8 @@ public enum ConsensusDriverNotice: Sendable {
     case refusedToSign
     /// A proposal or vote that did not verify (signature, chain, block hash) was dropped.
     case droppedBadSignature
+    /// A proposal or vote for a height already committed was dropped, its signature unchecked.
+    case droppedStale
     /// A block arrived by block sync and was committed.
     case synced(Height)
     /// Consensus stopped: the state could not be persisted or a block not committed.
