@@ -21,6 +21,7 @@ public struct NodeMetrics: Sendable {
     static let blockIntervalLabel = "medledger_block_interval_seconds"
     static let transactionWaitLabel = "medledger_transaction_wait_seconds"
     static let signatureChecksLabel = "medledger_signature_checks_total"
+    static let consensusDropsLabel = "medledger_consensus_messages_dropped_total"
 
     /// 1 ms to 10 s, finest where blocks and transaction waits fall on a busy network.
     public static let latencyBuckets: [Duration] = [
@@ -39,6 +40,10 @@ public struct NodeMetrics: Sendable {
     /// checks, a node ideally verifies each committed transaction once.
     let gossipSignatureChecks: Counter
     let blockSignatureChecks: Counter
+    /// Peers' proposals and votes dropped: for a height this node had committed (unchecked),
+    /// or whose signature, chain or block hash did not hold.
+    let staleConsensusMessages: Counter
+    let invalidConsensusMessages: Counter
     /// The proposer building and executing its next block from the mempool.
     let blockBuild: Timer
     /// Executing a peer's proposal to judge it.
@@ -63,6 +68,10 @@ public struct NodeMetrics: Sendable {
             label: Self.signatureChecksLabel, dimensions: [("path", "gossip")], factory: factory)
         blockSignatureChecks = Counter(
             label: Self.signatureChecksLabel, dimensions: [("path", "block")], factory: factory)
+        staleConsensusMessages = Counter(
+            label: Self.consensusDropsLabel, dimensions: [("reason", "stale")], factory: factory)
+        invalidConsensusMessages = Counter(
+            label: Self.consensusDropsLabel, dimensions: [("reason", "invalid")], factory: factory)
         blockBuild = Timer(label: Self.blockBuildLabel, factory: factory)
         blockCheck = Timer(label: Self.blockCheckLabel, factory: factory)
         blockWrite = Timer(label: Self.blockWriteLabel, factory: factory)

@@ -2,6 +2,7 @@ import MedLedgerConsensus
 import MedLedgerCore
 import MedLedgerP2P
 import MedLedgerTesting
+import MetricsTestKit
 import NIOConcurrencyHelpers
 import Testing
 
@@ -28,10 +29,10 @@ import Testing
 
     /// A node with two committed blocks, so the driver is at height 3, and the notices its
     /// driver gives.
-    static func driverAtHeightThree() async throws -> (
+    static func driverAtHeightThree(metrics: TestMetrics) async throws -> (
         ConsensusDriver<Unconnected, StoppedClock>, TestNode, NIOLockedValueBox<[ConsensusDriverNotice]>
     ) {
-        let test = try TestNode.make()
+        let test = try TestNode.make(metrics: NodeMetrics(factory: metrics))
         for offset in [1_000, 2_000] as [UInt64] {
             _ = try await test.node.produceBlock(
                 wallClock: ConsensusTime(milliseconds: test.genesisTime.milliseconds + offset))
@@ -75,8 +76,15 @@ import Testing
         }
     }
 
+    /// The node's count of dropped consensus messages for one reason.
+    static func dropped(_ metrics: TestMetrics, _ reason: String) throws -> Int64 {
+        try metrics.expectCounter(NodeMetrics.consensusDropsLabel, [("reason", reason)]).totalValue
+    }
+
     @Test func aForgedVoteForACommittedHeightIsDroppedUnchecked() async throws {
-        let (driver, _, notices) = try await Self.driverAtHeightThree()
+        let metrics = TestMetrics()
+        let (driver, test, notices) = try await Self.driverAtHeightThree(metrics: metrics)
+        defer { test.remove() }
         let peer = Self.forger.identityID
         for height: Height in [1, 2] {
             await driver.handle(.vote(Self.forgedVote(height: height)), from: peer)
@@ -86,10 +94,14 @@ import Testing
         // The same forgery for the current height is checked, and caught.
         await driver.handle(.vote(Self.forgedVote(height: 3)), from: peer)
         #expect(Self.badSignatureNotices(notices) == 1)
+        #expect(try Self.dropped(metrics, "stale") == 2)
+        #expect(try Self.dropped(metrics, "invalid") == 1)
     }
 
     @Test func aForgedProposalForACommittedHeightIsDroppedUnchecked() async throws {
-        let (driver, test, notices) = try await Self.driverAtHeightThree()
+        let metrics = TestMetrics()
+        let (driver, test, notices) = try await Self.driverAtHeightThree(metrics: metrics)
+        defer { test.remove() }
         let peer = Self.forger.identityID
         func forgedProposal(height: Height) async throws -> PeerMessage {
             // A block of the chain serves as the proposal's block: only the height matters.
@@ -107,5 +119,7 @@ import Testing
         // The same forgery for the current height is checked, and caught.
         await driver.handle(try await forgedProposal(height: 3), from: peer)
         #expect(Self.badSignatureNotices(notices) == 1)
+        #expect(try Self.dropped(metrics, "stale") == 1)
+        #expect(try Self.dropped(metrics, "invalid") == 1)
     }
 }

@@ -78,11 +78,13 @@ extension ConsensusDriver {
         // A proposal for a height we have committed is dropped before its block is hashed or
         // its signature checked: nothing would use it, and a peer could replay old ones.
         guard proposal.height >= currentHeight else {
+            node.metrics.staleConsensusMessages.increment()
             notify(.droppedStale)
             return
         }
         guard proposal.chainID == node.genesis.chainID, block.hash == proposal.blockHash, verifies(proposal) else {
             logger.warning("dropped an invalid proposal from \(proposal.proposer.hex.prefix(12))")
+            node.metrics.invalidConsensusMessages.increment()
             notify(.droppedBadSignature)
             return
         }
@@ -126,11 +128,13 @@ extension ConsensusDriver {
         // come every height (a precommit beyond the quorum that arrives once we have moved
         // on), and a peer could replay any number of old ones.
         guard signed.vote.height >= currentHeight else {
+            node.metrics.staleConsensusMessages.increment()
             notify(.droppedStale)
             return
         }
         guard signed.vote.chainID == node.genesis.chainID, verifies(signed) else {
             logger.warning("dropped a vote with a bad signature from \(signed.validator.hex.prefix(12))")
+            node.metrics.invalidConsensusMessages.increment()
             notify(.droppedBadSignature)
             return
         }
