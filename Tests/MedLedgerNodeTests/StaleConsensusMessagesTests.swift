@@ -59,21 +59,23 @@ import Testing
     }
 
     static func badSignatureNotices(_ notices: NIOLockedValueBox<[ConsensusDriverNotice]>) -> Int {
-        notices.withLockedValue { list in
-            list.count {
-                if case .droppedBadSignature = $0 { return true }
-                return false
-            }
+        count(notices) {
+            if case .droppedBadSignature = $0 { return true }
+            return false
         }
     }
 
     static func staleNotices(_ notices: NIOLockedValueBox<[ConsensusDriverNotice]>) -> Int {
-        notices.withLockedValue { list in
-            list.count {
-                if case .droppedStale = $0 { return true }
-                return false
-            }
+        count(notices) {
+            if case .droppedStale = $0 { return true }
+            return false
         }
+    }
+
+    static func count(
+        _ notices: NIOLockedValueBox<[ConsensusDriverNotice]>, where kind: (ConsensusDriverNotice) -> Bool
+    ) -> Int {
+        notices.withLockedValue { $0.count(where: kind) }
     }
 
     /// The node's count of dropped consensus messages for one reason.
