@@ -1,5 +1,6 @@
-# Sourced by the scripts that start a fresh testnet per run (build-ab.sh, half-load-timers.sh,
-# node-cpu.sh, signature-checks.sh). Needs lib/wait-for-nodes.sh sourced first.
+# Sourced by the scripts that start a fresh testnet (build-ab.sh, bursts-in-a-row.sh,
+# half-load-timers.sh, node-cpu.sh, signature-checks.sh). Needs lib/wait-for-nodes.sh sourced
+# first.
 #
 # testnet_addresses PORT: sets `urls` (the four nodes' API addresses, from PORT in steps of
 # 10) and `nodes` (the same as `--node` options for `medledger bench`).
